@@ -1,0 +1,66 @@
+"""The ``trainlab`` command: parse, call, print. Errors become one line and exit 2.
+
+Exit codes:
+    0   success
+    2   bad input: an unknown option or name, a bad value, a missing or corrupt file
+    3   training diverged (NaN or inf loss, or an exploding gradient)
+    130 interrupted (Ctrl-C)
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+import trainlab.commands
+from trainlab import __version__
+from trainlab.errors import DivergenceError
+
+EXIT_BAD_INPUT = 2
+EXIT_DIVERGED = 3
+EXIT_INTERRUPTED = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2, no usage dump
+        self.exit(EXIT_BAD_INPUT, f"trainlab: error: {message} (see '{self.prog} --help')\n")
+
+
+def _commands():
+    for info in sorted(pkgutil.iter_modules(trainlab.commands.__path__), key=lambda m: m.name):
+        if not info.name.startswith("_"):
+            yield importlib.import_module(f"trainlab.commands.{info.name}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="trainlab", description=trainlab.__doc__)
+    parser.add_argument("--version", action="version", version=f"trainlab {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for mod in _commands():
+        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
+        mod.add_arguments(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args._run(args) or 0)
+    except DivergenceError as exc:
+        print(f"trainlab: diverged: {exc}", file=sys.stderr)
+        return EXIT_DIVERGED
+    except KeyboardInterrupt:
+        print("trainlab: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except (ValueError, OSError, FloatingPointError) as exc:
+        print(f"trainlab: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

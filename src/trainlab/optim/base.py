@@ -1,0 +1,229 @@
+"""The optimizer interface: ``optimizer.update(params, grads)`` on dicts of arrays.
+
+Every update rule subclasses :class:`Optimizer` and writes its equation once, in
+:meth:`Optimizer._apply`, on plain NumPy arrays. The base class does the rest:
+
+* checks that ``params`` and ``grads`` have the same keys and shapes;
+* applies the non-finite gradient policy (raise, or skip the step);
+* adds coupled L2 weight decay (``g <- g + wd * p``) when asked;
+* keeps per-parameter state (``self.state[key]``) and the step count ``self.t``;
+* when every parameter is a view into one contiguous buffer (as
+  :class:`trainlab.nn.MultiLayerNet` provides), updates the whole buffer in one
+  pass, chunk by chunk so that temporaries stay in cache. Element-wise rules
+  give bit-identical results either way.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from trainlab.errors import ConfigError
+from trainlab.optim._flat import covering_buffer
+
+CHUNK = 1 << 15  # elements per chunk on the one-pass path (fits in L2 cache)
+
+
+def check_positive(name: str, value: float, *, allow_zero: bool = False) -> float:
+    value = float(value)
+    ok = value >= 0 if allow_zero else value > 0
+    if not np.isfinite(value) or not ok:
+        bound = "≥ 0" if allow_zero else "> 0"
+        raise ConfigError(f"{name} must be a finite number {bound}, got {value}")
+    return value
+
+
+def check_unit(name: str, value: float) -> float:
+    value = float(value)
+    if not (0.0 <= value < 1.0):
+        raise ConfigError(f"{name} must be in [0, 1), got {value}")
+    return value
+
+
+class Optimizer:
+    """Base class. Subclasses set ``state_names`` and implement ``_apply``.
+
+    Parameters common to every rule:
+        lr: learning rate (> 0).
+        weight_decay: coupled L2 penalty, added to the gradient before the rule
+            sees it: ``g <- g + weight_decay * p`` (the gradient of
+            ``weight_decay / 2 * ||p||^2``). 0 disables it.
+        nonfinite: what to do when a gradient holds NaN or inf: ``'raise'``
+            (default, raises ``FloatingPointError`` and leaves the parameters
+            untouched) or ``'skip'`` (the step is skipped and counted in
+            ``self.skipped``).
+    """
+
+    #: names of the per-parameter state arrays, each initialised to zeros
+    state_names: tuple[str, ...] = ()
+    #: True when the rule treats every element independently, so the one-pass
+    #: path may process the buffer in chunks with bit-identical results
+    elementwise: bool = True
+
+    def __init__(self, lr: float, *, weight_decay: float = 0.0, nonfinite: str = "raise"):
+        self.lr = check_positive("lr", lr)
+        self.weight_decay = check_positive("weight_decay", weight_decay, allow_zero=True)
+        if nonfinite not in ("raise", "skip"):
+            raise ConfigError(f"nonfinite must be 'raise' or 'skip', got {nonfinite!r}")
+        self.nonfinite = nonfinite
+        self.t = 0
+        self.skipped = 0
+        self.state: dict[str, dict[str, np.ndarray]] = {}
+        self._flat_state: dict[str, np.ndarray] | None = None
+        self._layout: tuple | None = None
+
+    # -- the rule ---------------------------------------------------------------
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
+        """Update ``p`` in place from gradient ``g`` and state ``s`` (same shapes)."""
+        raise NotImplementedError
+
+    def _begin_step(self) -> None:
+        """Hook run once per step, after ``self.t`` is incremented (scalars)."""
+
+    def _init_state(self, p: np.ndarray) -> dict[str, np.ndarray]:
+        return {name: np.zeros_like(p) for name in self.state_names}
+
+    # -- the interface ----------------------------------------------------------
+    def update(self, params: dict, grads: dict) -> None:
+        """Update every array in ``params`` in place, using ``grads``."""
+        keys = self._check(params, grads)
+        if not self._finite(grads, keys):
+            if self.nonfinite == "raise":
+                bad = [k for k in keys if not np.all(np.isfinite(grads[k]))]
+                raise FloatingPointError(
+                    f"non-finite gradient in {', '.join(bad)} at step {self.t + 1}; "
+                    "lower the learning rate or use nonfinite='skip'")
+            self.skipped += 1
+            return
+        self.t += 1
+        self._begin_step()
+        flat = self._flat_pair(params, grads, keys)
+        if flat is not None:
+            self._update_flat(*flat)
+        else:
+            for k in keys:
+                p, g = params[k], grads[k]
+                self._apply_checked(p, g, self._state_for(k, p))
+
+    def _apply_checked(self, p, g, s):
+        if p.ndim == 0:  # 0-d arrays: work on 1-element views so `out=` works
+            p, g = p.reshape(1), np.reshape(g, 1)
+            s = {k: v.reshape(1) for k, v in s.items()}
+        if self.weight_decay:
+            g = g + self.weight_decay * p
+        self._apply(p, g, s)
+
+    # -- validation -------------------------------------------------------------
+    @staticmethod
+    def _check(params: dict, grads: dict) -> list[str]:
+        if set(params) != set(grads):
+            missing = sorted(set(params) - set(grads))
+            extra = sorted(set(grads) - set(params))
+            parts = []
+            if missing:
+                parts.append(f"no gradient for {', '.join(missing)}")
+            if extra:
+                parts.append(f"gradient for unknown parameter {', '.join(extra)}")
+            raise ConfigError("params and grads keys differ: " + "; ".join(parts))
+        for k in params:
+            p, g = params[k], grads[k]
+            if not isinstance(p, np.ndarray):
+                raise ConfigError(f"params[{k!r}] must be a numpy array to update in place, "
+                                  f"got {type(p).__name__}")
+            if np.shape(g) != p.shape:
+                raise ConfigError(f"grads[{k!r}] has shape {np.shape(g)}, "
+                                  f"params[{k!r}] has shape {p.shape}")
+        return list(params)
+
+    @staticmethod
+    def _finite(grads: dict, keys: list[str]) -> bool:
+        # one summed pass per array: NaN or inf anywhere makes the sum non-finite
+        return all(np.isfinite(np.sum(grads[k], dtype=np.float64)) for k in keys)
+
+    # -- state ------------------------------------------------------------------
+    def _state_for(self, key: str, p: np.ndarray) -> dict[str, np.ndarray]:
+        s = self.state.get(key)
+        if s is None:
+            s = self.state[key] = self._init_state(p)
+        return s
+
+    # -- one-pass path ----------------------------------------------------------
+    def _flat_pair(self, params, grads, keys):
+        pbuf = covering_buffer([params[k] for k in keys])
+        if pbuf is None:
+            return None
+        gbuf = covering_buffer([np.asarray(grads[k]) for k in keys])
+        if gbuf is None or gbuf.dtype != pbuf.dtype:
+            return None
+        layout = tuple((k, params[k].shape) for k in keys)
+        if self._flat_state is None:
+            if self.state and not all(k in self.state for k in keys):
+                return None  # state was built for other arrays: stay per array
+            flat = self._init_state(pbuf)
+            off = 0
+            for k in keys:
+                n, shape = params[k].size, params[k].shape
+                old = self.state.get(k, {})
+                self.state[k] = {}
+                for name, arr in flat.items():
+                    view = arr[off:off + n].reshape(shape)
+                    if name in old:  # e.g. restored by load_state_dict
+                        view[...] = old[name]
+                    self.state[k][name] = view
+                off += n
+            self._flat_state, self._layout = flat, layout
+        elif layout != self._layout:
+            return None
+        return pbuf, gbuf
+
+    def _update_flat(self, p: np.ndarray, g: np.ndarray) -> None:
+        s = self._flat_state
+        if not self.elementwise:
+            self._apply_checked(p, g, s)
+            return
+        for lo in range(0, p.size, CHUNK):
+            hi = lo + CHUNK
+            self._apply_checked(p[lo:hi], g[lo:hi], {k: v[lo:hi] for k, v in s.items()})
+
+    # -- persistence -------------------------------------------------------------
+    def hyperparameters(self) -> dict:
+        """The scalar settings of this rule (what ``__init__`` took)."""
+        return {k: v for k, v in vars(self).items()
+                if not k.startswith("_") and isinstance(v, (int, float, str, bool))
+                and k not in ("t", "skipped")}
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Flat dict of arrays, ready for ``np.savez``: ``state/<key>/<name>`` and scalars."""
+        out = {"t": np.array(self.t), "skipped": np.array(self.skipped)}
+        for k, s in self.state.items():
+            for name, arr in s.items():
+                out[f"state/{k}/{name}"] = np.array(arr)
+        for k, v in self._extra_state().items():
+            out[f"extra/{k}"] = np.asarray(v)
+        return out
+
+    def load_state_dict(self, sd: dict[str, np.ndarray]) -> None:
+        """Restore what :meth:`state_dict` returned (copies into existing buffers)."""
+        self.t = int(sd["t"])
+        self.skipped = int(sd.get("skipped", 0))
+        for key, arr in sd.items():
+            if key.startswith("state/"):
+                _, k, name = key.split("/", 2)
+                s = self.state.setdefault(k, {})
+                if name in s:
+                    if s[name].shape != arr.shape:
+                        raise ConfigError(f"state {k}/{name} has shape {arr.shape}, "
+                                          f"expected {s[name].shape}")
+                    s[name][...] = arr
+                else:
+                    s[name] = np.array(arr)
+        self._load_extra_state({k[6:]: v for k, v in sd.items() if k.startswith("extra/")})
+
+    def _extra_state(self) -> dict:
+        return {}
+
+    def _load_extra_state(self, extra: dict) -> None:
+        pass
+
+    def __repr__(self) -> str:
+        hp = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
+        return f"{type(self).__name__}({hp})"
