@@ -1,0 +1,241 @@
+"""Layers with ``forward`` and ``backward``, in the book's style.
+
+Each layer caches what its backward pass needs. Layers with parameters hold
+views (``W``, ``b``, ``gamma``, ``beta``) into the network's parameter buffer
+and write their gradients into views (``dW``, ``db``, ...) of its gradient
+buffer, so nothing is copied between the net and the optimizer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Affine:
+    """``out = x @ W + b``.
+
+    Backward: ``dW = x.T @ dout``, ``db = sum(dout, axis=0)``, ``dx = dout @ W.T``.
+    ``need_dx=False`` (the first layer) skips ``dx``: nobody uses it.
+    """
+
+    def __init__(self, W, b, dW=None, db=None, need_dx: bool = True):
+        self.W, self.b = W, b
+        self.dW = np.zeros_like(W) if dW is None else dW
+        self.db = np.zeros_like(b) if db is None else db
+        self.need_dx = need_dx
+        self.x = None
+        self.original_shape = None
+
+    def forward(self, x):
+        self.original_shape = x.shape
+        x = x.reshape(x.shape[0], -1)
+        self.x = x
+        out = x @ self.W
+        out += self.b
+        return out
+
+    def backward(self, dout):
+        np.matmul(self.x.T, dout, out=self.dW)
+        np.sum(dout, axis=0, out=self.db)
+        if not self.need_dx:
+            return None
+        return (dout @ self.W.T).reshape(self.original_shape)
+
+
+class Relu:
+    """``out = max(0, x)``; backward passes ``dout`` where ``x > 0``.
+
+    ``inplace=True`` overwrites the input and the incoming gradient instead of
+    allocating new arrays; the net uses it on arrays it owns.
+    """
+
+    def __init__(self, inplace: bool = False):
+        self.inplace = inplace
+        self.mask = None
+
+    def forward(self, x):
+        self.mask = x <= 0
+        return np.maximum(x, 0, out=x if self.inplace else None)
+
+    def backward(self, dout):
+        if not self.inplace:
+            dout = dout.copy()
+        dout[self.mask] = 0
+        return dout
+
+
+class Sigmoid:
+    """``out = 1 / (1 + exp(-x))``; backward ``dout * out * (1 - out)``."""
+
+    def __init__(self):
+        self.out = None
+
+    def forward(self, x):
+        # exp(-|x|) never overflows; this form is exact for both signs
+        e = np.exp(-np.abs(x))
+        out = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+        self.out = out
+        return out
+
+    def backward(self, dout):
+        return dout * (1.0 - self.out) * self.out
+
+
+class Tanh:
+    """``out = tanh(x)``; backward ``dout * (1 - out^2)``."""
+
+    def __init__(self):
+        self.out = None
+
+    def forward(self, x):
+        self.out = np.tanh(x)
+        return self.out
+
+    def backward(self, dout):
+        return dout * (1.0 - self.out * self.out)
+
+
+def softmax(x):
+    """Row-wise softmax, stable for any logits (the max is subtracted first)."""
+    x = x - x.max(axis=-1, keepdims=True)
+    np.exp(x, out=x)
+    x /= x.sum(axis=-1, keepdims=True)
+    return x
+
+
+def log_softmax(x):
+    """Row-wise log-softmax: ``x - max - log(sum(exp(x - max)))``, finite for any finite x."""
+    z = x - x.max(axis=-1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+
+
+def cross_entropy_error(y, t):
+    """Mean cross-entropy of probabilities ``y`` against labels or one-hot ``t``."""
+    if y.ndim == 1:
+        y, t = y.reshape(1, -1), np.reshape(t, (1, -1))
+    if t.size == y.size:
+        t = t.argmax(axis=1)
+    n = y.shape[0]
+    return -np.sum(np.log(y[np.arange(n), t] + 1e-7)) / n
+
+
+class SoftmaxWithLoss:
+    """Softmax followed by the mean cross-entropy loss.
+
+    The loss is computed from the log-softmax, so it stays finite for logits
+    of any size (±1e4 included). Backward: ``(softmax(x) - onehot(t)) / N``.
+    ``t`` may be class labels (N,) or one-hot (N, C).
+    """
+
+    def __init__(self):
+        self.y = None
+        self.t = None
+
+    def forward(self, x, t):
+        n = x.shape[0]
+        labels = t.argmax(axis=1) if t.ndim == 2 else t
+        logp = log_softmax(x)
+        self.t = labels
+        self.y = np.exp(logp)
+        return float(-logp[np.arange(n), labels].sum() / n)
+
+    def backward(self, dout=1):
+        n = self.y.shape[0]
+        dx = self.y
+        dx[np.arange(n), self.t] -= 1
+        dx *= dout / n
+        return dx
+
+
+class BatchNormalization:
+    """Batch normalisation (Ioffe & Szegedy, 2015).
+
+    Train mode, over the mini-batch B = {x_1..x_m}::
+
+        mu = mean(x),  var = mean((x - mu)^2)
+        xn = (x - mu) / sqrt(var + eps)
+        out = gamma * xn + beta
+
+    and the running statistics follow ``run = momentum * run + (1 - momentum) * batch``.
+    Eval mode normalises with the running mean and variance instead.
+    Defaults follow the book: ``momentum=0.9``, ``eps=1e-6`` (``10e-7`` there).
+    """
+
+    def __init__(self, gamma, beta, dgamma=None, dbeta=None, momentum: float = 0.9,
+                 eps: float = 1e-6, running_mean=None, running_var=None):
+        self.gamma, self.beta = gamma, beta
+        self.dgamma = np.zeros_like(gamma) if dgamma is None else dgamma
+        self.dbeta = np.zeros_like(beta) if dbeta is None else dbeta
+        self.momentum, self.eps = momentum, eps
+        self.running_mean = np.zeros_like(gamma) if running_mean is None else running_mean
+        self.running_var = np.ones_like(gamma) if running_var is None else running_var
+        self.xn = self.inv_std = None
+
+    def forward(self, x, train_flg: bool = True):
+        if train_flg:
+            mu = x.mean(axis=0)
+            xc = x - mu
+            var = np.mean(xc * xc, axis=0)
+            inv_std = 1.0 / np.sqrt(var + self.eps)
+            xc *= inv_std
+            self.xn, self.inv_std = xc, inv_std
+            self.running_mean *= self.momentum
+            self.running_mean += (1 - self.momentum) * mu
+            self.running_var *= self.momentum
+            self.running_var += (1 - self.momentum) * var
+            xn = xc
+        else:
+            xn = (x - self.running_mean) / np.sqrt(self.running_var + self.eps)
+        out = xn * self.gamma
+        out += self.beta
+        return out
+
+    def backward(self, dout):
+        xn, n = self.xn, dout.shape[0]
+        np.sum(dout, axis=0, out=self.dbeta)
+        np.sum(dout * xn, axis=0, out=self.dgamma)
+        # dx = gamma * inv_std * (dout - mean(dout) - xn * mean(dout * xn))
+        dx = dout - self.dbeta / n
+        dx -= xn * (self.dgamma / n)
+        dx *= self.gamma * self.inv_std
+        return dx
+
+
+class Dropout:
+    """Dropout (Srivastava et al., 2014; Hinton et al., arXiv:1207.0580).
+
+    ``mode='notes'`` is the book's form: at train time each unit is kept with
+    probability 1 - p and the dropped ones output 0; at test time every unit
+    is kept and its output is scaled by (1 - p), so the expected signal matches.
+
+    ``mode='inverted'`` scales at train time instead: the kept units are
+    divided by (1 - p), and test time is the identity. The two give the same
+    expected activations; the inverted form leaves inference untouched, which
+    is what PyTorch's ``nn.Dropout`` does.
+    """
+
+    def __init__(self, dropout_ratio: float = 0.5, mode: str = "notes", rng=None):
+        if not 0.0 <= dropout_ratio < 1.0:
+            raise ValueError(f"dropout_ratio must be in [0, 1), got {dropout_ratio}")
+        if mode not in ("notes", "inverted"):
+            raise ValueError(f"dropout mode must be 'notes' or 'inverted', got {mode!r}")
+        self.dropout_ratio, self.mode = dropout_ratio, mode
+        self.rng = rng if rng is not None else np.random.default_rng()
+        self.mask = None
+
+    def forward(self, x, train_flg: bool = True):
+        keep = 1.0 - self.dropout_ratio
+        if train_flg:
+            self.mask = self.rng.random(x.shape, dtype=np.float32) > self.dropout_ratio
+            if self.mode == "inverted":
+                return x * (self.mask / x.dtype.type(keep))
+            return x * self.mask
+        return x * x.dtype.type(keep) if self.mode == "notes" else x
+
+    def backward(self, dout):
+        if self.mode == "inverted":
+            return dout * (self.mask / dout.dtype.type(1.0 - self.dropout_ratio))
+        return dout * self.mask
+
+
+ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
