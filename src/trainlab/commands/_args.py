@@ -1,0 +1,53 @@
+"""Argument parsing shared by the sub-commands: lists, key=value pairs, common options."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def int_list(text: str) -> list[int]:
+    """``"100,100,50"`` → ``[100, 100, 50]``; ``""`` → ``[]``."""
+    try:
+        sizes = [int(s) for s in text.split(",") if s.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
+    if any(s < 1 for s in sizes):
+        raise argparse.ArgumentTypeError(f"layer sizes must be ≥ 1, got {text!r}")
+    return sizes
+
+
+def scalar(text: str):
+    """Parse a command-line value: JSON number/bool/null, else the plain string."""
+    low = text.strip()
+    if low.lower() in ("true", "false"):
+        return low.lower() == "true"
+    try:
+        return json.loads(low)
+    except ValueError:
+        return low
+
+
+def key_value(text: str) -> tuple[str, object]:
+    """``"lr=0.01"`` → ``("lr", 0.01)``."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"expected key=value, got {text!r}")
+    return key.strip(), scalar(value)
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def add_data_args(p: argparse.ArgumentParser, default: str = "digits") -> None:
+    p.add_argument("--dataset", default=default,
+                   help="digits (embedded, default), mnist or fashion-mnist")
+    p.add_argument("--data-dir", default=None,
+                   help="folder holding the IDX files (else $TRAINLAB_DATA, then the cache)")

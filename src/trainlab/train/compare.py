@@ -1,0 +1,37 @@
+"""Several update rules on the same network, data, initial weights and batches."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from trainlab.nn import MultiLayerNet
+from trainlab.optim import create
+from trainlab.train.trainer import Trainer
+
+
+def compare_optimizers(x_train, t_train, x_test, t_test, optimizers: dict, *,
+                       hidden=(100, 100, 100, 100), activation="relu", weight_init_std="relu",
+                       iterations: int = 2000, batch_size: int = 128, seed: int = 0,
+                       dtype=np.float32, progress=None) -> dict:
+    """Train one net per rule; ``optimizers`` maps a label to ``create`` keyword
+    arguments (with ``name``). Every rule starts from the same initial weights
+    and sees the same batches (common random numbers), so only the rule differs.
+
+    Returns ``{label: {"train_loss": [...], "test_acc": float, "seconds": float}}``.
+    """
+    n_classes = int(np.max(t_train)) + 1
+    out = {}
+    for label, spec in optimizers.items():
+        spec = dict(spec)
+        opt = create(spec.pop("name", label), **spec)
+        seeds = np.random.SeedSequence(seed).spawn(2)
+        net = MultiLayerNet(x_train.shape[1], list(hidden), n_classes, activation=activation,
+                            weight_init_std=weight_init_std, dtype=dtype,
+                            rng=np.random.default_rng(seeds[0]))
+        trainer = Trainer(net, x_train, t_train, x_test, t_test, iterations=iterations,
+                          mini_batch_size=batch_size, optimizer=opt,
+                          rng=np.random.default_rng(seeds[1]), progress=progress)
+        h = trainer.train()
+        out[label] = {"train_loss": h["train_loss"], "test_acc": h["test_acc"][-1],
+                      "seconds": trainer.elapsed}
+    return out
