@@ -1,0 +1,95 @@
+"""Read IDX files, the format MNIST and Fashion-MNIST are published in.
+
+An IDX file is a big-endian header followed by raw bytes:
+
+* images: magic ``0x00000803``, then count, rows, cols (four ``>I`` words),
+  then ``count * rows * cols`` unsigned bytes;
+* labels: magic ``0x00000801``, then count, then ``count`` unsigned bytes.
+
+Files may be raw or gzip-compressed; compression is recognised by the gzip
+magic bytes, not by the file name.  Every defect (short file, wrong magic,
+wrong number of dimensions, extra bytes, a corrupt gzip stream) raises
+:class:`~trainlab.errors.DataError` naming the file, and the reader never
+allocates more than the header promises and the file can deliver, so a
+hostile header cannot make it hang or exhaust memory.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import struct
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from trainlab.errors import DataError
+
+IMAGES_MAGIC = 0x00000803
+LABELS_MAGIC = 0x00000801
+_GZIP_MAGIC = b"\x1f\x8b"
+_FIX = "replace it with a good copy (or delete it so it is downloaded again)"
+
+
+def read_images(path: str | Path) -> np.ndarray:
+    """Return the images of an IDX image file as a ``uint8`` array ``(N, rows, cols)``."""
+    return _read(Path(path), IMAGES_MAGIC, "image")
+
+
+def read_labels(path: str | Path) -> np.ndarray:
+    """Return the labels of an IDX label file as a ``uint8`` array ``(N,)``."""
+    return _read(Path(path), LABELS_MAGIC, "label")
+
+
+def _read(path: Path, magic: int, kind: str) -> np.ndarray:
+    ndim = magic & 0xFF
+    try:
+        with open(path, "rb") as raw:
+            compressed = raw.read(2) == _GZIP_MAGIC
+            raw.seek(0)
+            stream = gzip.GzipFile(fileobj=raw, mode="rb") if compressed else raw
+            with stream:
+                return _parse(stream, path, magic, ndim, kind)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise DataError(f"{path}: corrupt gzip stream ({exc}); {_FIX}") from exc
+    except DataError:
+        raise
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read IDX {kind} file ({exc}); {_FIX}") from exc
+
+
+def _parse(stream, path: Path, magic: int, ndim: int, kind: str) -> np.ndarray:
+    (found,) = struct.unpack(">I", _read_exactly(stream, 4, path, "magic number"))
+    if found != magic:
+        if found >> 8 == 0x08:
+            raise DataError(
+                f"{path}: IDX file has {found & 0xFF} dimensions, an IDX {kind} file has "
+                f"{ndim} (magic 0x{found:08X}, expected 0x{magic:08X}); {_FIX}"
+            )
+        raise DataError(
+            f"{path}: bad magic number 0x{found:08X}, expected 0x{magic:08X} for an IDX "
+            f"{kind} file; {_FIX}"
+        )
+    dims = struct.unpack(f">{ndim}I", _read_exactly(stream, 4 * ndim, path, "header"))
+    if 0 in dims:
+        raise DataError(f"{path}: IDX header has a zero size {dims}; {_FIX}")
+    size = math.prod(dims)  # Python int: a lying header cannot overflow it
+    body = _read_exactly(stream, size, path, f"{dims[0]} {kind}s")
+    if stream.read(1):
+        raise DataError(f"{path}: extra bytes after the {dims[0]} {kind}s the header announces; {_FIX}")
+    return np.frombuffer(body, dtype=np.uint8).reshape(dims).copy()  # writable, like np.load's
+
+
+def _read_exactly(stream, size: int, path: Path, what: str) -> bytes:
+    """Read ``size`` bytes in chunks, so a lying header costs no more memory than the file."""
+    parts, got = [], 0
+    while got < size:
+        chunk = stream.read(min(size - got, 1 << 24))
+        if not chunk:
+            raise DataError(
+                f"{path}: truncated IDX file: {what} need {size} bytes, found {got}; {_FIX}"
+            )
+        parts.append(chunk)
+        got += len(chunk)
+    return b"".join(parts)
