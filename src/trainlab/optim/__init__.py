@@ -1,12 +1,41 @@
-"""Update rules: ``opt = create('adam'); opt.update(params, grads)``."""
+"""Update rules: ``opt = create('adam'); opt.update(params, grads)``.
+
+Also: :func:`from_torch` (the rule matching a ``torch.optim`` class),
+:class:`GradientNoise` (a wrapper around any rule) and
+:mod:`trainlab.optim.schedules` (learning-rate schedules).
+"""
 
 from __future__ import annotations
 
+import inspect
+
 from trainlab.errors import ConfigError
-from trainlab.optim.adam import Adam
-from trainlab.optim.adaptive import AdaGrad, RMSprop
+from trainlab.optim.adam import Adam, AdamW, NAdam, RAdam
+from trainlab.optim.adaptive import Adadelta, AdaGrad, RMSprop
 from trainlab.optim.base import Optimizer
+from trainlab.optim.noise import GradientNoise
+from trainlab.optim.pytorch import from_torch
 from trainlab.optim.sgd import SGD, Momentum, Nesterov
+from trainlab.optim.swats import SWATS
+
+
+class AMSGrad(Adam):
+    r"""AMSGrad: :class:`Adam` with ``amsgrad=True`` (a name for ``create``).
+
+    Equation: Adam's, with ``vmax <- max(vmax, v)`` in place of ``v`` in the
+    denominator, so the per-weight step size never grows.
+    Paper: Reddi, Kale & Kumar, "On the Convergence of Adam and Beyond", ICLR 2018.
+    Defaults: Adam's (the notes': ``lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7``).
+    PyTorch: ``torch.optim.Adam(params, amsgrad=True, ...)`` with
+    ``eps_placement='torch'``.
+    """
+
+    _fixed = ("amsgrad",)
+
+    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-7, **kw):
+        super().__init__(lr, beta1, beta2, eps, amsgrad=True, **kw)
+
 
 #: lowercase name -> class; every rule trainlab has
 RULES: dict[str, type[Optimizer]] = {
@@ -16,7 +45,23 @@ RULES: dict[str, type[Optimizer]] = {
     "adagrad": AdaGrad,
     "rmsprop": RMSprop,
     "adam": Adam,
+    "adadelta": Adadelta,
+    "adamw": AdamW,
+    "amsgrad": AMSGrad,
+    "nadam": NAdam,
+    "radam": RAdam,
+    "swats": SWATS,
 }
+
+
+def options(cls: type[Optimizer]) -> list[str]:
+    """The keyword options a rule takes, its own first, then the common ones."""
+    names = []
+    for c in cls.__mro__[:-1]:  # not object
+        if "__init__" in vars(c):
+            names += [p for p in inspect.signature(c.__init__).parameters
+                      if p not in ("self", "kw", "lr", *names, *cls._fixed)]
+    return ["lr", *names]
 
 
 def create(name: str, **kwargs) -> Optimizer:
@@ -25,14 +70,14 @@ def create(name: str, **kwargs) -> Optimizer:
     cls = RULES.get(key)
     if cls is None:
         raise ConfigError(f"unknown optimizer {name!r}; choose one of {', '.join(RULES)}")
-    try:
-        return cls(**kwargs)
-    except TypeError as exc:
-        import inspect
-        allowed = [p for p in inspect.signature(cls.__init__).parameters if p not in ("self", "kw")]
-        raise ConfigError(f"bad option for {key}: {exc}; options are "
-                          f"{', '.join(allowed + ['weight_decay', 'nonfinite'])}") from None
+    allowed = options(cls)
+    bad = sorted(set(kwargs) - set(allowed))
+    if bad:
+        raise ConfigError(f"{key} has no option {', '.join(bad)}; options are "
+                          f"{', '.join(allowed)}")
+    return cls(**kwargs)
 
 
-__all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam",
-           "RULES", "create"]
+__all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adadelta",
+           "Adam", "AdamW", "AMSGrad", "NAdam", "RAdam", "SWATS", "GradientNoise",
+           "RULES", "create", "options", "from_torch"]

@@ -1,4 +1,4 @@
-"""Adam: momentum plus RMSprop, with bias correction."""
+"""Adam and its descendants: AdamW, NAdam, RAdam (AMSGrad is an option of Adam)."""
 
 from __future__ import annotations
 
@@ -6,57 +6,246 @@ import math
 
 import numpy as np
 
+from trainlab.errors import ConfigError
 from trainlab.optim.base import Optimizer, check_positive, check_unit
 
 
-class Adam(Optimizer):
-    r"""Adam, in the notes' form.
+class _Moments(Optimizer):
+    """Shared part: first and second moments, updated as the notes write them."""
 
-    Equations (t counts steps from 1)::
-
-        m <- m + (1 - beta1) * (g - m)          # = beta1*m + (1-beta1)*g
-        v <- v + (1 - beta2) * (g*g - v)        # = beta2*v + (1-beta2)*g*g
-        lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)
-        W <- W - lr_t * m / (sqrt(v) + eps)
-
-    The factor in ``lr_t`` is the bias correction that the lecture notes call
-    the "warm start": m and v start at zero, so early on they underestimate the
-    moments; dividing by ``1 - beta^t`` removes that bias.
-
-    Paper: Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015
-    (arXiv:1412.6980).
-    Defaults: ``lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7`` (the notes).
-    PyTorch: ``torch.optim.Adam(params, lr=lr, betas=(beta1, beta2), eps=eps)``
-    puts eps after the correction, ``W <- W - lr * m_hat / (sqrt(v_hat) + eps)``;
-    here eps is added to ``sqrt(v)`` before it, which is the same as PyTorch with
-    ``eps * sqrt(1 - beta2^t)``, a constant-free match that no fixed eps gives.
-    """
-
-    state_names = ("m", "v")
-
-    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-                 eps: float = 1e-7, **kw):
+    def __init__(self, lr, beta1, beta2, eps, **kw):
         super().__init__(lr, **kw)
         self.beta1 = check_unit("beta1", beta1)
         self.beta2 = check_unit("beta2", beta2)
         self.eps = check_positive("eps", eps)
-        self._lr_t = 0.0
 
-    def _begin_step(self):
-        t = self.t
-        self._lr_t = self.lr * math.sqrt(1.0 - self.beta2 ** t) / (1.0 - self.beta1 ** t)
-
-    def _apply(self, p, g, s):
+    def _moments(self, g, s, d):
+        """m <- m + (1-beta1)(g-m);  v <- v + (1-beta2)(g*g-v).  ``d`` is scratch."""
         m, v = s["m"], s["v"]
-        d = g - m
+        np.subtract(g, m, out=d)
         d *= 1.0 - self.beta1
         m += d
         np.multiply(g, g, out=d)
         d -= v
         d *= 1.0 - self.beta2
         v += d
+        return m, v
+
+
+class Adam(_Moments):
+    r"""Adam; by default in the notes' form, optionally in PyTorch's.
+
+    Equations (t counts steps from 1; ``v*`` is ``v``, or with ``amsgrad=True``
+    the running maximum ``vmax <- max(vmax, v)``)::
+
+        m <- m + (1 - beta1) * (g - m)          # = beta1*m + (1-beta1)*g
+        v <- v + (1 - beta2) * (g*g - v)        # = beta2*v + (1-beta2)*g*g
+        eps_placement='notes':
+            lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t)
+            W <- W - lr_t * m / (sqrt(v*) + eps)
+        eps_placement='torch':
+            W <- W - lr / (1 - beta1^t) * m / (sqrt(v*) / sqrt(1 - beta2^t) + eps)
+
+    The factors ``1 - beta^t`` are the bias correction that the lecture notes
+    call the "warm start": m and v start at zero, so early on they
+    underestimate the moments; ``bias_correction=False`` drops them (every
+    factor becomes 1) to show what they do. The two biases do not cancel: the
+    first uncorrected step is ``(1 - beta1) / sqrt(1 - beta2)`` times the
+    corrected one (3.16 times with the defaults), and the steps stay too large
+    until ``beta2^t`` has faded, after about ``1 / (1 - beta2)`` steps.
+
+    Where eps goes: the notes add eps to ``sqrt(v)`` *before* the correction,
+    PyTorch adds it to ``sqrt(v / (1 - beta2^t))`` *after*. The notes' form
+    equals PyTorch's with eps replaced by ``eps / sqrt(1 - beta2^t)``, which
+    changes with t: no constant eps makes the two agree, and the difference is
+    largest in the first steps and where ``v`` is small.
+
+    Weight decay: ``weight_decay`` is coupled L2 by default, ``g <- g + wd * W``
+    before the moments; then the decay is divided by ``sqrt(v)`` like the rest
+    of the gradient, so weights with large gradients are hardly decayed. With
+    ``decoupled_weight_decay=True`` (that is :class:`AdamW`) the weights shrink
+    as ``W <- W * (1 - lr * wd)`` outside the moments, the same for every weight.
+
+    Paper: Kingma & Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015
+    (arXiv:1412.6980); AMSGrad: Reddi, Kale & Kumar, "On the Convergence of
+    Adam and Beyond", ICLR 2018.
+    Defaults: ``lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7`` (the notes),
+    ``amsgrad=False, bias_correction=True, eps_placement='notes'``.
+    PyTorch: ``torch.optim.Adam(params, lr=lr, betas=(beta1, beta2), eps=eps,
+    amsgrad=amsgrad, weight_decay=wd)`` is ``Adam(..., eps_placement='torch')``
+    (``from_torch('Adam', ...)``; PyTorch's default eps is 1e-8).
+    """
+
+    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-7, amsgrad: bool = False, bias_correction: bool = True,
+                 eps_placement: str = "notes", **kw):
+        super().__init__(lr, beta1, beta2, eps, **kw)
+        if eps_placement not in ("notes", "torch"):
+            raise ConfigError(f"eps_placement must be 'notes' or 'torch', got {eps_placement!r}")
+        self.amsgrad = bool(amsgrad)
+        self.bias_correction = bool(bias_correction)
+        self.eps_placement = eps_placement
+        self.state_names = ("m", "v") + ("vmax",) * self.amsgrad
+        self._bc1 = self._bc2 = 1.0
+
+    def _begin_step(self):
+        if self.bias_correction:
+            self._bc1 = 1.0 - self.beta1 ** self.t
+            self._bc2 = 1.0 - self.beta2 ** self.t
+
+    def _apply(self, p, g, s):
+        d, e = self._scratch(g, 0), self._scratch(g, 1)
+        m, v = self._moments(g, s, d)
+        if self.amsgrad:
+            np.maximum(s["vmax"], v, out=s["vmax"])
+            v = s["vmax"]
         np.sqrt(v, out=d)
+        if self.eps_placement == "notes":
+            d += self.eps
+            np.multiply(m, self.lr * math.sqrt(self._bc2) / self._bc1, out=e)
+            e /= d
+        else:
+            d /= math.sqrt(self._bc2)
+            d += self.eps
+            np.divide(m, d, out=e)
+            e *= self.lr / self._bc1
+        p -= e
+
+
+class AdamW(Adam):
+    r"""AdamW: Adam with decoupled weight decay.
+
+    Equations (``m``, ``v``, ``t`` as in :class:`Adam`, PyTorch's eps placement)::
+
+        W <- W * (1 - lr * weight_decay)
+        W <- W - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+
+    L2 vs decoupled: Adam with ``weight_decay`` adds ``wd * W`` to the gradient,
+    so the decay goes through the moments and is divided by ``sqrt(v)``; it
+    shrinks weights with small gradients much more than weights with large
+    ones, and is not the same as decaying the weights. AdamW applies the decay
+    to the weights directly, at rate ``lr * wd`` for every weight, and leaves
+    ``m`` and ``v`` to the loss gradient alone. For plain SGD the two coincide
+    (up to rescaling wd by lr); for adaptive rules they do not.
+
+    Paper: Loshchilov & Hutter, "Decoupled Weight Decay Regularization", ICLR 2019.
+    Defaults: ``lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01,
+    amsgrad=False`` (PyTorch's).
+    PyTorch: ``torch.optim.AdamW(params, lr=lr, betas=(beta1, beta2), eps=eps,
+    weight_decay=weight_decay, amsgrad=amsgrad)``.
+    """
+
+    _fixed = ("decoupled_weight_decay",)
+
+    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8, weight_decay: float = 0.01, amsgrad: bool = False,
+                 eps_placement: str = "torch", **kw):
+        super().__init__(lr, beta1, beta2, eps, amsgrad=amsgrad, eps_placement=eps_placement,
+                         weight_decay=weight_decay, decoupled_weight_decay=True, **kw)
+
+
+class NAdam(_Moments):
+    r"""NAdam: Adam with Nesterov momentum, in PyTorch's form (momentum schedule).
+
+    Equations (t counts steps from 1, ``P`` is the running product of ``mu``)::
+
+        mu_t = beta1 * (1 - 0.5 * 0.96^(t * momentum_decay))
+        P_t = P_{t-1} * mu_t                                   (P_0 = 1)
+        m, v as in Adam;  s = sqrt(v / (1 - beta2^t)) + eps
+        W <- W - lr * (1 - mu_t) / (1 - P_t) * g / s
+               - lr * mu_{t+1} / (1 - P_t * mu_{t+1}) * m / s
+
+    Paper: Dozat, "Incorporating Nesterov Momentum into Adam", ICLR 2016 workshop.
+    Defaults: ``lr=0.002, beta1=0.9, beta2=0.999, eps=1e-8, momentum_decay=0.004``
+    (PyTorch's).
+    PyTorch: ``torch.optim.NAdam(params, lr=lr, betas=(beta1, beta2), eps=eps,
+    momentum_decay=momentum_decay, weight_decay=wd, decoupled_weight_decay=...)``.
+    """
+
+    state_names = ("m", "v")
+    _runtime = Optimizer._runtime + ("mu_product",)
+
+    def __init__(self, lr: float = 0.002, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8, momentum_decay: float = 0.004, **kw):
+        super().__init__(lr, beta1, beta2, eps, **kw)
+        self.momentum_decay = check_positive("momentum_decay", momentum_decay, allow_zero=True)
+        self.mu_product = 1.0
+
+    def _begin_step(self):
+        t, b1, md = self.t, self.beta1, self.momentum_decay
+        mu = b1 * (1.0 - 0.5 * 0.96 ** (t * md))
+        mu_next = b1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * md))
+        self.mu_product *= mu
+        self._c_grad = self.lr * (1.0 - mu) / (1.0 - self.mu_product)
+        self._c_mom = self.lr * mu_next / (1.0 - self.mu_product * mu_next)
+        self._bc2 = 1.0 - self.beta2 ** t
+
+    def _apply(self, p, g, s):
+        d, e = self._scratch(g, 0), self._scratch(g, 1)
+        m, v = self._moments(g, s, d)
+        np.divide(v, self._bc2, out=d)
+        np.sqrt(d, out=d)
         d += self.eps
-        np.divide(m, d, out=d)
-        d *= self._lr_t
+        np.divide(g, d, out=e)
+        e *= self._c_grad
+        p -= e
+        np.divide(m, d, out=e)
+        e *= self._c_mom
+        p -= e
+
+    def _extra_state(self):
+        return {"mu_product": self.mu_product}
+
+    def _load_extra_state(self, extra):
+        self.mu_product = float(extra["mu_product"])
+
+
+class RAdam(_Moments):
+    r"""RAdam: Adam with the variance of the adaptive rate rectified.
+
+    Equations (t counts steps from 1; m, v as in Adam)::
+
+        rho_inf = 2 / (1 - beta2) - 1
+        rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t)
+        if rho_t > 5:
+            r = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t))
+            W <- W - lr * r * m / (1 - beta1^t) * sqrt(1 - beta2^t) / (sqrt(v) + eps)
+        else:                                   # too few steps: plain momentum SGD
+            W <- W - lr * m / (1 - beta1^t)
+
+    Paper: Liu et al., "On the Variance of the Adaptive Learning Rate and
+    Beyond", ICLR 2020.
+    Defaults: ``lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8`` (PyTorch's).
+    PyTorch: ``torch.optim.RAdam(params, lr=lr, betas=(beta1, beta2), eps=eps,
+    weight_decay=wd, decoupled_weight_decay=...)``.
+    """
+
+    state_names = ("m", "v")
+
+    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8, **kw):
+        super().__init__(lr, beta1, beta2, eps, **kw)
+
+    def _begin_step(self):
+        t, b2 = self.t, self.beta2
+        self._bc1 = 1.0 - self.beta1 ** t
+        self._bc2 = 1.0 - b2 ** t
+        rho_inf = 2.0 / (1.0 - b2) - 1.0
+        rho_t = rho_inf - 2.0 * t * b2 ** t / self._bc2
+        self._rect = None
+        if rho_t > 5.0:
+            self._rect = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf
+                                   / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+
+    def _apply(self, p, g, s):
+        d = self._scratch(g, 0)
+        m, v = self._moments(g, s, d)
+        if self._rect is None:
+            np.multiply(m, self.lr / self._bc1, out=d)
+        else:
+            np.sqrt(v, out=d)
+            d += self.eps
+            np.divide(math.sqrt(self._bc2), d, out=d)
+            d *= m
+            d *= self.lr * self._rect / self._bc1
         p -= d

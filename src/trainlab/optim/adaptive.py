@@ -1,4 +1,4 @@
-"""Per-parameter learning rates: AdaGrad and RMSprop."""
+"""Per-parameter learning rates: AdaGrad, RMSprop and Adadelta."""
 
 from __future__ import annotations
 
@@ -10,60 +10,142 @@ from trainlab.optim.base import Optimizer, check_positive, check_unit
 class AdaGrad(Optimizer):
     r"""AdaGrad: divide by the root of the summed squared gradients.
 
-    Equations::
+    Equations (the notes when ``lr_decay=0, initial_accumulator_value=0``)::
 
-        h <- h + g * g
-        W <- W - lr * g / (sqrt(h) + eps)
+        h <- h + g * g                              h starts at initial_accumulator_value
+        lr_t = lr / (1 + (t - 1) * lr_decay)        t counts steps from 1
+        W <- W - lr_t * g / (sqrt(h) + eps)
 
     Paper: Duchi, Hazan & Singer, "Adaptive Subgradient Methods for Online
     Learning and Stochastic Optimization", JMLR 2011.
-    Defaults: ``lr=0.01, eps=1e-7`` (the notes).
-    PyTorch: ``torch.optim.Adagrad(params, lr=lr, eps=eps)`` (same placement of eps).
+    Defaults: ``lr=0.01, eps=1e-7`` (the notes), ``lr_decay=0,
+    initial_accumulator_value=0``.
+    PyTorch: ``torch.optim.Adagrad(params, lr=lr, lr_decay=lr_decay,
+    initial_accumulator_value=..., eps=eps, weight_decay=...)``, same placement
+    of eps (PyTorch's default eps is 1e-10).
     """
 
     state_names = ("h",)
 
-    def __init__(self, lr: float = 0.01, eps: float = 1e-7, **kw):
+    def __init__(self, lr: float = 0.01, eps: float = 1e-7, lr_decay: float = 0.0,
+                 initial_accumulator_value: float = 0.0, **kw):
         super().__init__(lr, **kw)
         self.eps = check_positive("eps", eps)
+        self.lr_decay = check_positive("lr_decay", lr_decay, allow_zero=True)
+        self.initial_accumulator_value = check_positive(
+            "initial_accumulator_value", initial_accumulator_value, allow_zero=True)
+
+    def _init_state(self, p):
+        return {"h": np.full_like(p, self.initial_accumulator_value)}
 
     def _apply(self, p, g, s):
-        h = s["h"]
-        h += g * g
-        d = np.sqrt(h)
-        d += self.eps
-        np.divide(g, d, out=d)
-        d *= self.lr
+        h, d, e = s["h"], self._scratch(g, 0), self._scratch(g, 1)
+        np.multiply(g, g, out=d)
+        h += d
+        np.sqrt(h, out=e)
+        e += self.eps
+        np.multiply(g, self.lr / (1.0 + (self.t - 1) * self.lr_decay), out=d)
+        d /= e
         p -= d
 
 
 class RMSprop(Optimizer):
     r"""RMSprop: AdaGrad with an exponential moving average of squared gradients.
 
-    Equations::
+    Equations (the notes when ``momentum=0, centered=False``)::
 
         h <- decay_rate * h + (1 - decay_rate) * g * g
-        W <- W - lr * g / (sqrt(h) + eps)
+        c <- c + (1 - decay_rate) * (g - c)          if centered (mean gradient)
+        s = sqrt(h - c * c) + eps  if centered  else  sqrt(h) + eps
+        b <- momentum * b + g / s;  W <- W - lr * b  if momentum > 0
+        W <- W - lr * g / s                          otherwise
 
     Paper: Tieleman & Hinton, "Lecture 6.5 - rmsprop", COURSERA: Neural
-    Networks for Machine Learning, 2012.
-    Defaults: ``lr=0.01, decay_rate=0.99, eps=1e-7`` (the notes).
-    PyTorch: ``torch.optim.RMSprop(params, lr=lr, alpha=decay_rate, eps=eps)``.
+    Networks for Machine Learning, 2012; centered form: Graves, "Generating
+    Sequences With Recurrent Neural Networks", 2013.
+    Defaults: ``lr=0.01, decay_rate=0.99, eps=1e-7`` (the notes),
+    ``momentum=0, centered=False``.
+    PyTorch: ``torch.optim.RMSprop(params, lr=lr, alpha=decay_rate, eps=eps,
+    momentum=momentum, centered=centered, weight_decay=...)`` (PyTorch's default
+    eps is 1e-8).
     """
 
-    state_names = ("h",)
-
-    def __init__(self, lr: float = 0.01, decay_rate: float = 0.99, eps: float = 1e-7, **kw):
+    def __init__(self, lr: float = 0.01, decay_rate: float = 0.99, eps: float = 1e-7,
+                 momentum: float = 0.0, centered: bool = False, **kw):
         super().__init__(lr, **kw)
         self.decay_rate = check_unit("decay_rate", decay_rate)
         self.eps = check_positive("eps", eps)
+        self.momentum = check_positive("momentum", momentum, allow_zero=True)
+        self.centered = bool(centered)
+        self.state_names = ("h",) + ("c",) * self.centered + ("b",) * bool(self.momentum)
 
     def _apply(self, p, g, s):
-        h = s["h"]
+        h, d, e = s["h"], self._scratch(g, 0), self._scratch(g, 1)
         h *= self.decay_rate
-        h += (1.0 - self.decay_rate) * (g * g)
-        d = np.sqrt(h)
-        d += self.eps
-        np.divide(g, d, out=d)
+        np.multiply(g, g, out=d)
+        d *= 1.0 - self.decay_rate
+        h += d
+        if self.centered:
+            c = s["c"]
+            np.subtract(g, c, out=d)
+            d *= 1.0 - self.decay_rate
+            c += d
+            np.multiply(c, c, out=e)
+            np.subtract(h, e, out=e)
+            np.sqrt(e, out=e)
+        else:
+            np.sqrt(h, out=e)
+        e += self.eps
+        np.divide(g, e, out=d)
+        if self.momentum:
+            b = s["b"]
+            b *= self.momentum
+            b += d
+            np.copyto(d, b)
+        d *= self.lr
+        p -= d
+
+
+class Adadelta(Optimizer):
+    r"""Adadelta: RMSprop whose step is scaled by the RMS of past updates.
+
+    Equations::
+
+        h <- rho * h + (1 - rho) * g * g
+        d = sqrt(u + eps) / sqrt(h + eps) * g
+        u <- rho * u + (1 - rho) * d * d
+        W <- W - lr * d
+
+    The ratio of the two RMS values has the units of W, so the method needs no
+    learning rate (lr=1); ``lr`` remains as a plain multiplier, as in PyTorch.
+
+    Paper: Zeiler, "ADADELTA: An Adaptive Learning Rate Method", arXiv:1212.5701, 2012.
+    Defaults: ``lr=1.0, rho=0.9, eps=1e-6`` (PyTorch's).
+    PyTorch: ``torch.optim.Adadelta(params, lr=lr, rho=rho, eps=eps, weight_decay=...)``.
+    """
+
+    state_names = ("h", "u")
+
+    def __init__(self, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6, **kw):
+        super().__init__(lr, **kw)
+        self.rho = check_unit("rho", rho)
+        self.eps = check_positive("eps", eps)
+
+    def _apply(self, p, g, s):
+        h, u, d, e = s["h"], s["u"], self._scratch(g, 0), self._scratch(g, 1)
+        h *= self.rho
+        np.multiply(g, g, out=d)
+        d *= 1.0 - self.rho
+        h += d
+        np.add(h, self.eps, out=e)
+        np.sqrt(e, out=e)
+        np.add(u, self.eps, out=d)
+        np.sqrt(d, out=d)
+        d /= e
+        d *= g
+        u *= self.rho
+        np.multiply(d, d, out=e)
+        e *= 1.0 - self.rho
+        u += e
         d *= self.lr
         p -= d

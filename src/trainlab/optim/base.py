@@ -5,19 +5,20 @@ Every update rule subclasses :class:`Optimizer` and writes its equation once, in
 
 * checks that ``params`` and ``grads`` have the same keys and shapes;
 * applies the non-finite gradient policy (raise, or skip the step);
-* adds coupled L2 weight decay (``g <- g + wd * p``) when asked;
+* applies ``maximize`` and weight decay (coupled L2, or decoupled) when asked;
 * keeps per-parameter state (``self.state[key]``) and the step count ``self.t``;
 * when every parameter is a view into one contiguous buffer (as
   :class:`trainlab.nn.MultiLayerNet` provides), updates the whole buffer in one
-  pass, chunk by chunk so that temporaries stay in cache. Element-wise rules
-  give bit-identical results either way.
+  pass, chunk by chunk so that temporaries stay small and in cache; the
+  temporaries themselves are preallocated scratch arrays, reused every step.
+  Element-wise rules give bit-identical results either way.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from trainlab.errors import ConfigError
+from trainlab.errors import ConfigError, DivergenceError
 from trainlab.optim._flat import covering_buffer
 
 CHUNK = 1 << 15  # elements per chunk on the one-pass path (fits in L2 cache)
@@ -43,14 +44,21 @@ class Optimizer:
     """Base class. Subclasses set ``state_names`` and implement ``_apply``.
 
     Parameters common to every rule:
-        lr: learning rate (> 0).
-        weight_decay: coupled L2 penalty, added to the gradient before the rule
-            sees it: ``g <- g + weight_decay * p`` (the gradient of
-            ``weight_decay / 2 * ||p||^2``). 0 disables it.
+        lr: learning rate (> 0). Read afresh at every step, so it may be changed
+            between steps (``opt.lr = ...``), e.g. by a schedule.
+        weight_decay: 0 disables it. By default it is the coupled L2 penalty,
+            added to the gradient before the rule sees it:
+            ``g <- g + weight_decay * p`` (the gradient of
+            ``weight_decay / 2 * ||p||^2``).
+        decoupled_weight_decay: if True, decay the weights directly instead,
+            ``p <- p * (1 - lr * weight_decay)`` before the rule's step, outside
+            the gradient statistics (Loshchilov & Hutter; PyTorch's AdamW).
+        maximize: if True, climb the objective (the gradient is negated first).
         nonfinite: what to do when a gradient holds NaN or inf: ``'raise'``
-            (default, raises ``FloatingPointError`` and leaves the parameters
-            untouched) or ``'skip'`` (the step is skipped and counted in
-            ``self.skipped``).
+            (default; raises :class:`trainlab.errors.DivergenceError`, a
+            ``FloatingPointError``, and leaves parameters and state untouched) or
+            ``'skip'`` (the step is skipped, nothing changes, and it is counted
+            in ``self.skipped``).
     """
 
     #: names of the per-parameter state arrays, each initialised to zeros
@@ -58,10 +66,18 @@ class Optimizer:
     #: True when the rule treats every element independently, so the one-pass
     #: path may process the buffer in chunks with bit-identical results
     elementwise: bool = True
+    #: attributes that change while training (not hyperparameters)
+    _runtime: tuple[str, ...] = ("t", "skipped")
+    #: options a subclass sets itself (not accepted from the caller)
+    _fixed: tuple[str, ...] = ()
 
-    def __init__(self, lr: float, *, weight_decay: float = 0.0, nonfinite: str = "raise"):
+    def __init__(self, lr: float, *, weight_decay: float = 0.0,
+                 decoupled_weight_decay: bool = False, maximize: bool = False,
+                 nonfinite: str = "raise"):
         self.lr = check_positive("lr", lr)
         self.weight_decay = check_positive("weight_decay", weight_decay, allow_zero=True)
+        self.decoupled_weight_decay = bool(decoupled_weight_decay)
+        self.maximize = bool(maximize)
         if nonfinite not in ("raise", "skip"):
             raise ConfigError(f"nonfinite must be 'raise' or 'skip', got {nonfinite!r}")
         self.nonfinite = nonfinite
@@ -70,17 +86,35 @@ class Optimizer:
         self.state: dict[str, dict[str, np.ndarray]] = {}
         self._flat_state: dict[str, np.ndarray] | None = None
         self._layout: tuple | None = None
+        self._segments: list[tuple[int, int]] | None = None
+        self._scratch_bufs: dict = {}
 
     # -- the rule ---------------------------------------------------------------
     def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
-        """Update ``p`` in place from gradient ``g`` and state ``s`` (same shapes)."""
+        """Update ``p`` in place from gradient ``g`` and state ``s`` (same shapes).
+
+        ``g`` must not be written to (it may be the caller's array)."""
         raise NotImplementedError
 
     def _begin_step(self) -> None:
         """Hook run once per step, after ``self.t`` is incremented (scalars)."""
 
+    def _end_step(self) -> None:
+        """Hook run once per step, after every parameter was updated."""
+
     def _init_state(self, p: np.ndarray) -> dict[str, np.ndarray]:
         return {name: np.zeros_like(p) for name in self.state_names}
+
+    def _scratch(self, like: np.ndarray, slot=0) -> np.ndarray:
+        """An uninitialised array shaped like ``like``, reused from step to step.
+
+        Each ``slot`` is a separate buffer; a rule uses distinct slots for
+        temporaries that are alive at the same time. Slot ``'g'`` is the base's."""
+        key = (slot, like.dtype)
+        buf = self._scratch_bufs.get(key)
+        if buf is None or buf.size < like.size:
+            buf = self._scratch_bufs[key] = np.empty(like.size, like.dtype)
+        return buf[:like.size].reshape(like.shape)
 
     # -- the interface ----------------------------------------------------------
     def update(self, params: dict, grads: dict) -> None:
@@ -89,7 +123,7 @@ class Optimizer:
         if not self._finite(grads, keys):
             if self.nonfinite == "raise":
                 bad = [k for k in keys if not np.all(np.isfinite(grads[k]))]
-                raise FloatingPointError(
+                raise DivergenceError(
                     f"non-finite gradient in {', '.join(bad)} at step {self.t + 1}; "
                     "lower the learning rate or use nonfinite='skip'")
             self.skipped += 1
@@ -101,15 +135,27 @@ class Optimizer:
             self._update_flat(*flat)
         else:
             for k in keys:
-                p, g = params[k], grads[k]
+                p, g = params[k], np.asarray(grads[k])
                 self._apply_checked(p, g, self._state_for(k, p))
+        self._end_step()
 
     def _apply_checked(self, p, g, s):
         if p.ndim == 0:  # 0-d arrays: work on 1-element views so `out=` works
             p, g = p.reshape(1), np.reshape(g, 1)
             s = {k: v.reshape(1) for k, v in s.items()}
-        if self.weight_decay:
-            g = g + self.weight_decay * p
+        if self.maximize or (self.weight_decay and not self.decoupled_weight_decay):
+            w = self._scratch(p, "g")
+            if self.weight_decay and not self.decoupled_weight_decay:
+                np.multiply(p, self.weight_decay, out=w)
+                if self.maximize:
+                    w -= g
+                else:
+                    w += g
+            else:
+                np.negative(g, out=w)
+            g = w
+        if self.weight_decay and self.decoupled_weight_decay:
+            p *= 1.0 - self.lr * self.weight_decay
         self._apply(p, g, s)
 
     # -- validation -------------------------------------------------------------
@@ -178,7 +224,18 @@ class Optimizer:
     def _update_flat(self, p: np.ndarray, g: np.ndarray) -> None:
         s = self._flat_state
         if not self.elementwise:
-            self._apply_checked(p, g, s)
+            # one call on the whole buffer; the rule reduces per parameter over
+            # self._segments so that sums match the per-array path bit for bit
+            bounds, off = [], 0
+            for _, shape in self._layout:
+                n = int(np.prod(shape, dtype=np.int64))
+                bounds.append((off, off + n))
+                off += n
+            self._segments = bounds
+            try:
+                self._apply_checked(p, g, s)
+            finally:
+                self._segments = None
             return
         for lo in range(0, p.size, CHUNK):
             hi = lo + CHUNK
@@ -189,11 +246,16 @@ class Optimizer:
         """The scalar settings of this rule (what ``__init__`` took)."""
         return {k: v for k, v in vars(self).items()
                 if not k.startswith("_") and isinstance(v, (int, float, str, bool))
-                and k not in ("t", "skipped")}
+                and k not in self._runtime}
 
     def state_dict(self) -> dict[str, np.ndarray]:
-        """Flat dict of arrays, ready for ``np.savez``: ``state/<key>/<name>`` and scalars."""
-        out = {"t": np.array(self.t), "skipped": np.array(self.skipped)}
+        """Flat dict of numeric arrays, ready for ``np.savez`` (no pickle).
+
+        Keys: ``t``, ``skipped``, ``lr`` (the current rate, which a schedule may
+        have changed), ``state/<param>/<name>`` for the per-parameter arrays and
+        ``extra/<name>`` for a rule's scalar state."""
+        out = {"t": np.array(self.t), "skipped": np.array(self.skipped),
+               "lr": np.array(self.lr)}
         for k, s in self.state.items():
             for name, arr in s.items():
                 out[f"state/{k}/{name}"] = np.array(arr)
@@ -205,6 +267,8 @@ class Optimizer:
         """Restore what :meth:`state_dict` returned (copies into existing buffers)."""
         self.t = int(sd["t"])
         self.skipped = int(sd.get("skipped", 0))
+        if "lr" in sd:
+            self.lr = float(sd["lr"])
         for key, arr in sd.items():
             if key.startswith("state/"):
                 _, k, name = key.split("/", 2)

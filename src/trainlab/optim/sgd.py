@@ -4,24 +4,68 @@ from __future__ import annotations
 
 import numpy as np
 
+from trainlab.errors import ConfigError
 from trainlab.optim.base import Optimizer, check_positive
 
 
 class SGD(Optimizer):
-    r"""Stochastic gradient descent.
+    r"""Stochastic gradient descent, optionally with PyTorch-form momentum.
 
-    Equation:  ``W <- W - lr * dL/dW``
+    Equation (the notes, ``momentum=0``)::
 
-    Paper: Robbins & Monro, "A Stochastic Approximation Method", 1951.
-    Defaults: ``lr=0.01`` (the notes).
-    PyTorch: ``torch.optim.SGD(params, lr=lr)``.
+        W <- W - lr * g
+
+    With ``momentum > 0`` it is PyTorch's form (buffer ``b``, t counts steps)::
+
+        b <- g                                    at t = 1
+        b <- momentum * b + (1 - dampening) * g   at t > 1
+        d <- g + momentum * b  if nesterov  else  b
+        W <- W - lr * d
+
+    ``b`` holds no learning rate, so changing ``lr`` mid-run rescales the whole
+    step at once (compare :class:`Momentum`, whose velocity keeps the old rate).
+
+    Paper: Robbins & Monro, "A Stochastic Approximation Method", 1951;
+    momentum: Polyak 1964; Nesterov form: Sutskever et al., ICML 2013.
+    Defaults: ``lr=0.01`` (the notes), ``momentum=0, dampening=0, nesterov=False``.
+    PyTorch: ``torch.optim.SGD(params, lr=lr, momentum=momentum,
+    dampening=dampening, nesterov=nesterov, weight_decay=weight_decay)``
+    (``from_torch('SGD', ...)``; PyTorch's default lr is 1e-3).
     """
 
-    def __init__(self, lr: float = 0.01, **kw):
+    def __init__(self, lr: float = 0.01, momentum: float = 0.0, dampening: float = 0.0,
+                 nesterov: bool = False, **kw):
         super().__init__(lr, **kw)
+        self.momentum = check_positive("momentum", momentum, allow_zero=True)
+        self.dampening = check_positive("dampening", dampening, allow_zero=True)
+        self.nesterov = bool(nesterov)
+        if self.nesterov and (self.momentum == 0 or self.dampening != 0):
+            raise ConfigError("nesterov=True needs momentum > 0 and dampening = 0; "
+                              "set momentum or drop nesterov")
+        self.state_names = ("b",) if self.momentum else ()
 
     def _apply(self, p, g, s):
-        p -= self.lr * g
+        if not self.momentum:
+            d = self._scratch(g)
+            np.multiply(g, self.lr, out=d)
+            p -= d
+            return
+        b = s["b"]
+        if self.t == 1:
+            np.copyto(b, g)
+        else:
+            b *= self.momentum
+            d = self._scratch(g)
+            np.multiply(g, 1.0 - self.dampening, out=d)
+            b += d
+        d = self._scratch(g)
+        if self.nesterov:
+            np.multiply(b, self.momentum, out=d)
+            d += g
+        else:
+            np.copyto(d, b)
+        d *= self.lr
+        p -= d
 
 
 class Momentum(Optimizer):
@@ -38,7 +82,8 @@ class Momentum(Optimizer):
     PyTorch: ``torch.optim.SGD(params, lr=lr, momentum=momentum)`` keeps
     ``b <- momentum * b + g`` and steps ``W <- W - lr * b``; with a constant lr
     ``v = -lr * b`` and the two agree. If lr changes mid-run they differ: here
-    ``v`` carries the old lr, PyTorch's ``b`` is rescaled by the new one.
+    ``v`` carries the old lr, PyTorch's ``b`` is rescaled by the new one (use
+    :class:`SGD` with ``momentum=`` for that behaviour).
     """
 
     state_names = ("v",)
@@ -48,9 +93,10 @@ class Momentum(Optimizer):
         self.momentum = check_positive("momentum", momentum, allow_zero=True)
 
     def _apply(self, p, g, s):
-        v = s["v"]
+        v, d = s["v"], self._scratch(g)
         v *= self.momentum
-        v -= self.lr * g
+        np.multiply(g, self.lr, out=d)
+        v -= d
         p += v
 
 
@@ -64,7 +110,7 @@ class Nesterov(Optimizer):
 
     This is the corrected order: the book's code updates ``v`` first and then
     uses the new ``v`` in the step, which is not Nesterov's method. With the
-    order above the path equals PyTorch's ``SGD(nesterov=True)``.
+    order above and a constant lr the path equals PyTorch's ``SGD(nesterov=True)``.
 
     Paper: Nesterov, "A method for unconstrained convex minimization problem
     with the rate of convergence O(1/k^2)", 1983; Sutskever et al., "On the
@@ -80,8 +126,11 @@ class Nesterov(Optimizer):
         self.momentum = check_positive("momentum", momentum, allow_zero=True)
 
     def _apply(self, p, g, s):
-        m, v = self.momentum, s["v"]
-        p += (m * m) * v
-        p -= ((1.0 + m) * self.lr) * g
+        m, v, d = self.momentum, s["v"], self._scratch(g)
+        np.multiply(v, m * m, out=d)
+        p += d
+        np.multiply(g, (1.0 + m) * self.lr, out=d)
+        p -= d
         v *= m
-        v -= self.lr * g
+        np.multiply(g, self.lr, out=d)
+        v -= d

@@ -1,0 +1,140 @@
+"""Annealed Gaussian gradient noise, around any update rule."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from trainlab.errors import ConfigError
+from trainlab.optim.base import Optimizer, check_positive
+
+
+class GradientNoise(Optimizer):
+    r"""Add annealed Gaussian noise to the gradients, then run ``optimizer``.
+
+    Equation (t = steps the wrapped rule has taken before this one, from 0)::
+
+        g~ = g + N(0, sigma_t^2),   sigma_t^2 = eta / (1 + t)^gamma
+        optimizer.update(params, g~)
+
+    The noise is drawn with ``rng.standard_normal`` in the gradients' dtype, for
+    all parameters at once, in the order of the ``params`` keys, into a
+    reusable buffer: the caller's gradient arrays are never written to, and
+    when the parameters share one contiguous buffer the noisy gradients do too,
+    so the wrapped rule keeps its one-pass update. ``lr``, ``t``, ``state`` and
+    the rest are those of the wrapped rule; :meth:`state_dict` adds the state
+    of ``rng`` (as unsigned 32-bit words), so a resumed run draws the same noise.
+
+    Paper: Neelakantan et al., "Adding Gradient Noise Improves Learning for
+    Very Deep Networks", arXiv:1511.06807, 2015.
+    Defaults: ``eta=0.01, gamma=0.55`` (the paper's; it also tries eta 0.3, 1.0);
+    ``rng`` a ``numpy.random.Generator`` or an int seed (None means seed 0).
+    PyTorch: none in ``torch.optim``; the same as adding
+    ``torch.randn_like(p.grad) * sigma_t`` to every ``p.grad`` before ``step()``.
+    """
+
+    def __init__(self, optimizer: Optimizer, eta: float = 0.01, gamma: float = 0.55,
+                 rng: np.random.Generator | int | None = None):
+        if not isinstance(optimizer, Optimizer):
+            raise ConfigError(f"GradientNoise wraps a trainlab optimizer, got "
+                              f"{type(optimizer).__name__}; build one with create(name)")
+        self.optimizer = optimizer
+        self.eta = check_positive("eta", eta)
+        self.gamma = check_positive("gamma", gamma, allow_zero=True)
+        if rng is None or isinstance(rng, (int, np.integer)):
+            rng = np.random.default_rng(0 if rng is None else int(rng))
+        if not isinstance(rng, np.random.Generator):
+            raise ConfigError(f"rng must be a numpy.random.Generator or an int seed, "
+                              f"got {type(rng).__name__}")
+        self.rng = rng
+        self._buf: np.ndarray | None = None
+
+    # the wrapped rule's attributes, so trainers and schedules see one optimizer
+    lr = property(lambda self: self.optimizer.lr,
+                  lambda self, v: setattr(self.optimizer, "lr", v))
+    t = property(lambda self: self.optimizer.t)
+    skipped = property(lambda self: self.optimizer.skipped)
+    state = property(lambda self: self.optimizer.state)
+
+    def sigma(self, t: int) -> float:
+        """Standard deviation of the noise added at the step after ``t`` steps."""
+        return math.sqrt(self.eta / (1.0 + t) ** self.gamma)
+
+    def update(self, params: dict, grads: dict) -> None:
+        keys = self._check(params, grads)
+        dtype = np.result_type(*(np.asarray(grads[k]).dtype for k in keys))
+        if dtype not in (np.float32, np.float64):  # e.g. integer gradients
+            dtype = np.dtype(np.float64)
+        total = sum(params[k].size for k in keys)
+        if self._buf is None or self._buf.size != total or self._buf.dtype != dtype:
+            self._buf = np.empty(total, dtype)
+        buf = self._buf
+        self.rng.standard_normal(dtype=buf.dtype, out=buf)
+        buf *= self.sigma(self.optimizer.t)
+        noisy, off = {}, 0
+        for k in keys:
+            n = params[k].size
+            view = buf[off:off + n].reshape(params[k].shape)
+            view += grads[k]
+            noisy[k] = view
+            off += n
+        self.optimizer.update(params, noisy)
+
+    def hyperparameters(self) -> dict:
+        return {"rule": type(self.optimizer).__name__, **self.optimizer.hyperparameters(),
+                "eta": self.eta, "gamma": self.gamma}
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        out = self.optimizer.state_dict()
+        out.update({f"noise/rng/{k}": v
+                    for k, v in _words(self.rng.bit_generator.state).items()})
+        return out
+
+    def load_state_dict(self, sd: dict[str, np.ndarray]) -> None:
+        self.optimizer.load_state_dict({k: v for k, v in sd.items()
+                                        if not k.startswith("noise/")})
+        words = {k[len("noise/rng/"):]: v for k, v in sd.items() if k.startswith("noise/rng/")}
+        self.rng.bit_generator.state = _unwords(self.rng.bit_generator.state, words)
+
+
+def _words(state: dict, prefix: str = "") -> dict[str, np.ndarray]:
+    """A bit generator's state as numeric arrays: ints become uint32 words
+    (least significant first), arrays stay, names (strings) are left out."""
+    out = {}
+    for k, v in state.items():
+        key = prefix + k
+        if isinstance(v, dict):
+            out.update(_words(v, key + "/"))
+        elif isinstance(v, np.ndarray):
+            out[key] = v.copy()
+        elif not isinstance(v, str):
+            v, words = int(v), []
+            if v < 0:
+                raise ConfigError(f"cannot store negative rng state field {key}")
+            while True:
+                words.append(v & 0xFFFFFFFF)
+                v >>= 32
+                if not v:
+                    break
+            out[key] = np.array(words, dtype=np.uint32)
+    return out
+
+
+def _unwords(template: dict, arrays: dict, prefix: str = "") -> dict:
+    """Inverse of :func:`_words`, shaped after ``template`` (the current state)."""
+    new = {}
+    for k, v in template.items():
+        key = prefix + k
+        if isinstance(v, dict):
+            new[k] = _unwords(v, arrays, key + "/")
+        elif isinstance(v, str):
+            new[k] = v
+        elif key not in arrays:
+            raise ConfigError(f"saved rng state has no field {key}; it was saved "
+                              "from a different bit generator")
+        elif isinstance(v, np.ndarray):
+            new[k] = np.asarray(arrays[key], dtype=v.dtype)
+        else:
+            new[k] = sum(int(w) << (32 * i) for i, w in enumerate(arrays[key]))
+    return new

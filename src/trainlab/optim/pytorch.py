@@ -1,0 +1,70 @@
+"""``from_torch``: the trainlab rule that takes the same steps as a ``torch.optim`` class.
+
+Nothing here imports torch: it only translates names, options and defaults.
+"""
+
+from __future__ import annotations
+
+from trainlab.errors import ConfigError
+from trainlab.optim.adam import Adam, AdamW, NAdam, RAdam
+from trainlab.optim.adaptive import Adadelta, AdaGrad, RMSprop
+from trainlab.optim.base import Optimizer, check_unit
+from trainlab.optim.sgd import SGD
+
+_BETAS = (0.9, 0.999)
+
+#: torch.optim class name -> (trainlab class, torch's options with torch's defaults)
+TORCH_RULES: dict[str, tuple[type[Optimizer], dict]] = {
+    "SGD": (SGD, dict(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0,
+                      nesterov=False, maximize=False)),
+    "Adagrad": (AdaGrad, dict(lr=1e-2, lr_decay=0.0, weight_decay=0.0,
+                              initial_accumulator_value=0.0, eps=1e-10, maximize=False)),
+    "RMSprop": (RMSprop, dict(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
+                              centered=False, maximize=False)),
+    "Adadelta": (Adadelta, dict(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, maximize=False)),
+    "Adam": (Adam, dict(lr=1e-3, betas=_BETAS, eps=1e-8, weight_decay=0.0, amsgrad=False,
+                        maximize=False, decoupled_weight_decay=False)),
+    "AdamW": (AdamW, dict(lr=1e-3, betas=_BETAS, eps=1e-8, weight_decay=1e-2, amsgrad=False,
+                          maximize=False)),
+    "NAdam": (NAdam, dict(lr=2e-3, betas=_BETAS, eps=1e-8, weight_decay=0.0,
+                          momentum_decay=4e-3, decoupled_weight_decay=False, maximize=False)),
+    "RAdam": (RAdam, dict(lr=1e-3, betas=_BETAS, eps=1e-8, weight_decay=0.0,
+                          decoupled_weight_decay=False, maximize=False)),
+}
+
+#: options that only choose torch's implementation; they do not change the steps
+IGNORED = ("foreach", "fused", "capturable", "differentiable")
+
+
+def from_torch(name: str, **torch_kwargs) -> Optimizer:
+    """The trainlab optimizer that reproduces ``torch.optim.<name>(params, **torch_kwargs)``.
+
+    Options take PyTorch's names and defaults (``betas=(b1, b2)``, RMSprop's
+    ``alpha``, Adam's eps after the bias correction, lr=1e-3 for SGD and Adam,
+    ...). ``maximize`` is supported; ``foreach``, ``fused``, ``capturable`` and
+    ``differentiable`` are accepted and ignored. Unlike PyTorch, lr = 0 and
+    eps = 0 are refused. Example: ``from_torch('SGD', lr=0.1, momentum=0.9,
+    nesterov=True)``.
+    """
+    match = {k.lower(): k for k in TORCH_RULES}.get(str(name).lower())
+    if match is None:
+        raise ConfigError(f"unknown torch.optim class {name!r}; choose one of "
+                          f"{', '.join(TORCH_RULES)}")
+    cls, defaults = TORCH_RULES[match]
+    unknown = sorted(set(torch_kwargs) - set(defaults) - set(IGNORED))
+    if unknown:
+        raise ConfigError(f"torch.optim.{match} has no option {', '.join(unknown)} here; "
+                          f"valid options are {', '.join(list(defaults) + list(IGNORED))}")
+    kw = {**defaults, **{k: v for k, v in torch_kwargs.items() if k not in IGNORED}}
+    if "betas" in kw:
+        betas = kw.pop("betas")
+        try:
+            b1, b2 = betas
+        except (TypeError, ValueError):
+            raise ConfigError(f"betas must be a pair (beta1, beta2), got {betas!r}") from None
+        kw["beta1"], kw["beta2"] = check_unit("betas[0]", b1), check_unit("betas[1]", b2)
+    if "alpha" in kw:
+        kw["decay_rate"] = kw.pop("alpha")
+    if cls is Adam:
+        kw["eps_placement"] = "torch"
+    return cls(**kw)

@@ -1,0 +1,118 @@
+"""SWATS: start with Adam, switch to SGD with momentum when it is safe to."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from trainlab.optim.adam import _Moments
+from trainlab.optim.base import Optimizer, check_positive
+
+
+class SWATS(_Moments):
+    r"""SWATS: Adam first, then SGD with momentum at a rate Adam itself estimated.
+
+    Adam phase (k counts steps from 1; all dot products run over every parameter)::
+
+        m <- beta1 m + (1 - beta1) g;   v <- beta2 v + (1 - beta2) g*g
+        p = -lr * sqrt(1 - beta2^k) / (1 - beta1^k) * m / (sqrt(v) + eps)
+        W <- W + p
+        if p.g != 0:
+            gamma_k = (p.p) / (-p.g)             # SGD rate whose step projects onto p
+            lambda_k = beta2 lambda_{k-1} + (1 - beta2) gamma_k
+            if k > 1 and |lambda_k / (1 - beta2^k) - gamma_k| < tol:
+                switch: switch_step = k, switch_lr = lambda_k / (1 - beta2^k), m <- 0
+
+    SGD phase (``m`` now holds the velocity)::
+
+        m <- beta1 m + g
+        W <- W - (1 - beta1) * switch_lr * m
+
+    The rate follows later changes of ``lr`` proportionally: if a schedule
+    halves ``lr`` after the switch, the SGD rate is halved too. ``switch_step``
+    and ``switch_lr`` are ``None`` until the switch, and are kept in
+    :meth:`state_dict`. The rule needs global dot products, so it is not
+    element-wise; on the one-pass path it still updates the buffer at once and
+    sums the dot products per parameter, so both paths agree bit for bit.
+
+    Paper: Keskar & Socher, "Improving Generalization Performance by Switching
+    from Adam to SGD", arXiv:1712.07628, 2017 (Algorithm 1).
+    Defaults: ``lr=0.001, beta1=0.9, beta2=0.999, eps=1e-9, tol=1e-9`` (the paper's).
+    PyTorch: none in ``torch.optim``; the Adam phase is ``torch.optim.Adam``
+    with the notes' eps placement (see :class:`Adam`); the SGD phase is
+    ``torch.optim.SGD(momentum=beta1, dampening=beta1)`` at ``lr=switch_lr``,
+    except that its buffer starts from zero instead of the first gradient.
+    """
+
+    elementwise = False
+    state_names = ("m", "v")
+    _runtime = Optimizer._runtime + ("switch_step", "switch_lr")
+
+    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-9, tol: float = 1e-9, **kw):
+        super().__init__(lr, beta1, beta2, eps, **kw)
+        self.tol = check_positive("tol", tol)
+        self.switch_step: int | None = None
+        self.switch_lr: float | None = None
+        self._lam = 0.0
+        self._lr_at_switch = 0.0
+
+    def _begin_step(self):
+        self._pp = self._pg = 0.0
+        t = self.t
+        self._lr_t = self.lr * math.sqrt(1.0 - self.beta2 ** t) / (1.0 - self.beta1 ** t)
+
+    def _dot(self, a, b) -> float:
+        """a.b in float64, summed per parameter (the same on both update paths)."""
+        a, b = a.reshape(-1), b.reshape(-1)
+        bounds = self._segments or [(0, a.size)]
+        total = 0.0
+        for lo, hi in bounds:
+            total += float(np.multiply(a[lo:hi], b[lo:hi], dtype=np.float64).sum())
+        return total
+
+    def _apply(self, p, g, s):
+        d = self._scratch(g, 0)
+        if self.switch_lr is not None:
+            m = s["m"]
+            m *= self.beta1
+            m += g
+            rate = (1.0 - self.beta1) * self.switch_lr * (self.lr / self._lr_at_switch)
+            np.multiply(m, rate, out=d)
+            p -= d
+            return
+        e = self._scratch(g, 1)
+        m, v = self._moments(g, s, d)
+        np.sqrt(v, out=d)
+        d += self.eps
+        np.multiply(m, -self._lr_t, out=e)
+        e /= d
+        p += e
+        self._pp += self._dot(e, e)
+        self._pg += self._dot(e, g)
+
+    def _end_step(self):
+        if self.switch_lr is not None or self._pg == 0.0:
+            return
+        gamma = self._pp / -self._pg
+        self._lam = self.beta2 * self._lam + (1.0 - self.beta2) * gamma
+        estimate = self._lam / (1.0 - self.beta2 ** self.t)
+        if self.t > 1 and abs(estimate - gamma) < self.tol:
+            self.switch_step, self.switch_lr = self.t, estimate
+            self._lr_at_switch = self.lr
+            for s in self.state.values():
+                s["m"][...] = 0.0
+
+    def _extra_state(self):
+        return {"lambda": self._lam,
+                "switch_step": -1 if self.switch_step is None else self.switch_step,
+                "switch_lr": math.nan if self.switch_lr is None else self.switch_lr,
+                "lr_at_switch": self._lr_at_switch}
+
+    def _load_extra_state(self, extra):
+        self._lam = float(extra["lambda"])
+        step = int(extra["switch_step"])
+        self.switch_step = None if step < 0 else step
+        self.switch_lr = None if step < 0 else float(extra["switch_lr"])
+        self._lr_at_switch = float(extra["lr_at_switch"])
