@@ -1,0 +1,148 @@
+"""Race several update rules across one function and write a run folder.
+
+The folder holds ``config.json`` (``"kind": "landscape"``), ``paths.json``
+(per rule: lr, points, values, diverged flag, final and mean value),
+``metrics.json`` (a flat ``"summary"``), ``paths.png``, ``panels.png``,
+``values.png`` and, when asked, ``paths.gif``.
+
+Learning rates, first match wins: given explicitly; tuned (``tune=True``);
+the function's table :attr:`Function.lrs`; the rule's own default.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trainlab import io, viz
+from trainlab.errors import ConfigError
+from trainlab.landscape.animate import animate as write_gif
+from trainlab.landscape.animate import check_frames
+from trainlab.landscape.functions import check_start, get_function
+from trainlab.landscape.newton import Newton
+from trainlab.landscape.paths import Trace, check_steps, trace
+from trainlab.landscape.plots import REFERENCE, panels_figure, paths_figure, values_figure
+from trainlab.landscape.tune import grid, tune_lr
+from trainlab.optim import RULES, create
+
+
+def rule_key(name: str) -> str:
+    """The ``RULES`` key for ``name``; ConfigError if there is none."""
+    key = str(name).strip().lower().replace("_", "").replace("-", "")
+    if key not in RULES:
+        raise ConfigError(f"unknown optimizer {name!r}; choose from {', '.join(RULES)}")
+    return key
+
+
+@dataclass
+class Race:
+    function: object
+    start: tuple
+    steps: int
+    traces: dict = field(default_factory=dict)   # label -> (Trace, lr)
+    source: dict = field(default_factory=dict)   # rule -> where its lr came from
+    tuned: dict = field(default_factory=dict)    # rule -> Tuning
+
+    @property
+    def rules(self) -> dict:
+        return {k: v for k, v in self.traces.items() if k != REFERENCE}
+
+    @property
+    def best(self) -> str | None:
+        """The rule with the lowest mean value over its path (None if all diverged)."""
+        scores = {k: t.mean_value for k, (t, _) in self.rules.items()}
+        name = min(scores, key=scores.get, default=None)
+        return name if name is not None and math.isfinite(scores[name]) else None
+
+
+def race(function, optimizers, *, start=None, steps=None, lrs=None, tune=False,
+         tune_points=25, tune_range=(1e-4, 10.0), tune_refine=0, newton=True,
+         progress=False) -> Race:
+    """Follow every rule in ``optimizers`` (names in ``RULES``) from the same start."""
+    f = get_function(function)
+    steps = check_steps(getattr(f, "steps", None) if steps is None else steps)
+    start = check_start(f, start)
+    names = [rule_key(n) for n in optimizers]
+    if not names:
+        raise ConfigError("no optimizers given; name at least one, e.g. sgd,adam")
+    if len(set(names)) != len(names):
+        raise ConfigError(f"optimizer listed twice in {', '.join(optimizers)}; name each once")
+    given = {rule_key(k): float(v) for k, v in (lrs or {}).items()}
+    for k in given:
+        if k not in names:
+            raise ConfigError(f"a learning rate is given for {k}, which is not among the "
+                              f"optimizers ({', '.join(names)}); add it or drop its lr")
+    if tune:
+        grid(tune_points, *tune_range)   # check the settings before any work
+    out = Race(f, start, steps)
+    table = getattr(f, "lrs", {}) or {}
+    todo = names
+    if progress:
+        from tqdm.auto import tqdm
+        todo = tqdm(names, desc="tuning", unit="rule", leave=False, disable=None)
+    for name in todo:
+        if name in given:
+            opt, src = create(name, lr=given[name]), "given"
+        elif tune:
+            out.tuned[name] = tuning = tune_lr(f, name, start, steps, points=tune_points,
+                                               low=tune_range[0], high=tune_range[1],
+                                               refine=tune_refine)
+            opt, src = create(name, lr=tuning.lr), "tuned"
+        elif name in table:
+            opt, src = create(name, lr=table[name]), "default"
+        else:
+            opt, src = create(name), "rule default"
+        out.traces[name] = (trace(f, opt, start, steps), float(opt.lr))
+        out.source[name] = src
+    if newton and callable(getattr(f, "hessian", None)):
+        out.traces[REFERENCE] = (trace(f, Newton(f), start, steps), None)
+    return out
+
+
+def _record(t: Trace, lr) -> dict:
+    return {"lr": lr, "points": t.points, "values": t.values, "diverged": t.diverged,
+            "diverged_at": t.diverged_at, "final_value": t.final_value,
+            "mean_value": t.mean_value}
+
+
+def write(r: Race, out, *, config: dict | None = None, animate=False, frames=120) -> Path:
+    """Write the run folder for ``r`` into ``out``; returns ``out``."""
+    if animate:
+        check_frames(frames)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    spec = getattr(r.function, "spec", type(r.function).__name__)
+    io.write_json(out / "config.json", {
+        "kind": "landscape", "function": spec, "start": list(r.start), "steps": r.steps,
+        "optimizers": list(r.rules), "animate": bool(animate), "frames": frames,
+        "newton": REFERENCE in r.traces, **(config or {})})
+    doc = {"function": spec, "start": list(r.start), "steps": r.steps,
+           "objective": "mean of f over the path, start included; inf if it diverged",
+           "optimizers": {}, "tuning": {}}
+    for name, (t, lr) in r.rules.items():
+        doc["optimizers"][name] = {**_record(t, lr), "lr_source": r.source[name]}
+    if REFERENCE in r.traces:
+        doc[REFERENCE] = _record(*r.traces[REFERENCE])
+    for name, tu in r.tuned.items():
+        doc["tuning"][name] = {"lr": tu.lr, "score": tu.score, "evaluations": tu.evaluations,
+                               "lrs": tu.lrs, "scores": tu.scores}
+    io.write_json(out / "paths.json", doc)
+
+    summary = {"function": spec, "steps": r.steps, "best": r.best or "none",
+               "diverged": ", ".join(k for k, (t, _) in r.rules.items() if t.diverged) or "none"}
+    for name, (t, lr) in r.rules.items():
+        summary[f"{name} lr"] = lr
+        summary[f"{name} mean f"] = "diverged" if t.diverged else t.mean_value
+    if REFERENCE in r.traces:
+        t = r.traces[REFERENCE][0]
+        summary["newton final f"] = "diverged" if t.diverged else t.final_value
+    io.write_json(out / "metrics.json", {"summary": summary})
+
+    title = f"{spec} from ({r.start[0]:g}, {r.start[1]:g}), {r.steps} steps"
+    viz.save(paths_figure(r.function, r.traces, title), out / "paths.png")
+    viz.save(panels_figure(r.function, r.traces, title), out / "panels.png")
+    viz.save(values_figure(r.function, r.traces, title), out / "values.png")
+    if animate:
+        write_gif(r.function, r.traces, out / "paths.gif", frames=frames, title=spec)
+    return out
