@@ -1,0 +1,84 @@
+"""``trainlab run``: rerun an experiment of the notes, or all of them, into run folders."""
+
+from __future__ import annotations
+
+from trainlab.commands._args import add_data_args, key_value, positive_int
+
+NAME = "run"
+HELP = "rerun an experiment of the notes (or all) and draw its figures; prints the folder"
+
+
+def add_arguments(p):
+    from trainlab.experiments import names
+
+    p.add_argument("experiment", metavar="EXPERIMENT", help=f"{', '.join(names())}, or all")
+    add_data_args(p)
+    p.add_argument("--seeds", type=positive_int, default=1,
+                   help="repeat with N seeds; figures show the mean and a ±1 std band")
+    p.add_argument("--seed", type=int, default=0, help="base seed (default 0)")
+    p.add_argument("--quick", action="store_true", help="shrunken settings that finish fast")
+    p.add_argument("--out", default=None, metavar="DIR",
+                   help="run folder (default runs/<experiment>-<time>); with all, one subfolder "
+                        "per experiment and report.html")
+    p.add_argument("--set", dest="overrides", type=key_value, action="append", default=[],
+                   metavar="KEY=VALUE",
+                   help="change a setting, e.g. --set optimizers=sgd,adam,nesterov; with all, "
+                        "EXPERIMENT.KEY=VALUE sets one experiment's")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def _line(name, metrics, limit=6) -> str:
+    items = list(metrics["summary"].items())
+    shown = ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}"
+                      for k, v in items[:limit])
+    more = f", … ({len(items) - limit} more)" if len(items) > limit else ""
+    return f"{name}: {shown}{more} ({metrics['seconds']:.1f}s)"
+
+
+def plan(names, quick=False, overrides=()) -> dict:
+    """The config of each experiment in ``names``, all checked before anything runs."""
+    from trainlab.experiments import make_config, registry
+
+    if len(names) > 1:
+        per = registry.split_overrides(overrides, names)
+    else:
+        prefix = names[0] + "."
+        per = {names[0]: {k.removeprefix(prefix): v for k, v in overrides}}
+    return {n: make_config(n, quick, per[n]) for n in names}
+
+
+def execute(configs: dict, out, *, dataset="digits", data_dir=None, seeds=1, seed=0,
+            quick=False, progress=None, report=True, echo=print):
+    """Run the planned experiments into ``out`` (one subfolder each when several,
+    then ``report.html``)."""
+    from trainlab.experiments import get, registry
+    from trainlab.experiments.common import load_data
+
+    several = len(configs) > 1
+    data = None
+    if any(get(n).TRAINS for n in configs):
+        data = load_data(dataset, data_dir)
+        echo(f"data: {data.info['note']}")
+    for n, cfg in configs.items():
+        m = registry.run(n, out / n if several else out, cfg, dataset=dataset, data_dir=data_dir,
+                         seeds=seeds, seed=seed, quick=quick, data=data, progress=progress)
+        echo(_line(n, m))
+    if several and report:
+        from trainlab.report import build
+
+        echo(f"report: {build(out)}")
+
+
+def run(args) -> int:
+    from trainlab.experiments import get, names
+    from trainlab.runs import prepare_out
+
+    every = args.experiment == "all"
+    if not every:
+        get(args.experiment)  # unknown name: one line listing the valid ones
+    configs = plan(names() if every else [args.experiment], args.quick, args.overrides)
+    out = prepare_out(args.out, "experiments" if every else args.experiment)
+    execute(configs, out, dataset=args.dataset, data_dir=args.data_dir, seeds=args.seeds,
+            seed=args.seed, quick=args.quick, progress=False if args.quiet else None)
+    print(out)
+    return 0

@@ -1,0 +1,118 @@
+"""Do adaptive rules generalise worse? (Wilson et al., 2017, "The Marginal
+Value of Adaptive Gradient Methods in Machine Learning"; the notes' question
+of which rule to use.)
+
+Momentum, Nesterov, Adam, AdamW and SWATS get the same budget: the same
+network, initial weights, batches and epochs. Each one's learning rate is
+tuned on a validation split of the training data: the same small log grid
+of multiples of the rule's default lr for every rule, picked by final
+validation accuracy. The test set is never used for the choice; it is only
+measured. Training and test accuracy of each tuned rule are plotted per epoch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from trainlab.experiments.common import fit, gen, head, mean, network, rule_label, seeds
+
+TITLE = "Adaptive rules versus SGD with momentum: generalisation"
+TRAINS = True
+
+
+@dataclass
+class Config:
+    optimizers: tuple = ("momentum", "nesterov", "adam", "adamw", "swats")
+    lr_grid: tuple = (0.1, 0.3, 1.0, 3.0, 10.0)
+    hidden: tuple = (100, 100, 100, 100)
+    batch_size: int = 100
+    epochs: int = 20
+    val_ratio: float = 0.2
+    train_size: int = 5000
+
+
+QUICK = {"lr_grid": (0.3, 1.0, 3.0), "epochs": 8}
+
+
+def units(cfg) -> int:
+    return len(cfg.optimizers) * len(cfg.lr_grid)
+
+
+def trial(cfg, data, rng, tick) -> dict:
+    from trainlab.data import train_val_split
+    from trainlab.optim import create
+    from trainlab.train import Trainer
+
+    split_seed, init_seed, batch_seed = seeds(rng, 3)
+    x, t = head(data.x, data.t, cfg.train_size)
+    (x, t), (xv, tv) = train_val_split(x, t, cfg.val_ratio, gen(split_seed))
+    out = {}
+    for name in cfg.optimizers:
+        base = create(name).lr
+        grid, best = [], None
+        for f in cfg.lr_grid:
+            lr = base * float(f)
+            tr = Trainer(network(data, cfg.hidden, init_seed), x, t, data.x_test, data.t_test,
+                         x_val=xv, t_val=tv, epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
+                         optimizer=create(name, lr=lr), rng=gen(batch_seed), progress=False)
+            h = fit(tr)
+            val = h["val_acc"][-1] if h["diverged_at"] is None else float("nan")
+            grid.append({"lr": lr, "factor": float(f), "val_acc": val,
+                         "diverged": h["diverged_at"] is not None})
+            if h["diverged_at"] is None and (best is None or val > best["val_acc"][-1]):
+                best = {"lr": lr, **{k: h[k] for k in ("train_acc", "val_acc", "test_acc")}}
+            tick()
+        out[name] = {"grid": grid, "best": best}
+    return out
+
+
+def summarize(runs, cfg) -> dict:
+    s = {}
+    for name in cfg.optimizers:
+        bests = [r[name]["best"] for r in runs if r[name]["best"] is not None]
+        label = rule_label(name)
+        s[f"{label}: tuned lr"] = float(np.median([b["lr"] for b in bests])) if bests else None
+        s[f"{label}: val acc"] = mean([b["val_acc"][-1] for b in bests])
+        s[f"{label}: train acc"] = mean([b["train_acc"][-1] for b in bests])
+        s[f"{label}: test acc"] = mean([b["test_acc"][-1] for b in bests])
+    return s
+
+
+def plot(metrics, cfg, out) -> list:
+    from trainlab.viz import band, plt, save
+
+    pyplot = plt()
+    fig, axes = pyplot.subplots(1, 2, figsize=(11, 4.2))
+    for i, name in enumerate(cfg.optimizers):
+        bests = [r[name]["best"] for r in metrics["runs"] if r[name]["best"] is not None]
+        if not bests:
+            continue
+        lr = metrics["summary"][f"{rule_label(name)}: tuned lr"]
+        for ax, key in zip(axes, ("train_acc", "test_acc")):
+            curves = np.array([b[key] for b in bests], dtype=float)
+            band(ax, np.arange(curves.shape[1]), curves, color=f"C{i}",
+                 label=f"{rule_label(name)} (lr {lr:.2g})")
+    for ax, what in zip(axes, ("training", "test")):
+        ax.set(xlabel="epochs", ylabel=f"{what} accuracy", title=f"{what} accuracy, tuned lr")
+        lows = [ln.get_ydata()[-1] for ln in ax.get_lines()]
+        if lows:
+            ax.set_ylim(max(0.0, min(lows) - 0.1), 1.0)
+    axes[1].legend(fontsize=8, loc="lower right")
+    fig.suptitle(f"{metrics['data']['title']}: same budget ({cfg.epochs} epochs), lr tuned on "
+                 f"validation accuracy over {len(cfg.lr_grid)} values")
+    fig.tight_layout()
+    paths = [save(fig, out / "adaptive_vs_sgd.png")]
+
+    fig, ax = pyplot.subplots(figsize=(6, 4))
+    for i, name in enumerate(cfg.optimizers):
+        vals = np.array([[g["val_acc"] for g in r[name]["grid"]] for r in metrics["runs"]],
+                        dtype=float)
+        band(ax, np.asarray(cfg.lr_grid, dtype=float), vals, color=f"C{i}", marker="o", ms=3,
+             label=rule_label(name))
+    ax.set(xscale="log", xlabel="lr ÷ the rule's default lr", ylabel="final validation accuracy",
+           title="learning-rate grid (validation data)")
+    ax.legend(fontsize=8)
+    paths.append(save(fig, out / "adaptive_lr_grid.png"))
+    return paths

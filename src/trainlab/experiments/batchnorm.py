@@ -1,0 +1,115 @@
+"""Batch normalisation at 16 weight scales (the book's ``batch_norm_test.py``):
+1000 training samples, 5 hidden layers of 100, SGD lr 0.01, batch 100 drawn
+with replacement as in the book, 20 epochs; training accuracy per epoch with
+and without batch norm, same initial draws and batches for both.
+
+A plain net whose loss overflows stops there (its remaining epochs are
+missing, drawn as a cross); the book's loop carries on with NaN weights at
+chance accuracy.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from trainlab.experiments.common import fit, floats, gen, head, mean, network, seeds, stack
+
+TITLE = "Batch normalisation and the weight scale"
+TRAINS = True
+AHEAD = 0.1  # "ahead": final training accuracy higher by more than this
+
+
+@dataclass
+class Config:
+    weight_scales: tuple = tuple(float(w) for w in np.logspace(0, -4, 16))
+    train_size: int = 1000
+    hidden: tuple = (100, 100, 100, 100, 100)
+    optimizer: str = "sgd"
+    lr: float = 0.01
+    batch_size: int = 100
+    epochs: int = 20
+
+
+QUICK = {"epochs": 10}
+
+
+def units(cfg) -> int:
+    return 2 * len(cfg.weight_scales)
+
+
+def trial(cfg, data, rng, tick) -> dict:
+    from trainlab.train import Trainer
+
+    x, t = head(data.x, data.t, cfg.train_size)
+    out = {"bn": [], "plain": []}
+    for w in cfg.weight_scales:
+        init_seed, batch_seed = seeds(rng, 2)
+        for key, use_bn in (("bn", True), ("plain", False)):
+            net = network(data, cfg.hidden, init_seed, weight_init_std=float(w),
+                          use_batchnorm=use_bn)
+            tr = Trainer(net, x, t, epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
+                         optimizer=cfg.optimizer, optimizer_param={"lr": cfg.lr}, replacement=True,
+                         rng=gen(batch_seed), progress=False)
+            h = fit(tr)
+            out[key].append({"train_acc": h["train_acc"], "diverged_at": h["diverged_at"]})
+            tick()
+    return out
+
+
+def final(run, key) -> np.ndarray:
+    """Final training accuracy per weight scale (NaN where the run diverged)."""
+    return np.array([floats(r["train_acc"])[-1] if r["diverged_at"] is None else np.nan
+                     for r in run[key]])
+
+
+def summarize(runs, cfg) -> dict:
+    bn = np.array([final(r, "bn") for r in runs])
+    plain = np.array([final(r, "plain") for r in runs])
+    bn0, plain0 = np.nan_to_num(bn, nan=0.0), np.nan_to_num(plain, nan=0.0)
+    return {
+        "BN mean final train acc": mean(bn.mean(axis=0)),
+        "plain mean final train acc": mean(plain0.mean(axis=0)),
+        "scales where BN is ahead": int(np.sum(bn0.mean(0) > plain0.mean(0) + AHEAD)),
+        "scales where plain is ahead": int(np.sum(plain0.mean(0) > bn0.mean(0) + AHEAD)),
+        "plain runs diverged": int(sum(r2["diverged_at"] is not None
+                                       for r in runs for r2 in r["plain"])),
+        f"BN at W={cfg.weight_scales[-1]:.2g}": mean(bn[:, -1]),
+        f"plain at W={cfg.weight_scales[-1]:.2g}": mean(plain[:, -1]),
+    }
+
+
+def plot(metrics, cfg, out) -> list:
+    from trainlab.viz import band, plt, save
+
+    pyplot = plt()
+    n = len(cfg.weight_scales)
+    cols = math.ceil(math.sqrt(n))
+    rows = math.ceil(n / cols)
+    fig, axes = pyplot.subplots(rows, cols, figsize=(2.6 * cols, 2.2 * rows), squeeze=False)
+    runs = metrics["runs"]
+    for i, w in enumerate(cfg.weight_scales):
+        ax = axes[i // cols][i % cols]
+        for key, style, label in (("bn", "-", "Batch Normalization"),
+                                  ("plain", "--", "Normal (without BatchNorm)")):
+            curves = stack([r[key][i]["train_acc"] for r in runs])
+            band(ax, np.arange(curves.shape[1]), curves, label=label, ls=style,
+                 color="C0" if key == "bn" else "C1")
+            for r in runs:
+                if r[key][i]["diverged_at"] is not None:
+                    ax.plot(len(r[key][i]["train_acc"]) - 1, 0.1, "x", color="C1", ms=7)
+        ax.set_title(f"W:{w:.4g}", fontsize=9)
+        ax.set_ylim(0, 1.0)
+        if i % cols:
+            ax.set_yticks([])
+        if i < n - cols:
+            ax.set_xticks([])
+    for j in range(n, rows * cols):
+        axes[j // cols][j % cols].axis("off")
+    fig.suptitle(f"{metrics['data']['title']}: training accuracy per epoch "
+                 f"(×: the plain net diverged)")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.legend(*axes[0][0].get_legend_handles_labels(), loc="lower center", ncol=2)
+    return [save(fig, out / "batchnorm.png")]

@@ -1,0 +1,119 @@
+"""Helpers shared by the experiments: data, networks, seeds, runs that may diverge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from trainlab.errors import DivergenceError
+
+
+@dataclass
+class Data:
+    """A loaded data set: training and test arrays, and ``info`` from ``load_with_info``."""
+
+    x: np.ndarray
+    t: np.ndarray
+    x_test: np.ndarray
+    t_test: np.ndarray
+    info: dict
+
+    @property
+    def n_inputs(self) -> int:
+        return int(self.x.shape[1])
+
+    @property
+    def n_classes(self) -> int:
+        return int(self.info.get("n_classes", int(self.t.max()) + 1))
+
+
+def load_data(dataset: str, data_dir=None) -> Data:
+    from trainlab.data import load_with_info
+
+    ((x, t), (xt, tt)), info = load_with_info(dataset, data_dir=data_dir)
+    return Data(x, t, xt, tt, info)
+
+
+def head(x, t, n):
+    """The first ``n`` samples (all of them when ``n`` is 0 or None)."""
+    return (x, t) if not n else (x[:n], t[:n])
+
+
+def seeds(rng: np.random.Generator, k: int) -> list[int]:
+    """``k`` integer seeds from ``rng``. Building two generators from the same
+    seed gives the variants of a comparison the same initial weights and the
+    same batches (common random numbers), so only the compared thing differs."""
+    return [int(s) for s in rng.integers(0, 2**63 - 1, size=k)]
+
+
+def gen(seed: int) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+def network(data: Data, hidden, seed: int, **kw):
+    from trainlab.nn import MultiLayerNet
+
+    return MultiLayerNet(data.n_inputs, list(hidden), data.n_classes, rng=gen(seed), **kw)
+
+
+def init_spec(value):
+    """``"0.01"`` → 0.01; names such as ``"he"`` stay names."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def fit(trainer) -> dict:
+    """Train; on divergence keep the history so far and note the step.
+
+    Returns the history with ``diverged_at`` (the failing step, or None).
+    """
+    try:
+        history = trainer.train()
+        history["diverged_at"] = None
+    except DivergenceError:
+        history = trainer.history
+        history["diverged_at"] = trainer.current_iter + 1
+    return history
+
+
+def floats(values) -> np.ndarray:
+    """A list read back from JSON as floats: null → NaN, "inf" → inf."""
+    return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+
+
+def stack(curves) -> np.ndarray:
+    """Curves of possibly different lengths → (runs, longest) array padded with NaN."""
+    curves = [floats(c) for c in curves]
+    out = np.full((len(curves), max(len(c) for c in curves)), np.nan)
+    for i, c in enumerate(curves):
+        out[i, :len(c)] = c
+    return out
+
+
+def tail_mean(values, share: float = 0.1) -> float:
+    """Mean of the last ``share`` of a curve (at least one point)."""
+    y = floats(values)
+    return float(np.mean(y[-max(1, int(len(y) * share)):]))
+
+
+def mean(values) -> float:
+    """Mean over seeds, ignoring NaN (NaN when every seed is NaN)."""
+    y = floats(values)
+    return float(np.nanmean(y)) if np.any(np.isfinite(y)) else float("nan")
+
+
+def rule_label(name: str) -> str:
+    """Display name of an update rule, as the notes write it."""
+    return {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov", "adagrad": "AdaGrad",
+            "rmsprop": "RMSprop", "adam": "Adam", "adamw": "AdamW", "adadelta": "Adadelta",
+            "nadam": "NAdam", "radam": "RAdam", "swats": "SWATS"}.get(name.lower(), name)
+
+
+def arch(data_meta: dict, hidden) -> str:
+    """``784→100×4→10`` for a figure title."""
+    hidden = list(hidden)
+    inner = f"{hidden[0]}×{len(hidden)}" if len(set(hidden)) == 1 else "→".join(map(str, hidden))
+    return f"{data_meta['n_inputs']}→{inner}→{data_meta['n_classes']}"

@@ -1,0 +1,66 @@
+"""Initial weights compared on the notes' network (the book's
+``weight_init_compare.py``): std 0.01, Xavier and He, ReLU, SGD lr 0.01,
+batch 128, same batches for all; smoothed training loss per iteration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trainlab.experiments.common import arch, init_spec, mean, seeds, tail_mean
+from trainlab.experiments.init_histogram import init_label
+
+TITLE = "Initial weights on the notes' network"
+TRAINS = True
+
+
+@dataclass
+class Config:
+    inits: tuple = ("0.01", "xavier", "he")
+    hidden: tuple = (100, 100, 100, 100)
+    activation: str = "relu"
+    optimizer: str = "sgd"
+    lr: float = 0.01
+    batch_size: int = 128
+    iterations: int = 2000
+
+
+QUICK = {"iterations": 300}
+
+
+def units(cfg) -> int:
+    return len(cfg.inits)
+
+
+def trial(cfg, data, rng, tick) -> dict:
+    from trainlab.train.compare import compare_optimizers
+
+    (seed,) = seeds(rng, 1)
+    out = {}
+    for spec in cfg.inits:
+        r = compare_optimizers(data.x, data.t, data.x_test, data.t_test,
+                               {spec: {"name": cfg.optimizer, "lr": cfg.lr}}, hidden=cfg.hidden,
+                               activation=cfg.activation, weight_init_std=init_spec(spec),
+                               iterations=cfg.iterations, batch_size=cfg.batch_size,
+                               seed=seed, progress=False)[spec]
+        out[spec] = {"train_loss": r["train_loss"], "test_acc": r["test_acc"]}
+        tick()
+    return out
+
+
+def summarize(runs, cfg) -> dict:
+    s = {f"{init_label(k)} final loss": mean([tail_mean(r[k]["train_loss"]) for r in runs])
+         for k in cfg.inits}
+    s.update({f"{init_label(k)} test acc": mean([r[k]["test_acc"] for r in runs])
+              for k in cfg.inits})
+    return s
+
+
+def plot(metrics, cfg, out) -> list:
+    from trainlab.train.plots import plot_loss_curves
+
+    d = metrics["data"]
+    path = out / "init_compare.png"
+    curves = {init_label(k): [r[k]["train_loss"] for r in metrics["runs"]] for k in cfg.inits}
+    plot_loss_curves(curves, path, title=f"{d['title']}: {arch(d, cfg.hidden)}, {cfg.activation}, "
+                                         f"{cfg.optimizer} lr {cfg.lr:g}")
+    return [path]

@@ -1,0 +1,142 @@
+"""Activation histograms of a 5-layer, 100-unit stack fed ``randn(1000, 100)``
+(the book's ``weight_init_activation_histogram.py``): weights with std 1,
+std 0.01, Xavier (sqrt(1/n)) and He (sqrt(2/n)), under sigmoid, tanh and ReLU.
+
+Every combination sees the same input and the same standard-normal weight
+draws, only scaled differently, so the scale alone makes the difference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from trainlab.experiments.common import gen, init_spec, mean, seeds
+
+TITLE = "Activation histograms and initial weights"
+TRAINS = False
+NEAR = 0.02  # "near" 0.5, 0 or 1: within this distance
+
+
+@dataclass
+class Config:
+    samples: int = 1000
+    nodes: int = 100
+    layers: int = 5
+    inits: tuple = ("1", "0.01", "xavier", "he")
+    activations: tuple = ("sigmoid", "tanh", "relu")
+    bins: int = 30
+
+
+QUICK: dict = {}
+
+
+def units(cfg) -> int:
+    return len(cfg.activations) * len(cfg.inits)
+
+
+def init_label(spec) -> str:
+    spec = init_spec(spec)
+    if isinstance(spec, float):
+        return f"std {spec:g}"
+    return {"xavier": "Xavier", "sigmoid": "Xavier", "he": "He", "relu": "He"}.get(spec, spec)
+
+
+def _range(act):
+    return {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}.get(act)  # ReLU: data's own range
+
+
+def forward(x, stds, act, standard_normals):
+    """Activations of each layer: ``z_k = act(z_{k-1} @ (N_k * std_k))``."""
+    from trainlab.nn import ACTIVATIONS
+
+    out = []
+    for w, std in zip(standard_normals, stds):
+        x = ACTIVATIONS[act]().forward(x @ (w * std))
+        out.append(x)
+    return out
+
+
+def trial(cfg, data, rng, tick) -> dict:
+    from trainlab.nn import weight_std
+
+    (seed,) = seeds(rng, 1)
+    g = gen(seed)
+    x = g.standard_normal((cfg.samples, cfg.nodes))
+    ws = [g.standard_normal((cfg.nodes, cfg.nodes)) for _ in range(cfg.layers)]
+    out = {}
+    for act in cfg.activations:
+        for spec in cfg.inits:
+            std = weight_std(init_spec(spec), cfg.nodes)
+            layers = []
+            for z in forward(x, [std] * cfg.layers, act, ws):
+                counts, edges = np.histogram(z, bins=cfg.bins, range=_range(act))
+                layers.append({"mean": float(z.mean()), "std": float(z.std()),
+                               "near_half": float(np.mean(np.abs(z - 0.5) < NEAR)),
+                               "near_0_or_1": float(np.mean((z < NEAR) | (z > 1 - NEAR))),
+                               "zeros": float(np.mean(z == 0)),
+                               "counts": counts.tolist(), "edges": edges.tolist()})
+            out[f"{act}/{spec}"] = layers
+            tick()
+    return out
+
+
+def summarize(runs, cfg) -> dict:
+    s = {}
+    last = cfg.layers - 1
+
+    def avg(key, stat, layer=last):
+        return mean([r[key][layer][stat] for r in runs if key in r])
+
+    for act in cfg.activations:
+        for spec in cfg.inits:
+            key = f"{act}/{spec}"
+            s[f"{act}, {init_label(spec)}: layer-{cfg.layers} std"] = avg(key, "std")
+            if act == "sigmoid":
+                s[f"{act}, {init_label(spec)}: share within {NEAR} of 0.5"] = avg(key, "near_half")
+                s[f"{act}, {init_label(spec)}: share within {NEAR} of 0 or 1"] = avg(key,
+                                                                                    "near_0_or_1")
+            if act == "relu":
+                s[f"{act}, {init_label(spec)}: std ratio layer {cfg.layers}/1"] = mean(
+                    [r[key][last]["std"] / r[key][0]["std"] for r in runs])
+                s[f"{act}, {init_label(spec)}: share of zeros"] = avg(key, "zeros")
+    return s
+
+
+def plot(metrics, cfg, out) -> list:
+    from trainlab.viz import band, plt, save
+
+    pyplot = plt()
+    paths = []
+    first = metrics["runs"][0]  # the histograms show one draw, as in the notes
+    for act in cfg.activations:
+        rows = len(cfg.inits)
+        fig, axes = pyplot.subplots(rows, cfg.layers, figsize=(2.4 * cfg.layers, 1.9 * rows),
+                                    squeeze=False)
+        for i, spec in enumerate(cfg.inits):
+            for k, layer in enumerate(first[f"{act}/{spec}"]):
+                ax = axes[i][k]
+                edges = np.asarray(layer["edges"])
+                ax.hist(edges[:-1], bins=edges, weights=layer["counts"], color="C0")
+                if i == 0:
+                    ax.set_title(f"{k + 1}-layer")
+                if k == 0:
+                    ax.set_ylabel(init_label(spec))
+                else:
+                    ax.set_yticks([])
+        fig.suptitle(f"{act}: activations per layer, {cfg.bins} bins")
+        fig.tight_layout()
+        paths.append(save(fig, out / f"init_histogram_{act}.png"))
+    fig, axes = pyplot.subplots(1, len(cfg.activations), figsize=(4.2 * len(cfg.activations), 3.6),
+                                squeeze=False)
+    x = np.arange(1, cfg.layers + 1)
+    for ax, act in zip(axes[0], cfg.activations):
+        for spec in cfg.inits:
+            runs = [[layer["std"] for layer in r[f"{act}/{spec}"]] for r in metrics["runs"]]
+            band(ax, x, runs, label=init_label(spec))
+        ax.set(yscale="log", xlabel="layer", ylabel="std of activations", title=act, xticks=x)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    paths.append(save(fig, out / "init_layer_std.png"))
+    return paths

@@ -1,0 +1,110 @@
+"""The lecture's closing figure: loss against epochs for a very high, a high,
+a good and a low learning rate, each curve labelled by :mod:`verdict`.
+
+A fifth curve keeps the good learning rate but starts from weights with std
+0.01 (the notes' vanishing-activation case): a plateau, whose advice is to
+check the initial weights. Same network, initial draws and batches for all;
+the loss is measured on the whole training set (at most ``train_size``
+samples) before training and after each epoch.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from trainlab.experiments.common import fit, floats, gen, head, init_spec, network, seeds, stack
+from trainlab.experiments.verdict import ADVICE, classify
+
+TITLE = "Diagnosing the learning rate from the loss curve"
+TRAINS = True
+#: the lecture figure's colours
+COLORS = {"very high": "gold", "high": "green", "good": "red", "low": "blue", "bad init": "gray"}
+
+
+@dataclass
+class Config:
+    labels: tuple = ("very high", "high", "good", "low")
+    lrs: tuple = (3.0, 0.5, 0.1, 0.001)
+    bad_init: str = "0.01"
+    bad_init_lr: float = 0.1
+    optimizer: str = "sgd"
+    weight_init: str = "he"
+    hidden: tuple = (100, 100, 100, 100)
+    batch_size: int = 100
+    epochs: int = 20
+    train_size: int = 5000
+
+
+QUICK = {"epochs": 10}
+
+
+def curves(cfg) -> list[tuple[str, float, str]]:
+    """(label, lr, initial weights) of every curve."""
+    if len(cfg.labels) != len(cfg.lrs):
+        from trainlab.errors import ConfigError
+        raise ConfigError(f"lr-diagnosis: {len(cfg.labels)} labels but {len(cfg.lrs)} lrs; "
+                          "give one label per lr")
+    out = [(lab, float(lr), cfg.weight_init) for lab, lr in zip(cfg.labels, cfg.lrs)]
+    if str(cfg.bad_init):
+        out.append(("bad init", float(cfg.bad_init_lr), str(cfg.bad_init)))
+    return out
+
+
+def units(cfg) -> int:
+    return len(curves(cfg))
+
+
+def trial(cfg, data, rng, tick) -> dict:
+    from trainlab.optim import create
+    from trainlab.train import Trainer
+
+    x, t = head(data.x, data.t, cfg.train_size)
+    init_seed, batch_seed = seeds(rng, 2)
+    out = {}
+    for label, lr, init in curves(cfg):
+        net = network(data, cfg.hidden, init_seed, weight_init_std=init_spec(init))
+        tr = Trainer(net, x, t, epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
+                     optimizer=create(cfg.optimizer, lr=lr), rng=gen(batch_seed), progress=False)
+        h = fit(tr)
+        loss = list(h["train_loss_epoch"]) + ([float("inf")] if h["diverged_at"] else [])
+        out[label] = {"lr": lr, "init": init, "epoch_loss": loss,
+                      "diverged_at": h["diverged_at"], "verdict": classify(loss)}
+        tick()
+    return out
+
+
+def majority(runs, label) -> str:
+    """The verdict most seeds agree on (the first seed's on a tie)."""
+    return Counter(r[label]["verdict"] for r in runs).most_common(1)[0][0]
+
+
+def summarize(runs, cfg) -> dict:
+    s = {}
+    for label, lr, _ in curves(cfg):
+        kind = majority(runs, label)
+        s[f"{label} (lr {lr:g})"] = kind if kind == ADVICE[kind] else f"{kind}: {ADVICE[kind]}"
+    return s
+
+
+def plot(metrics, cfg, out) -> list:
+    from trainlab.viz import band, plt, save
+
+    pyplot = plt()
+    fig, ax = pyplot.subplots(figsize=(8, 5))
+    runs = metrics["runs"]
+    top = 1.3 * max(floats(r[lab]["epoch_loss"])[0] for r in runs for lab, _, _ in curves(cfg))
+    for label, lr, init in curves(cfg):
+        y = stack([r[label]["epoch_loss"] for r in runs])
+        y = np.where(np.isfinite(y), np.minimum(y, top), top)  # off the chart: drawn at the top
+        kind = majority(runs, label)
+        extra = f", weights {init}" if label == "bad init" else ""
+        advice = "" if kind == ADVICE[kind] else f" → {ADVICE[kind]}"
+        band(ax, np.arange(y.shape[1]), y, color=COLORS.get(label), marker="o", ms=3,
+             label=f"{label} (lr {lr:g}{extra}): {kind}{advice}")
+    ax.set(xlabel="epoch", ylabel="loss on the training set", ylim=(0, top),
+           title=f"{metrics['data']['title']}: {cfg.optimizer}, batch {cfg.batch_size}")
+    ax.legend(fontsize=8, loc="upper right")
+    return [save(fig, out / "lr_diagnosis.png")]

@@ -1,0 +1,66 @@
+"""SGD, Momentum, AdaGrad and Adam on the notes' network (the book's
+``optimizer_compare_mnist.py``): same initial weights, same batches, each
+rule at its default learning rate; smoothed training loss per iteration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trainlab.experiments.common import arch, mean, rule_label, seeds, tail_mean
+
+TITLE = "Update rules on the notes' network"
+TRAINS = True
+
+
+@dataclass
+class Config:
+    optimizers: tuple = ("sgd", "momentum", "adagrad", "adam")
+    hidden: tuple = (100, 100, 100, 100)
+    activation: str = "relu"
+    weight_init: str = "he"
+    batch_size: int = 128
+    iterations: int = 2000
+
+
+QUICK = {"iterations": 300}
+
+
+def units(cfg) -> int:
+    return len(cfg.optimizers)
+
+
+def trial(cfg, data, rng, tick) -> dict:
+    from trainlab.train.compare import compare_optimizers
+
+    (seed,) = seeds(rng, 1)
+    out = {}
+    for name in cfg.optimizers:  # one call per rule, all with the same seed
+        r = compare_optimizers(data.x, data.t, data.x_test, data.t_test, {name: {"name": name}},
+                               hidden=cfg.hidden, activation=cfg.activation,
+                               weight_init_std=cfg.weight_init, iterations=cfg.iterations,
+                               batch_size=cfg.batch_size, seed=seed, progress=False)[name]
+        out[name] = {"train_loss": r["train_loss"], "test_acc": r["test_acc"],
+                     "seconds": r["seconds"]}
+        tick()
+    return out
+
+
+def summarize(runs, cfg) -> dict:
+    s = {}
+    for name in cfg.optimizers:
+        s[f"{rule_label(name)} final loss"] = mean([tail_mean(r[name]["train_loss"]) for r in runs])
+    for name in cfg.optimizers:
+        s[f"{rule_label(name)} test acc"] = mean([r[name]["test_acc"] for r in runs])
+    return s
+
+
+def plot(metrics, cfg, out) -> list:
+    from trainlab.train.plots import plot_loss_curves
+
+    runs = metrics["runs"]
+    curves = {rule_label(n): [r[n]["train_loss"] for r in runs] for n in cfg.optimizers}
+    path = out / "optimizer_compare.png"
+    d = metrics["data"]
+    plot_loss_curves(curves, path, log=True,
+                     title=f"{d['title']}: {arch(d, cfg.hidden)}, batch {cfg.batch_size}")
+    return [path]

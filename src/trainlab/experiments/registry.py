@@ -1,0 +1,221 @@
+"""Every experiment of the notes by name, and the one way to run, save and plot them.
+
+An experiment is a module with:
+
+* ``TITLE``; ``TRAINS`` (whether it needs a data set);
+* ``Config``: a dataclass whose defaults are the notes' settings;
+  ``QUICK``: the fields ``--quick`` changes;
+* ``units(cfg)``: how many steps its progress bar counts per seed;
+* ``trial(cfg, data, rng, tick)``: one seed's results, plain lists and numbers;
+* ``summarize(runs, cfg)``: key numbers over the seeds' results;
+* ``plot(metrics, cfg, out_dir)``: figures from the saved metrics alone.
+
+:func:`run` repeats ``trial`` over seeds and writes ``config.json``,
+``metrics.json`` and the figures; :func:`replot` redraws the figures of a saved
+run folder without training anything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from trainlab.errors import ConfigError
+
+#: experiment name → module, in the notes' order
+MODULES = {
+    "optimizer-compare": "optimizer_compare",
+    "init-histogram": "init_histogram",
+    "init-compare": "init_compare",
+    "batchnorm": "batchnorm",
+    "overfit": "overfit",
+    "batch-size": "batch_size",
+    "adaptive-vs-sgd": "adaptive_vs_sgd",
+    "lr-diagnosis": "lr_diagnosis",
+}
+
+
+def names() -> list[str]:
+    return list(MODULES)
+
+
+def get(name: str):
+    """The module of experiment ``name``."""
+    if name not in MODULES:
+        raise ConfigError(f"unknown experiment {name!r}; choose one of {', '.join(MODULES)} or all")
+    return importlib.import_module(f"trainlab.experiments.{MODULES[name]}")
+
+
+# -- configuration -----------------------------------------------------------------------
+
+def _scalar(text: str):
+    from trainlab.commands._args import scalar
+
+    return scalar(text)
+
+
+def _coerce(name: str, default, value):
+    """``value`` (from the command line or JSON) as the type of ``default``."""
+    def bad(what):
+        return ConfigError(f"--set {name}={value!r}: expected {what}")
+
+    if isinstance(default, tuple):
+        items = value.split(",") if isinstance(value, str) else (
+            list(value) if isinstance(value, (list, tuple)) else [value])
+        items = [_scalar(i) if isinstance(i, str) else i for i in items if str(i).strip() != ""]
+        if default and len({type(d) for d in default}) == 1:  # one type: coerce every item
+            return tuple(_coerce(name, default[0], i) for i in items)
+        return tuple(items)
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise bad("true or false")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+            raise bad("an integer")
+        return int(value)
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise bad("a number")
+        return float(value)
+    return str(value)
+
+
+def make_config(name: str, quick: bool = False, overrides=None):
+    """The config of ``name``: the notes' defaults, then ``QUICK`` when ``quick``,
+    then ``overrides`` (pairs or a dict of field → value)."""
+    mod = get(name)
+    cfg = mod.Config()
+    fields = {f.name: f for f in dataclasses.fields(cfg)}
+    changes = dict(mod.QUICK) if quick else {}
+    for key, value in dict(overrides or {}).items():
+        if key not in fields:
+            raise ConfigError(f"{name} has no setting {key!r}; valid keys: {', '.join(fields)}")
+        changes[key] = _coerce(key, getattr(mod.Config(), key), value)
+    cfg = dataclasses.replace(cfg, **changes)
+    check(cfg)
+    mod.units(cfg)  # an experiment's own consistency checks
+    return cfg
+
+
+def check(cfg) -> None:
+    """Fail early on rule names that trainlab does not have."""
+    from trainlab.optim import RULES, create
+
+    rules = list(getattr(cfg, "optimizers", ())) + [getattr(cfg, "optimizer", "sgd")]
+    for rule in rules:
+        if str(rule).lower().replace("_", "").replace("-", "") not in RULES:
+            create(rule)  # raises the one-line error that lists the valid names
+
+
+def config_from_json(name: str, saved: dict):
+    """Rebuild the dataclass from a saved ``config.json`` (unknown keys ignored)."""
+    mod = get(name)
+    fields = {f.name for f in dataclasses.fields(mod.Config)}
+    return dataclasses.replace(mod.Config(), **{k: _coerce(k, getattr(mod.Config(), k), v)
+                                                for k, v in saved.items() if k in fields})
+
+
+def split_overrides(pairs, experiments) -> dict[str, dict]:
+    """``--set`` pairs for several experiments: ``key=v`` goes to every experiment
+    that has ``key``; ``experiment.key=v`` to that one only."""
+    out = {name: {} for name in experiments}
+    for key, value in pairs:
+        target, dot, field = key.rpartition(".")
+        if dot:
+            if target not in out:
+                raise ConfigError(f"--set {key}: unknown experiment {target!r}; "
+                                  f"choose one of {', '.join(out)}")
+            out[target][field] = value
+            continue
+        owners = [n for n in out if key in {f.name for f in dataclasses.fields(get(n).Config)}]
+        if not owners:
+            valid = sorted({f.name for n in out for f in dataclasses.fields(get(n).Config)})
+            raise ConfigError(f"no experiment has a setting {key!r}; "
+                              f"valid keys: {', '.join(valid)}")
+        for n in owners:
+            out[n][key] = value
+    return out
+
+
+# -- running -----------------------------------------------------------------------------
+
+def _data_meta(data) -> dict:
+    if data is None:
+        return {"name": None, "title": "randn input", "note": "no data set: standard-normal input",
+                "fallback": False, "n_inputs": None, "n_classes": None}
+    info = data.info
+    return {"name": info.get("name"), "title": info.get("title", info.get("name")),
+            "note": info.get("note", ""), "fallback": bool(info.get("fallback", False)),
+            "n_train": int(len(data.x)), "n_test": int(len(data.x_test)),
+            "n_inputs": data.n_inputs, "n_classes": data.n_classes}
+
+
+def _bar(total: int, desc: str, progress):
+    show = sys.stderr.isatty() if progress is None else bool(progress)
+    if not show:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="step", leave=False, dynamic_ncols=True)
+
+
+def run(name: str, out, cfg=None, *, dataset: str = "digits", data_dir=None, seeds: int = 1,
+        seed: int = 0, quick: bool = False, data=None, progress=None) -> dict:
+    """Run experiment ``name`` with ``seeds`` seeds into folder ``out``; return its metrics.
+
+    Seed ``i`` of ``seeds`` is child ``i`` of ``numpy.random.SeedSequence(seed)``,
+    so a run with more seeds extends, bit for bit, a run with fewer.
+    ``data`` may pass an already loaded :class:`~trainlab.experiments.common.Data`.
+    """
+    from trainlab.experiments.common import load_data
+    from trainlab.experiments.threads import one_blas_thread
+    from trainlab.io import write_json
+
+    mod = get(name)
+    cfg = make_config(name, quick) if cfg is None else cfg
+    if int(seeds) < 1:
+        raise ConfigError(f"--seeds must be ≥ 1, got {seeds}")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    if mod.TRAINS and data is None:
+        data = load_data(dataset, data_dir)
+    meta = _data_meta(data if mod.TRAINS else None)
+    config = {"kind": name, "title": mod.TITLE, "dataset": meta["name"], "data_dir": data_dir,
+              "data_note": meta["note"], "seeds": int(seeds), "seed": int(seed),
+              "quick": bool(quick), **dataclasses.asdict(cfg)}
+    write_json(out / "config.json", config)
+    start = time.perf_counter()
+    bar = _bar(mod.units(cfg) * int(seeds), name, progress)
+    tick = bar.update if bar is not None else (lambda n=1: None)
+    try:
+        with one_blas_thread():
+            runs = [mod.trial(cfg, data, np.random.default_rng(s), tick)
+                    for s in np.random.SeedSequence(int(seed)).spawn(int(seeds))]
+    finally:
+        if bar is not None:
+            bar.close()
+    metrics = {"summary": mod.summarize(runs, cfg), "data": meta, "seeds": int(seeds),
+               "seconds": round(time.perf_counter() - start, 3), "runs": runs}
+    write_json(out / "metrics.json", metrics)
+    replot(out)  # figures from the saved files, exactly as a later rebuild draws them
+    return metrics
+
+
+def is_run(folder: Path) -> bool:
+    return (folder / "config.json").is_file() and (folder / "metrics.json").is_file()
+
+
+def replot(folder) -> list[Path]:
+    """Redraw the figures of a saved experiment run from its JSON files alone."""
+    from trainlab.io import read_json
+
+    folder = Path(folder)
+    config = read_json(folder / "config.json")
+    cfg = config_from_json(config["kind"], config)
+    return get(config["kind"]).plot(read_json(folder / "metrics.json"), cfg, folder)

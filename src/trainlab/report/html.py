@@ -1,0 +1,176 @@
+"""One self-contained ``report.html`` from saved run folders, without training.
+
+A run folder is any folder holding ``config.json`` and ``metrics.json``. The
+report gives each one a section: its title and explanation (from
+:mod:`trainlab.report.texts`; a title from ``kind`` for kinds it does not
+know), its figures embedded as ``data:`` URIs, and its ``summary`` as a
+table. Nothing in the page refers to another file or to the network.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import math
+from pathlib import Path
+
+from trainlab.errors import ConfigError
+from trainlab.io import read_json
+from trainlab.report.texts import LANGS, UI, text
+
+FIGURES = {".png": "image/png", ".gif": "image/gif"}
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans KR","Malgun Gothic",sans-serif;
+max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
+h1{border-bottom:2px solid #444}h2{margin-top:2.2em;border-bottom:1px solid #bbb}
+h3{font-size:1em;margin-bottom:.2em}.meta{color:#555;font-size:.9em}
+figure{margin:1em 0}img{max-width:100%;height:auto;border:1px solid #ddd}
+figcaption{color:#666;font-size:.85em}
+table{border-collapse:collapse;margin:1em 0;font-size:.9em}
+th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}td.num{text-align:right}
+caption{text-align:left;font-weight:bold;padding:.3em 0}
+"""
+
+
+def find_runs(root) -> list[Path]:
+    """Run folders under ``root`` (``root`` itself included): experiments in the
+    notes' order first, then other kinds, each group by path."""
+    from trainlab.experiments.registry import names
+
+    root = Path(root)
+    if not root.is_dir():
+        raise ConfigError(f"{root} is not a folder; pass the folder that holds the runs")
+    order = names()
+    found = []
+    for cfg in sorted(root.rglob("config.json")):
+        folder = cfg.parent
+        if any(p.startswith(".") for p in folder.relative_to(root).parts):
+            continue
+        if (folder / "metrics.json").is_file():
+            found.append(folder)
+    kinds = {f: _kind(f) for f in found}
+    return sorted(found, key=lambda f: (order.index(kinds[f]) if kinds[f] in order else len(order),
+                                        str(f)))
+
+
+def _kind(folder: Path) -> str:
+    try:
+        return str(read_json(folder / "config.json").get("kind") or folder.name)
+    except (ValueError, OSError, AttributeError):
+        return folder.name
+
+
+def _figures(folder: Path, replot: bool) -> list[Path]:
+    from trainlab.experiments.registry import MODULES
+    from trainlab.experiments.registry import replot as redraw
+
+    figs = sorted(p for p in folder.iterdir() if p.suffix.lower() in FIGURES and p.is_file())
+    if _kind(folder) in MODULES and (replot or not figs):
+        redraw(folder)  # figures come from the saved metrics; nothing is trained
+        figs = sorted(p for p in folder.iterdir() if p.suffix.lower() in FIGURES and p.is_file())
+    return figs
+
+
+def _fmt(value) -> tuple[str, bool]:
+    """(text, is_number) for a summary cell."""
+    if isinstance(value, bool) or value is None:
+        return ("–" if value is None else str(value)), False
+    if isinstance(value, int):
+        return f"{value:,}", True
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "nan", True
+        return (f"{value:.4g}" if abs(value) < 1e5 else f"{value:.3e}"), True
+    return str(value), False
+
+
+def _setting(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_setting(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_setting(v)}" for k, v in value.items())
+    return _fmt(value)[0] if isinstance(value, float) else str(value)
+
+
+def _section(i: int, folder: Path, root: Path, lang: str, replot: bool) -> tuple[str, str]:
+    esc = html.escape
+    ui = UI[lang]
+    config = read_json(folder / "config.json")
+    metrics = read_json(folder / "metrics.json")
+    kind = str(config.get("kind") or folder.name)
+    t = text(kind, lang)
+    rel = folder.relative_to(root).as_posix() if folder != root else "."
+    anchor = f"run-{i}"
+    meta = [f"{esc(ui['folder'])}: <code>{esc(rel)}</code>"]
+    note = config.get("data_note") or (metrics.get("data") or {}).get("note")
+    if note:
+        meta.append(f"{esc(ui['data'])}: {esc(str(note))}")
+    if config.get("seeds"):
+        meta.append(f"{esc(ui['seeds'])}: {int(config['seeds'])}")
+    if config.get("quick"):
+        meta.append(esc(ui["quick"]))
+    parts = [f'<section id="{anchor}">', f"<h2>{esc(t['title'])}</h2>",
+             f'<p class="meta">{" · ".join(meta)}</p>']
+    if t["shows"]:
+        parts += [f"<h3>{esc(ui['shows'])}</h3>", f"<p>{esc(t['shows'])}</p>"]
+    if t["notes"]:
+        parts += [f"<h3>{esc(ui['notes'])}</h3>", f"<p>{esc(t['notes'])}</p>"]
+    figs = _figures(folder, replot)
+    for fig in figs:
+        data = base64.b64encode(fig.read_bytes()).decode("ascii")
+        parts.append(f'<figure><img src="data:{FIGURES[fig.suffix.lower()]};base64,{data}" '
+                     f'alt="{esc(fig.name)}"><figcaption>{esc(fig.name)}</figcaption></figure>')
+    if not figs:
+        parts.append(f"<p>{esc(ui['no_figures'])}</p>")
+    summary = metrics.get("summary") or {}
+    if isinstance(summary, dict) and summary:
+        rows = []
+        for key, value in summary.items():
+            cell, num = _fmt(value)
+            cls = ' class="num"' if num else ""
+            rows.append(f"<tr><th>{esc(str(key))}</th><td{cls}>{esc(cell)}</td></tr>")
+        parts.append(f"<table><caption>{esc(ui['numbers'])}</caption>{''.join(rows)}</table>")
+    settings = {k: v for k, v in config.items() if k not in ("kind", "title", "data_note")}
+    if settings:
+        rows = "".join(f"<tr><th>{esc(str(k))}</th><td>{esc(_setting(v))}</td></tr>"
+                       for k, v in settings.items())
+        parts.append(f"<details><summary>{esc(ui['settings'])}</summary><table>{rows}</table>"
+                     "</details>")
+    parts.append("</section>")
+    toc = (f'<li><a href="#{anchor}">{esc(t["title"])}</a> '
+           f'<span class="meta">({esc(rel)})</span></li>')
+    return "\n".join(parts), toc
+
+
+def build(root, out=None, lang: str = "en", replot: bool = False) -> Path:
+    """Write the report of every run folder under ``root``; return its path
+    (``root/report.html`` unless ``out`` is given). ``replot`` redraws the
+    figures of known experiments from their saved metrics first (figures that
+    are missing are always redrawn)."""
+    from trainlab.io import _atomic
+
+    if lang not in LANGS:
+        raise ConfigError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
+    root = Path(root)
+    runs = find_runs(root)
+    ui = UI[lang]
+    sections, toc = [], []
+    for i, folder in enumerate(runs, start=1):
+        s, entry = _section(i, folder, root, lang, replot)
+        sections.append(s)
+        toc.append(entry)
+    esc = html.escape
+    body = [f"<h1>{esc(ui['report'])}</h1>",
+            f"<p>{esc(ui['intro'].format(n=len(runs), root=str(root)))}</p>"]
+    if runs:
+        body.append(f"<nav><h2>{esc(ui['contents'])}</h2><ol>{''.join(toc)}</ol></nav>")
+    else:
+        body.append(f"<p>{esc(ui['none'])}</p>")
+    page = (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{esc(ui['report'])}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            + "\n".join(body + sections) + "\n</body>\n</html>\n")
+    path = Path(out) if out else root / "report.html"
+    _atomic(path, lambda fh: fh.write(page.encode("utf-8")))
+    return path
