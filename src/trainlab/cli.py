@@ -23,9 +23,16 @@ EXIT_DIVERGED = 3
 EXIT_INTERRUPTED = 130
 
 
+def _one_line(text) -> str:
+    """Control characters (a newline in an argument, say) shown escaped, so that
+    every error stays one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2, no usage dump
-        self.exit(EXIT_BAD_INPUT, f"trainlab: error: {message} (see '{self.prog} --help')\n")
+        self.exit(EXIT_BAD_INPUT,
+                  f"trainlab: error: {_one_line(message)} (see '{self.prog} --help')\n")
 
 
 def _commands():
@@ -52,13 +59,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args._run(args) or 0)
     except DivergenceError as exc:
-        print(f"trainlab: diverged: {exc}", file=sys.stderr)
+        print(f"trainlab: diverged: {_one_line(exc)}", file=sys.stderr)
         return EXIT_DIVERGED
-    except KeyboardInterrupt:
-        print("trainlab: interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:  # a checkpointing command says where it saved
+        print(f"trainlab: interrupted{': ' + _one_line(exc) if str(exc) else ''}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except (ValueError, OSError, FloatingPointError) as exc:
-        print(f"trainlab: error: {exc}", file=sys.stderr)
+        print(f"trainlab: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 

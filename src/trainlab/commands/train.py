@@ -1,13 +1,46 @@
-"""``trainlab train``: train one network and write its run folder."""
+"""``trainlab train``: train one network and write its run folder.
+
+The folder holds ``config.json``, ``metrics.json`` (summary, histories,
+activation statistics, gradient norms, the doctor's verdicts), ``params.npz``
+(the final parameters and batch-norm statistics) and ``training.png``; with
+``--checkpoint-every`` (or after Ctrl-C) also a checkpoint, from which
+``trainlab train --resume DIR`` goes on exactly as the run would have.
+"""
 
 from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 
 from trainlab.commands._args import add_data_args, int_list, key_value, positive_int
 
 NAME = "train"
-HELP = "train one network; writes config.json, metrics.json and training.png"
+HELP = "train one network; writes config.json, metrics.json, params.npz and training.png"
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
+    if not (np.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer ≥ 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer ≥ 0, got {text!r}")
+    return value
 
 
 def add_arguments(p):
@@ -35,24 +68,58 @@ def add_arguments(p):
                    help="share of the training data held out for validation (0 = none)")
     p.add_argument("--schedule", default=None, help="learning-rate schedule, e.g. cosine")
     p.add_argument("--warmup", type=int, default=0, help="epochs of linear warm-up")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--dtype", default="float32", choices=("float32", "float64"))
+    g = p.add_argument_group("the notes' extra techniques")
+    g.add_argument("--sampling", default="shuffle",
+                   choices=("shuffle", "replacement", "sequential"),
+                   help="batches per epoch: a fresh permutation (default), drawn with "
+                        "replacement as in the book, or in data order")
+    g.add_argument("--early-stop", type=positive_int, default=None, metavar="PATIENCE",
+                   help="stop when validation accuracy has not improved for PATIENCE epochs; "
+                        "keep the best parameters")
+    g.add_argument("--curriculum", action="store_true",
+                   help="easy samples first: start on the easiest 30%% (by a softmax "
+                        "regression's loss) and widen to all by half the epochs")
+    g.add_argument("--clip-norm", type=_positive_float, default=None, metavar="C",
+                   help="scale gradients down to a global L2 norm of at most C")
+    g.add_argument("--clip-value", type=_positive_float, default=None, metavar="V",
+                   help="clamp every gradient element to [-V, V]")
+    g.add_argument("--grad-noise", type=_positive_float, default=None, metavar="ETA",
+                   help="add annealed Gaussian noise N(0, ETA/(1+t)^0.55) to the gradients")
+    g.add_argument("--max-grad-norm", type=_positive_float, default=None, metavar="N",
+                   help="stop as diverged (exit 3) when a step's gradient norm exceeds N")
+    g = p.add_argument_group("checkpoints")
+    g.add_argument("--checkpoint-every", type=positive_int, default=None, metavar="N",
+                   help="save a checkpoint every N epochs (Ctrl-C always saves one)")
+    g.add_argument("--resume", default=None, metavar="DIR",
+                   help="continue the run in DIR from its last checkpoint, with its saved "
+                        "configuration (other options are ignored, except --quiet)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--out", default=None, help="output folder (default runs/train-<time>)")
 
 
-def build(args):
-    """Data, network and trainer from parsed arguments (shared with other commands)."""
+def build(args, out=None):
+    """Data, network and trainer from parsed arguments (shared with other commands).
+
+    Options added later (sampling, early stopping, ...) are read with
+    defaults, so an older namespace still works. ``out`` is where checkpoints go.
+    """
     from trainlab.data import load_with_info, train_val_split
     from trainlab.errors import ConfigError
     from trainlab.nn import MultiLayerNet
     from trainlab.optim import create
     from trainlab.train import Trainer
 
+    def option(name, default=None):  # options newer than some callers' namespaces
+        return getattr(args, name, default)
+
     if not 0.0 <= args.val_ratio < 1.0:
         raise ConfigError(f"--val-ratio must be in [0, 1), got {args.val_ratio}")
     if not 0.0 <= args.dropout < 1.0:
         raise ConfigError(f"--dropout must be in [0, 1), got {args.dropout}")
+    if option("early_stop", None) and args.val_ratio == 0:
+        raise ConfigError("--early-stop watches the validation accuracy; use --val-ratio > 0")
     init = args.init
     try:
         init = float(init)
@@ -67,7 +134,8 @@ def build(args):
     (x_train, t_train), (x_test, t_test) = data
     if args.train_size:
         x_train, t_train = x_train[:args.train_size], t_train[:args.train_size]
-    seeds = np.random.SeedSequence(args.seed).spawn(3)
+    # streams: split, weights/dropout, batches, gradient noise, curriculum's reference model
+    seeds = np.random.SeedSequence(args.seed).spawn(5)
     x_val = t_val = None
     if args.val_ratio > 0:
         (x_train, t_train), (x_val, t_val) = train_val_split(
@@ -82,12 +150,31 @@ def build(args):
     if args.schedule:
         from trainlab.optim.schedules import make_schedule
         schedule = make_schedule(args.schedule, optimizer.lr, args.epochs, warmup=args.warmup)
+    if option("grad_noise", None):
+        try:
+            from trainlab.optim import GradientNoise
+        except ImportError:
+            raise ConfigError("--grad-noise needs trainlab.optim.GradientNoise, which this "
+                              "installation lacks; drop --grad-noise") from None
+        optimizer = GradientNoise(optimizer, eta=args.grad_noise,
+                                  rng=np.random.default_rng(seeds[3]))
+    curriculum = None
+    if option("curriculum", False):
+        from trainlab.train.curriculum import Curriculum, difficulty_scores
+        scores = difficulty_scores(x_train, t_train, np.random.default_rng(seeds[4]))
+        curriculum = Curriculum(scores)
     trainer = Trainer(net, x_train.astype(dtype, copy=False), t_train,
                       x_test.astype(dtype, copy=False), t_test,
                       x_val=None if x_val is None else x_val.astype(dtype, copy=False), t_val=t_val,
                       epochs=args.epochs, iterations=args.iterations,
                       mini_batch_size=args.batch_size, optimizer=optimizer, schedule=schedule,
-                      rng=np.random.default_rng(seeds[2]), progress=False if args.quiet else None)
+                      rng=np.random.default_rng(seeds[2]), progress=False if args.quiet else None,
+                      sampling=option("sampling", "shuffle"),
+                      early_stop=option("early_stop", None), curriculum=curriculum,
+                      clip_norm=option("clip_norm", None),
+                      clip_value=option("clip_value", None),
+                      max_grad_norm=option("max_grad_norm", None), monitor=True,
+                      checkpoint_dir=out, checkpoint_every=option("checkpoint_every", None))
     return trainer, info
 
 
@@ -100,28 +187,112 @@ def summary_of(trainer) -> dict:
     for key in ("train_acc", "val_acc", "test_acc"):
         if h[key]:
             out[f"final_{key}"] = h[key][-1]
+    if trainer.best_epoch is not None:
+        out["best_epoch"] = trainer.best_epoch
     return out
 
 
-def run(args) -> int:
-    from trainlab.io import write_json
-    from trainlab.runs import prepare_out
-    from trainlab.train.plots import plot_history
+def _resumed_args(args):
+    """The saved configuration of the run in ``args.resume``, ready for :func:`build`."""
+    from trainlab.errors import ConfigError
+    from trainlab.io import read_json
+    from trainlab.train.checkpoint import has_checkpoint
 
-    trainer, info = build(args)
+    folder = Path(args.resume)
+    try:
+        saved = read_json(folder / "config.json")
+    except FileNotFoundError:
+        raise ConfigError(f"{folder} has no config.json; pass the folder of a trainlab train "
+                          "run to --resume") from None
+    except ValueError as exc:
+        raise ConfigError(f"{folder / 'config.json'} is not valid JSON ({exc})") from None
+    if not isinstance(saved, dict) or saved.get("kind") != "train":
+        raise ConfigError(f"{folder} is not a trainlab train run; pass such a folder to --resume")
+    if not has_checkpoint(folder):
+        raise ConfigError(f"{folder} has no checkpoint; it was saved without --checkpoint-every "
+                          "and never interrupted, so start it again")
+    defaults = argparse.ArgumentParser(add_help=False)
+    add_arguments(defaults)
+    merged = vars(defaults.parse_args([]))
+    merged.update({k: saved[k] for k in merged if k in saved})
+    merged.update(out=str(folder), resume=None, quiet=args.quiet)
+    merged["opt"] = [tuple(kv) for kv in merged["opt"]]
+    return argparse.Namespace(**merged), folder
+
+
+@contextmanager
+def _ctrl_c_stops(trainer):
+    """During training, Ctrl-C asks the trainer to stop after the current step (it
+    saves a checkpoint); a second Ctrl-C stops at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        if trainer.stop_requested:
+            raise KeyboardInterrupt
+        trainer.request_stop()
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def run(args) -> int:
+    from trainlab.errors import DivergenceError
+    from trainlab.io import save_npz, write_json
+    from trainlab.runs import prepare_out
+    from trainlab.train.checkpoint import guarded_write
+    from trainlab.train.doctor import diagnose, report
+    from trainlab.train.plots import plot_history
+    from trainlab.train.trainer import TrainingInterrupted
+
+    resume = None
+    if args.resume:
+        args, resume = _resumed_args(args)
     out = prepare_out(args.out, "train")
-    config = {k: v for k, v in vars(args).items() if not k.startswith("_")}
-    config.update(kind="train", optimizer_repr=repr(trainer.optimizer), data=info,
-                  network=repr(trainer.network))
-    write_json(out / "config.json", config)
-    trainer.train()
-    summary = summary_of(trainer)
-    write_json(out / "metrics.json", {"summary": summary, "history": trainer.history})
-    plot_history(trainer.history, out / "training.png",
-                 title=f"{args.optimizer} on {info['name']}")
+    trainer, info = build(args, out=out)
+    if resume is None:
+        config = {k: v for k, v in vars(args).items() if not k.startswith("_")}
+        config.update(kind="train", optimizer_repr=repr(trainer.optimizer), data=info,
+                      network=repr(trainer.network))
+        guarded_write(out / "config.json", write_json, config)
+    else:
+        trainer.load_checkpoint(resume)
+
+    def finish(**extra):
+        summary = summary_of(trainer)
+        metrics = {"summary": summary, "history": trainer.history, **extra}
+        verdicts = diagnose(metrics)
+        summary["doctor"] = ", ".join(v.name for v in verdicts)
+        metrics["doctor"] = [vars(v) for v in verdicts]
+        guarded_write(out / "metrics.json", write_json, metrics)
+        return summary, verdicts
+
+    try:
+        with _ctrl_c_stops(trainer):
+            trainer.train()
+    except DivergenceError:
+        _, verdicts = finish(divergence=trainer.divergence)
+        print(report(verdicts))
+        raise
+    except TrainingInterrupted as exc:
+        finish(interrupted=True)
+        raise TrainingInterrupted(f"{exc}; resume with: trainlab train --resume {out}") from None
+    summary, verdicts = finish()
+    net = trainer.network
+    guarded_write(out / "params.npz", save_npz,
+                  {**{f"params/{k}": v for k, v in net.params.items()},
+                   **{f"buffers/{k}": v for k, v in net.buffers().items()}})
+    title = f"{args.optimizer} on {info['name']}"
+    guarded_write(out / "training.png", lambda path: plot_history(trainer.history, path, title))
     print(f"{info['note']}")
-    parts = [f"{k}={v:.4f}" for k, v in summary.items() if k.startswith("final_") and v is not None]
+    parts = [f"{k}={v:.4f}" for k, v in summary.items()
+             if k.startswith("final_") and v is not None]
     print(f"trained {summary['iterations']} steps in {summary['seconds']:.1f}s "
           f"({summary['iterations_per_second']:.0f} it/s): " + ", ".join(parts))
+    print(report(verdicts))
     print(out)
     return 0

@@ -1,5 +1,9 @@
-"""The engine that runs training: the Trainer, its run folders and figures."""
+"""The engine that runs training: the Trainer, its techniques, checkpoints and doctor."""
 
-from trainlab.train.trainer import Trainer
+from trainlab.train.callbacks import EarlyStopping
+from trainlab.train.curriculum import Curriculum, difficulty_scores
+from trainlab.train.doctor import Verdict, diagnose
+from trainlab.train.trainer import Trainer, TrainingInterrupted
 
-__all__ = ["Trainer"]
+__all__ = ["Trainer", "TrainingInterrupted", "EarlyStopping", "Curriculum", "difficulty_scores",
+           "Verdict", "diagnose"]

@@ -1,0 +1,166 @@
+"""Checkpoints: everything a training run needs to go on exactly where it stopped.
+
+A checkpoint in folder ``DIR`` is two files:
+
+* ``DIR/checkpoint-<step>.npz``: arrays (``allow_pickle=False``): the
+  parameters (``params/W1``...), batch norm's running statistics
+  (``buffers/...``), the optimizer's state (``optimizer/...``, from
+  ``optimizer.state_dict()``), the callbacks' arrays (``callback/<class>/...``,
+  e.g. early stopping's best weights) and, when saved in the middle of an
+  epoch, that epoch's batch order (``plan/order``, ``plan/sizes``);
+* ``DIR/checkpoint.json``: the step and epoch counters, the histories, the
+  random generators' states (``rng.bit_generator.state``: the batch order's
+  and the network's dropout generator), the schedule's state, and the name of
+  the ``.npz`` file it belongs to.
+
+Both are written to a temporary file and renamed into place, the ``.npz``
+first: ``checkpoint.json`` is the commit point, so a crash at any moment
+leaves the previous checkpoint whole. Older ``.npz`` files are removed only
+after the new ``checkpoint.json`` is in place.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from trainlab.errors import ConfigError
+from trainlab.io import load_npz, read_json, save_npz, write_json
+
+CHECKPOINT = "checkpoint.json"
+FORMAT = 1
+
+
+def _rng_of(obj):
+    rng = getattr(obj, "rng", None)
+    return rng if isinstance(rng, np.random.Generator) else None
+
+
+def _buffers(network) -> dict:
+    return network.buffers() if hasattr(network, "buffers") else {}
+
+
+def _stateful(callbacks) -> dict:
+    """Callbacks that carry state, keyed by class name (``EarlyStopping``,
+    ``EarlyStopping.2`` for a second one), so that adding a stateless callback
+    on resume does not shift the keys."""
+    out = {}
+    for cb in callbacks:
+        if hasattr(cb, "state_dict"):
+            key = base = type(cb).__name__
+            n = 1
+            while key in out:
+                n += 1
+                key = f"{base}.{n}"
+            out[key] = cb
+    return out
+
+
+def guarded_write(path, write, *args):
+    """``write(path, *args)``; an OS error (disk full, read-only folder) becomes one
+    line that names the file and the fix. The writes are atomic, so the file
+    that was there before is intact."""
+    try:
+        return write(path, *args)
+    except OSError as exc:
+        raise OSError(f"cannot write {path}: {exc.strerror or exc}; free some disk space "
+                      "or choose another output folder (earlier files are intact)") from None
+
+
+def save_checkpoint(trainer, folder) -> Path:
+    """Write ``trainer``'s full state to ``folder``; returns the ``checkpoint.json`` path."""
+    folder = Path(folder)
+    net = trainer.network
+    arrays = {f"params/{k}": v for k, v in net.params.items()}
+    arrays.update({f"buffers/{k}": v for k, v in _buffers(net).items()})
+    arrays.update({f"optimizer/{k}": v for k, v in trainer.optimizer.state_dict().items()})
+    for key, cb in _stateful(trainer.callbacks).items():
+        arrays.update({f"callback/{key}/{k}": v for k, v in cb.state_dict().items()})
+    if trainer._plan is not None:
+        arrays["plan/order"] = np.concatenate(trainer._plan)
+        arrays["plan/sizes"] = np.array([len(b) for b in trainer._plan], dtype=np.int64)
+    name = f"checkpoint-{trainer.current_iter:09d}.npz"
+    guarded_write(folder / name, save_npz, arrays)
+    net_rng = _rng_of(net)
+    meta = {
+        "format": FORMAT, "arrays": name,
+        "epoch": trainer.current_epoch, "iteration": trainer.current_iter,
+        "position": trainer._pos if trainer._plan is not None else None,
+        "elapsed": trainer.elapsed, "stopped": trainer.stopped,
+        "epoch_max_grad_norm": trainer._epoch_max_norm,
+        "rng": trainer.rng.bit_generator.state,
+        "network_rng": None if net_rng is None else net_rng.bit_generator.state,
+        "schedule": trainer.schedule.state_dict()
+        if hasattr(trainer.schedule, "state_dict") else None,
+        "history": trainer.history,
+    }
+    path = guarded_write(folder / CHECKPOINT, write_json, meta)
+    for old in folder.glob("checkpoint-*.npz"):
+        if old.name != name:
+            try:
+                os.unlink(old)
+            except OSError:
+                pass  # a stale file is harmless: checkpoint.json names the live one
+    return path
+
+
+def has_checkpoint(folder) -> bool:
+    return (Path(folder) / CHECKPOINT).is_file()
+
+
+def load_checkpoint(trainer, folder) -> dict:
+    """Restore ``trainer`` (built with the same configuration) from ``folder``.
+
+    Returns the checkpoint's metadata. Raises :class:`ConfigError` when the
+    folder has no checkpoint or it does not fit the trainer's network.
+    """
+    folder = Path(folder)
+    if not has_checkpoint(folder):
+        raise ConfigError(f"no checkpoint in {folder}; train with --checkpoint-every N first")
+    try:
+        meta = read_json(folder / CHECKPOINT)
+        arrays = load_npz(folder / meta["arrays"])
+    except (OSError, ValueError, KeyError) as exc:
+        raise ConfigError(f"checkpoint in {folder} is unreadable ({exc}); "
+                          "start a new run") from None
+    if meta.get("format") != FORMAT:
+        raise ConfigError(f"checkpoint in {folder} has format {meta.get('format')}, "
+                          f"expected {FORMAT}")
+    net = trainer.network
+    targets = {f"params/{k}": v for k, v in net.params.items()}
+    targets.update({f"buffers/{k}": v for k, v in _buffers(net).items()})
+    for key, dest in targets.items():
+        src = arrays.get(key)
+        if src is None or src.shape != dest.shape:
+            raise ConfigError(f"checkpoint in {folder} does not fit this network "
+                              f"({key}: {None if src is None else src.shape} vs {dest.shape})")
+        dest[...] = src
+    trainer.optimizer.load_state_dict({k[len("optimizer/"):]: v for k, v in arrays.items()
+                                       if k.startswith("optimizer/")})
+    for key, cb in _stateful(trainer.callbacks).items():
+        prefix = f"callback/{key}/"
+        state = {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
+        if not state:
+            raise ConfigError(f"checkpoint in {folder} has no state for {key}; resume with "
+                              "the options the run was started with")
+        cb.load_state_dict(state)
+    trainer.rng.bit_generator.state = meta["rng"]
+    net_rng = _rng_of(net)
+    if net_rng is not None and meta.get("network_rng") is not None:
+        net_rng.bit_generator.state = meta["network_rng"]
+    if meta.get("schedule") is not None and hasattr(trainer.schedule, "load_state_dict"):
+        trainer.schedule.load_state_dict(meta["schedule"])
+    trainer.history = meta["history"]
+    trainer.current_epoch, trainer.current_iter = int(meta["epoch"]), int(meta["iteration"])
+    trainer.elapsed = float(meta["elapsed"])
+    trainer.stopped = bool(meta["stopped"])
+    trainer._epoch_max_norm = meta.get("epoch_max_grad_norm") or 0.0
+    if meta.get("position") is not None:
+        order, sizes = arrays["plan/order"], arrays["plan/sizes"]
+        trainer._plan = np.split(order, np.cumsum(sizes)[:-1])
+        trainer._pos = int(meta["position"])
+    else:
+        trainer._plan, trainer._pos = None, 0
+    return meta

@@ -1,0 +1,323 @@
+"""The training doctor: read a run's saved metrics, name what went wrong, suggest a fix.
+
+The notes' closing advice, as rules over the numbers ``trainlab train`` saves
+(``metrics.json``: per-iteration training loss; per-epoch loss, accuracy,
+activation statistics and gradient norms)::
+
+    lr_too_high            the loss became NaN/inf, ends above where it started,
+                           or spikes (a mini-batch loss > 3x the recent median)
+    exploding_gradients    a layer's gradient norm above 1e3, or 100x its first value
+    vanishing_activations  > 50% dead ReLU units in a layer, activations with std < 1e-3,
+                           or a layer whose gradient norm is < 1e-4 of the largest
+    saturated_activations  > 50% of sigmoid/tanh outputs within 0.02 of their limits
+    lr_too_low             the loss fell by less than half, in a near-straight line
+    plateau                the loss fell, then stopped moving (< 2% over the last third)
+                           while training accuracy stayed below 95%
+    overfitting            the train/validation accuracy gap is over 5 points and grew
+                           by 3 points, or validation loss rose 10% above its minimum
+    underfitting           training accuracy below 90% with no such gap
+    healthy                none of the above
+
+:func:`diagnose` is a pure function of the metrics dict, so it can be checked on
+synthetic curves as well as on real runs.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+SPIKE_RATIO = 3.0          # a spike: loss > SPIKE_RATIO x the median of the previous window
+SPIKE_MIN_RISE = 0.1       # ... and rises by this share of the initial loss at least
+SPIKES_TOO_MANY = 2        # this many spikes (separate events) → lr too high
+EXPLODE_NORM = 1e3         # gradient norm of a layer that counts as exploding
+EXPLODE_GROWTH = 100.0     # or this many times its first recorded value
+DEAD_SHARE = 0.5           # share of dead ReLU units in a layer
+SATURATED_SHARE = 0.5      # share of saturated sigmoid/tanh outputs in a layer
+VANISH_STD = 1e-3          # activation std below this → the signal vanished
+VANISH_GRAD = 1e-4         # a layer's gradient norm below this share of the largest
+SLOW_DROP = 0.5            # the loss fell by less than this share ...
+LINEAR_R2 = 0.9            # ... along a line this straight → lr too low
+PLATEAU_CHANGE = 0.02      # relative change over the last third that counts as flat
+PLATEAU_ACC = 0.95         # ... while training accuracy is below this
+GAP = 0.05                 # train - validation accuracy that counts as a gap
+GAP_GROWTH = 0.03          # ... grown by this much since its smallest value
+VAL_LOSS_RISE = 0.10       # validation loss this much above its minimum
+UNDERFIT_ACC = 0.90        # training accuracy below this → underfitting
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One finding: its ``name``, the numbers that show it, and what to try."""
+
+    name: str
+    evidence: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.evidence}\n  fix: {self.fix}"
+
+
+def _num(v) -> float:
+    """A JSON value as a float: null → NaN, "inf"/"-inf" → ±inf."""
+    if v is None:
+        return math.nan
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _series(history: dict, key: str) -> np.ndarray:
+    return np.array([_num(v) for v in history.get(key) or []], dtype=np.float64)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def diagnose(metrics: dict) -> list[Verdict]:
+    """Verdicts for a run, most serious first; ``[Verdict('healthy', ...)]`` if all is well.
+
+    ``metrics`` is what ``trainlab train`` writes to ``metrics.json``
+    (``{"summary", "history", "divergence"?}``), or a bare history dict.
+    """
+    # saved curves may hold NaN and inf: the rules handle them, numpy need not warn
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return _diagnose(metrics)
+
+
+def _diagnose(metrics: dict) -> list[Verdict]:
+    history = metrics.get("history", metrics)
+    lr = _series(history, "lr")
+    lr_text = f" (lr {_fmt(lr[-1])})" if lr.size and math.isfinite(lr[-1]) else ""
+    found = [v for v in (_divergence(metrics, history, lr_text), _gradients(history),
+                         *_activations(history)) if v]
+    diverged = bool(metrics.get("divergence")) or any(v.name == "lr_too_high" for v in found)
+    if not diverged:
+        spikes = _spikes(history, lr_text)
+        if spikes:
+            found.insert(0, spikes)
+        slow = _too_slow(history, lr_text)
+        plateau = None if slow else _plateau(history)
+        found += [v for v in (slow, plateau, _overfitting(history)) if v]
+        if not (slow or plateau or any(v.name == "overfitting" for v in found)):
+            under = _underfitting(history)
+            if under:
+                found.append(under)
+    if not found:
+        found.append(_healthy(history))
+    names = [v.name for v in found]
+    return [v for i, v in enumerate(found) if v.name not in names[:i]]  # first of each kind
+
+
+def report(verdicts: list[Verdict]) -> str:
+    """Verdicts as printable lines."""
+    return "\n".join(f"doctor: {v}" for v in verdicts)
+
+
+# -- the rules ---------------------------------------------------------------------------
+def divergence_fix(reason: str, lr: float | None = None) -> str:
+    """The suggestion for a run that diverged (``reason``: ``nonfinite_loss``,
+    ``nonfinite_gradient`` or ``gradient_norm``)."""
+    lower = "lower the learning rate about 10x"
+    if lr and math.isfinite(lr):
+        lower += f" (e.g. --lr {lr / 10:g})"
+    if reason == "gradient_norm":
+        return f"clip gradients (--clip-norm 5) or {lower}; batch norm (--batchnorm) also helps"
+    return f"{lower}; with Adam, raise eps (e.g. --opt eps=1e-4); or clip gradients (--clip-norm 5)"
+
+
+def _divergence(metrics, history, lr_text):
+    div = metrics.get("divergence")
+    if div:
+        reason = div.get("reason", "nonfinite_loss")
+        return Verdict("exploding_gradients" if reason == "gradient_norm" else "lr_too_high",
+                       f"training diverged: {div.get('what', 'non-finite loss')} at step "
+                       f"{div.get('step', '?')} in {div.get('layer', 'an unknown layer')} "
+                       f"(lr {_fmt(_num(div.get('lr')))})",
+                       divergence_fix(reason, _num(div.get("lr"))))
+    loss = _series(history, "train_loss")
+    bad = np.flatnonzero(~np.isfinite(loss))
+    lr = _series(history, "lr")
+    fix = divergence_fix("nonfinite_loss", lr[-1] if lr.size else None)
+    if bad.size:
+        return Verdict("lr_too_high", f"the loss became {loss[bad[0]]} at step {bad[0] + 1}"
+                       f"{lr_text}", fix)
+    epoch_loss = _series(history, "train_loss_epoch")
+    if epoch_loss.size >= 3 and epoch_loss[-1] > 1.5 * epoch_loss[0]:
+        return Verdict("lr_too_high", f"the training loss rose from {_fmt(epoch_loss[0])} to "
+                       f"{_fmt(epoch_loss[-1])}{lr_text}: diverging", fix)
+    return None
+
+
+def _spikes(history, lr_text):
+    loss = _series(history, "train_loss")
+    n = loss.size
+    w = max(5, n // 50)
+    if n < 2 * w:
+        return None
+    # median of the previous w losses, for every step from w on
+    windows = np.lib.stride_tricks.sliding_window_view(loss[:-1], w)
+    med = np.median(windows, axis=1)
+    level = np.median(loss[:w])
+    hit = (loss[w:] > SPIKE_RATIO * med) & (loss[w:] - med > SPIKE_MIN_RISE * level)
+    steps = np.flatnonzero(hit) + w
+    events = int(np.sum(np.diff(steps) > w)) + 1 if steps.size else 0
+    if events < SPIKES_TOO_MANY:
+        return None
+    worst = steps[np.argmax(loss[steps] / med[steps - w])]
+    return Verdict("lr_too_high",
+                   f"{events} loss spikes{lr_text}, e.g. step {worst + 1}: {_fmt(loss[worst])} "
+                   f"after a median of {_fmt(med[worst - w])} (> {SPIKE_RATIO:g}x)",
+                   "lower the learning rate (e.g. halve it); with Adam, raise eps "
+                   "(e.g. --opt eps=1e-4); or clip gradients (--clip-norm 5)")
+
+
+def _gradients(history):
+    norms = [g for g in history.get("grad_norm") or [] if g]
+    peak = _series(history, "grad_norm_max")
+    fix = ("clip gradients (--clip-norm 5), lower the learning rate, or use batch norm "
+           "(--batchnorm) and He/Xavier initial weights")
+    if peak.size and np.nanmax(peak, initial=0) > EXPLODE_NORM:
+        return Verdict("exploding_gradients", f"the gradient norm reached "
+                       f"{_fmt(np.nanmax(peak))} (> {EXPLODE_NORM:g})", fix)
+    if not norms:
+        return None
+    first, last = norms[0], norms[-1]
+    for layer, value in last.items():
+        value, start = _num(value), _num(first.get(layer))
+        if not math.isfinite(value) or value > EXPLODE_NORM or (
+                start > 0 and value > EXPLODE_GROWTH * start and value > 10):
+            return Verdict("exploding_gradients", f"{layer} gradient norm {_fmt(value)} "
+                           f"(first epoch {_fmt(start)})", fix)
+    return None
+
+
+def _activations(history):
+    stats = [s for s in history.get("activations") or [] if s]
+    last = stats[-1] if stats else []
+    dead = [(r["layer"], r["dead"]) for r in last if r.get("dead", 0) > DEAD_SHARE]
+    flat = [(r["layer"], r["std"]) for r in last
+            if r.get("std", 1) < VANISH_STD and r.get("dead", 0) <= DEAD_SHARE]
+    sat = [(r["layer"], r["saturated"]) for r in last if r.get("saturated", 0) > SATURATED_SHARE]
+    norms = [g for g in history.get("grad_norm") or [] if g]
+    weak = []
+    if norms:
+        values = {k: _num(v) for k, v in norms[-1].items()}
+        top = max(values.values(), default=0.0)
+        weak = [(k, v) for k, v in values.items() if top > 0 and v < VANISH_GRAD * top]
+    out = []
+    if dead or flat or weak:
+        parts = [f"layer {i}: {s:.0%} of ReLU units dead" for i, s in dead]
+        parts += [f"layer {i}: activation std {_fmt(s)}" for i, s in flat]
+        parts += [f"{k} gradient norm {_fmt(v)} vs {_fmt(top)} at most" for k, v in weak]
+        out.append(Verdict("vanishing_activations", "; ".join(parts),
+                           "use He initial weights (--init he) for ReLU, Xavier for "
+                           "sigmoid/tanh; add batch norm (--batchnorm); lower the learning rate"))
+    if sat:
+        out.append(Verdict("saturated_activations", "; ".join(
+            f"layer {i}: {s:.0%} of outputs near 0 or 1" for i, s in sat),
+            "use smaller initial weights, Xavier for sigmoid/tanh (--init xavier), "
+            "or ReLU with He (--activation relu --init he); add batch norm (--batchnorm)"))
+    return out
+
+
+def _too_slow(history, lr_text):
+    loss = _series(history, "train_loss_epoch")
+    if loss.size < 3 or not np.all(np.isfinite(loss)):
+        return None
+    drop = (loss[0] - loss[-1]) / loss[0]
+    if drop >= SLOW_DROP or loss[-1] >= loss[0]:
+        return None
+    x = np.arange(loss.size, dtype=np.float64)
+    slope, icept = np.polyfit(x, loss, 1)
+    resid = loss - (slope * x + icept)
+    var = np.sum((loss - loss.mean()) ** 2)
+    r2 = 1.0 - np.sum(resid ** 2) / var if var > 0 else 0.0
+    if slope >= 0 or r2 < LINEAR_R2:
+        return None
+    return Verdict("lr_too_low",
+                   f"the loss fell only {drop:.2%} ({_fmt(loss[0])} → {_fmt(loss[-1])}) in "
+                   f"{loss.size - 1} epochs, in a near-straight line (R² {r2:.3f}){lr_text}",
+                   "raise the learning rate about 10x (or use Adam); a linear loss curve "
+                   "means the steps are too small")
+
+
+def _plateau(history):
+    loss = _series(history, "train_loss_epoch")
+    acc = _series(history, "train_acc")
+    if loss.size < 6 or not np.all(np.isfinite(loss)) or not acc.size:
+        return None
+    k = loss.size - max(3, loss.size // 3)
+    change = abs(loss[-1] - loss[k]) / max(abs(loss[k]), 1e-12)
+    early = (loss[0] - loss[k]) / loss[0]
+    if change >= PLATEAU_CHANGE or early <= PLATEAU_CHANGE or acc[-1] >= PLATEAU_ACC:
+        return None
+    return Verdict("plateau",
+                   f"the loss fell {early:.0%} by epoch {k}, then moved {change:.2%} over the "
+                   f"last {loss.size - 1 - k} epochs (at {_fmt(loss[-1])}); train acc "
+                   f"{acc[-1]:.3f}",
+                   "lower the learning rate when progress stalls (--schedule plateau), try "
+                   "Adam, or add batch norm (--batchnorm)")
+
+
+def _held_out(history):
+    for key in ("val", "test"):
+        acc = _series(history, f"{key}_acc")
+        if acc.size:
+            return key, acc, _series(history, f"{key}_loss")
+    return None, None, None
+
+
+def _overfitting(history):
+    train = _series(history, "train_acc")
+    key, held, held_loss = _held_out(history)
+    if key is None or train.size < 3 or held.size != train.size:
+        return None
+    gap = train - held
+    best = int(np.nanargmax(held))
+    fix = (f"stop early (best {key} acc {held[best]:.3f} at epoch {best}: --early-stop 3), "
+           "add weight decay (--weight-decay 0.01) or dropout (--dropout 0.3), or use more data")
+    if gap[-1] > GAP and gap[-1] - np.nanmin(gap[1:]) > GAP_GROWTH:
+        return Verdict("overfitting",
+                       f"train acc {train[-1]:.3f} vs {key} acc {held[-1]:.3f}: the gap grew "
+                       f"from {np.nanmin(gap[1:]):.3f} to {gap[-1]:.3f}", fix)
+    train_loss = _series(history, "train_loss_epoch")
+    if held_loss.size == train.size and np.all(np.isfinite(held_loss)):
+        low = int(np.argmin(held_loss))
+        if (held_loss[-1] > (1 + VAL_LOSS_RISE) * held_loss[low] and gap[-1] > GAP
+                and train_loss.size and train_loss[-1] < train_loss[low]):
+            return Verdict("overfitting",
+                           f"{key} loss rose from {_fmt(held_loss[low])} (epoch {low}) to "
+                           f"{_fmt(held_loss[-1])} while the training loss kept falling", fix)
+    return None
+
+
+def _underfitting(history):
+    train = _series(history, "train_acc")
+    if not train.size or train[-1] >= UNDERFIT_ACC:
+        return None
+    return Verdict("underfitting",
+                   f"train acc is only {train[-1]:.3f} after {train.size - 1} epochs",
+                   "train longer, use a bigger network (--hidden), less regularisation "
+                   "(--weight-decay, --dropout), or a higher learning rate")
+
+
+def _healthy(history):
+    loss = _series(history, "train_loss_epoch")
+    parts = []
+    if loss.size >= 2:
+        parts.append(f"loss {_fmt(loss[0])} → {_fmt(loss[-1])}")
+    train = _series(history, "train_acc")
+    key, held, _ = _held_out(history)
+    if train.size:
+        parts.append(f"train acc {train[-1]:.3f}")
+    if key:
+        parts.append(f"{key} acc {held[-1]:.3f}")
+    return Verdict("healthy", ", ".join(parts) or "no problem found in the saved metrics",
+                   "nothing to fix; more epochs or a learning-rate schedule may still help")
