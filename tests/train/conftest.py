@@ -26,19 +26,3 @@ def make_net():
         return MultiLayerNet(64, list(hidden), 10, rng=np.random.default_rng(seed), **kw)
 
     return make
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_blas_thread():
-    """Matrix products on one thread: with the test workers already filling the
-    cores, BLAS threads waiting for each other make small products many times slower."""
-    try:
-        from trainlab.kernels.threads import blas_threads, set_blas_threads
-    except ImportError:  # no thread control here: run as is
-        yield
-        return
-    before = blas_threads()
-    set_blas_threads(1)
-    yield
-    if before:
-        set_blas_threads(before)
