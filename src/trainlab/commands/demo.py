@@ -4,7 +4,8 @@ quick settings, on the embedded digits, and the report that shows them all."""
 from __future__ import annotations
 
 NAME = "demo"
-HELP = "run every experiment (quick settings, digits) and build report.html; prints the folder"
+HELP = ("run every experiment (quick settings, digits) and the notes' landscape figure, "
+        "then build report.html; prints the folder")
 
 
 def add_arguments(p):
@@ -24,7 +25,15 @@ def run(args) -> int:
     configs = plan(names(), quick=True)
     out = prepare_out(args.out, "demo")
     execute(configs, out, dataset="digits", seed=args.seed, quick=True,
-            progress=False if args.quiet else None)
+            progress=False if args.quiet else None, report=False)
+    # the notes' optimizer figure on x²/20 + y², with the race animated
+    from trainlab.landscape.lab import race, write
+    from trainlab.report import build
+
+    write(race("bowl", ["sgd", "momentum", "adagrad", "adam"]), out / "landscape-bowl",
+          animate=True)
+    print(f"landscape-bowl: the notes' four paths on x²/20 + y² ({out / 'landscape-bowl'})")
+    print(f"report: {build(out)}")
     print(f"done in {time.perf_counter() - start:.1f}s")
     print(out)
     return 0
