@@ -1,0 +1,110 @@
+"""``trainlab tune``: the notes' hyperparameter search on an Optuna study."""
+
+from __future__ import annotations
+
+from trainlab.commands._args import add_data_args, int_list, positive_int
+
+NAME = "tune"
+HELP = ("search hyperparameters on validation data (random, TPE or grid; Optuna study, "
+        "resumable, parallel); writes the Best-k listing, figures and a narrowed --space")
+
+DEFAULT_SPACE = ["lr=1e-6:1e-2:log", "weight_decay=1e-8:1e-4:log"]
+
+
+def add_arguments(p):
+    add_data_args(p)
+    p.add_argument("--optimizer", default="sgd", help="update rule of every trial (default sgd)")
+    p.add_argument("--space", action="append", default=None, metavar="NAME=LOW:HIGH[:log][:int]",
+                   help="a searched range, repeatable (default: the notes' "
+                        "lr=1e-6:1e-2:log and weight_decay=1e-8:1e-4:log); names: lr, "
+                        "weight_decay, dropout, batch_size, or any option of the rule "
+                        "(momentum, beta1, ...)")
+    p.add_argument("--trials", type=positive_int, default=100,
+                   help="trials in the study, over all workers and reruns (default 100)")
+    p.add_argument("--sampler", default="random", choices=("random", "tpe", "grid"),
+                   help="random (the notes), tpe (Bayesian optimisation) or grid")
+    p.add_argument("--grid-points", type=positive_int, default=None,
+                   help="values per parameter for --sampler grid (default: fits --trials)")
+    p.add_argument("--pruner", default="none", choices=("none", "median", "hyperband"),
+                   help="stop hopeless trials early from each epoch's validation accuracy")
+    p.add_argument("--epochs", type=positive_int, default=50)
+    p.add_argument("--train-size", type=positive_int, default=500,
+                   help="use the first N training samples (default 500, as the notes)")
+    p.add_argument("--val-ratio", type=float, default=0.2,
+                   help="share of them held out for validation (default 0.2)")
+    p.add_argument("--hidden", type=int_list, default=[100] * 6,
+                   help="hidden layer sizes (default 100,100,100,100,100,100)")
+    p.add_argument("--batch-size", type=positive_int, default=100)
+    p.add_argument("--seed", type=int, default=0, help="seeds the split, the sampler and each trial")
+    p.add_argument("--top", type=positive_int, default=5,
+                   help="best trials whose values give the narrowed ranges (default 5)")
+    p.add_argument("--workers", type=positive_int, default=1,
+                   help="worker processes on this machine (default 1)")
+    p.add_argument("--storage", default=None,
+                   help="journal file path or postgresql:// URL (default OUT/study.journal)")
+    p.add_argument("--study-name", default=None,
+                   help="study to create or resume (default tune-DATASET-OPTIMIZER)")
+    p.add_argument("--quiet", action="store_true", help="print only the results")
+    p.add_argument("--out", default=None,
+                   help="output folder (default runs/tune-DATASET-OPTIMIZER; rerun to resume)")
+
+
+def run(args) -> int:
+    from trainlab.io import write_json
+    from trainlab.runs import prepare_out
+    from trainlab.tune import plots
+    from trainlab.tune.search import conclude, search
+    from trainlab.tune.storage import redacted
+
+    if not 0.0 < args.val_ratio < 1.0:
+        from trainlab.errors import ConfigError
+        raise ConfigError(f"--val-ratio must be strictly between 0 and 1, got {args.val_ratio}")
+    tag = f"{args.dataset}-{args.optimizer}".lower()
+    out = prepare_out(args.out or f"runs/tune-{tag}", "tune")
+    cfg = {"dataset": args.dataset, "data_dir": args.data_dir, "train_size": args.train_size,
+           "val_ratio": args.val_ratio, "hidden": args.hidden, "batch_size": args.batch_size,
+           "epochs": args.epochs, "optimizer": args.optimizer, "seed": args.seed,
+           "sampler": args.sampler, "pruner": args.pruner, "grid_points": args.grid_points,
+           "space": args.space or DEFAULT_SPACE, "trials": args.trials,
+           "storage": args.storage or str(out / "study.journal"),
+           "study_name": args.study_name or f"tune-{tag}", "quiet": args.quiet}
+    from trainlab.tune.space import check_space, parse_space
+
+    check_space(parse_space(cfg["space"]), args.optimizer)
+    study = search(cfg, workers=args.workers)
+    res = conclude(cfg, study, top=args.top)
+    write_json(out / "config.json", {**cfg, "kind": "tune", "workers": args.workers,
+                                     "top": args.top, "storage": redacted(cfg["storage"]),
+                                     "objective": "final epoch's validation accuracy"})
+    lines = res["listing"]
+    (out / "best_trials.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines[:21]))
+    if res["ranked"]:
+        plots.best_trials(res["ranked"], out / "best_trials.png")
+        plots.search_space(res["ranked"], parse_space(cfg["space"]), out / "search_space.png")
+    c, best = res["counts"], res["best"]
+    next_space = " ".join(f"--space {p.spec()}" for p in res["suggested"].values())
+    summary = {"trials complete": c["complete"], "trials pruned": c["pruned"],
+               "trials failed": c["failed"], "trials lost (rerun)": c["lost"]}
+    if best:
+        summary.update({"best val acc": best["val_acc"], "best trial": best["trial"],
+                        **{f"best {k}": v for k, v in best["params"].items()},
+                        "test acc of best (retrained once, after the search)": best["test_acc"]})
+    if next_space:
+        summary["suggested next space"] = next_space
+    trials = [{"number": t.number, "state": t.state.name, "params": t.params, "value": t.value,
+               "fail_reason": t.user_attrs.get("fail_reason"), "seconds": t.user_attrs.get("seconds")}
+              for t in study.get_trials(deepcopy=False)]
+    write_json(out / "metrics.json", {"summary": summary, "best": best, "counts": c,
+                                      "suggested": {k: [p.low, p.high] for k, p in
+                                                    res["suggested"].items()},
+                                      "listing": lines[1:], "trials": trials})
+    print(f"trials: {c['complete']} complete, {c['pruned']} pruned, {c['failed']} failed"
+          + (f", {c['lost']} lost and rerun" if c["lost"] else ""))
+    if best:
+        print(f"test acc of Best-1 (retrained once, after the search, on {best['n_test']} "
+              f"test samples): {best['test_acc']:.4f}")
+    if next_space:
+        print(f"next round: {next_space}")
+    print(out)
+    return 0

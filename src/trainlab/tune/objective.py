@@ -1,0 +1,110 @@
+"""The notes' trial: train ``MultiLayerNet`` with sampled hyperparameters, score
+it on validation data.
+
+The first ``train_size`` training samples are split once, with the study's seed,
+into training and validation parts (``val_ratio`` to validation); every trial
+sees the same split. A trial is scored by its **final epoch's validation
+accuracy**, as in the notes. The test set is never given to a trial.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import optuna
+
+from trainlab.tune.space import split_params
+from trainlab.tune.trials import Heartbeat, seed_number
+
+
+@dataclass(frozen=True)
+class Setup:
+    """Everything a trial's training needs besides the sampled values."""
+
+    dataset: str = "digits"
+    data_dir: str | None = None
+    train_size: int | None = 500
+    val_ratio: float = 0.2
+    hidden: tuple = (100, 100, 100, 100, 100, 100)
+    batch_size: int = 100
+    epochs: int = 50
+    optimizer: str = "sgd"
+    seed: int = 0
+
+    @classmethod
+    def of(cls, cfg: dict) -> Setup:
+        names = cls.__dataclass_fields__
+        return cls(**{k: (tuple(v) if k == "hidden" else v) for k, v in cfg.items() if k in names})
+
+
+def load_split(setup: Setup):
+    """``(train, val, test, info)``; train and val from the first ``train_size`` samples."""
+    from trainlab.data import load_with_info, train_val_split
+
+    ((x, t), test), info = load_with_info(setup.dataset, data_dir=setup.data_dir)
+    if setup.train_size:
+        x, t = x[:setup.train_size], t[:setup.train_size]
+    rng = np.random.default_rng(np.random.SeedSequence([setup.seed, 0]))
+    train, val = train_val_split(x, t, setup.val_ratio, rng)
+    return train, val, test, info
+
+
+def train_once(setup: Setup, params: dict, train, val, number: int, n_classes: int = 10,
+               callbacks=()):
+    """Train one network with ``params``; its seed is ``(setup.seed, number)``.
+    Returns the finished :class:`~trainlab.train.Trainer` (history on validation)."""
+    from trainlab.nn import MultiLayerNet
+    from trainlab.optim import create
+    from trainlab.train import Trainer
+
+    net_kw, trainer_kw, rule_kw = split_params(params)
+    (x, t), (xv, tv) = train, val
+    init_ss, batch_ss = np.random.SeedSequence([setup.seed, 1, number]).spawn(2)
+    dropout = net_kw.pop("dropout_ratio", 0.0)
+    net = MultiLayerNet(x.shape[1], list(setup.hidden), n_classes,
+                        use_dropout=dropout > 0, dropout_ratio=dropout or 0.5,
+                        rng=np.random.default_rng(init_ss), **net_kw)
+    trainer = Trainer(net, x, t, x_val=xv, t_val=tv, epochs=setup.epochs,
+                      mini_batch_size=trainer_kw.get("mini_batch_size", setup.batch_size),
+                      optimizer=create(setup.optimizer, **rule_kw),
+                      rng=np.random.default_rng(batch_ss), progress=False,
+                      callbacks=callbacks)
+    trainer.train()
+    return trainer
+
+
+class _Report:
+    """Trainer callback: report each epoch's validation accuracy; stop if pruned."""
+
+    def __init__(self, trial):
+        self.trial, self.pruned = trial, False
+
+    def on_epoch_end(self, trainer, epoch, record):
+        self.trial.report(record["val_acc"], epoch)
+        self.pruned = self.trial.should_prune()
+        return self.pruned
+
+
+class Objective:
+    """``objective(trial)`` → final validation accuracy; curves kept in user attrs.
+    With ``report``, each epoch's accuracy goes to the pruner."""
+
+    def __init__(self, setup: Setup, report: bool = True):
+        self.setup, self.report = setup, report
+        self.train, self.val, _test, info = load_split(setup)   # the test set is dropped here
+        self.n_classes = info["n_classes"]
+
+    def __call__(self, trial) -> float:
+        params = dict(trial.params)          # drawn when the trial was created
+        report = _Report(trial)
+        callbacks = (report, Heartbeat(trial)) if self.report else (Heartbeat(trial),)
+        trainer = train_once(self.setup, params, self.train, self.val, seed_number(trial),
+                             self.n_classes, callbacks=callbacks)
+        h = trainer.history
+        trial.set_user_attr("val_acc", [float(v) for v in h["val_acc"]])
+        trial.set_user_attr("train_acc", [float(v) for v in h["train_acc"]])
+        trial.set_user_attr("seconds", round(trainer.elapsed, 4))
+        if report.pruned:
+            raise optuna.TrialPruned(f"pruned at epoch {trainer.current_epoch}")
+        return float(h["val_acc"][-1])

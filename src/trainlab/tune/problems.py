@@ -1,0 +1,145 @@
+"""Benchmark problems: one training run of an update rule at a given lr and seed.
+
+* ``digits``: the notes' net (64→100×4→10, ReLU, He init, batch 100) on the
+  packaged 8×8 digits; 20% of the 1,500 training images validate.
+* ``fashion-mnist``: the same net (784 inputs) on a subsample for speed: the
+  first 10,000 training images (8,000 train / 2,000 validation) and the first
+  2,000 test images (``--quick``: 2,000 and 500).
+* ``noisy-quadratic``: ``f(x) = ½ Σ h_i x_i²`` in 20 dimensions, curvatures
+  ``h`` log-spaced from 0.1 to 10, start ``x ~ N(0, I)``, stochastic gradient
+  ``h ⊙ x + σ ε`` with ``σ = 0.3``; an "epoch" is 50 steps. The score is the
+  noise-free loss ``f(x)`` (on validation and test alike), to be minimised.
+
+A run returns the validation metric after every epoch (epoch 0 = start), the
+cumulative training time at those points (evaluation excluded) and, when asked,
+the final test metric.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from trainlab.errors import ConfigError, DivergenceError
+
+
+@dataclass(frozen=True)
+class Classification:
+    name: str
+    dataset: str
+    target: float                     # validation accuracy to reach
+    train_size: int | None = None     # first N training images (None: all)
+    test_size: int | None = None      # first N test images (None: all)
+    hidden: tuple = (100, 100, 100, 100)
+    batch_size: int = 100
+    val_ratio: float = 0.2
+    data_dir: str | None = field(default=None, compare=False)
+    metric = "accuracy"
+
+    def data(self):
+        key = (self.dataset, self.train_size, self.test_size, self.val_ratio, self.data_dir)
+        if key not in _DATA:
+            from trainlab.data import load_with_info, train_val_split
+
+            ((x, t), (xt, tt)), info = load_with_info(self.dataset, data_dir=self.data_dir)
+            x, t = x[:self.train_size], t[:self.train_size]
+            train, val = train_val_split(x, t, self.val_ratio, np.random.default_rng(0))
+            _DATA[key] = train, val, (xt[:self.test_size], tt[:self.test_size]), info["n_classes"]
+        return _DATA[key]
+
+    def run(self, optimizer: str, lr: float, seed: int, epochs: int, callbacks=(),
+            test: bool = False) -> dict:
+        from trainlab.nn import MultiLayerNet
+        from trainlab.optim import create
+        from trainlab.train import Trainer
+
+        (x, t), (xv, tv), (xt, tt), n_classes = self.data()
+        init, batches = np.random.SeedSequence([seed, 1]).spawn(2)
+        net = MultiLayerNet(x.shape[1], list(self.hidden), n_classes,
+                            rng=np.random.default_rng(init))
+        trainer = Trainer(net, x, t, x_val=xv, t_val=tv, epochs=epochs,
+                          mini_batch_size=self.batch_size, optimizer=create(optimizer, lr=lr),
+                          rng=np.random.default_rng(batches), progress=False, callbacks=callbacks)
+        h = trainer.train()
+        out = {"val": [float(v) for v in h["val_acc"]], "time": [float(v) for v in h["time"]]}
+        if test:
+            out["test"] = float(net.evaluate(xt, tt)[1])
+        return out
+
+
+@dataclass(frozen=True)
+class NoisyQuadratic:
+    name: str = "noisy-quadratic"
+    target: float = 0.1               # noise-free loss to reach
+    dim: int = 20
+    h_min: float = 0.1
+    h_max: float = 10.0
+    sigma: float = 0.3
+    steps_per_epoch: int = 50
+    metric = "loss"
+
+    def loss(self, x) -> float:
+        h = np.geomspace(self.h_min, self.h_max, self.dim)
+        return float(0.5 * np.sum(h * x * x))
+
+    def run(self, optimizer: str, lr: float, seed: int, epochs: int, callbacks=(),
+            test: bool = False) -> dict:
+        from trainlab.optim import create
+
+        rng = np.random.default_rng(np.random.SeedSequence([seed, 2]))
+        h = np.geomspace(self.h_min, self.h_max, self.dim)
+        params = {"x": rng.standard_normal(self.dim)}
+        opt = create(optimizer, lr=lr)
+        val, times, elapsed, it = [self.loss(params["x"])], [0.0], 0.0, 0
+        with np.errstate(over="ignore", invalid="ignore"):
+            for epoch in range(epochs):
+                start = time.perf_counter()
+                for _ in range(self.steps_per_epoch):
+                    g = h * params["x"] + self.sigma * rng.standard_normal(self.dim)
+                    opt.update(params, {"x": g})
+                    it += 1
+                elapsed += time.perf_counter() - start
+                loss = self.loss(params["x"])
+                if not np.isfinite(loss):
+                    raise DivergenceError(f"loss is {loss} after epoch {epoch + 1} (lr {lr:g})")
+                val.append(loss)
+                times.append(elapsed)
+                for cb in callbacks:
+                    if hasattr(cb, "on_step"):
+                        cb.on_step(None, it, loss)
+        out = {"val": val, "time": times}
+        if test:
+            out["test"] = val[-1]
+        return out
+
+
+_DATA: dict = {}
+
+PROBLEMS = {
+    "digits": Classification("digits", "digits", target=0.9),
+    "fashion-mnist": Classification("fashion-mnist", "fashion-mnist", target=0.8,
+                                    train_size=10000, test_size=2000),
+    "noisy-quadratic": NoisyQuadratic(),
+}
+QUICK = {"digits": {"train_size": 600}, "fashion-mnist": {"train_size": 2000, "test_size": 500}}
+
+
+def make_problem(name: str, *, quick: bool = False, target: float | None = None,
+                 data_dir: str | None = None):
+    if name not in PROBLEMS:
+        raise ConfigError(f"unknown problem {name!r}; choose from {', '.join(PROBLEMS)}")
+    p = PROBLEMS[name]
+    changes = dict(QUICK.get(name, {})) if quick else {}
+    if target is not None:
+        changes["target"] = float(target)
+    if isinstance(p, Classification):
+        changes["data_dir"] = data_dir
+    return replace(p, **changes)
+
+
+def reached(problem, value) -> bool:
+    if value is None or not np.isfinite(value):
+        return False
+    return value >= problem.target if problem.metric == "accuracy" else value <= problem.target

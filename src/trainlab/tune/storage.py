@@ -1,0 +1,157 @@
+"""Where studies live: an Optuna journal file (one machine) or PostgreSQL (many).
+
+* a path (no ``://``): ``JournalStorage(JournalFileBackend(path))``, no server;
+  every process on the machine that opens the same file shares the studies
+  (writes are serialised by an ``flock`` on ``PATH.flock``);
+* ``postgresql://user[:password]@host:port/db``: Optuna's ``RDBStorage``, shared
+  by workers on any number of machines.
+
+:class:`BudgetLock` serialises "count the trials, then ask for a new one" across
+every worker of a study (an ``flock`` on ``PATH.budget.lock``, or a PostgreSQL
+advisory lock per study), so a study never runs more trials than asked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+from pathlib import Path
+
+from trainlab.errors import ConfigError
+
+CONNECT_TIMEOUT_S = 5
+_SCHEMES = ("postgresql://", "postgresql+psycopg2://")
+
+
+def is_url(spec: str) -> bool:
+    return "://" in str(spec)
+
+
+def _check(spec: str) -> str:
+    spec = str(spec)
+    if is_url(spec) and not spec.startswith(_SCHEMES):
+        raise ConfigError(f"unsupported --storage {spec.split('://')[0]}://...; "
+                          "give a journal file path or a postgresql:// URL")
+    return spec
+
+
+def _driver_url(url: str) -> str:
+    """Name the psycopg2 driver (SQLAlchemy 2.1 defaults to psycopg 3)."""
+    return "postgresql+psycopg2://" + url[len("postgresql://"):] if url.startswith(_SCHEMES[0]) else url
+
+
+def redacted(url: str) -> str:
+    head, at, tail = url.rpartition("@")
+    if not at:
+        return url
+    scheme, _, user = head.partition("://")
+    return f"{scheme}://{user.split(':')[0]}@{tail}"
+
+
+class FlockLock:
+    """The journal's write lock as an ``flock``, which the kernel releases when its
+    holder dies: a worker killed mid-write never leaves a stale lock behind."""
+
+    def __init__(self, path: str):
+        self.path, self._fd = f"{path}.flock", None
+
+    def acquire(self) -> bool:
+        fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            os.close(fd)
+
+
+def open_storage(spec: str):
+    """An Optuna storage for ``spec`` (a journal file path or a PostgreSQL URL)."""
+    spec = _check(spec)
+    if not is_url(spec):
+        from optuna.storages import JournalStorage
+        from optuna.storages.journal import JournalFileBackend
+
+        path = Path(spec)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return JournalStorage(JournalFileBackend(str(path), lock_obj=FlockLock(str(path))))
+        except OSError as exc:
+            raise ConfigError(f"cannot open journal file {path}: {exc.strerror}; "
+                              "choose another --storage or --out") from None
+    import sqlalchemy
+    from optuna.storages import RDBStorage
+
+    url, engine = _driver_url(spec), None
+    try:
+        engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool,
+                                          connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
+        with engine.connect() as conn:    # one process at a time creates the tables
+            conn.execute(sqlalchemy.text("SELECT pg_advisory_lock(:k)"), {"k": _key("trainlab:schema")})
+            try:
+                return RDBStorage(url, engine_kwargs={
+                    "connect_args": {"connect_timeout": CONNECT_TIMEOUT_S}, "pool_pre_ping": True})
+            finally:
+                conn.execute(sqlalchemy.text("SELECT pg_advisory_unlock(:k)"),
+                             {"k": _key("trainlab:schema")})
+                conn.commit()
+    except (sqlalchemy.exc.SQLAlchemyError, ImportError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise ConfigError(f"cannot reach storage {redacted(spec)}: {reason}; "
+                          "check the URL and that the server is running") from None
+    finally:
+        if engine is not None:
+            engine.dispose()
+
+
+def _key(study_name: str) -> int:
+    """A signed 64-bit advisory-lock key for a study."""
+    return int.from_bytes(hashlib.blake2b(study_name.encode(), digest_size=8).digest(),
+                          "big", signed=True)
+
+
+class BudgetLock:
+    """A re-usable, inter-process lock for one study (``with lock: ...``)."""
+
+    def __init__(self, spec: str, study_name: str):
+        self.spec, self.study_name = _check(spec), study_name
+        self._conn = self._fd = None
+
+    def __enter__(self):
+        if is_url(self.spec):
+            import sqlalchemy
+
+            if self._conn is None:
+                engine = sqlalchemy.create_engine(
+                    _driver_url(self.spec), connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+                    poolclass=sqlalchemy.pool.NullPool)
+                self._conn = engine.connect()
+            self._conn.execute(sqlalchemy.text("SELECT pg_advisory_lock(:k)"),
+                               {"k": _key(self.study_name)})
+        else:
+            # one lock for all studies of a journal: held for milliseconds at a time
+            self._fd = os.open(f"{self.spec}.budget.lock", os.O_CREAT | os.O_RDWR, 0o644)
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        if self._conn is not None:
+            import sqlalchemy
+
+            self._conn.execute(sqlalchemy.text("SELECT pg_advisory_unlock(:k)"),
+                               {"k": _key(self.study_name)})
+            self._conn.commit()
+        if self._fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)    # closing releases the flock
+            self._fd = None
+        return False
+
+    def close(self):
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
