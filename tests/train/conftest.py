@@ -1,4 +1,4 @@
-"""Shared data for the training tests: the embedded digits, split once; one BLAS thread."""
+"""Shared data for the training tests: the embedded digits, split once."""
 
 from __future__ import annotations
 
