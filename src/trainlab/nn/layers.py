@@ -4,11 +4,30 @@ Each layer caches what its backward pass needs. Layers with parameters hold
 views (``W``, ``b``, ``gamma``, ``beta``) into the network's parameter buffer
 and write their gradients into views (``dW``, ``db``, ...) of its gradient
 buffer, so nothing is copied between the net and the optimizer.
+
+Speed: layers that the network owns (``Affine(reuse_buffers=True)``,
+``Relu(inplace=True)``) write their outputs and gradients into arrays kept
+from call to call, one set per batch shape, instead of allocating new ones at
+every step; such an output is valid until the layer's next call.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+_KEEP_SHAPES = 4  # buffers kept per layer: training, last partial and evaluation batches
+
+
+def _buffer(cache: dict, shape: tuple, dtype, fill=None) -> np.ndarray:
+    """An array of ``shape`` and ``dtype`` reused from call to call (uninitialised
+    unless ``fill`` is given, which is written once, when it is created)."""
+    key = (shape, dtype)
+    buf = cache.get(key)
+    if buf is None:
+        if len(cache) >= _KEEP_SHAPES:
+            cache.clear()
+        buf = cache[key] = np.empty(shape, dtype) if fill is None else np.full(shape, fill, dtype)
+    return buf
 
 
 class Affine:
@@ -16,30 +35,47 @@ class Affine:
 
     Backward: ``dW = x.T @ dout``, ``db = sum(dout, axis=0)``, ``dx = dout @ W.T``.
     ``need_dx=False`` (the first layer) skips ``dx``: nobody uses it.
+    ``reuse_buffers=True`` writes ``out`` and ``dx`` into arrays reused at every
+    call (the net's hidden layers); by default each call returns new arrays.
     """
 
-    def __init__(self, W, b, dW=None, db=None, need_dx: bool = True):
+    def __init__(self, W, b, dW=None, db=None, need_dx: bool = True,
+                 reuse_buffers: bool = False):
         self.W, self.b = W, b
         self.dW = np.zeros_like(W) if dW is None else dW
         self.db = np.zeros_like(b) if db is None else db
         self.need_dx = need_dx
+        self.reuse_buffers = reuse_buffers
         self.x = None
         self.original_shape = None
+        self._out: dict = {}
+        self._dx: dict = {}
 
     def forward(self, x):
         self.original_shape = x.shape
         x = x.reshape(x.shape[0], -1)
         self.x = x
-        out = x @ self.W
+        if x.dtype != self.W.dtype:
+            out = x @ self.W
+        else:
+            shape = (x.shape[0], self.W.shape[1])
+            out = (_buffer(self._out, shape, x.dtype) if self.reuse_buffers
+                   else np.empty(shape, x.dtype))
+            np.matmul(x, self.W, out=out)
         out += self.b
         return out
 
     def backward(self, dout):
         np.matmul(self.x.T, dout, out=self.dW)
-        np.sum(dout, axis=0, out=self.db)
+        np.add.reduce(dout, axis=0, out=self.db)
         if not self.need_dx:
             return None
-        return (dout @ self.W.T).reshape(self.original_shape)
+        if self.reuse_buffers and dout.dtype == self.W.dtype:
+            dx = _buffer(self._dx, (dout.shape[0], self.W.shape[0]), dout.dtype)
+            np.matmul(dout, self.W.T, out=dx)
+        else:
+            dx = dout @ self.W.T
+        return dx.reshape(self.original_shape)
 
 
 class Relu:
@@ -51,17 +87,27 @@ class Relu:
 
     def __init__(self, inplace: bool = False):
         self.inplace = inplace
-        self.mask = None
+        self.keep = None  # True where x > 0: where the gradient passes
+        self._bufs: dict = {}
+
+    @property
+    def mask(self):
+        """True where the output was set to 0 (the book's ``mask``)."""
+        return None if self.keep is None else ~self.keep
 
     def forward(self, x):
-        self.mask = x <= 0
-        return np.maximum(x, 0, out=x if self.inplace else None)
+        if not self.inplace:
+            self.keep = x > 0
+            return np.maximum(x, 0)
+        self.keep = np.greater(x, 0, out=_buffer(self._bufs, x.shape, np.bool_))
+        # max against an array of zeros is the same operation as against the
+        # scalar 0, and several times faster than broadcasting it
+        return np.maximum(x, _buffer(self._bufs, x.shape, x.dtype, fill=0), out=x)
 
     def backward(self, dout):
         if not self.inplace:
-            dout = dout.copy()
-        dout[self.mask] = 0
-        return dout
+            return dout * self.keep
+        return np.multiply(dout, self.keep, out=dout)
 
 
 class Sigmoid:

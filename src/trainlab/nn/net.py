@@ -94,9 +94,12 @@ class MultiLayerNet:
         self.dropouts: list[Dropout] = []
         P, G = self.params, self.grads
         for i in range(1, len(self.sizes)):
+            # hidden layers reuse their output buffers; the last one returns
+            # fresh logits, which predict() hands to the caller
+            last = i == len(self.sizes) - 1
             self.layers.append(Affine(P[f"W{i}"], P[f"b{i}"], G[f"W{i}"], G[f"b{i}"],
-                                      need_dx=i > 1))
-            if i == len(self.sizes) - 1:
+                                      need_dx=i > 1, reuse_buffers=not last))
+            if last:
                 break
             if use_batchnorm:
                 bn = BatchNormalization(P[f"gamma{i}"], P[f"beta{i}"],

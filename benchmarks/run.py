@@ -1,0 +1,185 @@
+"""trainlab's benchmarks: ``make bench`` (``python benchmarks/run.py``).
+
+Sections (``--only`` takes a comma-separated subset):
+
+* ``training``  one training step of the notes' net: trainlab vs PyTorch eager vs
+  the notes' own code vs the matrix products alone;
+* ``optimizer`` one update of 1M / 10M parameters: trainlab.optim, the fused
+  kernels, torch.optim, and the memory-bandwidth bound;
+* ``scaling``   time per step as the batch and the width double;
+* ``search``    trials per minute of ``trainlab tune`` with 1 and 2 workers;
+* ``memory``    peak resident memory of a full Fashion-MNIST training;
+* ``profile``   where the time of one step goes.
+
+Every side of a comparison runs in its own process, all with the same number
+of threads, and their samples are taken in turns (A B C, C B A, ...); the
+tables show medians and the ratios come from the same run. Results go to
+``benchmarks/RESULTS.md`` and ``benchmarks/results.json`` (or ``--out``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shlex
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import harness
+
+SECTIONS = ("training", "optimizer", "scaling", "search", "memory", "profile")
+
+
+def parse(argv):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--quick", action="store_true", help="fewer repeats and sizes (minutes)")
+    p.add_argument("--only", default=",".join(SECTIONS),
+                   help=f"comma-separated sections: {', '.join(SECTIONS)}")
+    p.add_argument("--threads", default="1,2",
+                   help="thread counts to compare, for every library alike (default 1,2); "
+                        "scaling and profile use the first")
+    p.add_argument("--out", default=str(Path(__file__).parent),
+                   help="folder for RESULTS.md and results.json")
+    p.add_argument("--before-src", default=None,
+                   help="src folder of an older trainlab: adds it to the training table "
+                        "and the profile, interleaved, to show before and after")
+    p.add_argument("--before-label", default=None,
+                   help="what --before-src is, for the report (default: its path)")
+    args = p.parse_args(argv)
+    args.only = [s.strip() for s in args.only.split(",") if s.strip()]
+    bad = [s for s in args.only if s not in SECTIONS]
+    if bad:
+        p.error(f"unknown section(s) {', '.join(bad)}; choose from {', '.join(SECTIONS)}")
+    args.threads = [int(s) for s in args.threads.split(",")]
+    return args
+
+
+def verdict(ok: bool) -> str:
+    return "**met**" if ok else "**not met**"
+
+
+def targets(results: dict) -> list[str]:
+    out = []
+    for r in results.get("training", {}).get("rows", []):
+        th = r["threads"]
+        out += [
+            f"- Training step, {th} thread(s): ≥ 2× PyTorch eager: {verdict(r['vs_torch'] >= 2)} "
+            f"({r['vs_torch']:.2f}×; with the fused Adam kernel {r['kernel_vs_torch']:.2f}×)",
+            f"- Training step, {th} thread(s): ≥ 3× the notes' code: {verdict(r['vs_notes'] >= 3)} "
+            f"({r['vs_notes']:.2f}×; with the kernel {r['kernel_vs_notes']:.2f}×)",
+            f"- Training step, {th} thread(s): ≥ 60% of the GEMM bound: "
+            f"{verdict(r['gemm_fraction'] >= 0.6)} ({100 * r['gemm_fraction']:.0f}%; with the "
+            f"kernel {100 * r['kernel_gemm_fraction']:.0f}%; against only the products the step "
+            f"needs {100 * r['gemm_needed_fraction']:.0f}%)"]
+    for block in results.get("optimizer", []):
+        for row in block["rows"]:
+            s = row["seconds"]
+            # the kernel as a wired rule would run it: the finite check first
+            kern = next(v for k, v in s.items() if k.endswith("finite check"))
+            tl, tb = s["trainlab.optim"], row["torch_best"]
+            out.append(
+                f"- Optimizer {row['rule']}, {row['n']:,} params, {block['threads']} thread(s), "
+                "≥ 50% of the bandwidth bound and no slower than the fastest torch.optim: "
+                f"trainlab.optim {verdict(row['bound'] / tl >= 0.5 and tl <= tb)} "
+                f"({100 * row['bound'] / tl:.0f}%, {tb / tl:.2f}× torch); fused kernel + finite "
+                f"check {verdict(row['bound'] / kern >= 0.5 and kern <= tb)} "
+                f"({100 * row['bound'] / kern:.0f}%, {tb / kern:.2f}× torch)")
+    mem = results.get("memory")
+    if mem and mem.get("ok"):
+        out.append(f"- Peak memory ≤ 1.5 × float32 data + 150 MB: {verdict(mem['peak'] <= mem['target'])} "
+                   f"({mem['peak'] / 1e6:.0f} MB of {mem['target'] / 1e6:.0f} MB)")
+    return out
+
+
+def write(out_dir: Path, results: dict, argv: list[str], started: float) -> None:
+    import bench_memory
+    import bench_optimizer
+    import bench_profile
+    import bench_scaling
+    import bench_search
+    import bench_training
+
+    m = results["machine"]
+    lines = ["# trainlab benchmarks", "",
+             f"Produced by `{results['command']}` in {time.time() - started:.0f} s, "
+             f"{time.strftime('%Y-%m-%d %H:%M', time.localtime(started))}.", "",
+             "## Machine", "",
+             f"- CPU: {m['cpu']}, {m['cores']} cores; load average at the start: "
+             f"{m.get('load_average', 'n/a')} (other work on the machine makes timings noisy; "
+             "every comparison is interleaved and its ratio comes from one run)",
+             f"- Python {m['python']}, NumPy {m['numpy']}, BLAS {m['blas']} "
+             f"({m.get('blas_config', '')}), default BLAS threads {m['blas_threads']}",
+             f"- PyTorch {m['torch']} (CPU); numba {m['numba']}; trainlab kernels: {m['kernels']}",
+             f"- Threads compared: {', '.join(map(str, results['threads']))} (each side gets the "
+             "same count: OpenBLAS, OpenMP/PyTorch and numba alike)", ""]
+    tl = targets(results)
+    if tl:
+        lines += ["## Targets", "", *tl, ""]
+    if "training" in results:
+        lines += ["## Training step", "", *bench_training.table(results["training"]), ""]
+    for block in results.get("optimizer", []):
+        lines += [f"## Optimizer step ({block['threads']} thread(s))", "",
+                  *bench_optimizer.table(block), ""]
+    if "scaling" in results:
+        lines += ["## Scaling", "", *bench_scaling.table(results["scaling"]), ""]
+    if "search" in results:
+        lines += ["## Search", "", *bench_search.table(results["search"]), ""]
+    if "memory" in results:
+        lines += ["## Memory", "", *bench_memory.table(results["memory"]), ""]
+    if "profile" in results:
+        lines += ["## Where the time goes", "", "### Now", "",
+                  *bench_profile.table(results["profile"]["now"]), ""]
+        if results["profile"]["before"]:
+            lines += [f"### Before ({results['before_label']})", "",
+                      *bench_profile.table(results["profile"]["before"]), ""]
+    (out_dir / "RESULTS.md").write_text("\n".join(lines) + "\n")
+    (out_dir / "results.json").write_text(json.dumps(results, indent=1, default=str) + "\n")
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse(argv)
+    started = time.time()
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results = {"command": "python benchmarks/run.py " + " ".join(map(shlex.quote, argv)),
+               "machine": harness.machine(), "threads": args.threads,
+               "before_label": args.before_label or args.before_src}
+    first = args.threads[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        data = None
+        if {"training", "scaling", "profile"} & set(args.only):
+            import bench_training
+            data = bench_training.save_data(tmp)
+        for section in args.only:
+            print(f"[bench] {section} …", flush=True)
+            if section == "training":
+                import bench_training
+                results[section] = bench_training.run(args.quick, args.threads, data,
+                                                      args.before_src)
+                results[section]["before_label"] = results["before_label"]
+            elif section == "optimizer":
+                import bench_optimizer
+                results[section] = [bench_optimizer.run(args.quick, n) for n in args.threads]
+            elif section == "scaling":
+                import bench_scaling
+                results[section] = bench_scaling.run(args.quick, first, data)
+            elif section == "search":
+                import bench_search
+                results[section] = bench_search.run(args.quick)
+            elif section == "memory":
+                import bench_memory
+                results[section] = bench_memory.run(args.quick)
+            elif section == "profile":
+                import bench_profile
+                results[section] = bench_profile.run(first, data, args.before_src)
+            write(out_dir, results, argv, started)  # keep what is done if a later section fails
+    for line in targets(results):
+        print(line.replace("**", ""))
+    print(f"[bench] wrote {out_dir / 'RESULTS.md'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+"""The fused kernels against the notes' formulas, written out here, and against
+trainlab.optim's rules: bit-identical when the order of operations is the same."""
+
+import importlib.util
+import math
+import sys
+
+import numpy as np
+import pytest
+
+from trainlab import kernels
+from trainlab.errors import ConfigError
+from trainlab.kernels import numpy_impl
+from trainlab.optim import Adam, Momentum, RMSprop
+
+HAS_NUMBA = importlib.util.find_spec("numba") is not None
+IMPLS = [numpy_impl]
+if HAS_NUMBA:
+    from trainlab.kernels import numba_impl
+    IMPLS.append(numba_impl)
+# 1 element, a chunk boundary crossed, and (numba) the multi-threaded path
+SIZES = [1, 7, numpy_impl.CHUNK + 5, (1 << 20) + 3]
+
+
+def same_bits(a, b):
+    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+def arrays(n, dtype, k, seed=0):
+    g = np.random.default_rng(seed)
+    return [g.standard_normal(n).astype(dtype) for _ in range(k)]
+
+
+# -- the formulas, as trainlab.optim writes them (Python floats as scalars) ----------
+def adam_ref(p, g, m, v, lr_t, b1, b2, eps):
+    m += (g - m) * (1.0 - b1)
+    v += (g * g - v) * (1.0 - b2)
+    p -= (m * lr_t) / (np.sqrt(v) + eps)
+
+
+def momentum_ref(p, g, v, lr, mom):
+    v *= mom
+    v -= g * lr
+    p += v
+
+
+def rmsprop_ref(p, g, h, lr, decay, eps):
+    h *= decay
+    h += (g * g) * (1.0 - decay)
+    p -= (g / (np.sqrt(h) + eps)) * lr
+
+
+@pytest.mark.parametrize("impl", IMPLS, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n", SIZES)
+def test_kernels_match_formulas_bit_for_bit(impl, dtype, n):
+    p, g, m = arrays(n, dtype, 3)
+    v = np.abs(arrays(n, dtype, 1, seed=1)[0])
+    P, M, V = p.copy(), m.copy(), v.copy()
+    for t in (1, 2, 3):
+        lr_t = 1e-3 * math.sqrt(1.0 - 0.999 ** t) / (1.0 - 0.9 ** t)
+        impl.adam_notes(p, g, m, v, lr_t, 0.9, 0.999, 1e-7)
+        adam_ref(P, g, M, V, lr_t, 0.9, 0.999, 1e-7)
+    assert same_bits(p, P) and same_bits(m, M) and same_bits(v, V)
+
+    p, g, v = arrays(n, dtype, 3, seed=2)
+    P, V = p.copy(), v.copy()
+    for _ in range(3):
+        impl.momentum_notes(p, g, v, 0.01, 0.9)
+        momentum_ref(P, g, V, 0.01, 0.9)
+    assert same_bits(p, P) and same_bits(v, V)
+
+    p, g = arrays(n, dtype, 2, seed=3)
+    h = np.abs(arrays(n, dtype, 1, seed=4)[0])
+    P, H = p.copy(), h.copy()
+    for _ in range(3):
+        impl.rmsprop_notes(p, g, h, 0.01, 0.99, 1e-7)
+        rmsprop_ref(P, g, H, 0.01, 0.99, 1e-7)
+    assert same_bits(p, P) and same_bits(h, H)
+
+
+def flat_params(n=3000, dtype=np.float32):
+    """A flat buffer with dict views, like MultiLayerNet's."""
+    p, g = arrays(n, dtype, 2, seed=5)
+    g *= 0.1
+    params = {"W1": p[:2000].reshape(40, 50), "b1": p[2000:2050], "W2": p[2050:].reshape(50, 19)}
+    grads = {"W1": g[:2000].reshape(40, 50), "b1": g[2000:2050], "W2": g[2050:].reshape(50, 19)}
+    return p, g, params, grads
+
+
+@pytest.mark.parametrize("impl", IMPLS, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
+def test_kernels_equal_trainlab_optim_rules(impl):
+    # the wiring promise: a rule that calls the kernel changes no bit of its results
+    for rule, kernel, state in (
+            (Adam(lr=0.01), "adam", ("m", "v")),
+            (Momentum(lr=0.05, momentum=0.8), "momentum", ("v",)),
+            (RMSprop(lr=0.02, decay_rate=0.9), "rmsprop", ("h",))):
+        p, g, params, grads = flat_params()
+        q = p.copy()
+        s = [np.zeros_like(p) for _ in state]
+        for t in range(1, 5):
+            rule.update(params, grads)
+            if kernel == "adam":
+                lr_t = rule.lr * math.sqrt(1.0 - rule.beta2 ** t) / (1.0 - rule.beta1 ** t)
+                impl.adam_notes(q, g, *s, lr_t, rule.beta1, rule.beta2, rule.eps)
+            elif kernel == "momentum":
+                impl.momentum_notes(q, g, *s, rule.lr, rule.momentum)
+            else:
+                impl.rmsprop_notes(q, g, *s, rule.lr, rule.decay_rate, rule.eps)
+        assert same_bits(p, q), kernel
+        for name, arr in zip(state, s):
+            got = np.concatenate([rule.state[k][name].ravel() for k in params])
+            assert same_bits(got, arr), (kernel, name)
+
+
+def test_float32_kernel_tracks_the_books_float64_adam():
+    # the book's Adam in float64, p -= lr_t * m / (sqrt(v) + 1e-7): float32 stays within rounding
+    p, g = arrays(5000, np.float64, 2, seed=6)
+    g *= 0.01
+    P, m, v = p.copy(), np.zeros_like(p), np.zeros_like(p)
+    q, m32, v32 = p.astype(np.float32), np.zeros(5000, np.float32), np.zeros(5000, np.float32)
+    g32 = g.astype(np.float32)
+    for t in range(1, 11):
+        lr_t = 0.001 * np.sqrt(1.0 - 0.999 ** t) / (1.0 - 0.9 ** t)
+        m += (1 - 0.9) * (g - m)
+        v += (1 - 0.999) * (g ** 2 - v)
+        P -= lr_t * m / (np.sqrt(v) + 1e-7)
+        kernels.adam_notes(q, g32, m32, v32, lr_t, 0.9, 0.999, 1e-7)
+    step = np.abs(P - p)  # about 10 * lr
+    assert np.max(np.abs(q - P)) < 1e-6 + 1e-3 * step.max()
+    assert np.allclose(m32, m, rtol=1e-5, atol=1e-9) and np.allclose(v32, v, rtol=1e-5, atol=1e-12)
+
+
+@pytest.mark.parametrize("impl", IMPLS, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_all_finite(impl, dtype):
+    n = numpy_impl.CHUNK * 2 + 3
+    g = arrays(n, dtype, 1, seed=7)[0]
+    assert impl.all_finite(g) is True
+    for bad in (np.nan, np.inf, -np.inf):
+        for pos in (0, numpy_impl.CHUNK, n - 1):
+            h = g.copy()
+            h[pos] = bad
+            assert impl.all_finite(h) is False, (bad, pos)
+    huge = np.full(n, np.finfo(dtype).max, dtype)  # the sum overflows, every element is finite
+    assert impl.all_finite(huge) is True
+    assert impl.all_finite(np.zeros(0, dtype)) is True
+
+
+def test_bad_arrays_are_refused():
+    p = np.zeros(10, np.float32)
+    with pytest.raises(ConfigError, match="one shape and dtype"):
+        kernels.momentum_notes(p, np.zeros(9, np.float32), np.zeros(10, np.float32), 0.1, 0.9)
+    with pytest.raises(ConfigError, match="one shape and dtype"):
+        kernels.momentum_notes(p, np.zeros(10, np.float64), np.zeros(10, np.float32), 0.1, 0.9)
+    with pytest.raises(ConfigError, match="C-contiguous"):
+        kernels.adam_notes(np.zeros((4, 6), np.float32)[:, ::2], *[np.zeros((4, 3), np.float32)] * 3,
+                           1e-3, 0.9, 0.999, 1e-7)
+    with pytest.raises(ConfigError, match="float32 or float64"):
+        kernels.rmsprop_notes(*[np.zeros(3, np.int32)] * 3, 0.1, 0.9, 1e-7)
+
+
+def test_backend_choice_and_fallback(monkeypatch):
+    try:
+        assert kernels.backend() == ("numba" if HAS_NUMBA else "numpy")
+        kernels.use_backend("numpy")
+        assert kernels.backend() == "numpy"
+        with pytest.raises(ConfigError, match="unknown kernel backend"):
+            kernels.use_backend("fortran")
+        # numba that cannot be imported: 'auto' falls back, 'numba' says why
+        monkeypatch.setitem(sys.modules, "numba", None)
+        monkeypatch.delitem(sys.modules, "trainlab.kernels.numba_impl", raising=False)
+        if hasattr(sys.modules["trainlab.kernels"], "numba_impl"):
+            monkeypatch.delattr(sys.modules["trainlab.kernels"], "numba_impl")
+        kernels.use_backend("auto")
+        assert kernels.backend() == "numpy"
+        p = np.ones(4, np.float32)
+        kernels.momentum_notes(p, np.ones(4, np.float32), np.zeros(4, np.float32), 0.5, 0.9)
+        assert np.array_equal(p, np.full(4, 0.5, np.float32))
+        with pytest.raises(ConfigError, match="cannot be loaded"):
+            kernels.use_backend("numba")
+    finally:
+        monkeypatch.undo()
+        kernels.use_backend("auto")
+    assert kernels.backend() == ("numba" if HAS_NUMBA else "numpy")
