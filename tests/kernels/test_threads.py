@@ -28,3 +28,21 @@ def test_set_and_restore_blas_threads():
 def test_bad_thread_counts(bad):
     with pytest.raises(ConfigError, match="positive integer"):
         set_blas_threads(bad)
+
+
+def test_one_blas_thread_sets_and_restores(monkeypatch):
+    from trainlab.kernels.threads import one_blas_thread
+
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    before = blas_threads()
+    try:
+        set_blas_threads(2)
+        with one_blas_thread():
+            assert blas_threads() == 1
+        assert blas_threads() == 2
+        monkeypatch.setenv("OPENBLAS_NUM_THREADS", "2")  # the user's choice wins
+        with one_blas_thread():
+            assert blas_threads() == 2
+    finally:
+        set_blas_threads(before)

@@ -174,7 +174,7 @@ def run(name: str, out, cfg=None, *, dataset: str = "digits", data_dir=None, see
     ``data`` may pass an already loaded :class:`~trainlab.experiments.common.Data`.
     """
     from trainlab.experiments.common import load_data
-    from trainlab.experiments.threads import one_blas_thread
+    from trainlab.kernels.threads import one_blas_thread
     from trainlab.io import write_json
 
     mod = get(name)
