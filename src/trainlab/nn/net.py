@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from trainlab.errors import ConfigError
+from trainlab.nn.gradcheck import numerical_gradient
 from trainlab.nn.init import init_weight, weight_std
 from trainlab.nn.layers import (ACTIVATIONS, Affine, BatchNormalization, Dropout,
                                 SoftmaxWithLoss)
@@ -219,20 +220,7 @@ class MultiLayerNet:
             self.rng.bit_generator.state = rng_state
             return self.loss(x, t, train_flg=True)
 
-        grads = {}
-        for k, p in self.params.items():
-            g = np.zeros_like(p, dtype=np.float64)
-            flat = p.reshape(-1)
-            gflat = g.reshape(-1)
-            for i in range(flat.size):
-                old = flat[i]
-                flat[i] = old + h
-                fp = f()
-                flat[i] = old - h
-                fm = f()
-                flat[i] = old
-                gflat[i] = (fp - fm) / (2 * h)
-            grads[k] = g.astype(p.dtype)
+        grads = {k: numerical_gradient(f, p, h).astype(p.dtype) for k, p in self.params.items()}
         self.rng.bit_generator.state = rng_state
         for k, v in self.buffers().items():
             v[...] = saved_buffers[k]
