@@ -27,41 +27,25 @@ def _data(data: str, batch: int, count: int = 64, seed: int = 0):
 
 
 # -- training step ------------------------------------------------------------------
-def trainlab_step(sizes, data, batch, kernel: str | None = None):
-    """``net.gradient`` + ``trainlab.optim.Adam().update``; with ``kernel='numba'`` or
-    ``'numpy'`` the update is the fused ``trainlab.kernels.adam_notes`` on the flat
-    buffers, after the finite check, as a rule wired to the kernels would do it."""
+def trainlab_step(sizes, data, batch, backend: str = "auto"):
+    """``net.gradient`` + ``trainlab.optim.Adam().update``, as a training loop calls
+    them; ``backend='numpy'`` forces the NumPy kernels (the automatic choice is numba
+    when it is installed)."""
     from trainlab.nn import MultiLayerNet
     from trainlab.optim import Adam
 
+    if backend != "auto":  # (an older trainlab, run with --before-src, has no kernels)
+        from trainlab import kernels
+        kernels.use_backend(backend)
     x, t, idx = _data(data, batch)
     net = MultiLayerNet(sizes[0], sizes[1:-1], sizes[-1], rng=np.random.default_rng(0))
     opt = Adam()
     it = cycle(idx)
-    if not kernel:
-        def run(n):
-            for _ in range(n):
-                i = next(it)
-                opt.update(net.params, net.gradient(x[i], t[i]))
-        return run
-
-    from trainlab import kernels
-
-    kernels.use_backend(kernel)
-    m, v = np.zeros_like(net.flat_params), np.zeros_like(net.flat_params)
-    state = {"t": 0}
 
     def run(n):
         for _ in range(n):
             i = next(it)
-            net.gradient(x[i], t[i])
-            if not kernels.all_finite(net.flat_grads):
-                raise FloatingPointError("non-finite gradient")
-            state["t"] += 1
-            k = state["t"]
-            lr_t = opt.lr * math.sqrt(1.0 - opt.beta2 ** k) / (1.0 - opt.beta1 ** k)
-            kernels.adam_notes(net.flat_params, net.flat_grads, m, v, lr_t, opt.beta1,
-                               opt.beta2, opt.eps)
+            opt.update(net.params, net.gradient(x[i], t[i]))
     return run
 
 

@@ -27,28 +27,31 @@ def inner(opt):
     return getattr(opt, "optimizer", opt)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name", sorted(FACTORIES))
-def test_flat_buffer_equals_separate_arrays(name):
+def test_flat_buffer_equals_separate_arrays(name, dtype, kernel_backend):
+    # the one-pass path (fused kernel where the rule has one, with either backend)
+    # against the per-array path, which runs the rule's own NumPy code
     assert SHAPES[0][0] * SHAPES[0][1] > CHUNK
     rng = np.random.default_rng(3)
-    start = {f"p{i}": rng.standard_normal(s).astype(np.float32) for i, s in enumerate(SHAPES)}
-    noise = [{k: rng.standard_normal(v.shape).astype(np.float32) for k, v in start.items()}
+    start = {f"p{i}": rng.standard_normal(s).astype(dtype) for i, s in enumerate(SHAPES)}
+    noise = [{k: rng.standard_normal(v.shape).astype(dtype) for k, v in start.items()}
              for _ in range(20)]
-    _, flat = flat_views(start)
+    _, flat = flat_views(start, dtype)
     sep = {k: v.copy() for k, v in start.items()}
-    gbuf, gflat = flat_views(start)
+    gbuf, gflat = flat_views(start, dtype)
     opt_flat, opt_sep = FACTORIES[name](), FACTORIES[name]()
     for n in noise:
         for k in flat:  # gradient of 0.15 * ||p||^2 plus noise, written into the flat buffer
             np.multiply(flat[k], 0.3, out=gflat[k])
             gflat[k] += n[k]
-        gsep = {k: sep[k] * np.float32(0.3) + n[k] for k in sep}
+        gsep = {k: sep[k] * dtype(0.3) + n[k] for k in sep}
         opt_flat.update(flat, gflat)
         opt_sep.update(sep, gsep)
     assert inner(opt_flat)._flat_state is not None, "the one-pass path was not taken"
     assert inner(opt_sep)._flat_state is None
     for k in start:
-        assert flat[k].dtype == np.float32
+        assert flat[k].dtype == dtype
         assert np.array_equal(flat[k], sep[k]), k
         assert not np.array_equal(flat[k], start[k]), k  # the rule did move the weights
     for k, s in inner(opt_sep).state.items():

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from trainlab import kernels
 from trainlab.errors import ConfigError
 from trainlab.optim.base import Optimizer, check_positive, check_unit
 
@@ -74,6 +75,9 @@ class Adam(_Moments):
     PyTorch: ``torch.optim.Adam(params, lr=lr, betas=(beta1, beta2), eps=eps,
     amsgrad=amsgrad, weight_decay=wd)`` is ``Adam(..., eps_placement='torch')``
     (``from_torch('Adam', ...)``; PyTorch's default eps is 1e-8).
+    Speed: on parameters that share one buffer, with the notes' eps placement
+    and no AMSGrad, a step is one call of :func:`trainlab.kernels.adam_notes`
+    (bit-identical to the NumPy code here).
     """
 
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
@@ -93,6 +97,16 @@ class Adam(_Moments):
             self._bc1 = 1.0 - self.beta1 ** self.t
             self._bc2 = 1.0 - self.beta2 ** self.t
 
+    def _lr_t(self) -> float:
+        """The notes' step size, ``lr * sqrt(1 - beta2^t) / (1 - beta1^t)``."""
+        return self.lr * math.sqrt(self._bc2) / self._bc1
+
+    def _kernel(self):
+        if self.amsgrad or self.eps_placement != "notes":
+            return None
+        return lambda p, g, s: kernels.adam_notes(p, g, s["m"], s["v"], self._lr_t(),
+                                                  self.beta1, self.beta2, self.eps)
+
     def _apply(self, p, g, s):
         d, e = self._scratch(g, 0), self._scratch(g, 1)
         m, v = self._moments(g, s, d)
@@ -102,7 +116,7 @@ class Adam(_Moments):
         np.sqrt(v, out=d)
         if self.eps_placement == "notes":
             d += self.eps
-            np.multiply(m, self.lr * math.sqrt(self._bc2) / self._bc1, out=e)
+            np.multiply(m, self._lr_t(), out=e)
             e /= d
         else:
             d /= math.sqrt(self._bc2)

@@ -9,19 +9,25 @@ Every update rule subclasses :class:`Optimizer` and writes its equation once, in
 * keeps per-parameter state (``self.state[key]``) and the step count ``self.t``;
 * when every parameter is a view into one contiguous buffer (as
   :class:`trainlab.nn.MultiLayerNet` provides), updates the whole buffer in one
-  pass, chunk by chunk so that temporaries stay small and in cache; the
-  temporaries themselves are preallocated scratch arrays, reused every step.
-  Element-wise rules give bit-identical results either way.
+  pass: with the rule's fused kernel (:mod:`trainlab.kernels`) where it has one
+  for its options, otherwise chunk by chunk so that temporaries stay small and
+  in cache (preallocated scratch arrays, reused every step). Element-wise
+  rules give bit-identical results either way;
+* remembers what it checked: while the same ``params`` and ``grads`` dicts
+  hold the same arrays (same objects, shapes and dtypes), later steps skip the
+  key and shape checks and the search for the shared buffer.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from trainlab import kernels
 from trainlab.errors import ConfigError, DivergenceError
 from trainlab.optim._flat import covering_buffer
 
 CHUNK = 1 << 15  # elements per chunk on the one-pass path (fits in L2 cache)
+KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))  # what the kernels take
 
 
 def check_positive(name: str, value: float, *, allow_zero: bool = False) -> float:
@@ -70,6 +76,8 @@ class Optimizer:
     _runtime: tuple[str, ...] = ("t", "skipped")
     #: options a subclass sets itself (not accepted from the caller)
     _fixed: tuple[str, ...] = ()
+    #: whether :meth:`_kernel` may stand for :meth:`_apply` (set per class)
+    _kernel_ok: bool = True
 
     def __init__(self, lr: float, *, weight_decay: float = 0.0,
                  decoupled_weight_decay: bool = False, maximize: bool = False,
@@ -88,6 +96,13 @@ class Optimizer:
         self._layout: tuple | None = None
         self._segments: list[tuple[int, int]] | None = None
         self._scratch_bufs: dict = {}
+        self._plan: _Plan | None = None
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        # a kernel stands for the _apply written beside it: a subclass that
+        # rewrites _apply but not _kernel keeps its own code
+        cls._kernel_ok = _owner(cls, "_kernel") is _owner(cls, "_apply")
 
     # -- the rule ---------------------------------------------------------------
     def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
@@ -95,6 +110,15 @@ class Optimizer:
 
         ``g`` must not be written to (it may be the caller's array)."""
         raise NotImplementedError
+
+    def _kernel(self):
+        """The rule's fused kernel for its current options, or None.
+
+        A function ``fn(p, g, s)`` that does what :meth:`_apply` does, bit for
+        bit, on the whole flat buffers (``g`` already holds ``maximize`` and
+        coupled weight decay); the one-pass path then calls it once instead of
+        looping over chunks."""
+        return None
 
     def _begin_step(self) -> None:
         """Hook run once per step, after ``self.t`` is incremented (scalars)."""
@@ -119,8 +143,9 @@ class Optimizer:
     # -- the interface ----------------------------------------------------------
     def update(self, params: dict, grads: dict) -> None:
         """Update every array in ``params`` in place, using ``grads``."""
-        keys = self._check(params, grads)
-        if not self._finite(grads, keys):
+        plan = self._plan_for(params, grads)
+        keys = plan.keys
+        if not self._finite(grads, plan):
             if self.nonfinite == "raise":
                 bad = [k for k in keys if not np.all(np.isfinite(grads[k]))]
                 raise DivergenceError(
@@ -130,9 +155,8 @@ class Optimizer:
             return
         self.t += 1
         self._begin_step()
-        flat = self._flat_pair(params, grads, keys)
-        if flat is not None:
-            self._update_flat(*flat)
+        if plan.pbuf is not None and self._flat_ready(params, plan):
+            self._update_flat(plan.pbuf, plan.gbuf)
         else:
             for k in keys:
                 p, g = params[k], np.asarray(grads[k])
@@ -143,6 +167,11 @@ class Optimizer:
         if p.ndim == 0:  # 0-d arrays: work on 1-element views so `out=` works
             p, g = p.reshape(1), np.reshape(g, 1)
             s = {k: v.reshape(1) for k, v in s.items()}
+        self._apply(p, self._prepare(p, g), s)
+
+    def _prepare(self, p, g):
+        """The gradient the rule sees (``maximize``, coupled decay); decoupled
+        decay shrinks ``p`` here."""
         if self.maximize or (self.weight_decay and not self.decoupled_weight_decay):
             w = self._scratch(p, "g")
             if self.weight_decay and not self.decoupled_weight_decay:
@@ -156,7 +185,7 @@ class Optimizer:
             g = w
         if self.weight_decay and self.decoupled_weight_decay:
             p *= 1.0 - self.lr * self.weight_decay
-        self._apply(p, g, s)
+        return g
 
     # -- validation -------------------------------------------------------------
     @staticmethod
@@ -180,10 +209,33 @@ class Optimizer:
                                   f"params[{k!r}] has shape {p.shape}")
         return list(params)
 
+    def _plan_for(self, params: dict, grads: dict) -> _Plan:
+        """The checked keys and flat buffers; reused while nothing changed."""
+        plan = self._plan
+        if (plan is not None and plan.params is params and plan.grads is grads
+                and plan.ids == (*map(id, params.values()), *map(id, grads.values()))
+                and plan.keys == tuple(params) and plan.gkeys == tuple(grads)
+                and all(a.shape == shape and a.dtype == dtype
+                        for a, shape, dtype in plan.arrays)):
+            return plan
+        plan = _Plan(params, grads, self._check(params, grads))
+        pair = self._flat_pair(params, grads, plan.keys)
+        if pair is not None:
+            plan.pbuf, plan.gbuf = pair
+            plan.layout = tuple((k, params[k].shape) for k in plan.keys)
+        if all(isinstance(g, np.ndarray) for g in grads.values()):
+            self._plan = plan  # the arrays it holds keep their ids from being reused
+        return plan
+
     @staticmethod
-    def _finite(grads: dict, keys: list[str]) -> bool:
-        # one summed pass per array: NaN or inf anywhere makes the sum non-finite
-        return all(np.isfinite(np.sum(grads[k], dtype=np.float64)) for k in keys)
+    def _finite(grads: dict, plan: _Plan) -> bool:
+        if plan.gbuf is not None and plan.gbuf.dtype in KERNEL_DTYPES:
+            return kernels.all_finite(plan.gbuf)  # one pass over the whole buffer
+        # one summed pass per array: NaN or inf anywhere makes the sum non-finite;
+        # a sum that overflowed is confirmed element by element
+        with np.errstate(over="ignore", invalid="ignore"):
+            return all(np.isfinite(np.sum(grads[k], dtype=np.float64))
+                       or np.isfinite(grads[k]).all() for k in plan.keys)
 
     # -- state ------------------------------------------------------------------
     def _state_for(self, key: str, p: np.ndarray) -> dict[str, np.ndarray]:
@@ -193,33 +245,36 @@ class Optimizer:
         return s
 
     # -- one-pass path ----------------------------------------------------------
-    def _flat_pair(self, params, grads, keys):
+    @staticmethod
+    def _flat_pair(params, grads, keys):
         pbuf = covering_buffer([params[k] for k in keys])
         if pbuf is None:
             return None
         gbuf = covering_buffer([np.asarray(grads[k]) for k in keys])
         if gbuf is None or gbuf.dtype != pbuf.dtype:
             return None
-        layout = tuple((k, params[k].shape) for k in keys)
-        if self._flat_state is None:
-            if self.state and not all(k in self.state for k in keys):
-                return None  # state was built for other arrays: stay per array
-            flat = self._init_state(pbuf)
-            off = 0
-            for k in keys:
-                n, shape = params[k].size, params[k].shape
-                old = self.state.get(k, {})
-                self.state[k] = {}
-                for name, arr in flat.items():
-                    view = arr[off:off + n].reshape(shape)
-                    if name in old:  # e.g. restored by load_state_dict
-                        view[...] = old[name]
-                    self.state[k][name] = view
-                off += n
-            self._flat_state, self._layout = flat, layout
-        elif layout != self._layout:
-            return None
         return pbuf, gbuf
+
+    def _flat_ready(self, params, plan) -> bool:
+        """Lay the state out flat like the parameters (once); False if it cannot be."""
+        if self._flat_state is not None:
+            return plan.layout == self._layout
+        if self.state and not all(k in self.state for k in plan.keys):
+            return False  # state was built for other arrays: stay per array
+        flat = self._init_state(plan.pbuf)
+        off = 0
+        for k in plan.keys:
+            n, shape = params[k].size, params[k].shape
+            old = self.state.get(k, {})
+            self.state[k] = {}
+            for name, arr in flat.items():
+                view = arr[off:off + n].reshape(shape)
+                if name in old:  # e.g. restored by load_state_dict
+                    view[...] = old[name]
+                self.state[k][name] = view
+            off += n
+        self._flat_state, self._layout = flat, plan.layout
+        return True
 
     def _update_flat(self, p: np.ndarray, g: np.ndarray) -> None:
         s = self._flat_state
@@ -236,6 +291,10 @@ class Optimizer:
                 self._apply_checked(p, g, s)
             finally:
                 self._segments = None
+            return
+        kernel = self._kernel() if self._kernel_ok and p.dtype in KERNEL_DTYPES else None
+        if kernel is not None:
+            kernel(p, self._prepare(p, g), s)
             return
         for lo in range(0, p.size, CHUNK):
             hi = lo + CHUNK
@@ -291,3 +350,21 @@ class Optimizer:
     def __repr__(self) -> str:
         hp = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
         return f"{type(self).__name__}({hp})"
+
+
+class _Plan:
+    """What :meth:`Optimizer.update` checked for one ``(params, grads)`` pair."""
+
+    __slots__ = ("params", "grads", "keys", "gkeys", "ids", "arrays", "pbuf", "gbuf", "layout")
+
+    def __init__(self, params: dict, grads: dict, keys: list[str]):
+        self.params, self.grads, self.keys, self.gkeys = params, grads, tuple(keys), tuple(grads)
+        values = [*params.values(), *grads.values()]
+        self.ids = tuple(map(id, values))
+        self.arrays = [(a, np.shape(a), getattr(a, "dtype", None)) for a in values]
+        self.pbuf = self.gbuf = self.layout = None
+
+
+def _owner(cls: type, name: str) -> type:
+    """The class in ``cls``'s MRO that defines ``name``."""
+    return next(c for c in cls.__mro__ if name in vars(c))

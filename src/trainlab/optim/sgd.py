@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from trainlab import kernels
 from trainlab.errors import ConfigError
 from trainlab.optim.base import Optimizer, check_positive
 
@@ -84,6 +85,8 @@ class Momentum(Optimizer):
     ``v = -lr * b`` and the two agree. If lr changes mid-run they differ: here
     ``v`` carries the old lr, PyTorch's ``b`` is rescaled by the new one (use
     :class:`SGD` with ``momentum=`` for that behaviour).
+    Speed: on parameters that share one buffer, a step is one call of
+    :func:`trainlab.kernels.momentum_notes` (bit-identical to the NumPy code here).
     """
 
     state_names = ("v",)
@@ -91,6 +94,9 @@ class Momentum(Optimizer):
     def __init__(self, lr: float = 0.01, momentum: float = 0.9, **kw):
         super().__init__(lr, **kw)
         self.momentum = check_positive("momentum", momentum, allow_zero=True)
+
+    def _kernel(self):
+        return lambda p, g, s: kernels.momentum_notes(p, g, s["v"], self.lr, self.momentum)
 
     def _apply(self, p, g, s):
         v, d = s["v"], self._scratch(g)
