@@ -6,7 +6,7 @@
 * :func:`train_val_split`, :func:`minibatches`, :func:`epoch_indices`,
   :func:`one_hot`: seeded splitting and batching, NumPy only.
 
-Where files are searched, cached and downloaded from: see ``docs/data.md``.
+Where files are searched, cached and downloaded from: see the README, section "Data sets".
 """
 
 from trainlab.data.batching import epoch_indices, minibatches

@@ -5,7 +5,7 @@
     >>> path('bowl', create('sgd', lr=0.95), start=(-7, 2), steps=30).shape
     (31, 2)
 
-See ``docs/landscape.md`` and ``trainlab landscape --help``.
+See the README, section "The optimizer landscape lab", and ``trainlab landscape --help``.
 """
 
 from trainlab.landscape.functions import FUNCTIONS, Function, check_start, get_function
