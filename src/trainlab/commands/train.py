@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from trainlab.commands._args import add_data_args, int_list, key_value, positive_int
+from trainlab.commands._args import add_data_args, int_list, key_value, non_negative_int, positive_int
 
 NAME = "train"
 HELP = "train one network; writes config.json, metrics.json, params.npz and training.png"
@@ -30,16 +30,6 @@ def _positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
     if not (np.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer ≥ 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer ≥ 0, got {text!r}")
     return value
 
 
@@ -68,7 +58,7 @@ def add_arguments(p):
                    help="share of the training data held out for validation (0 = none)")
     p.add_argument("--schedule", default=None, help="learning-rate schedule, e.g. cosine")
     p.add_argument("--warmup", type=int, default=0, help="epochs of linear warm-up")
-    p.add_argument("--seed", type=_seed, default=0)
+    p.add_argument("--seed", type=non_negative_int, default=0)
     p.add_argument("--dtype", default="float32", choices=("float32", "float64"))
     g = p.add_argument_group("the notes' extra techniques")
     g.add_argument("--sampling", default="shuffle",
