@@ -132,3 +132,56 @@ def test_relu_inplace_mask_and_backward():
     plain = Relu()
     np.testing.assert_array_equal(plain.forward(np.array([[-1.5, 0.0, 2.0]])), [[0, 0, 2]])
     np.testing.assert_array_equal(plain.backward(np.ones((1, 3))), [[0, 0, 1]])
+
+
+def test_float32_across_batch_sizes_within_rounding_of_float64_reference():
+    # float32 sums its biases' gradients and softmax rows with BLAS products
+    # against vectors of ones, one per batch size; switching sizes back and forth
+    m = net(np.float32)
+    for k, n in enumerate([8, 3, 8, 20, 1, 8, 5, 13, 8]):
+        x, t = data(n, seed=k)
+        x32 = x.astype(np.float32)
+        grads = m.gradient(x32, t)
+        p64 = {key: v.astype(np.float64) for key, v in m.params.items()}
+        loss, ref = reference_gradient(p64, 4, x32.astype(np.float64), t)
+        assert m.last_loss == pytest.approx(loss, rel=1e-5)
+        for key in ref:
+            assert relative_error(grads[key], ref[key]) < 1e-5, (n, key)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softmax_with_loss_against_formula(dtype):
+    from trainlab.nn import SoftmaxWithLoss
+    g = np.random.default_rng(4)
+    x = (g.standard_normal((9, 7)) * 5).astype(dtype)
+    x[2, :] = 1.5  # a row of ties
+    x[3, 6] = 40.0  # maximum in the last column
+    t = g.integers(0, 7, 9)
+    x64 = x.astype(np.float64)
+    z = x64 - x64.max(axis=1, keepdims=True)
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    loss = -np.log(p[np.arange(9), t]).mean()
+    grad = p.copy()
+    grad[np.arange(9), t] -= 1
+    grad /= 9
+    layer = SoftmaxWithLoss()
+    tol = 1e-6 if dtype == np.float32 else 1e-13
+    assert layer.forward(x, t) == pytest.approx(loss, rel=tol)
+    d = layer.backward()
+    assert d.dtype == dtype
+    np.testing.assert_allclose(d, grad, rtol=tol * 10, atol=tol)
+    with pytest.raises(IndexError):  # a label past the last class is not read from the next row
+        SoftmaxWithLoss().forward(x, np.full(9, 7))
+
+
+def test_relu_inplace_switching_shapes_and_dtypes():
+    r = Relu(inplace=True)
+    g = np.random.default_rng(5)
+    for shape, dtype in [((4, 3), np.float64), ((4, 3), np.float32), ((2, 3), np.float32),
+                         ((4, 3), np.float64)]:
+        x = g.standard_normal(shape).astype(dtype)
+        expect, keep = np.maximum(x, 0), x > 0
+        out = r.forward(x)
+        assert out.dtype == dtype
+        np.testing.assert_array_equal(out, expect)
+        np.testing.assert_array_equal(r.backward(np.ones(shape, dtype)), keep.astype(dtype))
