@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import math
-from pathlib import Path
 
 from trainlab.errors import ConfigError
 
@@ -79,6 +78,7 @@ def run(args) -> int:
     from trainlab.landscape import get_function, race, write
     from trainlab.landscape.animate import check_frames
     from trainlab.optim import RULES
+    from trainlab.runs import prepare_out
 
     if args.animate:
         check_frames(args.frames)
@@ -91,7 +91,7 @@ def run(args) -> int:
     r = race(f, names, start=start, steps=args.steps, lrs=parse_lrs(args.lr), tune=args.tune,
              tune_points=args.tune_points, tune_range=(low, high), tune_refine=args.tune_refine,
              newton=args.newton, progress=args.tune)
-    out = Path(args.out) if args.out else Path("runs") / f"landscape-{f.name}"
+    out = prepare_out(args.out or f"runs/landscape-{f.name}", "landscape")
     config = {"lrs": {k: lr for k, (_, lr) in r.rules.items()}, "lr_source": r.source,
               "tune": {"points": args.tune_points, "range": [low, high],
                        "refine": args.tune_refine} if args.tune else None}
