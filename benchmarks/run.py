@@ -94,6 +94,13 @@ def targets(results: dict) -> list[str]:
                 f"trainlab.optim {verdict(bound / tl >= 0.5 and tl <= tb)} "
                 f"({100 * bound / tl:.0f}%, {tb / tl:.2f}× torch{numpy})"
                 f"{earlier(results, 'optimizer')}")
+    search = results.get("search")
+    if search and search.get("available") and "search_per_minute" in search:
+        import bench_search
+        r = bench_search.ratios(search)
+        out.append(f"- Search, 2 workers ≥ 1.7× the trials per minute of 1 worker: "
+                   f"{verdict(r['whole'] >= 1.7)} ({r['whole']:.2f}× for the whole command, "
+                   f"{r['search']:.2f}× in the search itself){earlier(results, 'search')}")
     mem = results.get("memory")
     if mem and mem.get("ok"):
         out.append(f"- Peak memory ≤ 1.5 × float32 data + 150 MB: {verdict(mem['peak'] <= mem['target'])} "

@@ -166,3 +166,19 @@ def test_two_worker_processes_share_the_journal(tmp_path):
     one = tmp_path / "one"
     assert tune(one, *longer) == 0
     assert [t.params for t in journal_study(one).trials] == [t.params for t in trials]
+
+
+def test_trials_see_the_notes_split_of_the_normalised_data_read_only():
+    from trainlab.data import train_val_split
+    from trainlab.tune.objective import Setup, load_split
+
+    setup = Setup(dataset="digits", train_size=300, val_ratio=0.2, seed=5)
+    (x, t), (xv, tv), (x_test, t_test), _ = load_split(setup)
+    # the reference: normalise everything, then take the first 300 and split them
+    (x_all, t_all), test = load("digits")
+    rng = np.random.default_rng(np.random.SeedSequence([5, 0]))
+    (rx, rt), (rxv, rtv) = train_val_split(x_all[:300], t_all[:300], 0.2, rng)
+    for mine, ref in ((x, rx), (t, rt), (xv, rxv), (tv, rtv), (x_test, test[0]), (t_test, test[1])):
+        assert mine.dtype == ref.dtype and np.array_equal(mine, ref)
+        assert not mine.flags.writeable
+    assert load_split(setup)[0][0] is x       # loaded once per process

@@ -98,7 +98,7 @@ def load_with_info(
 
     ``info`` holds ``name``, ``title``, ``source`` (file role → path),
     ``n_train``, ``n_test``, ``n_classes``, ``image_shape`` (rows, cols),
-    ``fallback`` (bool), ``cached`` (read from the ``.npz`` cache) and
+    ``scale`` (the raw maximum that ``normalize`` divides by), ``fallback`` (bool), ``cached`` (read from the ``.npz`` cache) and
     ``note``, one human sentence describing the data actually returned.
     ``download=False`` (or ``TRAINLAB_OFFLINE=1``) never touches the network;
     ``allow_fallback=False`` turns a missing MNIST training set into an error.
@@ -126,6 +126,7 @@ def load_with_info(
         n_test=len(x_te),
         n_classes=N_CLASSES,
         image_shape=tuple(int(s) for s in x_tr.shape[1:]),
+        scale=scale,
     )
     data = (
         _finish(x_tr, t_tr, normalize, flatten, one_hot_label, scale),
@@ -134,9 +135,16 @@ def load_with_info(
     return data, info
 
 
+def to_float(x, scale) -> np.ndarray:
+    """Raw pixels as float32 in [0, 1]: ``x / scale`` (``info["scale"]``)."""
+    out = x.astype(np.float32)
+    out /= np.float32(scale)       # in place: one float32 copy of the data, not two
+    return out
+
+
 def _finish(x, t, normalize, flatten, one_hot_label, scale):
     n = len(x)
-    x = x.astype(np.float32) / np.float32(scale) if normalize else np.array(x, dtype=np.uint8)
+    x = to_float(x, scale) if normalize else np.array(x, dtype=np.uint8)
     x = x.reshape(n, -1) if flatten else x.reshape(n, 1, *x.shape[1:])
     t = one_hot(t, N_CLASSES) if one_hot_label else t.astype(np.int64)
     return x, t

@@ -9,6 +9,7 @@ accuracy**, as in the notes. The test set is never given to a trial.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,16 +39,26 @@ class Setup:
         return cls(**{k: (tuple(v) if k == "hidden" else v) for k, v in cfg.items() if k in names})
 
 
+@functools.lru_cache(maxsize=4)
 def load_split(setup: Setup):
-    """``(train, val, test, info)``; train and val from the first ``train_size`` samples."""
-    from trainlab.data import load_with_info, train_val_split
+    """``(train, val, test, info)``; train and val from the first ``train_size`` samples.
 
-    ((x, t), test), info = load_with_info(setup.dataset, data_dir=setup.data_dir)
+    Only the samples used are converted to float, and a process loads each
+    setup's data once (the search, its workers and the final retraining share
+    it); the arrays are read-only."""
+    from trainlab.data import load_with_info, train_val_split
+    from trainlab.data.datasets import to_float
+
+    ((x, t), (x_test, t_test)), info = load_with_info(setup.dataset, data_dir=setup.data_dir,
+                                                      normalize=False)
     if setup.train_size:
         x, t = x[:setup.train_size], t[:setup.train_size]
+    x, x_test = to_float(x, info["scale"]), to_float(x_test, info["scale"])
     rng = np.random.default_rng(np.random.SeedSequence([setup.seed, 0]))
     train, val = train_val_split(x, t, setup.val_ratio, rng)
-    return train, val, test, info
+    for a in (*train, *val, x_test, t_test):
+        a.flags.writeable = False
+    return train, val, (x_test, t_test), info
 
 
 def train_once(setup: Setup, params: dict, train, val, number: int, n_classes: int = 10,
