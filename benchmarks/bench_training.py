@@ -21,6 +21,14 @@ def save_data(folder) -> str:
     return str(folder)
 
 
+def _has_numba() -> bool:
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
 def run(quick: bool, threads: list[int], data: str, before_src: str | None = None) -> dict:
     rows = []
     kw = {"sizes": SIZES, "batch": BATCH}
@@ -34,6 +42,8 @@ def run(quick: bool, threads: list[int], data: str, before_src: str | None = Non
             "gemm": ("sides", "gemm_step", kw),
             "gemm_needed": ("sides", "gemm_step", {**kw, "first_dx": False}),
         }
+        if _has_numba():
+            cases["floor"] = ("fused_floor", "step", {**kw, "data": data})
         if before_src:
             cases["trainlab_before"] = ("sides", "trainlab_step",
                                         {**kw, "data": data, "src": before_src})
@@ -54,6 +64,8 @@ def run(quick: bool, threads: list[int], data: str, before_src: str | None = Non
             "numpy_gemm_fraction": med["gemm"] / med["trainlab_numpy"],
             "gflops": sides.gemm_flops(SIZES, BATCH) / med["gemm"] / 1e9,
             "vs_before": med["trainlab_before"] / med["trainlab"] if before_src else None,
+            "floor_fraction": med["floor"] / med["trainlab"] if "floor" in med else None,
+            "floor_vs_torch": med["torch"] / med["floor"] if "floor" in med else None,
         })
     return {"sizes": SIZES, "batch": BATCH, "rows": rows, "before_src": before_src}
 
@@ -65,8 +77,9 @@ def table(res: dict) -> list[str]:
            "(median of interleaved samples); ratios from the same run.", "",
            "| threads | trainlab | trainlab, NumPy kernels | PyTorch eager | "
            "notes' code | GEMMs alone (3/layer) | GEMMs needed | × PyTorch | × notes | "
-           "% of GEMM bound | % of needed GEMMs | sgemm GFLOP/s |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+           "% of GEMM bound | % of needed GEMMs | sgemm GFLOP/s | hand-fused floor | "
+           "floor × PyTorch | trainlab % of floor |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     before = []
     for r in res["rows"]:
         i = r["its"]
@@ -79,7 +92,9 @@ def table(res: dict) -> list[str]:
             f"{f(i['torch'])} | "
             f"{f(i['notes'])} | {f(i['gemm'])} | {f(i['gemm_needed'])} | {r['vs_torch']:.2f} | "
             f"{r['vs_notes']:.2f} | {100 * r['gemm_fraction']:.0f}% | "
-            f"{100 * r['gemm_needed_fraction']:.0f}% | {r['gflops']:.0f} |")
+            f"{100 * r['gemm_needed_fraction']:.0f}% | {r['gflops']:.0f} | "
+            + (f"{f(i['floor'])} | {r['floor_vs_torch']:.2f} | {100 * r['floor_fraction']:.0f}% |"
+               if r.get("floor_fraction") else "n/a | | |"))
     out += ["", "Noise: slowest / fastest sample of each side:", ""]
     for r in res["rows"]:
         out.append(f"- {r['threads']} thread(s): " + ", ".join(
@@ -94,5 +109,9 @@ def table(res: dict) -> list[str]:
             "(numba here) or forced to the NumPy kernels. "
             "GEMMs alone: forward, dW and dx of every layer at the step's shapes, float32 "
             "(the bound the targets use); GEMMs needed: the 14 products training does "
-            "(no dx for the first layer)."]
+            "(no dx for the first layer). Hand-fused floor (`benchmarks/fused_floor.py`, not "
+            "trainlab): the same step written for this one net and batch shape, every "
+            "elementwise operation fused into a compiled loop and no per-layer Python beyond "
+            "the matrix products; about the fastest a NumPy program on this BLAS can train "
+            "this net, and so the most the PyTorch ratio can be here."]
     return out

@@ -75,7 +75,9 @@ def targets(results: dict) -> list[str]:
         th, when = r["threads"], earlier(results, "training")
         out += [
             f"- Training step, {th} thread(s): ≥ 2× PyTorch eager: {verdict(r['vs_torch'] >= 2)} "
-            f"({r['vs_torch']:.2f}×; NumPy kernels {r['numpy_vs_torch']:.2f}×){when}",
+            f"({r['vs_torch']:.2f}×; NumPy kernels {r['numpy_vs_torch']:.2f}×"
+            + (f"; the hand-fused floor {r['floor_vs_torch']:.2f}×" if r.get("floor_vs_torch")
+               else "") + f"){when}",
             f"- Training step, {th} thread(s): ≥ 3× the notes' code: {verdict(r['vs_notes'] >= 3)} "
             f"({r['vs_notes']:.2f}×; NumPy kernels {r['numpy_vs_notes']:.2f}×){when}",
             f"- Training step, {th} thread(s): ≥ 60% of the GEMM bound: "
