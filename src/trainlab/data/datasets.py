@@ -98,8 +98,9 @@ def load_with_info(
 
     ``info`` holds ``name``, ``title``, ``source`` (file role → path),
     ``n_train``, ``n_test``, ``n_classes``, ``image_shape`` (rows, cols),
-    ``scale`` (the raw maximum that ``normalize`` divides by), ``fallback`` (bool), ``cached`` (read from the ``.npz`` cache) and
-    ``note``, one human sentence describing the data actually returned.
+    ``scale`` (the raw maximum that ``normalize`` divides by), ``fallback``
+    (bool), ``cached`` (read from the ``.npz`` cache) and ``note``, one human
+    sentence describing the data actually returned.
     ``download=False`` (or ``TRAINLAB_OFFLINE=1``) never touches the network;
     ``allow_fallback=False`` turns a missing MNIST training set into an error.
     """

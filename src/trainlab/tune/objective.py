@@ -39,13 +39,13 @@ class Setup:
         return cls(**{k: (tuple(v) if k == "hidden" else v) for k, v in cfg.items() if k in names})
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=1)
 def load_split(setup: Setup):
     """``(train, val, test, info)``; train and val from the first ``train_size`` samples.
 
-    Only the samples used are converted to float, and a process loads each
-    setup's data once (the search, its workers and the final retraining share
-    it); the arrays are read-only."""
+    Only the samples used are converted to float, and a process keeps the last
+    setup's data (the search, its workers and the final retraining share it);
+    the arrays are read-only."""
     from trainlab.data import load_with_info, train_val_split
     from trainlab.data.datasets import to_float
 
