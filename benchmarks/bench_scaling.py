@@ -41,3 +41,36 @@ def table(res: dict) -> list[str]:
                    f"{s['trainlab'] * 1e3:.3f} | {s['torch'] * 1e3:.3f} | {s['gemm'] * 1e3:.3f} | "
                    f"{100 * s['gemm'] / s['trainlab']:.0f}% | {s['torch'] / s['trainlab']:.2f} |")
     return out
+
+
+def figure(res: dict, path) -> bool:
+    """ms per step against batch and against width, log-log; False without matplotlib."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    sides_shown = (("trainlab", "trainlab", "C0", "o"), ("torch", "PyTorch eager", "C1", "s"),
+                   ("gemm", "matrix products alone (3 per layer)", "0.4", "^"))
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
+    for ax, axis in zip(axes, ("batch", "width")):
+        rows = [r for r in res["rows"] if r["axis"] == axis]
+        xs = [r[axis] for r in rows]
+        for key, label, color, marker in sides_shown:
+            ax.plot(xs, [r["seconds"][key] * 1e3 for r in rows], marker=marker, color=color,
+                    label=label)
+        ax.set_xscale("log", base=2)
+        ax.set_yscale("log")
+        ax.set_xticks(xs, [str(x) for x in xs])
+        fixed = f"width {rows[0]['width']}" if axis == "batch" else f"batch {rows[0]['batch']}"
+        ax.set_xlabel(f"{axis} ({fixed})")
+        ax.grid(True, which="both", alpha=0.3)
+    axes[0].set_ylabel(f"ms per step ({res['threads']} thread(s))")
+    axes[0].legend(fontsize=8)
+    fig.suptitle(f"Cost of a training step as the batch and the width double "
+                 f"(784 → {DEPTH} × width → 10, Adam)", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True

@@ -196,6 +196,8 @@ def write(out_dir: Path, results: dict, argv: list[str], started: float) -> None
                   *bench_optimizer.table(block), ""]
     if "scaling" in results:
         lines += [*heading("Scaling", "scaling"), *bench_scaling.table(results["scaling"]), ""]
+        if bench_scaling.figure(results["scaling"], out_dir / "scaling.png"):
+            lines += ["![ms per step against batch and width, log-log](scaling.png)", ""]
     if "search" in results:
         lines += [*heading("Search", "search"), *bench_search.table(results["search"]), ""]
     if "memory" in results:
