@@ -237,3 +237,31 @@ def test_ctrl_c_saves_a_checkpoint_and_exits_130(tmp_path, uninterrupted):
     res = sub(tmp_path, "train", "--resume", out, "--quiet")
     assert res.returncode == 0, res.stderr
     assert comparable(out) == uninterrupted
+
+
+# -- training a finished run for longer ------------------------------------------------
+SHORT = ["train", "--hidden", "30,30", "--seed", "3", "--checkpoint-every", "1", "--quiet"]
+
+
+def test_resume_with_more_epochs_equals_training_that_long_from_the_start(tmp_path):
+    extended, straight = tmp_path / "extended", tmp_path / "straight"
+    assert main([*SHORT, "--epochs", "2", "--out", str(extended)]) == 0
+    assert main(["train", "--resume", str(extended), "--epochs", "4", "--quiet"]) == 0
+    assert main([*SHORT, "--epochs", "4", "--out", str(straight)]) == 0
+    assert comparable(extended) == comparable(straight)
+    assert read_json(extended / "config.json")["epochs"] == 4
+    assert len(read_json(extended / "metrics.json")["history"]["val_acc"]) == 5   # epoch 0 too
+
+
+@pytest.mark.parametrize("first, then, message", [
+    (["--epochs", "3"], ["--epochs", "2"], "already at epoch 3; pass --epochs of at least 3"),
+    (["--iterations", "20"], ["--epochs", "5"], "trained for --iterations 20; --epochs cannot"),
+])
+def test_resume_refuses_epochs_it_cannot_honour(tmp_path, capsys, first, then, message):
+    out = tmp_path / "run"
+    assert main([*SHORT, *first, "--out", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    capsys.readouterr()
+    assert main(["train", "--resume", str(out), *then]) == 2
+    assert message in one_line(capsys.readouterr().err)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before

@@ -4,7 +4,10 @@ The folder holds ``config.json``, ``metrics.json`` (summary, histories,
 activation statistics, gradient norms, the doctor's verdicts), ``params.npz``
 (the final parameters and batch-norm statistics) and ``training.png``; with
 ``--checkpoint-every`` (or after Ctrl-C) also a checkpoint, from which
-``trainlab train --resume DIR`` goes on exactly as the run would have.
+``trainlab train --resume DIR`` goes on exactly as the run would have;
+``--resume DIR --epochs N`` trains a finished (checkpointed) run on to N
+epochs in all (as if started with ``--epochs N``, unless a schedule or a
+curriculum depends on the total).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from trainlab.commands._args import add_data_args, int_list, key_value, non_nega
 
 NAME = "train"
 HELP = "train one network; writes config.json, metrics.json, params.npz and training.png"
+DEFAULT_EPOCHS = 20
 
 
 def _positive_float(text: str) -> float:
@@ -48,7 +52,9 @@ def add_arguments(p):
     p.add_argument("--dropout", type=float, default=0.0, help="dropout ratio (0 = off)")
     p.add_argument("--dropout-mode", default="notes", choices=("notes", "inverted"))
     p.add_argument("--batchnorm", action="store_true", help="batch normalisation in every hidden layer")
-    p.add_argument("--epochs", type=positive_int, default=20)
+    p.add_argument("--epochs", type=positive_int, default=None,
+                   help=f"passes over the training data (default {DEFAULT_EPOCHS}); with "
+                        "--resume, the new total, to train a finished run for longer")
     p.add_argument("--iterations", type=positive_int, default=None,
                    help="train for exactly this many steps instead of --epochs")
     p.add_argument("--batch-size", type=positive_int, default=100)
@@ -84,7 +90,7 @@ def add_arguments(p):
                    help="save a checkpoint every N epochs (Ctrl-C always saves one)")
     g.add_argument("--resume", default=None, metavar="DIR",
                    help="continue the run in DIR from its last checkpoint, with its saved "
-                        "configuration (other options are ignored, except --quiet)")
+                        "configuration (other options are ignored, except --quiet and --epochs)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--out", default=None, help="output folder (default runs/train-<time>)")
 
@@ -206,8 +212,29 @@ def _resumed_args(args):
     merged = vars(defaults.parse_args([]))
     merged.update({k: saved[k] for k in merged if k in saved})
     merged.update(out=str(folder), resume=None, quiet=args.quiet)
+    if args.epochs is not None and args.epochs != merged["epochs"]:
+        if merged.get("iterations") is not None:
+            raise ConfigError(f"{folder} was trained for --iterations {merged['iterations']}; "
+                              "--epochs cannot extend it")
+        merged["epochs"] = args.epochs
     merged["opt"] = [tuple(kv) for kv in merged["opt"]]
     return argparse.Namespace(**merged), folder
+
+
+def _record_epochs(out, trainer):
+    """A resumed run given another --epochs: check it and keep it in config.json."""
+    from trainlab.errors import ConfigError
+    from trainlab.io import read_json, write_json
+    from trainlab.train.checkpoint import guarded_write
+
+    config = read_json(out / "config.json")
+    if config["epochs"] == trainer.epochs:
+        return
+    if trainer.epochs < trainer.current_epoch:
+        raise ConfigError(f"{out} is already at epoch {trainer.current_epoch}; pass --epochs "
+                          f"of at least {trainer.current_epoch} to train it for longer")
+    config["epochs"] = trainer.epochs
+    guarded_write(out / "config.json", write_json, config)
 
 
 @contextmanager
@@ -242,6 +269,8 @@ def run(args) -> int:
     resume = None
     if args.resume:
         args, resume = _resumed_args(args)
+    elif args.epochs is None:
+        args.epochs = DEFAULT_EPOCHS
     out = prepare_out(args.out, "train")
     trainer, info = build(args, out=out)
     if resume is None:
@@ -251,6 +280,7 @@ def run(args) -> int:
         guarded_write(out / "config.json", write_json, config)
     else:
         trainer.load_checkpoint(resume)
+        _record_epochs(out, trainer)
 
     def finish(**extra):
         summary = summary_of(trainer)
