@@ -14,15 +14,15 @@ import numpy as np  # noqa: E402
 
 from trainlab.data import load  # noqa: E402
 from trainlab.nn import MultiLayerNet  # noqa: E402
-from trainlab.train import Trainer  # noqa: E402
+from trainlab.train import Data, TrainConfig, Trainer  # noqa: E402
 
 
 def main(data_dir: str, epochs: int):
     t0 = time.perf_counter()
     (x, t), (xt, tt) = load("fashion-mnist", data_dir=data_dir)
     net = MultiLayerNet(784, [100] * 4, 10, rng=np.random.default_rng(0))
-    trainer = Trainer(net, x, t, xt, tt, epochs=epochs, mini_batch_size=128,
-                      optimizer="adam", rng=np.random.default_rng(1), progress=False)
+    trainer = Trainer(net, Data(x, t, xt, tt), "adam", TrainConfig(epochs=epochs,
+                      mini_batch_size=128, rng=np.random.default_rng(1), progress=False))
     history = trainer.train()
     print(json.dumps({"data_bytes": int(x.nbytes + t.nbytes + xt.nbytes + tt.nbytes),
                       "float32_bytes": int((x.size + xt.size) * 4),

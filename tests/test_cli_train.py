@@ -158,7 +158,7 @@ def test_full_disk_keeps_the_previous_metrics(tmp_path, capsys, monkeypatch):
     out = tmp_path / "run"
     assert main(["train", *QUICK, "--out", str(out)]) == 0
     before = (out / "metrics.json").read_bytes()
-    real = trainlab.io._atomic
+    real = trainlab.io.write_atomic
 
     def atomic(path, write):
         if Path(path).name != "metrics.json":
@@ -169,7 +169,7 @@ def test_full_disk_keeps_the_previous_metrics(tmp_path, capsys, monkeypatch):
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(path, half)
 
-    monkeypatch.setattr(trainlab.io, "_atomic", atomic)
+    monkeypatch.setattr(trainlab.io, "write_atomic", atomic)
     capsys.readouterr()
     assert main(["train", *QUICK, "--seed", "5", "--out", str(out)]) == 2
     line = one_line(capsys.readouterr().err)

@@ -1,47 +1,17 @@
 """Plain, safe files: JSON for configs and metrics, ``.npz`` for arrays.
 
-Every write goes to a temporary file in the same folder and is renamed into
-place, so a crash or a full disk never leaves a half-written file where a good
-one was. Arrays are read back with ``allow_pickle=False``: nothing is pickled.
+Every write goes through :func:`trainlab.atomic.write_atomic`, so a crash or
+a full disk never leaves a half-written file where a good one was. Arrays are read back with ``allow_pickle=False``: nothing is pickled.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_UMASK = _current_umask()
-
-
-def _atomic(path: Path, write) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
+from trainlab.atomic import write_atomic
 
 
 def _plain(obj):
@@ -64,7 +34,7 @@ def write_json(path, obj) -> Path:
     """Write ``obj`` as indented JSON, atomically. NumPy values become plain ones;
     NaN becomes null and infinities the strings "inf"/"-inf", so the file stays valid JSON."""
     text = json.dumps(_plain(obj), indent=2, allow_nan=False) + "\n"
-    return _atomic(path, lambda fh: fh.write(text.encode()))
+    return write_atomic(path, lambda fh: fh.write(text.encode()))
 
 
 def read_json(path):
@@ -78,7 +48,7 @@ def save_npz(path, arrays: dict) -> Path:
     for k, v in arrays.items():
         if v.dtype == object:
             raise ValueError(f"array {k!r} has dtype object; only numeric arrays are saved")
-    return _atomic(path, lambda fh: np.savez(fh, **arrays))
+    return write_atomic(path, lambda fh: np.savez(fh, **arrays))
 
 
 def load_npz(path) -> dict:

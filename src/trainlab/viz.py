@@ -19,10 +19,10 @@ def plt():
 
 def save(fig, path) -> Path:
     """Save ``fig`` as PNG through a temporary file and a rename, then close it."""
-    from trainlab.io import _atomic
+    from trainlab.atomic import write_atomic
 
     path = Path(path)
-    _atomic(path, lambda fh: fig.savefig(fh, format=path.suffix.lstrip(".") or "png",
+    write_atomic(path, lambda fh: fig.savefig(fh, format=path.suffix.lstrip(".") or "png",
                                          dpi=110, bbox_inches="tight"))
     plt().close(fig)
     return path

@@ -183,7 +183,7 @@ def test_published_checksums_are_pinned():
 
 
 def test_atomic_write_leaves_old_file_or_new_file(tmp_path):
-    from trainlab.data.atomic import atomic_write
+    from trainlab.atomic import atomic_write
 
     target = tmp_path / "f.bin"
     target.write_bytes(b"old")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from optim_testkit import FACTORIES
 
-from trainlab.optim.base import CHUNK
+from trainlab.optim.engine import CHUNK
 
 # one parameter larger than a chunk, so the chunked path crosses a boundary
 SHAPES = [(200, 180), (), (5,), (3, 2, 4)]

@@ -5,13 +5,13 @@ import errno
 import numpy as np
 import pytest
 
-import trainlab.io
+import trainlab.atomic
 from trainlab.errors import ConfigError, DivergenceError
 from trainlab.io import load_npz, read_json
 from trainlab.nn import MultiLayerNet
 from trainlab.optim import GradientNoise, create
 from trainlab.optim.schedules import make_schedule
-from trainlab.train import Trainer
+from trainlab.train import Data, TrainConfig, Trainer
 from trainlab.train.trainer import TrainingInterrupted
 
 EPOCHS = 5
@@ -25,12 +25,12 @@ def build(digits, folder=None, every=None, callbacks=()):
     net = MultiLayerNet(64, [40, 40], 10, use_batchnorm=True, use_dropout=True,
                         dropout_ratio=0.2, rng=np.random.default_rng(5))
     opt = GradientNoise(create("adam", lr=0.003), eta=0.01, rng=np.random.default_rng(6))
-    return Trainer(net, x[:400], t[:400], xt, tt, x_val=xv, t_val=tv, epochs=EPOCHS,
-                   mini_batch_size=64, optimizer=opt,
+    return Trainer(net, Data(x[:400], t[:400], xt, tt, x_val=xv, t_val=tv), opt,
+                   TrainConfig(epochs=EPOCHS, mini_batch_size=64,
                    schedule=make_schedule("plateau", 0.003, EPOCHS, patience=0),
                    sampling="replacement", early_stop=4, monitor=True, clip_norm=5.0,
                    rng=np.random.default_rng(7), progress=False, checkpoint_dir=folder,
-                   checkpoint_every=every, callbacks=callbacks)
+                   checkpoint_every=every, callbacks=callbacks))
 
 
 def state(trainer):
@@ -101,7 +101,7 @@ def test_failed_save_keeps_the_previous_checkpoint(digits, tmp_path, monkeypatch
     def full_disk(src, dst):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(trainlab.io.os, "replace", full_disk)
+    monkeypatch.setattr(trainlab.atomic.os, "replace", full_disk)
     tr.epochs = 2
     with pytest.raises(OSError, match=r"cannot write .*checkpoint-.*No space left on device"):
         tr.train()
@@ -135,7 +135,7 @@ def test_checkpoint_of_another_network_is_refused(digits, tmp_path):
     tr.epochs = 1
     tr.train()
     (x, t), _, _ = digits
-    other = Trainer(MultiLayerNet(64, [7], 10), x, t, progress=False)
+    other = Trainer(MultiLayerNet(64, [7], 10), Data(x, t), config=TrainConfig(progress=False))
     with pytest.raises(ConfigError, match="does not fit"):
         other.load_checkpoint(tmp_path)
     with pytest.raises(ConfigError, match="no checkpoint"):

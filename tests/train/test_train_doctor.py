@@ -8,7 +8,8 @@ import pytest
 
 from trainlab.errors import DivergenceError
 from trainlab.io import read_json, write_json
-from trainlab.train import Trainer
+from trainlab.optim import create
+from trainlab.train import Data, TrainConfig, Trainer
 from trainlab.train.doctor import diagnose
 
 EPOCHS = 15
@@ -162,8 +163,8 @@ def run(digits, make_net, *, lr, epochs=10, n=None, activation="relu", init="rel
     if n:
         x, t = x[:n], t[:n]
     net = make_net(activation=activation, weight_init_std=init)
-    tr = Trainer(net, x, t, x_val=xv, t_val=tv, epochs=epochs, optimizer=optimizer,
-                 optimizer_param={"lr": lr}, monitor=True, progress=False)
+    tr = Trainer(net, Data(x, t, x_val=xv, t_val=tv), create(optimizer, lr=lr),
+                 TrainConfig(epochs=epochs, monitor=True, progress=False))
     try:
         tr.train()
     except DivergenceError:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import json
+
+from trainlab.validate import parse_scalar as scalar
 
 
 def int_list(text: str) -> list[int]:
@@ -15,17 +16,6 @@ def int_list(text: str) -> list[int]:
     if any(s < 1 for s in sizes):
         raise argparse.ArgumentTypeError(f"layer sizes must be ≥ 1, got {text!r}")
     return sizes
-
-
-def scalar(text: str):
-    """Parse a command-line value: JSON number/bool/null, else the plain string."""
-    low = text.strip()
-    if low.lower() in ("true", "false"):
-        return low.lower() == "true"
-    try:
-        return json.loads(low)
-    except ValueError:
-        return low
 
 
 def key_value(text: str) -> tuple[str, object]:

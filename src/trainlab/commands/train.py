@@ -21,6 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from trainlab.commands._args import add_data_args, int_list, key_value, non_negative_int, positive_int
+from trainlab.errors import ConfigError
+from trainlab.validate import check_positive
 
 NAME = "train"
 HELP = "train one network; writes config.json, metrics.json, params.npz and training.png"
@@ -29,12 +31,9 @@ DEFAULT_EPOCHS = 20
 
 def _positive_float(text: str) -> float:
     try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
-    if not (np.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}")
-    return value
+        return check_positive("the value", text)
+    except ConfigError:
+        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}") from None
 
 
 def add_arguments(p):
@@ -105,7 +104,7 @@ def build(args, out=None):
     from trainlab.errors import ConfigError
     from trainlab.nn import MultiLayerNet
     from trainlab.optim import create
-    from trainlab.train import Trainer
+    from trainlab.train import Data, TrainConfig, Trainer
 
     def option(name, default=None):  # options newer than some callers' namespaces
         return getattr(args, name, default)
@@ -159,18 +158,19 @@ def build(args, out=None):
         from trainlab.train.curriculum import Curriculum, difficulty_scores
         scores = difficulty_scores(x_train, t_train, np.random.default_rng(seeds[4]))
         curriculum = Curriculum(scores)
-    trainer = Trainer(net, x_train.astype(dtype, copy=False), t_train,
+    trainer = Trainer(net, Data(x_train.astype(dtype, copy=False), t_train,
                       x_test.astype(dtype, copy=False), t_test,
-                      x_val=None if x_val is None else x_val.astype(dtype, copy=False), t_val=t_val,
-                      epochs=args.epochs, iterations=args.iterations,
-                      mini_batch_size=args.batch_size, optimizer=optimizer, schedule=schedule,
-                      rng=np.random.default_rng(seeds[2]), progress=False if args.quiet else None,
+                      x_val=None if x_val is None else x_val.astype(dtype, copy=False),
+                      t_val=t_val), optimizer, TrainConfig(epochs=args.epochs,
+                      iterations=args.iterations, mini_batch_size=args.batch_size,
+                      schedule=schedule, rng=np.random.default_rng(seeds[2]),
+                      progress=False if args.quiet else None,
                       sampling=option("sampling", "shuffle"),
                       early_stop=option("early_stop", None), curriculum=curriculum,
                       clip_norm=option("clip_norm", None),
                       clip_value=option("clip_value", None),
                       max_grad_norm=option("max_grad_norm", None), monitor=True,
-                      checkpoint_dir=out, checkpoint_every=option("checkpoint_every", None))
+                      checkpoint_dir=out, checkpoint_every=option("checkpoint_every", None)))
     return trainer, info
 
 

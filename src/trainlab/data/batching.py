@@ -17,12 +17,12 @@ same generator differ.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Iterator
 
 import numpy as np
 
 from trainlab.errors import ConfigError, DataError
+from trainlab.validate import check_count
 
 
 def epoch_indices(
@@ -41,8 +41,8 @@ def epoch_indices(
     ``batch_size`` (without replacement only; with replacement every batch is
     full).
     """
-    _check_positive_int("n", n)
-    _check_positive_int("batch_size", batch_size)
+    check_count("n", n)
+    check_count("batch_size", batch_size)
     if (shuffle or replacement) and not isinstance(rng, np.random.Generator):
         raise ConfigError(
             f"rng must be a numpy.random.Generator (e.g. np.random.default_rng(0)), not {type(rng).__name__}"
@@ -78,8 +78,3 @@ def minibatches(
         raise DataError(f"x has {len(x)} samples but t has {len(t)}; pass matching arrays")
     batches = epoch_indices(len(x), batch_size, rng, shuffle, replacement, drop_last)
     return ((x[idx], t[idx]) for idx in batches)
-
-
-def _check_positive_int(what: str, value) -> None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ConfigError(f"{what}={value!r} must be an integer >= 1")

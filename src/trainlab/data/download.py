@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from trainlab.errors import ConfigError, DataError
-from trainlab.data.atomic import atomic_write
+from trainlab.atomic import atomic_write
 
 #: Base URLs per data set; a file's URL is ``base + file name``.
 MIRRORS: dict[str, tuple[str, ...]] = {

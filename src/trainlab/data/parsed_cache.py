@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from trainlab.data.atomic import atomic_write
+from trainlab.atomic import atomic_write
 
 
 def source_key(*paths: Path) -> str:

@@ -43,7 +43,7 @@ def units(cfg) -> int:
 def trial(cfg, data, rng, tick) -> dict:
     from trainlab.data import train_val_split
     from trainlab.optim import create
-    from trainlab.train import Trainer
+    from trainlab.train import Data, TrainConfig, Trainer
 
     split_seed, init_seed, batch_seed = seeds(rng, 3)
     x, t = head(data.x, data.t, cfg.train_size)
@@ -54,9 +54,10 @@ def trial(cfg, data, rng, tick) -> dict:
         grid, best = [], None
         for f in cfg.lr_grid:
             lr = base * float(f)
-            tr = Trainer(network(data, cfg.hidden, init_seed), x, t, data.x_test, data.t_test,
-                         x_val=xv, t_val=tv, epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
-                         optimizer=create(name, lr=lr), rng=gen(batch_seed), progress=False)
+            tr = Trainer(network(data, cfg.hidden, init_seed), Data(x, t, data.x_test,
+                         data.t_test, x_val=xv, t_val=tv), create(name, lr=lr),
+                         TrainConfig(epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
+                         rng=gen(batch_seed), progress=False))
             h = fit(tr)
             val = h["val_acc"][-1] if h["diverged_at"] is None else float("nan")
             grid.append({"lr": lr, "factor": float(f), "val_acc": val,

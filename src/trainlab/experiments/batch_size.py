@@ -60,16 +60,17 @@ def units(cfg) -> int:
 
 
 def trial(cfg, data, rng, tick) -> dict:
-    from trainlab.train import Trainer
+    from trainlab.optim import create
+    from trainlab.train import Data, TrainConfig, Trainer
 
     x, t = head(data.x, data.t, cfg.train_size)
     init_seed, batch_seed = seeds(rng, 2)
     out = {}
     for b in cfg.batch_sizes:
         net = network(data, cfg.hidden, init_seed)
-        tr = Trainer(net, x, t, epochs=cfg.epochs, mini_batch_size=size_of(b, len(x)),
-                     optimizer=cfg.optimizer, optimizer_param={"lr": cfg.lr},
-                     rng=gen(batch_seed), progress=False)
+        tr = Trainer(net, Data(x, t), create(cfg.optimizer, lr=cfg.lr),
+                     TrainConfig(epochs=cfg.epochs, mini_batch_size=size_of(b, len(x)),
+                     rng=gen(batch_seed), progress=False))
         h = tr.train()
         out[str(b)] = {"train_loss": h["train_loss"], "epoch_loss": h["train_loss_epoch"],
                        "time": h["time"], "updates_per_epoch": tr.iter_per_epoch,

@@ -41,7 +41,8 @@ def units(cfg) -> int:
 
 
 def trial(cfg, data, rng, tick) -> dict:
-    from trainlab.train import Trainer
+    from trainlab.optim import create
+    from trainlab.train import Data, TrainConfig, Trainer
 
     x, t = head(data.x, data.t, cfg.train_size)
     out = {"bn": [], "plain": []}
@@ -50,9 +51,9 @@ def trial(cfg, data, rng, tick) -> dict:
         for key, use_bn in (("bn", True), ("plain", False)):
             net = network(data, cfg.hidden, init_seed, weight_init_std=float(w),
                           use_batchnorm=use_bn)
-            tr = Trainer(net, x, t, epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
-                         optimizer=cfg.optimizer, optimizer_param={"lr": cfg.lr}, replacement=True,
-                         rng=gen(batch_seed), progress=False)
+            tr = Trainer(net, Data(x, t), create(cfg.optimizer, lr=cfg.lr),
+                         TrainConfig(epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
+                         rng=gen(batch_seed), progress=False, sampling="replacement"))
             h = fit(tr)
             out[key].append({"train_acc": h["train_acc"], "diverged_at": h["diverged_at"]})
             tick()

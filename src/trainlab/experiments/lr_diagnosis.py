@@ -59,15 +59,16 @@ def units(cfg) -> int:
 
 def trial(cfg, data, rng, tick) -> dict:
     from trainlab.optim import create
-    from trainlab.train import Trainer
+    from trainlab.train import Data, TrainConfig, Trainer
 
     x, t = head(data.x, data.t, cfg.train_size)
     init_seed, batch_seed = seeds(rng, 2)
     out = {}
     for label, lr, init in curves(cfg):
         net = network(data, cfg.hidden, init_seed, weight_init_std=init_spec(init))
-        tr = Trainer(net, x, t, epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
-                     optimizer=create(cfg.optimizer, lr=lr), rng=gen(batch_seed), progress=False)
+        tr = Trainer(net, Data(x, t), create(cfg.optimizer, lr=lr),
+                     TrainConfig(epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
+                     rng=gen(batch_seed), progress=False))
         h = fit(tr)
         loss = list(h["train_loss_epoch"]) + ([float("inf")] if h["diverged_at"] else [])
         out[label] = {"lr": lr, "init": init, "epoch_loss": loss,

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from trainlab.errors import ConfigError
+from trainlab.validate import parse_scalar
 
 #: experiment name → module, in the notes' order
 MODULES = {
@@ -53,12 +54,6 @@ def get(name: str):
 
 # -- configuration -----------------------------------------------------------------------
 
-def _scalar(text: str):
-    from trainlab.commands._args import scalar
-
-    return scalar(text)
-
-
 def _coerce(name: str, default, value):
     """``value`` (from the command line or JSON) as the type of ``default``."""
     def bad(what):
@@ -67,7 +62,7 @@ def _coerce(name: str, default, value):
     if isinstance(default, tuple):
         items = value.split(",") if isinstance(value, str) else (
             list(value) if isinstance(value, (list, tuple)) else [value])
-        items = [_scalar(i) if isinstance(i, str) else i for i in items if str(i).strip() != ""]
+        items = [parse_scalar(i) if isinstance(i, str) else i for i in items if str(i).strip() != ""]
         if default and len({type(d) for d in default}) == 1:  # one type: coerce every item
             return tuple(_coerce(name, default[0], i) for i in items)
         return tuple(items)

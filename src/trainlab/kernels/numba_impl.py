@@ -8,6 +8,8 @@ split changes nothing in the results.
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
 from numba import njit, prange
 
@@ -18,19 +20,18 @@ from numba import njit, prange
 PARALLEL_MIN = 1 << 18
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def _adam(p, g, m, v, lr_t, c1, c2, eps):
-    for i in range(p.size):
-        gi = g[i]
-        mi = m[i] + (gi - m[i]) * c1
-        vi = v[i] + (gi * gi - v[i]) * c2
-        m[i] = mi
-        v[i] = vi
-        p[i] -= (mi * lr_t) / (np.sqrt(vi) + eps)
+def _serial_and_parallel(body):
+    """Compile one loop body twice: on one thread, and split over threads
+    (``prange`` is a plain ``range`` in the serial build). The parallel build
+    compiles a twin of the function under its own name, so that the two stay
+    apart in numba's on-disk cache."""
+    options = dict(cache=True, nogil=True, error_model="numpy")
+    twin = types.FunctionType(body.__code__, body.__globals__, body.__name__ + "_parallel")
+    twin.__qualname__ = body.__qualname__ + "_parallel"
+    return njit(**options)(body), njit(parallel=True, **options)(twin)
 
 
-@njit(cache=True, nogil=True, error_model="numpy", parallel=True)
-def _adam_par(p, g, m, v, lr_t, c1, c2, eps):
+def _adam_body(p, g, m, v, lr_t, c1, c2, eps):
     for i in prange(p.size):
         gi = g[i]
         mi = m[i] + (gi - m[i]) * c1
@@ -40,38 +41,24 @@ def _adam_par(p, g, m, v, lr_t, c1, c2, eps):
         p[i] -= (mi * lr_t) / (np.sqrt(vi) + eps)
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def _momentum(p, g, v, lr, mom):
-    for i in range(p.size):
-        vi = v[i] * mom - g[i] * lr
-        v[i] = vi
-        p[i] += vi
-
-
-@njit(cache=True, nogil=True, error_model="numpy", parallel=True)
-def _momentum_par(p, g, v, lr, mom):
+def _momentum_body(p, g, v, lr, mom):
     for i in prange(p.size):
         vi = v[i] * mom - g[i] * lr
         v[i] = vi
         p[i] += vi
 
 
-@njit(cache=True, nogil=True, error_model="numpy")
-def _rmsprop(p, g, h, lr, decay, c, eps):
-    for i in range(p.size):
-        gi = g[i]
-        hi = h[i] * decay + (gi * gi) * c
-        h[i] = hi
-        p[i] -= (gi / (np.sqrt(hi) + eps)) * lr
-
-
-@njit(cache=True, nogil=True, error_model="numpy", parallel=True)
-def _rmsprop_par(p, g, h, lr, decay, c, eps):
+def _rmsprop_body(p, g, h, lr, decay, c, eps):
     for i in prange(p.size):
         gi = g[i]
         hi = h[i] * decay + (gi * gi) * c
         h[i] = hi
         p[i] -= (gi / (np.sqrt(hi) + eps)) * lr
+
+
+_adam, _adam_par = _serial_and_parallel(_adam_body)
+_momentum, _momentum_par = _serial_and_parallel(_momentum_body)
+_rmsprop, _rmsprop_par = _serial_and_parallel(_rmsprop_body)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")

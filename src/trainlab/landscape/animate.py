@@ -7,15 +7,13 @@ from pathlib import Path
 
 import numpy as np
 
-from trainlab.errors import ConfigError
 from trainlab.landscape.plots import REFERENCE, contour, hue, label, landmarks, window
+from trainlab.validate import check_count
 from trainlab.viz import plt
 
 
 def check_frames(frames) -> int:
-    if isinstance(frames, bool) or not isinstance(frames, (int, np.integer)) or frames < 2:
-        raise ConfigError(f"frames must be a whole number ≥ 2, got {frames!r}")
-    return int(frames)
+    return check_count("frames", frames, minimum=2)
 
 
 def frame_steps(steps: int, frames: int) -> np.ndarray:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from trainlab.optim.base import check_positive
+from trainlab.validate import check_positive
 
 
 class Newton:

@@ -9,6 +9,7 @@ import numpy as np
 
 from trainlab.errors import ConfigError
 from trainlab.landscape.functions import check_start, get_function
+from trainlab.validate import check_count
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,7 @@ class Trace:
 
 
 def check_steps(steps) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps <= 0:
-        raise ConfigError(f"steps must be a whole number > 0, got {steps!r}")
-    return int(steps)
+    return check_count("steps", steps)
 
 
 def trace(function, optimizer, start=None, steps=None) -> Trace:

@@ -8,29 +8,18 @@ import numpy as np
 
 from trainlab import kernels
 from trainlab.errors import ConfigError
-from trainlab.optim.base import Optimizer, check_positive, check_unit
+from trainlab.optim.base import Optimizer
+from trainlab.validate import check_positive, check_unit
 
 
 class _Moments(Optimizer):
-    """Shared part: first and second moments, updated as the notes write them."""
+    """Shared part of the Adam family: ``beta1``, ``beta2`` and ``eps``."""
 
     def __init__(self, lr, beta1, beta2, eps, **kw):
         super().__init__(lr, **kw)
         self.beta1 = check_unit("beta1", beta1)
         self.beta2 = check_unit("beta2", beta2)
         self.eps = check_positive("eps", eps)
-
-    def _moments(self, g, s, d):
-        """m <- m + (1-beta1)(g-m);  v <- v + (1-beta2)(g*g-v).  ``d`` is scratch."""
-        m, v = s["m"], s["v"]
-        np.subtract(g, m, out=d)
-        d *= 1.0 - self.beta1
-        m += d
-        np.multiply(g, g, out=d)
-        d -= v
-        d *= 1.0 - self.beta2
-        v += d
-        return m, v
 
 
 class Adam(_Moments):
@@ -108,22 +97,16 @@ class Adam(_Moments):
                                                   self.beta1, self.beta2, self.eps)
 
     def _apply(self, p, g, s):
-        d, e = self._scratch(g, 0), self._scratch(g, 1)
-        m, v = self._moments(g, s, d)
+        m, v = s["m"], s["v"]
+        m += (1 - self.beta1) * (g - m)
+        v += (1 - self.beta2) * (g * g - v)
         if self.amsgrad:
             np.maximum(s["vmax"], v, out=s["vmax"])
             v = s["vmax"]
-        np.sqrt(v, out=d)
         if self.eps_placement == "notes":
-            d += self.eps
-            np.multiply(m, self._lr_t(), out=e)
-            e /= d
+            p -= self._lr_t() * m / (np.sqrt(v) + self.eps)
         else:
-            d /= math.sqrt(self._bc2)
-            d += self.eps
-            np.divide(m, d, out=e)
-            e *= self.lr / self._bc1
-        p -= e
+            p -= m / (np.sqrt(v) / math.sqrt(self._bc2) + self.eps) * (self.lr / self._bc1)
 
 
 class AdamW(Adam):
@@ -195,17 +178,12 @@ class NAdam(_Moments):
         self._bc2 = 1.0 - self.beta2 ** t
 
     def _apply(self, p, g, s):
-        d, e = self._scratch(g, 0), self._scratch(g, 1)
-        m, v = self._moments(g, s, d)
-        np.divide(v, self._bc2, out=d)
-        np.sqrt(d, out=d)
-        d += self.eps
-        np.divide(g, d, out=e)
-        e *= self._c_grad
-        p -= e
-        np.divide(m, d, out=e)
-        e *= self._c_mom
-        p -= e
+        m, v = s["m"], s["v"]
+        m += (1 - self.beta1) * (g - m)
+        v += (1 - self.beta2) * (g * g - v)
+        denom = np.sqrt(v / self._bc2) + self.eps
+        p -= g / denom * self._c_grad
+        p -= m / denom * self._c_mom
 
     def _extra_state(self):
         return {"mu_product": self.mu_product}
@@ -252,14 +230,11 @@ class RAdam(_Moments):
                                    / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
 
     def _apply(self, p, g, s):
-        d = self._scratch(g, 0)
-        m, v = self._moments(g, s, d)
-        if self._rect is None:
-            np.multiply(m, self.lr / self._bc1, out=d)
+        m, v = s["m"], s["v"]
+        m += (1 - self.beta1) * (g - m)
+        v += (1 - self.beta2) * (g * g - v)
+        if self._rect is None:  # too few steps: momentum SGD
+            p -= m * (self.lr / self._bc1)
         else:
-            np.sqrt(v, out=d)
-            d += self.eps
-            np.divide(math.sqrt(self._bc2), d, out=d)
-            d *= m
-            d *= self.lr * self._rect / self._bc1
-        p -= d
+            p -= math.sqrt(self._bc2) / (np.sqrt(v) + self.eps) * m * (
+                self.lr * self._rect / self._bc1)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from trainlab import kernels
-from trainlab.optim.base import Optimizer, check_positive, check_unit
+from trainlab.optim.base import Optimizer
+from trainlab.validate import check_positive, check_unit
 
 
 class AdaGrad(Optimizer):
@@ -40,14 +41,10 @@ class AdaGrad(Optimizer):
         return {"h": np.full_like(p, self.initial_accumulator_value)}
 
     def _apply(self, p, g, s):
-        h, d, e = s["h"], self._scratch(g, 0), self._scratch(g, 1)
-        np.multiply(g, g, out=d)
-        h += d
-        np.sqrt(h, out=e)
-        e += self.eps
-        np.multiply(g, self.lr / (1.0 + (self.t - 1) * self.lr_decay), out=d)
-        d /= e
-        p -= d
+        h = s["h"]
+        h += g * g
+        lr_t = self.lr / (1.0 + (self.t - 1) * self.lr_decay)
+        p -= lr_t * g / (np.sqrt(h) + self.eps)
 
 
 class RMSprop(Optimizer):
@@ -90,30 +87,20 @@ class RMSprop(Optimizer):
                                                      self.eps)
 
     def _apply(self, p, g, s):
-        h, d, e = s["h"], self._scratch(g, 0), self._scratch(g, 1)
-        h *= self.decay_rate
-        np.multiply(g, g, out=d)
-        d *= 1.0 - self.decay_rate
-        h += d
+        rho, h = self.decay_rate, s["h"]
+        h[...] = rho * h + (1 - rho) * (g * g)
         if self.centered:
             c = s["c"]
-            np.subtract(g, c, out=d)
-            d *= 1.0 - self.decay_rate
-            c += d
-            np.multiply(c, c, out=e)
-            np.subtract(h, e, out=e)
-            np.sqrt(e, out=e)
+            c += (1 - rho) * (g - c)
+            denom = np.sqrt(h - c * c) + self.eps
         else:
-            np.sqrt(h, out=e)
-        e += self.eps
-        np.divide(g, e, out=d)
+            denom = np.sqrt(h) + self.eps
+        d = g / denom
         if self.momentum:
             b = s["b"]
-            b *= self.momentum
-            b += d
-            np.copyto(d, b)
-        d *= self.lr
-        p -= d
+            b[...] = self.momentum * b + d
+            d = b
+        p -= self.lr * d
 
 
 class Adadelta(Optimizer):
@@ -142,20 +129,8 @@ class Adadelta(Optimizer):
         self.eps = check_positive("eps", eps)
 
     def _apply(self, p, g, s):
-        h, u, d, e = s["h"], s["u"], self._scratch(g, 0), self._scratch(g, 1)
-        h *= self.rho
-        np.multiply(g, g, out=d)
-        d *= 1.0 - self.rho
-        h += d
-        np.add(h, self.eps, out=e)
-        np.sqrt(e, out=e)
-        np.add(u, self.eps, out=d)
-        np.sqrt(d, out=d)
-        d /= e
-        d *= g
-        u *= self.rho
-        np.multiply(d, d, out=e)
-        e *= 1.0 - self.rho
-        u += e
-        d *= self.lr
-        p -= d
+        rho, eps, h, u = self.rho, self.eps, s["h"], s["u"]
+        h[...] = rho * h + (1 - rho) * (g * g)
+        d = np.sqrt(u + eps) / np.sqrt(h + eps) * g
+        u[...] = rho * u + (1 - rho) * (d * d)
+        p -= self.lr * d

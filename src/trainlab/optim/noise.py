@@ -1,13 +1,12 @@
-"""Annealed Gaussian gradient noise, around any update rule."""
+"""Annealed Gaussian gradient noise, around any update rule (the :func:`add_noise` transform)."""
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
 from trainlab.errors import ConfigError
-from trainlab.optim.base import Optimizer, check_positive
+from trainlab.optim.base import Optimizer
+from trainlab.optim.transforms import add_noise
 
 
 class GradientNoise(Optimizer):
@@ -40,15 +39,8 @@ class GradientNoise(Optimizer):
             raise ConfigError(f"GradientNoise wraps a trainlab optimizer, got "
                               f"{type(optimizer).__name__}; build one with create(name)")
         self.optimizer = optimizer
-        self.eta = check_positive("eta", eta)
-        self.gamma = check_positive("gamma", gamma, allow_zero=True)
-        if rng is None or isinstance(rng, (int, np.integer)):
-            rng = np.random.default_rng(0 if rng is None else int(rng))
-        if not isinstance(rng, np.random.Generator):
-            raise ConfigError(f"rng must be a numpy.random.Generator or an int seed, "
-                              f"got {type(rng).__name__}")
-        self.rng = rng
-        self._buf: np.ndarray | None = None
+        self._noise = add_noise(eta, gamma, rng)
+        self.eta, self.gamma, self.rng = self._noise.eta, self._noise.gamma, self._noise.rng
 
     # the wrapped rule's attributes, so trainers and schedules see one optimizer
     lr = property(lambda self: self.optimizer.lr,
@@ -59,27 +51,13 @@ class GradientNoise(Optimizer):
 
     def sigma(self, t: int) -> float:
         """Standard deviation of the noise added at the step after ``t`` steps."""
-        return math.sqrt(self.eta / (1.0 + t) ** self.gamma)
+        return self._noise.sigma(t)
 
     def update(self, params: dict, grads: dict) -> None:
         keys = self._check(params, grads)
-        dtype = np.result_type(*(np.asarray(grads[k]).dtype for k in keys))
-        if dtype not in (np.float32, np.float64):  # e.g. integer gradients
-            dtype = np.dtype(np.float64)
-        total = sum(params[k].size for k in keys)
-        if self._buf is None or self._buf.size != total or self._buf.dtype != dtype:
-            self._buf = np.empty(total, dtype)
-        buf = self._buf
-        self.rng.standard_normal(dtype=buf.dtype, out=buf)
-        buf *= self.sigma(self.optimizer.t)
-        noisy, off = {}, 0
-        for k in keys:
-            n = params[k].size
-            view = buf[off:off + n].reshape(params[k].shape)
-            view += grads[k]
-            noisy[k] = view
-            off += n
-        self.optimizer.update(params, noisy)
+        self._noise.t = self.optimizer.t  # steps the wrapped rule has taken
+        noisy = self._noise([np.asarray(grads[k]) for k in keys], [params[k] for k in keys])
+        self.optimizer.update(params, dict(zip(keys, noisy)))
 
     def hyperparameters(self) -> dict:
         return {"rule": type(self.optimizer).__name__, **self.optimizer.hyperparameters(),

@@ -8,8 +8,9 @@ from __future__ import annotations
 from trainlab.errors import ConfigError
 from trainlab.optim.adam import Adam, AdamW, NAdam, RAdam
 from trainlab.optim.adaptive import Adadelta, AdaGrad, RMSprop
-from trainlab.optim.base import Optimizer, check_unit
+from trainlab.optim.base import Optimizer
 from trainlab.optim.sgd import SGD
+from trainlab.validate import check_unit
 
 _BETAS = (0.9, 0.999)
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from trainlab import kernels
 from trainlab.errors import ConfigError
-from trainlab.optim.base import Optimizer, check_positive
+from trainlab.optim.base import Optimizer
+from trainlab.validate import check_positive
 
 
 class SGD(Optimizer):
@@ -47,26 +46,15 @@ class SGD(Optimizer):
 
     def _apply(self, p, g, s):
         if not self.momentum:
-            d = self._scratch(g)
-            np.multiply(g, self.lr, out=d)
-            p -= d
+            p -= self.lr * g
             return
         b = s["b"]
         if self.t == 1:
-            np.copyto(b, g)
+            b[...] = g
         else:
-            b *= self.momentum
-            d = self._scratch(g)
-            np.multiply(g, 1.0 - self.dampening, out=d)
-            b += d
-        d = self._scratch(g)
-        if self.nesterov:
-            np.multiply(b, self.momentum, out=d)
-            d += g
-        else:
-            np.copyto(d, b)
-        d *= self.lr
-        p -= d
+            b[...] = self.momentum * b + (1 - self.dampening) * g
+        d = g + self.momentum * b if self.nesterov else b
+        p -= self.lr * d
 
 
 class Momentum(Optimizer):
@@ -99,10 +87,8 @@ class Momentum(Optimizer):
         return lambda p, g, s: kernels.momentum_notes(p, g, s["v"], self.lr, self.momentum)
 
     def _apply(self, p, g, s):
-        v, d = s["v"], self._scratch(g)
-        v *= self.momentum
-        np.multiply(g, self.lr, out=d)
-        v -= d
+        v = s["v"]
+        v[...] = self.momentum * v - self.lr * g
         p += v
 
 
@@ -132,11 +118,7 @@ class Nesterov(Optimizer):
         self.momentum = check_positive("momentum", momentum, allow_zero=True)
 
     def _apply(self, p, g, s):
-        m, v, d = self.momentum, s["v"], self._scratch(g)
-        np.multiply(v, m * m, out=d)
-        p += d
-        np.multiply(g, (1.0 + m) * self.lr, out=d)
-        p -= d
-        v *= m
-        np.multiply(g, self.lr, out=d)
-        v -= d
+        mu, v = self.momentum, s["v"]
+        p += mu * mu * v
+        p -= (1 + mu) * self.lr * g
+        v[...] = mu * v - self.lr * g

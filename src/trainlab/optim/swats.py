@@ -7,7 +7,8 @@ import math
 import numpy as np
 
 from trainlab.optim.adam import _Moments
-from trainlab.optim.base import Optimizer, check_positive
+from trainlab.optim.base import Optimizer
+from trainlab.validate import check_positive
 
 
 class SWATS(_Moments):
@@ -73,24 +74,17 @@ class SWATS(_Moments):
         return total
 
     def _apply(self, p, g, s):
-        d = self._scratch(g, 0)
-        if self.switch_lr is not None:
-            m = s["m"]
-            m *= self.beta1
-            m += g
-            rate = (1.0 - self.beta1) * self.switch_lr * (self.lr / self._lr_at_switch)
-            np.multiply(m, rate, out=d)
-            p -= d
+        m, v = s["m"], s["v"]
+        if self.switch_lr is not None:  # SGD phase
+            m[...] = self.beta1 * m + g
+            p -= (1.0 - self.beta1) * self.switch_lr * (self.lr / self._lr_at_switch) * m
             return
-        e = self._scratch(g, 1)
-        m, v = self._moments(g, s, d)
-        np.sqrt(v, out=d)
-        d += self.eps
-        np.multiply(m, -self._lr_t, out=e)
-        e /= d
-        p += e
-        self._pp += self._dot(e, e)
-        self._pg += self._dot(e, g)
+        m += (1 - self.beta1) * (g - m)
+        v += (1 - self.beta2) * (g * g - v)
+        step = -self._lr_t * m / (np.sqrt(v) + self.eps)
+        p += step
+        self._pp += self._dot(step, step)
+        self._pg += self._dot(step, g)
 
     def _end_step(self):
         if self.switch_lr is not None or self._pg == 0.0:

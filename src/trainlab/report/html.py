@@ -148,7 +148,7 @@ def build(root, out=None, lang: str = "en", replot: bool = False) -> Path:
     (``root/report.html`` unless ``out`` is given). ``replot`` redraws the
     figures of known experiments from their saved metrics first (figures that
     are missing are always redrawn)."""
-    from trainlab.io import _atomic
+    from trainlab.atomic import write_atomic
 
     if lang not in LANGS:
         raise ConfigError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
@@ -172,5 +172,5 @@ def build(root, out=None, lang: str = "en", replot: bool = False) -> Path:
             f"<title>{esc(ui['report'])}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
             + "\n".join(body + sections) + "\n</body>\n</html>\n")
     path = Path(out) if out else root / "report.html"
-    _atomic(path, lambda fh: fh.write(page.encode("utf-8")))
+    write_atomic(path, lambda fh: fh.write(page.encode("utf-8")))
     return path

@@ -6,7 +6,7 @@ import numpy as np
 
 from trainlab.nn import MultiLayerNet
 from trainlab.optim import create
-from trainlab.train.trainer import Trainer
+from trainlab.train import Data, TrainConfig, Trainer
 
 
 def compare_optimizers(x_train, t_train, x_test, t_test, optimizers: dict, *,
@@ -28,9 +28,9 @@ def compare_optimizers(x_train, t_train, x_test, t_test, optimizers: dict, *,
         net = MultiLayerNet(x_train.shape[1], list(hidden), n_classes, activation=activation,
                             weight_init_std=weight_init_std, dtype=dtype,
                             rng=np.random.default_rng(seeds[0]))
-        trainer = Trainer(net, x_train, t_train, x_test, t_test, iterations=iterations,
-                          mini_batch_size=batch_size, optimizer=opt,
-                          rng=np.random.default_rng(seeds[1]), progress=progress)
+        trainer = Trainer(net, Data(x_train, t_train, x_test, t_test), opt,
+                          TrainConfig(iterations=iterations, mini_batch_size=batch_size,
+                          rng=np.random.default_rng(seeds[1]), progress=progress))
         h = trainer.train()
         out[label] = {"train_loss": h["train_loss"], "test_acc": h["test_acc"][-1],
                       "seconds": trainer.elapsed}

@@ -1,10 +1,13 @@
-"""The training loop: mini-batches → ``net.gradient`` → ``optimizer.update`` → metrics.
+"""The training loop, as the book's: gradient → transforms → update → record.
 
-Like the book's ``common/trainer.py``, with explicit randomness, per-epoch
-shuffling, a validation set, learning-rate schedules and a progress bar; plus
-the notes' extra techniques (sampling modes, early stopping, curriculum,
-gradient clipping), divergence caught at the step where it happens, the
-statistics the doctor reads, and checkpoints that resume bit for bit.
+``Trainer(network, data, optimizer, config)``: the network, the arrays
+(:class:`trainlab.train.Data`), an update rule and the settings
+(:class:`trainlab.train.TrainConfig`). Beyond the book's ``common/trainer.py``:
+explicit randomness, per-epoch shuffling, a validation set, learning-rate
+schedules and a progress bar; the notes' extra techniques (sampling modes,
+early stopping, curriculum, gradient transforms such as clipping), divergence
+caught at the step where it happens, the statistics the doctor reads, and
+checkpoints that resume bit for bit.
 """
 
 from __future__ import annotations
@@ -18,15 +21,21 @@ import numpy as np
 from trainlab.data.batching import epoch_indices
 from trainlab.errors import ConfigError, DivergenceError
 from trainlab.optim import Optimizer, create
+from trainlab.optim.transforms import GradientNormError, _Measured
 from trainlab.train.activations import activation_stats, blame_layer, layer_grad_norms
 from trainlab.train.callbacks import EarlyStopping
-from trainlab.train.clipping import clip_by_norm, clip_by_value, grad_buffers, grad_norm
-
-SAMPLING = ("shuffle", "replacement", "sequential")
+from trainlab.train.config import Data, TrainConfig
 
 
 class TrainingInterrupted(KeyboardInterrupt):
     """Training stopped on request (Ctrl-C) between two steps, after saving a checkpoint."""
+
+
+def _buffers(network, arrays: dict, flat: str) -> list[np.ndarray]:
+    """The net's one flat buffer (``flat_grads``, ``flat_params``) when it has one,
+    else the arrays of the dict."""
+    buf = getattr(network, flat, None)
+    return [buf] if isinstance(buf, np.ndarray) else list(arrays.values())
 
 
 def _subset(x, t, n):
@@ -35,146 +44,81 @@ def _subset(x, t, n):
     return x[:n], t[:n]
 
 
-def _positive(name, value, integer=False):
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not (
-            math.isfinite(value) and value > 0) or (integer and int(value) != value):
-        kind = "a positive integer" if integer else "a finite number > 0"
-        raise ConfigError(f"{name} must be {kind}, got {value!r}")
-    return int(value) if integer else float(value)
-
-
 class Trainer:
-    """Train ``network`` on ``(x_train, t_train)``.
+    """Train ``network`` on ``data`` with ``optimizer``, as ``config`` says.
 
     Args:
         network: a :class:`trainlab.nn.MultiLayerNet` (anything with ``params``,
             ``gradient``, ``evaluate``).
-        x_test, t_test: held-out test data (optional). As in the book, they are
-            the 4th and 5th positional arguments.
-        x_val, t_val: validation data (optional); tune on these, never on test.
-        epochs: passes over the training data; ``iterations`` overrides it with
-            an exact number of steps (the book's 2000-iteration comparisons).
-        mini_batch_size: samples per step.
-        optimizer: a name for :func:`trainlab.optim.create` or an optimizer object.
-        optimizer_param: keyword arguments for ``create`` (e.g. ``{'lr': 0.01}``).
-        schedule: ``None`` or an object with ``lr_at(epoch)`` and
-            ``observe(epoch, metric)`` (see :mod:`trainlab.optim.schedules`).
-        shuffle, replacement: how batches are drawn (see
-            :func:`trainlab.data.batching.epoch_indices`); by default a fresh
-            permutation every epoch.
-        evaluate_sample_num_per_epoch: evaluate on at most this many samples
-            of each set (faster; ``None`` uses all).
-        rng: ``numpy.random.Generator`` for batch order; ``None`` → ``default_rng(0)``.
-        progress: ``True`` shows a bar, ``False`` hides it, ``None`` (default)
-            shows it only on a terminal.
-        callbacks: objects with optional ``on_step(trainer, it, loss)``,
-            ``on_epoch_end(trainer, epoch, record)`` (may return ``True`` to
-            stop training) and ``on_train_end(trainer)`` methods; see
-            :mod:`trainlab.train.callbacks`.
+        data: a :class:`trainlab.train.Data` (train, and optionally test and
+            validation arrays).
+        optimizer: a name for :func:`trainlab.optim.create` (its defaults) or
+            an optimizer object.
+        config: a :class:`trainlab.train.TrainConfig`; ``None`` takes the defaults.
 
-    The notes' extra techniques, all off by default:
-
-        sampling: ``'shuffle'`` (a fresh permutation every epoch, the default),
-            ``'replacement'`` (the book's ``np.random.choice`` batches) or
-            ``'sequential'`` (data order); overrides ``shuffle``/``replacement``.
-        early_stop: patience in epochs: stop when the validation accuracy has
-            not improved for that long, and restore the best parameters.
-        curriculum: a :class:`trainlab.train.curriculum.Curriculum` (or an array
-            of per-sample difficulty scores): each epoch trains on a pool of the
-            easiest samples that widens to the whole set.
-        clip_norm, clip_value: clip the gradient buffer by its global L2 norm
-            or element-wise, in place, before each update.
-        max_grad_norm: stop with :class:`DivergenceError` when the gradient
-            norm of a step exceeds this (a NaN/inf loss always stops).
-        monitor: record per-epoch activation statistics of each hidden layer
-            on a fixed probe batch (the first ``probe_size`` training samples)
-            and the per-layer gradient norms of each epoch's last step, in
-            ``history['activations']`` and ``history['grad_norm']``.
-        checkpoint_dir, checkpoint_every: save a checkpoint (see
-            :mod:`trainlab.train.checkpoint`) every that many epochs and on
-            :meth:`request_stop`; ``checkpoint_every=None`` saves only then.
+    >>> import numpy as np
+    >>> from trainlab.nn import MultiLayerNet
+    >>> x = np.random.default_rng(0).standard_normal((40, 4))
+    >>> t = (x[:, 0] > 0).astype(int)
+    >>> net = MultiLayerNet(4, [8], 2, rng=np.random.default_rng(1))
+    >>> tr = Trainer(net, Data(x, t), create("sgd", lr=0.1),
+    ...              TrainConfig(epochs=3, mini_batch_size=10, progress=False))
+    >>> len(tr.train()["train_loss"])
+    12
     """
 
-    def __init__(self, network, x_train, t_train, x_test=None, t_test=None, *,
-                 x_val=None, t_val=None, epochs: int = 20, iterations: int | None = None,
-                 mini_batch_size: int = 100, optimizer="sgd", optimizer_param=None,
-                 schedule=None, shuffle: bool = True, replacement: bool = False,
-                 evaluate_sample_num_per_epoch: int | None = None, rng=None,
-                 progress: bool | None = None, callbacks=(), sampling: str | None = None,
-                 early_stop: int | None = None, curriculum=None, clip_norm: float | None = None,
-                 clip_value: float | None = None, max_grad_norm: float | None = None,
-                 monitor: bool = False, probe_size: int = 256, checkpoint_dir=None,
-                 checkpoint_every: int | None = None):
-        if int(epochs) != epochs or epochs < 1:
-            raise ConfigError(f"epochs must be a positive integer, got {epochs}")
-        if iterations is not None and (int(iterations) != iterations or iterations < 1):
-            raise ConfigError(f"iterations must be a positive integer, got {iterations}")
-        if int(mini_batch_size) != mini_batch_size or mini_batch_size < 1:
-            raise ConfigError(f"mini_batch_size must be a positive integer, got {mini_batch_size}")
-        if len(x_train) != len(t_train):
-            raise ConfigError(f"x_train has {len(x_train)} samples but t_train has {len(t_train)}")
-        if len(x_train) == 0:
-            raise ConfigError("the training set is empty")
-        self.network = network
-        self.x_train, self.t_train = x_train, t_train
-        self.x_val, self.t_val = x_val, t_val
-        self.x_test, self.t_test = x_test, t_test
-        self.batch_size = int(min(mini_batch_size, len(x_train)))
-        if sampling is not None:
-            if sampling not in SAMPLING:
-                raise ConfigError(f"unknown sampling {sampling!r}; choose one of "
-                                  f"{', '.join(SAMPLING)}")
-            shuffle, replacement = sampling == "shuffle", sampling == "replacement"
-        self.shuffle, self.replacement = shuffle, replacement
-        self.rng = np.random.default_rng(0) if rng is None else rng
+    def __init__(self, network, data: Data, optimizer: Optimizer | str = "sgd",
+                 config: TrainConfig | None = None):
+        config = TrainConfig() if config is None else config
+        if not isinstance(data, Data):
+            raise ConfigError(f"data must be a trainlab.train.Data, got {type(data).__name__}")
+        self.network, self.data, self.config = network, data, config
+        self.x_train, self.t_train = data.x_train, data.t_train
+        self.x_val, self.t_val = data.x_val, data.t_val
+        self.x_test, self.t_test = data.x_test, data.t_test
+        self.optimizer = optimizer if isinstance(optimizer, Optimizer) else create(optimizer)
+        self.batch_size = int(min(config.mini_batch_size, len(self.x_train)))
+        self.shuffle = config.sampling == "shuffle"
+        self.replacement = config.sampling == "replacement"
+        self.rng = np.random.default_rng(0) if config.rng is None else config.rng
+        curriculum = config.curriculum
         if curriculum is not None and not hasattr(curriculum, "pool"):
             from trainlab.train.curriculum import Curriculum
             curriculum = Curriculum(curriculum)
-        if curriculum is not None and curriculum.order.size != len(x_train):
+        if curriculum is not None and curriculum.order.size != len(self.x_train):
             raise ConfigError(f"the curriculum scores {curriculum.order.size} samples but the "
-                              f"training set has {len(x_train)}")
+                              f"training set has {len(self.x_train)}")
         self.curriculum = curriculum
-        self.iter_per_epoch = self._n_batches(len(x_train))
+        self.iter_per_epoch = self._n_batches(len(self.x_train))
+        epochs, iterations = config.epochs, config.iterations
         if iterations is not None:
             epochs = math.ceil(iterations / self.iter_per_epoch)
             while curriculum is not None and self._steps(epochs) < iterations:
                 epochs += 1  # the curriculum's smaller pools take more epochs
         self.epochs, self.iterations = int(epochs), iterations
         self.max_iter = iterations if iterations is not None else self._steps(self.epochs)
-        if isinstance(optimizer, Optimizer):
-            if optimizer_param:
-                raise ConfigError("optimizer_param is only used with an optimizer name")
-            self.optimizer = optimizer
-        else:
-            self.optimizer = create(optimizer, **(optimizer_param or {}))
         self.base_lr = self.optimizer.lr
-        self.schedule = schedule
-        self.eval_n = evaluate_sample_num_per_epoch
-        self.progress = progress
-        self.callbacks = list(callbacks)
-        self.clip_norm = _positive("clip_norm", clip_norm)
-        self.clip_value = _positive("clip_value", clip_value)
-        self.max_grad_norm = _positive("max_grad_norm", max_grad_norm)
-        if early_stop is not None:
-            if x_val is None:
+        self.schedule = config.schedule
+        self.eval_n = config.evaluate_sample_num_per_epoch
+        self.progress = config.progress
+        self.callbacks = list(config.callbacks)
+        if config.early_stop is not None:
+            if self.x_val is None:
                 raise ConfigError("early stopping watches the validation accuracy; give "
                                   "validation data (e.g. --val-ratio 0.2)")
-            self.callbacks.append(EarlyStopping(early_stop))
-        self.monitor = bool(monitor)
-        self._probe = x_train[:_positive("probe_size", probe_size, integer=True)]
-        self.checkpoint_dir = checkpoint_dir
-        self.checkpoint_every = _positive("checkpoint_every", checkpoint_every, integer=True)
-        if self.checkpoint_every and checkpoint_dir is None:
-            raise ConfigError("checkpoint_every needs a checkpoint_dir")
-        self._norm_needed = self.clip_norm is not None or self.max_grad_norm is not None
+            self.callbacks.append(EarlyStopping(config.early_stop))
+        self.transforms = config.gradient_transforms()
+        self._measured = [tr for tr in self.transforms if isinstance(tr, _Measured)]
+        self.monitor = config.monitor
+        self._probe = self.x_train[:config.probe_size]
+        self.checkpoint_dir = config.checkpoint_dir
+        self.checkpoint_every = config.checkpoint_every
         self.history = {"train_loss": [], "epoch": [], "lr": [], "time": [],
                         "train_loss_epoch": [], "train_acc": [], "val_loss": [], "val_acc": [],
                         "test_loss": [], "test_acc": []}
         if self.monitor:
             self.history.update(activations=[], grad_norm=[])
-        if self._norm_needed:
+        if self._measured:
             self.history["grad_norm_max"] = []
         self.current_iter = 0
         self.current_epoch = 0
@@ -206,10 +150,7 @@ class Trainer:
         """Loss and accuracy on train, validation and test (subsets if asked)."""
         h, net = self.history, self.network
         record = {"epoch": self.current_epoch}
-        for name, x, t in (("train", self.x_train, self.t_train), ("val", self.x_val, self.t_val),
-                           ("test", self.x_test, self.t_test)):
-            if x is None:
-                continue
+        for name, x, t in self.data.sets():
             xs, ts = _subset(x, t, self.eval_n)
             loss, acc = net.evaluate(xs, ts)
             record[f"{name}_loss"], record[f"{name}_acc"] = loss, acc
@@ -224,7 +165,7 @@ class Trainer:
             grads = getattr(net, "grads", None)
             h["grad_norm"].append(layer_grad_norms(grads) if grads and self.current_iter
                                   else None)
-        if self._norm_needed:
+        if self._measured:
             h["grad_norm_max"].append(self._epoch_max_norm if self.current_iter else None)
             self._epoch_max_norm = 0.0
         return record
@@ -303,30 +244,43 @@ class Trainer:
                                                replacement=self.replacement)]
 
     def train_step(self, xb, tb) -> float:
+        """One step: gradient → transforms → update; returns the loss."""
         net = self.network
         grads = net.gradient(xb, tb)
         loss = net.last_loss
         if not math.isfinite(loss):
             raise self._diverged("nonfinite_loss", f"loss is {loss}", xb, grads)
-        if self._norm_needed or self.clip_value is not None:
-            bufs = grad_buffers(net, grads)
-            if self._norm_needed:
-                norm = grad_norm(bufs)
-                if norm > self._epoch_max_norm or not math.isfinite(norm):
-                    self._epoch_max_norm = norm
-                if self.max_grad_norm is not None and not norm <= self.max_grad_norm:
-                    raise self._diverged("gradient_norm", f"gradient norm {norm:.3g} exceeds "
-                                         f"max_grad_norm {self.max_grad_norm:g}", xb, grads)
-                if self.clip_norm is not None:
-                    clip_by_norm(bufs, self.clip_norm, norm)
-            if self.clip_value is not None:
-                clip_by_value(bufs, self.clip_value)
         try:
+            self._transform(grads)
             self.optimizer.update(net.params, grads)
+        except GradientNormError as exc:
+            self._record_norm()
+            raise self._diverged("gradient_norm", str(exc), xb, grads) from None
         except DivergenceError:
             raise self._diverged("nonfinite_gradient", "the gradient is not finite", xb,
                                  grads) from None
+        self._record_norm()
         return loss
+
+    def _transform(self, grads: dict) -> None:
+        """Apply the gradient transforms in order, in place on the net's gradients."""
+        if not self.transforms:
+            return
+        net = self.network
+        bufs = _buffers(net, grads, "flat_grads")
+        out, params = bufs, _buffers(net, net.params, "flat_params")
+        for transform in self.transforms:
+            out = transform(out, params)
+        for buf, new in zip(bufs, out):
+            if new is not buf:
+                np.copyto(buf, new)
+
+    def _record_norm(self) -> None:
+        """The largest gradient norm of the epoch (as the first measuring transform saw it)."""
+        if self._measured:
+            norm = self._measured[0].norm
+            if norm > self._epoch_max_norm or not math.isfinite(norm):
+                self._epoch_max_norm = norm
 
     def train(self) -> dict:
         """Run the whole training; returns the history (also in ``self.history``).

@@ -67,7 +67,7 @@ def train_once(setup: Setup, params: dict, train, val, number: int, n_classes: i
     Returns the finished :class:`~trainlab.train.Trainer` (history on validation)."""
     from trainlab.nn import MultiLayerNet
     from trainlab.optim import create
-    from trainlab.train import Trainer
+    from trainlab.train import Data, TrainConfig, Trainer
 
     net_kw, trainer_kw, rule_kw = split_params(params)
     (x, t), (xv, tv) = train, val
@@ -76,11 +76,10 @@ def train_once(setup: Setup, params: dict, train, val, number: int, n_classes: i
     net = MultiLayerNet(x.shape[1], list(setup.hidden), n_classes,
                         use_dropout=dropout > 0, dropout_ratio=dropout or 0.5,
                         rng=np.random.default_rng(init_ss), **net_kw)
-    trainer = Trainer(net, x, t, x_val=xv, t_val=tv, epochs=setup.epochs,
+    trainer = Trainer(net, Data(x, t, x_val=xv, t_val=tv), create(setup.optimizer, **rule_kw),
+                      TrainConfig(epochs=setup.epochs,
                       mini_batch_size=trainer_kw.get("mini_batch_size", setup.batch_size),
-                      optimizer=create(setup.optimizer, **rule_kw),
-                      rng=np.random.default_rng(batch_ss), progress=False,
-                      callbacks=callbacks)
+                      rng=np.random.default_rng(batch_ss), progress=False, callbacks=callbacks))
     trainer.train()
     return trainer
 

@@ -53,15 +53,16 @@ class Classification:
             test: bool = False) -> dict:
         from trainlab.nn import MultiLayerNet
         from trainlab.optim import create
-        from trainlab.train import Trainer
+        from trainlab.train import Data, TrainConfig, Trainer
 
         (x, t), (xv, tv), (xt, tt), n_classes = self.data()
         init, batches = np.random.SeedSequence([seed, 1]).spawn(2)
         net = MultiLayerNet(x.shape[1], list(self.hidden), n_classes,
                             rng=np.random.default_rng(init))
-        trainer = Trainer(net, x, t, x_val=xv, t_val=tv, epochs=epochs,
-                          mini_batch_size=self.batch_size, optimizer=create(optimizer, lr=lr),
-                          rng=np.random.default_rng(batches), progress=False, callbacks=callbacks)
+        trainer = Trainer(net, Data(x, t, x_val=xv, t_val=tv), create(optimizer, lr=lr),
+                          TrainConfig(epochs=epochs, mini_batch_size=self.batch_size,
+                          rng=np.random.default_rng(batches), progress=False,
+                          callbacks=callbacks))
         h = trainer.train()
         out = {"val": [float(v) for v in h["val_acc"]], "time": [float(v) for v in h["time"]]}
         if test:

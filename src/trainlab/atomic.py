@@ -2,9 +2,13 @@
 
 The data goes to a temporary file in the destination's own folder (same file
 system, so the rename is atomic), is flushed and fsync'ed, and only then
-``os.replace``'d onto the final name.  Any exception inside the ``with`` block
-deletes the temporary file, so an interrupted download or a failed check never
-leaves a partial file behind.
+``os.replace``'d onto the final name. Any exception on the way deletes the
+temporary file, so a crash, a full disk or an interrupted download never
+leaves a half-written file where a good one was.
+
+Two forms of the one writer: :func:`atomic_write`, a context manager that
+yields the open binary file, and :func:`write_atomic`, which calls
+``write(fh)``.
 """
 
 from __future__ import annotations
@@ -12,28 +16,46 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+#: the mode an ordinary new file gets (mkstemp makes 0600)
+FILE_MODE = 0o666 & ~_current_umask()
+
+
 @contextlib.contextmanager
-def atomic_write(path: str | Path, mode: int = 0o644) -> Iterator[BinaryIO]:
+def atomic_write(path: str | Path, mode: int = FILE_MODE) -> Iterator[BinaryIO]:
     """Yield a binary file object; on a clean exit it becomes ``path`` with permissions ``mode``."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode)  # mkstemp creates 0600; a cache file is an ordinary file
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> Path:
+    """Write ``path`` atomically with ``write(fh)`` (``fh`` an open binary file)."""
+    with atomic_write(path) as fh:
+        write(fh)
+    return Path(path)
 
 
 def _fsync_dir(folder: Path) -> None:
