@@ -22,7 +22,7 @@ demo: $(VENV)/.demo-deps
 	$(BIN)/trainlab demo --out $(OUT)
 
 test: $(VENV)/.test-deps
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --doctest-modules tests src/trainlab/optim
 
 bench: $(VENV)/.test-deps
 	$(BIN)/python benchmarks/run.py

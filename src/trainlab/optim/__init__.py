@@ -28,6 +28,16 @@ class AMSGrad(Adam):
     Defaults: Adam's (the notes': ``lr=0.001, beta1=0.9, beta2=0.999, eps=1e-7``).
     PyTorch: ``torch.optim.Adam(params, amsgrad=True, ...)`` with
     ``eps_placement='torch'``.
+
+    Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
+
+    >>> import numpy as np
+    >>> params, grads = {"W": np.array([1.0, -2.0])}, {"W": np.array([0.5, -0.5])}
+    >>> opt = AMSGrad(lr=0.1)
+    >>> for step in range(2):
+    ...     opt.update(params, grads)
+    >>> params["W"].round(4)
+    array([ 0.8, -1.8])
     """
 
     _fixed = ("amsgrad",)

@@ -67,6 +67,16 @@ class Adam(_Moments):
     Speed: on parameters that share one buffer, with the notes' eps placement
     and no AMSGrad, a step is one call of :func:`trainlab.kernels.adam_notes`
     (bit-identical to the NumPy code here).
+
+    Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
+
+    >>> import numpy as np
+    >>> params, grads = {"W": np.array([1.0, -2.0])}, {"W": np.array([0.5, -0.5])}
+    >>> opt = Adam(lr=0.1)
+    >>> for step in range(2):
+    ...     opt.update(params, grads)
+    >>> params["W"].round(4)
+    array([ 0.8, -1.8])
     """
 
     def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
@@ -130,6 +140,16 @@ class AdamW(Adam):
     amsgrad=False`` (PyTorch's).
     PyTorch: ``torch.optim.AdamW(params, lr=lr, betas=(beta1, beta2), eps=eps,
     weight_decay=weight_decay, amsgrad=amsgrad)``.
+
+    Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
+
+    >>> import numpy as np
+    >>> params, grads = {"W": np.array([1.0, -2.0])}, {"W": np.array([0.5, -0.5])}
+    >>> opt = AdamW(lr=0.1)
+    >>> for step in range(2):
+    ...     opt.update(params, grads)
+    >>> params["W"].round(4)
+    array([ 0.7981, -1.7961])
     """
 
     _fixed = ("decoupled_weight_decay",)
@@ -157,6 +177,16 @@ class NAdam(_Moments):
     (PyTorch's).
     PyTorch: ``torch.optim.NAdam(params, lr=lr, betas=(beta1, beta2), eps=eps,
     momentum_decay=momentum_decay, weight_decay=wd, decoupled_weight_decay=...)``.
+
+    Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
+
+    >>> import numpy as np
+    >>> params, grads = {"W": np.array([1.0, -2.0])}, {"W": np.array([0.5, -0.5])}
+    >>> opt = NAdam(lr=0.1)
+    >>> for step in range(2):
+    ...     opt.update(params, grads)
+    >>> params["W"].round(4)
+    array([ 0.816, -1.816])
     """
 
     state_names = ("m", "v")
@@ -210,6 +240,16 @@ class RAdam(_Moments):
     Defaults: ``lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8`` (PyTorch's).
     PyTorch: ``torch.optim.RAdam(params, lr=lr, betas=(beta1, beta2), eps=eps,
     weight_decay=wd, decoupled_weight_decay=...)``.
+
+    Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
+
+    >>> import numpy as np
+    >>> params, grads = {"W": np.array([1.0, -2.0])}, {"W": np.array([0.5, -0.5])}
+    >>> opt = RAdam(lr=0.1)
+    >>> for step in range(2):
+    ...     opt.update(params, grads)
+    >>> params["W"].round(4)
+    array([ 0.9, -1.9])
     """
 
     state_names = ("m", "v")

@@ -25,6 +25,16 @@ class AdaGrad(Optimizer):
     PyTorch: ``torch.optim.Adagrad(params, lr=lr, lr_decay=lr_decay,
     initial_accumulator_value=..., eps=eps, weight_decay=...)``, same placement
     of eps (PyTorch's default eps is 1e-10).
+
+    Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
+
+    >>> import numpy as np
+    >>> params, grads = {"W": np.array([1.0, -2.0])}, {"W": np.array([0.5, -0.5])}
+    >>> opt = AdaGrad(lr=0.1)
+    >>> for step in range(2):
+    ...     opt.update(params, grads)
+    >>> params["W"].round(4)
+    array([ 0.8293, -1.8293])
     """
 
     state_names = ("h",)
@@ -69,6 +79,16 @@ class RMSprop(Optimizer):
     Speed: on parameters that share one buffer, not centered and without
     momentum, a step is one call of :func:`trainlab.kernels.rmsprop_notes`
     (bit-identical to the NumPy code here).
+
+    Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
+
+    >>> import numpy as np
+    >>> params, grads = {"W": np.array([1.0, -2.0])}, {"W": np.array([0.5, -0.5])}
+    >>> opt = RMSprop(lr=0.1)
+    >>> for step in range(2):
+    ...     opt.update(params, grads)
+    >>> params["W"].round(4)
+    array([-0.7089, -0.2911])
     """
 
     def __init__(self, lr: float = 0.01, decay_rate: float = 0.99, eps: float = 1e-7,
@@ -119,6 +139,16 @@ class Adadelta(Optimizer):
     Paper: Zeiler, "ADADELTA: An Adaptive Learning Rate Method", arXiv:1212.5701, 2012.
     Defaults: ``lr=1.0, rho=0.9, eps=1e-6`` (PyTorch's).
     PyTorch: ``torch.optim.Adadelta(params, lr=lr, rho=rho, eps=eps, weight_decay=...)``.
+
+    Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
+
+    >>> import numpy as np
+    >>> params, grads = {"W": np.array([1.0, -2.0])}, {"W": np.array([0.5, -0.5])}
+    >>> opt = Adadelta()
+    >>> for step in range(2):
+    ...     opt.update(params, grads)
+    >>> params["W"].round(4)
+    array([ 0.9936, -1.9936])
     """
 
     state_names = ("h", "u")

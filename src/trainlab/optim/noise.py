@@ -31,6 +31,17 @@ class GradientNoise(Optimizer):
     ``rng`` a ``numpy.random.Generator`` or an int seed (None means seed 0).
     PyTorch: none in ``torch.optim``; the same as adding
     ``torch.randn_like(p.grad) * sigma_t`` to every ``p.grad`` before ``step()``.
+
+    Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
+
+    >>> import numpy as np
+    >>> from trainlab.optim import SGD
+    >>> params, grads = {"W": np.array([1.0, -2.0])}, {"W": np.array([0.5, -0.5])}
+    >>> opt = GradientNoise(SGD(lr=0.1), eta=0.01, rng=0)
+    >>> for step in range(2):
+    ...     opt.update(params, grads)
+    >>> params["W"].round(4)
+    array([ 0.8934, -1.8995])
     """
 
     def __init__(self, optimizer: Optimizer, eta: float = 0.01, gamma: float = 0.55,

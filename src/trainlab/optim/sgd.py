@@ -31,6 +31,16 @@ class SGD(Optimizer):
     PyTorch: ``torch.optim.SGD(params, lr=lr, momentum=momentum,
     dampening=dampening, nesterov=nesterov, weight_decay=weight_decay)``
     (``from_torch('SGD', ...)``; PyTorch's default lr is 1e-3).
+
+    Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
+
+    >>> import numpy as np
+    >>> params, grads = {"W": np.array([1.0, -2.0])}, {"W": np.array([0.5, -0.5])}
+    >>> opt = SGD(lr=0.1)
+    >>> for step in range(2):
+    ...     opt.update(params, grads)
+    >>> params["W"].round(4)
+    array([ 0.9, -1.9])
     """
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.0, dampening: float = 0.0,
@@ -75,6 +85,16 @@ class Momentum(Optimizer):
     :class:`SGD` with ``momentum=`` for that behaviour).
     Speed: on parameters that share one buffer, a step is one call of
     :func:`trainlab.kernels.momentum_notes` (bit-identical to the NumPy code here).
+
+    Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
+
+    >>> import numpy as np
+    >>> params, grads = {"W": np.array([1.0, -2.0])}, {"W": np.array([0.5, -0.5])}
+    >>> opt = Momentum(lr=0.1, momentum=0.9)
+    >>> for step in range(2):
+    ...     opt.update(params, grads)
+    >>> params["W"].round(4)
+    array([ 0.855, -1.855])
     """
 
     state_names = ("v",)
@@ -109,6 +129,16 @@ class Nesterov(Optimizer):
     importance of initialization and momentum in deep learning", ICML 2013.
     Defaults: ``lr=0.01, momentum=0.9``.
     PyTorch: ``torch.optim.SGD(params, lr=lr, momentum=momentum, nesterov=True)``.
+
+    Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
+
+    >>> import numpy as np
+    >>> params, grads = {"W": np.array([1.0, -2.0])}, {"W": np.array([0.5, -0.5])}
+    >>> opt = Nesterov(lr=0.1, momentum=0.9)
+    >>> for step in range(2):
+    ...     opt.update(params, grads)
+    >>> params["W"].round(4)
+    array([ 0.7695, -1.7695])
     """
 
     state_names = ("v",)

@@ -44,6 +44,16 @@ class SWATS(_Moments):
     with the notes' eps placement (see :class:`Adam`); the SGD phase is
     ``torch.optim.SGD(momentum=beta1, dampening=beta1)`` at ``lr=switch_lr``,
     except that its buffer starts from zero instead of the first gradient.
+
+    Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
+
+    >>> import numpy as np
+    >>> params, grads = {"W": np.array([1.0, -2.0])}, {"W": np.array([0.5, -0.5])}
+    >>> opt = SWATS(lr=0.1)
+    >>> for step in range(2):
+    ...     opt.update(params, grads)
+    >>> params["W"].round(4)
+    array([ 0.8, -1.8])
     """
 
     elementwise = False

@@ -21,8 +21,8 @@ first two; the :class:`trainlab.train.Trainer` applies the others
 
 >>> import numpy as np
 >>> g, w = [np.array([3.0, 4.0])], [np.array([1.0, 1.0])]
->>> chain(add_decayed_weights(0.5), clip_by_norm(1.0))(g, w)[0]
-array([0.6, 0.8])
+>>> chain(negate(), clip_by_norm(1.0))(g, w)[0]
+array([-0.6, -0.8])
 """
 
 from __future__ import annotations
