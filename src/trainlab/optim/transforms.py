@@ -53,6 +53,14 @@ def chain(*transforms):
     return chained
 
 
+def apply_in_place(transforms, grads: list, params: list) -> None:
+    """Run ``transforms`` in order and leave their result in the arrays ``grads``."""
+    out = chain(*transforms)(grads, params)
+    for g, new in zip(grads, out):
+        if new is not g:
+            np.copyto(g, new)
+
+
 def add_decayed_weights(weight_decay: float):
     """Coupled L2 weight decay, ``g <- g + weight_decay * W`` (the gradient of
     ``weight_decay / 2 * ||W||^2``); new arrays."""

@@ -41,12 +41,12 @@ class Data:
         if len(self.x_train) == 0:
             raise ConfigError("the training set is empty")
 
-    def sets(self):
-        """``(name, x, t)`` for train, val and test, the sets that are given."""
-        return [(name, x, t) for name, x, t in (("train", self.x_train, self.t_train),
-                                                ("val", self.x_val, self.t_val),
-                                                ("test", self.x_test, self.t_test))
-                if x is not None]
+    def sets(self, limit: int | None = None):
+        """``(name, x, t)`` for train, val and test, the sets that are given
+        (their first ``limit`` samples, if a limit is given)."""
+        return [(name, x[:limit], t[:limit]) for name, x, t in (
+            ("train", self.x_train, self.t_train), ("val", self.x_val, self.t_val),
+            ("test", self.x_test, self.t_test)) if x is not None]
 
 
 @dataclass

@@ -18,13 +18,13 @@ import time
 
 import numpy as np
 
-from trainlab.data.batching import epoch_indices
 from trainlab.errors import ConfigError, DivergenceError
 from trainlab.optim import Optimizer, create
-from trainlab.optim.transforms import GradientNormError, _Measured
+from trainlab.optim.transforms import GradientNormError, _Measured, apply_in_place
 from trainlab.train.activations import activation_stats, blame_layer, layer_grad_norms
 from trainlab.train.callbacks import EarlyStopping
 from trainlab.train.config import Data, TrainConfig
+from trainlab.train.epochs import EpochPlan
 
 
 class TrainingInterrupted(KeyboardInterrupt):
@@ -36,12 +36,6 @@ def _buffers(network, arrays: dict, flat: str) -> list[np.ndarray]:
     else the arrays of the dict."""
     buf = getattr(network, flat, None)
     return [buf] if isinstance(buf, np.ndarray) else list(arrays.values())
-
-
-def _subset(x, t, n):
-    if x is None or n is None or n >= x.shape[0]:
-        return x, t
-    return x[:n], t[:n]
 
 
 class Trainer:
@@ -73,50 +67,34 @@ class Trainer:
         if not isinstance(data, Data):
             raise ConfigError(f"data must be a trainlab.train.Data, got {type(data).__name__}")
         self.network, self.data, self.config = network, data, config
-        self.x_train, self.t_train = data.x_train, data.t_train
-        self.x_val, self.t_val = data.x_val, data.t_val
-        self.x_test, self.t_test = data.x_test, data.t_test
         self.optimizer = optimizer if isinstance(optimizer, Optimizer) else create(optimizer)
-        self.batch_size = int(min(config.mini_batch_size, len(self.x_train)))
-        self.shuffle = config.sampling == "shuffle"
-        self.replacement = config.sampling == "replacement"
+        n = len(data.x_train)
+        self.batches = EpochPlan(n, config.mini_batch_size, config.sampling, config.curriculum)
+        self.batch_size, self.curriculum = self.batches.batch_size, self.batches.curriculum
         self.rng = np.random.default_rng(0) if config.rng is None else config.rng
-        curriculum = config.curriculum
-        if curriculum is not None and not hasattr(curriculum, "pool"):
-            from trainlab.train.curriculum import Curriculum
-            curriculum = Curriculum(curriculum)
-        if curriculum is not None and curriculum.order.size != len(self.x_train):
-            raise ConfigError(f"the curriculum scores {curriculum.order.size} samples but the "
-                              f"training set has {len(self.x_train)}")
-        self.curriculum = curriculum
-        self.iter_per_epoch = self._n_batches(len(self.x_train))
+        self.iter_per_epoch = self.batches.batches_in(n)
         epochs, iterations = config.epochs, config.iterations
         if iterations is not None:
             epochs = math.ceil(iterations / self.iter_per_epoch)
-            while curriculum is not None and self._steps(epochs) < iterations:
+            while self.curriculum is not None and self.batches.steps(epochs) < iterations:
                 epochs += 1  # the curriculum's smaller pools take more epochs
         self.epochs, self.iterations = int(epochs), iterations
-        self.max_iter = iterations if iterations is not None else self._steps(self.epochs)
-        self.base_lr = self.optimizer.lr
-        self.schedule = config.schedule
-        self.eval_n = config.evaluate_sample_num_per_epoch
-        self.progress = config.progress
+        self.max_iter = iterations if iterations is not None else self.batches.steps(self.epochs)
+        self.base_lr, self.schedule = self.optimizer.lr, config.schedule
         self.callbacks = list(config.callbacks)
         if config.early_stop is not None:
-            if self.x_val is None:
+            if data.x_val is None:
                 raise ConfigError("early stopping watches the validation accuracy; give "
                                   "validation data (e.g. --val-ratio 0.2)")
             self.callbacks.append(EarlyStopping(config.early_stop))
         self.transforms = config.gradient_transforms()
         self._measured = [tr for tr in self.transforms if isinstance(tr, _Measured)]
-        self.monitor = config.monitor
-        self._probe = self.x_train[:config.probe_size]
-        self.checkpoint_dir = config.checkpoint_dir
-        self.checkpoint_every = config.checkpoint_every
+        self._probe = data.x_train[:config.probe_size]
+        self.checkpoint_dir, self.checkpoint_every = config.checkpoint_dir, config.checkpoint_every
         self.history = {"train_loss": [], "epoch": [], "lr": [], "time": [],
                         "train_loss_epoch": [], "train_acc": [], "val_loss": [], "val_acc": [],
                         "test_loss": [], "test_acc": []}
-        if self.monitor:
+        if config.monitor:
             self.history.update(activations=[], grad_norm=[])
         if self._measured:
             self.history["grad_norm_max"] = []
@@ -143,16 +121,15 @@ class Trainer:
     @property
     def test_acc_list(self):
         """Accuracy on the held-out set the book calls "test" (validation if given)."""
-        return self.history["val_acc"] if self.x_val is not None else self.history["test_acc"]
+        return self.history["val_acc"] if self.data.x_val is not None else self.history["test_acc"]
 
     # -- evaluation -------------------------------------------------------------------
     def evaluate(self) -> dict:
         """Loss and accuracy on train, validation and test (subsets if asked)."""
         h, net = self.history, self.network
         record = {"epoch": self.current_epoch}
-        for name, x, t in self.data.sets():
-            xs, ts = _subset(x, t, self.eval_n)
-            loss, acc = net.evaluate(xs, ts)
+        for name, x, t in self.data.sets(self.config.evaluate_sample_num_per_epoch):
+            loss, acc = net.evaluate(x, t)
             record[f"{name}_loss"], record[f"{name}_acc"] = loss, acc
             key = "train_loss_epoch" if name == "train" else f"{name}_loss"
             h[key].append(loss)
@@ -160,7 +137,7 @@ class Trainer:
         h["epoch"].append(self.current_epoch)
         h["lr"].append(self.optimizer.lr)
         h["time"].append(self.elapsed)
-        if self.monitor:
+        if self.config.monitor:
             h["activations"].append(activation_stats(net, self._probe))
             grads = getattr(net, "grads", None)
             h["grad_norm"].append(layer_grad_norms(grads) if grads and self.current_iter
@@ -213,35 +190,13 @@ class Trainer:
 
     # -- training ---------------------------------------------------------------------
     def _bar(self):
-        show = self.progress
-        if show is None:
-            show = sys.stderr.isatty()
-        if not show:
+        show = self.config.progress
+        if not (sys.stderr.isatty() if show is None else show):
             return None
         from tqdm.auto import tqdm
 
         return tqdm(total=self.max_iter, unit="it", leave=False, dynamic_ncols=True,
                     desc=type(self.optimizer).__name__)
-
-    def _n_batches(self, n: int) -> int:
-        bs = min(self.batch_size, n)
-        return max(1, n // bs) if self.replacement else math.ceil(n / bs)
-
-    def _steps(self, epochs: int) -> int:
-        """Steps in ``epochs`` epochs (fewer with a curriculum's smaller pools)."""
-        if self.curriculum is None:
-            return epochs * self.iter_per_epoch
-        return sum(self._n_batches(self.curriculum.size(e, epochs)) for e in range(epochs))
-
-    def _draw_epoch(self) -> list:
-        """The batches (index arrays into the training set) of the next epoch."""
-        if self.curriculum is None:
-            return epoch_indices(len(self.x_train), self.batch_size, self.rng,
-                                 shuffle=self.shuffle, replacement=self.replacement)
-        pool = self.curriculum.pool(self.current_epoch, self.epochs)
-        return [pool[b] for b in epoch_indices(len(pool), min(self.batch_size, len(pool)),
-                                               self.rng, shuffle=self.shuffle,
-                                               replacement=self.replacement)]
 
     def train_step(self, xb, tb) -> float:
         """One step: gradient → transforms → update; returns the loss."""
@@ -254,31 +209,26 @@ class Trainer:
             self._transform(grads)
             self.optimizer.update(net.params, grads)
         except GradientNormError as exc:
-            self._record_norm()
             raise self._diverged("gradient_norm", str(exc), xb, grads) from None
         except DivergenceError:
             raise self._diverged("nonfinite_gradient", "the gradient is not finite", xb,
                                  grads) from None
-        self._record_norm()
         return loss
 
     def _transform(self, grads: dict) -> None:
         """Apply the gradient transforms in order, in place on the net's gradients."""
-        if not self.transforms:
-            return
-        net = self.network
-        bufs = _buffers(net, grads, "flat_grads")
-        out, params = bufs, _buffers(net, net.params, "flat_params")
-        for transform in self.transforms:
-            out = transform(out, params)
-        for buf, new in zip(bufs, out):
-            if new is not buf:
-                np.copyto(buf, new)
+        if self.transforms:
+            net = self.network
+            try:
+                apply_in_place(self.transforms, _buffers(net, grads, "flat_grads"),
+                               _buffers(net, net.params, "flat_params"))
+            finally:
+                self._record_norm()
 
     def _record_norm(self) -> None:
         """The largest gradient norm of the epoch (as the first measuring transform saw it)."""
-        if self._measured:
-            norm = self._measured[0].norm
+        norm = self._measured[0].norm if self._measured else None
+        if norm is not None:
             if norm > self._epoch_max_norm or not math.isfinite(norm):
                 self._epoch_max_norm = norm
 
@@ -304,14 +254,15 @@ class Trainer:
         return self.history
 
     def _epochs(self, bar) -> None:
-        x, t, losses = self.x_train, self.t_train, self.history["train_loss"]
+        x, t, losses = self.data.x_train, self.data.t_train, self.history["train_loss"]
         on_step = [cb for cb in self.callbacks if hasattr(cb, "on_step")]
         while (not self.stopped and self.current_epoch < self.epochs
                and self.current_iter < self.max_iter):
             if self._plan is None:
                 if self.schedule is not None:
                     self.optimizer.lr = self.schedule.lr_at(self.current_epoch)
-                self._plan, self._pos = self._draw_epoch(), 0
+                self._plan = self.batches.draw(self.current_epoch, self.epochs, self.rng)
+                self._pos = 0
             plan = self._plan
             start = time.perf_counter()
             while self._pos < len(plan) and self.current_iter < self.max_iter:

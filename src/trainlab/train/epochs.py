@@ -1,0 +1,51 @@
+"""Which samples each step of an epoch takes: sampling mode, batch size and curriculum."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from trainlab.data.batching import epoch_indices
+from trainlab.errors import ConfigError
+
+
+class EpochPlan:
+    """The batches of each epoch, for ``n`` training samples.
+
+    ``sampling`` is ``'shuffle'``, ``'replacement'`` or ``'sequential'`` (see
+    :func:`trainlab.data.batching.epoch_indices`); ``curriculum`` (a
+    :class:`trainlab.train.curriculum.Curriculum`, or per-sample difficulty
+    scores) narrows early epochs to a pool of the easiest samples.
+    """
+
+    def __init__(self, n: int, batch_size: int, sampling: str, curriculum=None):
+        if curriculum is not None and not hasattr(curriculum, "pool"):
+            from trainlab.train.curriculum import Curriculum
+            curriculum = Curriculum(curriculum)
+        if curriculum is not None and curriculum.order.size != n:
+            raise ConfigError(f"the curriculum scores {curriculum.order.size} samples but the "
+                              f"training set has {n}")
+        self.n, self.batch_size, self.curriculum = n, int(min(batch_size, n)), curriculum
+        self.shuffle, self.replacement = sampling == "shuffle", sampling == "replacement"
+
+    def batches_in(self, n: int) -> int:
+        """Steps in an epoch over ``n`` samples (the book's ``n // batch`` with replacement)."""
+        bs = min(self.batch_size, n)
+        return max(1, n // bs) if self.replacement else math.ceil(n / bs)
+
+    def steps(self, epochs: int) -> int:
+        """Steps in ``epochs`` epochs (fewer with a curriculum's smaller pools)."""
+        if self.curriculum is None:
+            return epochs * self.batches_in(self.n)
+        return sum(self.batches_in(self.curriculum.size(e, epochs)) for e in range(epochs))
+
+    def draw(self, epoch: int, epochs: int, rng: np.random.Generator) -> list:
+        """The batches (index arrays into the training set) of epoch ``epoch``."""
+        if self.curriculum is None:
+            return epoch_indices(self.n, self.batch_size, rng, shuffle=self.shuffle,
+                                 replacement=self.replacement)
+        pool = self.curriculum.pool(epoch, epochs)
+        return [pool[b] for b in epoch_indices(len(pool), min(self.batch_size, len(pool)), rng,
+                                               shuffle=self.shuffle,
+                                               replacement=self.replacement)]
