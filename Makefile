@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= runs/demo
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench bench-compare clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ test: $(VENV)/.test-deps
 
 bench: $(VENV)/.test-deps
 	$(BIN)/python benchmarks/run.py
+
+# make bench-compare BEFORE=<commit>: the training step and the optimizer step of
+# <commit> and of this tree side by side, interleaved in one run (runs/bench-compare/)
+BEFORE ?= HEAD
+bench-compare: $(VENV)/.test-deps
+	rm -rf runs/bench-compare && mkdir -p runs/bench-compare/before
+	git archive $(BEFORE) src | tar -x -C runs/bench-compare/before
+	$(BIN)/python benchmarks/run.py --only training,optimizer --threads 1 \
+	    --before-src $(CURDIR)/runs/bench-compare/before/src --before-label "$(BEFORE)" --out runs/bench-compare
 
 clean:
 	rm -rf $(VENV) runs build src/*.egg-info

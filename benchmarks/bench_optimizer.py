@@ -118,7 +118,9 @@ def copy(n=COPY_ELEMENTS):
     return run
 
 
-def run(quick: bool, threads: int) -> dict:
+def run(quick: bool, threads: int, before_src: str | None = None) -> dict:
+    """Every implementation of each rule, interleaved; ``before_src`` (the src folder
+    of an older trainlab) adds its ``opt.update`` as one more side."""
     try:
         import numba  # noqa: F401
         backends = ["numba", "numpy"]
@@ -130,6 +132,9 @@ def run(quick: bool, threads: int) -> dict:
         for rule in RULES:
             cases = {"copy": ("bench_optimizer", "copy", {}),
                      "trainlab.optim": ("bench_optimizer", "opt_trainlab", {"rule": rule, "n": n})}
+            if before_src:
+                cases["trainlab.optim before"] = ("bench_optimizer", "opt_trainlab",
+                                                  {"rule": rule, "n": n, "src": before_src})
             if backends[0] != "numpy":
                 cases["trainlab.optim, NumPy kernels"] = (
                     "bench_optimizer", "opt_trainlab", {"rule": rule, "n": n, "backend": "numpy"})
@@ -151,9 +156,11 @@ def run(quick: bool, threads: int) -> dict:
             bw = 2 * COPY_ELEMENTS * 4 / med.pop("copy")  # a copy reads and writes each byte
             bound = RULES[rule][4] * n / bw
             torch_best = min((v for k, v in med.items() if k.startswith("torch")), default=None)
+            before = med.get("trainlab.optim before")
             rows.append({"rule": rule, "n": n, "seconds": med, "bandwidth": bw, "bound": bound,
-                         "unsupported": unsupported, "torch_best": torch_best})
-    return {"rows": rows, "threads": threads}
+                         "unsupported": unsupported, "torch_best": torch_best,
+                         "vs_before": before / med["trainlab.optim"] if before else None})
+    return {"rows": rows, "threads": threads, "before_src": before_src}
 
 
 def table(res: dict) -> list[str]:
@@ -185,5 +192,8 @@ def table(res: dict) -> list[str]:
         for u in row["unsupported"]:
             name, _, why = u.partition(": ")
             out.append(f"| {name} | not available ({why[:60]}) | | | |")
+        if row.get("vs_before"):
+            out += ["", f"Before/after, interleaved: trainlab.optim now is {row['vs_before']:.2f}× "
+                        "the speed of before."]
         out.append("")
     return out

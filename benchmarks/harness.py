@@ -100,6 +100,20 @@ def interleave(cases: dict, threads: int, repeats: int = 7, target_s: float = 0.
 
 
 # -- the machine -------------------------------------------------------------------
+def blas_kernel() -> str:
+    """The BLAS's own name for the kernels it runs (threadpoolctl's ``architecture``,
+    e.g. Haswell or Zen: what ``OPENBLAS_CORETYPE`` chose), with the settings that steer it."""
+    try:
+        import threadpoolctl
+    except ImportError:
+        return "unknown (threadpoolctl not installed)"
+    info = [i for i in threadpoolctl.threadpool_info() if i.get("user_api") == "blas"]
+    arch = ", ".join(f"{i.get('internal_api')} {i.get('architecture', '?')}" for i in info)
+    env = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}
+    return f"{arch or 'none found'}; " + (", ".join(f"{k}={v}" for k, v in env.items())
+                                          or "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset")
+
+
 def machine() -> dict:
     cpu = platform.processor() or "unknown"
     try:
@@ -114,6 +128,7 @@ def machine() -> dict:
             "numpy": np.__version__, "blas_threads": blas_threads(),
             "kernels": kernel_backend(),
             "os": platform.platform()}
+    info["blas_kernel"] = blas_kernel()
     try:
         blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
         info["blas"] = f"{blas.get('name')} {blas.get('version')}"

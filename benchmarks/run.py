@@ -45,8 +45,8 @@ def parse(argv):
     p.add_argument("--out", default=str(Path(__file__).parent),
                    help="folder for RESULTS.md and results.json")
     p.add_argument("--before-src", default=None,
-                   help="src folder of an older trainlab: adds it to the training table "
-                        "and the profile, interleaved, to show before and after")
+                   help="src folder of an older trainlab: adds it to the training and "
+                        "optimizer tables and the profile, interleaved, to show before and after")
     p.add_argument("--before-label", default=None,
                    help="what --before-src is, for the report (default: its path)")
     args = p.parse_args(argv)
@@ -167,7 +167,8 @@ def write(out_dir: Path, results: dict, argv: list[str], started: float) -> None
               f"{m.get('load_average', 'n/a')} (other work on the machine makes timings noisy; "
               "every comparison is interleaved and its ratio comes from one run)",
               f"- Python {m['python']}, NumPy {m['numpy']}, BLAS {m['blas']} "
-              f"({m.get('blas_config', '')}), default BLAS threads {m['blas_threads']}",
+              f"({m.get('blas_config', '')}), default BLAS threads {m['blas_threads']}; "
+              f"kernel in use: {m.get('blas_kernel', 'not recorded')}",
               f"- PyTorch {m['torch']} (CPU); numba {m['numba']}; trainlab kernels: {m['kernels']}",
               f"- Threads compared: {', '.join(map(str, results['threads']))} (each side gets the "
               "same count: OpenBLAS, OpenMP/PyTorch and numba alike)", ""]
@@ -239,7 +240,8 @@ def main(argv=None):
                 results[section]["before_label"] = results["before_label"]
             elif section == "optimizer":
                 import bench_optimizer
-                results[section] = [bench_optimizer.run(args.quick, n) for n in args.threads]
+                results[section] = [bench_optimizer.run(args.quick, n, args.before_src)
+                                    for n in args.threads]
             elif section == "scaling":
                 import bench_scaling
                 results[section] = bench_scaling.run(args.quick, first, data)

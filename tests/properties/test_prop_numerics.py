@@ -43,8 +43,8 @@ def test_float32_and_float64_runs_agree():
     for dtype in (np.float32, np.float64):
         net = MultiLayerNet(64, [50, 50], 10, dtype=dtype, rng=np.random.default_rng(0))
         h = Trainer(net, Data(x[:600].astype(dtype), t[:600], xt.astype(dtype), tt),
-                    create("momentum", lr=0.05), TrainConfig(epochs=5,
-                    rng=np.random.default_rng(1), progress=False)).train()
+                    create("momentum", lr=0.05),
+                    TrainConfig(epochs=5, rng=np.random.default_rng(1), progress=False)).train()
         losses[dtype] = (h["train_loss_epoch"][-1], h["test_loss"][-1])
     for a, b in zip(losses[np.float32], losses[np.float64]):
         assert abs(a - b) <= 1e-3 * abs(b)

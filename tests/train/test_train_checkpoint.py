@@ -27,10 +27,10 @@ def build(digits, folder=None, every=None, callbacks=()):
     opt = GradientNoise(create("adam", lr=0.003), eta=0.01, rng=np.random.default_rng(6))
     return Trainer(net, Data(x[:400], t[:400], xt, tt, x_val=xv, t_val=tv), opt,
                    TrainConfig(epochs=EPOCHS, mini_batch_size=64,
-                   schedule=make_schedule("plateau", 0.003, EPOCHS, patience=0),
-                   sampling="replacement", early_stop=4, monitor=True, clip_norm=5.0,
-                   rng=np.random.default_rng(7), progress=False, checkpoint_dir=folder,
-                   checkpoint_every=every, callbacks=callbacks))
+                               schedule=make_schedule("plateau", 0.003, EPOCHS, patience=0),
+                               sampling="replacement", early_stop=4, monitor=True, clip_norm=5.0,
+                               rng=np.random.default_rng(7), progress=False, checkpoint_dir=folder,
+                               checkpoint_every=every, callbacks=callbacks))
 
 
 def state(trainer):

@@ -158,19 +158,22 @@ def build(args, out=None):
         from trainlab.train.curriculum import Curriculum, difficulty_scores
         scores = difficulty_scores(x_train, t_train, np.random.default_rng(seeds[4]))
         curriculum = Curriculum(scores)
-    trainer = Trainer(net, Data(x_train.astype(dtype, copy=False), t_train,
-                      x_test.astype(dtype, copy=False), t_test,
-                      x_val=None if x_val is None else x_val.astype(dtype, copy=False),
-                      t_val=t_val), optimizer, TrainConfig(epochs=args.epochs,
-                      iterations=args.iterations, mini_batch_size=args.batch_size,
-                      schedule=schedule, rng=np.random.default_rng(seeds[2]),
-                      progress=False if args.quiet else None,
-                      sampling=option("sampling", "shuffle"),
-                      early_stop=option("early_stop", None), curriculum=curriculum,
-                      clip_norm=option("clip_norm", None),
-                      clip_value=option("clip_value", None),
-                      max_grad_norm=option("max_grad_norm", None), monitor=True,
-                      checkpoint_dir=out, checkpoint_every=option("checkpoint_every", None)))
+    trainer = Trainer(net,
+                      Data(x_train.astype(dtype, copy=False), t_train,
+                           x_test.astype(dtype, copy=False), t_test,
+                           x_val=None if x_val is None else x_val.astype(dtype, copy=False),
+                           t_val=t_val), optimizer,
+                      TrainConfig(epochs=args.epochs, iterations=args.iterations,
+                                  mini_batch_size=args.batch_size, schedule=schedule,
+                                  rng=np.random.default_rng(seeds[2]),
+                                  progress=False if args.quiet else None,
+                                  sampling=option("sampling", "shuffle"),
+                                  early_stop=option("early_stop", None), curriculum=curriculum,
+                                  clip_norm=option("clip_norm", None),
+                                  clip_value=option("clip_value", None),
+                                  max_grad_norm=option("max_grad_norm", None), monitor=True,
+                                  checkpoint_dir=out,
+                                  checkpoint_every=option("checkpoint_every", None)))
     return trainer, info
 
 

@@ -54,10 +54,11 @@ def trial(cfg, data, rng, tick) -> dict:
         grid, best = [], None
         for f in cfg.lr_grid:
             lr = base * float(f)
-            tr = Trainer(network(data, cfg.hidden, init_seed), Data(x, t, data.x_test,
-                         data.t_test, x_val=xv, t_val=tv), create(name, lr=lr),
+            tr = Trainer(network(data, cfg.hidden, init_seed),
+                         Data(x, t, data.x_test, data.t_test, x_val=xv, t_val=tv),
+                         create(name, lr=lr),
                          TrainConfig(epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
-                         rng=gen(batch_seed), progress=False))
+                                     rng=gen(batch_seed), progress=False))
             h = fit(tr)
             val = h["val_acc"][-1] if h["diverged_at"] is None else float("nan")
             grid.append({"lr": lr, "factor": float(f), "val_acc": val,

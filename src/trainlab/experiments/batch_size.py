@@ -70,7 +70,7 @@ def trial(cfg, data, rng, tick) -> dict:
         net = network(data, cfg.hidden, init_seed)
         tr = Trainer(net, Data(x, t), create(cfg.optimizer, lr=cfg.lr),
                      TrainConfig(epochs=cfg.epochs, mini_batch_size=size_of(b, len(x)),
-                     rng=gen(batch_seed), progress=False))
+                                 rng=gen(batch_seed), progress=False))
         h = tr.train()
         out[str(b)] = {"train_loss": h["train_loss"], "epoch_loss": h["train_loss_epoch"],
                        "time": h["time"], "updates_per_epoch": tr.iter_per_epoch,

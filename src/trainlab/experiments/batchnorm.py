@@ -53,7 +53,7 @@ def trial(cfg, data, rng, tick) -> dict:
                           use_batchnorm=use_bn)
             tr = Trainer(net, Data(x, t), create(cfg.optimizer, lr=cfg.lr),
                          TrainConfig(epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
-                         rng=gen(batch_seed), progress=False, sampling="replacement"))
+                                     rng=gen(batch_seed), progress=False, sampling="replacement"))
             h = fit(tr)
             out[key].append({"train_acc": h["train_acc"], "diverged_at": h["diverged_at"]})
             tick()

@@ -68,7 +68,7 @@ def trial(cfg, data, rng, tick) -> dict:
         net = network(data, cfg.hidden, init_seed, weight_init_std=init_spec(init))
         tr = Trainer(net, Data(x, t), create(cfg.optimizer, lr=lr),
                      TrainConfig(epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
-                     rng=gen(batch_seed), progress=False))
+                                 rng=gen(batch_seed), progress=False))
         h = fit(tr)
         loss = list(h["train_loss_epoch"]) + ([float("inf")] if h["diverged_at"] else [])
         out[label] = {"lr": lr, "init": init, "epoch_loss": loss,

@@ -23,7 +23,9 @@ Scalars are rounded to the arrays' dtype first, as NumPy does with Python
 floats. Two implementations: compiled loops (numba, when it is installed:
 one pass over memory) and NumPy (cache-sized chunks). :func:`backend` says
 which one runs; numba is imported on first use only, and any failure to load
-it falls back to NumPy.
+it falls back to NumPy. :mod:`trainlab.optim.engine` calls them on the flat
+buffers in place of the rule's own ``_apply``; each is tested to give the same
+bits as that readable rule on those buffers.
 
 :func:`blas_threads` / :func:`set_blas_threads` ask and set the number of
 threads NumPy's BLAS uses for the net's matrix products (see :mod:`.threads`).

@@ -1,8 +1,11 @@
 """Update rules: ``opt = create('adam'); opt.update(params, grads)``.
 
-Also: :func:`from_torch` (the rule matching a ``torch.optim`` class),
-:class:`GradientNoise` (a wrapper around any rule) and
-:mod:`trainlab.optim.schedules` (learning-rate schedules).
+Each rule's ``_apply`` is its equation (``sgd.py``, ``adaptive.py``, ``adam.py``,
+``swats.py``); :mod:`.base` is the contract every rule keeps and :mod:`.engine`
+the one-pass update that makes it fast. Also: :func:`from_torch` (the rule
+matching a ``torch.optim`` class), :class:`GradientNoise` (a wrapper around any
+rule), :mod:`.transforms` (gradient transforms: weight decay, clipping, noise)
+and :mod:`.schedules` (learning-rate schedules).
 """
 
 from __future__ import annotations

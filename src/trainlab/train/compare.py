@@ -30,7 +30,7 @@ def compare_optimizers(x_train, t_train, x_test, t_test, optimizers: dict, *,
                             rng=np.random.default_rng(seeds[0]))
         trainer = Trainer(net, Data(x_train, t_train, x_test, t_test), opt,
                           TrainConfig(iterations=iterations, mini_batch_size=batch_size,
-                          rng=np.random.default_rng(seeds[1]), progress=progress))
+                                      rng=np.random.default_rng(seeds[1]), progress=progress))
         h = trainer.train()
         out[label] = {"train_loss": h["train_loss"], "test_acc": h["test_acc"][-1],
                       "seconds": trainer.elapsed}

@@ -80,7 +80,10 @@ class TrainConfig:
             transforms of each step, in this order: stop with
             :class:`DivergenceError` when the gradient norm exceeds
             ``max_grad_norm``, clip by the global L2 norm, clip element-wise,
-            then ``transforms`` (callables of :mod:`trainlab.optim.transforms`).
+            then ``transforms`` (callables of :mod:`trainlab.optim.transforms`,
+            applied in the order given; checkpoints do not keep their state, so
+            for a resumable noisy run wrap the rule in
+            :class:`trainlab.optim.GradientNoise` instead).
         monitor: record per-epoch activation statistics of each hidden layer
             on a probe batch (the first ``probe_size`` training samples) and the
             per-layer gradient norms, in ``history['activations']`` and

@@ -76,10 +76,11 @@ def train_once(setup: Setup, params: dict, train, val, number: int, n_classes: i
     net = MultiLayerNet(x.shape[1], list(setup.hidden), n_classes,
                         use_dropout=dropout > 0, dropout_ratio=dropout or 0.5,
                         rng=np.random.default_rng(init_ss), **net_kw)
+    batch = trainer_kw.get("mini_batch_size", setup.batch_size)
     trainer = Trainer(net, Data(x, t, x_val=xv, t_val=tv), create(setup.optimizer, **rule_kw),
-                      TrainConfig(epochs=setup.epochs,
-                      mini_batch_size=trainer_kw.get("mini_batch_size", setup.batch_size),
-                      rng=np.random.default_rng(batch_ss), progress=False, callbacks=callbacks))
+                      TrainConfig(epochs=setup.epochs, mini_batch_size=batch,
+                                  rng=np.random.default_rng(batch_ss), progress=False,
+                                  callbacks=callbacks))
     trainer.train()
     return trainer
 

@@ -61,8 +61,8 @@ class Classification:
                             rng=np.random.default_rng(init))
         trainer = Trainer(net, Data(x, t, x_val=xv, t_val=tv), create(optimizer, lr=lr),
                           TrainConfig(epochs=epochs, mini_batch_size=self.batch_size,
-                          rng=np.random.default_rng(batches), progress=False,
-                          callbacks=callbacks))
+                                      rng=np.random.default_rng(batches), progress=False,
+                                      callbacks=callbacks))
         h = trainer.train()
         out = {"val": [float(v) for v in h["val_acc"]], "time": [float(v) for v in h["time"]]}
         if test:
