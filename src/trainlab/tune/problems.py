@@ -11,8 +11,15 @@
   noise-free loss ``f(x)`` (on validation and test alike), to be minimised.
 
 A run returns the validation metric after every epoch (epoch 0 = start), the
-cumulative training time at those points (evaluation excluded) and, when asked,
+cumulative training time at those points (CPU seconds of the process,
+``time.process_time``, evaluation excluded), the steps taken, and, when asked,
 the final test metric.
+
+Every problem follows one interface (:class:`NetProblem`): a name, a metric,
+a target and ``run``; a network problem brings its data and a network builder
+and inherits ``run``. :class:`Problem` builds one from parts (what
+``--problem package.module:factory`` returns); :func:`file_problem` from a
+``--data`` file.
 """
 
 from __future__ import annotations
@@ -25,10 +32,155 @@ import numpy as np
 from trainlab.errors import ConfigError, DivergenceError
 
 
-@dataclass(frozen=True)
-class Classification:
+class _CpuClock:
+    """Trainer callback: CPU seconds of this process spent in training steps
+    (``time.process_time``, so parallel workers do not slow each other's clocks;
+    evaluations excluded) and the step count, at the end of every epoch."""
+
+    def __init__(self):
+        self.mark = self.last = time.process_time()
+        self.total, self.times, self.steps = 0.0, [0.0], [0]
+
+    def on_step(self, trainer, it, loss):
+        self.last = time.process_time()
+
+    def on_epoch_end(self, trainer, epoch, record):
+        self.total += max(0.0, self.last - self.mark)
+        self.times.append(self.total)
+        self.steps.append(int(trainer.current_iter))
+        self.mark = self.last = time.process_time()
+
+
+class _ValMSE:
+    """Trainer callback: the validation MSE (without the weight-decay term) per epoch."""
+
+    def __init__(self, net, x, t):
+        from trainlab.nn import mean_squared_error
+
+        self.score = lambda: mean_squared_error(net.predict(x), t)
+        self.values = [self.score()]
+
+    def on_epoch_end(self, trainer, epoch, record):
+        self.values.append(self.score())
+
+
+class NetProblem:
+    """trainlab's problem interface, for a network trained on data.
+
+    A problem has a ``name``, a ``metric`` (``"accuracy"``, maximised, or
+    ``"mse"``/``"loss"``, minimised), a ``target`` on the validation metric
+    (``None``: the benchmark chooses one, see :func:`trainlab.tune.benchmark.auto_target`),
+    a ``batch_size``, and two methods:
+
+    * ``dataset()`` → ``((x, t), (x_val, t_val), (x_test, t_test), info)`` with
+      ``info["n_outputs"]`` (classes, or regression outputs);
+    * ``network(n_inputs, n_outputs, rng, weight_decay)`` → a fresh network
+      (a :class:`~trainlab.nn.MultiLayerNet` of ``hidden`` by default).
+
+    :meth:`run` (one training at a given rule, lr, seed, further options) comes
+    with it. Anything else with ``name``, ``metric``, ``target`` and such a
+    ``run`` (the noisy quadratic) is a problem too.
+    """
+
+    hidden: tuple = (100, 100, 100, 100)
+    batch_size: int = 100
+
+    def network(self, n_inputs, n_outputs, rng, weight_decay=0.0):
+        from trainlab.nn import MultiLayerNet
+
+        return MultiLayerNet(n_inputs, list(self.hidden), n_outputs, rng=rng,
+                             weight_decay_lambda=weight_decay,
+                             loss="cross_entropy" if self.metric == "accuracy" else "mse")
+
+    def settings(self) -> dict:
+        """JSON settings that identify the problem (a study refuses others)."""
+        return {"name": self.name, "metric": self.metric, "target": self.target,
+                "hidden": list(self.hidden), "batch_size": self.batch_size}
+
+    def run(self, optimizer: str, lr: float, seed: int, epochs: int, callbacks=(),
+            test: bool = False, options: dict | None = None) -> dict:
+        """Train once; ``options``: ``weight_decay`` (the network's ½λΣW²) and
+        options of the rule. Returns the validation metric after every epoch
+        (``val``, epoch 0 = start), CPU seconds and steps at those points
+        (``time``, ``steps``) and, with ``test``, the final test metric."""
+        from trainlab.nn import mean_squared_error
+        from trainlab.optim import create
+        from trainlab.train import Trainer
+
+        options = dict(options or {})
+        wd = float(options.pop("weight_decay", 0.0))
+        (x, t), (xv, tv), (xt, tt), info = self.dataset()
+        init, batches = np.random.SeedSequence([seed, 1]).spawn(2)
+        net = self.network(x.shape[1], info["n_outputs"], np.random.default_rng(init), wd)
+        clock = _CpuClock()
+        scored = _ValMSE(net, xv, tv) if self.metric != "accuracy" else None
+        trainer = Trainer(net, x, t, x_val=xv, t_val=tv, epochs=epochs,
+                          mini_batch_size=self.batch_size,
+                          optimizer=create(optimizer, lr=lr, **options),
+                          rng=np.random.default_rng(batches), progress=False,
+                          callbacks=(*callbacks, clock, *([scored] if scored else [])))
+        trainer.evaluate()                  # epoch 0, outside the clock
+        clock.mark = clock.last = time.process_time()
+        h = trainer.train()
+        val = [float(v) for v in h["val_acc"]] if scored is None else scored.values
+        out = {"val": val, "time": clock.times, "steps": clock.steps}
+        if test:
+            out["test"] = (float(net.evaluate(xt, tt)[1]) if self.metric == "accuracy"
+                           else mean_squared_error(net.predict(xt), tt))
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class Problem(NetProblem):
+    """A problem from parts: ``data()`` → ``((x, t), (x_val, t_val), (x_test, t_test))``
+    (class labels as integers for ``metric="accuracy"``, real targets for
+    ``"mse"``), optionally ``build(n_inputs, n_outputs, rng, weight_decay)``.
+    What ``--problem package.module:factory`` returns; see docs/own-data.md."""
+
     name: str
-    dataset: str
+    data: object                       # () -> (train, val, test) pairs
+    metric: str = "accuracy"
+    target: float | None = None
+    build: object = None
+    hidden: tuple = (100, 100)
+    batch_size: int = 100
+    describe: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.metric not in ("accuracy", "mse", "loss"):
+            raise ConfigError(f"problem {self.name!r}: metric must be accuracy, mse or loss, "
+                              f"got {self.metric!r}")
+
+    def dataset(self):
+        cached = self.__dict__.get("_cache")
+        if cached is None:
+            parts = self.data()
+            train, val, test = parts[:3]
+            info = dict(parts[3]) if len(parts) > 3 else {}
+            t = np.asarray(train[1])
+            if "n_outputs" not in info:
+                info["n_outputs"] = (int(max(np.max(train[1]), np.max(val[1]), np.max(test[1]))) + 1
+                                     if self.metric == "accuracy"
+                                     else (1 if t.ndim == 1 else int(t.shape[1])))
+            cached = (*(tuple(np.asarray(a) for a in p) for p in (train, val, test)), info)
+            object.__setattr__(self, "_cache", cached)
+        return cached
+
+    def network(self, n_inputs, n_outputs, rng, weight_decay=0.0):
+        if self.build is None:
+            return super().network(n_inputs, n_outputs, rng, weight_decay)
+        return self.build(n_inputs, n_outputs, rng, weight_decay)
+
+    def settings(self) -> dict:
+        return {**super().settings(), **self.describe}
+
+
+@dataclass(frozen=True)
+class Classification(NetProblem):
+    """A built-in data set (digits, Fashion-MNIST) as a :class:`NetProblem`."""
+
+    name: str
+    dataset_name: str
     target: float                     # validation accuracy to reach
     train_size: int | None = None     # first N training images (None: all)
     test_size: int | None = None      # first N test images (None: all)
@@ -38,35 +190,25 @@ class Classification:
     data_dir: str | None = field(default=None, compare=False)
     metric = "accuracy"
 
-    def data(self):
-        key = (self.dataset, self.train_size, self.test_size, self.val_ratio, self.data_dir)
+    def dataset(self):
+        key = (self.dataset_name, self.train_size, self.test_size, self.val_ratio, self.data_dir)
         if key not in _DATA:
             from trainlab.data import load_with_info, train_val_split
 
-            ((x, t), (xt, tt)), info = load_with_info(self.dataset, data_dir=self.data_dir)
+            ((x, t), (xt, tt)), info = load_with_info(self.dataset_name, data_dir=self.data_dir)
             x, t = x[:self.train_size], t[:self.train_size]
             train, val = train_val_split(x, t, self.val_ratio, np.random.default_rng(0))
-            _DATA[key] = train, val, (xt[:self.test_size], tt[:self.test_size]), info["n_classes"]
+            _DATA[key] = train, val, (xt[:self.test_size], tt[:self.test_size]), \
+                {**info, "n_outputs": info["n_classes"]}
         return _DATA[key]
 
-    def run(self, optimizer: str, lr: float, seed: int, epochs: int, callbacks=(),
-            test: bool = False) -> dict:
-        from trainlab.nn import MultiLayerNet
-        from trainlab.optim import create
-        from trainlab.train import Trainer
+    data = dataset
 
-        (x, t), (xv, tv), (xt, tt), n_classes = self.data()
-        init, batches = np.random.SeedSequence([seed, 1]).spawn(2)
-        net = MultiLayerNet(x.shape[1], list(self.hidden), n_classes,
-                            rng=np.random.default_rng(init))
-        trainer = Trainer(net, x, t, x_val=xv, t_val=tv, epochs=epochs,
-                          mini_batch_size=self.batch_size, optimizer=create(optimizer, lr=lr),
-                          rng=np.random.default_rng(batches), progress=False, callbacks=callbacks)
-        h = trainer.train()
-        out = {"val": [float(v) for v in h["val_acc"]], "time": [float(v) for v in h["time"]]}
-        if test:
-            out["test"] = float(net.evaluate(xt, tt)[1])
-        return out
+    def settings(self) -> dict:
+        p = {k: v for k, v in vars(self).items() if k != "data_dir"}
+        p["dataset"] = p.pop("dataset_name")
+        p["hidden"] = list(p.get("hidden", ()))
+        return p
 
 
 @dataclass(frozen=True)
@@ -84,32 +226,39 @@ class NoisyQuadratic:
         h = np.geomspace(self.h_min, self.h_max, self.dim)
         return float(0.5 * np.sum(h * x * x))
 
+    def settings(self) -> dict:
+        return dict(vars(self))
+
     def run(self, optimizer: str, lr: float, seed: int, epochs: int, callbacks=(),
-            test: bool = False) -> dict:
+            test: bool = False, options: dict | None = None) -> dict:
+        """As :meth:`NetProblem.run`; ``weight_decay`` λ adds ``λ x`` to the gradient."""
         from trainlab.optim import create
 
+        options = dict(options or {})
+        wd = float(options.pop("weight_decay", 0.0))
         rng = np.random.default_rng(np.random.SeedSequence([seed, 2]))
         h = np.geomspace(self.h_min, self.h_max, self.dim)
         params = {"x": rng.standard_normal(self.dim)}
-        opt = create(optimizer, lr=lr)
-        val, times, elapsed, it = [self.loss(params["x"])], [0.0], 0.0, 0
+        opt = create(optimizer, lr=lr, **options)
+        val, times, steps, elapsed, it = [self.loss(params["x"])], [0.0], [0], 0.0, 0
         with np.errstate(over="ignore", invalid="ignore"):
             for epoch in range(epochs):
-                start = time.perf_counter()
+                start = time.process_time()
                 for _ in range(self.steps_per_epoch):
-                    g = h * params["x"] + self.sigma * rng.standard_normal(self.dim)
+                    g = (h + wd) * params["x"] + self.sigma * rng.standard_normal(self.dim)
                     opt.update(params, {"x": g})
                     it += 1
-                elapsed += time.perf_counter() - start
+                elapsed += time.process_time() - start
                 loss = self.loss(params["x"])
                 if not np.isfinite(loss):
                     raise DivergenceError(f"loss is {loss} after epoch {epoch + 1} (lr {lr:g})")
                 val.append(loss)
                 times.append(elapsed)
+                steps.append(it)
                 for cb in callbacks:
                     if hasattr(cb, "on_step"):
                         cb.on_step(None, it, loss)
-        out = {"val": val, "time": times}
+        out = {"val": val, "time": times, "steps": steps}
         if test:
             out["test"] = val[-1]
         return out
@@ -140,6 +289,51 @@ def make_problem(name: str, *, quick: bool = False, target: float | None = None,
 
 
 def reached(problem, value) -> bool:
-    if value is None or not np.isfinite(value):
+    if value is None or not np.isfinite(value) or problem.target is None:
         return False
     return value >= problem.target if problem.metric == "accuracy" else value <= problem.target
+
+
+def file_problem(spec: dict) -> Problem:
+    """The problem of a ``--data`` file: ``spec`` holds ``data`` (the path) and
+    the keywords of :func:`trainlab.data.prepared.open_data` (``target`` is the
+    CSV column), plus ``hidden``, ``batch_size`` and ``name``. Its target on the
+    validation metric is ``None`` (chosen by the benchmark)."""
+    from trainlab.data.prepared import open_data
+
+    opts = {k: v for k, v in spec.items() if k not in ("data", "hidden", "batch_size", "name")}
+
+    def data():
+        p = open_data(spec["data"], batch_size=spec.get("batch_size", 100), **opts)
+        return p.train, p.val, p.test, p.info
+
+    info = data()[3]
+    return Problem(name=spec.get("name") or info["name"], data=data,
+                   metric="accuracy" if info["task"] == "classification" else "mse",
+                   target=None, hidden=tuple(spec.get("hidden", (100, 100))),
+                   batch_size=spec.get("batch_size", 100),
+                   describe={"data": spec["data"], **opts, "rows": info["rows"],
+                             "task": info["task"]})
+
+
+def factory_problem(spec: str):
+    """``package.module:factory`` → ``factory()``, checked to be a problem."""
+    import importlib
+
+    module, sep, attr = str(spec).partition(":")
+    if not sep or not module or not attr:
+        raise ConfigError(f"--problem {spec!r}: write package.module:factory")
+    try:
+        fn = getattr(importlib.import_module(module), attr)
+    except ImportError as exc:
+        raise ConfigError(f"--problem {spec!r}: cannot import {module} ({exc}); put it on "
+                          "PYTHONPATH") from None
+    except AttributeError:
+        raise ConfigError(f"--problem {spec!r}: {module} has no {attr}") from None
+    problem = fn()
+    missing = [a for a in ("name", "metric", "target", "run") if not hasattr(problem, a)]
+    if missing:
+        raise ConfigError(f"--problem {spec!r}: {attr}() returned {type(problem).__name__}, "
+                          f"which lacks {', '.join(missing)}; return a trainlab.tune.problems."
+                          "Problem")
+    return problem
