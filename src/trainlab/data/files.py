@@ -116,7 +116,7 @@ def _targets(spec, y, yt, task):
                 continue
             if a.dtype.kind in "USO":
                 bad = next(i for i, v in enumerate(a.reshape(-1)) if not _is_number(v))
-                raise DataError(f"{spec}: non-numeric target {a.reshape(-1)[bad]!r} at row "
+                raise DataError(f"{spec}: non-numeric target {str(a.reshape(-1)[bad])!r} at row "
                                 f"{bad + 1} of {name}; regression needs numbers (or pass "
                                 "--task classification)")
             a = a.astype(np.float64)

@@ -144,8 +144,9 @@ def build_page(folder: Path, plan: dict, metrics: dict) -> str:
         ("parameter", "low", "high", "scale"),
         [(k, f"{s['low']:g}", f"{s['high']:g}", "grid" if s.get("grid") else
           ("log" if s.get("log") else "linear")) for k, s in space.items()]) +
-        "<p><code>momentum</code> is each rule's momentum (momentum, nesterov, rmsprop) or "
-        "beta1 (the Adam family); rules without one ignore the draw.</p>")
+        "<p><code>momentum</code> is each rule's momentum (momentum, nesterov) or beta1 (the "
+        "Adam family); rules without one by default (sgd, rmsprop, adagrad) ignore the draw. "
+        "<code>weight_decay</code> is the network's ½λΣW² penalty, for every rule.</p>")
     if metrics["warnings"]:
         parts.append("<h2 class=warn>Warnings</h2><ul>" + "".join(
             f"<li class=warn>{_e(w)}</li>" for w in metrics["warnings"]) + "</ul>")

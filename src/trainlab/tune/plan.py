@@ -47,17 +47,26 @@ def _with_target(problem, target):
 
 def rule_options(rule: str, params: dict) -> dict:
     """The sampled values a rule takes: ``lr`` and ``weight_decay`` always,
-    ``momentum`` as the rule's momentum or beta1 (dropped for rules without
-    one, such as sgd and adagrad), other names when the rule has that option."""
+    ``momentum`` as the rule's momentum or beta1 where its default is not 0
+    (momentum, nesterov, the Adam family; dropped for sgd, rmsprop, adagrad,
+    which have none by default), other names when the rule has that option."""
     from trainlab.optim import RULES, options
 
-    have = options(RULES[rule.lower().replace("_", "").replace("-", "")])
+    import inspect
+
+    cls = RULES[rule.lower().replace("_", "").replace("-", "")]
+    have = options(cls)
+    defaults = {}
+    for c in reversed(cls.__mro__[:-1]):
+        if "__init__" in vars(c):
+            defaults.update({k: p.default for k, p in inspect.signature(c.__init__).parameters.items()
+                             if isinstance(p.default, (int, float)) and not isinstance(p.default, bool)})
     out = {}
     for name, value in params.items():
         if name in ("lr", "weight_decay"):
             out[name] = value
         elif name == "momentum":
-            own = next((o for o in FIRST_MOMENT if o in have), None)
+            own = next((o for o in FIRST_MOMENT if defaults.get(o)), None)
             if own:
                 out[own] = value
         elif name in have:

@@ -1,0 +1,107 @@
+"""``trainlab train|tune|benchmark --data FILE`` end to end, on files the tests
+make (a classification CSV, a regression NPZ) and on scikit-learn's breast cancer
+set; bad files fail with one line, exit 2, and leave nothing behind."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.metrics import mean_squared_error as sk_mse
+
+from owndata_testkit import breast_cancer_csv, class_csv, cli, reg_npz, regression
+from trainlab.cli import main
+from trainlab.data.prepared import split_indices
+from trainlab.io import load_npz, read_json
+
+TINY = ["--hidden", "16", "--epochs", "3", "--quiet"]
+
+
+def test_train_regression_npz_reports_the_mse_of_its_own_parameters(tmp_path):
+    path, out = reg_npz(tmp_path), tmp_path / "run"
+    assert main(["train", "--data", str(path), *TINY, "--optimizer", "adam", "--lr", "0.01",
+                 "--batch-size", "32", "--out", str(out)]) == 0
+    x, y = regression()
+    split = read_json(out / "splits.json")
+    ref = split_indices(len(x), 0.2, 0.2, seed=0)             # the documented split
+    for k in ("train", "val", "test"):
+        assert split[k] == ref[k].tolist()
+    tr, va = ref["train"], ref["val"]
+    xv = ((x[va] - x[tr].mean(axis=0)) / x[tr].std(axis=0)).astype(np.float32)
+    p = load_npz(out / "params.npz")                       # forward pass written out here
+    h = np.maximum(xv @ p["params/W1"] + p["params/b1"], 0)
+    pred = (h @ p["params/W2"] + p["params/b2"])[:, 0]
+    summary = read_json(out / "metrics.json")["summary"]
+    assert summary["final_val_mse"] == pytest.approx(sk_mse(y[va], pred), rel=1e-4)
+    config = read_json(out / "config.json")
+    assert config["data"]["task"] == "regression" and "loss='mse'" in config["network"]
+
+
+def test_train_classification_csv_saves_the_class_mapping(tmp_path):
+    out = tmp_path / "run"
+    assert main(["train", "--data", str(class_csv(tmp_path)), "--target", "animal", *TINY,
+                 "--scale", "minmax", "--split-seed", "5", "--out", str(out)]) == 0
+    data = read_json(out / "config.json")["data"]
+    assert data["classes"] == ["cat", "dog", "fox"] and data["scale"] == "minmax"
+    assert read_json(out / "splits.json")["val"] == split_indices(300, 0.2, 0.2, 5)["val"].tolist()
+    assert 0.0 <= read_json(out / "metrics.json")["summary"]["final_val_acc"] <= 1.0
+
+
+def test_breast_cancer_trains_tunes_and_learns(tmp_path):
+    path = breast_cancer_csv(tmp_path)
+    out = tmp_path / "run"
+    assert main(["train", "--data", str(path), "--hidden", "32", "--epochs", "8", "--quiet",
+                 "--optimizer", "adam", "--lr", "0.003", "--batch-size", "32",
+                 "--out", str(out)]) == 0
+    s = read_json(out / "metrics.json")["summary"]
+    assert s["final_test_acc"] > 0.9                        # a learnable real set
+    assert read_json(out / "config.json")["data"]["classes"] == ["benign", "malignant"]
+    tuned = tmp_path / "tune"
+    assert main(["tune", "--data", str(path), "--hidden", "16", "--epochs", "2", "--trials", "3",
+                 "--optimizer", "adam", "--space", "lr=1e-3:1e-1:log", "--batch-size", "50",
+                 "--quiet", "--out", str(tuned)]) == 0
+    m = read_json(tuned / "metrics.json")
+    assert m["counts"]["complete"] == 3 and m["best"]["n_test"] == int(569 * 0.2)
+    assert read_json(tuned / "splits.json")["test"] == split_indices(569, 0.2, 0.2, 0)["test"].tolist()
+
+
+def test_tune_regression_scores_by_validation_r2(tmp_path):
+    out = tmp_path / "tune"
+    assert main(["tune", "--data", str(reg_npz(tmp_path)), "--hidden", "16", "--epochs", "2",
+                 "--trials", "2", "--optimizer", "adam", "--space", "lr=1e-3:1e-1:log",
+                 "--quiet", "--out", str(out)]) == 0
+    m = read_json(out / "metrics.json")
+    assert "best val R²" in m["summary"] and "test MSE of best (retrained once, after the " \
+        "search)" in m["summary"]
+    assert "R²" in read_json(out / "config.json")["objective"]
+    assert (out / "best_trials.txt").read_text().splitlines()[1].startswith("Best-1(val R²:")
+
+
+BAD = [("bad.csv", "a,b,y\n1,2,3\n1,x,4\n", "non-numeric value 'x' in column 'b' at row 2"),
+       ("nan.csv", "a,b,y\n1,2,3\n1,nan,4\n", "missing value (NaN) in column 'b' at row 2"),
+       ("one.csv", "a,y\n1,s\n2,s\n3,s\n", "one class only"),
+       ("col.csv", "a,y\n1,2\n", "no column 'zz' for --target")]
+
+
+@pytest.mark.parametrize("command", ["train", "tune", "benchmark"])
+@pytest.mark.parametrize("name, content, words", BAD)
+def test_bad_files_one_line_exit_2_nothing_written(tmp_path, capsys, command, name, content, words):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    out = tmp_path / "out"
+    argv = [command, "--data", str(path), "--out", str(out), "--quiet"]
+    if name == "col.csv":
+        argv += ["--target", "zz"]
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2 and not out.exists()
+    assert err.count("\n") == 1 and err.startswith(f"trainlab: error: {path}: ") and words in err
+
+
+def test_too_few_rows_for_the_batch_size_in_a_child_process(tmp_path):
+    path = reg_npz(tmp_path)
+    code, stdout, err = cli(tmp_path, "train", "--data", path, "--batch-size", "1000",
+                            "--out", tmp_path / "out")
+    assert code == 2 and stdout == "" and not (tmp_path / "out").exists()
+    assert err == (f"trainlab: error: {path}: the training split holds 192 samples, fewer than "
+                   "the batch size 1000; use more data or a smaller --batch-size\n")
+
