@@ -160,3 +160,13 @@ def test_a_factory_that_returns_no_problem_is_one_line(tmp_path, capsys, bench):
     err = capsys.readouterr().err.splitlines()
     assert "broken() returned int, which lacks name, metric, target, run" in err[0]
     assert "write package.module:factory" in err[1] and not (tmp_path / "x").exists()
+
+
+def test_the_file_problem_keeps_its_mapping_and_split(bench):
+    out, _, _ = bench
+    from trainlab.data.prepared import split_indices
+
+    info = read_json(out / "config.json")["data_info"]["blobs"]
+    assert info["classes"] == ["cat", "dog", "fox"] and info["task"] == "classification"
+    split = read_json(out / "splits.json")
+    assert split["val"] == split_indices(300, 0.2, 0.2, 0)["val"].tolist()

@@ -124,7 +124,8 @@ def run(args) -> int:
             "quick": args.quick, "targets": targets, "data_dir": args.data_dir,
             "custom": custom, "space": args.space or [],
             "trials": args.trials or 2 * len(lrs), "prefix": args.study_prefix}
-    problems_of(plan)                  # a bad file or factory fails here, nothing written
+    made = problems_of(plan)           # a bad file or factory fails here, nothing written
+    infos = {name: made[name].dataset()[3] for name, c in custom.items() if "file" in c}
     out = prepare_out(args.out or "runs/benchmark", "benchmark")
     plan["storage"] = args.storage or str(out / "benchmark.journal")
     res = benchmark.run(plan, workers=args.workers)
@@ -134,7 +135,11 @@ def run(args) -> int:
 
     write_json(out / "config.json", {**plan, "kind": "benchmark", "workers": args.workers,
                                      "storage": redacted(plan["storage"]),
-                                     "protocol": PROTOCOL if not plan["space"] else SPACE_PROTOCOL})
+                                     "protocol": PROTOCOL if not plan["space"] else SPACE_PROTOCOL,
+                                     "data_info": {n: {k: v for k, v in i.items() if k != "split"}
+                                                   for n, i in infos.items()}})
+    for info in infos.values():        # one --data file: its split, for other tools
+        write_json(out / "splits.json", info["split"])
     summary, ylabels, sens, curves = {}, {}, {}, {}
     lines = []
     res["recommended"] = {}

@@ -305,7 +305,7 @@ def file_problem(spec: dict) -> Problem:
 
     def data():
         p = open_data(spec["data"], batch_size=spec.get("batch_size", 100), **opts)
-        return p.train, p.val, p.test, p.info
+        return p.train, p.val, p.test, {**p.info, "split": p.split_record()}
 
     info = data()[3]
     return Problem(name=spec.get("name") or info["name"], data=data,
