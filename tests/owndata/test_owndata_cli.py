@@ -105,3 +105,14 @@ def test_too_few_rows_for_the_batch_size_in_a_child_process(tmp_path):
     assert err == (f"trainlab: error: {path}: the training split holds 192 samples, fewer than "
                    "the batch size 1000; use more data or a smaller --batch-size\n")
 
+
+
+def test_resume_rereads_the_same_file_and_split(tmp_path):
+    path, out = reg_npz(tmp_path), tmp_path / "run"
+    assert main(["train", "--data", str(path), "--hidden", "8", "--epochs", "1", "--quiet",
+                 "--checkpoint-every", "1", "--out", str(out)]) == 0
+    before = (out / "splits.json").read_bytes()
+    assert main(["train", "--resume", str(out), "--epochs", "2", "--quiet"]) == 0
+    m = read_json(out / "metrics.json")
+    assert m["summary"]["epochs"] == 2 and "final_val_mse" in m["summary"]
+    assert (out / "splits.json").read_bytes() == before

@@ -66,7 +66,7 @@ def add_file_args(p: argparse.ArgumentParser, test_ratio: bool = True,
     leaves ``--target`` to the command (benchmark's ``--target`` also takes
     PROBLEM=VALUE); ``--target-column`` always names the column."""
     g = p.add_argument_group("your own data (instead of --dataset)")
-    g.add_argument("--data", default=None, metavar="FILE",
+    g.add_argument("--data", dest="data_file", default=None, metavar="FILE",
                    help="a .npz (x, y[, x_test, y_test]), .csv or .tsv (header row) file, or "
                         "IDX files as IMAGES,LABELS[,TEST_IMAGES,TEST_LABELS]")
     flags = ("--target", "--target-column") if target else ("--target-column",)

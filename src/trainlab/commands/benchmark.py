@@ -98,10 +98,11 @@ def run(args) -> int:
     if columns:
         args.target_column = columns[-1]
     custom = {}
-    if args.data:
-        spec = {"data": args.data, **file_options(args, val_ratio=0.2), "hidden": args.hidden,
+    if args.data_file:
+        spec = {"data": args.data_file, **file_options(args, val_ratio=0.2),
+                "hidden": args.hidden,
                 "batch_size": args.batch_size}
-        spec["name"] = Path(args.data.split(",")[0]).stem
+        spec["name"] = Path(args.data_file.split(",")[0]).stem
         custom[spec["name"]] = {"file": spec}
     for f in args.factories:
         from trainlab.tune.problems import factory_problem

@@ -131,7 +131,7 @@ def build(args, out=None):
     # streams: split, weights/dropout, batches, gradient noise, curriculum's reference model
     seeds = np.random.SeedSequence(args.seed).spawn(5)
     x_val = t_val = None
-    if option("data"):
+    if option("data_file"):
         prepared = file_data(args)
         (x_train, t_train), (x_test, t_test) = prepared.train, prepared.test
         if prepared.val is not None:
@@ -193,7 +193,7 @@ def file_data(args):
     from trainlab.data.prepared import open_data
 
     if getattr(args, "_prepared", None) is None:
-        args._prepared = open_data(args.data, **file_options(
+        args._prepared = open_data(args.data_file, **file_options(
             args, val_ratio=args.val_ratio, batch_size=args.batch_size,
             limit=args.train_size, dtype=np.dtype(args.dtype)))
     return args._prepared
@@ -301,7 +301,7 @@ def run(args) -> int:
         args, resume = _resumed_args(args)
     elif args.epochs is None:
         args.epochs = DEFAULT_EPOCHS
-    if getattr(args, "data", None):
+    if getattr(args, "data_file", None):
         file_data(args)           # a bad file fails here, before the folder is made
     out = prepare_out(args.out, "train")
     trainer, info = build(args, out=out)
@@ -310,7 +310,7 @@ def run(args) -> int:
         config.update(kind="train", optimizer_repr=repr(trainer.optimizer), data=info,
                       network=repr(trainer.network))
         guarded_write(out / "config.json", write_json, config)
-        if getattr(args, "data", None):
+        if getattr(args, "data_file", None):
             guarded_write(out / "splits.json", write_json, args._prepared.split_record())
     else:
         trainer.load_checkpoint(resume)
@@ -345,7 +345,9 @@ def run(args) -> int:
                   {**{f"params/{k}": v for k, v in net.params.items()},
                    **{f"buffers/{k}": v for k, v in net.buffers().items()}})
     title = f"{args.optimizer} on {info['name']}"
-    guarded_write(out / "training.png", lambda path: plot_history(trainer.history, path, title))
+    score = "R²" if getattr(net, "loss_name", None) == "mse" else "accuracy"
+    guarded_write(out / "training.png",
+                  lambda path: plot_history(trainer.history, path, title, score=score))
     print(f"{info['note']}")
     parts = [f"{k}={v:.4f}" for k, v in summary.items()
              if k.startswith("final_") and v is not None]

@@ -65,11 +65,11 @@ def run(args) -> int:
 
     from trainlab.tune.objective import Setup, load_split
 
-    if args.train_size is None and not args.data:
+    if args.train_size is None and not args.data_file:
         args.train_size = 500
-    name = Path(args.data.split(",")[0]).stem if args.data else args.dataset
+    name = Path(args.data_file.split(",")[0]).stem if args.data_file else args.dataset
     tag = f"{name}-{args.optimizer}".lower()
-    cfg = {"data": args.data, "target_column": args.target_column, "task": args.task,
+    cfg = {"data": args.data_file, "target_column": args.target_column, "task": args.task,
            "scale": args.scale, "split_seed": args.split_seed, "test_ratio": args.test_ratio,
            "dataset": args.dataset, "data_dir": args.data_dir, "train_size": args.train_size,
            "val_ratio": args.val_ratio, "hidden": args.hidden, "batch_size": args.batch_size,
@@ -92,8 +92,8 @@ def run(args) -> int:
                                                   "1 − MSE/variance, the MSE's order)"
                                      if regression else "final epoch's validation accuracy",
                                      **({"data_info": {k: v for k, v in info.items()
-                                                       if k != "split"}} if args.data else {})})
-    if args.data:
+                                                       if k != "split"}} if args.data_file else {})})
+    if args.data_file:
         write_json(out / "splits.json", info["split"])
     lines = res["listing"]
     if regression:

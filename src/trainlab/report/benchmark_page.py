@@ -175,8 +175,10 @@ def build_page(folder: Path, plan: dict, metrics: dict) -> str:
         cmd = train_command(plan.get("custom", {}).get(pname) or {"dataset": pname},
                             rec["rule"], opts, plan)
         if cmd:
-            parts.append("<p>Train with these settings on the same split (the seed's random "
-                         f"streams differ from the benchmark's runs):</p><pre>{_e(cmd)}</pre>")
+            same = ("on the same split and scaling; " if "file" in
+                    plan.get("custom", {}).get(pname, {}) else "")
+            parts.append(f"<p>Train with these settings ({same}the seed's random streams "
+                         f"differ from the benchmark's runs):</p><pre>{_e(cmd)}</pre>")
         cls, kw, note = torch_equivalent(rec["rule"], opts)
         if cls:
             parts.append("<p>In PyTorch (the mapping of <code>trainlab.optim.from_torch</code>; "
