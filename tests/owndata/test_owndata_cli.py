@@ -13,6 +13,10 @@ from trainlab.cli import main
 from trainlab.data.prepared import split_indices
 from trainlab.io import load_npz, read_json
 
+def is_fraction_of(value: float, n: int) -> bool:
+    return abs(value * n - round(value * n)) < 1e-6
+
+
 TINY = ["--hidden", "16", "--epochs", "3", "--quiet"]
 
 
@@ -62,6 +66,16 @@ def test_breast_cancer_trains_tunes_and_learns(tmp_path):
     m = read_json(tuned / "metrics.json")
     assert m["counts"]["complete"] == 3 and m["best"]["n_test"] == int(569 * 0.2)
     assert read_json(tuned / "splits.json")["test"] == split_indices(569, 0.2, 0.2, 0)["test"].tolist()
+    bench = tmp_path / "bench"
+    assert main(["benchmark", "--data", str(path), "--target", "diagnosis", "--optimizers",
+                 "sgd,adam", "--lr-grid", "1e-3:1e-1:3", "--seeds", "2", "--epochs", "3",
+                 "--hidden", "16", "--batch-size", "32", "--quiet", "--out", str(bench)]) == 0
+    b = read_json(bench / "metrics.json")
+    assert set(b["problems"]) == {"breast_cancer"} and b["recommended"]["breast_cancer"]["rule"] \
+        in ("sgd", "adam")
+    assert all(len(e["test"]) == 2 and all(is_fraction_of(v, 113) for v in e["test"])
+               for e in b["problems"]["breast_cancer"].values())      # 113 test rows
+    assert (bench / "benchmark.html").is_file()
 
 
 def test_tune_regression_scores_by_validation_r2(tmp_path):
@@ -116,3 +130,34 @@ def test_resume_rereads_the_same_file_and_split(tmp_path):
     m = read_json(out / "metrics.json")
     assert m["summary"]["epochs"] == 2 and "final_val_mse" in m["summary"]
     assert (out / "splits.json").read_bytes() == before
+
+
+def test_train_on_four_idx_files_keeps_their_test_set(tmp_path):
+    from owndata_testkit import idx_file
+
+    rng = np.random.default_rng(4)
+    x = rng.integers(0, 256, (130, 4, 4)).astype(np.uint8)
+    y = (x.reshape(130, -1).mean(axis=1) > 127).astype(np.uint8) + 3     # classes 3 and 4
+    paths = [idx_file(tmp_path / n, a) for n, a in
+             (("a", x[:100]), ("b", y[:100]), ("c", x[100:]), ("d", y[100:]))]
+    out = tmp_path / "run"
+    assert main(["train", "--data", ",".join(map(str, paths)), *TINY, "--batch-size", "20",
+                 "--out", str(out)]) == 0
+    split = read_json(out / "splits.json")
+    assert split["test"] is None and len(split["val"]) == 20 and len(split["train"]) == 80
+    data = read_json(out / "config.json")["data"]
+    assert data["classes"] == [3, 4] and data["n_test"] == 30 and data["test_from_file"]
+
+
+def test_train_on_a_tsv_regression_with_a_named_target(tmp_path):
+    from owndata_testkit import write_csv
+
+    x, y = regression(120)
+    rows = [[f"{v!r}" for v in (float(t), *map(float, r))] for r, t in zip(x, y)]
+    path = write_csv(tmp_path / "r.tsv", ["price", *[f"f{i}" for i in range(5)]], rows, "\t")
+    out = tmp_path / "run"
+    assert main(["train", "--data", str(path), "--target", "price", *TINY, "--batch-size", "16",
+                 "--out", str(out)]) == 0
+    data = read_json(out / "config.json")["data"]
+    assert data["task"] == "regression" and data["target"] == "price"
+    assert data["features"] == [f"f{i}" for i in range(5)]
