@@ -38,6 +38,7 @@ import optuna
 from optuna.trial import TrialState
 
 from trainlab.errors import ConfigError
+from trainlab.kernels.threads import one_blas_thread
 from trainlab.tune import protocol
 from trainlab.tune.plan import (_with_target, declared, problems_of, rule_options,  # noqa: F401
                                  search_space)
@@ -133,8 +134,9 @@ def _objective(problem, rule, plan, best=None):
             values, seed = dict(best), trial.params["seed"]
         opts = rule_options(rule, values)
         rate = opts.pop("lr")
-        r = problem.run(rule, rate, seed, plan["epochs"], callbacks=(Heartbeat(trial),),
-                        test=best is not None, **({"options": opts} if opts else {}))
+        with one_blas_thread():      # CPU seconds count work, not idle helper threads
+            r = problem.run(rule, rate, seed, plan["epochs"], callbacks=(Heartbeat(trial),),
+                            test=best is not None, **({"options": opts} if opts else {}))
         for key, value in r.items():
             trial.set_user_attr(key, value)
         trial.set_user_attr("lr", rate)
