@@ -54,7 +54,7 @@ class NetProblem:
 
     A problem has a ``name``, a ``metric`` (``"accuracy"``, maximised, or
     ``"mse"``/``"loss"``, minimised), a ``target`` on the validation metric
-    (``None``: the benchmark chooses one, see :func:`trainlab.tune.benchmark.auto_target`),
+    (``None``: the benchmark chooses one, see :func:`trainlab.tune.protocol.auto_target`),
     a ``batch_size``, and two methods:
 
     * ``dataset()`` → ``((x, t), (x_val, t_val), (x_test, t_test), info)`` with
@@ -103,7 +103,8 @@ class NetProblem:
                           mini_batch_size=self.batch_size,
                           optimizer=create(optimizer, lr=lr, **options),
                           rng=np.random.default_rng(batches), progress=False,
-                          callbacks=(*callbacks, clock, *([scored] if scored else [])))
+                          # the clock last: its epoch mark follows every evaluation
+                          callbacks=(*callbacks, *([scored] if scored else []), clock))
         trainer.evaluate()                  # epoch 0, outside the clock
         clock.mark = clock.last = time.process_time()
         h = trainer.train()
