@@ -80,3 +80,24 @@ def test_train_command_quotes_paths():
     assert cmd == ("trainlab train --data 'my data.csv' --target y --scale standard "
                    "--split-seed 2 --hidden 8 --batch-size 10 --optimizer momentum --lr 0.1 "
                    "--weight-decay 0.0001 --opt momentum=0.9 --epochs 5 --seed 1")
+
+
+@pytest.mark.parametrize("rule, opts, tol", [("momentum", {"lr": 0.05, "momentum": 0.8}, 1e-12),
+                                             ("nesterov", {"lr": 0.05, "momentum": 0.7}, 1e-12),
+                                             ("rmsprop", {"lr": 0.01}, 1e-12),
+                                             ("adam", {"lr": 0.01, "beta1": 0.85}, 1e-5)])
+def test_the_pages_pytorch_line_takes_the_same_steps_in_torch(rule, opts, tol):
+    import torch
+
+    cls, kw, _ = torch_equivalent(rule, opts)
+    rng = np.random.default_rng(0)
+    h, w0 = rng.uniform(0.5, 2.0, 6), rng.standard_normal(6)
+    mine, params = create(rule, **opts), {"w": w0.copy()}
+    w = torch.tensor(w0.copy(), requires_grad=True)
+    theirs = getattr(torch.optim, cls)([w], **kw)
+    for _ in range(20):                       # f(w) = ½ Σ h w²
+        mine.update(params, {"w": h * params["w"]})
+        theirs.zero_grad()
+        (0.5 * (torch.tensor(h) * w * w).sum()).backward()
+        theirs.step()
+    assert np.allclose(params["w"], w.detach().numpy(), rtol=tol, atol=tol)
