@@ -48,3 +48,33 @@ def add_data_args(p: argparse.ArgumentParser, default: str = "digits") -> None:
                    help="digits (embedded, default), mnist or fashion-mnist")
     p.add_argument("--data-dir", default=None,
                    help="folder holding the IDX files (else $TRAINLAB_DATA, then the cache)")
+
+
+def add_file_args(p: argparse.ArgumentParser, test_ratio: bool = True,
+                  target: bool = True) -> None:
+    """``--data FILE`` and its companions (see docs/own-data.md). ``target=False``
+    leaves ``--target`` to the command (benchmark's ``--target`` also takes
+    PROBLEM=VALUE); ``--target-column`` always names the column."""
+    g = p.add_argument_group("your own data (instead of --dataset)")
+    g.add_argument("--data", dest="data_file", default=None, metavar="FILE",
+                   help="a .npz (x, y[, x_test, y_test]), .csv or .tsv (header row) file, or "
+                        "IDX files as IMAGES,LABELS[,TEST_IMAGES,TEST_LABELS]")
+    flags = ("--target", "--target-column") if target else ("--target-column",)
+    g.add_argument(*flags, dest="target_column", default=None, metavar="COLUMN",
+                   help="the CSV/TSV column to predict (default the last)")
+    g.add_argument("--task", default=None, choices=("classification", "regression"),
+                   help="default: inferred (text or few whole-number targets: classification)")
+    g.add_argument("--scale", default="standard", choices=("standard", "minmax", "none"),
+                   help="feature scaling, fitted on the training split only (default standard)")
+    if test_ratio:
+        g.add_argument("--test-ratio", type=float, default=0.2,
+                       help="share of the rows held out for testing when the file has no "
+                            "x_test (default 0.2)")
+    g.add_argument("--split-seed", type=int, default=0,
+                   help="seed of the validation/test split (default 0; written to splits.json)")
+
+
+def file_options(args, **kw) -> dict:
+    """Keywords for :func:`trainlab.data.prepared.open_data` from parsed arguments."""
+    return {"target": args.target_column, "task": args.task, "scale": args.scale,
+            "test_ratio": getattr(args, "test_ratio", 0.2), "seed": args.split_seed, **kw}

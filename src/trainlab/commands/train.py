@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from trainlab.commands._args import add_data_args, int_list, key_value, non_negative_int, positive_int
+from trainlab.commands._args import (add_data_args, add_file_args, file_options, int_list,
+                                     key_value, non_negative_int, positive_int)
 from trainlab.errors import ConfigError
 from trainlab.validate import check_positive
 
@@ -38,6 +39,7 @@ def _positive_float(text: str) -> float:
 
 def add_arguments(p):
     add_data_args(p)
+    add_file_args(p)
     p.add_argument("--optimizer", default="sgd", help="update rule name (default sgd)")
     p.add_argument("--lr", type=float, default=None, help="learning rate (default: the rule's)")
     p.add_argument("--opt", type=key_value, action="append", default=[], metavar="KEY=VALUE",
@@ -125,18 +127,30 @@ def build(args, out=None):
         opt_kw["lr"] = args.lr
     optimizer = create(args.optimizer, **opt_kw)
 
-    data, info = load_with_info(args.dataset, data_dir=args.data_dir)
-    (x_train, t_train), (x_test, t_test) = data
-    if args.train_size:
-        x_train, t_train = x_train[:args.train_size], t_train[:args.train_size]
     # streams: split, weights/dropout, batches, gradient noise, curriculum's reference model
     seeds = np.random.SeedSequence(args.seed).spawn(5)
     x_val = t_val = None
-    if args.val_ratio > 0:
-        (x_train, t_train), (x_val, t_val) = train_val_split(
-            x_train, t_train, args.val_ratio, np.random.default_rng(seeds[0]))
+    if option("data_file"):
+        prepared = file_data(args)
+        (x_train, t_train), (x_test, t_test) = prepared.train, prepared.test
+        if prepared.val is not None:
+            x_val, t_val = prepared.val
+        info = prepared.info
+    else:
+        data, info = load_with_info(args.dataset, data_dir=args.data_dir)
+        (x_train, t_train), (x_test, t_test) = data
+        if args.train_size:
+            x_train, t_train = x_train[:args.train_size], t_train[:args.train_size]
+        if args.val_ratio > 0:
+            (x_train, t_train), (x_val, t_val) = train_val_split(
+                x_train, t_train, args.val_ratio, np.random.default_rng(seeds[0]))
+    regression = info.get("task") == "regression"
+    if regression and option("curriculum", False):
+        raise ConfigError("--curriculum ranks samples by a classifier's loss; drop it for "
+                          "a regression task")
     dtype = np.dtype(args.dtype)
-    net = MultiLayerNet(x_train.shape[1], args.hidden, info["n_classes"], activation=args.activation,
+    net = MultiLayerNet(x_train.shape[1], args.hidden, info.get("n_outputs") or info["n_classes"],
+                        loss="mse" if regression else "cross_entropy", activation=args.activation,
                         weight_init_std=init, weight_decay_lambda=args.weight_decay,
                         use_dropout=args.dropout > 0, dropout_ratio=args.dropout or 0.5,
                         dropout_mode=args.dropout_mode, use_batchnorm=args.batchnorm, dtype=dtype,
@@ -177,14 +191,30 @@ def build(args, out=None):
     return trainer, info
 
 
+def file_data(args):
+    """The ``--data`` file of ``args``, split and scaled (read once, kept on ``args``)."""
+    from trainlab.data.prepared import open_data
+
+    if getattr(args, "_prepared", None) is None:
+        args._prepared = open_data(args.data_file, **file_options(
+            args, val_ratio=args.val_ratio, batch_size=args.batch_size,
+            limit=args.train_size, dtype=np.dtype(args.dtype)))
+    return args._prepared
+
+
 def summary_of(trainer) -> dict:
     h = trainer.history
     out = {"epochs": trainer.current_epoch, "iterations": trainer.current_iter,
            "seconds": round(trainer.elapsed, 3),
            "iterations_per_second": round(trainer.current_iter / max(trainer.elapsed, 1e-9), 1),
            "final_train_loss": float(np.mean(h["train_loss"][-10:])) if h["train_loss"] else None}
+    regression = getattr(trainer.network, "loss_name", None) == "mse"
     for key in ("train_acc", "val_acc", "test_acc"):
-        if h[key]:
+        if h[key] and regression:   # the loss slot holds the MSE, the accuracy slot R²
+            part = key.split("_")[0]
+            loss = h["train_loss_epoch" if part == "train" else f"{part}_loss"][-1]
+            out[f"final_{part}_mse"], out[f"final_{part}_r2"] = loss, h[key][-1]
+        elif h[key]:
             out[f"final_{key}"] = h[key][-1]
     if trainer.best_epoch is not None:
         out["best_epoch"] = trainer.best_epoch
@@ -274,6 +304,8 @@ def run(args) -> int:
         args, resume = _resumed_args(args)
     elif args.epochs is None:
         args.epochs = DEFAULT_EPOCHS
+    if getattr(args, "data_file", None):
+        file_data(args)           # a bad file fails here, before the folder is made
     out = prepare_out(args.out, "train")
     trainer, info = build(args, out=out)
     if resume is None:
@@ -281,6 +313,8 @@ def run(args) -> int:
         config.update(kind="train", optimizer_repr=repr(trainer.optimizer), data=info,
                       network=repr(trainer.network))
         guarded_write(out / "config.json", write_json, config)
+        if getattr(args, "data_file", None):
+            guarded_write(out / "splits.json", write_json, args._prepared.split_record())
     else:
         trainer.load_checkpoint(resume)
         _record_epochs(out, trainer)
@@ -288,7 +322,11 @@ def run(args) -> int:
     def finish(**extra):
         summary = summary_of(trainer)
         metrics = {"summary": summary, "history": trainer.history, **extra}
-        verdicts = diagnose(metrics)
+        seen = metrics
+        if getattr(trainer.network, "loss_name", None) == "mse":   # R², not accuracies
+            seen = {**metrics, "history": {k: v for k, v in trainer.history.items()
+                                           if not k.endswith("_acc")}}
+        verdicts = diagnose(seen)
         summary["doctor"] = ", ".join(v.name for v in verdicts)
         metrics["doctor"] = [vars(v) for v in verdicts]
         guarded_write(out / "metrics.json", write_json, metrics)
@@ -310,7 +348,9 @@ def run(args) -> int:
                   {**{f"params/{k}": v for k, v in net.params.items()},
                    **{f"buffers/{k}": v for k, v in net.buffers().items()}})
     title = f"{args.optimizer} on {info['name']}"
-    guarded_write(out / "training.png", lambda path: plot_history(trainer.history, path, title))
+    score = "R²" if getattr(net, "loss_name", None) == "mse" else "accuracy"
+    guarded_write(out / "training.png",
+                  lambda path: plot_history(trainer.history, path, title, score=score))
     print(f"{info['note']}")
     parts = [f"{k}={v:.4f}" for k, v in summary.items()
              if k.startswith("final_") and v is not None]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trainlab.commands._args import add_data_args, int_list, positive_int
+from trainlab.commands._args import add_data_args, add_file_args, int_list, positive_int
 
 NAME = "tune"
 HELP = ("search hyperparameters on validation data (random, TPE or grid; Optuna study, "
@@ -13,6 +13,7 @@ DEFAULT_SPACE = ["lr=1e-6:1e-2:log", "weight_decay=1e-8:1e-4:log"]
 
 def add_arguments(p):
     add_data_args(p)
+    add_file_args(p)
     p.add_argument("--optimizer", default="sgd", help="update rule of every trial (default sgd)")
     p.add_argument("--space", action="append", default=None, metavar="NAME=LOW:HIGH[:log][:int]",
                    help="a searched range, repeatable (default: the notes' "
@@ -28,8 +29,9 @@ def add_arguments(p):
     p.add_argument("--pruner", default="none", choices=("none", "median", "hyperband"),
                    help="stop hopeless trials early from each epoch's validation accuracy")
     p.add_argument("--epochs", type=positive_int, default=50)
-    p.add_argument("--train-size", type=positive_int, default=500,
-                   help="use the first N training samples (default 500, as the notes)")
+    p.add_argument("--train-size", type=positive_int, default=None,
+                   help="use the first N training samples (default 500, as the notes; "
+                        "with --data, every row)")
     p.add_argument("--val-ratio", type=float, default=0.2,
                    help="share of them held out for validation (default 0.2)")
     p.add_argument("--hidden", type=int_list, default=[100] * 6,
@@ -59,24 +61,43 @@ def run(args) -> int:
     if not 0.0 < args.val_ratio < 1.0:
         from trainlab.errors import ConfigError
         raise ConfigError(f"--val-ratio must be strictly between 0 and 1, got {args.val_ratio}")
-    tag = f"{args.dataset}-{args.optimizer}".lower()
-    out = prepare_out(args.out or f"runs/tune-{tag}", "tune")
-    cfg = {"dataset": args.dataset, "data_dir": args.data_dir, "train_size": args.train_size,
+    from pathlib import Path
+
+    from trainlab.tune.objective import Setup, load_split
+
+    if args.train_size is None and not args.data_file:
+        args.train_size = 500
+    name = Path(args.data_file.split(",")[0]).stem if args.data_file else args.dataset
+    tag = f"{name}-{args.optimizer}".lower()
+    cfg = {"data": args.data_file, "target_column": args.target_column, "task": args.task,
+           "scale": args.scale, "split_seed": args.split_seed, "test_ratio": args.test_ratio,
+           "dataset": args.dataset, "data_dir": args.data_dir, "train_size": args.train_size,
            "val_ratio": args.val_ratio, "hidden": args.hidden, "batch_size": args.batch_size,
            "epochs": args.epochs, "optimizer": args.optimizer, "seed": args.seed,
            "sampler": args.sampler, "pruner": args.pruner, "grid_points": args.grid_points,
            "space": args.space or DEFAULT_SPACE, "trials": args.trials,
-           "storage": args.storage or str(out / "study.journal"),
            "study_name": args.study_name or f"tune-{tag}", "quiet": args.quiet}
     from trainlab.tune.space import check_space, parse_space
 
     check_space(parse_space(cfg["space"]), args.optimizer)
+    info = load_split(Setup.of(cfg))[3]       # a bad data file fails here, nothing written
+    regression = info.get("task") == "regression"
+    out = prepare_out(args.out or f"runs/tune-{tag}", "tune")
+    cfg["storage"] = args.storage or str(out / "study.journal")
     study = search(cfg, workers=args.workers)
     res = conclude(cfg, study, top=args.top)
     write_json(out / "config.json", {**cfg, "kind": "tune", "workers": args.workers,
                                      "top": args.top, "storage": redacted(cfg["storage"]),
-                                     "objective": "final epoch's validation accuracy"})
+                                     "objective": "final epoch's validation R² (regression: "
+                                                  "1 − MSE/variance, the MSE's order)"
+                                     if regression else "final epoch's validation accuracy",
+                                     **({"data_info": {k: v for k, v in info.items()
+                                                       if k != "split"}} if args.data_file else {})})
+    if args.data_file:
+        write_json(out / "splits.json", info["split"])
     lines = res["listing"]
+    if regression:
+        lines = [ln.replace("(val acc:", "(val R²:") for ln in lines]
     (out / "best_trials.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines[:21]))
     if res["ranked"]:
@@ -86,7 +107,12 @@ def run(args) -> int:
     next_space = " ".join(f"--space {p.spec()}" for p in res["suggested"].values())
     summary = {"trials complete": c["complete"], "trials pruned": c["pruned"],
                "trials failed": c["failed"], "trials lost (rerun)": c["lost"]}
-    if best:
+    if best and regression:
+        summary.update({"best val R²": best["val_acc"], "best trial": best["trial"],
+                        **{f"best {k}": v for k, v in best["params"].items()},
+                        "test MSE of best (retrained once, after the search)": best["test_loss"],
+                        "test R² of best": best["test_acc"]})
+    elif best:
         summary.update({"best val acc": best["val_acc"], "best trial": best["trial"],
                         **{f"best {k}": v for k, v in best["params"].items()},
                         "test acc of best (retrained once, after the search)": best["test_acc"]})
@@ -101,7 +127,10 @@ def run(args) -> int:
                                       "listing": lines[1:], "trials": trials})
     print(f"trials: {c['complete']} complete, {c['pruned']} pruned, {c['failed']} failed"
           + (f", {c['lost']} lost and rerun" if c["lost"] else ""))
-    if best:
+    if best and regression:
+        print(f"test MSE of Best-1 (retrained once, after the search, on {best['n_test']} "
+              f"test samples): {best['test_loss']:.4g} (R² {best['test_acc']:.4f})")
+    elif best:
         print(f"test acc of Best-1 (retrained once, after the search, on {best['n_test']} "
               f"test samples): {best['test_acc']:.4f}")
     if next_space:

@@ -93,3 +93,41 @@ def _read_exactly(stream, size: int, path: Path, what: str) -> bytes:
         parts.append(chunk)
         got += len(chunk)
     return b"".join(parts)
+
+
+#: IDX type byte → big-endian NumPy dtype (the format's full table)
+IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+def read_idx(path: str | Path) -> np.ndarray:
+    """Any IDX file: magic ``0x0000TTDD`` (type ``TT`` from :data:`IDX_TYPES`,
+    ``DD`` dimensions), ``DD`` big-endian sizes, then the values. Returns a
+    native-endian array of that shape; defects raise :class:`DataError`."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as raw:
+            compressed = raw.read(2) == _GZIP_MAGIC
+            raw.seek(0)
+            stream = gzip.GzipFile(fileobj=raw, mode="rb") if compressed else raw
+            with stream:
+                head = _read_exactly(stream, 4, path, "magic number")
+                if head[:2] != b"\0\0" or head[2] not in IDX_TYPES or head[3] == 0:
+                    raise DataError(f"{path}: not an IDX file (magic 0x{head.hex().upper()}); "
+                                    "an IDX file starts with 0x0000, a type byte and a "
+                                    "number of dimensions")
+                dtype, ndim = np.dtype(IDX_TYPES[head[2]]), head[3]
+                dims = struct.unpack(f">{ndim}I", _read_exactly(stream, 4 * ndim, path, "header"))
+                if 0 in dims:
+                    raise DataError(f"{path}: IDX header has a zero size {dims}")
+                size = math.prod(dims) * dtype.itemsize
+                body = _read_exactly(stream, size, path, f"{dims[0]} items")
+                if stream.read(1):
+                    raise DataError(f"{path}: extra bytes after the {dims[0]} items the "
+                                    "header announces")
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise DataError(f"{path}: corrupt gzip stream ({exc})") from exc
+    except DataError:
+        raise
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    return np.frombuffer(body, dtype=dtype).reshape(dims).astype(dtype.newbyteorder("="))

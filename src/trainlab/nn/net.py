@@ -1,7 +1,8 @@
 """A fully connected network, the book's ``MultiLayerNetExtend``.
 
 Layer order per hidden layer: Affine → [BatchNorm] → activation → [Dropout];
-then a final Affine and SoftmaxWithLoss.
+then a final Affine and SoftmaxWithLoss (``loss="cross_entropy"``, a classifier)
+or MeanSquaredError (``loss="mse"``, a regressor; see :mod:`trainlab.nn.losses`).
 
 Every parameter in ``params`` (``W1, b1, gamma1, beta1, W2, ...``) is a view
 into one contiguous buffer, ``flat_params``; every gradient that
@@ -18,6 +19,9 @@ from trainlab.nn.gradcheck import numerical_gradient
 from trainlab.nn.init import init_weight, weight_std
 from trainlab.nn.layers import (ACTIVATIONS, Affine, BatchNormalization, Dropout,
                                 SoftmaxWithLoss)
+from trainlab.nn.losses import MeanSquaredError, r2_score
+
+LOSSES = ("cross_entropy", "mse")
 
 
 def _layout(sizes: list[int], use_batchnorm: bool):
@@ -47,12 +51,15 @@ class MultiLayerNet:
         dtype: ``numpy.float32`` (fast) or ``numpy.float64`` (gradient checks).
         rng: a ``numpy.random.Generator`` for initial weights and dropout masks;
             ``None`` means ``default_rng(0)``, so a net is reproducible by default.
+        loss: ``'cross_entropy'`` (softmax output, class labels; the score is the
+            accuracy) or ``'mse'`` (linear output, real targets (N,) or (N, K);
+            the score is R², so "higher is better" holds for both).
     """
 
     def __init__(self, input_size, hidden_size_list, output_size, activation="relu",
                  weight_init_std="relu", weight_decay_lambda=0.0, use_dropout=False,
                  dropout_ratio=0.5, use_batchnorm=False, dtype=np.float32, rng=None,
-                 dropout_mode="notes"):
+                 dropout_mode="notes", loss="cross_entropy"):
         sizes = [input_size, *list(hidden_size_list), output_size]
         if any(int(s) != s or s < 1 for s in sizes):
             raise ConfigError(f"layer sizes must be positive integers, got {sizes}")
@@ -61,6 +68,9 @@ class MultiLayerNet:
                               f"choose one of {', '.join(ACTIVATIONS)}")
         if not np.isfinite(weight_decay_lambda) or weight_decay_lambda < 0:
             raise ConfigError(f"weight_decay_lambda must be ≥ 0, got {weight_decay_lambda}")
+        if loss not in LOSSES:
+            raise ConfigError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+        self.loss_name = loss
         dtype = np.dtype(dtype)
         if dtype not in (np.float32, np.float64):
             raise ConfigError(f"dtype must be float32 or float64, got {dtype}")
@@ -113,7 +123,7 @@ class MultiLayerNet:
                 do = Dropout(dropout_ratio, dropout_mode, rng)
                 self.dropouts.append(do)
                 self.layers.append(do)
-        self.last_layer = SoftmaxWithLoss()
+        self.last_layer = SoftmaxWithLoss() if loss == "cross_entropy" else MeanSquaredError()
         self.last_loss: float | None = None
 
     # -- parameters ---------------------------------------------------------------
@@ -157,13 +167,16 @@ class MultiLayerNet:
                                if k.startswith("W"))
 
     def loss(self, x, t, train_flg: bool = False) -> float:
-        """Mean cross-entropy plus ½λΣW²."""
+        """Mean cross-entropy (or mean squared error) plus ½λΣW²."""
         y = self.predict(x, train_flg)
         return self.last_layer.forward(y, np.asarray(t)) + self._decay_term()
 
     def accuracy(self, x, t, batch_size: int = 10000) -> float:
-        """Share of correct predictions (eval mode), in batches to bound memory."""
+        """Share of correct predictions (eval mode), in batches to bound memory;
+        for a regressor (``loss='mse'``) the R² score."""
         t = np.asarray(t)
+        if self.loss_name == "mse":
+            return self.evaluate(x, t, batch_size)[1]
         if t.ndim != 1:
             t = t.argmax(axis=1)
         n = x.shape[0]
@@ -176,8 +189,13 @@ class MultiLayerNet:
         return correct / n
 
     def evaluate(self, x, t, batch_size: int = 10000) -> tuple[float, float]:
-        """(loss, accuracy) over a whole set, in eval mode, in batches."""
+        """(loss, accuracy) over a whole set, in eval mode, in batches; for a
+        regressor (mean squared error + ½λΣW², R²)."""
         t = np.asarray(t)
+        if self.loss_name == "mse":
+            y = np.concatenate([self.predict(x[lo:lo + batch_size])
+                                for lo in range(0, x.shape[0], batch_size)])
+            return self.last_layer.forward(y, t) + self._decay_term(), r2_score(y, t)
         labels = t.argmax(axis=1) if t.ndim != 1 else t
         n = x.shape[0]
         total, correct = 0.0, 0
@@ -230,4 +248,5 @@ class MultiLayerNet:
         return (f"MultiLayerNet(sizes={self.sizes}, activation={self.activation!r}, "
                 f"weight_init_std={self.weight_init_std!r}, batchnorm={self.use_batchnorm}, "
                 f"dropout={self.dropout_ratio if self.use_dropout else 0}, "
-                f"weight_decay_lambda={self.weight_decay_lambda}, dtype={self.dtype.name})")
+                f"weight_decay_lambda={self.weight_decay_lambda}, dtype={self.dtype.name}"
+                + (", loss='mse')" if self.loss_name == "mse" else ")"))

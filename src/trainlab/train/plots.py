@@ -7,8 +7,9 @@ import numpy as np
 from trainlab.viz import band, plt, save, smooth
 
 
-def plot_history(history: dict, path, title: str = "") -> None:
-    """Two panels: training loss per iteration, and accuracy per epoch."""
+def plot_history(history: dict, path, title: str = "", score: str = "accuracy") -> None:
+    """Two panels: training loss per iteration, and accuracy per epoch (``score="R²"``
+    for a regression run, whose accuracy slots hold R²)."""
     pyplot = plt()
     fig, (ax1, ax2) = pyplot.subplots(1, 2, figsize=(11, 4))
     loss = np.asarray(history["train_loss"], dtype=float)
@@ -20,7 +21,11 @@ def plot_history(history: dict, path, title: str = "") -> None:
     for key, style in (("train_acc", "--"), ("val_acc", "-"), ("test_acc", "-")):
         if history.get(key):
             ax2.plot(epochs, history[key], style, marker="o", ms=3, label=key.replace("_acc", ""))
-    ax2.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.0), title="accuracy")
+    if score == "accuracy":
+        ax2.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.0), title="accuracy")
+    else:                 # R² is at most 1 and unbounded below
+        ax2.set(xlabel="epoch", ylabel=score, ylim=(max(-1.0, ax2.get_ylim()[0]), 1.0),
+                title=f"{score} (1 = perfect, 0 = predicting the mean)")
     ax2.legend()
     if title:
         fig.suptitle(title)

@@ -5,6 +5,12 @@ The first ``train_size`` training samples are split once, with the study's seed,
 into training and validation parts (``val_ratio`` to validation); every trial
 sees the same split. A trial is scored by its **final epoch's validation
 accuracy**, as in the notes. The test set is never given to a trial.
+
+With ``data`` (a file, see :mod:`trainlab.data.prepared`) the file's own fixed
+split (``split_seed``) and scaling are used instead; a regression task trains
+on the mean squared error and is scored by the validation R² (1 − MSE / the
+variance of the validation targets: on a fixed validation set, the same order
+as the MSE, with higher better like an accuracy).
 """
 
 from __future__ import annotations
@@ -32,6 +38,12 @@ class Setup:
     epochs: int = 50
     optimizer: str = "sgd"
     seed: int = 0
+    data: str | None = None           # a data file instead of ``dataset``
+    target_column: str | None = None
+    task: str | None = None
+    scale: str = "standard"
+    split_seed: int = 0
+    test_ratio: float = 0.2
 
     @classmethod
     def of(cls, cfg: dict) -> Setup:
@@ -49,6 +61,8 @@ def load_split(setup: Setup):
     from trainlab.data import load_with_info, train_val_split
     from trainlab.data.datasets import to_float
 
+    if setup.data:
+        return _file_split(setup)
     ((x, t), (x_test, t_test)), info = load_with_info(setup.dataset, data_dir=setup.data_dir,
                                                       normalize=False)
     if setup.train_size:
@@ -59,6 +73,18 @@ def load_split(setup: Setup):
     for a in (*train, *val, x_test, t_test):
         a.flags.writeable = False
     return train, val, (x_test, t_test), info
+
+
+def _file_split(setup: Setup):
+    from trainlab.data.prepared import open_data
+
+    p = open_data(setup.data, target=setup.target_column, task=setup.task, scale=setup.scale,
+                  seed=setup.split_seed, val_ratio=setup.val_ratio, test_ratio=setup.test_ratio,
+                  batch_size=setup.batch_size, limit=setup.train_size)
+    for a in (*p.train, *p.val, *p.test):
+        a.flags.writeable = False
+    info = {**p.info, "n_classes": p.info["n_outputs"], "split": p.split_record()}  # output units
+    return p.train, p.val, p.test, info
 
 
 def train_once(setup: Setup, params: dict, train, val, number: int, n_classes: int = 10,
@@ -73,7 +99,8 @@ def train_once(setup: Setup, params: dict, train, val, number: int, n_classes: i
     (x, t), (xv, tv) = train, val
     init_ss, batch_ss = np.random.SeedSequence([setup.seed, 1, number]).spawn(2)
     dropout = net_kw.pop("dropout_ratio", 0.0)
-    net = MultiLayerNet(x.shape[1], list(setup.hidden), n_classes,
+    loss = "mse" if np.asarray(t).dtype.kind == "f" else "cross_entropy"  # real targets: regression
+    net = MultiLayerNet(x.shape[1], list(setup.hidden), n_classes, loss=loss,
                         use_dropout=dropout > 0, dropout_ratio=dropout or 0.5,
                         rng=np.random.default_rng(init_ss), **net_kw)
     batch = trainer_kw.get("mini_batch_size", setup.batch_size)

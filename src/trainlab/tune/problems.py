@@ -11,8 +11,15 @@
   noise-free loss ``f(x)`` (on validation and test alike), to be minimised.
 
 A run returns the validation metric after every epoch (epoch 0 = start), the
-cumulative training time at those points (evaluation excluded) and, when asked,
+cumulative training time at those points (CPU seconds of the process,
+``time.process_time``, evaluation excluded), the steps taken, and, when asked,
 the final test metric.
+
+Every problem follows one interface (:class:`NetProblem`): a name, a metric,
+a target and ``run``; a network problem brings its data and a network builder
+and inherits ``run``. :class:`Problem` builds one from parts (what
+``--problem package.module:factory`` returns); :func:`file_problem` from a
+``--data`` file.
 """
 
 from __future__ import annotations
@@ -23,12 +30,15 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from trainlab.errors import ConfigError, DivergenceError
+from trainlab.tune.interface import NetProblem, Problem, factory_problem, file_problem  # noqa: F401
 
 
 @dataclass(frozen=True)
-class Classification:
+class Classification(NetProblem):
+    """A built-in data set (digits, Fashion-MNIST) as a :class:`NetProblem`."""
+
     name: str
-    dataset: str
+    dataset_name: str
     target: float                     # validation accuracy to reach
     train_size: int | None = None     # first N training images (None: all)
     test_size: int | None = None      # first N test images (None: all)
@@ -38,36 +48,25 @@ class Classification:
     data_dir: str | None = field(default=None, compare=False)
     metric = "accuracy"
 
-    def data(self):
-        key = (self.dataset, self.train_size, self.test_size, self.val_ratio, self.data_dir)
+    def dataset(self):
+        key = (self.dataset_name, self.train_size, self.test_size, self.val_ratio, self.data_dir)
         if key not in _DATA:
             from trainlab.data import load_with_info, train_val_split
 
-            ((x, t), (xt, tt)), info = load_with_info(self.dataset, data_dir=self.data_dir)
+            ((x, t), (xt, tt)), info = load_with_info(self.dataset_name, data_dir=self.data_dir)
             x, t = x[:self.train_size], t[:self.train_size]
             train, val = train_val_split(x, t, self.val_ratio, np.random.default_rng(0))
-            _DATA[key] = train, val, (xt[:self.test_size], tt[:self.test_size]), info["n_classes"]
+            _DATA[key] = train, val, (xt[:self.test_size], tt[:self.test_size]), \
+                {**info, "n_outputs": info["n_classes"]}
         return _DATA[key]
 
-    def run(self, optimizer: str, lr: float, seed: int, epochs: int, callbacks=(),
-            test: bool = False) -> dict:
-        from trainlab.nn import MultiLayerNet
-        from trainlab.optim import create
-        from trainlab.train import Data, TrainConfig, Trainer
+    data = dataset
 
-        (x, t), (xv, tv), (xt, tt), n_classes = self.data()
-        init, batches = np.random.SeedSequence([seed, 1]).spawn(2)
-        net = MultiLayerNet(x.shape[1], list(self.hidden), n_classes,
-                            rng=np.random.default_rng(init))
-        trainer = Trainer(net, Data(x, t, x_val=xv, t_val=tv), create(optimizer, lr=lr),
-                          TrainConfig(epochs=epochs, mini_batch_size=self.batch_size,
-                                      rng=np.random.default_rng(batches), progress=False,
-                                      callbacks=callbacks))
-        h = trainer.train()
-        out = {"val": [float(v) for v in h["val_acc"]], "time": [float(v) for v in h["time"]]}
-        if test:
-            out["test"] = float(net.evaluate(xt, tt)[1])
-        return out
+    def settings(self) -> dict:
+        p = {k: v for k, v in vars(self).items() if k != "data_dir"}
+        p["dataset"] = p.pop("dataset_name")
+        p["hidden"] = list(p.get("hidden", ()))
+        return p
 
 
 @dataclass(frozen=True)
@@ -85,32 +84,39 @@ class NoisyQuadratic:
         h = np.geomspace(self.h_min, self.h_max, self.dim)
         return float(0.5 * np.sum(h * x * x))
 
+    def settings(self) -> dict:
+        return dict(vars(self))
+
     def run(self, optimizer: str, lr: float, seed: int, epochs: int, callbacks=(),
-            test: bool = False) -> dict:
+            test: bool = False, options: dict | None = None) -> dict:
+        """As :meth:`NetProblem.run`; ``weight_decay`` λ adds ``λ x`` to the gradient."""
         from trainlab.optim import create
 
+        options = dict(options or {})
+        wd = float(options.pop("weight_decay", 0.0))
         rng = np.random.default_rng(np.random.SeedSequence([seed, 2]))
         h = np.geomspace(self.h_min, self.h_max, self.dim)
         params = {"x": rng.standard_normal(self.dim)}
-        opt = create(optimizer, lr=lr)
-        val, times, elapsed, it = [self.loss(params["x"])], [0.0], 0.0, 0
+        opt = create(optimizer, lr=lr, **options)
+        val, times, steps, elapsed, it = [self.loss(params["x"])], [0.0], [0], 0.0, 0
         with np.errstate(over="ignore", invalid="ignore"):
             for epoch in range(epochs):
-                start = time.perf_counter()
+                start = time.process_time()
                 for _ in range(self.steps_per_epoch):
-                    g = h * params["x"] + self.sigma * rng.standard_normal(self.dim)
+                    g = (h + wd) * params["x"] + self.sigma * rng.standard_normal(self.dim)
                     opt.update(params, {"x": g})
                     it += 1
-                elapsed += time.perf_counter() - start
+                elapsed += time.process_time() - start
                 loss = self.loss(params["x"])
                 if not np.isfinite(loss):
                     raise DivergenceError(f"loss is {loss} after epoch {epoch + 1} (lr {lr:g})")
                 val.append(loss)
                 times.append(elapsed)
+                steps.append(it)
                 for cb in callbacks:
                     if hasattr(cb, "on_step"):
                         cb.on_step(None, it, loss)
-        out = {"val": val, "time": times}
+        out = {"val": val, "time": times, "steps": steps}
         if test:
             out["test"] = val[-1]
         return out
@@ -141,6 +147,6 @@ def make_problem(name: str, *, quick: bool = False, target: float | None = None,
 
 
 def reached(problem, value) -> bool:
-    if value is None or not np.isfinite(value):
+    if value is None or not np.isfinite(value) or problem.target is None:
         return False
     return value >= problem.target if problem.metric == "accuracy" else value <= problem.target

@@ -24,6 +24,8 @@ from trainlab.tune.trials import run_trials, seed_number
 #: settings that must match for a study to be resumed
 SETTINGS = ("dataset", "train_size", "val_ratio", "hidden", "batch_size", "epochs", "optimizer",
             "seed", "sampler", "pruner", "grid_points")
+#: ... and with a data file (``--data``)
+FILE_SETTINGS = ("data", "target_column", "task", "scale", "split_seed", "test_ratio")
 HEADER = "=========== Hyper-Parameter Optimization Result ==========="
 
 
@@ -36,7 +38,7 @@ def budget(cfg: dict, space: dict) -> int:
 
 
 def _settings(cfg: dict, space: dict) -> dict:
-    out = {k: cfg.get(k) for k in SETTINGS}
+    out = {k: cfg.get(k) for k in SETTINGS + (FILE_SETTINGS if cfg.get("data") else ())}
     out["hidden"] = list(out["hidden"])
     if cfg["sampler"] != "grid":
         out["grid_points"] = None

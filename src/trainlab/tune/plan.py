@@ -1,0 +1,99 @@
+"""What a benchmark plan names, made concrete: its problems (built-in, a
+``--data`` file, a ``--problem`` factory), the declared search space of the lr
+phase, and the options each rule takes from the sampled values."""
+
+from __future__ import annotations
+
+from trainlab.tune.problems import factory_problem, file_problem, make_problem
+
+#: the shared name ``momentum`` of a declared space → each rule's own option
+FIRST_MOMENT = ("momentum", "beta1")
+
+
+def problems_of(plan: dict) -> dict:
+    """Problem objects by name: built-in names, ``plan["custom"][name]`` holding
+    ``{"file": {...}}`` (a ``--data`` file) or ``{"factory": "pkg.mod:fn"}``."""
+    out = {}
+    for p in plan["problems"]:
+        custom = plan.get("custom", {}).get(p)
+        if custom is None:
+            out[p] = make_problem(p, quick=plan["quick"], target=plan["targets"].get(p),
+                                  data_dir=plan.get("data_dir"))
+            continue
+        key = (p, repr(custom))
+        if key not in _MADE:
+            made = (file_problem(custom["file"]) if "file" in custom
+                    else factory_problem(custom["factory"]))
+            if plan["targets"].get(p) is not None:
+                made = _with_target(made, plan["targets"][p])
+            _MADE[key] = made
+        out[p] = _MADE[key]
+    return out
+
+
+_MADE: dict = {}
+
+
+def _with_target(problem, target):
+    import copy
+    import dataclasses
+
+    if dataclasses.is_dataclass(problem):
+        return dataclasses.replace(problem, target=target)
+    problem = copy.copy(problem)
+    problem.target = target
+    return problem
+
+
+def rule_options(rule: str, params: dict) -> dict:
+    """The sampled values a rule takes: ``lr`` and ``weight_decay`` always,
+    ``momentum`` as the rule's momentum or beta1 where its default is not 0
+    (momentum, nesterov, the Adam family; dropped for sgd, rmsprop, adagrad,
+    which have none by default), other names when the rule has that option."""
+    from trainlab.optim import RULES, options
+
+    import inspect
+
+    cls = RULES[rule.lower().replace("_", "").replace("-", "")]
+    have = options(cls)
+    defaults = {}
+    for c in reversed(cls.__mro__[:-1]):
+        if "__init__" in vars(c):
+            defaults.update({k: p.default for k, p in inspect.signature(c.__init__).parameters.items()
+                             if isinstance(p.default, (int, float)) and not isinstance(p.default, bool)})
+    out = {}
+    for name, value in params.items():
+        if name in ("lr", "weight_decay"):
+            out[name] = value
+        elif name == "momentum":
+            own = next((o for o in FIRST_MOMENT if defaults.get(o)), None)
+            if own:
+                out[own] = value
+        elif name in have:
+            out[name] = value
+    return out
+
+
+def search_space(plan: dict) -> dict:
+    """``{name: distribution}`` of the lr phase: the lr grid, or with a declared
+    space lr's range (log) and that space."""
+    from optuna.distributions import FloatDistribution
+
+    from trainlab.tune.space import parse_space
+
+    out = {"lr": FloatDistribution(plan["lrs"][0], plan["lrs"][-1], log=True)}
+    if plan.get("space"):
+        out.update({p.name: p.distribution() for p in parse_space(plan["space"]).values()})
+    return out
+
+
+def declared(plan: dict) -> dict:
+    """The lr phase's space as plain JSON (for metrics, edge warnings and the page)."""
+    from trainlab.tune.space import parse_space
+
+    out = {"lr": {"low": plan["lrs"][0], "high": plan["lrs"][-1], "log": True,
+                  "grid": not plan.get("space"), "points": None if plan.get("space") else
+                  plan["lrs"]}}
+    for p in (parse_space(plan["space"]).values() if plan.get("space") else ()):
+        out[p.name] = {"low": p.low, "high": p.high, "log": p.log, "grid": False}
+    return out
