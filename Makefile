@@ -16,6 +16,8 @@ $(VENV)/.demo-deps: pyproject.toml | $(BIN)/python
 
 $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
+# the kernel the notebooks run on (nbclient, JupyterLab): this environment's python
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3"
 	touch $@ $(VENV)/.demo-deps
 
 demo: $(VENV)/.demo-deps

@@ -1,0 +1,74 @@
+"""A live loss plot for training cells: a Trainer callback that redraws as it trains.
+
+    >>> trainer = Trainer(net, x, t, progress=True, callbacks=[LiveLoss()])  # doctest: +SKIP
+
+``progress=True`` shows tqdm's notebook bar (``tqdm.auto``); :class:`LiveLoss`
+shows the training loss of every step, redrawn at most every ``every`` seconds
+and once more when training ends, so a long run is watched as it happens.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from trainlab.notebooks.text import check_lang, say
+
+
+class LiveLoss:
+    """Trainer callback: an Image widget with the loss so far (one curve per label)."""
+
+    def __init__(self, label: str = "", *, lang: str = "en", every: float = 0.5,
+                 display: bool = True):
+        import ipywidgets as w
+
+        self.lang = check_lang(lang)
+        if lang == "ko":
+            from trainlab.notebooks.fonts import use_korean_font
+            use_korean_font()
+        self.label, self.every = label, float(every)
+        self.curves: dict[str, list] = {}
+        self.image = w.Image(format="png")
+        self.redraws = 0
+        self._shown = not display
+        self._last = 0.0
+        self._fig = None
+
+    def next(self, label: str) -> "LiveLoss":
+        """The same plot for the next training run, drawn as another curve."""
+        self.label = label
+        return self
+
+    def on_step(self, trainer, it, loss) -> None:
+        if not self._shown:
+            from IPython.display import display
+            display(self.image)
+            self._shown = True
+        self.curves.setdefault(self.label, []).append(float(loss))
+        now = time.perf_counter()
+        if now - self._last >= self.every:
+            self.redraw()
+            self._last = now
+
+    def on_train_end(self, trainer) -> None:
+        self.redraw()
+
+    def redraw(self) -> None:
+        from trainlab.notebooks.widgets import png
+        from trainlab.viz import plt, smooth
+
+        if self._fig is None:
+            self._fig, self._ax = plt().subplots(figsize=(7, 3.4))
+        ax = self._ax
+        ax.clear()
+        for name, y in self.curves.items():
+            y = np.asarray(y)
+            ax.plot(np.arange(1, len(y) + 1), smooth(np.where(np.isfinite(y), y, np.nan)),
+                    label=name or None)
+        ax.set(xlabel=say("iteration", self.lang), ylabel=say("loss", self.lang))
+        if any(self.curves):
+            ax.legend(fontsize=8)
+        self._fig.tight_layout()
+        self.image.value = png(self._fig)
+        self.redraws += 1

@@ -1,0 +1,50 @@
+"""The words the notebook widgets draw, in the two languages of the notebooks."""
+
+from __future__ import annotations
+
+LANGS = ("ko", "en")
+
+WORDS = {
+    "function": ("함수", "function"),
+    "steps": ("단계 수", "steps"),
+    "start": ("시작점", "start"),
+    "step": ("단계", "step"),
+    "paths": ("경로", "paths"),
+    "value per step": ("단계별 함숫값", "value per step"),
+    "lr": ("학습률", "lr"),
+    "momentum": ("모멘텀", "momentum"),
+    "diverged": ("발산", "diverged"),
+    "weights": ("가중치", "weights"),
+    "activation": ("활성화 함수", "activation"),
+    "-layer": ("층", "-layer"),
+    "activations of each layer": ("층별 활성화값 분포", "activations of each layer"),
+    "epoch": ("에폭", "epoch"),
+    "loss": ("손실", "loss"),
+    "training loss": ("훈련 손실", "training loss"),
+    "rule": ("갱신 규칙", "update rule"),
+    "verdict": ("진단", "verdict"),
+    "iteration": ("반복", "iteration"),
+    "diverging": ("발산", "diverging"),
+    "spiking": ("튐", "spiking"),
+    "slow": ("너무 느림 (직선)", "slow (a straight line)"),
+    "plateau": ("정체", "plateau"),
+    "healthy": ("건강함", "healthy"),
+    "lower the lr, or raise Adam's eps": ("학습률을 낮추거나 Adam의 eps를 키우세요",
+                                          "lower the lr, or raise Adam's eps"),
+    "raise the lr": ("학습률을 키우세요", "raise the lr"),
+    "check the initial weights": ("가중치 초깃값을 확인하세요", "check the initial weights"),
+}
+
+
+def check_lang(lang: str) -> str:
+    from trainlab.errors import ConfigError
+
+    if lang not in LANGS:
+        raise ConfigError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
+    return lang
+
+
+def say(key: str, lang: str) -> str:
+    """``key`` in ``lang`` (the key itself when there is no entry)."""
+    ko, en = WORDS.get(key, (key, key))
+    return ko if check_lang(lang) == "ko" else en
