@@ -103,8 +103,8 @@ steps_on, steps_off = first_steps(True), first_steps(False)
 plt.plot(range(1, 11), steps_on, "o-", label="«보정 켬|correction on»")
 plt.plot(range(1, 11), steps_off, "s--", label="«보정 끔|correction off»")
 plt.xlabel("«단계|step»"); plt.ylabel("«한 걸음의 크기|size of the step»"); plt.legend(); plt.show()
-t = np.arange(1, 11)
-predicted = (1 - 0.9 ** t) / np.sqrt(1 - 0.999 ** t)   # «보정이 곱하는 수의 역수|the inverse of the correction»
+step = np.arange(1, 11)
+predicted = (1 - 0.9 ** step) / np.sqrt(1 - 0.999 ** step)   # «보정이 곱하는 수의 역수|the inverse of the correction»
 print("«보정 끔 / 켬, 단계별|off / on, step by step»:", np.round(steps_off / steps_on, 2))'''),
     md("""## 5. SWATS, 그리고 적응적 규칙 대 SGD + 모멘텀
 

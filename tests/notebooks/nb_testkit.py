@@ -62,3 +62,19 @@ def outputs_text(nb) -> str:
             elif out.get("output_type") == "error":
                 parts.append(f"{out.get('ename')}: {out.get('evalue')}")
     return "".join(parts)
+
+
+DONE = {"ko": "확인", "en": "checked"}
+
+
+def run_and_check(path: Path, workdir: Path) -> str:
+    """Execute a notebook; its check cell must pass and say so; no glyph may be missing."""
+    nb = execute(path, workdir)
+    check = next(c for c in nb.cells if "check" in c.metadata.get("tags", []))
+    said = "".join(o.get("text", "") for o in check.outputs if o.get("output_type") == "stream")
+    lang = path.parent.name
+    assert DONE[lang] in said, f"{path.name}: the check cell printed {said!r}"
+    text = outputs_text(nb)
+    assert "missing from font" not in text and "missing from current font" not in text, \
+        f"{path.name}: a label drew empty boxes"
+    return text
