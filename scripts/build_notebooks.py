@@ -26,7 +26,7 @@ PAIR = re.compile(r"«([^«»|]*)\|([^«»]*)»")
 COLAB = '''# «Colab에서만 실행됩니다: trainlab을 설치합니다|On Colab only: install trainlab»
 import sys
 if "google.colab" in sys.modules:
-    get_ipython().run_line_magic("pip", "install -q 'trainlab[plot,cli]'")'''
+    get_ipython().run_line_magic("pip", "install -q 'trainlab[cli,search]'")'''
 
 SETUP = '''%matplotlib inline
 import numpy as np

@@ -57,6 +57,7 @@ print("«5층에서 0.5 근처(±0.02)의 비율|share near 0.5 (±0.02) in laye
     code('''from trainlab.data import load
 from trainlab.nn import MultiLayerNet
 from trainlab.train import Trainer
+from trainlab.viz import smooth
 
 (x_train, t_train), _ = load("digits")
 loss = {}
@@ -65,7 +66,7 @@ for init in (0.01, "xavier", "he"):
     h = Trainer(net, x_train, t_train, iterations=500, mini_batch_size=128, optimizer="sgd",
                 optimizer_param={"lr": 0.01}, rng=np.random.default_rng(1), progress=True).train()
     loss[init] = h["train_loss"]
-    plt.plot(trainlab.viz.smooth(h["train_loss"]), label=str(init))
+    plt.plot(smooth(h["train_loss"]), label=str(init))
 plt.xlabel("«반복|iteration»"); plt.ylabel("«손실|loss»"); plt.legend(); plt.show()'''),
     md("""## 확인
 

@@ -59,6 +59,23 @@ def _wait_until_serving(base: str, token: str, proc) -> None:
     raise AssertionError("JupyterLab did not answer in time")
 
 
+def _processes_mentioning(text: str, wait: float) -> list[str]:
+    """Command lines of live processes that contain ``text`` (after up to ``wait`` s)."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                line = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if text in line:
+                found.append(line[:200])
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(1)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """``trainlab lab`` on a free port: Korean notebooks at the top, English in en/."""
@@ -83,12 +100,14 @@ def server(tmp_path_factory):
         _wait_until_serving(base, token, proc)
         yield base, token
     finally:
-        proc.terminate()
+        proc.terminate()          # trainlab passes it on: JupyterLab stops with its kernels
         try:
-            proc.wait(timeout=30)
+            proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        left = _processes_mentioning(str(tmp), wait=30)
+        assert left == [], f"still running after trainlab lab stopped: {left}"
 
 
 @pytest.fixture(scope="module")

@@ -66,9 +66,31 @@ def jupyter_command(folder, port: int, browser: bool) -> list[str]:
     return cmd if browser else [*cmd, "--no-browser"]
 
 
+class _Stopped(Exception):
+    """SIGTERM arrived while JupyterLab ran."""
+
+
+def _stop(signum, frame):
+    raise _Stopped()
+
+
+def stop(proc, grace: float = 30.0) -> None:
+    """Ask JupyterLab to shut down (it then stops its kernels); kill it if it will not."""
+    import subprocess
+
+    if proc.poll() is None:
+        proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def run(args) -> int:
     import os
     import secrets
+    import signal
     import subprocess
     from pathlib import Path
 
@@ -91,17 +113,15 @@ def run(args) -> int:
     print(f"JupyterLab: http://127.0.0.1:{port}/lab?token={token}", flush=True)
     print("stop it with Ctrl-C", flush=True)
     proc = subprocess.Popen(jupyter_command(folder, port, not args.no_browser), env=env)
+    previous = signal.signal(signal.SIGTERM, _stop)  # a stopped trainlab stops JupyterLab
     try:
         code = proc.wait()
-    except KeyboardInterrupt:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    except (KeyboardInterrupt, _Stopped):
+        stop(proc)
         print("JupyterLab stopped")
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if code not in (0, -2, 130):
         raise ConfigError(f"JupyterLab exited with status {code}; its message is above "
                           f"(port {port} taken? try another --port)")

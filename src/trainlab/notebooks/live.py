@@ -19,7 +19,7 @@ from trainlab.notebooks.text import check_lang, say
 class LiveLoss:
     """Trainer callback: an Image widget with the loss so far (one curve per label)."""
 
-    def __init__(self, label: str = "", *, lang: str = "en", every: float = 0.5,
+    def __init__(self, label: str = "", *, lang: str = "en", every: float = 1.0,
                  display: bool = True):
         import ipywidgets as w
 
