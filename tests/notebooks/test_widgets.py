@@ -125,7 +125,27 @@ def test_live_loss_draws_while_training_and_once_at_the_end():
         Trainer(net, x[:200], t[:200], iterations=5, mini_batch_size=50, optimizer=name,
                 progress=False, callbacks=[live.next(name)]).train()
     assert list(live.curves) == ["sgd", "adam"] and len(live.curves["adam"]) == 5
-    assert live.redraws >= 10 and live.image.value[:4] == b"\x89PNG"
+    assert 2 <= live.redraws <= 12 and live.image.value[:4] == b"\x89PNG"   # and at each end
+
+
+def test_live_loss_spends_at_most_a_fifth_of_the_time_drawing(monkeypatch):
+    import trainlab.notebooks.live as live_module
+    import trainlab.notebooks.widgets as widgets_module
+
+    clock = [0.0]
+    monkeypatch.setattr(live_module.time, "perf_counter", lambda: clock[0])
+
+    def slow_png(fig, dpi=80):   # every picture "takes" one second to draw
+        clock[0] += 1.0
+        return b"\x89PNG"
+
+    monkeypatch.setattr(widgets_module, "png", slow_png)
+    live = LiveLoss(display=False, every=0.0)
+    for step in range(100):      # 100 steps of 0.1 s: 10 s of training
+        clock[0] += 0.1
+        live.on_step(None, step, 1.0)
+    drawing = live.redraws * 1.0
+    assert live.redraws >= 2 and drawing <= 0.25 * clock[0], (live.redraws, clock[0])
 
 
 def test_an_unknown_language_is_refused():

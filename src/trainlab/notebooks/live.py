@@ -5,6 +5,8 @@
 ``progress=True`` shows tqdm's notebook bar (``tqdm.auto``); :class:`LiveLoss`
 shows the training loss of every step, redrawn at most every ``every`` seconds
 and once more when training ends, so a long run is watched as it happens.
+Drawing never takes more than a fifth of the time: after a redraw that took
+``d`` seconds, the next waits at least ``4 d``.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ class LiveLoss:
         self.image = w.Image(format="png")
         self.redraws = 0
         self._shown = not display
-        self._last = 0.0
+        self._next = 0.0   # when the next redraw may happen
         self._fig = None
 
     def next(self, label: str) -> "LiveLoss":
@@ -46,10 +48,8 @@ class LiveLoss:
             display(self.image)
             self._shown = True
         self.curves.setdefault(self.label, []).append(float(loss))
-        now = time.perf_counter()
-        if now - self._last >= self.every:
+        if time.perf_counter() >= self._next:
             self.redraw()
-            self._last = now
 
     def on_train_end(self, trainer) -> None:
         self.redraw()
@@ -58,8 +58,10 @@ class LiveLoss:
         from trainlab.notebooks.widgets import png
         from trainlab.viz import plt, smooth
 
+        start = time.perf_counter()
         if self._fig is None:
             self._fig, self._ax = plt().subplots(figsize=(7, 3.4))
+            self._fig.subplots_adjust(left=0.1, right=0.98, bottom=0.15, top=0.95)
         ax = self._ax
         ax.clear()
         for name, y in self.curves.items():
@@ -69,6 +71,7 @@ class LiveLoss:
         ax.set(xlabel=say("iteration", self.lang), ylabel=say("loss", self.lang))
         if any(self.curves):
             ax.legend(fontsize=8)
-        self._fig.tight_layout()
         self.image.value = png(self._fig)
         self.redraws += 1
+        end = time.perf_counter()
+        self._next = end + max(self.every, 4 * (end - start))
