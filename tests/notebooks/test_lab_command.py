@@ -97,3 +97,10 @@ def test_the_jupyter_command_binds_to_localhost_and_keeps_the_token_off_it(tmp_p
     cmd = jupyter_command(tmp_path, 8899, browser=False)
     assert "--ServerApp.ip=127.0.0.1" in cmd and "--no-browser" in cmd
     assert "--ServerApp.port=8899" in cmd and not any("token" in c for c in cmd)
+
+
+def test_cli_default_folder_is_trainlab_notebooks_here(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["lab", "--copy-only"]) == 0
+    assert sorted(p.name for p in (tmp_path / "trainlab-notebooks").glob("*.ipynb")) == \
+        notebook_names("en")
