@@ -84,16 +84,16 @@ The notes' default learning rates (SGD 0.01, Momentum 0.01, AdaGrad 0.01, Adam 0
 500 iterations. The progress bar and the loss plot update while it trains."""),
     code('''from trainlab.nn import MultiLayerNet
 from trainlab.notebooks import LiveLoss
-from trainlab.train import Trainer
+from trainlab.train import Data, TrainConfig, Trainer
 
 RULES = ["sgd", "momentum", "adagrad", "adam"]
 live = LiveLoss(lang=LANG)
 histories = {}
 for name in RULES:
     net = MultiLayerNet(x_train.shape[1], [100] * 4, 10, rng=np.random.default_rng(0))
-    trainer = Trainer(net, x_train, t_train, x_test, t_test, iterations=500,
-                      mini_batch_size=128, optimizer=name, rng=np.random.default_rng(1),
-                      progress=True, callbacks=[live.next(name)])
+    config = TrainConfig(iterations=500, mini_batch_size=128, rng=np.random.default_rng(1),
+                         progress=True, callbacks=[live.next(name)])
+    trainer = Trainer(net, Data(x_train, t_train, x_test, t_test), name, config)
     histories[name] = trainer.train()'''),
     code('''final = {name: float(np.mean(h["train_loss"][-50:])) for name, h in histories.items()}
 for name, h in histories.items():

@@ -56,15 +56,17 @@ print("«5층에서 0.5 근처(±0.02)의 비율|share near 0.5 (±0.02) in laye
        """## Training: std 0.01, Xavier and He (ReLU, SGD at 0.01)"""),
     code('''from trainlab.data import load
 from trainlab.nn import MultiLayerNet
-from trainlab.train import Trainer
+from trainlab.optim import create
+from trainlab.train import Data, TrainConfig, Trainer
 from trainlab.viz import smooth
 
 (x_train, t_train), _ = load("digits")
 loss = {}
 for init in (0.01, "xavier", "he"):
     net = MultiLayerNet(64, [100] * 4, 10, weight_init_std=init, rng=np.random.default_rng(0))
-    h = Trainer(net, x_train, t_train, iterations=500, mini_batch_size=128, optimizer="sgd",
-                optimizer_param={"lr": 0.01}, rng=np.random.default_rng(1), progress=True).train()
+    config = TrainConfig(iterations=500, mini_batch_size=128, rng=np.random.default_rng(1),
+                         progress=True)
+    h = Trainer(net, Data(x_train, t_train), create("sgd", lr=0.01), config).train()
     loss[init] = h["train_loss"]
     plt.plot(smooth(h["train_loss"]), label=str(init))
 plt.xlabel("«반복|iteration»"); plt.ylabel("«손실|loss»"); plt.legend(); plt.show()'''),

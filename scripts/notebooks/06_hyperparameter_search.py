@@ -31,7 +31,8 @@ x, t = x[:500], t[:500]                      # «노트처럼 500개만|500 samp
 (x_train, t_train), (x_val, t_val) = train_val_split(x, t, 0.2, rng=np.random.default_rng(0))
 print(len(x_train), "«훈련|train»,", len(x_val), "«검증|validation»,", len(x_test), "«시험|test»")'''),
     code('''from trainlab.nn import MultiLayerNet
-from trainlab.train import Trainer
+from trainlab.optim import create
+from trainlab.train import Data, TrainConfig, Trainer
 
 EPOCHS, TRIALS = 15, 12
 
@@ -39,9 +40,10 @@ def train(lr, weight_decay, callbacks=()):
     """«검증 정확도의 에폭별 목록|validation accuracy after every epoch»"""
     net = MultiLayerNet(64, [100] * 6, 10, weight_decay_lambda=weight_decay,
                         rng=np.random.default_rng(0))
-    trainer = Trainer(net, x_train, t_train, x_val=x_val, t_val=t_val, epochs=EPOCHS,
-                      mini_batch_size=100, optimizer="sgd", optimizer_param={"lr": lr},
-                      rng=np.random.default_rng(1), progress=False, callbacks=callbacks)
+    config = TrainConfig(epochs=EPOCHS, mini_batch_size=100, rng=np.random.default_rng(1),
+                         progress=False, callbacks=callbacks)
+    trainer = Trainer(net, Data(x_train, t_train, x_val=x_val, t_val=t_val),
+                      create("sgd", lr=lr), config)
     trainer.train()
     return trainer.history["val_acc"], net'''),
     md("## 1. 노트의 무작위 탐색", "## 1. The notes' random search"),

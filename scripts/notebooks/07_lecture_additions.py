@@ -29,7 +29,8 @@ jitters, and smaller mini-batches usually do better (at the cost of time). The s
     code('''import time
 from trainlab.data import load
 from trainlab.nn import MultiLayerNet
-from trainlab.train import Trainer
+from trainlab.optim import create
+from trainlab.train import Data, TrainConfig, Trainer
 
 (x, t), _ = load("digits")
 x1000, t1000 = x[:1000], t[:1000]
@@ -37,8 +38,9 @@ epoch_loss, seconds = {}, {}
 for batch in (1000, 32, 1):
     net = MultiLayerNet(64, [100] * 4, 10, rng=np.random.default_rng(0))
     start = time.perf_counter()
-    h = Trainer(net, x1000, t1000, epochs=3, mini_batch_size=batch, optimizer="sgd",
-                optimizer_param={"lr": 0.01}, rng=np.random.default_rng(1), progress=True).train()
+    config = TrainConfig(epochs=3, mini_batch_size=batch, rng=np.random.default_rng(1),
+                         progress=True)
+    h = Trainer(net, Data(x1000, t1000), create("sgd", lr=0.01), config).train()
     seconds[batch] = time.perf_counter() - start
     epoch_loss[batch] = h["train_loss_epoch"]
     print(f"«배치|batch» {batch:4d}: «에폭별 손실|loss per epoch» "
@@ -69,8 +71,9 @@ print("«경로 위 f의 평균|mean f over the path»:", mean_f)'''),
 Adadelta fixes AdaGrad's ever-shrinking rate with moving averages and tracks how much the parameters moved, so it
 needs no learning rate (`lr=1.0` in trainlab is that form)."""),
     code('''net = MultiLayerNet(64, [100] * 4, 10, rng=np.random.default_rng(0))
-h = Trainer(net, x1000, t1000, iterations=300, mini_batch_size=100, optimizer="adadelta",
-            rng=np.random.default_rng(1), progress=True).train()
+config = TrainConfig(iterations=300, mini_batch_size=100, rng=np.random.default_rng(1),
+                     progress=True)
+h = Trainer(net, Data(x1000, t1000), "adadelta", config).train()
 adadelta_loss = h["train_loss_epoch"]
 print(f"Adadelta: «손실|loss» {adadelta_loss[0]:.3f} → {adadelta_loss[-1]:.4f}")'''),
     md(r"""## 4. Adam의 편향 보정 ("warm start")
@@ -117,7 +120,6 @@ The lecture's conclusion: Adam used to be the advice, but adaptive methods turne
 so make SGD with momentum (or Nesterov) the default. SWATS starts with Adam and switches to SGD, an experimental
 idea (here `tol=1e-3` lets the switch come early). 80% training / 20% validation, 15 epochs."""),
     code('''from trainlab.data import train_val_split
-from trainlab.optim import create
 
 (x_tr, t_tr), (x_val, t_val) = train_val_split(x, t, 0.2, rng=np.random.default_rng(0))
 rules = {"momentum": create("momentum", lr=0.1), "nesterov": create("nesterov", lr=0.1),
@@ -125,8 +127,9 @@ rules = {"momentum": create("momentum", lr=0.1), "nesterov": create("nesterov", 
 val = {}
 for name, opt in rules.items():
     net = MultiLayerNet(64, [100] * 4, 10, rng=np.random.default_rng(0))
-    h = Trainer(net, x_tr, t_tr, x_val=x_val, t_val=t_val, epochs=15, mini_batch_size=100,
-                optimizer=opt, rng=np.random.default_rng(1), progress=True).train()
+    config = TrainConfig(epochs=15, mini_batch_size=100, rng=np.random.default_rng(1),
+                         progress=True)
+    h = Trainer(net, Data(x_tr, t_tr, x_val=x_val, t_val=t_val), opt, config).train()
     val[name] = h["val_acc"][-1]
     plt.plot(h["val_acc"], label=name)
 plt.xlabel("«에폭|epoch»"); plt.ylabel("«검증 정확도|validation accuracy»"); plt.ylim(0.8, 1); plt.legend(); plt.show()

@@ -116,14 +116,15 @@ def test_loss_curve_in_korean_speaks_korean():
 def test_live_loss_draws_while_training_and_once_at_the_end():
     from trainlab.data import load
     from trainlab.nn import MultiLayerNet
-    from trainlab.train import Trainer
+    from trainlab.train import Data, TrainConfig, Trainer
 
     (x, t), _ = load("digits")
     live = LiveLoss(display=False, every=0.0)
     for name in ("sgd", "adam"):
         net = MultiLayerNet(64, [20], 10, rng=np.random.default_rng(0))
-        Trainer(net, x[:200], t[:200], iterations=5, mini_batch_size=50, optimizer=name,
-                progress=False, callbacks=[live.next(name)]).train()
+        config = TrainConfig(iterations=5, mini_batch_size=50, progress=False,
+                             callbacks=[live.next(name)])
+        Trainer(net, Data(x[:200], t[:200]), name, config).train()
     assert list(live.curves) == ["sgd", "adam"] and len(live.curves["adam"]) == 5
     assert 2 <= live.redraws <= 12 and live.image.value[:4] == b"\x89PNG"   # and at each end
 

@@ -56,7 +56,7 @@ def _read_record(folder: Path) -> dict:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    from trainlab.data.atomic import atomic_write
+    from trainlab.atomic import atomic_write
 
     with atomic_write(path) as fh:
         fh.write(data)

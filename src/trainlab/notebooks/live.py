@@ -1,6 +1,7 @@
 """A live loss plot for training cells: a Trainer callback that redraws as it trains.
 
-    >>> trainer = Trainer(net, x, t, progress=True, callbacks=[LiveLoss()])  # doctest: +SKIP
+    >>> config = TrainConfig(progress=True, callbacks=[LiveLoss()])  # doctest: +SKIP
+    >>> Trainer(net, Data(x, t), "adam", config).train()              # doctest: +SKIP
 
 ``progress=True`` shows tqdm's notebook bar (``tqdm.auto``); :class:`LiveLoss`
 shows the training loss of every step, redrawn at most every ``every`` seconds

@@ -335,15 +335,15 @@ class LossCurveLab(_Lab):
         from trainlab.errors import DivergenceError
         from trainlab.nn import MultiLayerNet
         from trainlab.optim import create
-        from trainlab.train import Trainer
+        from trainlab.train import Data, TrainConfig, Trainer
 
         key = (rule, round(float(lr), 12))
         if key not in self._cache:
             net = MultiLayerNet(self.x.shape[1], list(self.hidden), int(self.t.max()) + 1,
                                 rng=np.random.default_rng(self.seed))
-            tr = Trainer(net, self.x, self.t, epochs=self.epochs, mini_batch_size=100,
-                         optimizer=create(rule, lr=float(lr)),
-                         rng=np.random.default_rng(self.seed + 1), progress=False)
+            config = TrainConfig(epochs=self.epochs, mini_batch_size=100,
+                                 rng=np.random.default_rng(self.seed + 1), progress=False)
+            tr = Trainer(net, Data(self.x, self.t), create(rule, lr=float(lr)), config)
             try:
                 curve = list(tr.train()["train_loss_epoch"])
             except DivergenceError:
