@@ -104,3 +104,19 @@ def test_cli_default_folder_is_trainlab_notebooks_here(tmp_path, monkeypatch, ca
     assert main(["lab", "--copy-only"]) == 0
     assert sorted(p.name for p in (tmp_path / "trainlab-notebooks").glob("*.ipynb")) == \
         notebook_names("en")
+
+
+def test_notebook_02_picks_fashion_mnist_only_when_its_files_are_found(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    import trainlab.data.locations as locations
+    from trainlab.notebooks import pick_dataset
+
+    shared = Path(__file__).resolve().parents[3] / "shared" / "data"
+    monkeypatch.setattr(locations, "SYSTEM_DIRS", {})
+    monkeypatch.setenv("TRAINLAB_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("TRAINLAB_DATA", str(tmp_path / "empty"))
+    assert pick_dataset() == "digits"
+    monkeypatch.setenv("TRAINLAB_DATA", str(shared))
+    assert (shared / "fashion-mnist").is_dir(), "the shared data folder beside the project"
+    assert pick_dataset() == "fashion-mnist"
