@@ -60,14 +60,12 @@ def test_korean_markdown_is_korean_and_english_is_not():
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_each_notebook_states_a_claim_and_ends_with_a_check_cell(lang):
+def test_each_notebook_ends_with_a_check_cell(lang):
     for path in notebook_paths(lang):
-        cells = read(path)["cells"]
-        checks = [i for i, c in enumerate(cells) if "check" in c["metadata"].get("tags", [])]
-        assert len(checks) == 1, path.name
-        assert "assert" in source(cells[checks[0]])
-        after = cells[checks[0] + 1:]
-        assert all(c["cell_type"] == "markdown" for c in after), path.name
+        code_cells = [c for c in read(path)["cells"] if c["cell_type"] == "code"]
+        last = code_cells[-1]
+        assert "check" in last["metadata"].get("tags", []), path.name
+        assert "assert" in source(last), path.name
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -78,10 +76,10 @@ def test_first_code_cell_installs_trainlab_on_colab_only(lang):
         assert 'if "google.colab" in sys.modules:' in text and "pip" in text, path.name
 
 
-def test_the_last_notebook_leaves_a_place_for_the_checker():
+def test_the_last_notebook_has_a_section_for_the_checker():
     for lang, title in (("ko", "trainlab check"), ("en", "Check it with trainlab check")):
-        last = read(notebook_paths(lang)[-1])["cells"][-1]
-        assert last["cell_type"] == "markdown" and title in source(last)
+        cells = read(notebook_paths(lang)[-1])["cells"]
+        assert any(c["cell_type"] == "markdown" and title in source(c) for c in cells)
 
 
 def test_an_unbalanced_language_pair_is_refused():
