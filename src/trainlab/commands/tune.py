@@ -46,9 +46,27 @@ def add_arguments(p):
                    help="journal file path or postgresql:// URL (default OUT/study.journal)")
     p.add_argument("--study-name", default=None,
                    help="study to create or resume (default tune-DATASET-OPTIMIZER)")
+    p.add_argument("--max-retries", type=int, default=2, metavar="N",
+                   help="times the parameters of a lost trial (its worker died) run again "
+                        "before they are given up (default 2)")
+    p.add_argument("--storage-wait", type=float, default=60.0, metavar="SECONDS",
+                   help="how long to wait out an unreachable PostgreSQL server, retrying, "
+                        "before stopping with the command that resumes (default 60)")
     p.add_argument("--quiet", action="store_true", help="print only the results")
     p.add_argument("--out", default=None,
                    help="output folder (default runs/tune-DATASET-OPTIMIZER; rerun to resume)")
+
+
+def resume_command(args) -> str | None:
+    """The command line that resumes this search (the password left out)."""
+    import shlex
+
+    from trainlab.tune.storage import redacted
+
+    argv = getattr(args, "argv", None)
+    if argv is None:
+        return None
+    return "trainlab " + shlex.join(redacted(a) if "://" in a else a for a in argv)
 
 
 def run(args) -> int:
@@ -61,6 +79,10 @@ def run(args) -> int:
     if not 0.0 < args.val_ratio < 1.0:
         from trainlab.errors import ConfigError
         raise ConfigError(f"--val-ratio must be strictly between 0 and 1, got {args.val_ratio}")
+    if args.max_retries < 0 or not 0.0 <= args.storage_wait <= 86400.0:
+        from trainlab.errors import ConfigError
+        raise ConfigError("--max-retries must be 0 or more and --storage-wait between 0 and "
+                          f"86400 seconds, got {args.max_retries} and {args.storage_wait}")
     from pathlib import Path
 
     from trainlab.tune.objective import Setup, load_split
@@ -76,7 +98,9 @@ def run(args) -> int:
            "epochs": args.epochs, "optimizer": args.optimizer, "seed": args.seed,
            "sampler": args.sampler, "pruner": args.pruner, "grid_points": args.grid_points,
            "space": args.space or DEFAULT_SPACE, "trials": args.trials,
-           "study_name": args.study_name or f"tune-{tag}", "quiet": args.quiet}
+           "study_name": args.study_name or f"tune-{tag}", "quiet": args.quiet,
+           "max_retries": args.max_retries, "storage_wait": args.storage_wait,
+           "resume": resume_command(args)}
     from trainlab.tune.space import check_space, parse_space
 
     check_space(parse_space(cfg["space"]), args.optimizer)
@@ -127,6 +151,9 @@ def run(args) -> int:
                                       "listing": lines[1:], "trials": trials})
     print(f"trials: {c['complete']} complete, {c['pruned']} pruned, {c['failed']} failed"
           + (f", {c['lost']} lost and rerun" if c["lost"] else ""))
+    if c["given up"]:
+        print(f"given up after {args.max_retries} retries (their workers died each time): "
+              f"trials {', '.join(map(str, c['given up']))}")
     if best and regression:
         print(f"test MSE of Best-1 (retrained once, after the search, on {best['n_test']} "
               f"test samples): {best['test_loss']:.4g} (R² {best['test_acc']:.4f})")

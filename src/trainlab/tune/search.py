@@ -19,7 +19,8 @@ from trainlab.tune.objective import Objective, Setup, load_split, train_once
 from trainlab.tune.samplers import grid_points, make_pruner, make_sampler
 from trainlab.tune.space import LABELS, grid_values, narrow, parse_space
 from trainlab.tune.storage import BudgetLock, open_storage
-from trainlab.tune.trials import run_trials, seed_number
+from trainlab.tune.outage import EXIT_STORAGE_DOWN, RETRY_S, Patience
+from trainlab.tune.trials import MAX_RETRIES, run_trials, seed_number
 
 #: settings that must match for a study to be resumed
 SETTINGS = ("dataset", "train_size", "val_ratio", "hidden", "batch_size", "epochs", "optimizer",
@@ -84,14 +85,19 @@ def _printer(space):
     return show
 
 
+def patience(cfg: dict) -> Patience:
+    return Patience(cfg["storage"], cfg.get("storage_wait", RETRY_S), cfg.get("resume"))
+
+
 def work(cfg: dict, index: int = 0, wait: bool = False) -> int:
     """One worker: run trials of the study until its budget is used; returns how many.
     With ``wait``, also wait until no trial runs anywhere."""
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     space = parse_space(cfg["space"])
-    storage = open_storage(cfg["storage"])
+    wait_out = patience(cfg)
+    storage = wait_out.call(open_storage, cfg["storage"])
     n = budget(cfg, space)
-    study = optuna.load_study(study_name=cfg["study_name"], storage=storage)
+    study = wait_out.call(optuna.load_study, study_name=cfg["study_name"], storage=storage)
     seed = cfg["seed"]
     if cfg["sampler"] == "tpe":      # distinct, reproducible streams per worker and resume
         seed = int(np.random.SeedSequence([seed, index, len(study.get_trials(deepcopy=False))]).generate_state(1)[0])
@@ -102,7 +108,8 @@ def work(cfg: dict, index: int = 0, wait: bool = False) -> int:
         objective = Objective(Setup.of(cfg), report=cfg["pruner"] != "none")
         distributions = {p.name: p.distribution() for p in space.values()}
         return run_trials(study, storage, lock, n, objective, distributions,
-                          on_done=None if cfg.get("quiet") else _printer(space), wait=wait)
+                          on_done=None if cfg.get("quiet") else _printer(space), wait=wait,
+                          patience=wait_out, max_retries=cfg.get("max_retries", MAX_RETRIES))
     finally:
         lock.close()
 
@@ -116,6 +123,8 @@ def search(cfg: dict, workers: int = 1):
     Objective(Setup.of(cfg))          # bad data settings fail here, before any worker starts
     if workers > 1:
         codes = run_workers(work, workers, cfg)
+        if EXIT_STORAGE_DOWN in codes:
+            raise patience(cfg).down("seen by the worker processes")
         if any(codes):
             print(f"warning: worker exit codes {codes}; finishing the study here", file=sys.stderr)
     work(cfg, 0, wait=True)   # what is left (a worker died), then wait for other machines
@@ -139,10 +148,12 @@ def listing(trials, space) -> list[str]:
 
 
 def counts(study) -> dict:
-    c = {"complete": 0, "pruned": 0, "failed": 0, "lost": 0}
+    c = {"complete": 0, "pruned": 0, "failed": 0, "lost": 0, "given up": []}
     for t in study.get_trials(deepcopy=False):
         if t.state == TrialState.FAIL:
             c["lost" if t.user_attrs.get("lost") else "failed"] += 1
+            if t.user_attrs.get("given_up"):
+                c["given up"].append(t.number)
         elif t.state in (TrialState.COMPLETE, TrialState.PRUNED):
             c[t.state.name.lower()] += 1
     return c

@@ -17,12 +17,28 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import warnings
 from pathlib import Path
 
 from trainlab.errors import ConfigError
 
 CONNECT_TIMEOUT_S = 5
+STATEMENT_TIMEOUT_S = 30
+#: every PostgreSQL call has a deadline: connecting, each statement (a lock wait
+#: included), and a dead or frozen server noticed by TCP keepalives and
+#: ``tcp_user_timeout`` instead of waiting for the kernel's minutes
+DEADLINES = {"connect_timeout": CONNECT_TIMEOUT_S,
+             "options": f"-c statement_timeout={STATEMENT_TIMEOUT_S * 1000}",
+             "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,
+             "keepalives_count": 3, "tcp_user_timeout": 15000}
+#: Optuna's RDB heartbeat: seconds between beats, and the silence (measured by
+#: the database server's clock) after which a running trial is failed as lost
+HEARTBEAT_S, GRACE_S = 10, 120
 _SCHEMES = ("postgresql://", "postgresql+psycopg2://")
+
+
+class Unreachable(ConfigError):
+    """The PostgreSQL server could not be reached (or answered an error) on open."""
 
 
 def is_url(spec: str) -> bool:
@@ -74,34 +90,39 @@ def open_storage(spec: str):
     spec = _check(spec)
     if not is_url(spec):
         from optuna.storages import JournalStorage
-        from optuna.storages.journal import JournalFileBackend
+
+        from trainlab.tune.journal import SafeJournalBackend
 
         path = Path(spec)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            return JournalStorage(JournalFileBackend(str(path), lock_obj=FlockLock(str(path))))
+            return JournalStorage(SafeJournalBackend(str(path), lock_obj=FlockLock(str(path))))
         except OSError as exc:
             raise ConfigError(f"cannot open journal file {path}: {exc.strerror}; "
                               "choose another --storage or --out") from None
+    import optuna
     import sqlalchemy
     from optuna.storages import RDBStorage
 
     url, engine = _driver_url(spec), None
     try:
         engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool,
-                                          connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
+                                          connect_args=DEADLINES)
         with engine.connect() as conn:    # one process at a time creates the tables
             conn.execute(sqlalchemy.text("SELECT pg_advisory_lock(:k)"), {"k": _key("trainlab:schema")})
             try:
-                return RDBStorage(url, engine_kwargs={
-                    "connect_args": {"connect_timeout": CONNECT_TIMEOUT_S}, "pool_pre_ping": True})
+                with warnings.catch_warnings():     # heartbeat_interval is "experimental"
+                    warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+                    return RDBStorage(url, heartbeat_interval=HEARTBEAT_S, grace_period=GRACE_S,
+                                      engine_kwargs={"connect_args": DEADLINES,
+                                                     "pool_pre_ping": True})
             finally:
                 conn.execute(sqlalchemy.text("SELECT pg_advisory_unlock(:k)"),
                              {"k": _key("trainlab:schema")})
                 conn.commit()
     except (sqlalchemy.exc.SQLAlchemyError, ImportError) as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise ConfigError(f"cannot reach storage {redacted(spec)}: {reason}; "
+        raise Unreachable(f"cannot reach storage {redacted(spec)}: {reason}; "
                           "check the URL and that the server is running") from None
     finally:
         if engine is not None:
@@ -127,7 +148,7 @@ class BudgetLock:
 
             if self._conn is None:
                 engine = sqlalchemy.create_engine(
-                    _driver_url(self.spec), connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
+                    _driver_url(self.spec), connect_args=DEADLINES,
                     poolclass=sqlalchemy.pool.NullPool)
                 self._conn = engine.connect()
             self._conn.execute(sqlalchemy.text("SELECT pg_advisory_lock(:k)"),

@@ -1,36 +1,40 @@
 """Run a study's trials up to a global budget, whatever the number of workers.
 
 Each worker repeats, under the study's :class:`~trainlab.tune.storage.BudgetLock`:
-fail the trials of dead workers, count the trials that use the budget, and if
-any is left, ask Optuna for a new trial. It then runs the trial outside the
-lock and tells Optuna how it ended:
+fail the trials of dead workers (:mod:`trainlab.tune.liveness`), count the
+trials that use the budget, and if any is left, ask Optuna for a new trial and
+sign it with the worker's token. It then runs the trial outside the lock and
+tells Optuna how it ended (``skip_if_finished``: a trial failed meanwhile by
+another worker is left as it is):
 
 * COMPLETE with its value; PRUNED when the pruner stopped it;
 * FAIL with ``user_attrs["fail_reason"]`` when training diverged (NaN/inf loss
   or gradient): the study goes on;
-* a trial whose worker died (SIGKILL, power cut) or was interrupted is failed
-  with ``user_attrs["lost"] = True`` and its parameters are queued again, so
-  at most the work of that trial is lost.  Lost trials do not use the budget.
+* a trial whose worker died (SIGKILL, power cut) or was interrupted is *lost*:
+  failed with ``user_attrs["lost"] = True`` in one write (:func:`mark_lost`),
+  and its parameters are queued again, at most ``max_retries`` times (then the
+  trial is marked ``given_up``), so at most the work of that trial is lost.
+  Lost trials do not use the budget.
 
-Each trial is signed ``user_attrs["worker"] = {"host", "pid"}`` while the lock
-is held. Its worker is known dead when it ran on this host and that process is
-gone, or, from another host, when its heartbeat (``user_attrs["heartbeat"]``,
-refreshed every :data:`HEARTBEAT_S` seconds while training; the machines'
-clocks must agree) is older than :data:`GRACE_S`.
+An unreachable PostgreSQL server is waited out (:mod:`trainlab.tune.outage`):
+the worker then starts the loop again (a trial it was running is lost and
+queued again; telling a result is retried).
 """
 
 from __future__ import annotations
 
-import os
-import socket
 import time
+import warnings
 
 import optuna
+from optuna.exceptions import UpdateFinishedTrialError
 from optuna.trial import TrialState
 
-HEARTBEAT_S = 10.0
-GRACE_S = 120.0
-HOST = socket.gethostname()
+from trainlab.tune.liveness import Heartbeat, Taken, Watch, is_lost, me  # noqa: F401
+from trainlab.tune.outage import Patience, is_outage
+
+MAX_RETRIES = 2
+_WATCHES: dict = {}
 
 
 def uses_budget(t) -> bool:
@@ -49,69 +53,103 @@ def settled(study) -> bool:
     return not study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+def _rdb(storage):
+    inner = getattr(storage, "_backend", storage)
+    return inner if hasattr(inner, "engine") else None
+
+
+def _heartbeat_on(storage) -> bool:
+    rdb = _rdb(storage)
+    return rdb is not None and rdb.get_heartbeat_interval() is not None
+
+
+def mark_lost(study, t, reason: str) -> bool:
+    """Fail running trial ``t`` as lost, with its reason, in one write; False if it
+    had finished meanwhile (then nothing was lost)."""
+    storage = study._storage
+    rdb = _rdb(storage)
+    if rdb is not None:           # one transaction: the state and both attributes
+        import json
+
+        import sqlalchemy
+        with rdb.engine.begin() as conn:
+            done = conn.execute(sqlalchemy.text(
+                "UPDATE trials SET state = 'FAIL', datetime_complete = now() "
+                "WHERE trial_id = :id AND state = 'RUNNING'"), {"id": t._trial_id}).rowcount
+            for key, value in (("lost", True), ("fail_reason", reason)) if done else ():
+                conn.execute(sqlalchemy.text(
+                    "INSERT INTO trial_user_attributes (trial_id, key, value_json) "
+                    "VALUES (:id, :k, :v) ON CONFLICT (trial_id, key) "
+                    "DO UPDATE SET value_json = EXCLUDED.value_json"),
+                    {"id": t._trial_id, "k": key, "v": json.dumps(value)})
+        return bool(done)
+    backend = getattr(storage, "_backend", None)
+    if hasattr(backend, "append_logs"):   # a journal: three records in one append
+        from datetime import datetime, timezone
+
+        from optuna.storages.journal._storage import JournalOperation as Op
+
+        head = {"worker_id": f"trainlab-reaper-{me()['token']}", "trial_id": t._trial_id}
+        with storage._thread_lock:
+            backend.append_logs([
+                {"op_code": Op.SET_TRIAL_USER_ATTR, **head, "user_attr": {"lost": True}},
+                {"op_code": Op.SET_TRIAL_USER_ATTR, **head, "user_attr": {"fail_reason": reason}},
+                {"op_code": Op.SET_TRIAL_STATE_VALUES, **head, "state": TrialState.FAIL,
+                 "values": None, "datetime_complete": datetime.now(tz=timezone.utc).isoformat(
+                     timespec="microseconds")}])
+            storage._sync_with_backend()
+        now = storage.get_trial(t._trial_id)
+        return now.state == TrialState.FAIL and now.user_attrs.get("lost") is True
+    try:                          # any other storage (tests): the state change decides
+        storage.set_trial_user_attr(t._trial_id, "lost", True)
+        storage.set_trial_user_attr(t._trial_id, "fail_reason", reason)
+        storage.set_trial_state_values(t._trial_id, TrialState.FAIL)
+    except UpdateFinishedTrialError:
         return False
-    except PermissionError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat") as fh:       # a zombie is dead too
-            return fh.read().rpartition(")")[2].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
+    return True
 
 
-def _is_lost(t, now: float) -> bool:
-    """Called under the budget lock, which a worker holds from creating a trial
-    until it has signed it with its host and pid: an unsigned trial is orphaned."""
-    attrs = t.user_attrs
-    worker = attrs.get("worker")
-    if not worker:
-        return True
-    if worker["host"] == HOST:     # a process runs one trial at a time: never its own
-        return worker["pid"] == os.getpid() or not _alive(int(worker["pid"]))
-    beat = attrs.get("heartbeat") or (t.datetime_start.timestamp() if t.datetime_start else now)
-    return now - beat > GRACE_S
+def _root(t) -> int:
+    return int(t.user_attrs.get("retry_of", t.number))
 
 
-def abandon(study, storage, t, reason: str, names=()) -> None:
-    """Fail trial ``t`` as lost and queue its parameters again if it had drawn
-    all of ``names`` (a worker killed while they were being written leaves some out)."""
-    tid = storage.get_trial_id_from_study_id_trial_number(
-        storage.get_study_id_from_name(study.study_name), t.number)
-    try:
-        storage.set_trial_user_attr(tid, "lost", True)
-        storage.set_trial_user_attr(tid, "fail_reason", reason)
-        storage.set_trial_state_values(tid, TrialState.FAIL)
-    except RuntimeError:            # it finished meanwhile: nothing was lost
-        return
-    if t.params and set(names) <= set(t.params):
-        study.enqueue_trial(t.params, user_attrs={"retry_of": t.user_attrs.get("retry_of", t.number)})
+def requeue(study, names=(), max_retries: int = MAX_RETRIES) -> list[int]:
+    """Queue again the parameters of every lost trial not yet queued (if it had drawn
+    all of ``names``), at most ``max_retries`` times per configuration; mark the
+    others ``given_up``. Idempotent; call it under the budget lock. Returns the
+    numbers given up now."""
+    trials = study.get_trials(deepcopy=False)
+    handled = {r.user_attrs["requeue_of"] for r in trials if "requeue_of" in r.user_attrs}
+    lost = [t for t in trials if t.state == TrialState.FAIL and t.user_attrs.get("lost")]
+    given_up = []
+    for t in lost:
+        if (t.number in handled or t.user_attrs.get("given_up") or not t.params
+                or not set(names) <= set(t.params)):
+            continue
+        root = _root(t)
+        if any("requeue_of" not in r.user_attrs and r.number > t.number and _root(r) == root
+               for r in trials):          # queued by an older trainlab
+            continue
+        if sum(_root(r) == root for r in lost) > max_retries:
+            study._storage.set_trial_user_attr(t._trial_id, "given_up", True)
+            given_up.append(t.number)
+        else:
+            study.enqueue_trial(t.params, user_attrs={"retry_of": root, "requeue_of": t.number})
+    return given_up
 
 
-def reap(study, storage, names=()) -> int:
-    """Fail (and queue again) the running trials of dead workers; returns how many."""
-    now, n = time.time(), 0
-    for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-        if _is_lost(t, now):
-            abandon(study, storage, t, "lost: its worker stopped before the trial finished", names)
-            n += 1
+def reap(study, storage=None, names=(), max_retries: int = MAX_RETRIES) -> int:
+    """Fail (and queue again) the running trials of dead workers; returns how many.
+    Call it under the budget lock."""
+    running = study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
+    stale = None
+    if _heartbeat_on(study._storage):      # judged by the database server's clock
+        stale = set(_rdb(study._storage)._get_stale_trial_ids(study._study_id)) if running else set()
+    watch = _WATCHES.setdefault(study.study_name, Watch())
+    n = sum(mark_lost(study, t, "lost: its worker stopped before the trial finished")
+            for t in running if is_lost(t, watch, stale))
+    requeue(study, names, max_retries)
     return n
-
-
-class Heartbeat:
-    """Trainer callback: refresh the trial's heartbeat while it trains."""
-
-    def __init__(self, trial):
-        self.trial, self.last = trial, time.time()
-
-    def on_step(self, trainer, it, loss):
-        now = time.time()
-        if now - self.last >= HEARTBEAT_S:
-            self.trial.set_user_attr("heartbeat", now)
-            self.last = now
 
 
 def seed_number(trial) -> int:
@@ -119,41 +157,83 @@ def seed_number(trial) -> int:
     return int(trial.user_attrs.get("retry_of", trial.number))
 
 
+def _start(study, distributions):
+    with warnings.catch_warnings():     # "heartbeat is supposed to be used with optimize"
+        warnings.simplefilter("ignore")
+        trial = study.ask(distributions)
+    trial.set_user_attr("worker", me())
+    if _heartbeat_on(study._storage):
+        study._storage.record_heartbeat(trial._trial_id)
+    return trial
+
+
+def _tell(study, trial, value=None, state=None):
+    try:
+        return study.tell(trial, value, state=state, skip_if_finished=True)
+    except UpdateFinishedTrialError:     # failed by another worker between check and write
+        return study._storage.get_trial(trial._trial_id)
+
+
+def _give_back(study, lock, trial, reason, names, max_retries) -> None:
+    with lock:
+        mark_lost(study, trial, reason)
+        requeue(study, names, max_retries)
+
+
 def run_trials(study, storage, lock, budget: int, objective, distributions: dict,
-               on_done=None, wait: bool = False) -> int:
+               on_done=None, wait: bool = False, patience: Patience | None = None,
+               max_retries: int = MAX_RETRIES) -> int:
     """Run trials of ``study`` until ``budget`` trials use the budget; returns how
     many this worker ran. Every parameter of ``distributions`` is sampled when the
     trial is created (so a lost trial can be queued again whole);
     ``objective(trial)`` returns the value, raises ``optuna.TrialPruned`` or a
     ``FloatingPointError`` (divergence). With ``wait``, return only once no trial
-    is running anywhere, running again those whose workers died meanwhile."""
-    ran = 0
+    is running anywhere, running again those whose workers died meanwhile.
+    ``patience`` waits out storage outages (without one, they are raised)."""
+    patience = patience or Patience("", 0.0)
+    names, ran = tuple(distributions), 0
     while True:
-        with lock:
-            reap(study, storage, distributions)
-            trial = None
-            if counted(study) < budget:
-                trial = study.ask(distributions)
-                trial.set_user_attr("worker", {"host": HOST, "pid": os.getpid()})
-            elif not wait or settled(study):
-                return ran
+        try:
+            with lock:
+                reap(study, storage, names, max_retries)
+                trial = None
+                if counted(study) < budget:
+                    trial = _start(study, distributions)
+                elif not wait or settled(study):
+                    return ran
+        except Exception as exc:        # an outage: the next round reaps what it left
+            patience.wait(exc)
+            continue
         if trial is None:
             time.sleep(1.0)      # trials of other workers are still running
             continue
         ran += 1
+        state, value = None, None
         try:
             value = objective(trial)
         except optuna.TrialPruned:
-            frozen = study.tell(trial, state=TrialState.PRUNED)
+            state = TrialState.PRUNED
         except FloatingPointError as exc:
-            trial.set_user_attr("fail_reason", f"diverged: {exc}")
-            frozen = study.tell(trial, state=TrialState.FAIL)
+            state = TrialState.FAIL
+            try:
+                patience.call(trial.set_user_attr, "fail_reason", f"diverged: {exc}")
+            except UpdateFinishedTrialError:
+                continue
+        except (Taken, UpdateFinishedTrialError):   # failed by another worker while it ran
+            continue                                # late: its parameters run again
         except BaseException as exc:
-            with lock:
-                abandon(study, storage, study.get_trials(deepcopy=False)[trial.number],
-                        f"lost: {type(exc).__name__} {exc}".strip(), distributions)
+            outage = isinstance(exc, Exception) and is_outage(exc)
+            if outage:
+                patience.wait(exc)
+            reason = ("lost: the storage was unreachable" if outage
+                      else f"lost: {type(exc).__name__} {exc}".strip())
+            patience.call(_give_back, study, lock, trial, reason, names, max_retries)
+            if outage:
+                continue
             raise
-        else:
-            frozen = study.tell(trial, value)
+        try:
+            frozen = patience.call(_tell, study, trial, value, state)
+        except UpdateFinishedTrialError:            # the fail_reason came too late
+            continue
         if on_done is not None:
             on_done(frozen)

@@ -34,10 +34,14 @@ def _env(values: dict):
 
 
 def _entry(target, *args) -> None:
+    from trainlab.tune.outage import EXIT_STORAGE_DOWN, StorageDown
+
     try:
         target(*args)
     except KeyboardInterrupt:      # Ctrl-C reaches every worker: the parent reports it
         raise SystemExit(130) from None
+    except StorageDown:            # the parent says it once, with the resume command
+        raise SystemExit(EXIT_STORAGE_DOWN) from None
 
 
 def run_workers(target, n: int, *args) -> list[int]:
