@@ -3,6 +3,8 @@
 #
 #   scripts/test-postgres.sh start DIR   # prints postgresql://postgres@127.0.0.1:PORT/trainlab
 #   scripts/test-postgres.sh stop DIR    # stops the server and deletes DIR
+#   scripts/test-postgres.sh halt DIR    # stops the server at once (as a crash), keeps DIR:
+#                                        # start DIR brings it back on the same port
 #
 # start installs PostgreSQL with apt-get when initdb/pg_ctl are missing (as root,
 # on Debian), creates a cluster in DIR/data owned by the user that runs it
@@ -15,7 +17,7 @@ set -euo pipefail
 mode=${1:-}
 dir=${2:-}
 if [[ -z "$mode" || -z "$dir" ]]; then
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|halt DIR" >&2
     exit 2
 fi
 
@@ -73,8 +75,8 @@ start)
         as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >"$dir/initdb.log" 2>&1 \
             || { cat "$dir/initdb.log" >&2; exit 1; }
     fi
-    for _ in 1 2 3 4 5; do
-        port=$(free_port)
+    for i in 1 2 3 4 5; do
+        if [[ $i -eq 1 && -f "$dir/port" ]]; then port=$(cat "$dir/port"); else port=$(free_port); fi
         if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
             -o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories=$dir -c fsync=off" \
             start >/dev/null 2>&1; then
@@ -87,6 +89,11 @@ start)
     echo "could not start PostgreSQL; see $dir/server.log" >&2
     exit 1
     ;;
+halt)
+    [[ -e "$dir/.trainlab-test-postgres" ]] || { echo "$dir is not a test cluster" >&2; exit 2; }
+    bin=$(find_bin)
+    as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
+    ;;
 stop)
     [[ -e "$dir/.trainlab-test-postgres" ]] || { echo "$dir is not a test cluster" >&2; exit 2; }
     if bin=$(find_bin) && [[ -f "$dir/data/PG_VERSION" ]]; then
@@ -95,7 +102,7 @@ stop)
     rm -rf "$dir"
     ;;
 *)
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|halt DIR" >&2
     exit 2
     ;;
 esac

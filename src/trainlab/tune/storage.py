@@ -142,17 +142,34 @@ class BudgetLock:
         self.spec, self.study_name = _check(spec), study_name
         self._conn = self._fd = None
 
+    def _connect(self):
+        import sqlalchemy
+
+        engine = sqlalchemy.create_engine(_driver_url(self.spec), connect_args=DEADLINES,
+                                          poolclass=sqlalchemy.pool.NullPool)
+        return engine.connect()
+
+    def _sql(self, query: str, commit: bool = False) -> None:
+        """Run ``query`` on the lock's session; a session broken by an outage is dropped
+        (the server then releases its locks) and, if it was an old one, made anew once."""
+        import sqlalchemy
+
+        for fresh in (self._conn is None, True):
+            try:
+                if self._conn is None:
+                    self._conn = self._connect()
+                self._conn.execute(sqlalchemy.text(query), {"k": _key(self.study_name)})
+                if commit:
+                    self._conn.commit()
+                return
+            except Exception:
+                self.close()
+                if fresh or commit:
+                    raise
+
     def __enter__(self):
         if is_url(self.spec):
-            import sqlalchemy
-
-            if self._conn is None:
-                engine = sqlalchemy.create_engine(
-                    _driver_url(self.spec), connect_args=DEADLINES,
-                    poolclass=sqlalchemy.pool.NullPool)
-                self._conn = engine.connect()
-            self._conn.execute(sqlalchemy.text("SELECT pg_advisory_lock(:k)"),
-                               {"k": _key(self.study_name)})
+            self._sql("SELECT pg_advisory_lock(:k)")
         else:
             # one lock for all studies of a journal: held for milliseconds at a time
             self._fd = os.open(f"{self.spec}.budget.lock", os.O_CREAT | os.O_RDWR, 0o644)
@@ -161,11 +178,7 @@ class BudgetLock:
 
     def __exit__(self, *exc):
         if self._conn is not None:
-            import sqlalchemy
-
-            self._conn.execute(sqlalchemy.text("SELECT pg_advisory_unlock(:k)"),
-                               {"k": _key(self.study_name)})
-            self._conn.commit()
+            self._sql("SELECT pg_advisory_unlock(:k)", commit=True)
         if self._fd is not None:
             with contextlib.suppress(OSError):
                 os.close(self._fd)    # closing releases the flock
@@ -173,6 +186,7 @@ class BudgetLock:
         return False
 
     def close(self):
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()

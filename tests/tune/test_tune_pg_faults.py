@@ -1,0 +1,174 @@
+"""A search survives its PostgreSQL server: stopped (as a crash) and restarted
+mid-search, stopped for longer than the retry budget, and its workers killed.
+
+Each test runs ``trainlab tune`` as a child process against a real server on
+127.0.0.1 (its own throwaway cluster, so stopping it disturbs no other test),
+does the damage, and then reads the study's rows back to check that it ends
+with exactly ``--trials`` completed trials, numbered without gaps or
+duplicates, and that every trial completed before the damage is kept.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import signal
+import subprocess
+import tempfile
+import time
+
+import optuna
+import pytest
+from optuna.trial import TrialState
+
+from tune_testkit import ROOT, TINY, cli_process
+
+SCRIPT = ROOT / "scripts" / "test-postgres.sh"
+ARGS = ["--trials", "10", "--epochs", "40", "--train-size", "300"]
+
+
+def _pg(mode: str, folder: str) -> str:
+    proc = subprocess.run(["bash", str(SCRIPT), mode, folder], text=True, capture_output=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def server():
+    folder = tempfile.mkdtemp(prefix="trainlab-pgf-", dir="/tmp")
+    try:
+        url = _pg("start", folder).splitlines()[-1]
+        yield url, folder
+    finally:
+        subprocess.run(["bash", str(SCRIPT), "stop", folder], capture_output=True, timeout=120)
+
+
+def _trials(url: str, name: str):
+    """The study's trials, read with Optuna itself; None while it cannot be read."""
+    try:
+        storage = optuna.storages.RDBStorage(url.replace("postgresql://", "postgresql+psycopg2://"))
+        try:
+            return optuna.load_study(study_name=name, storage=storage).trials
+        finally:
+            storage.engine.dispose()
+    except Exception:           # not created yet
+        return None
+
+
+def _done(trials) -> dict:
+    return {t.number: (t.params, t.value) for t in trials or () if t.state == TrialState.COMPLETE}
+
+
+def _wait_for(url, name, proc, n: int, timeout: float = 120) -> dict:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        done = _done(_trials(url, name))
+        if len(done) >= n:
+            assert proc.poll() is None, "the search finished before the damage"
+            return done
+        time.sleep(0.2)
+    raise AssertionError(f"fewer than {n} trials completed in {timeout} s")
+
+
+def _check_study(url, name, trials_asked: int, before: dict) -> None:
+    trials = _trials(url, name)
+    done = _done(trials)
+    assert len(done) == trials_asked                       # exactly --trials completed
+    assert [t.number for t in trials] == list(range(len(trials)))     # no duplicates, no gaps
+    assert all(done[n] == before[n] for n in before)       # every earlier result kept
+    assert not [t for t in trials if t.state in (TrialState.RUNNING, TrialState.WAITING)]
+    lost = [t for t in trials if t.state == TrialState.FAIL]
+    assert all(t.user_attrs.get("lost") for t in lost)     # no trial failed for another reason
+    assert len(trials) == trials_asked + len(lost)
+    firsts = [t for t in trials if "retry_of" not in t.user_attrs]
+    assert len({tuple(sorted(t.params.items())) for t in firsts}) == len(firsts)
+
+
+def _tracebacks(err: str) -> bool:
+    return "Traceback" in err or "File \"" in err
+
+
+def test_server_stopped_and_restarted_mid_search_the_study_finishes(server, tmp_path):
+    url, folder = server
+    name = f"outage-{tmp_path.name}"
+    proc = cli_process("tune", *TINY, *ARGS, "--storage", url, "--study-name", name,
+                       "--out", str(tmp_path / "o"))
+    try:
+        before = _wait_for(url, name, proc, 3)
+        _pg("halt", folder)            # as a crash: no clean shutdown
+        time.sleep(6)
+        _pg("start", folder)
+        out, err = proc.communicate(timeout=240)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert not _tracebacks(err), err
+    notes = [line for line in err.splitlines() if "unreachable" in line]
+    assert len(notes) == 1 and notes[0].startswith("trainlab: storage postgresql://"), err
+    _check_study(url, name, 10, before)
+
+
+def test_server_down_longer_than_the_budget_stops_with_the_resume_command(server, tmp_path):
+    url, folder = server
+    name = f"down-{tmp_path.name}"
+    proc = cli_process("tune", *TINY, *ARGS, "--storage", url, "--study-name", name,
+                       "--out", str(tmp_path / "o"), "--storage-wait", "3")
+    try:
+        before = _wait_for(url, name, proc, 2)
+        _pg("halt", folder)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        _pg("start", folder)
+    assert proc.returncode == 2, err
+    assert not _tracebacks(err), err
+    lines = err.strip().splitlines()
+    assert len(lines) == 2, err         # the outage, then the error
+    assert "unreachable" in lines[0] and "retrying for up to 3 s" in lines[0]
+    assert lines[1].startswith("trainlab: error: storage postgresql://") and "resume with: " in lines[1]
+    command = shlex.split(lines[1].split("resume with: ", 1)[1])
+    assert command[0] == "trainlab" and "--storage" in command
+
+    again = cli_process(*command[1:])     # the resume command, as printed
+    out, err = again.communicate(timeout=240)
+    assert again.returncode == 0, err
+    _check_study(url, name, 10, before)
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    if int(fh.read().rpartition(")")[2].split()[1]) == pid:
+                        kids.append(int(entry))
+            except OSError:
+                pass
+    return kids
+
+
+def test_a_killed_worker_loses_one_trial_and_the_study_finishes(server, tmp_path):
+    url, _ = server
+    name = f"kill-{tmp_path.name}"
+    proc = cli_process("tune", *TINY, *ARGS, "--storage", url, "--study-name", name,
+                       "--out", str(tmp_path / "o"), "--workers", "2")
+    try:
+        before = _wait_for(url, name, proc, 2)
+        workers = [k for k in _children(proc.pid)
+                   if "spawn_main" in open(f"/proc/{k}/cmdline").read()]
+        assert workers
+        os.kill(workers[0], signal.SIGKILL)
+        out, err = proc.communicate(timeout=240)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert not _tracebacks(err), err
+    _check_study(url, name, 10, before)
+    trials = _trials(url, name)
+    lost = [t for t in trials if t.user_attrs.get("lost")]
+    assert len(lost) <= 1
