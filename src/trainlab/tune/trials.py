@@ -63,10 +63,12 @@ def _heartbeat_on(storage) -> bool:
     return rdb is not None and rdb.get_heartbeat_interval() is not None
 
 
-def mark_lost(study, t, reason: str) -> bool:
-    """Fail running trial ``t`` as lost, with its reason, in one write; False if it
-    had finished meanwhile (then nothing was lost)."""
+def mark_lost(study, t, reason: str, give_up: bool = False) -> bool:
+    """Fail running trial ``t`` as lost, with its reason (and ``given_up`` when its
+    parameters are not to run again), in one write; False if it had finished
+    meanwhile (then nothing was lost)."""
     storage = study._storage
+    attrs = {"lost": True, "fail_reason": reason, **({"given_up": True} if give_up else {})}
     rdb = _rdb(storage)
     if rdb is not None:           # one transaction: the state and both attributes
         import json
@@ -76,7 +78,7 @@ def mark_lost(study, t, reason: str) -> bool:
             done = conn.execute(sqlalchemy.text(
                 "UPDATE trials SET state = 'FAIL', datetime_complete = now() "
                 "WHERE trial_id = :id AND state = 'RUNNING'"), {"id": t._trial_id}).rowcount
-            for key, value in (("lost", True), ("fail_reason", reason)) if done else ():
+            for key, value in attrs.items() if done else ():
                 conn.execute(sqlalchemy.text(
                     "INSERT INTO trial_user_attributes (trial_id, key, value_json) "
                     "VALUES (:id, :k, :v) ON CONFLICT (trial_id, key) "
@@ -90,19 +92,23 @@ def mark_lost(study, t, reason: str) -> bool:
         from optuna.storages.journal._storage import JournalOperation as Op
 
         head = {"worker_id": f"trainlab-reaper-{me()['token']}", "trial_id": t._trial_id}
+        stamp = datetime.now(tz=timezone.utc)
         with storage._thread_lock:
-            backend.append_logs([
-                {"op_code": Op.SET_TRIAL_USER_ATTR, **head, "user_attr": {"lost": True}},
-                {"op_code": Op.SET_TRIAL_USER_ATTR, **head, "user_attr": {"fail_reason": reason}},
-                {"op_code": Op.SET_TRIAL_STATE_VALUES, **head, "state": TrialState.FAIL,
-                 "values": None, "datetime_complete": datetime.now(tz=timezone.utc).isoformat(
-                     timespec="microseconds")}])
             storage._sync_with_backend()
-        now = storage.get_trial(t._trial_id)
-        return now.state == TrialState.FAIL and now.user_attrs.get("lost") is True
+            if storage._replay_result.get_trial(t._trial_id).state.is_finished():
+                return False
+            backend.append_logs([
+                *({"op_code": Op.SET_TRIAL_USER_ATTR, **head, "user_attr": {k: v}}
+                  for k, v in attrs.items()),
+                {"op_code": Op.SET_TRIAL_STATE_VALUES, **head, "state": TrialState.FAIL,
+                 "values": None, "datetime_complete": stamp.isoformat(timespec="microseconds")}])
+            storage._sync_with_backend()
+            now = storage._replay_result.get_trial(t._trial_id)
+        # another process may have finished it between the check and the append
+        return now.datetime_complete == stamp.astimezone().replace(tzinfo=None)
     try:                          # any other storage (tests): the state change decides
-        storage.set_trial_user_attr(t._trial_id, "lost", True)
-        storage.set_trial_user_attr(t._trial_id, "fail_reason", reason)
+        for key, value in attrs.items():
+            storage.set_trial_user_attr(t._trial_id, key, value)
         storage.set_trial_state_values(t._trial_id, TrialState.FAIL)
     except UpdateFinishedTrialError:
         return False
@@ -113,29 +119,37 @@ def _root(t) -> int:
     return int(t.user_attrs.get("retry_of", t.number))
 
 
-def requeue(study, names=(), max_retries: int = MAX_RETRIES) -> list[int]:
-    """Queue again the parameters of every lost trial not yet queued (if it had drawn
-    all of ``names``), at most ``max_retries`` times per configuration; mark the
-    others ``given_up``. Idempotent; call it under the budget lock. Returns the
-    numbers given up now."""
+def _lost(trials) -> list:
+    return [t for t in trials if t.state == TrialState.FAIL and t.user_attrs.get("lost")]
+
+
+def gives_up(study, t, max_retries: int = MAX_RETRIES) -> bool:
+    """Whether the parameters of ``t``, about to be lost, have run ``max_retries`` times
+    again already (each time lost)."""
+    return sum(_root(r) == _root(t) for r in _lost(study.get_trials(deepcopy=False))) >= max_retries
+
+
+def requeue(study, names=()) -> None:
+    """Queue again the parameters of every lost trial not yet queued nor given up (if
+    it had drawn all of ``names``). Idempotent; call it under the budget lock."""
     trials = study.get_trials(deepcopy=False)
     handled = {r.user_attrs["requeue_of"] for r in trials if "requeue_of" in r.user_attrs}
-    lost = [t for t in trials if t.state == TrialState.FAIL and t.user_attrs.get("lost")]
-    given_up = []
-    for t in lost:
+    for t in _lost(trials):
         if (t.number in handled or t.user_attrs.get("given_up") or not t.params
                 or not set(names) <= set(t.params)):
             continue
-        root = _root(t)
-        if any("requeue_of" not in r.user_attrs and r.number > t.number and _root(r) == root
+        if any("requeue_of" not in r.user_attrs and r.number > t.number and _root(r) == _root(t)
                for r in trials):          # queued by an older trainlab
             continue
-        if sum(_root(r) == root for r in lost) > max_retries:
-            study._storage.set_trial_user_attr(t._trial_id, "given_up", True)
-            given_up.append(t.number)
-        else:
-            study.enqueue_trial(t.params, user_attrs={"retry_of": root, "requeue_of": t.number})
-    return given_up
+        study.enqueue_trial(t.params, user_attrs={"retry_of": _root(t), "requeue_of": t.number})
+
+
+def lose(study, t, reason: str, names=(), max_retries: int = MAX_RETRIES) -> bool:
+    """Mark ``t`` lost (see :func:`mark_lost`) and queue its parameters again unless
+    they are given up; False if it had finished meanwhile."""
+    done = mark_lost(study, t, reason, give_up=gives_up(study, t, max_retries))
+    requeue(study, names)
+    return done
 
 
 def reap(study, storage=None, names=(), max_retries: int = MAX_RETRIES) -> int:
@@ -146,9 +160,9 @@ def reap(study, storage=None, names=(), max_retries: int = MAX_RETRIES) -> int:
     if _heartbeat_on(study._storage):      # judged by the database server's clock
         stale = set(_rdb(study._storage)._get_stale_trial_ids(study._study_id)) if running else set()
     watch = _WATCHES.setdefault(study.study_name, Watch())
-    n = sum(mark_lost(study, t, "lost: its worker stopped before the trial finished")
-            for t in running if is_lost(t, watch, stale))
-    requeue(study, names, max_retries)
+    n = sum(lose(study, t, "lost: its worker stopped before the trial finished", names,
+                 max_retries) for t in running if is_lost(t, watch, stale))
+    requeue(study, names)
     return n
 
 
@@ -176,8 +190,7 @@ def _tell(study, trial, value=None, state=None):
 
 def _give_back(study, lock, trial, reason, names, max_retries) -> None:
     with lock:
-        mark_lost(study, trial, reason)
-        requeue(study, names, max_retries)
+        lose(study, trial, reason, names, max_retries)
 
 
 def run_trials(study, storage, lock, budget: int, objective, distributions: dict,
