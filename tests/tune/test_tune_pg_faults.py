@@ -138,6 +138,49 @@ def test_server_down_longer_than_the_budget_stops_with_the_resume_command(server
     _check_study(url, name, 10, before)
 
 
+def _signal(pid: int, sig: int) -> None:
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:      # a backend whose session had just ended
+        pass
+
+
+def _server_pids(folder: str) -> list[int]:
+    with open(f"{folder}/data/postmaster.pid") as fh:
+        main = int(fh.readline())
+    return [main, *_children(main)]
+
+
+def test_a_frozen_server_meets_a_deadline_and_the_search_goes_on(server, tmp_path, monkeypatch):
+    """SIGSTOP: the kernel still acknowledges every packet, so no TCP timeout fires;
+    only the client's own deadline (here 2 s) notices."""
+    url, folder = server
+    name = f"frozen-{tmp_path.name}"
+    monkeypatch.setenv("TRAINLAB_PG_DEADLINE_S", "2")
+    proc = cli_process("tune", *TINY, *ARGS, "--storage", url, "--study-name", name,
+                       "--out", str(tmp_path / "o"))
+    pids = []
+    try:
+        before = _wait_for(url, name, proc, 3)
+        pids = _server_pids(folder)
+        for pid in pids:
+            _signal(pid, signal.SIGSTOP)
+        time.sleep(8)
+    finally:
+        for pid in pids:
+            _signal(pid, signal.SIGCONT)
+    try:
+        out, err = proc.communicate(timeout=240)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert not _tracebacks(err), err
+    notes = [line for line in err.splitlines() if "unreachable" in line]
+    assert len(notes) == 1 and "within 2 s" in notes[0], err
+    _check_study(url, name, 10, before)
+
+
 def _children(pid: int) -> list[int]:
     kids = []
     for entry in os.listdir("/proc"):

@@ -17,6 +17,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import time
 import warnings
 from pathlib import Path
 
@@ -31,6 +32,10 @@ DEADLINES = {"connect_timeout": CONNECT_TIMEOUT_S,
              "options": f"-c statement_timeout={STATEMENT_TIMEOUT_S * 1000}",
              "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,
              "keepalives_count": 3, "tcp_user_timeout": 15000}
+#: the client's own deadline on each call (a server that is frozen, not gone,
+#: still has its kernel acknowledge every packet, so no TCP timeout fires);
+#: ``TRAINLAB_PG_DEADLINE_S`` overrides it
+CALL_DEADLINE_S = STATEMENT_TIMEOUT_S + 15
 #: Optuna's RDB heartbeat: seconds between beats, and the silence (measured by
 #: the database server's clock) after which a running trial is failed as lost
 HEARTBEAT_S, GRACE_S = 10, 120
@@ -51,6 +56,37 @@ def _check(spec: str) -> str:
         raise ConfigError(f"unsupported --storage {spec.split('://')[0]}://...; "
                           "give a journal file path or a postgresql:// URL")
     return spec
+
+
+def _wait_with_deadline(conn) -> None:
+    """psycopg2's wait callback: libpq never blocks; each call (connecting: at most
+    :data:`CONNECT_TIMEOUT_S`) fails once its deadline has passed."""
+    import select
+
+    import psycopg2
+    from psycopg2 import extensions as ext
+
+    limit = (CONNECT_TIMEOUT_S if conn.status == ext.STATUS_SETUP
+             else float(os.environ.get("TRAINLAB_PG_DEADLINE_S", CALL_DEADLINE_S)))
+    deadline = time.monotonic() + limit
+    while True:
+        state = conn.poll()
+        if state == ext.POLL_OK:
+            return
+        left = deadline - time.monotonic()
+        if left <= 0:       # worded so that SQLAlchemy drops the connection
+            raise psycopg2.OperationalError(f"could not receive data from server within {limit:g} s")
+        fd = conn.fileno()
+        select.select([fd] if state == ext.POLL_READ else [], [fd] if state == ext.POLL_WRITE else [],
+                      [], left)
+
+
+def deadlines() -> None:
+    """Give every PostgreSQL call of this process a deadline (see :data:`DEADLINES`)."""
+    from psycopg2 import extensions as ext
+
+    if ext.get_wait_callback() is not _wait_with_deadline:
+        ext.set_wait_callback(_wait_with_deadline)
 
 
 def _driver_url(url: str) -> str:
@@ -106,6 +142,7 @@ def open_storage(spec: str):
 
     url, engine = _driver_url(spec), None
     try:
+        deadlines()
         engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool,
                                           connect_args=DEADLINES)
         with engine.connect() as conn:    # one process at a time creates the tables
@@ -145,6 +182,7 @@ class BudgetLock:
     def _connect(self):
         import sqlalchemy
 
+        deadlines()
         engine = sqlalchemy.create_engine(_driver_url(self.spec), connect_args=DEADLINES,
                                           poolclass=sqlalchemy.pool.NullPool)
         return engine.connect()
