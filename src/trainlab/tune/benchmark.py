@@ -40,6 +40,7 @@ from optuna.trial import TrialState
 from trainlab.errors import ConfigError
 from trainlab.kernels.threads import one_blas_thread
 from trainlab.tune import protocol
+from trainlab.tune.outage import Patience
 from trainlab.tune.plan import (_with_target, declared, problems_of, rule_options,  # noqa: F401
                                  search_space)
 from trainlab.tune.protocol import profile, time_to_target  # noqa: F401  (the public names)
@@ -181,7 +182,8 @@ def work(plan: dict, index: int = 0) -> int:
                     best = best_params(lr_study)
                     n = plan["seeds"] if best is not None else 0
                     objective = _objective(problems[key[0]], key[1], plan, best)
-                progress += run_trials(study, storage, lock, n, objective, _space(plan, phase))
+                progress += run_trials(study, storage, lock, n, objective, _space(plan, phase),
+                                       patience=Patience(plan["storage"]))
                 if counted(study) >= n and settled(study):
                     pending.remove((key, phase))
             ran += progress
