@@ -4,14 +4,18 @@ mid-write) is set aside, and the study continues with every finished trial."""
 from __future__ import annotations
 
 import json
+import os
+import time
 
 import pytest
 from optuna.trial import TrialState
 
 from trainlab.tune.journal import repair
-from tune_testkit import journal_study, tune
+from trainlab.tune.storage import FlockLock
+from tune_testkit import TINY, cli_process, journal_study, tune
 
 TORN = b'{"op_code":4,"wor'
+ARGS = ["--trials", "8", "--epochs", "30", "--train-size", "300"]
 
 
 def _completed(out):
@@ -103,3 +107,51 @@ def test_an_unreadable_record_in_the_middle_is_refused_in_one_line(started, caps
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1 and err[0].startswith("trainlab: error: journal ")
     assert "line 3" in err[0] and "study.journal" in err[0]
+
+
+@pytest.mark.parametrize("content", [b'{"a": 1}\n', b"[1, 2]\n", b"null\n", b"3\n",
+                                     b'{"op_code": 99, "worker_id": "w"}\n',
+                                     b'{"op_code": 4, "worker_id": "w", "trial_id": "x"}\n'])
+def test_a_journal_of_the_wrong_shape_is_refused_in_one_line(tmp_path, capsys, content):
+    (tmp_path / "study.journal").write_bytes(content)
+    assert tune(tmp_path, "--trials", "2") == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].startswith("trainlab: error: journal ")
+    assert (tmp_path / "study.journal").read_bytes() == content     # left as it was
+
+
+def test_a_fifo_as_journal_is_refused_not_waited_on(tmp_path, capsys):
+    os.mkfifo(tmp_path / "study.journal")
+    assert tune(tmp_path, "--trials", "2") == 2
+    assert "is not a regular file" in capsys.readouterr().err
+
+
+def _done_so_far(out) -> dict:
+    try:
+        return _completed(out)
+    except (KeyError, OSError, ValueError):      # not created yet
+        return {}
+
+
+def test_a_writer_dying_mid_record_during_a_search_costs_nothing(tmp_path):
+    """While a search runs, another writer tears a record under the journal's lock
+    and dies; the search's next append sets the bytes aside and it finishes."""
+    proc = cli_process("tune", "--out", str(tmp_path), *TINY, *ARGS)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and len(_done_so_far(tmp_path)) < 2:
+            time.sleep(0.05)
+        assert proc.poll() is None, "the search finished before the damage"
+        lock = FlockLock(str(tmp_path / "study.journal"))
+        lock.acquire()
+        with open(tmp_path / "study.journal", "ab") as fh:
+            fh.write(TORN)
+        lock.release()
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "torn record (17 bytes" in err and "Traceback" not in err
+    assert (tmp_path / "study.journal.torn-1").read_bytes() == TORN
+    _check(tmp_path, 8, {})

@@ -35,12 +35,24 @@ from trainlab.errors import ConfigError
 _START = b'{"op_code":'
 
 
-def _whole(line: bytes) -> bool:
-    """True if ``line`` (without its newline) is one JSON record."""
+_TORN = object()
+
+
+def _parse(line: bytes):
+    """``line`` (without its newline) as JSON; ``_TORN`` if it does not parse."""
     try:
-        return isinstance(json.loads(line), dict)
+        return json.loads(line)
     except ValueError:        # JSONDecodeError and UnicodeDecodeError
-        return False
+        return _TORN
+
+
+def _is_record(value) -> bool:
+    return (isinstance(value, dict) and type(value.get("op_code")) is int
+            and isinstance(value.get("worker_id"), str))
+
+
+def _whole(line: bytes) -> bool:
+    return _is_record(_parse(line))
 
 
 def _split_glued(line: bytes) -> tuple[bytes, bytes] | None:
@@ -113,9 +125,14 @@ def repair(path: Path) -> None:
     lines = data.split(b"\n")[:-1]        # every line now ends with a newline
     torn, kept, changed = [], [], False
     for i, line in enumerate(lines):
-        if _whole(line):
+        value = _parse(line)
+        if _is_record(value):
             kept.append(line)
             continue
+        if value is not _TORN:      # whole JSON, but no journal record: not a torn write
+            raise ConfigError(f"journal {path} holds something other than Optuna records on "
+                              f"line {i + 1}; restore it from a backup or choose another "
+                              "--storage")
         glued = _split_glued(line)
         if glued is not None:
             torn.append(glued[0])

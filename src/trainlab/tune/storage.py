@@ -130,12 +130,21 @@ def open_storage(spec: str):
         from trainlab.tune.journal import SafeJournalBackend
 
         path = Path(spec)
+        if path.exists() and not path.is_file():     # a FIFO would block the reads for ever
+            raise ConfigError(f"journal {path} is not a regular file; "
+                              "choose another --storage or --out")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            return JournalStorage(SafeJournalBackend(str(path), lock_obj=FlockLock(str(path))))
+            backend = SafeJournalBackend(str(path), lock_obj=FlockLock(str(path)))
         except OSError as exc:
             raise ConfigError(f"cannot open journal file {path}: {exc.strerror}; "
                               "choose another --storage or --out") from None
+        try:
+            return JournalStorage(backend)
+        except (KeyError, IndexError, TypeError, ValueError, AssertionError) as exc:
+            raise ConfigError(f"journal {path} holds records Optuna cannot replay "
+                              f"({type(exc).__name__}: {str(exc)[:80]}); restore it from a "
+                              "backup or choose another --storage") from None
     import optuna
     import sqlalchemy
     from optuna.storages import RDBStorage
