@@ -128,7 +128,16 @@ def search(cfg: dict, workers: int = 1):
         if any(codes):
             print(f"warning: worker exit codes {codes}; finishing the study here", file=sys.stderr)
     work(cfg, 0, wait=True)   # what is left (a worker died), then wait for other machines
-    return study
+    return snapshot(study, patience(cfg))
+
+
+def snapshot(study, wait_out: Patience):
+    """An in-memory copy of the finished study: what is concluded from it and written
+    next needs no server (an outage now could not stop it half way)."""
+    trials = wait_out.call(study.get_trials)
+    copy = optuna.create_study(direction="maximize", study_name=study.study_name)
+    copy.add_trials(trials)
+    return copy
 
 
 def describe(params: dict, space: dict) -> str:
