@@ -56,8 +56,11 @@ def _trials(url: str, name: str):
         return None
 
 
+FINISHED = (TrialState.COMPLETE, TrialState.PRUNED)
+
+
 def _done(trials) -> dict:
-    return {t.number: (t.params, t.value) for t in trials or () if t.state == TrialState.COMPLETE}
+    return {t.number: (t.params, t.value) for t in trials or () if t.state in FINISHED}
 
 
 def _wait_for(url, name, proc, n: int, timeout: float = 120) -> dict:
@@ -74,7 +77,7 @@ def _wait_for(url, name, proc, n: int, timeout: float = 120) -> dict:
 def _check_study(url, name, trials_asked: int, before: dict) -> None:
     trials = _trials(url, name)
     done = _done(trials)
-    assert len(done) == trials_asked                       # exactly --trials completed
+    assert len(done) == trials_asked                       # exactly --trials finished
     assert [t.number for t in trials] == list(range(len(trials)))     # no duplicates, no gaps
     assert all(done[n] == before[n] for n in before)       # every earlier result kept
     assert not [t for t in trials if t.state in (TrialState.RUNNING, TrialState.WAITING)]
@@ -89,11 +92,12 @@ def _tracebacks(err: str) -> bool:
     return "Traceback" in err or "File \"" in err
 
 
-def test_server_stopped_and_restarted_mid_search_the_study_finishes(server, tmp_path):
+@pytest.mark.parametrize("pruner", ["none", "median"])   # median: each epoch reports
+def test_server_stopped_and_restarted_mid_search_the_study_finishes(server, tmp_path, pruner):
     url, folder = server
     name = f"outage-{tmp_path.name}"
     proc = cli_process("tune", *TINY, *ARGS, "--storage", url, "--study-name", name,
-                       "--out", str(tmp_path / "o"))
+                       "--out", str(tmp_path / "o"), "--pruner", pruner)
     try:
         before = _wait_for(url, name, proc, 3)
         _pg("halt", folder)            # as a crash: no clean shutdown

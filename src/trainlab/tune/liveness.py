@@ -2,9 +2,9 @@
 
 A worker signs each trial it starts with ``user_attrs["worker"]``: ``token``
 (random, drawn once per process), ``boot`` (the machine's boot id, unique per
-machine and boot), ``pid`` and ``started`` (the process's start time in clock
-ticks since boot) and, for people, ``host``. A running trial's worker is dead
-when:
+machine and boot, with the pid namespace), ``pid`` and ``started`` (the
+process's start time in clock ticks since boot) and, for people, ``host``.
+A running trial's worker is dead when:
 
 * the trial is unsigned (its worker died between creating and signing it: the
   budget lock is held over both, and the caller holds it);
@@ -47,9 +47,12 @@ def start_time(pid: int) -> int | None:
 
 
 def _boot_id() -> str:
+    """The machine's boot id and this process's pid namespace: two containers on one
+    kernel see different pids, so they count as different machines."""
     try:
         with open("/proc/sys/kernel/random/boot_id") as fh:
-            return fh.read().strip()
+            boot = fh.read().strip()
+        return f"{boot}/{os.readlink('/proc/self/ns/pid')}"
     except OSError:
         return "host:" + socket.gethostname()
 

@@ -175,9 +175,9 @@ def _start(study, distributions):
     with warnings.catch_warnings():     # "heartbeat is supposed to be used with optimize"
         warnings.simplefilter("ignore")
         trial = study.ask(distributions)
-    trial.set_user_attr("worker", me())
-    if _heartbeat_on(study._storage):
+    if _heartbeat_on(study._storage):   # first: every signed trial has a heartbeat row
         study._storage.record_heartbeat(trial._trial_id)
+    trial.set_user_attr("worker", me())
     return trial
 
 
