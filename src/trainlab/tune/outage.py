@@ -45,9 +45,22 @@ def is_outage(exc: BaseException) -> bool:
     return False
 
 
+def _chain(exc: BaseException):
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+
+
 def _reason(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc.__cause__ or exc).strip()
-    return (text.splitlines() or [type(exc).__name__])[0][:200]
+    """The driver's own words (the first psycopg2 error of the chain), first line."""
+    import psycopg2
+
+    words = next((e for e in _chain(exc) if isinstance(e, psycopg2.Error) and str(e).strip()),
+                 exc)
+    text = str(words).strip()
+    return text.splitlines()[0][:200] if text.strip("()") else type(words).__name__
 
 
 def ping(spec: str) -> None:
