@@ -176,3 +176,16 @@ def test_taken_is_raised_only_for_a_finished_trial(journal):
 
 def test_this_process_start_time_is_read():
     assert start_time(os.getpid()) == me()["started"] and me()["started"] > 0
+
+
+@pytest.mark.parametrize("extra, words", [(["--max-retries", "-1"], "--max-retries"),
+                                          (["--storage-wait", "nan"], "--storage-wait"),
+                                          (["--storage-wait", "-5"], "--storage-wait"),
+                                          (["--storage-wait", "1e308"], "--storage-wait")])
+def test_bad_retry_and_wait_options_fail_in_one_line(tmp_path, capsys, extra, words):
+    from trainlab.cli import main
+    from tune_testkit import TINY
+
+    assert main(["tune", "--out", str(tmp_path / "o"), *TINY, *extra]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("trainlab: error: ") and words in err[0]
