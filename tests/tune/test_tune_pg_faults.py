@@ -21,7 +21,7 @@ import optuna
 import pytest
 from optuna.trial import TrialState
 
-from tune_testkit import ROOT, TINY, cli_process
+from tune_testkit import ROOT, TINY, cli_process, worker_pids
 
 SCRIPT = ROOT / "scripts" / "test-postgres.sh"
 ARGS = ["--trials", "10", "--epochs", "40", "--train-size", "300"]
@@ -207,10 +207,7 @@ def test_a_killed_worker_loses_one_trial_and_the_study_finishes(server, tmp_path
                        "--out", str(tmp_path / "o"), "--workers", "2")
     try:
         before = _wait_for(url, name, proc, 2)
-        workers = [k for k in _children(proc.pid)
-                   if "spawn_main" in open(f"/proc/{k}/cmdline").read()]
-        assert workers
-        os.kill(workers[0], signal.SIGKILL)
+        os.kill(worker_pids(proc.pid)[0], signal.SIGKILL)
         out, err = proc.communicate(timeout=240)
     finally:
         if proc.poll() is None:

@@ -8,7 +8,7 @@ import time
 
 from optuna.trial import TrialState
 
-from tune_testkit import TINY, cli_process, journal_study, tune
+from tune_testkit import TINY, cli_process, journal_study, tune, worker_pids
 
 ARGS = ["--trials", "12", "--epochs", "40", "--train-size", "300"]
 
@@ -48,3 +48,28 @@ def test_sigkill_mid_study_then_rerun_finishes_it(tmp_path):
     assert len(trials) == 12 + len(lost)
     assert sum(t.state == TrialState.COMPLETE for t in trials) == 12
     assert not any(t.state == TrialState.RUNNING for t in trials)
+
+
+def test_a_killed_worker_of_two_loses_at_most_its_trial(tmp_path):
+    proc = cli_process("tune", "--out", str(tmp_path), *TINY, *ARGS, "--workers", "2")
+    try:
+        deadline, done = time.time() + 60, []
+        while time.time() < deadline and len(done) < 2:
+            time.sleep(0.05)
+            try:
+                done = [t for t in journal_study(tmp_path).trials if t.state == TrialState.COMPLETE]
+            except (KeyError, OSError, ValueError):     # the study is not created yet
+                pass
+        assert proc.poll() is None, "the search finished before a worker could be killed"
+        os.kill(worker_pids(proc.pid)[0], signal.SIGKILL)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
+    trials = journal_study(tmp_path).trials
+    lost = [t for t in trials if t.user_attrs.get("lost")]
+    assert len(lost) <= 1 and sum(t.state == TrialState.COMPLETE for t in trials) == 12
+    assert len(trials) == 12 + len(lost) and [t.number for t in trials] == list(range(len(trials)))
+    assert not any(t.state in (TrialState.RUNNING, TrialState.WAITING) for t in trials)

@@ -51,3 +51,20 @@ def cli_process(*args: str) -> subprocess.Popen:
            "OPENBLAS_NUM_THREADS": "1"}
     return subprocess.Popen([sys.executable, "-m", "trainlab.cli", *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def worker_pids(pid: int) -> list[int]:
+    """The worker processes (spawned by multiprocessing) of process ``pid``."""
+    kids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    if int(fh.read().rpartition(")")[2].split()[1]) != pid:
+                        continue
+                with open(f"/proc/{entry}/cmdline") as fh:
+                    if "spawn_main" in fh.read():
+                        kids.append(int(entry))
+            except OSError:
+                pass
+    return kids
