@@ -181,7 +181,9 @@ def test_this_process_start_time_is_read():
 @pytest.mark.parametrize("extra, words", [(["--max-retries", "-1"], "--max-retries"),
                                           (["--storage-wait", "nan"], "--storage-wait"),
                                           (["--storage-wait", "-5"], "--storage-wait"),
-                                          (["--storage-wait", "1e308"], "--storage-wait")])
+                                          (["--storage-wait", "1e308"], "--storage-wait"),
+                                          (["--storage", "postgresql://u:secret@h:y/db"],
+                                           "malformed --storage URL postgresql://u@h:y/db")])
 def test_bad_retry_and_wait_options_fail_in_one_line(tmp_path, capsys, extra, words):
     from trainlab.cli import main
     from tune_testkit import TINY
@@ -189,3 +191,4 @@ def test_bad_retry_and_wait_options_fail_in_one_line(tmp_path, capsys, extra, wo
     assert main(["tune", "--out", str(tmp_path / "o"), *TINY, *extra]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("trainlab: error: ") and words in err[0]
+    assert "secret" not in err[0]

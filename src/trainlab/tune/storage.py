@@ -55,6 +55,16 @@ def _check(spec: str) -> str:
     if is_url(spec) and not spec.startswith(_SCHEMES):
         raise ConfigError(f"unsupported --storage {spec.split('://')[0]}://...; "
                           "give a journal file path or a postgresql:// URL")
+    if is_url(spec):
+        try:
+            from sqlalchemy.engine import make_url
+
+            make_url(spec).port     # the port is parsed on first use
+        except ImportError:
+            pass
+        except (ValueError, TypeError) as exc:
+            raise ConfigError(f"malformed --storage URL {redacted(spec)} ({exc}); write it as "
+                              "postgresql://USER@HOST:PORT/DATABASE") from None
     return spec
 
 

@@ -86,8 +86,8 @@ def mark_lost(study, t, reason: str, give_up: bool = False) -> bool:
                     {"id": t._trial_id, "k": key, "v": json.dumps(value)})
         return bool(done)
     backend = getattr(storage, "_backend", None)
-    if hasattr(backend, "append_logs"):   # a journal: three records in one append
-        from datetime import datetime, timezone
+    if hasattr(backend, "append_logs") and hasattr(storage, "_replay_result"):   # a journal:
+        from datetime import datetime, timezone     # its records in one append
 
         from optuna.storages.journal._storage import JournalOperation as Op
 
