@@ -114,11 +114,14 @@ def test_server_stopped_and_restarted_mid_search_the_study_finishes(server, tmp_
     _check_study(url, name, 10, before)
 
 
-def test_server_down_longer_than_the_budget_stops_with_the_resume_command(server, tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_server_down_longer_than_the_budget_stops_with_the_resume_command(server, tmp_path,
+                                                                          workers):
     url, folder = server
     name = f"down-{tmp_path.name}"
     proc = cli_process("tune", *TINY, *ARGS, "--storage", url, "--study-name", name,
-                       "--out", str(tmp_path / "o"), "--storage-wait", "3")
+                       "--out", str(tmp_path / "o"), "--storage-wait", "3",
+                       "--workers", str(workers))
     try:
         before = _wait_for(url, name, proc, 2)
         _pg("halt", folder)
@@ -130,10 +133,10 @@ def test_server_down_longer_than_the_budget_stops_with_the_resume_command(server
     assert proc.returncode == 2, err
     assert not _tracebacks(err), err
     lines = err.strip().splitlines()
-    assert len(lines) == 2, err         # the outage, then the error
-    assert "unreachable" in lines[0] and "retrying for up to 3 s" in lines[0]
-    assert lines[1].startswith("trainlab: error: storage postgresql://") and "resume with: " in lines[1]
-    command = shlex.split(lines[1].split("resume with: ", 1)[1])
+    assert len(lines) == workers + 1, err         # the outage seen by each worker, the error
+    assert all("unreachable" in x and "retrying for up to 3 s" in x for x in lines[:-1])
+    assert lines[-1].startswith("trainlab: error: storage postgresql://") and "resume with: " in lines[-1]
+    command = shlex.split(lines[-1].split("resume with: ", 1)[1])
     assert command[0] == "trainlab" and "--storage" in command
 
     again = cli_process(*command[1:])     # the resume command, as printed
