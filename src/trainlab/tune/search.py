@@ -126,7 +126,7 @@ def search(cfg: dict, workers: int = 1):
         if EXIT_STORAGE_DOWN in codes:
             raise patience(cfg).down("seen by the worker processes")
         if any(codes):
-            print(f"warning: worker exit codes {codes}; finishing the study here", file=sys.stderr)
+            print(f"trainlab: warning: worker exit codes {codes}; finishing the study here", file=sys.stderr)
     work(cfg, 0, wait=True)   # what is left (a worker died), then wait for other machines
     return snapshot(study, patience(cfg))
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import logging
 import os
 import time
 import warnings
@@ -160,6 +161,8 @@ def open_storage(spec: str):
     from optuna.storages import RDBStorage
 
     url, engine = _driver_url(spec), None
+    # its warnings quote whole SQL statements on an outage, which trainlab reports in one line
+    logging.getLogger("optuna.storages._rdb.storage").setLevel(logging.ERROR)
     try:
         deadlines()
         engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool,
