@@ -90,6 +90,7 @@ def test_a_live_trial_of_another_machine_with_a_skewed_clock_is_not_reaped(journ
     assert _state(study, trial).user_attrs["lost"] is True
 
 
+@pytest.mark.filterwarnings("ignore:Heartbeat of storage")     # ask() outside optimize()
 def test_on_postgres_the_database_server_clock_decides(postgres_url, monkeypatch):
     storage = open_storage(postgres_url)
     storage.heartbeat_interval, storage.grace_period = 1, 2
