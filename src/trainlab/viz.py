@@ -54,3 +54,36 @@ def band(ax, x, runs, label=None, color=None, **kw):
         std = np.nanstd(runs, axis=0)
         ax.fill_between(x, mean - std, mean + std, color=line.get_color(), alpha=0.2, lw=0)
     return line
+
+
+def caption(fig, text: str, *, top=None) -> None:
+    """One line under the figure saying what to see; call after ``tight_layout``
+    (the line goes below the axes, ``bbox_inches="tight"`` keeps it in the PNG)."""
+    fig.text(0.5, -0.01, text, ha="center", va="top", fontsize=9.5, style="italic",
+             color="#333")
+    if top:
+        fig.suptitle(top)
+
+
+def hist_cut(ax, counts, edges, cap: float, total: float, color="C0") -> None:
+    """Histogram bars on a fixed y-range ``(0, cap)``, as the book's ``ylim``:
+    a bar taller than ``cap`` is cut at the top and labelled with its share of
+    all ``total`` values, so no single spike rescales the panel."""
+    counts = np.asarray(counts, dtype=np.float64)
+    edges = np.asarray(edges, dtype=np.float64)
+    ax.bar(edges[:-1], np.minimum(counts, cap), width=np.diff(edges), align="edge",
+           color=color, lw=0)
+    over = counts > cap
+    starts = np.flatnonzero(over & ~np.concatenate(([False], over[:-1])))
+    for i in starts:  # one label per run of adjacent cut bars
+        j = i
+        while j + 1 < counts.size and over[j + 1]:
+            j += 1
+        x = 0.5 * (edges[i] + edges[j + 1])
+        left = x < edges[0] + 0.5 * (edges[-1] - edges[0])
+        ax.annotate(f"{counts[i:j + 1].sum() / total:.0%}", (x, cap),
+                    xytext=(3 if left else -3, -2), textcoords="offset points",
+                    ha="left" if left else "right", va="top", fontsize=7.5, color="#b00",
+                    fontweight="bold")
+        ax.plot([edges[i], edges[j + 1]], [cap, cap], color="#b00", lw=2.5, clip_on=False)
+    ax.set_ylim(0, cap)

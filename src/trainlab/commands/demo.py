@@ -22,7 +22,7 @@ def run(args) -> int:
     from trainlab.runs import prepare_out
 
     start = time.perf_counter()
-    configs = plan(names(), quick=True)
+    configs = plan(names(), quick=True, dataset="digits")
     out = prepare_out(args.out, "demo")
     execute(configs, out, dataset="digits", seed=args.seed, quick=True,
             progress=False if args.quiet else None, report=False)

@@ -35,8 +35,9 @@ def _line(name, metrics, limit=6) -> str:
     return f"{name}: {shown}{more} ({metrics['seconds']:.1f}s)"
 
 
-def plan(names, quick=False, overrides=()) -> dict:
-    """The config of each experiment in ``names``, all checked before anything runs."""
+def plan(names, quick=False, overrides=(), dataset=None) -> dict:
+    """The config of each experiment in ``names`` (with its settings for
+    ``dataset``), all checked before anything runs."""
     from trainlab.experiments import make_config, registry
 
     if len(names) > 1:
@@ -44,7 +45,7 @@ def plan(names, quick=False, overrides=()) -> dict:
     else:
         prefix = names[0] + "."
         per = {names[0]: {k.removeprefix(prefix): v for k, v in overrides}}
-    return {n: make_config(n, quick, per[n]) for n in names}
+    return {n: make_config(n, quick, per[n], dataset=dataset) for n in names}
 
 
 def execute(configs: dict, out, *, dataset="digits", data_dir=None, seeds=1, seed=0,
@@ -76,7 +77,8 @@ def run(args) -> int:
     every = args.experiment == "all"
     if not every:
         get(args.experiment)  # unknown name: one line listing the valid ones
-    configs = plan(names() if every else [args.experiment], args.quick, args.overrides)
+    configs = plan(names() if every else [args.experiment], args.quick, args.overrides,
+                   dataset=args.dataset)
     out = prepare_out(args.out, "experiments" if every else args.experiment)
     execute(configs, out, dataset=args.dataset, data_dir=args.data_dir, seeds=args.seeds,
             seed=args.seed, quick=args.quick, progress=False if args.quiet else None)

@@ -82,35 +82,48 @@ def summarize(runs, cfg) -> dict:
     }
 
 
+def he_scale(cfg) -> float:
+    """He's std for the hidden layers, √(2/n) with n = 100 in the notes."""
+    return math.sqrt(2.0 / cfg.hidden[0])
+
+
 def plot(metrics, cfg, out) -> list:
-    from trainlab.viz import band, plt, save
+    from trainlab.viz import band, caption, plt, save
 
     pyplot = plt()
     n = len(cfg.weight_scales)
     cols = math.ceil(math.sqrt(n))
     rows = math.ceil(n / cols)
-    fig, axes = pyplot.subplots(rows, cols, figsize=(2.6 * cols, 2.2 * rows), squeeze=False)
+    fig, axes = pyplot.subplots(rows, cols, figsize=(2.6 * cols, 2.2 * rows), squeeze=False,
+                                sharex=True, sharey=True)
     runs = metrics["runs"]
+    chance = 1.0 / (metrics["data"].get("n_classes") or 10)
+    he = int(np.argmin([abs(math.log(w / he_scale(cfg))) for w in cfg.weight_scales]))
     for i, w in enumerate(cfg.weight_scales):
         ax = axes[i // cols][i % cols]
-        for key, style, label in (("bn", "-", "Batch Normalization"),
-                                  ("plain", "--", "Normal (without BatchNorm)")):
+        ax.axhline(chance, color="0.6", lw=0.8, ls=":", label=f"chance ({chance:.1f})")
+        for key, style, label in (("bn", "-", "with batch norm"),
+                                  ("plain", "--", "without (plain)")):
             curves = stack([r[key][i]["train_acc"] for r in runs])
             band(ax, np.arange(curves.shape[1]), curves, label=label, ls=style,
                  color="C0" if key == "bn" else "C1")
             for r in runs:
                 if r[key][i]["diverged_at"] is not None:
                     ax.plot(len(r[key][i]["train_acc"]) - 1, 0.1, "x", color="C1", ms=7)
-        ax.set_title(f"W:{w:.4g}", fontsize=9)
+        note = f" ≈ He √(2/{cfg.hidden[0]})" if i == he else ""
+        ax.set_title(f"W:{w:.4g}{note}", fontsize=9, fontweight="bold" if note else None)
         ax.set_ylim(0, 1.0)
-        if i % cols:
-            ax.set_yticks([])
-        if i < n - cols:
-            ax.set_xticks([])
+        ax.xaxis.get_major_locator().set_params(integer=True)
     for j in range(n, rows * cols):
         axes[j // cols][j % cols].axis("off")
-    fig.suptitle(f"{metrics['data']['title']}: training accuracy per epoch "
-                 f"(×: the plain net diverged)")
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    fig.legend(*axes[0][0].get_legend_handles_labels(), loc="lower center", ncol=2)
+    for r in range(rows):
+        axes[r][0].set_ylabel("train acc")
+    fig.suptitle(f"{metrics['data']['title']}: training accuracy per epoch, weights N(0, W²) "
+                 f"(×: the plain net's loss overflowed)")
+    fig.tight_layout(rect=(0, 0, 1, 0.94))
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend([handles[1], handles[2], handles[0]], [labels[1], labels[2], labels[0]],
+               loc="upper center", bbox_to_anchor=(0.5, 0.965), ncol=3, frameon=False)
+    caption(fig, "Where the plain net stays at chance, batch norm still learns; near the He "
+                 "scale (bold) the plain net is already well scaled and can be ahead")
     return [save(fig, out / "batchnorm.png")]

@@ -44,7 +44,27 @@ def init_label(spec) -> str:
 
 
 def _range(act):
-    return {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}.get(act)  # ReLU: data's own range
+    """The book's ``range=(0, 1)`` (tanh: -1..1): one x-range for every panel."""
+    return {"tanh": (-1.0, 1.0)}.get(act, (0.0, 1.0))
+
+
+def cap(cfg, act) -> float:
+    """The y-limit shared by every panel of ``act``'s figure, in units of the bar
+    height of a perfectly even spread (samples·nodes / bins): twice that for ReLU,
+    the book's ``ylim(0, 7000)`` for 1000×100 values in 30 bins, which cuts the
+    spike of zeros; six times that (a bar of 20% of all values) for sigmoid and
+    tanh, which cuts only the piles at 0, 0.5 or 1."""
+    return (2.0 if act == "relu" else 6.0) * cfg.samples * cfg.nodes / cfg.bins
+
+
+#: what to see in each activation's figure
+LESSON = {
+    "sigmoid": "std 1 piles up at 0 and 1 (gradients vanish), std 0.01 at 0.5 (every unit says "
+               "the same); Xavier stays spread out in every layer",
+    "tanh": "std 1 piles up at ±1, std 0.01 collapses to 0; Xavier keeps the spread in every layer",
+    "relu": "He keeps the same spread in every layer; under Xavier the values crowd toward 0 "
+            "layer by layer; std 0.01 shrinks them to nothing",
+}
 
 
 def forward(x, stds, act, standard_normals):
@@ -105,28 +125,35 @@ def summarize(runs, cfg) -> dict:
 
 
 def plot(metrics, cfg, out) -> list:
-    from trainlab.viz import band, plt, save
+    from trainlab.viz import band, caption, hist_cut, plt, save
 
     pyplot = plt()
     paths = []
     first = metrics["runs"][0]  # the histograms show one draw, as in the notes
+    total = cfg.samples * cfg.nodes
     for act in cfg.activations:
+        top = cap(cfg, act)
         rows = len(cfg.inits)
+        lo, hi = _range(act)
         fig, axes = pyplot.subplots(rows, cfg.layers, figsize=(2.4 * cfg.layers, 1.9 * rows),
-                                    squeeze=False)
+                                    squeeze=False, sharex=True, sharey=True)
         for i, spec in enumerate(cfg.inits):
             for k, layer in enumerate(first[f"{act}/{spec}"]):
                 ax = axes[i][k]
-                edges = np.asarray(layer["edges"])
-                ax.hist(edges[:-1], bins=edges, weights=layer["counts"], color="C0")
+                hist_cut(ax, layer["counts"], layer["edges"], top, total)
+                outside = 1.0 - sum(layer["counts"]) / total
+                if outside >= 0.005:
+                    ax.text(0.97, 0.6, f"{outside:.0%} above {hi:g}\n(not drawn)",
+                            transform=ax.transAxes, ha="right", fontsize=7, color="#555")
                 if i == 0:
                     ax.set_title(f"{k + 1}-layer")
                 if k == 0:
                     ax.set_ylabel(init_label(spec))
-                else:
-                    ax.set_yticks([])
-        fig.suptitle(f"{act}: activations per layer, {cfg.bins} bins")
+        axes[0][0].set_xlim(lo, hi)
+        fig.suptitle(f"{act}: activations per layer ({cfg.bins} bins on {lo:g}..{hi:g}, counts "
+                     f"cut at {top:,.0f}; red: a cut bar, with its share)")
         fig.tight_layout()
+        caption(fig, LESSON.get(act, "compare the rows: the spread each initial weight leaves"))
         paths.append(save(fig, out / f"init_histogram_{act}.png"))
     fig, axes = pyplot.subplots(1, len(cfg.activations), figsize=(4.2 * len(cfg.activations), 3.6),
                                 squeeze=False)
@@ -134,9 +161,11 @@ def plot(metrics, cfg, out) -> list:
     for ax, act in zip(axes[0], cfg.activations):
         for spec in cfg.inits:
             runs = [[layer["std"] for layer in r[f"{act}/{spec}"]] for r in metrics["runs"]]
-            band(ax, x, runs, label=init_label(spec))
+            band(ax, x, runs, label=f"weights {init_label(spec)}", marker="o", ms=3)
         ax.set(yscale="log", xlabel="layer", ylabel="std of activations", title=act, xticks=x)
         ax.legend(fontsize=8)
     fig.tight_layout()
+    caption(fig, "A flat line keeps the signal's size through the layers: Xavier for sigmoid "
+                 "and tanh, He for ReLU; a falling line is a vanishing signal")
     paths.append(save(fig, out / "init_layer_std.png"))
     return paths

@@ -41,6 +41,16 @@ class Config:
 
 QUICK = {"epochs": 101}
 
+#: where the notes' settings do not show the lesson on a data set
+DATASETS = {"digits": {"lr": 0.1, "weight_decay": 0.01, "dropout": 0.15,
+                       "dropout_mode": "inverted"}}
+WHY = {"digits": "On the 8×8 digits the notes' lr 0.01 leaves the dropout net at about 40% "
+                 "training accuracy after 100 epochs, and λ = 0.1 lowers test accuracy as much "
+                 "as training accuracy, so neither narrows the gap. With lr 0.1, λ = 0.01 and "
+                 "dropout 0.15 that rescales the kept units while training (the inverted form; "
+                 "the notes' form shrinks the signal of each of the 6 layers instead), every "
+                 "net converges and both remedies narrow the gap."}
+
 
 def variants(cfg) -> list[str]:
     names = ["none"]
@@ -124,24 +134,36 @@ def summarize(runs, cfg) -> dict:
     return s
 
 
+def setting(cfg, name) -> str:
+    """A variant's name with its setting, for titles and legends."""
+    mode = "" if cfg.dropout_mode == "notes" else f", {cfg.dropout_mode}"
+    return {"weight decay": f"weight decay λ={cfg.weight_decay:g}",
+            "dropout": f"dropout {cfg.dropout:g}{mode}",
+            "ensemble": f"ensemble of {cfg.ensemble}"}.get(name, "no regularisation")
+
+
 def plot(metrics, cfg, out) -> list:
-    from trainlab.viz import band, plt, save
+    from trainlab.viz import band, caption, plt, save
 
     pyplot = plt()
     names = variants(cfg)
-    fig, axes = pyplot.subplots(1, len(names), figsize=(4 * len(names), 3.6), squeeze=False)
+    fig, axes = pyplot.subplots(1, len(names), figsize=(4 * len(names), 3.6), squeeze=False,
+                                sharey=True)
     s = metrics["summary"]
     for ax, name in zip(axes[0], names):
         for key, style in (("train_acc", "-"), ("test_acc", "--")):
             curves = np.array([r[name][key] for r in metrics["runs"]], dtype=float)
-            band(ax, np.arange(curves.shape[1]), curves, label=key.replace("_acc", ""), ls=style)
-        label = {"weight decay": f"weight decay λ={cfg.weight_decay:g}",
-                 "dropout": f"dropout {cfg.dropout:g}",
-                 "ensemble": f"ensemble of {cfg.ensemble}"}.get(name, "no regularisation")
-        ax.set(title=f"{label}\ngap {s[f'{name}: gap']:.3f}", xlabel="epochs", ylim=(0, 1.0))
+            band(ax, np.arange(curves.shape[1]), curves, label=key.replace("_acc", ""), ls=style,
+                 color="C0" if key == "train_acc" else "C1")
+        gap = s[f"{name}: gap"]
+        ax.set(title=f"{setting(cfg, name)}\ngap {gap:.3f}"
+                     + ("" if name == "none" else f" ({gap - s['none: gap']:+.3f})"),
+               xlabel="epochs", ylim=(0, 1.0))
         ax.legend(loc="lower right")
     axes[0][0].set_ylabel("accuracy")
     fig.suptitle(f"{metrics['data']['title']}: {cfg.train_size} training samples, "
-                 f"{len(cfg.hidden)} hidden layers")
+                 f"{len(cfg.hidden)} hidden layers, {cfg.optimizer} lr {cfg.lr:g}")
     fig.tight_layout()
+    caption(fig, "gap = train − test accuracy over the last tenth of the epochs; a remedy "
+                 "works where its gap is narrower than the unregularised one (in brackets)")
     return [save(fig, out / "overfit.png")]

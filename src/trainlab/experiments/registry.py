@@ -5,6 +5,9 @@ An experiment is a module with:
 * ``TITLE``; ``TRAINS`` (whether it needs a data set);
 * ``Config``: a dataclass whose defaults are the notes' settings;
   ``QUICK``: the fields ``--quick`` changes;
+  ``DATASETS`` (optional): data set → the fields that differ from the notes'
+  on it, where the notes' settings do not show the lesson (each with its
+  reason in ``WHY``);
 * ``units(cfg)``: how many steps its progress bar counts per seed;
 * ``trial(cfg, data, rng, tick)``: one seed's results, plain lists and numbers;
 * ``summarize(runs, cfg)``: key numbers over the seeds' results;
@@ -81,13 +84,24 @@ def _coerce(name: str, default, value):
     return str(value)
 
 
-def make_config(name: str, quick: bool = False, overrides=None):
-    """The config of ``name``: the notes' defaults, then ``QUICK`` when ``quick``,
-    then ``overrides`` (pairs or a dict of field → value)."""
+def dataset_changes(name: str, dataset=None) -> dict:
+    """The fields experiment ``name`` sets differently from the notes on ``dataset``."""
+    from trainlab.data.datasets import canonical_name
+
+    if not dataset:
+        return {}
+    return dict(getattr(get(name), "DATASETS", {}).get(canonical_name(dataset), {}))
+
+
+def make_config(name: str, quick: bool = False, overrides=None, dataset=None):
+    """The config of ``name``: the notes' defaults, then the experiment's
+    settings for ``dataset`` (``DATASETS``), then ``QUICK`` when ``quick``, then
+    ``overrides`` (pairs or a dict of field → value)."""
     mod = get(name)
     cfg = mod.Config()
     fields = {f.name: f for f in dataclasses.fields(cfg)}
-    changes = dict(mod.QUICK) if quick else {}
+    changes = dataset_changes(name, dataset)
+    changes.update(dict(mod.QUICK) if quick else {})
     for key, value in dict(overrides or {}).items():
         if key not in fields:
             raise ConfigError(f"{name} has no setting {key!r}; valid keys: {', '.join(fields)}")
@@ -173,7 +187,7 @@ def run(name: str, out, cfg=None, *, dataset: str = "digits", data_dir=None, see
     from trainlab.io import write_json
 
     mod = get(name)
-    cfg = make_config(name, quick) if cfg is None else cfg
+    cfg = make_config(name, quick, dataset=dataset) if cfg is None else cfg
     if int(seeds) < 1:
         raise ConfigError(f"--seeds must be ≥ 1, got {seeds}")
     out = Path(out)
