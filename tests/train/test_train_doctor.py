@@ -1,6 +1,7 @@
 """The training doctor on synthetic curves of each kind and on real runs made to fail."""
 
 import json
+from pathlib import Path
 import math
 
 import numpy as np
@@ -201,3 +202,54 @@ def test_real_healthy_run(digits, make_net):
 @pytest.mark.parametrize("bad", [{}, {"history": {}}, {"history": {"train_loss": []}}])
 def test_empty_metrics_do_not_crash(bad):
     assert diagnose(bad)[0].name == "healthy"
+
+
+# -- the lecture's curves: lr-diagnosis on digits and Fashion-MNIST, and 2-D functions --------
+SHARED = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data").resolve()
+#: the lecture figure's curve → the doctor's verdict on its epoch loss
+LECTURE = {"very high": "lr_too_high", "high": "lr_too_high", "good": "healthy",
+           "low": "lr_too_low", "bad init": "plateau"}
+
+
+@pytest.fixture(scope="module", params=["digits", "fashion-mnist"])
+def lecture_curves(request, tmp_path_factory):
+    """lr-diagnosis (digits: the demo's settings; Fashion-MNIST: the notes' 20 epochs)."""
+    from trainlab.experiments import make_config, run as run_experiment
+
+    quick = request.param == "digits"
+    cfg = make_config("lr-diagnosis", quick, dataset=request.param)
+    m = run_experiment("lr-diagnosis", tmp_path_factory.mktemp(request.param), cfg,
+                       dataset=request.param, data_dir=SHARED, progress=False)
+    return request.param, m["runs"][0]
+
+
+def test_doctor_reads_the_lectures_four_curves(lecture_curves):
+    dataset, run = lecture_curves
+    got = {k: diagnose({"history": {"train_loss_epoch": run[k]["epoch_loss"]}})[0].name
+           for k in LECTURE}
+    assert got == LECTURE, dataset
+
+
+def _values(function, rule, lr, steps):
+    from trainlab.landscape.paths import trace
+    from trainlab.optim import create
+
+    t = trace(function, create(rule, lr=lr), steps=steps)
+    return list(t.values[:t.last + 1]) + ([math.inf] if t.diverged else [])
+
+
+@pytest.mark.parametrize("function, rule, lr, steps, kind", [
+    ("bowl", "sgd", 1.05, 30, "diverging"),   # |1 - 2 lr| > 1 along y: blows up
+    ("rosenbrock", "sgd", 0.0045, 100, "spiking"),  # near its stability limit: jumps
+    ("bowl", "sgd", 0.95, 30, "healthy"),     # the notes' rate: fast, then levelling off
+    ("bowl", "sgd", 0.01, 30, "slow"),        # a straight, slow descent
+    ("plateau", "sgd", 1.0, 30, "plateau"),   # from the flat part: nothing moves
+])
+def test_the_same_shape_rules_read_paths_on_2d_functions(function, rule, lr, steps, kind):
+    from trainlab.train.curve import classify
+
+    values = _values(function, rule, lr, steps)
+    assert classify(values) == kind
+    doctor = {"diverging": "lr_too_high", "spiking": "lr_too_high", "healthy": "healthy",
+              "slow": "lr_too_low", "plateau": "plateau"}[kind]
+    assert diagnose({"history": {"train_loss_epoch": values}})[0].name == doctor

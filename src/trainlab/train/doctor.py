@@ -10,9 +10,13 @@ activation statistics and gradient norms)::
     vanishing_activations  > 50% dead ReLU units in a layer, activations with std < 1e-3,
                            or a layer whose gradient norm is < 1e-4 of the largest
     saturated_activations  > 50% of sigmoid/tanh outputs within 0.02 of their limits
-    lr_too_low             the loss fell by less than half, in a near-straight line
+    lr_too_low             less than half of the loss's fall came in the first quarter
+                           of the epochs (a straight line, no levelling off)
     plateau                the loss fell, then stopped moving (< 2% over the last third)
-                           while training accuracy stayed below 95%
+                           while training accuracy stayed below 95%; or it never moved
+                           (fell < 5% in all, levelling off: the initial weights)
+    (the shapes of the epoch loss, as :mod:`trainlab.train.curve` reads them:
+    an epoch loss that jumps by more than 10% of the fall so far → lr_too_high)
     overfitting            the train/validation accuracy gap is over 5 points and grew
                            by 3 points, or validation loss rose 10% above its minimum
     underfitting           training accuracy below 90% with no such gap
@@ -39,8 +43,7 @@ DEAD_SHARE = 0.5           # share of dead ReLU units in a layer
 SATURATED_SHARE = 0.5      # share of saturated sigmoid/tanh outputs in a layer
 VANISH_STD = 1e-3          # activation std below this → the signal vanished
 VANISH_GRAD = 1e-4         # a layer's gradient norm below this share of the largest
-SLOW_DROP = 0.5            # the loss fell by less than this share ...
-LINEAR_R2 = 0.9            # ... along a line this straight → lr too low
+SLOW_EARLY = 0.5           # less than this share of the fall in the first quarter → too low
 PLATEAU_CHANGE = 0.02      # relative change over the last third that counts as flat
 PLATEAU_ACC = 0.95         # ... while training accuracy is below this
 GAP = 0.05                 # train - validation accuracy that counts as a gap
@@ -99,11 +102,11 @@ def _diagnose(metrics: dict) -> list[Verdict]:
                          *_activations(history)) if v]
     diverged = bool(metrics.get("divergence")) or any(v.name == "lr_too_high" for v in found)
     if not diverged:
-        spikes = _spikes(history, lr_text)
+        spikes = _spikes(history, lr_text) or _epoch_jump(history, lr_text)
         if spikes:
             found.insert(0, spikes)
         slow = _too_slow(history, lr_text)
-        plateau = None if slow else _plateau(history)
+        plateau = None if slow else (_plateau(history) or _flat(history))
         found += [v for v in (slow, plateau, _overfitting(history)) if v]
         if not (slow or plateau or any(v.name == "overfitting" for v in found)):
             under = _underfitting(history)
@@ -149,6 +152,10 @@ def _divergence(metrics, history, lr_text):
         return Verdict("lr_too_high", f"the loss became {loss[bad[0]]} at step {bad[0] + 1}"
                        f"{lr_text}", fix)
     epoch_loss = _series(history, "train_loss_epoch")
+    bad = np.flatnonzero(~np.isfinite(epoch_loss))
+    if bad.size:
+        return Verdict("lr_too_high", f"the epoch loss became {epoch_loss[bad[0]]} at epoch "
+                       f"{bad[0]}{lr_text}", fix)
     if epoch_loss.size >= 3 and epoch_loss[-1] > 1.5 * epoch_loss[0]:
         return Verdict("lr_too_high", f"the training loss rose from {_fmt(epoch_loss[0])} to "
                        f"{_fmt(epoch_loss[-1])}{lr_text}: diverging", fix)
@@ -227,23 +234,54 @@ def _activations(history):
     return out
 
 
+def _epoch_jump(history, lr_text):
+    """The lecture's "it learns a while, then jumps", on the per-epoch loss."""
+    from trainlab.train.curve import classify
+
+    loss = _series(history, "train_loss_epoch")
+    if loss.size < 3 or not np.all(np.isfinite(loss)) or classify(loss) != "spiking":
+        return None
+    k = int(np.argmax(np.diff(loss) / np.maximum(loss[0] - np.minimum.accumulate(loss)[:-1],
+                                                 1e-12))) + 1
+    return Verdict("lr_too_high",
+                   f"the epoch loss jumped from {_fmt(loss[k - 1])} to {_fmt(loss[k])} at epoch "
+                   f"{k} after falling from {_fmt(loss[0])}{lr_text}",
+                   "lower the learning rate (e.g. halve it); with Adam, raise eps "
+                   "(e.g. --opt eps=1e-4)")
+
+
+def _flat(history):
+    """A loss that never moved, and not because it falls in a slow straight line."""
+    from trainlab.train.curve import classify
+
+    loss = _series(history, "train_loss_epoch")
+    if loss.size < 3 or not np.all(np.isfinite(loss)) or classify(loss) != "plateau":
+        return None
+    return Verdict("plateau",
+                   f"the loss did not move: {_fmt(loss[0])} → {_fmt(loss[-1])} in "
+                   f"{loss.size - 1} epochs ({(loss[0] - loss[-1]) / loss[0]:.2%})",
+                   "check the initial weights (--init he for ReLU, xavier for sigmoid/tanh) "
+                   "or add batch norm (--batchnorm)")
+
+
 def _too_slow(history, lr_text):
+    """A curve that keeps falling at about the same rate: the shape rule of
+    :mod:`trainlab.train.curve` (share of the fall in the first quarter)."""
+    from trainlab.train.curve import early_share
+
     loss = _series(history, "train_loss_epoch")
     if loss.size < 3 or not np.all(np.isfinite(loss)):
         return None
     drop = (loss[0] - loss[-1]) / loss[0]
-    if drop >= SLOW_DROP or loss[-1] >= loss[0]:
+    if loss[-1] >= loss[0]:
         return None
-    x = np.arange(loss.size, dtype=np.float64)
-    slope, icept = np.polyfit(x, loss, 1)
-    resid = loss - (slope * x + icept)
-    var = np.sum((loss - loss.mean()) ** 2)
-    r2 = 1.0 - np.sum(resid ** 2) / var if var > 0 else 0.0
-    if slope >= 0 or r2 < LINEAR_R2:
+    share = early_share(loss)
+    if not math.isfinite(share) or share >= SLOW_EARLY:
         return None
     return Verdict("lr_too_low",
-                   f"the loss fell only {drop:.2%} ({_fmt(loss[0])} → {_fmt(loss[-1])}) in "
-                   f"{loss.size - 1} epochs, in a near-straight line (R² {r2:.3f}){lr_text}",
+                   f"the loss fell {drop:.2%} ({_fmt(loss[0])} → {_fmt(loss[-1])}) in "
+                   f"{loss.size - 1} epochs, {share:.0%} of it in the first quarter: a "
+                   f"near-straight line{lr_text}",
                    "raise the learning rate about 10x (or use Adam); a linear loss curve "
                    "means the steps are too small")
 
