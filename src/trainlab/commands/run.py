@@ -9,8 +9,13 @@ HELP = "rerun an experiment of the notes (or all) and draw its figures; prints t
 
 
 def add_arguments(p):
-    from trainlab.experiments import names
+    import argparse
 
+    from trainlab.experiments import names
+    from trainlab.experiments.registry import sources_help
+
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.epilog = sources_help()
     p.add_argument("experiment", metavar="EXPERIMENT", help=f"{', '.join(names())}, or all")
     add_data_args(p)
     p.add_argument("--seeds", type=positive_int, default=1,

@@ -83,7 +83,7 @@ def summarize(runs, cfg) -> dict:
 
 
 def plot(metrics, cfg, out) -> list:
-    from trainlab.viz import band, plt, save
+    from trainlab.viz import band, caption, plt, save
 
     pyplot = plt()
     fig, axes = pyplot.subplots(1, 2, figsize=(11, 4.2))
@@ -105,6 +105,8 @@ def plot(metrics, cfg, out) -> list:
     fig.suptitle(f"{metrics['data']['title']}: same budget ({cfg.epochs} epochs), lr tuned on "
                  f"validation accuracy over {len(cfg.lr_grid)} values")
     fig.tight_layout()
+    caption(fig, "Compare the right panel's end points: does a tuned adaptive rule test worse "
+                 "than SGD with momentum, as Wilson et al. (2017) found?")
     paths = [save(fig, out / "adaptive_vs_sgd.png")]
 
     fig, ax = pyplot.subplots(figsize=(6, 4))
@@ -116,5 +118,8 @@ def plot(metrics, cfg, out) -> list:
     ax.set(xscale="log", xlabel="lr ÷ the rule's default lr", ylabel="final validation accuracy",
            title="learning-rate grid (validation data)")
     ax.legend(fontsize=8)
+    fig.tight_layout()
+    caption(fig, "each rule's lr is its peak here, on validation data: the test set plays no "
+                 "part")
     paths.append(save(fig, out / "adaptive_lr_grid.png"))
     return paths

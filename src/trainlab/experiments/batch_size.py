@@ -91,7 +91,7 @@ def summarize(runs, cfg) -> dict:
 
 
 def plot(metrics, cfg, out) -> list:
-    from trainlab.viz import band, plt, save
+    from trainlab.viz import band, caption, plt, save
 
     pyplot = plt()
     fig, (a1, a2, a3) = pyplot.subplots(1, 3, figsize=(15, 4.2))
@@ -115,4 +115,6 @@ def plot(metrics, cfg, out) -> list:
     fig.suptitle(f"{metrics['data']['title']}: {cfg.train_size} samples, {cfg.optimizer} "
                  f"lr {cfg.lr:g}, {cfg.epochs} epochs")
     fig.tight_layout()
+    caption(fig, "Smaller batches make more, noisier updates per epoch and get further per "
+                 "epoch; the full batch makes one update per epoch")
     return [save(fig, out / "batch_size.png")]

@@ -60,7 +60,10 @@ def plot(metrics, cfg, out) -> list:
 
     d = metrics["data"]
     path = out / "init_compare.png"
-    curves = {init_label(k): [r[k]["train_loss"] for r in metrics["runs"]] for k in cfg.inits}
+    curves = {f"weights {init_label(k)}": [r[k]["train_loss"] for r in metrics["runs"]]
+              for k in cfg.inits}
     plot_loss_curves(curves, path, title=f"{d['title']}: {arch(d, cfg.hidden)}, {cfg.activation}, "
-                                         f"{cfg.optimizer} lr {cfg.lr:g}")
+                                         f"{cfg.optimizer} lr {cfg.lr:g}",
+                     caption="std 0.01 stays at ln 10 ≈ 2.30 (nothing is learnt); with ReLU, "
+                             "He's weights learn faster than Xavier's")
     return [path]

@@ -102,7 +102,7 @@ def summarize(runs, cfg) -> dict:
 
 
 def plot(metrics, cfg, out) -> list:
-    from trainlab.viz import band, plt, save
+    from trainlab.viz import band, caption, plt, save
 
     pyplot = plt()
     fig, ax = pyplot.subplots(figsize=(8, 5))
@@ -119,4 +119,7 @@ def plot(metrics, cfg, out) -> list:
     ax.set(xlabel="epoch", ylabel="loss on the training set", ylim=(0, top),
            title=f"{metrics['data']['title']}: {cfg.optimizer}, batch {cfg.batch_size}")
     ax.legend(fontsize=8, loc="upper right")
+    fig.tight_layout()
+    caption(fig, "Red is what we want; a jump or blow-up: lower the lr; a straight slow line: "
+                 "raise it; a flat line: check the initial weights")
     return [save(fig, out / "lr_diagnosis.png")]

@@ -57,10 +57,16 @@ def summarize(runs, cfg) -> dict:
 def plot(metrics, cfg, out) -> list:
     from trainlab.train.plots import plot_loss_curves
 
+    from trainlab.optim import create
+
     runs = metrics["runs"]
-    curves = {rule_label(n): [r[n]["train_loss"] for r in runs] for n in cfg.optimizers}
+    curves = {f"{rule_label(n)} (lr {create(n).lr:g})": [r[n]["train_loss"] for r in runs]
+              for n in cfg.optimizers}
     path = out / "optimizer_compare.png"
     d = metrics["data"]
     plot_loss_curves(curves, path, log=True,
-                     title=f"{d['title']}: {arch(d, cfg.hidden)}, batch {cfg.batch_size}")
+                     title=f"{d['title']}: {arch(d, cfg.hidden)}, batch {cfg.batch_size}, "
+                           "same start and batches, each rule at its default lr",
+                     caption="SGD's loss falls slowest; Momentum, AdaGrad and Adam reach a "
+                             "lower loss sooner (log scale)")
     return [path]

@@ -93,6 +93,35 @@ def _setting(value) -> str:
     return _fmt(value)[0] if isinstance(value, float) else str(value)
 
 
+def _rows(summary: dict) -> str:
+    esc = html.escape
+    rows = []
+    for key, value in summary.items():
+        cell, num = _fmt(value)
+        cls = ' class="num"' if num else ""
+        rows.append(f"<tr><th>{esc(str(key))}</th><td{cls}>{esc(cell)}</td></tr>")
+    return "".join(rows)
+
+
+def _provenance(kind: str, config: dict, ui: dict) -> list[str]:
+    """The notes' figure and the book's script it rebuilds; the settings that differ."""
+    from trainlab.report.sources import differences, source_line
+
+    esc = html.escape
+    out = []
+    line = source_line(kind)
+    if line:
+        out.append(f'<p class="meta">{esc(ui["source"])}: {esc(line)}</p>')
+    diff = differences(kind, config)
+    if diff:
+        rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(a)}</td><td>{esc(b)}</td><td>{esc(w)}</td>"
+                       "</tr>" for k, a, b, w in diff)
+        out.append(f"<table><caption>{esc(ui['differ'])}</caption><tr><th></th>"
+                   f"<th>{esc(ui['default'])}</th><th>{esc(ui['used'])}</th>"
+                   f"<th>{esc(ui['why'])}</th></tr>{rows}</table>")
+    return out
+
+
 def _section(i: int, folder: Path, root: Path, lang: str, replot: bool) -> tuple[str, str]:
     esc = html.escape
     ui = UI[lang]
@@ -116,6 +145,7 @@ def _section(i: int, folder: Path, root: Path, lang: str, replot: bool) -> tuple
         parts += [f"<h3>{esc(ui['shows'])}</h3>", f"<p>{esc(t['shows'])}</p>"]
     if t["notes"]:
         parts += [f"<h3>{esc(ui['notes'])}</h3>", f"<p>{esc(t['notes'])}</p>"]
+    parts += _provenance(kind, config, ui)
     figs = _figures(folder, replot)
     for fig in figs:
         data = base64.b64encode(fig.read_bytes()).decode("ascii")
@@ -125,12 +155,13 @@ def _section(i: int, folder: Path, root: Path, lang: str, replot: bool) -> tuple
         parts.append(f"<p>{esc(ui['no_figures'])}</p>")
     summary = metrics.get("summary") or {}
     if isinstance(summary, dict) and summary:
-        rows = []
-        for key, value in summary.items():
-            cell, num = _fmt(value)
-            cls = ' class="num"' if num else ""
-            rows.append(f"<tr><th>{esc(str(key))}</th><td{cls}>{esc(cell)}</td></tr>")
-        parts.append(f"<table><caption>{esc(ui['numbers'])}</caption>{''.join(rows)}</table>")
+        from trainlab.report.sources import key_numbers
+
+        key = key_numbers(kind, summary)
+        parts.append(f"<table><caption>{esc(ui['numbers'])}</caption>{_rows(key)}</table>")
+        if len(key) < len(summary):
+            parts.append(f"<details><summary>{esc(ui['all_numbers'])}</summary>"
+                         f"<table>{_rows(summary)}</table></details>")
     settings = {k: v for k, v in config.items() if k not in ("kind", "title", "data_note")}
     if settings:
         rows = "".join(f"<tr><th>{esc(str(k))}</th><td>{esc(_setting(v))}</td></tr>"

@@ -33,9 +33,12 @@ def plot_history(history: dict, path, title: str = "", score: str = "accuracy") 
 
 
 def plot_loss_curves(curves: dict, path, title: str = "", xlabel: str = "iterations",
-                     log: bool = False) -> None:
+                     log: bool = False, caption: str = "") -> None:
     """Smoothed training loss of several runs; each value is one curve or
-    a list of curves (seeds), drawn as mean ± std."""
+    a list of curves (seeds), drawn as mean ± std; ``caption``: one line
+    under the figure saying what to see."""
+    from trainlab.viz import caption as under
+
     pyplot = plt()
     fig, ax = pyplot.subplots(figsize=(7, 4.5))
     for name, runs in curves.items():
@@ -46,4 +49,7 @@ def plot_loss_curves(curves: dict, path, title: str = "", xlabel: str = "iterati
     if log:
         ax.set_yscale("log")
     ax.legend()
+    if caption:
+        fig.tight_layout()
+        under(fig, caption)
     save(fig, path)

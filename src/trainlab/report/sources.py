@@ -1,0 +1,105 @@
+"""Where each experiment comes from, what its figure claims, and how its settings differ.
+
+``SOURCES[kind]`` names the figure of the notes it rebuilds (the study notes
+on chapter 6 of *Deep Learning from Scratch* number their images ``2-N``; the
+lecture's figures are named by their slide), the book's section and figure,
+and the book's script of the same experiment (``ch06/…`` in
+oreilly-japan/deep-learning-from-scratch), or None where the book has none.
+``KEYS[kind]`` picks the few summary numbers that prove the figure's claim.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+SOURCES = {
+    "optimizer-compare": {"notes": "notes: Optimizer, image 2-6", "book": "§6.1.8, Fig. 6-9",
+                          "script": "ch06/optimizer_compare_mnist.py"},
+    "init-histogram": {"notes": "notes: 가중치 초기값, images 2-7 to 2-10-1",
+                       "book": "§6.2.2–6.2.3, Fig. 6-10, 6-11, 6-13, 6-14",
+                       "script": "ch06/weight_init_activation_histogram.py"},
+    "init-compare": {"notes": "notes: He 초깃값, image 2-11", "book": "§6.2.4, Fig. 6-15",
+                     "script": "ch06/weight_init_compare.py"},
+    "batchnorm": {"notes": "notes: 배치 정규화 (images 2-12, 2-13)",
+                  "book": "§6.3.2, Fig. 6-18, 6-19", "script": "ch06/batch_norm_test.py"},
+    "overfit": {"notes": "notes: 오버피팅, images 2-14, 2-15 (weight decay) and 2-17 (dropout)",
+                "book": "§6.4.1–6.4.3, Fig. 6-20, 6-21, 6-23",
+                "script": "ch06/overfit_weight_decay.py, ch06/overfit_dropout.py"},
+    "batch-size": {"notes": "lecture 08 (Optimization 방법론): Batch / Stochastic / Mini-batch "
+                            "Gradient Descent", "book": "§4.2.3 (mini-batches)", "script": None},
+    "adaptive-vs-sgd": {"notes": "lecture on optimisation: Comparison of optimization "
+                                 "algorithms (Wilson et al. 2017; SWATS)",
+                        "book": "§6.1.7 (which rule to use)", "script": None},
+    "lr-diagnosis": {"notes": "lecture 08 (Optimization 방법론): 결론, the loss-curve figure "
+                              "(optimization007)", "book": "—", "script": None},
+    "landscape": {"notes": "notes: SGD 단점, images 2-2 to 2-5", "book": "§6.1.2–6.1.7, "
+                  "Fig. 6-3, 6-5, 6-6, 6-7, 6-8", "script": "ch06/optimizer_compare_naive.py"},
+    "tune": {"notes": "notes: 하이퍼파라미터 최적화, image 2-19", "book": "§6.5.3, Fig. 6-24",
+             "script": "ch06/hyperparameter_optimization.py"},
+}
+
+#: summary keys (by suffix or exact name) that prove each figure's claim
+KEYS = {
+    "optimizer-compare": ("final loss",),
+    "init-histogram": ("sigmoid, std 1: share within 0.02 of 0 or 1",
+                       "sigmoid, std 0.01: share within 0.02 of 0.5",
+                       "relu, Xavier: std ratio layer 5/1", "relu, He: std ratio layer 5/1"),
+    "init-compare": ("final loss",),
+    "batchnorm": ("scales where BN is ahead", "scales where plain is ahead",
+                  "BN mean final train acc", "plain mean final train acc"),
+    "overfit": (": gap",),
+    "batch-size": ("loss noise",),
+    "adaptive-vs-sgd": (": test acc", ": tuned lr"),
+}
+
+
+def key_numbers(kind: str, summary: dict) -> dict:
+    """The rows of ``summary`` that prove ``kind``'s claim (all of them for other kinds)."""
+    keys = KEYS.get(kind)
+    if not keys:
+        return dict(summary)
+    picked = {k: v for k, v in summary.items() if any(k == s or k.endswith(s) for s in keys)}
+    return picked or dict(summary)
+
+
+def source_line(kind: str) -> str:
+    """``notes … · book … · script …`` for ``kind`` ('' if unknown)."""
+    s = SOURCES.get(kind)
+    if not s:
+        return ""
+    parts = [s["notes"], f"book {s['book']}"]
+    parts.append(f"book's script {s['script']}" if s["script"] else "no script in the book")
+    return " · ".join(parts)
+
+
+def differences(kind: str, config: dict) -> list[tuple[str, str, str, str]]:
+    """(setting, the notes' value, the value used, why) for each setting of a
+    saved run that differs from the experiment's defaults (the notes')."""
+    from trainlab.experiments.registry import MODULES, get
+
+    if kind not in MODULES:
+        return []
+    mod = get(kind)
+    notes = dataclasses.asdict(mod.Config())
+    by_data = getattr(mod, "DATASETS", {}).get(config.get("dataset") or "", {})
+    why_data = getattr(mod, "WHY", {}).get(config.get("dataset") or "", "")
+    out = []
+    for key, default in notes.items():
+        used = config.get(key, default)
+        same = list(used) == list(default) if isinstance(default, tuple) else used == default
+        if same:
+            continue
+        if key in getattr(mod, "QUICK", {}) and config.get("quick"):
+            why = "--quick: shorter, so the demo finishes in seconds"
+        elif key in by_data:
+            why = why_data or f"the setting for {config.get('dataset')}"
+        else:
+            why = "set on the command line (--set)"
+        out.append((key, _text(default), _text(used), why))
+    return out
+
+
+def _text(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(v) for v in value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
