@@ -1,8 +1,8 @@
 """The training doctor on synthetic curves of each kind and on real runs made to fail."""
 
 import json
-from pathlib import Path
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -230,11 +230,11 @@ def test_doctor_reads_the_lectures_four_curves(lecture_curves):
     assert got == LECTURE, dataset
 
 
-def _values(function, rule, lr, steps):
+def _values(function, rule, lr, steps, start=None):
     from trainlab.landscape.paths import trace
     from trainlab.optim import create
 
-    t = trace(function, create(rule, lr=lr), steps=steps)
+    t = trace(function, create(rule, lr=lr), start=start, steps=steps)
     return list(t.values[:t.last + 1]) + ([math.inf] if t.diverged else [])
 
 
@@ -243,12 +243,19 @@ def _values(function, rule, lr, steps):
     ("rosenbrock", "sgd", 0.0045, 100, "spiking"),  # near its stability limit: jumps
     ("bowl", "sgd", 0.95, 30, "healthy"),     # the notes' rate: fast, then levelling off
     ("bowl", "sgd", 0.01, 30, "slow"),        # a straight, slow descent
-    ("plateau", "sgd", 1.0, 30, "plateau"),   # from the flat part: nothing moves
 ])
 def test_the_same_shape_rules_read_paths_on_2d_functions(function, rule, lr, steps, kind):
+    _check_both(_values(function, rule, lr, steps), kind)
+
+
+def test_a_start_where_the_gradient_vanished_is_a_plateau():
+    # far out on the plateau function the gradient underflows: the bad-init analogue
+    _check_both(_values("plateau", "sgd", 1.0, 30, start=(8.0, 8.0)), "plateau")
+
+
+def _check_both(values, kind):
     from trainlab.train.curve import classify
 
-    values = _values(function, rule, lr, steps)
     assert classify(values) == kind
     doctor = {"diverging": "lr_too_high", "spiking": "lr_too_high", "healthy": "healthy",
               "slow": "lr_too_low", "plateau": "plateau"}[kind]

@@ -51,13 +51,13 @@ def names() -> list[str]:
 def sources_help() -> str:
     """For ``trainlab run --help``: each experiment, the notes' figure and the
     book's section and script it rebuilds, and its settings that differ by data set."""
-    from trainlab.report.sources import SOURCES
+    from trainlab.report.sources import SOURCES, notes_of
 
     lines = ["experiments (what each rebuilds):"]
     for name in MODULES:
         s = SOURCES.get(name, {})
         script = s.get("script") or "no script in the book"
-        lines.append(f"  {name}: {s.get('notes', '')}; book {s.get('book', '')}; {script}")
+        lines.append(f"  {name}: {notes_of(name)}; book {s.get('book', '')}; {script}")
         for data, changes in getattr(get(name), "DATASETS", {}).items():
             shown = ", ".join(f"{k}={v}" for k, v in changes.items())
             lines.append(f"      on {data}: {shown}")

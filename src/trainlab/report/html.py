@@ -103,13 +103,13 @@ def _rows(summary: dict) -> str:
     return "".join(rows)
 
 
-def _provenance(kind: str, config: dict, ui: dict) -> list[str]:
+def _provenance(kind: str, config: dict, ui: dict, lang: str) -> list[str]:
     """The notes' figure and the book's script it rebuilds; the settings that differ."""
-    from trainlab.report.sources import differences, source_line
+    from trainlab.report.sources import differences, source_line, why_dataset
 
     esc = html.escape
     out = []
-    line = source_line(kind)
+    line = source_line(kind, lang)
     if line:
         out.append(f'<p class="meta">{esc(ui["source"])}: {esc(line)}</p>')
     diff = differences(kind, config)
@@ -119,6 +119,9 @@ def _provenance(kind: str, config: dict, ui: dict) -> list[str]:
         out.append(f"<table><caption>{esc(ui['differ'])}</caption><tr><th></th>"
                    f"<th>{esc(ui['default'])}</th><th>{esc(ui['used'])}</th>"
                    f"<th>{esc(ui['why'])}</th></tr>{rows}</table>")
+        why = why_dataset(kind, config)
+        if why and any(w.endswith("(below)") for *_, w in diff):
+            out.append(f"<p>{esc(why)}</p>")
     return out
 
 
@@ -145,7 +148,7 @@ def _section(i: int, folder: Path, root: Path, lang: str, replot: bool) -> tuple
         parts += [f"<h3>{esc(ui['shows'])}</h3>", f"<p>{esc(t['shows'])}</p>"]
     if t["notes"]:
         parts += [f"<h3>{esc(ui['notes'])}</h3>", f"<p>{esc(t['notes'])}</p>"]
-    parts += _provenance(kind, config, ui)
+    parts += _provenance(kind, config, ui, lang)
     figs = _figures(folder, replot)
     for fig in figs:
         data = base64.b64encode(fig.read_bytes()).decode("ascii")
