@@ -50,6 +50,10 @@ WHY = {"fashion-mnist": "The lecture's figure has no numbers. On Fashion-MNIST l
        "mnist": "The lecture's figure has no numbers. On MNIST's test images lr 0.5 falls "
                 "smoothly and lr 0.1 and 0.05 jump once the loss is near zero, so the high "
                 "and good rates are 1.0 and 0.01."}
+WHY_KO = {"fashion-mnist": "강의 그림에는 수치가 없습니다. Fashion-MNIST에서는 학습률 0.5가 이미 "
+                           "발산하고 0.1도 가끔 튀므로 큰 학습률과 적당한 학습률로 0.2와 0.05를 씁니다.",
+          "mnist": "강의 그림에는 수치가 없습니다. MNIST 시험 이미지에서는 학습률 0.5가 매끄럽게 "
+                   "내려가고 0.1과 0.05는 손실이 0에 가까워지면 튀므로 1.0과 0.01을 씁니다."}
 
 
 def curves(cfg) -> list[tuple[str, float, str]]:
@@ -118,6 +122,7 @@ def plot(metrics, cfg, out) -> list:
              label=f"{label} (lr {lr:g}{extra}): {kind}{advice}")
     ax.set(xlabel="epoch", ylabel="loss on the training set", ylim=(0, top),
            title=f"{metrics['data']['title']}: {cfg.optimizer}, batch {cfg.batch_size}")
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(fontsize=8, loc="upper right")
     fig.tight_layout()
     caption(fig, "Red is what we want; a jump or blow-up: lower the lr; a straight slow line: "

@@ -119,7 +119,7 @@ def _provenance(kind: str, config: dict, ui: dict, lang: str) -> list[str]:
         out.append(f"<table><caption>{esc(ui['differ'])}</caption><tr><th></th>"
                    f"<th>{esc(ui['default'])}</th><th>{esc(ui['used'])}</th>"
                    f"<th>{esc(ui['why'])}</th></tr>{rows}</table>")
-        why = why_dataset(kind, config)
+        why = why_dataset(kind, config, lang)
         if why and any(w.endswith("(below)") for *_, w in diff):
             out.append(f"<p>{esc(why)}</p>")
     return out

@@ -114,13 +114,17 @@ def differences(kind: str, config: dict) -> list[tuple[str, str, str, str]]:
     return out
 
 
-def why_dataset(kind: str, config: dict) -> str:
+def why_dataset(kind: str, config: dict, lang: str = "en") -> str:
     """Why ``kind`` uses its own settings on the run's data set ('' if it does not)."""
     from trainlab.experiments.registry import MODULES, get
 
     if kind not in MODULES:
         return ""
-    return getattr(get(kind), "WHY", {}).get(config.get("dataset") or "", "")
+    data = config.get("dataset") or ""
+    mod = get(kind)
+    if lang == "ko" and data in getattr(mod, "WHY_KO", {}):
+        return mod.WHY_KO[data]
+    return getattr(mod, "WHY", {}).get(data, "")
 
 
 def _text(value) -> str:
