@@ -1,0 +1,95 @@
+"""The child process of ``trainlab check``: import the learner's file, check, write JSON.
+
+Run as ``python -m trainlab.check.child FILE CLASS RULE OPTS_JSON OUT_JSON``
+(empty CLASS or RULE: find it). It writes ``{"result": ...}`` or
+``{"usage_error": "one line"}`` to OUT_JSON, and the name of each stage to
+stderr as it starts, so that a parent that stopped it knows where it was.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+class LearnerError(Exception):
+    """The learner's own code raised while the file was imported."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+
+def stage(name: str) -> None:
+    print(name, file=sys.stderr, flush=True)
+
+
+def load_class(path: Path, class_name: str):
+    from trainlab.check.replay import trainlab_frames_removed
+    from trainlab.errors import ConfigError
+    sys.path.insert(0, str(path.parent))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    if spec is None or spec.loader is None:
+        raise ConfigError(f"{path}: not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module
+    stage("importing your file")
+    try:
+        spec.loader.exec_module(module)
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - the learner's code
+        raise LearnerError(trainlab_frames_removed(exc)) from None
+    classes = {n: c for n, c in vars(module).items()
+               if isinstance(c, type) and c.__module__ == module.__name__}
+    if class_name:
+        cls = getattr(module, class_name, None)
+        if not isinstance(cls, type):
+            names = ", ".join(classes) or "none"
+            raise ConfigError(f"{path.name} has no class {class_name} (its classes: {names})")
+        return cls
+    rules = [c for c in classes.values() if callable(getattr(c, "update", None))]
+    if len(rules) == 1:
+        return rules[0]
+    if not rules:
+        raise ConfigError(f"{path.name} defines no class with an update(params, grads) method")
+    raise ConfigError(f"{path.name} defines several rules ({', '.join(c.__name__ for c in rules)}); "
+                      f"choose one as {path.name}:CLASS")
+
+
+def run(path: str, class_name: str, rule: str, opts: dict) -> dict:
+    from trainlab.check.engine import check_class
+    from trainlab.check.result import Result
+    from trainlab.errors import ConfigError
+    file = Path(path)
+    target = f"{file.name}:{class_name}" if class_name else file.name
+    try:
+        cls = load_class(file, class_name)
+        target = f"{file.name}:{cls.__name__}"
+        return {"result": check_class(cls, rule or None, opts, target, stage).to_dict()}
+    except ConfigError as exc:
+        return {"usage_error": str(exc)}
+    except LearnerError as exc:
+        result = Result(target, "error", traceback=exc.text,
+                        notes=["your file raised while it was imported"])
+        return {"result": result.to_dict()}
+
+
+def write_json(doc: dict, out: str) -> None:
+    folder = os.path.dirname(os.path.abspath(out))
+    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(doc, f)
+    os.replace(tmp, out)
+
+
+def main(argv: list[str]) -> int:
+    path, class_name, rule, opts, out = argv
+    write_json(run(path, class_name, rule, json.loads(opts)), out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

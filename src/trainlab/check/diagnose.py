@@ -1,0 +1,64 @@
+"""The most likely cause of a departure: the catalogue entry that reproduces it.
+
+Nothing here reads the learner's source. Each cause in :mod:`.catalogue` is
+built as a rule, run on the same scenarios from the same inputs, and compared
+with what the learner's rule did there; the first cause whose numbers (and
+replaced arrays, writes into ``grads``, exceptions) are the learner's at every
+step of every scenario is the diagnosis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from trainlab.check.catalogue import causes
+from trainlab.check.compare import same_behaviour
+from trainlab.check.replay import replay
+
+
+@dataclass
+class Diagnosis:
+    id: str
+    title: str
+    kind: str          # 'bug', 'variant', 'convention'
+    why: str
+    fix: str
+    evidence: str      # what was run and what it showed
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Diagnosis:
+        return cls(**d)
+
+
+def _usable(scenario, outputs) -> bool:
+    return not outputs.skipped
+
+
+def diagnose(rule: str, hp: dict, scenarios, learner: dict, kinds=("bug", "variant",
+             "convention"), first: str | None = None) -> Diagnosis | None:
+    """The first cause that reproduces ``learner`` (scenario name -> Outputs) everywhere.
+
+    ``first`` names the scenario to try first (where the departure was)."""
+    used = [s for s in scenarios if _usable(s, learner[s.name])]
+    used.sort(key=lambda s: s.name != first)
+    for cause in causes(rule, hp):
+        if cause.kind not in kinds:
+            continue
+        if all(_reproduces(cause, s, learner[s.name]) for s in used):
+            total = sum(learner[s.name].steps for s in used)
+            names = ", ".join(s.name for s in used)
+            evidence = (f"trainlab built {rule} with this change and ran it from the same "
+                        f"inputs: it gives your numbers at all {total} steps ({names})")
+            return Diagnosis(cause.id, cause.title, cause.kind, cause.why, cause.fix, evidence)
+    return None
+
+
+def _reproduces(cause, scenario, outputs) -> bool:
+    try:
+        theirs = replay(cause.build, scenario)
+    except Exception:  # noqa: BLE001 - a cause that cannot run here explains nothing
+        return False
+    return same_behaviour(scenario, theirs, outputs)

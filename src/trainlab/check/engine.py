@@ -1,0 +1,147 @@
+"""Check a learner's update rule class against trainlab's, in this process.
+
+``check_class(MyAdaGrad)`` recognises the rule, reads the hyperparameters,
+runs every scenario, finds the first departure and its most likely cause.
+:mod:`.sandbox` runs the same from a file in a child process.
+"""
+
+from __future__ import annotations
+
+from trainlab.check import recognise as rec
+from trainlab.check.catalogue import causes
+from trainlab.check.compare import first_departure
+from trainlab.check.diagnose import diagnose
+from trainlab.check.replay import replay, trainlab_frames_removed
+from trainlab.check.result import Result
+from trainlab.check.scenarios import all_scenarios, arrays
+from trainlab.errors import ConfigError
+from trainlab.optim import RULES, create
+
+
+def _builder(cls, kwargs, lr_name):
+    def build(lr=None):
+        kw = dict(kwargs)
+        if lr is not None and lr_name:
+            kw[lr_name] = lr
+        return cls(**kw)
+    return build
+
+
+def _reference(rule, hp):
+    return lambda lr=None: create(rule, **({**hp, "lr": lr} if lr is not None else hp))
+
+
+def _by_behaviour(cls, sig, opts):
+    """The rule whose numbers (or a catalogued mistake's) the class reproduces."""
+    candidates = []
+    for rule in RULES:
+        if rule not in rec.NAMED or not sig.compatible(rule):
+            continue
+        try:
+            kwargs, hp, lr_name, _ = rec.settings(rule, sig, opts)
+            scenario = arrays(_reference(rule, hp)())
+            outputs = replay(_builder(cls, kwargs, lr_name), scenario)
+        except ConfigError:
+            continue
+        if first_departure(scenario, outputs) is None:
+            return rule, "recognised from its behaviour: trainlab's numbers exactly"
+        candidates.append((rule, hp, scenario, outputs))
+    for rule, hp, scenario, outputs in candidates:
+        found = diagnose(rule, hp, [scenario], {scenario.name: outputs})
+        if found is not None:
+            return rule, f"recognised from its behaviour: {rule} with {found.title}"
+    return None, ""
+
+
+def _lr_attribute(obj, lr_name):
+    for name in (lr_name, "lr"):
+        if name and isinstance(getattr(obj, name, None), (int, float)):
+            return name
+    return None
+
+
+def check_class(cls, rule: str | None = None, opts: dict | None = None,
+                target: str | None = None, progress=None) -> Result:
+    """Check ``cls`` (a class with ``update(params, grads)``) against trainlab's rule.
+
+    ``progress(text)``, if given, is told each stage as it starts."""
+    progress = progress or (lambda text: None)
+    target = target or getattr(cls, "__qualname__", repr(cls))
+    opts = dict(opts or {})
+    if not isinstance(cls, type):
+        raise ConfigError(f"{target} is not a class; give the class itself, not an instance")
+    if not callable(getattr(cls, "update", None)):
+        raise ConfigError(f"{target} has no update(params, grads) method")
+    sig = rec.Signature(cls)
+    if rule is not None:
+        rule, how = rec.canonical_rule(rule), "given"
+    elif (named := rec.rule_from_name(cls.__name__)) is not None:
+        rule, how = named, f"from the class name {cls.__name__}"
+    else:
+        rec.check_opts(sig, opts)
+        progress("recognising the rule from its behaviour")
+        rule, how = _by_behaviour(cls, sig, opts)
+        if rule is None:
+            raise ConfigError(f"cannot tell which rule {cls.__name__} is, from its name or "
+                              f"its numbers; name it with --rule (one of "
+                              f"{', '.join(sorted(rec.NAMED))})")
+    kwargs, hp, lr_name, notes = rec.settings(rule, sig, opts)
+    result = Result(target, "pass", rule, how, hp, notes=notes)
+    build = _builder(cls, kwargs, lr_name)
+    progress("constructing your class")
+    try:
+        lr_attr = _lr_attribute(build(), lr_name)
+    except Exception as exc:  # noqa: BLE001 - the learner's constructor
+        result.verdict, result.traceback = "error", trainlab_frames_removed(exc)
+        result.notes.insert(0, "your constructor raised")
+        return result
+    bowl_lr = rec.bowl_lr(rule) if lr_name else None
+    scenarios = all_scenarios(_reference(rule, hp), bowl_lr)
+    outputs, first = {}, None
+    for s in scenarios:
+        progress(f"running scenario {s.name!r}")
+        out = outputs[s.name] = replay(build, s, lr_attr)
+        dep = None if out.skipped else first_departure(s, out)
+        status = f"skipped ({out.skipped})" if out.skipped else "pass"
+        if dep is not None:
+            status = f"{'raised' if dep.kind == 'error' else 'departs'} at step {dep.step}"
+            if first is None and not s.explains_only:
+                first = dep
+                if dep.kind == "error":
+                    result.traceback = trainlab_frames_removed(out.error)
+        result.scenarios.append({"name": s.name, "title": s.title, "status": status})
+    progress("looking for the cause")
+    return _verdict(result, rule, hp, scenarios, outputs, first)
+
+
+def _verdict(result, rule, hp, scenarios, outputs, first) -> Result:
+    lr_change = next(s for s in scenarios if s.explains_only)
+    if first is not None:
+        result.departure = first
+        main = [s for s in scenarios if not s.explains_only]
+        result.diagnosis = diagnose(rule, hp, main, outputs, first=first.scenario)
+        d = result.diagnosis
+        if d is not None and d.kind != "bug":
+            result.verdict = "pass with a note"
+        else:
+            result.verdict = "error" if first.kind == "error" and d is None else "departs"
+        return result
+    out = outputs[lr_change.name]
+    if out.skipped:
+        result.notes.append(f"not checked: what happens when lr changes between steps "
+                            f"({out.skipped})")
+        return result
+    dep = first_departure(lr_change, out)
+    if dep is not None:
+        used = [s for s in scenarios if not outputs[s.name].skipped]
+        d = diagnose(rule, hp, used, outputs, kinds=("convention",), first=lr_change.name)
+        if d is not None:
+            result.verdict, result.diagnosis = "pass with a note", d
+        else:
+            result.notes.append(f"equal to trainlab while lr is constant, but not after lr "
+                                f"changes (scenario 'lr change', step {dep.step}, "
+                                f"parameter {dep.key!r})")
+    return result
+
+
+__all__ = ["check_class", "causes"]

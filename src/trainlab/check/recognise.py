@@ -1,0 +1,152 @@
+"""Which rule a learner's class is, and with which hyperparameters.
+
+The rule comes from ``--rule``, else from the class name (``AdaGrad``,
+``MyRMSProp``, ...). The hyperparameters come from the constructor's signature,
+under the book's names (``lr``, ``momentum``, ``decay_rate``, ``beta1``,
+``beta2``, ``rho``, ``eps``) or common others (``learning_rate``, ``alpha``,
+``epsilon``, ...), and are mapped onto trainlab's options for that rule.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+from trainlab.errors import ConfigError
+from trainlab.optim import RULES
+
+#: the rules ``trainlab check`` knows, as the class names a learner writes them
+NAMED = ("adamw", "nadam", "radam", "adadelta", "adagrad", "rmsprop", "nesterov",
+         "momentum", "adam", "sgd")
+SPELLINGS = {"nag": "nesterov"}
+#: the rules the notes write out; their defaults are the notes', the others PyTorch's
+NOTES_RULES = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+
+_COMMON = {"lr": "lr", "learning_rate": "lr", "eta": "lr", "step_size": "lr",
+           "eps": "eps", "epsilon": "eps", "delta": "eps",
+           "weight_decay": "weight_decay", "wd": "weight_decay"}
+_PER_RULE = {
+    "momentum": {"momentum": "momentum", "mu": "momentum", "alpha": "momentum",
+                 "beta": "momentum", "gamma": "momentum"},
+    "rmsprop": {"decay_rate": "decay_rate", "rho": "decay_rate", "alpha": "decay_rate",
+                "beta": "decay_rate", "gamma": "decay_rate", "decay": "decay_rate"},
+    "adadelta": {"rho": "rho", "decay_rate": "rho", "gamma": "rho"},
+    "adam": {"beta1": "beta1", "beta2": "beta2", "b1": "beta1", "b2": "beta2",
+             "beta_1": "beta1", "beta_2": "beta2", "alpha": "lr"},
+}
+_PER_RULE["nesterov"] = _PER_RULE["momentum"]
+for _r in ("adamw", "nadam", "radam"):
+    _PER_RULE[_r] = dict(_PER_RULE["adam"])
+_PER_RULE["nadam"]["momentum_decay"] = "momentum_decay"
+
+
+def aliases(rule: str) -> dict[str, str]:
+    """Learner's parameter name -> trainlab option, for ``rule``."""
+    table = {**_COMMON, **_PER_RULE.get(rule, {})}
+    return {k: v for k, v in table.items() if v in trainlab_defaults(rule)}
+
+
+def rule_from_name(class_name: str) -> str | None:
+    key = re.sub(r"[^a-z]", "", class_name.lower())
+    if key in SPELLINGS:
+        return SPELLINGS[key]
+    return next((name for name in NAMED if name in key), None)
+
+
+def canonical_rule(name: str) -> str:
+    key = re.sub(r"[^a-z]", "", str(name).lower())
+    key = SPELLINGS.get(key, key)
+    if key not in NAMED:
+        raise ConfigError(f"unknown rule {name!r}; choose one of {', '.join(sorted(NAMED))}")
+    return key
+
+
+def trainlab_defaults(rule: str) -> dict:
+    """trainlab's defaults for ``rule`` (the notes' where the notes have the rule)."""
+    out = {}
+    for cls in RULES[rule].__mro__[:-1]:
+        if "__init__" in vars(cls):
+            for name, p in inspect.signature(cls.__init__).parameters.items():
+                if p.default is not inspect.Parameter.empty and name not in out:
+                    out[name] = p.default
+    return out
+
+
+class Signature:
+    """The learner's constructor: its parameters, their defaults, ``**kwargs``."""
+
+    def __init__(self, cls):
+        try:
+            sig = inspect.signature(cls)
+        except (TypeError, ValueError):
+            sig = inspect.Signature()
+        kinds = inspect.Parameter
+        self.params = {n: p.default for n, p in sig.parameters.items()
+                       if p.kind in (kinds.POSITIONAL_OR_KEYWORD, kinds.KEYWORD_ONLY)}
+        self.var_kw = any(p.kind is kinds.VAR_KEYWORD for p in sig.parameters.values())
+
+    def required(self) -> list[str]:
+        return [n for n, d in self.params.items() if d is inspect.Parameter.empty]
+
+    def compatible(self, rule: str) -> bool:
+        table = aliases(rule)
+        return all(n in table for n in self.params)
+
+
+def settings(rule: str, sig: Signature, opts: dict):
+    """``(kwargs for the learner, trainlab options, lr parameter name, notes)``."""
+    table, defaults = aliases(rule), trainlab_defaults(rule)
+    kwargs, values, notes = {}, {}, []
+    for key, value in opts.items():
+        if key not in sig.params and not sig.var_kw:
+            mine = [n for n in sig.params if table.get(n) == key]
+            if not mine:
+                known = ", ".join(sig.params) or "none"
+                raise ConfigError(f"--opt {key}: the constructor takes no parameter {key!r} "
+                                  f"(its parameters: {known})")
+            key = mine[0]
+        kwargs[key] = value
+    for name, default in sig.params.items():
+        if name in kwargs:
+            values[name] = kwargs[name]
+        elif default is inspect.Parameter.empty:
+            option = table.get(name)
+            if option is None:
+                raise ConfigError(f"the constructor needs {name!r}, which trainlab cannot "
+                                  f"guess; give it with --opt {name}=VALUE")
+            values[name] = kwargs[name] = defaults[option]
+            notes.append(f"{name} has no default in your constructor; checked with "
+                         f"trainlab's {option}={defaults[option]!r}")
+        else:
+            values[name] = default
+    hp, lr_name = {"lr": defaults["lr"]}, None
+    for name, value in values.items():
+        option = table.get(name)
+        if option is None:
+            notes.append(f"trainlab's {rule} has no counterpart to your {name}={value!r}; "
+                         "it was left as it is")
+            continue
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise ConfigError(f"{name} must be a number, got {value!r}")
+        hp[option] = float(value)
+        lr_name = name if option == "lr" else lr_name
+        if name not in kwargs and value != defaults[option]:
+            whose = "the notes'" if rule in NOTES_RULES else "trainlab's (PyTorch's)"
+            notes.append(f"your default {name}={value!r} differs from {whose} "
+                         f"{option}={defaults[option]!r}; checked with yours")
+    return kwargs, hp, lr_name, notes
+
+
+def bowl_lr(rule: str) -> float | None:
+    """The lr of ``rule`` in the notes' bowl figure (trainlab's landscape table), if any."""
+    from trainlab.landscape import get_function
+    return get_function("bowl").lrs.get(rule)
+
+
+def check_opts(sig: Signature, opts: dict) -> None:
+    """Every ``--opt`` key must be one of the constructor's parameters."""
+    for key in opts:
+        if key not in sig.params and not sig.var_kw:
+            known = ", ".join(sig.params) or "none"
+            raise ConfigError(f"--opt {key}: the constructor takes no parameter {key!r} "
+                              f"(its parameters: {known})")

@@ -1,0 +1,67 @@
+"""Run the check of a learner's file in a child process, with a time limit.
+
+The learner's code never runs in this process: an endless loop is stopped
+after ``timeout`` seconds, a crash or ``sys.exit`` in their file cannot take
+trainlab down, and an exception comes back as their own traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from trainlab.check.result import Result
+from trainlab.errors import ConfigError
+
+DEFAULT_TIMEOUT = 60.0
+
+
+def split_target(text: str) -> tuple[Path, str]:
+    """``"rules.py:AdaGrad"`` -> ``(Path("rules.py"), "AdaGrad")``; no class -> ``""``."""
+    head, sep, tail = str(text).rpartition(":")
+    if sep and tail.isidentifier():
+        return Path(head), tail
+    return Path(text), ""
+
+
+def run_file(target: str, rule: str | None = None, opts: dict | None = None,
+             timeout: float | None = None) -> Result:
+    path, class_name = split_target(target)
+    if not path.is_file():
+        raise ConfigError(f"no such file: {path}")
+    timeout = DEFAULT_TIMEOUT if timeout is None else float(timeout)
+    if not timeout > 0:
+        raise ConfigError(f"timeout must be a positive number of seconds, got {timeout:g}")
+    with tempfile.TemporaryDirectory(prefix="trainlab-check-") as tmp:
+        out = Path(tmp) / "result.json"
+        cmd = [sys.executable, "-m", "trainlab.check.child", str(path.resolve()), class_name,
+               rule or "", json.dumps(opts or {}), str(out)]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, text=True)
+        except subprocess.TimeoutExpired as exc:
+            return _timed_out(path, class_name, timeout, exc.stderr)
+        if not out.is_file():
+            last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+            return Result(_name(path, class_name), "error", notes=[
+                f"the check stopped without a result (exit status {proc.returncode}): {last}"])
+        doc = json.loads(out.read_text(encoding="utf-8"))
+    if "usage_error" in doc:
+        raise ConfigError(doc["usage_error"])
+    return Result.from_dict(doc["result"])
+
+
+def _name(path: Path, class_name: str) -> str:
+    return f"{path.name}:{class_name}" if class_name else path.name
+
+
+def _timed_out(path, class_name, timeout, stderr) -> Result:
+    if isinstance(stderr, bytes):
+        stderr = stderr.decode("utf-8", "replace")
+    stages = [s for s in (stderr or "").splitlines() if s.strip()]
+    where = stages[-1] if stages else "starting"
+    return Result(_name(path, class_name), "timeout", notes=[
+        f"stopped after {timeout:g} s, while {where}: an endless loop, or a rule far slower "
+        f"than it should be? (a longer limit: --timeout SECONDS)"])

@@ -1,0 +1,31 @@
+"""``trainlab check``: is your own update rule right? Where does it first go wrong, and why?"""
+
+from __future__ import annotations
+
+from trainlab.commands._args import key_value
+
+NAME = "check"
+HELP = "check your own update rule class against trainlab's (first departure and its cause)"
+
+EXIT_PASS, EXIT_DEPARTS = 0, 1
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("target", metavar="FILE.py[:CLASS]",
+                        help="the file with your rule, and the class if it has several")
+    parser.add_argument("--rule", default=None, metavar="NAME",
+                        help="the rule it is meant to be (sgd, momentum, nesterov, adagrad, "
+                             "rmsprop, adadelta, adam, adamw, nadam, radam); default: from the "
+                             "class name, else from its behaviour")
+    parser.add_argument("--opt", action="append", default=[], type=key_value,
+                        metavar="KEY=VALUE",
+                        help="a constructor argument of your class, by its own name (repeat)")
+    parser.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                        help="stop your code after this long (default: %(default)s)")
+
+
+def run(args) -> int:
+    from trainlab.check.sandbox import run_file
+    result = run_file(args.target, args.rule, dict(args.opt), args.timeout)
+    print(result)
+    return EXIT_PASS if result.passed else EXIT_DEPARTS
