@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trainlab.check.recognise import trainlab_defaults
 from trainlab.check.textbook import OPTIONS, RULES as TEXTBOOK_RULES, Textbook
 from trainlab.optim import create
 
@@ -225,11 +226,12 @@ def causes(rule: str, hp: dict) -> list[Cause]:
                   "m̂ / (sqrt(v̂) + eps) with m̂ = m/(1-beta1^t), v̂ = v/(1-beta2^t): the notes' "
                   "form differs only in where eps goes",
                   "trainlab's Adam(eps_placement='torch') is this form"))
-    if "eps" in hp:
+    eps0 = hp.get("eps", trainlab_defaults(rule).get("eps"))
+    if eps0 is not None:
         for eps in (1e-8, 1e-10, 1e-6, 1e-5, 1e-12):
-            if eps != hp["eps"]:
+            if eps != eps0:
                 add(Cause(f"eps={eps:g}", f"a different eps ({eps:g} where trainlab has "
-                          f"{hp['eps']:g})", "variant", make(eps=eps),
+                          f"{eps0:g})", "variant", make(eps=eps),
                           "a choice, not a mistake; it matters only where the root is tiny",
                           f"trainlab's rule with eps={eps:g} is yours"))
     add(Cause("replaces", "new arrays put into params instead of updating them in place",
@@ -254,14 +256,16 @@ def causes(rule: str, hp: dict) -> list[Cause]:
               "changing opt.lr between steps (what a schedule does) has no effect",
               "read self.lr inside update"))
     if rule in ("momentum", "nesterov"):
-        torch = "SGD(momentum=μ, nesterov=True)" if rule == "nesterov" else "SGD(momentum=μ)"
-        add(Cause("torch-convention", "momentum in the other convention: v = μv + g; "
-                  "W -= lr·v (PyTorch's)", "convention",
+        nag = rule == "nesterov"
+        torch = "SGD(momentum=μ, nesterov=True)" if nag else "SGD(momentum=μ)"
+        form = "b = μb + g; W -= lr·(g + μb)" if nag else "v = μv + g; W -= lr·v"
+        add(Cause("torch-convention", f"{rule} in the other convention: {form} (PyTorch's)",
+                  "convention",
                   lambda lr=None: create("sgd", **_with_lr(
                       {"lr": hp["lr"], "momentum": hp.get("momentum", 0.9),
                        "nesterov": rule == "nesterov"}, lr)),
-                  "equal to the notes' v = μv - lr·g; W += v while lr is constant; when lr "
-                  "changes mid-run the notes' v still carries the old lr, yours is rescaled "
-                  "at once",
+                  "equal to the notes' form (v = μv - lr·g, which carries lr inside v) while lr "
+                  "is constant; when lr changes mid-run, the notes' v still holds steps taken "
+                  "with the old lr, while yours rescales the whole step at once",
                   f"trainlab's {torch} is your form"))
     return out

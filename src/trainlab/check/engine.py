@@ -122,7 +122,7 @@ def _verdict(result, rule, hp, scenarios, outputs, first) -> Result:
         result.diagnosis = diagnose(rule, hp, main, outputs, first=first.scenario)
         d = result.diagnosis
         if d is not None and d.kind != "bug":
-            result.verdict = "pass with a note"
+            result.verdict = "pass with a note" if d.kind == "variant" else "another convention"
         else:
             result.verdict = "error" if first.kind == "error" and d is None else "departs"
         return result
@@ -136,7 +136,7 @@ def _verdict(result, rule, hp, scenarios, outputs, first) -> Result:
         used = [s for s in scenarios if not outputs[s.name].skipped]
         d = diagnose(rule, hp, used, outputs, kinds=("convention",), first=lr_change.name)
         if d is not None:
-            result.verdict, result.diagnosis = "pass with a note", d
+            result.verdict, result.diagnosis = "another convention", d
         else:
             result.notes.append(f"equal to trainlab while lr is constant, but not after lr "
                                 f"changes (scenario 'lr change', step {dep.step}, "

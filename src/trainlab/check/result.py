@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from trainlab.check.compare import Departure
 from trainlab.check.diagnose import Diagnosis
 
-PASSING = ("pass", "pass with a note")
+PASSING = ("pass", "pass with a note", "another convention")
 VERDICT_TEXT = {"pass": "PASS: the same numbers as trainlab's {rule}, step for step",
-                "pass with a note": "PASS, with a note: a known variant of {rule}",
+                "pass with a note": "PASS, with a note: a known variant of {rule}, not a mistake",
+                "another convention": "PASS, with a note: {rule} in another convention, the "
+                                      "same numbers while lr is constant",
                 "departs": "DEPARTS from trainlab's {rule}",
                 "error": "ERROR: your code raised an exception",
                 "timeout": "TIMEOUT: your code did not finish in time"}

@@ -1,0 +1,115 @@
+"""Every learner-style fixture gets its verdict, and every faulty one the right cause."""
+
+import pytest
+
+from fixture_rules import fixture_class
+from trainlab.check.engine import check_class
+
+# fixture file, verdict, diagnosis id (None: no cause named), rule it is checked as
+TABLE = [
+    # correct, in the book's form
+    ("book_sgd", "pass", None, "sgd"),
+    ("book_momentum", "pass", None, "momentum"),
+    ("book_nesterov", "pass", None, "nesterov"),
+    ("book_adagrad", "pass", None, "adagrad"),
+    ("book_rmsprop", "pass", None, "rmsprop"),
+    ("book_adam", "pass", None, "adam"),
+    # correct, in other forms and conventions
+    ("adam_beta_form", "pass", None, "adam"),
+    ("sgd_learning_rate_name", "pass", None, "sgd"),
+    ("rmsprop_other_default", "pass", None, "rmsprop"),
+    ("mystery_rule", "pass", None, "adagrad"),
+    ("momentum_torch_convention", "another convention", "torch-convention", "momentum"),
+    ("nesterov_torch_convention", "another convention", "torch-convention", "nesterov"),
+    ("adam_eps_inside", "pass with a note", "eps-inside", "adam"),
+    ("adagrad_eps_inside", "pass with a note", "eps-inside", "adagrad"),
+    ("adam_paper_form", "pass with a note", "eps-torch", "adam"),
+    ("adagrad_hardcoded_eps", "pass with a note", "eps=1e-08", "adagrad"),
+    # one per mistake in the catalogue
+    ("reset_adagrad", "departs", "reset", "adagrad"),
+    ("reset_momentum", "departs", "reset", "momentum"),
+    ("reset_adam_all", "departs", "reset", "adam"),
+    ("reset_adam_iter", "departs", "reset:t", "adam"),
+    ("nesterov_2016", "departs", "nesterov2016", "nesterov"),
+    ("adam_no_bias_correction", "departs", "no-bias-correction", "adam"),
+    ("adam_iter_off_by_one", "departs", "t+1", "adam"),
+    ("sgd_sign", "departs", "sign", "sgd"),
+    ("sgd_no_lr", "departs", "lr-missing", "sgd"),
+    ("momentum_lr_twice", "departs", "lr-squared", "momentum"),
+    ("rmsprop_square", "departs", "square", "rmsprop"),
+    ("sgd_writes_grads", "departs", "writes-grads", "sgd"),
+    ("sgd_replaces", "departs", "replaces", "sgd"),
+    ("sgd_zip", "departs", "paired-by-position", "sgd"),
+    ("adagrad_by_position", "departs", "state-by-position", "adagrad"),
+]
+
+
+@pytest.mark.parametrize("name, verdict, cause, rule", TABLE, ids=[t[0] for t in TABLE])
+def test_fixture_gets_its_verdict_and_cause(name, verdict, cause, rule):
+    result = check_class(fixture_class(name), target=name)
+    assert result.rule == rule
+    assert result.verdict == verdict, str(result)
+    assert (result.diagnosis.id if result.diagnosis else None) == cause, str(result)
+    assert result.passed == (verdict != "departs")
+    if verdict == "departs":
+        assert result.departure is not None
+
+
+def test_a_departure_names_step_parameter_element_and_both_values():
+    result = check_class(fixture_class("reset_adagrad"))
+    d = result.departure
+    # step 1 of the bowl is the same with or without h kept: h starts empty anyway
+    assert (d.scenario, d.step, d.key, d.index, d.kind) == ("bowl", 2, "x", (), "value")
+    # from x = -5.5 with g = -0.55 and lr = 1.5: a reset h steps by lr*g/|g| = 1.5
+    assert d.before == pytest.approx(-5.5, rel=1e-6)
+    assert d.yours - d.before == pytest.approx(1.5, rel=1e-6)
+    assert d.trainlab - d.before == pytest.approx(1.5 * 0.55 / (0.7 ** 2 + 0.55 ** 2) ** 0.5,
+                                                  rel=1e-3)
+
+
+def test_catalogue_mistakes_that_change_numbers_show_in_the_first_scenario():
+    for name in ("sgd_sign", "nesterov_2016", "adam_no_bias_correction", "rmsprop_square"):
+        result = check_class(fixture_class(name))
+        assert result.departure.scenario == "bowl" and result.departure.step == 1, name
+
+
+def test_dict_order_mistakes_are_found_where_the_order_first_changes():
+    zipped = check_class(fixture_class("sgd_zip")).departure
+    assert (zipped.scenario, zipped.step, zipped.kind) == ("order", 2, "error")
+    assert "another order" in zipped.what
+    by_position = check_class(fixture_class("adagrad_by_position")).departure
+    assert (by_position.scenario, by_position.step) == ("order", 6)
+    assert "new order" in by_position.what
+
+
+def test_replacing_arrays_and_writing_grads_are_named_at_step_one():
+    replaced = check_class(fixture_class("sgd_replaces")).departure
+    assert (replaced.kind, replaced.step) == ("replaced", 1)
+    written = check_class(fixture_class("sgd_writes_grads")).departure
+    assert (written.kind, written.step) == ("grads", 1)
+    assert written.yours == pytest.approx(written.before * 0.95)  # lr of the bowl figure
+
+
+def test_given_rule_overrides_the_class_name():
+    result = check_class(fixture_class("book_sgd"), rule="adagrad")
+    assert result.rule == "adagrad" and result.rule_how == "given"
+    assert result.verdict == "departs"
+
+
+def test_defaults_that_differ_from_the_notes_are_notes_not_failures():
+    result = check_class(fixture_class("rmsprop_other_default"))
+    assert result.hyperparameters == {"lr": 0.001, "decay_rate": 0.9}
+    assert any("rho=0.9 differs from the notes' decay_rate=0.99" in n for n in result.notes)
+
+
+def test_opt_overrides_a_constructor_argument():
+    result = check_class(fixture_class("book_momentum"), opts={"momentum": 0.5})
+    assert result.hyperparameters == {"lr": 0.01, "momentum": 0.5}
+    assert result.verdict == "pass"
+
+
+def test_convention_note_says_when_the_two_forms_differ():
+    result = check_class(fixture_class("momentum_torch_convention"))
+    lr_change = [s for s in result.scenarios if s["name"] == "lr change"][0]
+    assert lr_change["status"].startswith("departs at step 11")
+    assert "SGD(momentum=μ)" in result.diagnosis.fix
