@@ -1,16 +1,22 @@
 """``trainlab check`` on the command line: exit codes, one-line errors, time limit, tracebacks."""
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+import trainlab
 from fixture_rules import FIXTURES
+
+SRC = str(Path(trainlab.__file__).resolve().parents[1])
 
 
 def check(*args, timeout=120):
+    env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""))
     proc = subprocess.run([sys.executable, "-m", "trainlab.cli", "check", *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, env=env)
     return proc.returncode, proc.stdout, proc.stderr
 
 
@@ -60,6 +66,7 @@ def test_a_class_among_several_is_chosen_after_a_colon():
     (["book_sgd.py", "--opt", "momentum=0.9"], "takes no parameter 'momentum'"),
     (["book_sgd.py", "--opt", "lr=fast"], "lr must be a number"),
     (["book_sgd.py", "--opt", "lr"], "expected key=value"),
+    (["book_sgd.py", "--timeout", "0"], "timeout must be a positive number of seconds"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args, words):
     target, *rest = args

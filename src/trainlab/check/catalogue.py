@@ -247,10 +247,11 @@ def causes(rule: str, hp: dict) -> list[Cause]:
               "(zip(params.values(), grads.values()))", "bug",
               lambda lr=None: _PairedByPosition(make()(lr)),
               "dicts need not list their keys in the same order", "look grads up by key"))
-    add(Cause("state-by-position", "the state is kept by position instead of by key", "bug",
-              lambda lr=None: _StateByPosition(make()(lr)),
-              "when the dict's order or keys change, one parameter gets another's state",
-              "keep the state in a dict keyed like params"))
+    if state:
+        add(Cause("state-by-position", "the state is kept by position instead of by key",
+                  "bug", lambda lr=None: _StateByPosition(make()(lr)),
+                  "when the dict's order or keys change, one parameter gets another's state",
+                  "keep the state in a dict keyed like params"))
     add(Cause("lr-read-once", "the lr is read once, in __init__", "convention",
               lambda lr=None: _LrReadOnce(make()(lr)),
               "changing opt.lr between steps (what a schedule does) has no effect",

@@ -8,6 +8,8 @@ trainlab down, and an exception comes back as their own traceback.
 from __future__ import annotations
 
 import json
+import math
+import os
 import subprocess
 import sys
 import tempfile
@@ -33,14 +35,15 @@ def run_file(target: str, rule: str | None = None, opts: dict | None = None,
     if not path.is_file():
         raise ConfigError(f"no such file: {path}")
     timeout = DEFAULT_TIMEOUT if timeout is None else float(timeout)
-    if not timeout > 0:
+    if not (timeout > 0 and math.isfinite(timeout)):
         raise ConfigError(f"timeout must be a positive number of seconds, got {timeout:g}")
     with tempfile.TemporaryDirectory(prefix="trainlab-check-") as tmp:
         out = Path(tmp) / "result.json"
         cmd = [sys.executable, "-m", "trainlab.check.child", str(path.resolve()), class_name,
                rule or "", json.dumps(opts or {}), str(out)]
         try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, text=True)
+            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, text=True,
+                                  env=_child_env())
         except subprocess.TimeoutExpired as exc:
             return _timed_out(path, class_name, timeout, exc.stderr)
         if not out.is_file():
@@ -51,6 +54,14 @@ def run_file(target: str, rule: str | None = None, opts: dict | None = None,
     if "usage_error" in doc:
         raise ConfigError(doc["usage_error"])
     return Result.from_dict(doc["result"])
+
+
+def _child_env() -> dict:
+    """This process's environment, with this trainlab first on the child's path."""
+    import trainlab
+    src = str(Path(trainlab.__file__).resolve().parent.parent)
+    rest = os.environ.get("PYTHONPATH", "")
+    return dict(os.environ, PYTHONPATH=src + (os.pathsep + rest if rest else ""))
 
 
 def _name(path: Path, class_name: str) -> str:

@@ -1,0 +1,55 @@
+"""The catalogue's rules: the textbook forms are trainlab's rules, and every cause shows."""
+
+import pytest
+
+from trainlab.check import scenarios as sc
+from trainlab.check.catalogue import causes
+from trainlab.check.compare import first_departure
+from trainlab.check.recognise import NAMED, trainlab_defaults
+from trainlab.check.replay import replay
+from trainlab.check.textbook import RULES as TEXTBOOK_RULES, Textbook
+from trainlab.optim import create
+
+
+def reference(rule, hp):
+    return lambda lr=None: create(rule, **({**hp, "lr": lr} if lr is not None else hp))
+
+
+def scenarios_for(rule, hp, network=False):
+    make = reference(rule, hp)
+    out = [sc.bowl(make(), None), sc.arrays(make()), sc.order(make()), sc.lr_change(make())]
+    return out + [sc.network(make())] * network
+
+
+@pytest.mark.parametrize("rule", TEXTBOOK_RULES)
+def test_textbook_form_without_a_fault_is_trainlabs_rule(rule):
+    hp = {"lr": trainlab_defaults(rule)["lr"]}
+    for s in scenarios_for(rule, hp, network=True):
+        out = replay(lambda lr=None: Textbook(rule, (), lr=lr or hp["lr"]), s)
+        assert first_departure(s, out) is None, (rule, s.name, first_departure(s, out))
+
+
+@pytest.mark.parametrize("rule", sorted(NAMED))
+def test_every_cause_gives_numbers_of_its_own(rule):
+    """A cause that gave trainlab's numbers everywhere could never be diagnosed."""
+    hp = {"lr": trainlab_defaults(rule)["lr"]}
+    found = causes(rule, hp)
+    assert len({c.id for c in found}) == len(found)
+    runs = scenarios_for(rule, hp)
+    for cause in found:
+        departs = [first_departure(s, replay(cause.build, s)) for s in runs]
+        assert any(d is not None for d in departs), (rule, cause.id)
+        if cause.kind == "convention":  # the same while lr is constant
+            assert all(d is None for d, s in zip(departs, runs) if not s.explains_only), cause.id
+
+
+def test_catalogue_covers_the_issue_list():
+    ids = {rule: {c.id for c in causes(rule, {"lr": 0.01})} for rule in NAMED}
+    assert {"sign", "lr-missing", "lr-squared", "replaces", "writes-grads",
+            "paired-by-position"} <= ids["sgd"]
+    assert {"reset", "state-by-position"} <= ids["momentum"]
+    assert {"reset", "reset:m,v", "reset:t", "t+1", "t-1", "no-bias-correction",
+            "eps-inside", "eps-torch", "square", "no-root"} <= ids["adam"]
+    assert {"reset", "eps-inside", "square"} <= ids["adagrad"]
+    assert {"nesterov2016", "torch-convention"} <= ids["nesterov"]
+    assert "torch-convention" in ids["momentum"]
