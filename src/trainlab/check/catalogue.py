@@ -214,12 +214,14 @@ def causes(rule: str, hp: dict) -> list[Cause]:
                 add(Cause(f"swap-{b}", f"{b} and 1 - {b} swapped in {m}", "bug",
                           textbook(f"swap_{b}"), f"{m} forgets its past at the rate it should "
                           "keep it", f"{m} = {b} * {m} + (1 - {b}) * ..."))
-        add(Cause("eps-inside", "eps inside the square root: sqrt(h + eps), the lecture's form",
-                  "variant", textbook("eps_inside"),
-                  "a known way of writing the rule; it differs from the notes' sqrt(h) + eps "
-                  "wherever h is near eps, i.e. for tiny gradients",
-                  "trainlab places eps outside the root (Adam's eps_placement is 'notes' or "
-                  "'torch'; neither puts it inside); sqrt(h + eps) is Adadelta's form"))
+        where = ("Adam's eps_placement is 'notes' (outside the root, before the bias "
+                 "correction) or 'torch' (outside, after it)" if rule == "adam" else
+                 f"trainlab's {rule}, like the notes and PyTorch, adds eps outside the root")
+        add(Cause("eps-inside", f"eps inside the square root: sqrt({h} + eps), the lecture's "
+                  "form", "variant", textbook("eps_inside"),
+                  f"a known way of writing the rule; it differs from the notes' sqrt({h}) + eps "
+                  f"only where {h} is near eps, i.e. for tiny gradients",
+                  f"no trainlab option puts eps inside the root: {where}"))
     if rule == "adam":
         add(Cause("eps-torch", "eps added after the bias correction (the paper's and PyTorch's "
                   "form)", "variant", make(eps_placement="torch"),

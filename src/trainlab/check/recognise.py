@@ -134,6 +134,9 @@ def settings(rule: str, sig: Signature, opts: dict):
             whose = "the notes'" if rule in NOTES_RULES else "trainlab's (PyTorch's)"
             notes.append(f"your default {name}={value!r} differs from {whose} "
                          f"{option}={defaults[option]!r}; checked with yours")
+    if "eps" in defaults and "eps" not in hp and rule != "adadelta":
+        notes.append(f"no eps in your constructor: compared with trainlab's "
+                     f"eps={defaults['eps']:g}, the value the book writes into the step")
     return kwargs, hp, lr_name, notes
 
 
