@@ -47,7 +47,7 @@ def test_catalogue_covers_the_issue_list():
     ids = {rule: {c.id for c in causes(rule, {"lr": 0.01})} for rule in NAMED}
     assert {"sign", "lr-missing", "lr-squared", "replaces", "writes-grads",
             "paired-by-position"} <= ids["sgd"]
-    assert {"reset", "state-by-position"} <= ids["momentum"]
+    assert {"reset", "state-by-position", "shared-state", "no-change"} <= ids["momentum"]
     assert {"reset", "reset:m,v", "reset:t", "t+1", "t-1", "no-bias-correction",
             "eps-inside", "eps-torch", "square", "no-root"} <= ids["adam"]
     assert {"reset", "eps-inside", "square"} <= ids["adagrad"]

@@ -41,6 +41,8 @@ TABLE = [
     ("sgd_replaces", "departs", "replaces", "sgd"),
     ("sgd_zip", "departs", "paired-by-position", "sgd"),
     ("adagrad_by_position", "departs", "state-by-position", "adagrad"),
+    ("adagrad_class_attribute", "departs", "shared-state", "adagrad"),
+    ("sgd_rebinds_local", "departs", "no-change", "sgd"),
 ]
 
 
@@ -113,3 +115,11 @@ def test_convention_note_says_when_the_two_forms_differ():
     lr_change = [s for s in result.scenarios if s["name"] == "lr change"][0]
     assert lr_change["status"].startswith("departs at step 11")
     assert "SGD(momentum=μ)" in result.diagnosis.fix
+
+
+def test_state_shared_between_objects_shows_when_a_second_one_meets_the_same_keys():
+    result = check_class(fixture_class("adagrad_class_attribute"))
+    status = {s["name"]: s["status"] for s in result.scenarios}
+    # bowl (x, y) and arrays (W, b, ...) meet their keys first; order reuses arrays' keys
+    assert status["bowl"] == status["arrays"] == status["network"] == "pass"
+    assert status["order"] == "departs at step 1"

@@ -124,6 +124,33 @@ class _StateByPosition(_Wrapped):
                           {str(i): grads[k] for i, k in enumerate(keys)})
 
 
+class _Idle(_Wrapped):
+    def update(self, params, grads):
+        pass
+
+
+class _SharedState(_Wrapped):
+    """Every object built by one ``build`` shares the first one's per-key state,
+    as a class attribute ``h = {}`` (or a default argument ``h={}``) does."""
+
+    def __init__(self, inner, shared):
+        super().__init__(inner)
+        self.shared = shared
+
+    def update(self, params, grads):
+        for key in params:
+            if key in self.shared:
+                self.inner.state[key] = self.shared[key]
+        self.inner.update(params, grads)
+        for key in params:
+            self.shared.setdefault(key, self.inner.state[key])
+
+
+def _shared_state(make):
+    shared: dict = {}
+    return lambda lr=None: _SharedState(make()(lr), shared)
+
+
 class _LrReadOnce(_Wrapped):
     lr = None  # a plain attribute: changing it does not reach the rule
 
@@ -249,7 +276,17 @@ def causes(rule: str, hp: dict) -> list[Cause]:
               "(zip(params.values(), grads.values()))", "bug",
               lambda lr=None: _PairedByPosition(make()(lr)),
               "dicts need not list their keys in the same order", "look grads up by key"))
+    add(Cause("no-change", "params never change: the step goes to a copy or a local name",
+              "bug", lambda lr=None: _Idle(make()(lr)),
+              "p = params[key]; p = p - lr * g makes a new array and binds the local name p "
+              "to it; params[key] keeps the old one", "params[key] -= ... (or p -= ...)"))
     if state:
+        add(Cause("shared-state", f"the state ({state}) is shared by every object of the class",
+                  "bug", _shared_state(make),
+                  "a class attribute (h = {} in the class body) or a default argument "
+                  "(h={}) is one dict for every optimizer: a second optimizer starts with the "
+                  "first one's state", "create the state in __init__ (self.h = None) or on "
+                  "the first call"))
         add(Cause("state-by-position", "the state is kept by position instead of by key",
                   "bug", lambda lr=None: _StateByPosition(make()(lr)),
                   "when the dict's order or keys change, one parameter gets another's state",

@@ -41,9 +41,10 @@ def diagnose(rule: str, hp: dict, scenarios, learner: dict, kinds=("bug", "varia
              "convention"), first: str | None = None) -> Diagnosis | None:
     """The first cause that reproduces ``learner`` (scenario name -> Outputs) everywhere.
 
-    ``first`` names the scenario to try first (where the departure was)."""
+    The scenarios run in the order given, the order the learner's rule ran them
+    in (a rule that shares state between its objects carries it from one to the
+    next). ``first`` names the scenario of the departure."""
     used = [s for s in scenarios if _usable(s, learner[s.name])]
-    used.sort(key=lambda s: s.name != first)
     for cause in causes(rule, hp):
         if cause.kind not in kinds:
             continue

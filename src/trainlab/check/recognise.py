@@ -13,7 +13,7 @@ import inspect
 import re
 
 from trainlab.errors import ConfigError
-from trainlab.optim import RULES
+from trainlab.optim import create
 
 #: the rules ``trainlab check`` knows, as the class names a learner writes them
 NAMED = ("adamw", "nadam", "radam", "adadelta", "adagrad", "rmsprop", "nesterov",
@@ -63,13 +63,7 @@ def canonical_rule(name: str) -> str:
 
 def trainlab_defaults(rule: str) -> dict:
     """trainlab's defaults for ``rule`` (the notes' where the notes have the rule)."""
-    out = {}
-    for cls in RULES[rule].__mro__[:-1]:
-        if "__init__" in vars(cls):
-            for name, p in inspect.signature(cls.__init__).parameters.items():
-                if p.default is not inspect.Parameter.empty and name not in out:
-                    out[name] = p.default
-    return out
+    return create(rule).hyperparameters()
 
 
 class Signature:
