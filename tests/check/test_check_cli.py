@@ -100,6 +100,7 @@ def test_an_exception_shows_the_learners_own_traceback():
 @pytest.mark.parametrize("name, line, words", [
     ("syntax_error.py", 5, "SyntaxError"),
     ("raises_on_import.py", 4, "KeyError: 'second'"),
+    ("raises_in_init.py", 7, "ValueError: lr must be positive"),
 ])
 def test_a_file_that_does_not_import_shows_where(name, line, words):
     rc, out, _ = check(FIXTURES / name)

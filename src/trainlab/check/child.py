@@ -55,7 +55,8 @@ def load_class(path: Path, class_name: str):
         return rules[0]
     if not rules:
         raise ConfigError(f"{path.name} defines no class with an update(params, grads) method")
-    raise ConfigError(f"{path.name} defines several rules ({', '.join(c.__name__ for c in rules)}); "
+    names = ", ".join(c.__name__ for c in rules)
+    raise ConfigError(f"{path.name} defines several rules ({names}); "
                       f"choose one as {path.name}:CLASS")
 
 

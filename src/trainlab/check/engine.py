@@ -8,7 +8,6 @@ runs every scenario, finds the first departure and its most likely cause.
 from __future__ import annotations
 
 from trainlab.check import recognise as rec
-from trainlab.check.catalogue import causes
 from trainlab.check.compare import first_departure
 from trainlab.check.diagnose import diagnose
 from trainlab.check.replay import replay, trainlab_frames_removed
@@ -143,5 +142,3 @@ def _verdict(result, rule, hp, scenarios, outputs, first) -> Result:
                                 f"parameter {dep.key!r})")
     return result
 
-
-__all__ = ["check_class", "causes"]
