@@ -4,6 +4,7 @@ import pytest
 
 from fixture_rules import fixture_class
 from trainlab.check.engine import check_class
+from trainlab.check.recognise import rule_from_name
 
 # fixture file, verdict, diagnosis id (None: no cause named), rule it is checked as
 TABLE = [
@@ -19,6 +20,8 @@ TABLE = [
     ("sgd_learning_rate_name", "pass", None, "sgd"),
     ("rmsprop_other_default", "pass", None, "rmsprop"),
     ("mystery_rule", "pass", None, "adagrad"),
+    ("adamw_torch_form", "pass", None, "adamw"),
+    ("adadelta_paper", "pass", None, "adadelta"),
     ("momentum_torch_convention", "another convention", "torch-convention", "momentum"),
     ("nesterov_torch_convention", "another convention", "torch-convention", "nesterov"),
     ("adam_eps_inside", "pass with a note", "eps-inside", "adam"),
@@ -42,6 +45,8 @@ TABLE = [
     ("sgd_zip", "departs", "paired-by-position", "sgd"),
     ("adagrad_by_position", "departs", "state-by-position", "adagrad"),
     ("adagrad_class_attribute", "departs", "shared-state", "adagrad"),
+    ("adagrad_g_not_squared", "departs", "g-not-squared", "adagrad"),
+    ("adam_iter_used_before_increment", "departs", "t-1", "adam"),
     ("sgd_rebinds_local", "departs", "no-change", "sgd"),
 ]
 
@@ -123,3 +128,22 @@ def test_state_shared_between_objects_shows_when_a_second_one_meets_the_same_key
     # bowl (x, y) and arrays (W, b, ...) meet their keys first; order reuses arrays' keys
     assert status["bowl"] == status["arrays"] == status["network"] == "pass"
     assert status["order"] == "departs at step 1"
+
+
+@pytest.mark.parametrize("name, rule", [
+    ("SGD", "sgd"), ("Momentum", "momentum"), ("MomentumSGD", "momentum"),
+    ("Nesterov", "nesterov"), ("NAG", "nesterov"), ("AdaGrad", "adagrad"),
+    ("Adagrad", "adagrad"), ("RMSprop", "rmsprop"), ("RMSProp", "rmsprop"),
+    ("MyRMSProp", "rmsprop"), ("Adadelta", "adadelta"), ("AdaDelta", "adadelta"),
+    ("Adam", "adam"), ("AdamW", "adamw"), ("NAdam", "nadam"), ("RAdam", "radam"),
+    ("BrokenAdam", "adam"), ("Adam_v2", "adam"), ("Optimizer", None), ("MyRule", None),
+])
+def test_rule_from_the_class_name(name, rule):
+    assert rule_from_name(name) == rule
+
+
+def test_a_rule_without_lr_skips_the_lr_change_with_a_note():
+    result = check_class(fixture_class("adadelta_paper"))
+    assert result.verdict == "pass"
+    assert {s["name"]: s["status"] for s in result.scenarios}["lr change"] == "skipped"
+    assert any("when lr changes" in n for n in result.notes)

@@ -54,8 +54,11 @@ class Departure:
 
 def _far(before, mine, ref) -> np.ndarray:
     """Elements where ``mine`` and ``ref`` (both after a step from ``before``) differ."""
-    step = np.abs(ref - before)
-    typical = np.sqrt(np.mean(np.square(step))) if step.size else 0.0
+    with np.errstate(invalid="ignore", over="ignore"):
+        step = np.abs(ref - before)
+    finite = np.isfinite(step)
+    step = np.where(finite, step, 0.0)  # a NaN elsewhere must not blur this element
+    typical = np.sqrt(np.mean(np.square(step[finite]))) if finite.any() else 0.0
     tol = RTOL * (step + typical) + ULPS * np.abs(before) + 1e-300
     with np.errstate(invalid="ignore"):
         close = np.abs(mine - ref) <= tol

@@ -101,7 +101,7 @@ def check_class(cls, rule: str | None = None, opts: dict | None = None,
         progress(f"running scenario {s.name!r}")
         out = outputs[s.name] = replay(build, s, lr_attr)
         dep = None if out.skipped else first_departure(s, out)
-        status = f"skipped ({out.skipped})" if out.skipped else "pass"
+        status = "skipped" if out.skipped else "pass"
         if dep is not None:
             status = f"{'raised' if dep.kind == 'error' else 'departs'} at step {dep.step}"
             if first is None and not s.explains_only:

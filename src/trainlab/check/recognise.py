@@ -47,10 +47,15 @@ def aliases(rule: str) -> dict[str, str]:
 
 
 def rule_from_name(class_name: str) -> str | None:
-    key = re.sub(r"[^a-z]", "", class_name.lower())
-    if key in SPELLINGS:
-        return SPELLINGS[key]
-    return next((name for name in NAMED if name in key), None)
+    """The rule a class name names: ``MyRMSProp`` -> rmsprop, ``BrokenAdam`` -> adam.
+
+    The name is cut into words (``My``, ``RMS``, ``Prop``) and a rule must be a
+    run of whole words, so that ``BrokenAdam`` is not taken for NAdam."""
+    words = [w.lower() for w in re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+",
+                                          class_name)]
+    runs = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+    runs |= {SPELLINGS[r] for r in runs if r in SPELLINGS}
+    return next((name for name in NAMED if name in runs), None)
 
 
 def canonical_rule(name: str) -> str:

@@ -146,9 +146,13 @@ def _departure_lines(d: Departure) -> list[str]:
     if d.kind == "grads":
         return [f"{where}: your update wrote into grads: {elem} was {_fmt(d.before)}, "
                 f"is now {_fmt(d.yours)}"]
-    rel = "" if math.isinf(d.rel_diff) else f" ({d.rel_diff:.3g} of trainlab's step)"
+    if math.isnan(d.yours) or math.isinf(d.yours):
+        size = f"yours is {_fmt(d.yours)}, not a number trainlab's rule can give"
+    else:
+        rel = "" if math.isinf(d.rel_diff) else f" ({d.rel_diff:.3g} of trainlab's step)"
+        size = f"{d.abs_diff:.3g}{rel}"
     return [f"{where}, {elem}",
             f"before the step  {_fmt(d.before)}",
             f"yours            {_fmt(d.yours)}   (a step of {_fmt(d.yours - d.before)})",
             f"trainlab's       {_fmt(d.trainlab)}   (a step of {_fmt(d.trainlab - d.before)})",
-            f"difference       {d.abs_diff:.3g}{rel}"]
+            f"difference       {size}"]
