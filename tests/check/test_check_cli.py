@@ -52,8 +52,16 @@ def test_a_known_variant_exits_0_with_a_note():
 def test_a_class_among_several_is_chosen_after_a_colon():
     rc, out, _ = check(f"{FIXTURES / 'two_rules.py'}:Broken", "--rule", "sgd")
     assert rc == 1 and "a sign error" in out
-    line = one_line_error(*check(FIXTURES / "two_rules.py"))
+    line = one_line_error(*check(FIXTURES / "two_rules.py", "--rule", "sgd"))
     assert "several rules (SGD, Broken)" in line and "two_rules.py:CLASS" in line
+
+
+def test_a_file_of_several_rules_checks_each():
+    rc, out, _ = check(FIXTURES / "two_rules.py")
+    assert rc == 1
+    assert "trainlab check two_rules.py:SGD\nrule: sgd" in out
+    assert "rule: sgd (recognised from its behaviour: sgd with a sign error" in out
+    assert out.rstrip().endswith("1 of 2 rules pass; not two_rules.py:Broken")
 
 
 @pytest.mark.parametrize("args, words", [

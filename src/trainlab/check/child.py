@@ -16,6 +16,12 @@ import tempfile
 from pathlib import Path
 
 
+class SeveralRules(Exception):
+    def __init__(self, names):
+        super().__init__(", ".join(names))
+        self.names = names
+
+
 class LearnerError(Exception):
     """The learner's own code raised while the file was imported."""
 
@@ -32,11 +38,14 @@ def load_class(path: Path, class_name: str):
     from trainlab.check.replay import trainlab_frames_removed
     from trainlab.errors import ConfigError
     sys.path.insert(0, str(path.parent))
-    spec = importlib.util.spec_from_file_location(path.stem, path)
+    # under its own name unless that would hide a module trainlab needs (json.py, ...)
+    name = path.stem if path.stem.isidentifier() and path.stem not in sys.modules \
+        else f"_trainlab_check_{abs(hash(path.stem))}"
+    spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise ConfigError(f"{path}: not a Python file")
     module = importlib.util.module_from_spec(spec)
-    sys.modules[path.stem] = module
+    sys.modules[name] = module
     stage("importing your file")
     try:
         spec.loader.exec_module(module)
@@ -55,9 +64,7 @@ def load_class(path: Path, class_name: str):
         return rules[0]
     if not rules:
         raise ConfigError(f"{path.name} defines no class with an update(params, grads) method")
-    names = ", ".join(c.__name__ for c in rules)
-    raise ConfigError(f"{path.name} defines several rules ({names}); "
-                      f"choose one as {path.name}:CLASS")
+    raise SeveralRules([c.__name__ for c in rules])
 
 
 def run(path: str, class_name: str, rule: str, opts: dict) -> dict:
@@ -72,6 +79,8 @@ def run(path: str, class_name: str, rule: str, opts: dict) -> dict:
         return {"result": check_class(cls, rule or None, opts, target, stage).to_dict()}
     except ConfigError as exc:
         return {"usage_error": str(exc)}
+    except SeveralRules as exc:
+        return {"several": exc.names}
     except LearnerError as exc:
         result = Result(target, "error", traceback=exc.text,
                         notes=["your file raised while it was imported"])

@@ -21,6 +21,15 @@ from trainlab.errors import ConfigError
 DEFAULT_TIMEOUT = 60.0
 
 
+class SeveralRules(ConfigError):
+    """The file defines several classes with ``update`` and none was named."""
+
+    def __init__(self, path: Path, names: list[str]):
+        super().__init__(f"{path.name} defines several rules ({', '.join(names)}); "
+                         f"choose one as {path.name}:CLASS")
+        self.path, self.names = path, names
+
+
 def split_target(text: str) -> tuple[Path, str]:
     """``"rules.py:AdaGrad"`` -> ``(Path("rules.py"), "AdaGrad")``; no class -> ``""``."""
     head, sep, tail = str(text).rpartition(":")
@@ -43,7 +52,7 @@ def run_file(target: str, rule: str | None = None, opts: dict | None = None,
                rule or "", json.dumps(opts or {}), str(out)]
         try:
             proc = subprocess.run(cmd, capture_output=True, timeout=timeout, text=True,
-                                  env=_child_env())
+                                  env=_child_env(), stdin=subprocess.DEVNULL, cwd=tmp)
         except subprocess.TimeoutExpired as exc:
             return _timed_out(path, class_name, timeout, exc.stderr)
         if not out.is_file():
@@ -53,6 +62,8 @@ def run_file(target: str, rule: str | None = None, opts: dict | None = None,
         doc = json.loads(out.read_text(encoding="utf-8"))
     if "usage_error" in doc:
         raise ConfigError(doc["usage_error"])
+    if "several" in doc:
+        raise SeveralRules(path, doc["several"])
     return Result.from_dict(doc["result"])
 
 

@@ -12,7 +12,8 @@ EXIT_PASS, EXIT_DEPARTS = 0, 1
 
 def add_arguments(parser) -> None:
     parser.add_argument("target", metavar="FILE.py[:CLASS]",
-                        help="the file with your rule, and the class if it has several")
+                        help="the file with your rule; without CLASS every class in it "
+                             "that has an update method is checked")
     parser.add_argument("--rule", default=None, metavar="NAME",
                         help="the rule it is meant to be (sgd, momentum, nesterov, adagrad, "
                              "rmsprop, adadelta, adam, adamw, nadam, radam); default: from the "
@@ -25,7 +26,19 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from trainlab.check.sandbox import run_file
-    result = run_file(args.target, args.rule, dict(args.opt), args.timeout)
-    print(result)
-    return EXIT_PASS if result.passed else EXIT_DEPARTS
+    from trainlab.check.sandbox import SeveralRules, run_file
+    try:
+        results = [run_file(args.target, args.rule, dict(args.opt), args.timeout)]
+    except SeveralRules as several:
+        if args.rule or args.opt:
+            raise SeveralRules(several.path, several.names) from None
+        # a file like the book's common/optimizer.py: check every rule in it
+        results = [run_file(f"{args.target}:{name}", None, {}, args.timeout)
+                   for name in several.names]
+    print("\n\n".join(map(str, results)))
+    if len(results) > 1:
+        passed = [r.target for r in results if r.passed]
+        failed = [r.target for r in results if not r.passed]
+        print(f"\n{len(passed)} of {len(results)} rules pass"
+              + (f"; not {', '.join(failed)}" if failed else ""))
+    return EXIT_PASS if all(r.passed for r in results) else EXIT_DEPARTS
