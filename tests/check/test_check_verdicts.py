@@ -28,6 +28,11 @@ TABLE = [
     ("adagrad_eps_inside", "pass with a note", "eps-inside", "adagrad"),
     ("adam_paper_form", "pass with a note", "eps-torch", "adam"),
     ("adagrad_hardcoded_eps", "pass with a note", "eps=1e-08", "adagrad"),
+    # the lecture's code (notes 003)
+    ("lecture_rmsprop", "pass with a note", "eps-inside", "rmsprop"),
+    ("lecture_adam_warm_start", "pass with a note", "lecture-warm-start", "adam"),
+    ("lecture_adam", "departs", "lecture-adam", "adam"),
+    ("lecture_adagrad", "departs", "lecture-adagrad", "adagrad"),
     # one per mistake in the catalogue
     ("reset_adagrad", "departs", "reset", "adagrad"),
     ("reset_momentum", "departs", "reset", "momentum"),

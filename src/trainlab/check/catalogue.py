@@ -249,6 +249,24 @@ def causes(rule: str, hp: dict) -> list[Cause]:
                   f"a known way of writing the rule; it differs from the notes' sqrt({h}) + eps "
                   f"only where {h} is near eps, i.e. for tiny gradients",
                   f"no trainlab option puts eps inside the root: {where}"))
+    if rule == "adam" and plain:
+        add(Cause("lecture-warm-start", "eps inside the root after the bias correction: "
+                  "m̂ / sqrt(v̂ + eps), the lecture's Adam with its warm start", "variant",
+                  textbook("paper_form", "eps_inside"),
+                  "the paper's bias-corrected form with eps under the root; it differs from "
+                  "the notes' only where v is near eps, i.e. for tiny gradients",
+                  "no trainlab option puts eps inside the root; Adam(eps_placement='torch') "
+                  "is the same with eps outside"))
+        add(Cause("lecture-adam", "no bias correction, and eps inside the root: the lecture's "
+                  "Adam before its warm start", "bug", textbook("no_bias_correction", "eps_inside"),
+                  "the first steps are (1-beta1)/sqrt(1-beta2) = 3.16 times too large with the "
+                  "default betas; eps under the root matters only for tiny gradients",
+                  "divide m by (1 - beta1**t) and v by (1 - beta2**t), the lecture's warm start"))
+    if rule == "adagrad" and plain:
+        add(Cause("lecture-adagrad", "h holds only this step's g·g (the lecture's cache = dw ** 2), "
+                  "with eps inside the root", "bug", textbook("reset:h", "eps_inside"),
+                  "nothing accumulates: every step is lr·g/sqrt(g·g + eps), about lr·sign(g)",
+                  "add to h at every step: h += g * g"))
     if rule == "adam":
         add(Cause("eps-torch", "eps added after the bias correction (the paper's and PyTorch's "
                   "form)", "variant", make(eps_placement="torch"),

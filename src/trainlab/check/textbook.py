@@ -15,6 +15,9 @@ Faults:
     ``g_not_squared`` ``g`` in place of ``g * g`` in the accumulated squares
     ``swap_decay``   RMSprop's ``decay_rate`` and ``1 - decay_rate`` swapped
     ``swap_beta1``, ``swap_beta2``  the same for Adam's betas
+    ``paper_form``   Adam as the paper writes it: m̂ = m/(1-beta1^t), v̂ = v/(1-beta2^t),
+                     W -= lr m̂ / (sqrt(v̂) + eps)
+    ``no_bias_correction``  Adam with every bias correction factor 1
 """
 
 from __future__ import annotations
@@ -100,10 +103,15 @@ class Textbook:
 
     def _adam(self, p, g, s, t):
         b1, b2 = np.float64(self.beta1), np.float64(self.beta2)
-        lr_t = self.lr * np.sqrt(1.0 - b2 ** t) / (1.0 - b1 ** t)
+        c1, c2 = 1.0 - b1 ** t, 1.0 - b2 ** t
+        if "no_bias_correction" in self.faults:
+            c1 = c2 = 1.0
         s["m"] = self._average(s["m"], g, self.beta1, "swap_beta1" in self.faults)
         s["v"] = self._average(s["v"], self._squared(g), self.beta2, "swap_beta2" in self.faults)
-        p -= lr_t * s["m"] / self._denominator(s["v"])
+        if "paper_form" in self.faults:
+            p -= self.lr * (s["m"] / c1) / self._denominator(s["v"] / c2)
+        else:
+            p -= self.lr * np.sqrt(c2) / c1 * s["m"] / self._denominator(s["v"])
 
     def _adadelta(self, p, g, s, t):
         s["h"] = self.rho * s["h"] + (1 - self.rho) * g * g
