@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
+from trainlab.check import wrappers as w
 from trainlab.check.recognise import trainlab_defaults
 from trainlab.check.textbook import OPTIONS, RULES as TEXTBOOK_RULES, Textbook
 from trainlab.optim import create
@@ -45,123 +44,6 @@ def _with_lr(hp, lr):
     return {**hp, "lr": lr} if lr is not None else dict(hp)
 
 
-class _Wrapped:
-    """A trainlab rule behind the book's interface, changed in one way."""
-
-    def __init__(self, inner):
-        self.inner = inner
-
-    @property
-    def lr(self):
-        return self.inner.lr
-
-    @lr.setter
-    def lr(self, value):
-        self.inner.lr = value
-
-
-class _LrAs(_Wrapped):
-    """The rule runs with ``f(lr)`` where the learner's object says ``lr``."""
-
-    def __init__(self, inner, f):
-        super().__init__(inner)
-        self.f, self._lr = f, inner.lr
-        inner.lr = f(inner.lr)
-
-    @property
-    def lr(self):
-        return self._lr
-
-    @lr.setter
-    def lr(self, value):
-        self._lr = value
-        self.inner.lr = self.f(value)
-
-    def update(self, params, grads):
-        self.inner.update(params, grads)
-
-
-class _Fresh(_Wrapped):
-    def __init__(self, make):
-        super().__init__(make())
-        self.make = make
-
-    def update(self, params, grads):
-        lr = self.inner.lr
-        self.inner = self.make()
-        self.inner.lr = lr
-        self.inner.update(params, grads)
-
-
-class _Negated(_Wrapped):
-    def update(self, params, grads):
-        self.inner.update(params, {k: -np.asarray(g) for k, g in grads.items()})
-
-
-class _Replacing(_Wrapped):
-    def update(self, params, grads):
-        new = {k: np.array(p, dtype=np.float64) for k, p in params.items()}
-        self.inner.update(new, grads)
-        params.update(new)
-
-
-class _WritingGrads(_Wrapped):
-    def update(self, params, grads):
-        self.inner.update(params, {k: np.array(g) for k, g in grads.items()})
-        for g in grads.values():
-            g *= self.inner.lr
-
-
-class _PairedByPosition(_Wrapped):
-    def update(self, params, grads):
-        self.inner.update(params, dict(zip(params, grads.values())))
-
-
-class _StateByPosition(_Wrapped):
-    def update(self, params, grads):
-        keys = list(params)
-        self.inner.update({str(i): params[k] for i, k in enumerate(keys)},
-                          {str(i): grads[k] for i, k in enumerate(keys)})
-
-
-class _Idle(_Wrapped):
-    def update(self, params, grads):
-        pass
-
-
-class _SharedState(_Wrapped):
-    """Every object built by one ``build`` shares the first one's per-key state,
-    as a class attribute ``h = {}`` (or a default argument ``h={}``) does."""
-
-    def __init__(self, inner, shared):
-        super().__init__(inner)
-        self.shared = shared
-
-    def update(self, params, grads):
-        for key in params:
-            if key in self.shared:
-                self.inner.state[key] = self.shared[key]
-        self.inner.update(params, grads)
-        for key in params:
-            self.shared.setdefault(key, self.inner.state[key])
-
-
-def _shared_state(make):
-    shared: dict = {}
-    return lambda lr=None: _SharedState(make()(lr), shared)
-
-
-class _LrReadOnce(_Wrapped):
-    lr = None  # a plain attribute: changing it does not reach the rule
-
-    def __init__(self, inner):
-        super().__init__(inner)
-        self.lr = inner.lr
-
-    def update(self, params, grads):
-        self.inner.update(params, grads)
-
-
 def causes(rule: str, hp: dict) -> list[Cause]:
     """Every cause that applies to ``rule`` with trainlab options ``hp``, most likely first."""
     def make(**changes):
@@ -177,7 +59,7 @@ def causes(rule: str, hp: dict) -> list[Cause]:
     state = STATE_TEXT.get(rule)
     if state:
         add(Cause("reset", f"the state ({state}) is re-initialised on every call", "bug",
-                  lambda lr=None: _Fresh(lambda: make()(lr)),
+                  lambda lr=None: w.Fresh(lambda: make()(lr)),
                   f"each update starts from empty {state}, so the rule forgets every earlier "
                   "gradient" + RESET_EFFECT.get(rule, ""),
                   "create the state once, on the first call only (`if self.h is None:` in the "
@@ -207,10 +89,10 @@ def causes(rule: str, hp: dict) -> list[Cause]:
                   "the step uses the new v where Nesterov's method uses the old one",
                   "move the two lines that update v after the two that update params"))
     add(Cause("sign", "a sign error: the rule climbs the gradient", "bug",
-              lambda lr=None: _Negated(make()(lr)), "every step goes uphill",
+              lambda lr=None: w.Negated(make()(lr)), "every step goes uphill",
               "subtract the step from params (params[key] -= ...)"))
     def lr_as(f):
-        return lambda lr=None: _LrAs(make()(lr), f)
+        return lambda lr=None: w.LrAs(make()(lr), f)
 
     if lr != 1.0:
         add(Cause("lr-missing", "the learning rate is missing from the step", "bug",
@@ -282,35 +164,35 @@ def causes(rule: str, hp: dict) -> list[Cause]:
                           "a choice, not a mistake; it matters only where the root is tiny",
                           f"trainlab's rule with eps={eps:g} is yours"))
     add(Cause("replaces", "new arrays put into params instead of updating them in place",
-              "bug", lambda lr=None: _Replacing(make()(lr)),
+              "bug", lambda lr=None: w.Replacing(make()(lr)),
               "params[key] = params[key] - ... makes a new array; the network's layers still "
               "hold the old one and never see the update",
               "update in place: params[key] -= ..."))
     add(Cause("writes-grads", "the update writes into grads", "bug",
-              lambda lr=None: _WritingGrads(make()(lr)),
+              lambda lr=None: w.WritingGrads(make()(lr)),
               "grads belongs to the caller (it may log, clip or reuse it)",
               "compute into a new array: step = self.lr * grads[key]"))
     add(Cause("paired-by-position", "params and grads paired by position "
               "(zip(params.values(), grads.values()))", "bug",
-              lambda lr=None: _PairedByPosition(make()(lr)),
+              lambda lr=None: w.PairedByPosition(make()(lr)),
               "dicts need not list their keys in the same order", "look grads up by key"))
     add(Cause("no-change", "params never change: the step goes to a copy or a local name",
-              "bug", lambda lr=None: _Idle(make()(lr)),
+              "bug", lambda lr=None: w.Idle(make()(lr)),
               "p = params[key]; p = p - lr * g makes a new array and binds the local name p "
               "to it; params[key] keeps the old one", "params[key] -= ... (or p -= ...)"))
     if state:
         add(Cause("shared-state", f"the state ({state}) is shared by every object of the class",
-                  "bug", _shared_state(make),
+                  "bug", w.shared_state(make),
                   "a class attribute (h = {} in the class body) or a default argument "
                   "(h={}) is one dict for every optimizer: a second optimizer starts with the "
                   "first one's state", "create the state in __init__ (self.h = None) or on "
                   "the first call"))
         add(Cause("state-by-position", "the state is kept by position instead of by key",
-                  "bug", lambda lr=None: _StateByPosition(make()(lr)),
+                  "bug", lambda lr=None: w.StateByPosition(make()(lr)),
                   "when the dict's order or keys change, one parameter gets another's state",
                   "keep the state in a dict keyed like params"))
     add(Cause("lr-read-once", "the lr is read once, in __init__", "convention",
-              lambda lr=None: _LrReadOnce(make()(lr)),
+              lambda lr=None: w.LrReadOnce(make()(lr)),
               "changing opt.lr between steps (what a schedule does) has no effect",
               "read self.lr inside update"))
     if rule in ("momentum", "nesterov"):
