@@ -21,6 +21,7 @@ TABLE = [
     ("rmsprop_other_default", "pass", None, "rmsprop"),
     ("mystery_rule", "pass", None, "adagrad"),
     ("adamw_torch_form", "pass", None, "adamw"),
+    ("sgd_nesterov_torch", "pass", None, "sgd"),
     ("adadelta_paper", "pass", None, "adadelta"),
     ("momentum_torch_convention", "another convention", "torch-convention", "momentum"),
     ("nesterov_torch_convention", "another convention", "torch-convention", "nesterov"),
@@ -152,3 +153,15 @@ def test_a_rule_without_lr_skips_the_lr_change_with_a_note():
     assert result.verdict == "pass"
     assert {s["name"]: s["status"] for s in result.scenarios}["lr change"] == "skipped"
     assert any("when lr changes" in n for n in result.notes)
+
+
+def test_pytorch_style_sgd_options_map_onto_trainlabs_sgd():
+    result = check_class(fixture_class("sgd_nesterov_torch"), opts={"nesterov": False})
+    assert result.hyperparameters == {"lr": 0.01, "momentum": 0.9, "nesterov": False}
+    assert result.verdict == "pass"
+
+
+def test_an_unnamed_rule_that_raises_at_once_shows_its_traceback():
+    result = check_class(fixture_class("mystery_raises"))
+    assert result.verdict == "error" and not result.rule
+    assert "AttributeError: 'MyRule' object has no attribute 'scale'" in result.traceback

@@ -32,7 +32,7 @@ def _reference(rule, hp):
 
 def _by_behaviour(cls, sig, opts):
     """The rule whose numbers (or a catalogued mistake's) the class reproduces."""
-    candidates = []
+    candidates, raised = [], []
     for rule in RULES:
         if rule not in rec.NAMED or not sig.compatible(rule):
             continue
@@ -45,11 +45,23 @@ def _by_behaviour(cls, sig, opts):
         if first_departure(scenario, outputs) is None:
             return rule, "recognised from its behaviour: trainlab's numbers exactly"
         candidates.append((rule, hp, scenario, outputs))
+        if outputs.error is not None and outputs.error_step == 0:
+            raised.append(outputs.error)
+    if candidates and len(raised) == len(candidates):
+        raise _RaisedFirst(raised[0])
     for rule, hp, scenario, outputs in candidates:
         found = diagnose(rule, hp, [scenario], {scenario.name: outputs})
         if found is not None:
             return rule, f"recognised from its behaviour: {rule} with {found.title}"
     return None, ""
+
+
+class _RaisedFirst(Exception):
+    """The learner's rule raised at its first step, whatever rule it was taken for."""
+
+    def __init__(self, error):
+        super().__init__(str(error))
+        self.error = error
 
 
 def _lr_attribute(obj, lr_name):
@@ -79,7 +91,12 @@ def check_class(cls, rule: str | None = None, opts: dict | None = None,
     else:
         rec.check_opts(sig, opts)
         progress("recognising the rule from its behaviour")
-        rule, how = _by_behaviour(cls, sig, opts)
+        try:
+            rule, how = _by_behaviour(cls, sig, opts)
+        except _RaisedFirst as raised:
+            return Result(target, "error", traceback=trainlab_frames_removed(raised.error),
+                          notes=["your update raised at its first step, before its rule could "
+                                 "be told from its numbers; --rule NAME says which it is"])
         if rule is None:
             raise ConfigError(f"cannot tell which rule {cls.__name__} is, from its name or "
                               f"its numbers; name it with --rule (one of "

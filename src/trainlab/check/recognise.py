@@ -26,6 +26,7 @@ _COMMON = {"lr": "lr", "learning_rate": "lr", "eta": "lr", "step_size": "lr",
            "eps": "eps", "epsilon": "eps", "delta": "eps",
            "weight_decay": "weight_decay", "wd": "weight_decay"}
 _PER_RULE = {
+    "sgd": {"momentum": "momentum", "nesterov": "nesterov", "dampening": "dampening"},
     "momentum": {"momentum": "momentum", "mu": "momentum", "alpha": "momentum",
                  "beta": "momentum", "gamma": "momentum"},
     "rmsprop": {"decay_rate": "decay_rate", "rho": "decay_rate", "alpha": "decay_rate",
@@ -125,9 +126,14 @@ def settings(rule: str, sig: Signature, opts: dict):
             notes.append(f"trainlab's {rule} has no counterpart to your {name}={value!r}; "
                          "it was left as it is")
             continue
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
+        if isinstance(defaults[option], bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{name} must be True or False, got {value!r}")
+            hp[option] = value
+        elif not isinstance(value, (int, float)) or isinstance(value, bool):
             raise ConfigError(f"{name} must be a number, got {value!r}")
-        hp[option] = float(value)
+        else:
+            hp[option] = float(value)
         lr_name = name if option == "lr" else lr_name
         if name not in kwargs and value != defaults[option]:
             whose = "the notes'" if rule in NOTES_RULES else "trainlab's (PyTorch's)"
