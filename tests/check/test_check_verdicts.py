@@ -25,6 +25,7 @@ TABLE = [
     ("adadelta_paper", "pass", None, "adadelta"),
     ("momentum_torch_convention", "another convention", "torch-convention", "momentum"),
     ("nesterov_torch_convention", "another convention", "torch-convention", "nesterov"),
+    ("sgd_lr_read_once", "another convention", "lr-read-once", "sgd"),
     ("adam_eps_inside", "pass with a note", "eps-inside", "adam"),
     ("adagrad_eps_inside", "pass with a note", "eps-inside", "adagrad"),
     ("adam_paper_form", "pass with a note", "eps-torch", "adam"),

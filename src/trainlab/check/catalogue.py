@@ -194,7 +194,8 @@ def causes(rule: str, hp: dict) -> list[Cause]:
     add(Cause("lr-read-once", "the lr is read once, in __init__", "convention",
               lambda lr=None: w.LrReadOnce(make()(lr)),
               "changing opt.lr between steps (what a schedule does) has no effect",
-              "read self.lr inside update"))
+              "every rule reads self.lr at each step, so that a schedule can change it; "
+              "read it inside update to do the same"))
     if rule in ("momentum", "nesterov"):
         nag = rule == "nesterov"
         torch = "SGD(momentum=μ, nesterov=True)" if nag else "SGD(momentum=μ)"
