@@ -38,28 +38,43 @@ def _usable(scenario, outputs) -> bool:
 
 
 def diagnose(rule: str, hp: dict, scenarios, learner: dict, kinds=("bug", "variant",
-             "convention"), first: str | None = None) -> Diagnosis | None:
+             "convention"), first=None) -> Diagnosis | None:
     """The first cause that reproduces ``learner`` (scenario name -> Outputs) everywhere.
 
     The scenarios run in the order given, the order the learner's rule ran them
     in (a rule that shares state between its objects carries it from one to the
-    next). ``first`` names the scenario of the departure."""
+    next). ``first`` is the departure (a :class:`.compare.Departure`), if any:
+    the evidence quotes the cause's own number there."""
     used = [s for s in scenarios if _usable(s, learner[s.name])]
     for cause in causes(rule, hp):
         if cause.kind not in kinds:
             continue
-        if all(_reproduces(cause, s, learner[s.name]) for s in used):
+        theirs = {}
+        if all(_reproduces(cause, s, learner[s.name], theirs) for s in used):
             total = sum(learner[s.name].steps for s in used)
             names = ", ".join(s.name for s in used)
             evidence = (f"trainlab built {rule} with this change and ran it from the same "
-                        f"inputs: it gives your numbers at all {total} steps ({names})")
+                        f"inputs: it gives your numbers at all {total} steps ({names})"
+                        + _quote(first, theirs))
             return Diagnosis(cause.id, cause.title, cause.kind, cause.why, cause.fix, evidence)
     return None
 
 
-def _reproduces(cause, scenario, outputs) -> bool:
+def _quote(departure, outputs) -> str:
+    """'; at bowl step 2, x it gives -4.0, as yours does' for a value departure."""
+    if departure is None or departure.kind != "value" or departure.scenario not in outputs:
+        return ""
+    after = outputs[departure.scenario].after[departure.step - 1][departure.key]
+    where = f"{departure.key}[{', '.join(map(str, departure.index))}]" if departure.index \
+        else departure.key
+    return (f"; at {departure.scenario} step {departure.step}, {where} it gives "
+            f"{float(after[departure.index]):.10g}, as yours does")
+
+
+def _reproduces(cause, scenario, outputs, keep: dict) -> bool:
     try:
         theirs = replay(cause.build, scenario)
     except Exception:  # noqa: BLE001 - a cause that cannot run here explains nothing
         return False
+    keep[scenario.name] = theirs
     return same_behaviour(scenario, theirs, outputs)

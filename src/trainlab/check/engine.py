@@ -135,7 +135,7 @@ def _verdict(result, rule, hp, scenarios, outputs, first) -> Result:
     if first is not None:
         result.departure = first
         main = [s for s in scenarios if not s.explains_only]
-        result.diagnosis = diagnose(rule, hp, main, outputs, first=first.scenario)
+        result.diagnosis = diagnose(rule, hp, main, outputs, first=first)
         d = result.diagnosis
         if d is not None and d.kind != "bug":
             result.verdict = "pass with a note" if d.kind == "variant" else "another convention"
@@ -150,9 +150,13 @@ def _verdict(result, rule, hp, scenarios, outputs, first) -> Result:
     dep = first_departure(lr_change, out)
     if dep is not None:
         used = [s for s in scenarios if not outputs[s.name].skipped]
-        d = diagnose(rule, hp, used, outputs, kinds=("convention",), first=lr_change.name)
+        d = diagnose(rule, hp, used, outputs, kinds=("convention",), first=dep)
         if d is not None:
             result.verdict, result.diagnosis = "another convention", d
+            elem = f"{dep.key}[{', '.join(map(str, dep.index))}]" if dep.index else dep.key
+            result.notes.insert(0, f"where the two differ: after lr changed, at step {dep.step} "
+                                f"of 'lr change', {elem} is {dep.yours:.10g} with yours, "
+                                f"{dep.trainlab:.10g} with trainlab's {rule}")
         else:
             result.notes.append(f"equal to trainlab while lr is constant, but not after lr "
                                 f"changes (scenario 'lr change', step {dep.step}, "
