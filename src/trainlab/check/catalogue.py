@@ -145,15 +145,16 @@ def causes(rule: str, hp: dict) -> list[Cause]:
                   "default betas; eps under the root matters only for tiny gradients",
                   "divide m by (1 - beta1**t) and v by (1 - beta2**t), the lecture's warm start"))
     if rule == "adagrad" and plain:
-        add(Cause("lecture-adagrad", "h holds only this step's g·g (the lecture's cache = dw ** 2), "
-                  "with eps inside the root", "bug", textbook("reset:h", "eps_inside"),
+        add(Cause("lecture-adagrad", "h holds only this step's g·g (the lecture's "
+                  "cache = dw ** 2), with eps inside the root", "bug",
+                  textbook("reset:h", "eps_inside"),
                   "nothing accumulates: every step is lr·g/sqrt(g·g + eps), about lr·sign(g)",
                   "add to h at every step: h += g * g"))
     if rule == "adam":
         add(Cause("eps-torch", "eps added after the bias correction (the paper's and PyTorch's "
                   "form)", "variant", make(eps_placement="torch"),
-                  "m̂ / (sqrt(v̂) + eps) with m̂ = m/(1-beta1^t), v̂ = v/(1-beta2^t): the notes' "
-                  "form differs only in where eps goes",
+                  "m̂ / (sqrt(v̂) + eps) with m̂ = m/(1-beta1^t), v̂ = v/(1-beta2^t): the "
+                  "notes' form differs only in where eps goes",
                   "trainlab's Adam(eps_placement='torch') is this form"))
     eps0 = hp.get("eps", trainlab_defaults(rule).get("eps"))
     if eps0 is not None:

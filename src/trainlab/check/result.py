@@ -89,8 +89,11 @@ class Result:
     def __str__(self) -> str:
         lines = [f"trainlab check {self.target}"]
         for heading, text, body in self._sections():
-            lines.append(f"{heading}: {text}".rstrip() if heading != "verdict" else text)
-            lines += [f"  {b}" for b in body]
+            prose = heading in PROSE
+            first = f"{heading}: {text}".rstrip() if heading != "verdict" else text
+            lines += _wrap(first, "    ") if prose else [first]
+            for b in body:
+                lines += _wrap(b, "  ", "    ") if prose else [f"  {b}"]
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:
@@ -118,6 +121,19 @@ class Result:
 
     def __repr__(self) -> str:
         return f"<trainlab.check result for {self.target}: {self.verdict}>"
+
+
+#: sections of sentences, wrapped to the terminal's usual width (tables are not)
+PROSE = ("most likely cause", "known variant", "another convention", "notes")
+WIDTH = 96
+
+
+def _wrap(text: str, indent: str, more: str | None = None) -> list[str]:
+    import textwrap
+    if more is None:
+        indent, more = "", indent
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=more,
+                         break_on_hyphens=False, break_long_words=False) or [indent]
 
 
 def _fmt(x: float) -> str:

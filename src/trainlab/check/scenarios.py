@@ -84,7 +84,7 @@ def bowl(rule, lr: float | None) -> Scenario:
 
     steps, ref = _run(rule, lambda: {"x": _array(x0), "y": _array(y0)}, grads_of, BOWL_STEPS)
     lr_text = f", lr={lr:g} (the notes' figure)" if lr is not None else ""
-    return Scenario("bowl", f"x²/20 + y², {BOWL_STEPS} steps from ({x0:g}, {y0:g}){lr_text}",
+    return Scenario("bowl", f"x²/20 + y² from ({x0:g}, {y0:g}), {BOWL_STEPS} steps{lr_text}",
                     steps, ref, lr=lr)
 
 
@@ -115,8 +115,8 @@ def arrays(rule) -> Scenario:
     start, draws = _random_dict(SEED)
     steps, ref = _run(rule, lambda: {k: v.copy() for k, v in start.items()},
                       _grads_from(draws), ARRAY_STEPS)
-    return Scenario("arrays", f"{len(SHAPES)} arrays, 0-d to 3-d, random gradients of 1e-6 "
-                    f"to 10, {ARRAY_STEPS} steps", steps, ref)
+    return Scenario("arrays", f"{len(SHAPES)} arrays, 0-d to 3-d, random gradients 1e-6 to 10, "
+                    f"{ARRAY_STEPS} steps", steps, ref)
 
 
 def _orders(k):
@@ -143,7 +143,7 @@ def order(rule) -> Scenario:
     start, draws = _random_dict(SEED + 1)
     steps, ref = _run(rule, lambda: {k: v.copy() for k, v in start.items()},
                       _grads_from(draws), ORDER_STEPS, orders=_orders)
-    return Scenario("order", f"the dicts in changing orders, a key left out now and then, "
+    return Scenario("order", f"dict orders changing, a key left out now and then, "
                     f"{ORDER_STEPS} steps", steps, ref)
 
 
@@ -160,8 +160,8 @@ def network(rule) -> Scenario:
         return net.gradient(x[batches[k]], t[batches[k]])
 
     steps, ref = _run(rule, lambda: arrays_, grads_of, NET_STEPS, same_dict=net.params)
-    return Scenario("network", f"MultiLayerNet 64-16-10 on digits, {NET_STEPS} steps of "
-                    "batches of 32", steps, ref, same_dict=True)
+    return Scenario("network", f"MultiLayerNet 64-16-10 on digits, {NET_STEPS} batches of 32",
+                    steps, ref, same_dict=True)
 
 
 def lr_change(rule) -> Scenario:
@@ -170,8 +170,8 @@ def lr_change(rule) -> Scenario:
     steps, ref = _run(rule, lambda: {k: v.copy() for k, v in start.items()}, _grads_from(draws),
                       LR_STEPS, lrs=lambda k: lr0 / 10 if k + 1 == LR_CHANGE_AT else None)
     steps[LR_CHANGE_AT - 1].what = f"lr lowered from {lr0:g} to {lr0 / 10:g}"
-    return Scenario("lr change", f"lr lowered to a tenth at step {LR_CHANGE_AT}, {LR_STEPS} "
-                    "steps (explains, never fails)", steps, ref, explains_only=True)
+    return Scenario("lr change", f"lr cut to a tenth at step {LR_CHANGE_AT}, {LR_STEPS} steps "
+                    "(explains, never fails)", steps, ref, explains_only=True)
 
 
 def all_scenarios(make_reference, bowl_lr: float | None) -> list[Scenario]:
