@@ -55,6 +55,7 @@ TABLE = [
     ("adagrad_g_not_squared", "departs", "g-not-squared", "adagrad"),
     ("adam_iter_used_before_increment", "departs", "t-1", "adam"),
     ("sgd_rebinds_local", "departs", "no-change", "sgd"),
+    ("sgd_returns_new_dict", "departs", "no-change", "sgd"),
 ]
 
 
@@ -166,3 +167,22 @@ def test_an_unnamed_rule_that_raises_at_once_shows_its_traceback():
     result = check_class(fixture_class("mystery_raises"))
     assert result.verdict == "error" and not result.rule
     assert "AttributeError: 'MyRule' object has no attribute 'scale'" in result.traceback
+
+
+def test_a_rule_that_returns_its_result_is_told_the_book_updates_in_place():
+    result = check_class(fixture_class("sgd_returns_new_dict"))
+    assert result.diagnosis.id == "no-change"
+    assert any("returns a dict" in n for n in result.notes)
+
+
+@pytest.mark.parametrize("name, opts, verdict, cause", [
+    ("book_adam", {"lr": 0.01, "beta1": 0.5, "beta2": 0.9}, "pass", None),
+    ("reset_adam_iter", {"lr": 0.01, "beta1": 0.5, "beta2": 0.9}, "departs", "reset:t"),
+    ("book_momentum", {"lr": 0.05, "momentum": 0.5}, "pass", None),
+    ("momentum_lr_twice", {"lr": 0.05, "momentum": 0.5}, "departs", "lr-squared"),
+    ("book_rmsprop", {"decay_rate": 0.9}, "pass", None),
+    ("rmsprop_square", {"decay_rate": 0.9}, "departs", "square"),
+])
+def test_verdicts_hold_with_other_hyperparameters(name, opts, verdict, cause):
+    result = check_class(fixture_class(name), opts=opts)
+    assert result.verdict == verdict and (result.diagnosis.id if result.diagnosis else None) == cause

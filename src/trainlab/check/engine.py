@@ -126,6 +126,11 @@ def check_class(cls, rule: str | None = None, opts: dict | None = None,
                 if dep.kind == "error":
                     result.traceback = trainlab_frames_removed(out.error)
         result.scenarios.append({"name": s.name, "title": s.title, "status": status})
+    returned = next((o.returned for o in outputs.values() if o.returned), "")
+    if returned:
+        result.notes.append(f"your update returns a {returned}; the book's update(params, "
+                            "grads) changes params in place and returns nothing, and "
+                            "trainlab ignores what it returns")
     progress("looking for the cause")
     return _verdict(result, rule, hp, scenarios, outputs, first)
 

@@ -34,6 +34,7 @@ class Outputs:
     error: BaseException | None = None
     error_step: int | None = None                         # 0-based step that raised
     skipped: str = ""                                     # why the scenario was not run
+    returned: str = ""                                    # type update returned, if not None
 
     @property
     def steps(self) -> int:
@@ -96,10 +97,12 @@ def replay(build, scenario, lr_attr: str | None = "lr") -> Outputs:
                 out.skipped = f"the rule has no attribute {lr_attr or 'lr'} to change"
                 return out
             try:
-                rule.update(params, grads)
+                returned = rule.update(params, grads)
             except Exception as exc:  # noqa: BLE001
                 out.error, out.error_step = exc, k
                 return out
+            if returned is not None and not out.returned:
+                out.returned = type(returned).__name__
             out.after.append({key: _readable(params.get(key), step.before[key].shape)
                               for key in step.params_order})
             out.replaced.append(tuple(key for key in step.params_order
