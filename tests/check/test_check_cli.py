@@ -95,6 +95,19 @@ def test_an_endless_loop_is_stopped_by_the_time_limit():
     assert "stopped after 2 s, while running scenario 'bowl'" in out
 
 
+def test_a_loop_that_prints_is_stopped_and_its_output_dropped():
+    rc, out, err = check(FIXTURES / "endless_chatty_loop.py", "--timeout", "2", timeout=60)
+    assert rc == 1 and "while running scenario 'bowl'" in out
+    assert "still going" not in out + err
+
+
+def test_sys_exit_in_update_is_an_error_of_theirs():
+    rc, out, _ = check(FIXTURES / "exits_in_update.py")
+    assert rc == 1
+    assert "your update raised SystemExit: 3" in out
+    assert 'exits_in_update.py", line 10, in update' in out
+
+
 def test_an_exception_shows_the_learners_own_traceback():
     rc, out, _ = check(FIXTURES / "raises_in_update.py")
     assert rc == 1

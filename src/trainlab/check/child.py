@@ -1,9 +1,11 @@
 """The child process of ``trainlab check``: import the learner's file, check, write JSON.
 
-Run as ``python -m trainlab.check.child FILE CLASS RULE OPTS_JSON OUT_JSON``
+Run as ``python -m trainlab.check.child FILE CLASS RULE OPTS_JSON OUT_JSON STAGES``
 (empty CLASS or RULE: find it). It writes ``{"result": ...}`` or
-``{"usage_error": "one line"}`` to OUT_JSON, and the name of each stage to
-stderr as it starts, so that a parent that stopped it knows where it was.
+``{"usage_error": "one line"}`` to OUT_JSON, and the name of each stage, as it
+starts, to the file STAGES, so that a parent that stopped it knows where it
+was. What the learner's code prints is dropped: a rule that prints in an
+endless loop cannot fill the parent's memory.
 """
 
 from __future__ import annotations
@@ -30,8 +32,13 @@ class LearnerError(Exception):
         self.text = text
 
 
+_stages = None
+
+
 def stage(name: str) -> None:
-    print(name, file=sys.stderr, flush=True)
+    if _stages is not None:
+        _stages.write(name + "\n")
+        _stages.flush()
 
 
 def load_class(path: Path, class_name: str):
@@ -96,7 +103,10 @@ def write_json(doc: dict, out: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    path, class_name, rule, opts, out = argv
+    global _stages
+    path, class_name, rule, opts, out, stages = argv
+    _stages = open(stages, "a", encoding="utf-8")  # noqa: SIM115 - open until exit
+    sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     write_json(run(path, class_name, rule, json.loads(opts)), out)
     return 0
 

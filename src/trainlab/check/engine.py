@@ -107,7 +107,7 @@ def check_class(cls, rule: str | None = None, opts: dict | None = None,
     progress("constructing your class")
     try:
         lr_attr = _lr_attribute(build(), lr_name)
-    except Exception as exc:  # noqa: BLE001 - the learner's constructor
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - the learner's constructor
         result.verdict, result.traceback = "error", trainlab_frames_removed(exc)
         result.notes.insert(0, "your constructor raised")
         return result

@@ -80,7 +80,7 @@ def replay(build, scenario, lr_attr: str | None = "lr") -> Outputs:
     with np.errstate(all="ignore"):
         try:
             rule = build(lr=scenario.lr)
-        except Exception as exc:  # noqa: BLE001 - the learner's code may raise anything
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - the learner's code
             out.error, out.error_step = exc, 0
             return out
         for k, step in enumerate(scenario.steps):
@@ -98,7 +98,7 @@ def replay(build, scenario, lr_attr: str | None = "lr") -> Outputs:
                 return out
             try:
                 returned = rule.update(params, grads)
-            except Exception as exc:  # noqa: BLE001
+            except (Exception, SystemExit) as exc:  # noqa: BLE001
                 out.error, out.error_step = exc, k
                 return out
             if returned is not None and not out.returned:

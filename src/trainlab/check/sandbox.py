@@ -47,16 +47,17 @@ def run_file(target: str, rule: str | None = None, opts: dict | None = None,
     if not (timeout > 0 and math.isfinite(timeout)):
         raise ConfigError(f"timeout must be a positive number of seconds, got {timeout:g}")
     with tempfile.TemporaryDirectory(prefix="trainlab-check-") as tmp:
-        out = Path(tmp) / "result.json"
+        out, stages, errors = (Path(tmp) / n for n in ("result.json", "stages.txt", "stderr.txt"))
         cmd = [sys.executable, "-m", "trainlab.check.child", str(path.resolve()), class_name,
-               rule or "", json.dumps(opts or {}), str(out)]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, text=True,
-                                  env=_child_env(), stdin=subprocess.DEVNULL, cwd=tmp)
-        except subprocess.TimeoutExpired as exc:
-            return _timed_out(path, class_name, timeout, exc.stderr)
+               rule or "", json.dumps(opts or {}), str(out), str(stages)]
+        with open(errors, "w", encoding="utf-8") as err:
+            try:
+                proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                      stderr=err, timeout=timeout, env=_child_env(), cwd=tmp)
+            except subprocess.TimeoutExpired:
+                return _timed_out(path, class_name, timeout, _last_line(stages, "starting"))
         if not out.is_file():
-            last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+            last = _last_line(errors, "no output")
             return Result(_name(path, class_name), "error", notes=[
                 f"the check stopped without a result (exit status {proc.returncode}): {last}"])
         doc = json.loads(out.read_text(encoding="utf-8"))
@@ -79,11 +80,17 @@ def _name(path: Path, class_name: str) -> str:
     return f"{path.name}:{class_name}" if class_name else path.name
 
 
-def _timed_out(path, class_name, timeout, stderr) -> Result:
-    if isinstance(stderr, bytes):
-        stderr = stderr.decode("utf-8", "replace")
-    stages = [s for s in (stderr or "").splitlines() if s.strip()]
-    where = stages[-1] if stages else "starting"
+def _last_line(path: Path, default: str) -> str:
+    try:
+        with open(path, "rb") as f:
+            f.seek(max(0, f.seek(0, 2) - 4096))
+            lines = f.read().decode("utf-8", "replace").strip().splitlines()
+    except OSError:
+        return default
+    return lines[-1] if lines else default
+
+
+def _timed_out(path, class_name, timeout, where) -> Result:
     return Result(_name(path, class_name), "timeout", notes=[
         f"stopped after {timeout:g} s, while {where}: an endless loop, or a rule far slower "
         f"than it should be? (a longer limit: --timeout SECONDS)"])
