@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 SEED = 20240614
-BOWL_STEPS, ARRAY_STEPS, ORDER_STEPS, NET_STEPS, LR_STEPS = 30, 60, 40, 200, 20
+BOWL_STEPS, ARRAY_STEPS, ORDER_STEPS, NET_STEPS, LR_STEPS = 30, 60, 40, 300, 20
 LR_CHANGE_AT = 11  # first step that runs with the lowered lr
 
 
