@@ -60,7 +60,7 @@ def test_a_file_of_several_rules_checks_each():
     rc, out, _ = check(FIXTURES / "two_rules.py")
     assert rc == 1
     assert "trainlab check two_rules.py:SGD\nrule: sgd" in out
-    assert "rule: sgd (recognised from its behaviour: sgd with a sign error" in out
+    assert "rule: sgd (recognised from its behaviour: sgd, if a sign error" in out
     assert out.rstrip().endswith("1 of 2 rules pass; not two_rules.py:Broken")
 
 

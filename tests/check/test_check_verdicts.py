@@ -56,6 +56,7 @@ TABLE = [
     ("adam_iter_used_before_increment", "departs", "t-1", "adam"),
     ("sgd_rebinds_local", "departs", "no-change", "sgd"),
     ("sgd_returns_new_dict", "departs", "no-change", "sgd"),
+    ("mystery_forgetful", "departs", "reset", "adagrad"),
 ]
 
 

@@ -52,7 +52,7 @@ def _by_behaviour(cls, sig, opts):
     for rule, hp, scenario, outputs in candidates:
         found = diagnose(rule, hp, [scenario], {scenario.name: outputs})
         if found is not None:
-            return rule, f"recognised from its behaviour: {rule} with {found.title}"
+            return rule, f"recognised from its behaviour: {rule}, if {found.title}"
     return None, ""
 
 
