@@ -44,6 +44,12 @@ def _with_lr(hp, lr):
     return {**hp, "lr": lr} if lr is not None else dict(hp)
 
 
+def _shared_textbook(rule, hp):
+    """Textbook rules that all keep their state in one dict."""
+    shared: dict = {}
+    return lambda lr=None: Textbook(rule, (), state=shared, **_with_lr(hp, lr))
+
+
 def causes(rule: str, hp: dict) -> list[Cause]:
     """Every cause that applies to ``rule`` with trainlab options ``hp``, most likely first."""
     def make(**changes):
@@ -183,7 +189,7 @@ def causes(rule: str, hp: dict) -> list[Cause]:
               "to it; params[key] keeps the old one", "params[key] -= ... (or p -= ...)"))
     if state:
         add(Cause("shared-state", f"the state ({state}) is shared by every object of the class",
-                  "bug", w.shared_state(make),
+                  "bug", _shared_textbook(rule, hp) if plain else w.shared_state(make),
                   "a class attribute (h = {} in the class body) or a default argument "
                   "(h={}) is one dict for every optimizer: a second optimizer starts with the "
                   "first one's state", "create the state in __init__ (self.h = None) or on "

@@ -32,12 +32,14 @@ STATE = {"sgd": (), "momentum": ("v",), "nesterov": ("v",), "adagrad": ("h",),
 
 class Textbook:
     def __init__(self, rule: str, faults=(), *, lr, momentum=0.9, decay_rate=0.99,
-                 beta1=0.9, beta2=0.999, rho=0.9, eps=None):
+                 beta1=0.9, beta2=0.999, rho=0.9, eps=None, state: dict | None = None):
+        """``state``: the per-key state dict to use (one dict given to several
+        objects makes them share it, as a class attribute would)."""
         self.rule, self.faults = rule, frozenset(faults)
         self.lr, self.momentum, self.decay_rate = lr, momentum, decay_rate
         self.beta1, self.beta2, self.rho = beta1, beta2, rho
         self.eps = (1e-6 if rule == "adadelta" else 1e-7) if eps is None else eps
-        self.state: dict[str, dict] = {}
+        self.state: dict[str, dict] = {} if state is None else state
         self.t = 0
 
     # -- pieces a fault may change -------------------------------------------
