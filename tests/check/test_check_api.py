@@ -56,7 +56,7 @@ def test_an_endless_class_is_stopped_here_too():
                 except Exception:  # a learner's catch-all does not stop the time limit
                     pass
 
-    result = trainlab.check(SGD, timeout=1)
+    result = trainlab.check(SGD, timeout=4)
     assert result.verdict == "timeout" and not result.passed
     assert "while running scenario 'bowl'" in result.notes[0]
 

@@ -89,14 +89,14 @@ def test_opt_sets_a_constructor_argument_by_its_own_name():
 
 
 def test_an_endless_loop_is_stopped_by_the_time_limit():
-    rc, out, _ = check(FIXTURES / "endless_loop.py", "--timeout", "2", timeout=60)
+    rc, out, _ = check(FIXTURES / "endless_loop.py", "--timeout", "6", timeout=60)
     assert rc == 1
     assert "TIMEOUT" in out
-    assert "stopped after 2 s, while running scenario 'bowl'" in out
+    assert "stopped after 6 s, while running scenario 'bowl'" in out
 
 
 def test_a_loop_that_prints_is_stopped_and_its_output_dropped():
-    rc, out, err = check(FIXTURES / "endless_chatty_loop.py", "--timeout", "2", timeout=60)
+    rc, out, err = check(FIXTURES / "endless_chatty_loop.py", "--timeout", "6", timeout=60)
     assert rc == 1 and "while running scenario 'bowl'" in out
     assert "still going" not in out + err
 
