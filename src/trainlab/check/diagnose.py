@@ -53,9 +53,13 @@ def diagnose(rule: str, hp: dict, scenarios, learner: dict, kinds=("bug", "varia
         if all(_reproduces(cause, s, learner[s.name], theirs) for s in used):
             total = sum(learner[s.name].steps for s in used)
             names = ", ".join(s.name for s in used)
+            raised = [f"step {learner[s.name].error_step + 1} of {s.name}" for s in used
+                      if learner[s.name].error is not None]
             evidence = (f"trainlab built {rule} with this change and ran it from the same "
                         f"inputs: it gives your numbers at all {total} steps ({names})"
-                        + _quote(first, theirs))
+                        + _quote(first, theirs)
+                        + (f", and raises where yours raises ({', '.join(raised)})"
+                           if raised else ""))
             return Diagnosis(cause.id, cause.title, cause.kind, cause.why, cause.fix, evidence)
     return None
 
