@@ -74,7 +74,7 @@ def test_a_file_of_several_rules_checks_each():
     (["book_sgd.py", "--opt", "momentum=0.9"], "takes no parameter 'momentum'"),
     (["book_sgd.py", "--opt", "lr=fast"], "lr must be a number"),
     (["book_sgd.py", "--opt", "lr"], "expected key=value"),
-    (["book_sgd.py", "--timeout", "0"], "timeout must be a positive number of seconds"),
+    (["book_sgd.py", "--timeout", "0"], "timeout must be a finite number > 0"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args, words):
     target, *rest = args
@@ -99,6 +99,13 @@ def test_a_loop_that_prints_is_stopped_and_its_output_dropped():
     rc, out, err = check(FIXTURES / "endless_chatty_loop.py", "--timeout", "6", timeout=60)
     assert rc == 1 and "while running scenario 'bowl'" in out
     assert "still going" not in out + err
+
+
+def test_a_nan_step_comes_back_from_the_child_as_nan():
+    rc, out, _ = check(FIXTURES / "adam_iter_used_before_increment.py")
+    assert rc == 1
+    assert "yours            nan" in out and "yours is nan, not a number" in out
+    assert "most likely cause: the step counter is used before it is incremented" in out
 
 
 def test_sys_exit_in_update_is_an_error_of_theirs():

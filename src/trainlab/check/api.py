@@ -16,6 +16,7 @@ from trainlab.check.engine import check_class
 from trainlab.check.result import Result
 from trainlab.check.sandbox import DEFAULT_TIMEOUT, run_file
 from trainlab.errors import ConfigError
+from trainlab.validate import check_positive
 
 
 class _OutOfTime(BaseException):
@@ -49,7 +50,7 @@ def check(target, rule: str | None = None, opts: dict | None = None,
     if not isinstance(target, type):
         raise ConfigError(f"check takes a class or the path of a file, got "
                           f"{type(target).__name__}; give the class itself, not an instance")
-    seconds = DEFAULT_TIMEOUT if timeout is None else float(timeout)
+    seconds = DEFAULT_TIMEOUT if timeout is None else check_positive("timeout", timeout)
     stages = ["starting"]
     try:
         with _time_limit(seconds):

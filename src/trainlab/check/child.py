@@ -14,7 +14,6 @@ import importlib.util
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 
@@ -95,11 +94,10 @@ def run(path: str, class_name: str, rule: str, opts: dict) -> dict:
 
 
 def write_json(doc: dict, out: str) -> None:
-    folder = os.path.dirname(os.path.abspath(out))
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(doc, f)
-    os.replace(tmp, out)
+    """Atomically; NaN stays NaN (Python's json reads it back), for a step that gave NaN."""
+    from trainlab.atomic import write_atomic
+    text = json.dumps(doc).encode("utf-8")
+    write_atomic(out, lambda fh: fh.write(text))
 
 
 def main(argv: list[str]) -> int:

@@ -8,7 +8,6 @@ trainlab down, and an exception comes back as their own traceback.
 from __future__ import annotations
 
 import json
-import math
 import os
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from trainlab.check.result import Result
 from trainlab.errors import ConfigError
+from trainlab.validate import check_positive
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -43,9 +43,7 @@ def run_file(target: str, rule: str | None = None, opts: dict | None = None,
     path, class_name = split_target(target)
     if not path.is_file():
         raise ConfigError(f"no such file: {path}")
-    timeout = DEFAULT_TIMEOUT if timeout is None else float(timeout)
-    if not (timeout > 0 and math.isfinite(timeout)):
-        raise ConfigError(f"timeout must be a positive number of seconds, got {timeout:g}")
+    timeout = DEFAULT_TIMEOUT if timeout is None else check_positive("timeout", timeout)
     with tempfile.TemporaryDirectory(prefix="trainlab-check-") as tmp:
         out, stages, errors = (Path(tmp) / n for n in ("result.json", "stages.txt", "stderr.txt"))
         cmd = [sys.executable, "-m", "trainlab.check.child", str(path.resolve()), class_name,
