@@ -73,22 +73,50 @@ for ax, (mine, rule) in zip(axes, [(MyMomentum, "momentum"), (MyAdaGrad, "adagra
     ax.set(title=f"{rule}, lr {NOTES_LR[rule]}: «차이|gap» {gaps[rule]:.1e}", xlabel="x", ylabel="y")
     ax.legend(fontsize=8)
 plt.show()'''),
+    md("""## trainlab check로 확인하기
+
+경로가 같은지 보는 것은 한 가지 시험일 뿐입니다. `trainlab.check` 는 내 규칙을 trainlab의 규칙과 나란히 더 많은 상황에서 돌립니다:
+노트의 그림, 0차원과 1차원을 포함한 여러 배열과 무작위 기울기, 순서와 키가 바뀌는 딕셔너리, digits로 학습하는 작은 `MultiLayerNet`.
+어긋나면 처음 어긋난 단계, 매개변수, 원소와 두 값을 보여 주고, 가장 그럴듯한 원인을 알려 줍니다.
+원인은 소스 코드를 읽어서가 아니라, trainlab이 그 실수를 한 규칙을 직접 만들어 같은 입력으로 돌려서 내 숫자가 재현되는지로 찾습니다.
+명령줄에서는 `trainlab check my_rules.py:MyAdaGrad --rule adagrad` 입니다 (`docs/check.md`).""",
+       """## Check it with trainlab check
+
+Comparing paths is one test. `trainlab.check` runs your rule side by side with trainlab's in more situations:
+the notes' figure, a dict of arrays (a 0-d and a 1-d one among them) with random gradients, dicts whose order and
+keys change, and a small `MultiLayerNet` learning digits. Where it departs, it shows the first step, parameter and
+element, both values, and the most likely cause. The cause is not guessed from your source: trainlab builds the rule
+with that mistake, runs it from the same inputs, and names it only if it gives your numbers.
+On the command line: `trainlab check my_rules.py:MyAdaGrad --rule adagrad` (`docs/check.md`)."""),
+    code('''import trainlab
+
+results = {rule: trainlab.check(mine, rule=rule)
+           for mine, rule in [(MyMomentum, "momentum"), (MyAdaGrad, "adagrad"), (MyAdam, "adam")]}
+{rule: r.verdict for rule, r in results.items()}'''),
+    md("""이번에는 일부러 틀린 AdaGrad입니다: `h` 를 `update` 를 부를 때마다 새로 만듭니다. 어떻게 보이는지 보세요.""",
+       """Now an AdaGrad that is wrong on purpose: it makes `h` afresh at every call of `update`. See what it is told."""),
+    code('''class ForgetfulAdaGrad(MyAdaGrad):
+    def update(self, params, grads):
+        self.h = None  # «실수: 부를 때마다 h를 새로 만든다|the mistake: h made afresh at every call»
+        super().update(params, grads)
+
+forgetful = trainlab.check(ForgetfulAdaGrad, rule="adagrad")
+forgetful'''),
     md("""## 확인
 
-세 규칙 모두 30단계 동안 trainlab의 경로와 $10^{-9}$ 안에서 같습니다. 일부러 틀려 보세요: 예를 들어 Adam의 `lr_t` 에서 보정을 빼면
+세 규칙 모두 30단계 동안 trainlab의 경로와 $10^{-9}$ 안에서 같고, `trainlab.check` 도 통과합니다.
+틀린 AdaGrad는 어긋나고, 원인은 `h` 를 매번 새로 만든 것으로 밝혀집니다. 일부러 틀려 보세요: 예를 들어 Adam의 `lr_t` 에서 보정을 빼면
 이 셀이 실패하고 어느 규칙이 얼마나 어긋났는지 알려 줍니다.""",
        """## Check
 
-All three rules follow trainlab's path to within $10^{-9}$ for 30 steps. Get one wrong on purpose: drop the
+All three rules follow trainlab's path to within $10^{-9}$ for 30 steps, and pass `trainlab.check`. The forgetful
+AdaGrad departs, and the cause found is its `h` made afresh at every call. Get one wrong on purpose: drop the
 correction from Adam's `lr_t`, say, and this cell fails, naming the rule and by how much it is off."""),
     check('''print(gaps)
 for rule, gap in gaps.items():
     assert gap < 1e-9, f"{rule}: «경로가|the path is off by» {gap:.3g}"
-print("«확인: 세 규칙 모두 trainlab과 같습니다|checked: all three rules agree with trainlab»")'''),
-    md("""## trainlab check로 확인하기
-
-trainlab의 검사기로 내 규칙을 trainlab의 규칙과 노트의 숫자에 맞춰 검사하는 방법이 이 자리에 옵니다.""",
-       """## Check it with trainlab check
-
-How to check your rule against trainlab's rule and the notes' numbers with trainlab's checker goes here."""),
+for rule, result in results.items():
+    assert result.passed, str(result)
+assert not forgetful.passed and forgetful.diagnosis.id == "reset", str(forgetful)
+print("«확인: 세 규칙 모두 trainlab과 같고, 틀린 AdaGrad의 원인도 찾았습니다|checked: all three rules agree with trainlab, and the forgetful AdaGrad's cause is found»")'''),
 ]
