@@ -24,7 +24,8 @@ demo: $(VENV)/.demo-deps
 	$(BIN)/trainlab demo --out $(OUT)
 
 test: $(VENV)/.test-deps
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile --doctest-modules tests src/trainlab/optim
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
+	$(BIN)/python -m pytest -q --doctest-modules src/trainlab/optim
 
 bench: $(VENV)/.test-deps
 	$(BIN)/python benchmarks/run.py

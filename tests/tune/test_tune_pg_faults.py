@@ -24,7 +24,10 @@ from optuna.trial import TrialState
 from tune_testkit import ROOT, TINY, cli_process, worker_pids
 
 SCRIPT = ROOT / "scripts" / "test-postgres.sh"
-ARGS = ["--trials", "10", "--epochs", "40", "--train-size", "300"]
+# enough trials that the damage lands mid-search even on an idle machine (a trial
+# takes about 0.1 s there)
+TRIALS = 40
+ARGS = ["--trials", str(TRIALS), "--epochs", "40", "--train-size", "300"]
 
 
 def _pg(mode: str, folder: str) -> str:
@@ -80,7 +83,8 @@ def _wait_for(url, name, proc, n: int, timeout: float = 120) -> dict:
                 finished = 0
             if finished >= n:
                 done = _done(_trials(url, name))
-                assert proc.poll() is None and len(done) < 10, "the search ended before the damage"
+                assert proc.poll() is None and len(done) < TRIALS, \
+                    "the search ended before the damage"
                 return done
             time.sleep(0.05)
     finally:
@@ -126,7 +130,7 @@ def test_server_stopped_and_restarted_mid_search_the_study_finishes(server, tmp_
     assert not _stray_lines(err), err
     notes = [line for line in err.splitlines() if "unreachable" in line]
     assert len(notes) == 1 and notes[0].startswith("trainlab: storage postgresql://"), err
-    _check_study(url, name, 10, before)
+    _check_study(url, name, TRIALS, before)
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -157,7 +161,7 @@ def test_server_down_longer_than_the_budget_stops_with_the_resume_command(server
     again = cli_process(*command[1:])     # the resume command, as printed
     out, err = again.communicate(timeout=240)
     assert again.returncode == 0, err
-    _check_study(url, name, 10, before)
+    _check_study(url, name, TRIALS, before)
 
 
 def _signal(pid: int, sig: int) -> None:
@@ -202,7 +206,7 @@ def test_a_frozen_server_meets_a_deadline_and_the_search_goes_on(server, tmp_pat
     # a line at all means a deadline fired (the call's, 2 s here, or the connection's, 5 s):
     # without one the worker would have sat silent until SIGCONT
     assert len(notes) == 1 and notes[0].startswith("trainlab: storage postgresql://"), err
-    _check_study(url, name, 10, before)
+    _check_study(url, name, TRIALS, before)
 
 
 def _children(pid: int) -> list[int]:
@@ -232,7 +236,7 @@ def test_a_killed_worker_loses_one_trial_and_the_study_finishes(server, tmp_path
             proc.kill()
     assert proc.returncode == 0, err
     assert not _stray_lines(err), err
-    _check_study(url, name, 10, before)
+    _check_study(url, name, TRIALS, before)
     trials = _trials(url, name)
     lost = [t for t in trials if t.user_attrs.get("lost")]
     assert len(lost) <= 1
