@@ -40,33 +40,42 @@ def units(cfg) -> int:
     return len(cfg.optimizers) * len(cfg.lr_grid)
 
 
-def trial(cfg, data, rng, tick) -> dict:
+def jobs(cfg, rng) -> list[dict]:
+    """One training per (rule, lr factor): same split, initial weights and batches for all."""
+    split_seed, init_seed, batch_seed = seeds(rng, 3)
+    return [{"rule": name, "factor": float(f), "split": split_seed, "init": init_seed,
+             "batch": batch_seed} for name in cfg.optimizers for f in cfg.lr_grid]
+
+
+def job(cfg, data, spec) -> dict:
     from trainlab.data import train_val_split
     from trainlab.optim import create
     from trainlab.train import Data, TrainConfig, Trainer
 
-    split_seed, init_seed, batch_seed = seeds(rng, 3)
     x, t = head(data.x, data.t, cfg.train_size)
-    (x, t), (xv, tv) = train_val_split(x, t, cfg.val_ratio, gen(split_seed))
+    (x, t), (xv, tv) = train_val_split(x, t, cfg.val_ratio, gen(spec["split"]))
+    lr = create(spec["rule"]).lr * spec["factor"]
+    tr = Trainer(network(data, cfg.hidden, spec["init"]),
+                 Data(x, t, data.x_test, data.t_test, x_val=xv, t_val=tv),
+                 create(spec["rule"], lr=lr),
+                 TrainConfig(epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
+                             rng=gen(spec["batch"]), progress=False))
+    h = fit(tr)
+    return {"lr": lr, "diverged_at": h["diverged_at"],
+            **{k: h[k] for k in ("train_acc", "val_acc", "test_acc")}}
+
+
+def gather(cfg, specs, results) -> dict:
+    """Per rule: the grid, and the lr with the best final validation accuracy."""
     out = {}
-    for name in cfg.optimizers:
-        base = create(name).lr
-        grid, best = [], None
-        for f in cfg.lr_grid:
-            lr = base * float(f)
-            tr = Trainer(network(data, cfg.hidden, init_seed),
-                         Data(x, t, data.x_test, data.t_test, x_val=xv, t_val=tv),
-                         create(name, lr=lr),
-                         TrainConfig(epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
-                                     rng=gen(batch_seed), progress=False))
-            h = fit(tr)
-            val = h["val_acc"][-1] if h["diverged_at"] is None else float("nan")
-            grid.append({"lr": lr, "factor": float(f), "val_acc": val,
-                         "diverged": h["diverged_at"] is not None})
-            if h["diverged_at"] is None and (best is None or val > best["val_acc"][-1]):
-                best = {"lr": lr, **{k: h[k] for k in ("train_acc", "val_acc", "test_acc")}}
-            tick()
-        out[name] = {"grid": grid, "best": best}
+    for spec, h in zip(specs, results):
+        r = out.setdefault(spec["rule"], {"grid": [], "best": None})
+        ok = h["diverged_at"] is None
+        val = h["val_acc"][-1] if ok else float("nan")
+        r["grid"].append({"lr": h["lr"], "factor": spec["factor"], "val_acc": val,
+                          "diverged": not ok})
+        if ok and (r["best"] is None or val > r["best"]["val_acc"][-1]):
+            r["best"] = {"lr": h["lr"], **{k: h[k] for k in ("train_acc", "val_acc", "test_acc")}}
     return out
 
 

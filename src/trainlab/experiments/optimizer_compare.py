@@ -29,20 +29,25 @@ def units(cfg) -> int:
     return len(cfg.optimizers)
 
 
-def trial(cfg, data, rng, tick) -> dict:
+def jobs(cfg, rng) -> list[dict]:
+    """One training per rule, all with the same seed (same initial weights and batches)."""
+    (seed,) = seeds(rng, 1)
+    return [{"rule": name, "seed": seed} for name in cfg.optimizers]
+
+
+def job(cfg, data, spec) -> dict:
     from trainlab.train.compare import compare_optimizers
 
-    (seed,) = seeds(rng, 1)
-    out = {}
-    for name in cfg.optimizers:  # one call per rule, all with the same seed
-        r = compare_optimizers(data.x, data.t, data.x_test, data.t_test, {name: {"name": name}},
-                               hidden=cfg.hidden, activation=cfg.activation,
-                               weight_init_std=cfg.weight_init, iterations=cfg.iterations,
-                               batch_size=cfg.batch_size, seed=seed, progress=False)[name]
-        out[name] = {"train_loss": r["train_loss"], "test_acc": r["test_acc"],
-                     "seconds": r["seconds"]}
-        tick()
-    return out
+    name = spec["rule"]
+    r = compare_optimizers(data.x, data.t, data.x_test, data.t_test, {name: {"name": name}},
+                           hidden=cfg.hidden, activation=cfg.activation,
+                           weight_init_std=cfg.weight_init, iterations=cfg.iterations,
+                           batch_size=cfg.batch_size, seed=spec["seed"], progress=False)[name]
+    return {"train_loss": r["train_loss"], "test_acc": r["test_acc"], "seconds": r["seconds"]}
+
+
+def gather(cfg, specs, results) -> dict:
+    return {spec["rule"]: r for spec, r in zip(specs, results)}
 
 
 def summarize(runs, cfg) -> dict:
