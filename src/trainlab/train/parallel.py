@@ -108,9 +108,10 @@ def _bar(total: int, desc: str, progress):
 
 
 def _stop(pool) -> None:
-    """Cancel what has not started and end the workers now."""
-    pool.shutdown(wait=False, cancel_futures=True)
+    """Cancel what has not started and end the workers now (the executor has no
+    public call for the second before Python 3.14, hence ``_processes``)."""
     procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
     for p in procs:
         if p.is_alive():
             p.terminate()
