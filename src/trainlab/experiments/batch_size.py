@@ -59,6 +59,12 @@ def units(cfg) -> int:
     return len(cfg.batch_sizes)
 
 
+def evaluation(cfg) -> dict:
+    return {"each_step": "loss of the training batch",
+            "each_epoch": f"loss on the whole training set ({cfg.train_size} samples)",
+            "final": "the last loss on the whole training set"}
+
+
 def jobs(cfg, rng) -> list[dict]:
     """One training per batch size, same initial weights and batch seed for all."""
     init_seed, batch_seed = seeds(rng, 2)

@@ -40,6 +40,12 @@ def units(cfg) -> int:
     return 2 * len(cfg.weight_scales)
 
 
+def evaluation(cfg) -> dict:
+    return {"each_epoch": f"training accuracy on the whole training set ({cfg.train_size} "
+                          "samples, as the book): the curves",
+            "final": "the last point of each curve"}
+
+
 def jobs(cfg, rng) -> list[dict]:
     """Per weight scale, a net with and one without batch norm, same draws for both."""
     out = []

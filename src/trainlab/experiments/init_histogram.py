@@ -78,6 +78,10 @@ def forward(x, stds, act, standard_normals):
     return out
 
 
+def evaluation(cfg) -> dict:
+    return {"once": f"activations of {cfg.samples} standard-normal inputs, no training"}
+
+
 def jobs(cfg, rng) -> list[dict]:
     """One job per seed: every combination sees the same input and weight draws."""
     (seed,) = seeds(rng, 1)

@@ -72,6 +72,12 @@ def units(cfg) -> int:
     return len(curves(cfg))
 
 
+def evaluation(cfg) -> dict:
+    return {"each_epoch": f"loss on the whole training set ({cfg.train_size} samples): the "
+                          "verdicts read small differences of this curve",
+            "final": "the verdict of each curve"}
+
+
 def jobs(cfg, rng) -> list[dict]:
     """One training per curve, same initial draws and batches for all."""
     init_seed, batch_seed = seeds(rng, 2)

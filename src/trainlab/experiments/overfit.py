@@ -72,6 +72,13 @@ def units(cfg) -> int:
     return cfg.epochs
 
 
+def evaluation(cfg) -> dict:
+    return {"each_epoch": f"train accuracy on all {cfg.train_size} training samples and test "
+                          f"accuracy on the first {cfg.test_size or 'all'} test samples: the "
+                          "curves and their gap",
+            "final": "mean of the last tenth of each curve"}
+
+
 def jobs(cfg, rng) -> list[dict]:
     """One training per net: each single variant, then the ensemble's other members.
 
