@@ -81,6 +81,22 @@ def _blas(threads: int):
         yield
 
 
+@contextlib.contextmanager
+def _no_sigint():
+    """Ctrl-C ignored while workers are spawned, so that they are born ignoring it
+    (an ignored signal stays ignored across exec, and Python keeps it so)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
 def _init(spec, meta, threads) -> None:
     """Worker start: leave Ctrl-C to the parent, map the shared data, fix BLAS threads."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -157,7 +173,7 @@ def _pool(fn, specs, workers, shared, meta, blas_threads, done) -> None:
     ctx = multiprocessing.get_context("spawn")
     env = {k: str(blas_threads) for k in THREAD_VARS if not os.environ.get(k)}
     spec = shared.spec() if shared is not None else {}
-    with _env(env):  # the workers read these when they import NumPy
+    with _env(env), _no_sigint():  # the workers read these when they import NumPy
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init,
                                    initargs=(spec, meta, blas_threads))
         try:
