@@ -117,18 +117,6 @@ class BatchNormalization:
         return dx.reshape(*self.input_shape)
 
 
-class Sigmoid:
-    def __init__(self):
-        self.out = None
-
-    def forward(self, x):
-        self.out = 1 / (1 + np.exp(-x))
-        return self.out
-
-    def backward(self, dout):
-        return dout * (1.0 - self.out) * self.out
-
-
 def _scale(weight_init_std, n):
     if str(weight_init_std).lower() in ("relu", "he"):
         return np.sqrt(2.0 / n)
