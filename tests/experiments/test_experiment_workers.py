@@ -77,12 +77,13 @@ def test_a_diverging_training_exits_3_and_leaves_no_half_written_run(isolated):
                             "--set", "overfit.lr=1e9", *sum((["--set", s] for s in TINY), []))
     assert code == 3, err
     assert len(err.strip().splitlines()) == 1 and "overfit" in err
-    done = names()[:names().index("overfit")]
+    before = names()[:names().index("overfit")]
     for name in names():
         files = sorted(p.name for p in (out / name).iterdir()) if (out / name).exists() else []
-        if name in done:  # the experiments before it are whole
+        if name in before and files:  # written whole before the failure (if its jobs were done)
             assert "metrics.json" in files and "config.json" in files, name
-        else:  # it and those after it wrote nothing
+            assert any(f.endswith(".png") for f in files), name
+        else:  # the failing one and those after it (folders are written in order): nothing
             assert files == [], (name, files)
     assert not list(out.rglob("*.tmp")) and not (out / "report.html").exists()
 
