@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import time
 
 import numpy as np
 import pytest
@@ -72,8 +73,7 @@ def test_a_failing_job_stops_the_others_and_raises_its_error():
         run_jobs(fail_at, specs, workers=2, progress=False,
                  on_result=lambda i, r, s: seen.append(i))
     assert len(seen) < 8  # the jobs not yet started never ran
-    assert not [p for p in multiprocessing.active_children() if p.is_alive()
-                and "SpawnProcess" in p.name]
+    assert _workers_gone()
 
 
 def test_an_error_in_this_process_ends_the_workers():
@@ -83,8 +83,17 @@ def test_an_error_in_this_process_ends_the_workers():
     with pytest.raises(KeyboardInterrupt):
         run_jobs(fail_at, [{"i": i, "sleep": 0.3} for i in range(6)], workers=2,
                  progress=False, on_result=stop)
-    assert not [p for p in multiprocessing.active_children() if p.is_alive()
-                and "SpawnProcess" in p.name]
+    assert _workers_gone()
+
+
+def _workers_gone(within: float = 10.0) -> bool:
+    """No pool worker of this process left (their exit may take a moment to be seen)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if not [p for p in multiprocessing.active_children() if "SpawnProcess" in p.name]:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def test_workers_default_to_the_cores_capped_by_the_work():

@@ -133,6 +133,9 @@ def _stop(pool) -> None:
             p.terminate()
     for p in procs:
         p.join(timeout=10)
+        if p.is_alive():  # ignored the request: end it
+            p.kill()
+            p.join(timeout=10)
 
 
 def run_jobs(fn, specs, *, workers: int = 1, shared=None, meta=None, blas_threads: int = 1,
