@@ -9,7 +9,9 @@ Sections (``--only`` takes a comma-separated subset):
 * ``scaling``   time per step as the batch and the width double;
 * ``search``    trials per minute of ``trainlab tune`` with 1 and 2 workers;
 * ``memory``    peak resident memory of a full Fashion-MNIST training;
-* ``profile``   where the time of one step goes.
+* ``profile``   where the time of one step goes;
+* ``experiments`` ``trainlab demo`` and ``run all`` at 1 worker and at every core,
+  and each experiment against the notes' own script for it, with peak memory.
 
 Every side of a comparison runs in its own process, all with the same number
 of threads, and their samples are taken in turns (A B C, C B A, ...); the
@@ -31,7 +33,7 @@ from pathlib import Path
 
 import harness
 
-SECTIONS = ("training", "optimizer", "scaling", "search", "memory", "profile")
+SECTIONS = ("training", "optimizer", "scaling", "search", "memory", "profile", "experiments")
 
 
 def parse(argv):
@@ -108,6 +110,16 @@ def targets(results: dict) -> list[str]:
         out.append(f"- Peak memory ≤ 1.5 × float32 data + 150 MB: {verdict(mem['peak'] <= mem['target'])} "
                    f"({mem['peak'] / 1e6:.0f} MB of {mem['target'] / 1e6:.0f} MB)"
                    f"{earlier(results, 'memory')}")
+    exp = results.get("experiments")
+    if exp:
+        when = earlier(results, "experiments")
+        for p in exp["pairs"]:
+            out.append(f"- {p['label']}: every core ({exp['cores']}) ≥ 1.7× one worker: "
+                       f"{verdict(p['speedup'] >= 1.7)} ({p['speedup']:.2f}×, same results: "
+                       f"{'yes' if p['identical'] else 'no'}){when}")
+        for n in exp["notes"]:
+            out.append(f"- {n['experiment']}: ≥ 5× the notes' {n['script']}: "
+                       f"{verdict(n['speedup'] >= 5)} ({n['speedup']:.1f}×){when}")
     return out
 
 
@@ -203,6 +215,10 @@ def write(out_dir: Path, results: dict, argv: list[str], started: float) -> None
         lines += [*heading("Search", "search"), *bench_search.table(results["search"]), ""]
     if "memory" in results:
         lines += [*heading("Memory", "memory"), *bench_memory.table(results["memory"]), ""]
+    if "experiments" in results:
+        import bench_experiments
+        lines += [*heading("The main job on every core", "experiments"),
+                  *bench_experiments.table(results["experiments"]), ""]
     if "profile" in results:
         label = (results.get("carried", {}).get("profile") or results)["before_label"]
         lines += [*heading("Where the time goes", "profile"), "### Now", "",
@@ -251,6 +267,9 @@ def main(argv=None):
             elif section == "memory":
                 import bench_memory
                 results[section] = bench_memory.run(args.quick)
+            elif section == "experiments":
+                import bench_experiments
+                results[section] = bench_experiments.run(args.quick)
             elif section == "profile":
                 import bench_profile
                 results[section] = bench_profile.run(first, data, args.before_src)

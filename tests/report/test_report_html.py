@@ -158,7 +158,7 @@ def test_rebuilt_from_saved_metrics_without_training(tree, tmp_path, monkeypatch
     monkeypatch.setattr(trainer.Trainer, "train", refuse)
     monkeypatch.setattr(registry, "run", refuse)
     for mod in registry.MODULES:
-        monkeypatch.setattr(registry.get(mod), "trial", refuse)
+        monkeypatch.setattr(registry.get(mod), "job", refuse)  # what trains
     folder = tmp_path / "copy"
     import shutil
 

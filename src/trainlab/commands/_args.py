@@ -78,3 +78,9 @@ def file_options(args, **kw) -> dict:
     """Keywords for :func:`trainlab.data.prepared.open_data` from parsed arguments."""
     return {"target": args.target_column, "task": args.task, "scale": args.scale,
             "test_ratio": getattr(args, "test_ratio", 0.2), "seed": args.split_seed, **kw}
+
+
+def add_workers_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=positive_int, default=None, metavar="N",
+                   help="processes for the independent trainings (default: every core, at most "
+                        "one per training); the results are the same for any N")

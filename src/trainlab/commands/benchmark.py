@@ -59,8 +59,9 @@ def add_arguments(p):
     p.add_argument("--quick", action="store_true",
                    help="small grid, 2 seeds, 4 epochs, smaller data subsamples")
     p.add_argument("--data-dir", default=None, help="folder holding the Fashion-MNIST IDX files")
-    p.add_argument("--workers", type=positive_int, default=1,
-                   help="worker processes on this machine (default 1)")
+    p.add_argument("--workers", type=positive_int, default=None, metavar="N",
+                   help="worker processes on this machine (default: every core, at most one per "
+                        "training of the plan)")
     p.add_argument("--storage", default=None,
                    help="journal file path or postgresql:// URL (default OUT/benchmark.journal)")
     p.add_argument("--study-prefix", default="bench", help="prefix of the study names")
@@ -129,12 +130,18 @@ def run(args) -> int:
     infos = {name: made[name].dataset()[3] for name, c in custom.items() if "file" in c}
     out = prepare_out(args.out or "runs/benchmark", "benchmark")
     plan["storage"] = args.storage or str(out / "benchmark.journal")
-    res = benchmark.run(plan, workers=args.workers)
+    from trainlab.kernels.threads import one_blas_thread
+    from trainlab.train.parallel import choose_workers
+
+    per_rule = (plan["trials"] if plan["space"] else len(lrs)) + plan["seeds"]
+    runs = len(plan["problems"]) * len(plan["optimizers"]) * per_rule
+    with one_blas_thread():  # the trainings done here use one BLAS thread, as a worker's do
+        res = benchmark.run(plan, workers=choose_workers(args.workers, runs))
 
     from trainlab.report.benchmark_page import write_page
     from trainlab.tune.protocol import recommend
 
-    write_json(out / "config.json", {**plan, "kind": "benchmark", "workers": args.workers,
+    write_json(out / "config.json", {**plan, "kind": "benchmark",
                                      "storage": redacted(plan["storage"]),
                                      "protocol": PROTOCOL if not plan["space"] else SPACE_PROTOCOL,
                                      "data_info": {n: {k: v for k, v in i.items() if k != "split"}

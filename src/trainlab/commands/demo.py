@@ -9,8 +9,11 @@ HELP = ("run every experiment (quick settings, digits) and the notes' landscape 
 
 
 def add_arguments(p):
+    from trainlab.commands._args import add_workers_arg
+
     p.add_argument("--out", default="runs/demo", help="output folder (default runs/demo)")
     p.add_argument("--seed", type=int, default=0)
+    add_workers_arg(p)
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
@@ -25,7 +28,7 @@ def run(args) -> int:
     configs = plan(names(), quick=True, dataset="digits")
     out = prepare_out(args.out, "demo")
     execute(configs, out, dataset="digits", seed=args.seed, quick=True,
-            progress=False if args.quiet else None, report=False)
+            progress=False if args.quiet else None, report=False, workers=args.workers)
     # the notes' optimizer figure on x²/20 + y², with the race animated
     from trainlab.landscape.lab import race, write
     from trainlab.report import build

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trainlab.commands._args import add_data_args, key_value, positive_int
+from trainlab.commands._args import add_data_args, add_workers_arg, key_value, positive_int
 
 NAME = "run"
 HELP = "rerun an experiment of the notes (or all) and draw its figures; prints the folder"
@@ -29,6 +29,7 @@ def add_arguments(p):
                    metavar="KEY=VALUE",
                    help="change a setting, e.g. --set optimizers=sgd,adam,nesterov; with all, "
                         "EXPERIMENT.KEY=VALUE sets one experiment's")
+    add_workers_arg(p)
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
@@ -54,21 +55,16 @@ def plan(names, quick=False, overrides=(), dataset=None) -> dict:
 
 
 def execute(configs: dict, out, *, dataset="digits", data_dir=None, seeds=1, seed=0,
-            quick=False, progress=None, report=True, echo=print):
+            quick=False, progress=None, report=True, echo=print, workers=None):
     """Run the planned experiments into ``out`` (one subfolder each when several,
-    then ``report.html``)."""
-    from trainlab.experiments import get, registry
-    from trainlab.experiments.common import load_data
+    then ``report.html``), their trainings on ``workers`` processes (``None``: every core)."""
+    from trainlab.experiments.batch import run_many
 
     several = len(configs) > 1
-    data = None
-    if any(get(n).TRAINS for n in configs):
-        data = load_data(dataset, data_dir)
-        echo(f"data: {data.info['note']}")
-    for n, cfg in configs.items():
-        m = registry.run(n, out / n if several else out, cfg, dataset=dataset, data_dir=data_dir,
-                         seeds=seeds, seed=seed, quick=quick, data=data, progress=progress)
-        echo(_line(n, m))
+    outs = {n: out / n if several else out for n in configs}
+    run_many(configs, outs, dataset=dataset, data_dir=data_dir, seeds=seeds, seed=seed,
+             quick=quick, progress=progress, workers=workers, echo=echo,
+             on_done=lambda n, m: echo(_line(n, m)))
     if several and report:
         from trainlab.report import build
 
@@ -86,6 +82,7 @@ def run(args) -> int:
                    dataset=args.dataset)
     out = prepare_out(args.out, "experiments" if every else args.experiment)
     execute(configs, out, dataset=args.dataset, data_dir=args.data_dir, seeds=args.seeds,
-            seed=args.seed, quick=args.quick, progress=False if args.quiet else None)
+            seed=args.seed, quick=args.quick, progress=False if args.quiet else None,
+            workers=args.workers)
     print(out)
     return 0

@@ -8,6 +8,11 @@ tuned on a validation split of the training data: the same small log grid
 of multiples of the rule's default lr for every rule, picked by final
 validation accuracy. The test set is never used for the choice; it is only
 measured. Training and test accuracy of each tuned rule are plotted per epoch.
+
+The curves are estimates, measured each epoch on ``curve_samples`` samples
+(training: the first of the split's random order; test: a fixed seeded
+subsample; validation: all of it, since it chooses the lr); the numbers in
+the summary are measured once, after training, on the whole sets.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ class Config:
     epochs: int = 20
     val_ratio: float = 0.2
     train_size: int = 5000
+    curve_samples: int = 1000
 
 
 QUICK = {"lr_grid": (0.3, 1.0, 3.0), "epochs": 8}
@@ -40,33 +46,72 @@ def units(cfg) -> int:
     return len(cfg.optimizers) * len(cfg.lr_grid)
 
 
-def trial(cfg, data, rng, tick) -> dict:
+def evaluation(cfg) -> dict:
+    n = cfg.curve_samples or "all"
+    return {"each_epoch": {"train": f"{n} (the first of the split's random order)",
+                           "validation": "all", "test": f"{n} (a fixed seeded subsample)"},
+            "final": "train, validation and test accuracy on the whole sets; the lr is "
+                     "chosen on the whole validation set",
+            "curve_samples": cfg.curve_samples}
+
+
+def jobs(cfg, rng) -> list[dict]:
+    """One training per (rule, lr factor): same split, initial weights and batches for all."""
+    split_seed, init_seed, batch_seed = seeds(rng, 3)
+    (probe_seed,) = seeds(rng, 1)
+    return [{"rule": name, "factor": float(f), "split": split_seed, "init": init_seed,
+             "batch": batch_seed, "probe": probe_seed}
+            for name in cfg.optimizers for f in cfg.lr_grid]
+
+
+def _test_probe(data, n, seed):
+    """A fixed seeded subsample of ``n`` test samples (all when ``n`` is 0 or larger)."""
+    if not n or n >= len(data.x_test):
+        return data.x_test, data.t_test
+    idx = np.sort(gen(seed).choice(len(data.x_test), n, replace=False))
+    return data.x_test[idx], data.t_test[idx]
+
+
+def job(cfg, data, spec) -> dict:
+    """Curves per epoch on ``curve_samples`` samples (validation: all of it), and the
+    final accuracies on the whole sets."""
     from trainlab.data import train_val_split
     from trainlab.optim import create
     from trainlab.train import Data, TrainConfig, Trainer
 
-    split_seed, init_seed, batch_seed = seeds(rng, 3)
     x, t = head(data.x, data.t, cfg.train_size)
-    (x, t), (xv, tv) = train_val_split(x, t, cfg.val_ratio, gen(split_seed))
+    (x, t), (xv, tv) = train_val_split(x, t, cfg.val_ratio, gen(spec["split"]))
+    n = cfg.curve_samples
+    lr = create(spec["rule"]).lr * spec["factor"]
+    tr = Trainer(network(data, cfg.hidden, spec["init"]),
+                 Data(x, t, *_test_probe(data, n, spec["probe"]), x_val=xv, t_val=tv),
+                 create(spec["rule"], lr=lr),
+                 TrainConfig(epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
+                             evaluate_sample_num_per_epoch=max(n, len(xv)) if n else None,
+                             rng=gen(spec["batch"]), progress=False))
+    h = fit(tr)
+    final = None
+    if h["diverged_at"] is None:
+        net = tr.network
+        final = {f"{k}_acc": float(net.evaluate(a, b)[1])
+                 for k, a, b in (("train", x, t), ("val", xv, tv),
+                                 ("test", data.x_test, data.t_test))}
+    return {"lr": lr, "diverged_at": h["diverged_at"], "final": final,
+            **{k: h[k] for k in ("train_acc", "val_acc", "test_acc")}}
+
+
+def gather(cfg, specs, results) -> dict:
+    """Per rule: the grid, and the lr with the best final validation accuracy."""
     out = {}
-    for name in cfg.optimizers:
-        base = create(name).lr
-        grid, best = [], None
-        for f in cfg.lr_grid:
-            lr = base * float(f)
-            tr = Trainer(network(data, cfg.hidden, init_seed),
-                         Data(x, t, data.x_test, data.t_test, x_val=xv, t_val=tv),
-                         create(name, lr=lr),
-                         TrainConfig(epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
-                                     rng=gen(batch_seed), progress=False))
-            h = fit(tr)
-            val = h["val_acc"][-1] if h["diverged_at"] is None else float("nan")
-            grid.append({"lr": lr, "factor": float(f), "val_acc": val,
-                         "diverged": h["diverged_at"] is not None})
-            if h["diverged_at"] is None and (best is None or val > best["val_acc"][-1]):
-                best = {"lr": lr, **{k: h[k] for k in ("train_acc", "val_acc", "test_acc")}}
-            tick()
-        out[name] = {"grid": grid, "best": best}
+    for spec, h in zip(specs, results):
+        r = out.setdefault(spec["rule"], {"grid": [], "best": None})
+        ok = h["diverged_at"] is None
+        val = h["final"]["val_acc"] if ok else float("nan")
+        r["grid"].append({"lr": h["lr"], "factor": spec["factor"], "val_acc": val,
+                          "diverged": not ok})
+        if ok and (r["best"] is None or val > r["best"]["final"]["val_acc"]):
+            r["best"] = {"lr": h["lr"], **{k: h[k] for k in ("train_acc", "val_acc", "test_acc",
+                                                              "final")}}
     return out
 
 
@@ -76,9 +121,9 @@ def summarize(runs, cfg) -> dict:
         bests = [r[name]["best"] for r in runs if r[name]["best"] is not None]
         label = rule_label(name)
         s[f"{label}: tuned lr"] = float(np.median([b["lr"] for b in bests])) if bests else None
-        s[f"{label}: val acc"] = mean([b["val_acc"][-1] for b in bests])
-        s[f"{label}: train acc"] = mean([b["train_acc"][-1] for b in bests])
-        s[f"{label}: test acc"] = mean([b["test_acc"][-1] for b in bests])
+        s[f"{label}: val acc"] = mean([b["final"]["val_acc"] for b in bests])
+        s[f"{label}: train acc"] = mean([b["final"]["train_acc"] for b in bests])
+        s[f"{label}: test acc"] = mean([b["final"]["test_acc"] for b in bests])
     return s
 
 

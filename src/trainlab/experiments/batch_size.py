@@ -59,24 +59,37 @@ def units(cfg) -> int:
     return len(cfg.batch_sizes)
 
 
-def trial(cfg, data, rng, tick) -> dict:
+def evaluation(cfg) -> dict:
+    return {"each_step": "loss of the training batch",
+            "each_epoch": f"loss on the whole training set ({cfg.train_size} samples)",
+            "final": "the last loss on the whole training set"}
+
+
+def jobs(cfg, rng) -> list[dict]:
+    """One training per batch size, same initial weights and batch seed for all."""
+    init_seed, batch_seed = seeds(rng, 2)
+    return [{"batch": str(b), "init": init_seed, "batch_seed": batch_seed}
+            for b in cfg.batch_sizes]
+
+
+def job(cfg, data, spec) -> dict:
     from trainlab.optim import create
     from trainlab.train import Data, TrainConfig, Trainer
 
     x, t = head(data.x, data.t, cfg.train_size)
-    init_seed, batch_seed = seeds(rng, 2)
-    out = {}
-    for b in cfg.batch_sizes:
-        net = network(data, cfg.hidden, init_seed)
-        tr = Trainer(net, Data(x, t), create(cfg.optimizer, lr=cfg.lr),
-                     TrainConfig(epochs=cfg.epochs, mini_batch_size=size_of(b, len(x)),
-                                 rng=gen(batch_seed), progress=False))
-        h = tr.train()
-        out[str(b)] = {"train_loss": h["train_loss"], "epoch_loss": h["train_loss_epoch"],
-                       "time": h["time"], "updates_per_epoch": tr.iter_per_epoch,
-                       "batch": size_of(b, len(x))}
-        tick()
-    return out
+    b = spec["batch"]
+    net = network(data, cfg.hidden, spec["init"])
+    tr = Trainer(net, Data(x, t), create(cfg.optimizer, lr=cfg.lr),
+                 TrainConfig(epochs=cfg.epochs, mini_batch_size=size_of(b, len(x)),
+                             rng=gen(spec["batch_seed"]), progress=False))
+    h = tr.train()
+    return {"train_loss": h["train_loss"], "epoch_loss": h["train_loss_epoch"],
+            "time": h["time"], "updates_per_epoch": tr.iter_per_epoch,
+            "batch": size_of(b, len(x))}
+
+
+def gather(cfg, specs, results) -> dict:
+    return {spec["batch"]: r for spec, r in zip(specs, results)}
 
 
 def summarize(runs, cfg) -> dict:

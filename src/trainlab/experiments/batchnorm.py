@@ -40,23 +40,40 @@ def units(cfg) -> int:
     return 2 * len(cfg.weight_scales)
 
 
-def trial(cfg, data, rng, tick) -> dict:
+def evaluation(cfg) -> dict:
+    return {"each_epoch": f"training accuracy on the whole training set ({cfg.train_size} "
+                          "samples, as the book): the curves",
+            "final": "the last point of each curve"}
+
+
+def jobs(cfg, rng) -> list[dict]:
+    """Per weight scale, a net with and one without batch norm, same draws for both."""
+    out = []
+    for w in cfg.weight_scales:
+        init_seed, batch_seed = seeds(rng, 2)
+        out += [{"scale": float(w), "bn": bn, "init": init_seed, "batch": batch_seed}
+                for bn in (True, False)]
+    return out
+
+
+def job(cfg, data, spec) -> dict:
     from trainlab.optim import create
     from trainlab.train import Data, TrainConfig, Trainer
 
     x, t = head(data.x, data.t, cfg.train_size)
+    net = network(data, cfg.hidden, spec["init"], weight_init_std=spec["scale"],
+                  use_batchnorm=spec["bn"])
+    tr = Trainer(net, Data(x, t), create(cfg.optimizer, lr=cfg.lr),
+                 TrainConfig(epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
+                             rng=gen(spec["batch"]), progress=False, sampling="replacement"))
+    h = fit(tr)
+    return {"train_acc": h["train_acc"], "diverged_at": h["diverged_at"]}
+
+
+def gather(cfg, specs, results) -> dict:
     out = {"bn": [], "plain": []}
-    for w in cfg.weight_scales:
-        init_seed, batch_seed = seeds(rng, 2)
-        for key, use_bn in (("bn", True), ("plain", False)):
-            net = network(data, cfg.hidden, init_seed, weight_init_std=float(w),
-                          use_batchnorm=use_bn)
-            tr = Trainer(net, Data(x, t), create(cfg.optimizer, lr=cfg.lr),
-                         TrainConfig(epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
-                                     rng=gen(batch_seed), progress=False, sampling="replacement"))
-            h = fit(tr)
-            out[key].append({"train_acc": h["train_acc"], "diverged_at": h["diverged_at"]})
-            tick()
+    for spec, r in zip(specs, results):
+        out["bn" if spec["bn"] else "plain"].append(r)
     return out
 
 

@@ -11,6 +11,8 @@ from trainlab.experiments.init_histogram import init_label
 
 TITLE = "Initial weights on the notes' network"
 TRAINS = True
+#: samples of the training set the Trainer evaluates per epoch (its record; not in the figure)
+TRAIN_PROBE = 1000
 
 
 @dataclass
@@ -31,20 +33,37 @@ def units(cfg) -> int:
     return len(cfg.inits)
 
 
-def trial(cfg, data, rng, tick) -> dict:
+def evaluation(cfg) -> dict:
+    """The figure is the loss of each training batch; only the final test accuracy is
+    measured on a whole set."""
+    return {"each_step": "loss of the training batch (the curve)",
+            "each_epoch": f"none recorded (the Trainer's own record: first {TRAIN_PROBE} "
+                          "training samples)",
+            "final": "test accuracy on the whole test set"}
+
+
+def jobs(cfg, rng) -> list[dict]:
+    """One training per initial weight scale, all with the same seed."""
+    (seed,) = seeds(rng, 1)
+    return [{"init": spec, "seed": seed} for spec in cfg.inits]
+
+
+def job(cfg, data, spec) -> dict:
     from trainlab.train.compare import compare_optimizers
 
-    (seed,) = seeds(rng, 1)
-    out = {}
-    for spec in cfg.inits:
-        r = compare_optimizers(data.x, data.t, data.x_test, data.t_test,
-                               {spec: {"name": cfg.optimizer, "lr": cfg.lr}}, hidden=cfg.hidden,
-                               activation=cfg.activation, weight_init_std=init_spec(spec),
-                               iterations=cfg.iterations, batch_size=cfg.batch_size,
-                               seed=seed, progress=False)[spec]
-        out[spec] = {"train_loss": r["train_loss"], "test_acc": r["test_acc"]}
-        tick()
-    return out
+    init = spec["init"]
+    r = compare_optimizers(data.x, data.t, data.x_test, data.t_test,
+                           {init: {"name": cfg.optimizer, "lr": cfg.lr}}, hidden=cfg.hidden,
+                           activation=cfg.activation, weight_init_std=init_spec(init),
+                           iterations=cfg.iterations, batch_size=cfg.batch_size,
+                           seed=spec["seed"], progress=False,
+                           test_each_epoch=False,
+                           evaluate_sample_num_per_epoch=TRAIN_PROBE)[init]
+    return {"train_loss": r["train_loss"], "test_acc": r["test_acc"]}
+
+
+def gather(cfg, specs, results) -> dict:
+    return {spec["init"]: r for spec, r in zip(specs, results)}
 
 
 def summarize(runs, cfg) -> dict:

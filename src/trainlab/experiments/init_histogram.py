@@ -78,17 +78,26 @@ def forward(x, stds, act, standard_normals):
     return out
 
 
-def trial(cfg, data, rng, tick) -> dict:
+def evaluation(cfg) -> dict:
+    return {"once": f"activations of {cfg.samples} standard-normal inputs, no training"}
+
+
+def jobs(cfg, rng) -> list[dict]:
+    """One job per seed: every combination sees the same input and weight draws."""
+    (seed,) = seeds(rng, 1)
+    return [{"seed": seed}]
+
+
+def job(cfg, data, spec) -> dict:
     from trainlab.nn import weight_std
 
-    (seed,) = seeds(rng, 1)
-    g = gen(seed)
+    g = gen(spec["seed"])
     x = g.standard_normal((cfg.samples, cfg.nodes))
     ws = [g.standard_normal((cfg.nodes, cfg.nodes)) for _ in range(cfg.layers)]
     out = {}
     for act in cfg.activations:
-        for spec in cfg.inits:
-            std = weight_std(init_spec(spec), cfg.nodes)
+        for spec_ in cfg.inits:
+            std = weight_std(init_spec(spec_), cfg.nodes)
             layers = []
             for z in forward(x, [std] * cfg.layers, act, ws):
                 counts, edges = np.histogram(z, bins=cfg.bins, range=_range(act))
@@ -97,9 +106,12 @@ def trial(cfg, data, rng, tick) -> dict:
                                "near_0_or_1": float(np.mean((z < NEAR) | (z > 1 - NEAR))),
                                "zeros": float(np.mean(z == 0)),
                                "counts": counts.tolist(), "edges": edges.tolist()})
-            out[f"{act}/{spec}"] = layers
-            tick()
+            out[f"{act}/{spec_}"] = layers
     return out
+
+
+def gather(cfg, specs, results) -> dict:
+    return results[0]
 
 
 def summarize(runs, cfg) -> dict:

@@ -72,24 +72,36 @@ def units(cfg) -> int:
     return len(curves(cfg))
 
 
-def trial(cfg, data, rng, tick) -> dict:
+def evaluation(cfg) -> dict:
+    return {"each_epoch": f"loss on the whole training set ({cfg.train_size} samples): the "
+                          "verdicts read small differences of this curve",
+            "final": "the verdict of each curve"}
+
+
+def jobs(cfg, rng) -> list[dict]:
+    """One training per curve, same initial draws and batches for all."""
+    init_seed, batch_seed = seeds(rng, 2)
+    return [{"label": label, "lr": lr, "init": init, "init_seed": init_seed,
+             "batch_seed": batch_seed} for label, lr, init in curves(cfg)]
+
+
+def job(cfg, data, spec) -> dict:
     from trainlab.optim import create
     from trainlab.train import Data, TrainConfig, Trainer
 
     x, t = head(data.x, data.t, cfg.train_size)
-    init_seed, batch_seed = seeds(rng, 2)
-    out = {}
-    for label, lr, init in curves(cfg):
-        net = network(data, cfg.hidden, init_seed, weight_init_std=init_spec(init))
-        tr = Trainer(net, Data(x, t), create(cfg.optimizer, lr=lr),
-                     TrainConfig(epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
-                                 rng=gen(batch_seed), progress=False))
-        h = fit(tr)
-        loss = list(h["train_loss_epoch"]) + ([float("inf")] if h["diverged_at"] else [])
-        out[label] = {"lr": lr, "init": init, "epoch_loss": loss,
-                      "diverged_at": h["diverged_at"], "verdict": classify(loss)}
-        tick()
-    return out
+    net = network(data, cfg.hidden, spec["init_seed"], weight_init_std=init_spec(spec["init"]))
+    tr = Trainer(net, Data(x, t), create(cfg.optimizer, lr=spec["lr"]),
+                 TrainConfig(epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
+                             rng=gen(spec["batch_seed"]), progress=False))
+    h = fit(tr)
+    loss = list(h["train_loss_epoch"]) + ([float("inf")] if h["diverged_at"] else [])
+    return {"lr": spec["lr"], "init": spec["init"], "epoch_loss": loss,
+            "diverged_at": h["diverged_at"], "verdict": classify(loss)}
+
+
+def gather(cfg, specs, results) -> dict:
+    return {spec["label"]: r for spec, r in zip(specs, results)}
 
 
 def majority(runs, label) -> str:

@@ -10,6 +10,8 @@ from trainlab.experiments.common import arch, mean, rule_label, seeds, tail_mean
 
 TITLE = "Update rules on the notes' network"
 TRAINS = True
+#: samples of the training set the Trainer evaluates per epoch (its record; not in the figure)
+TRAIN_PROBE = 1000
 
 
 @dataclass
@@ -29,20 +31,36 @@ def units(cfg) -> int:
     return len(cfg.optimizers)
 
 
-def trial(cfg, data, rng, tick) -> dict:
+def evaluation(cfg) -> dict:
+    """The figure is the loss of each training batch; only the final test accuracy is
+    measured on a whole set."""
+    return {"each_step": "loss of the training batch (the curve)",
+            "each_epoch": f"none recorded (the Trainer's own record: first {TRAIN_PROBE} "
+                          "training samples)",
+            "final": "test accuracy on the whole test set"}
+
+
+def jobs(cfg, rng) -> list[dict]:
+    """One training per rule, all with the same seed (same initial weights and batches)."""
+    (seed,) = seeds(rng, 1)
+    return [{"rule": name, "seed": seed} for name in cfg.optimizers]
+
+
+def job(cfg, data, spec) -> dict:
     from trainlab.train.compare import compare_optimizers
 
-    (seed,) = seeds(rng, 1)
-    out = {}
-    for name in cfg.optimizers:  # one call per rule, all with the same seed
-        r = compare_optimizers(data.x, data.t, data.x_test, data.t_test, {name: {"name": name}},
-                               hidden=cfg.hidden, activation=cfg.activation,
-                               weight_init_std=cfg.weight_init, iterations=cfg.iterations,
-                               batch_size=cfg.batch_size, seed=seed, progress=False)[name]
-        out[name] = {"train_loss": r["train_loss"], "test_acc": r["test_acc"],
-                     "seconds": r["seconds"]}
-        tick()
-    return out
+    name = spec["rule"]
+    r = compare_optimizers(data.x, data.t, data.x_test, data.t_test, {name: {"name": name}},
+                           hidden=cfg.hidden, activation=cfg.activation,
+                           weight_init_std=cfg.weight_init, iterations=cfg.iterations,
+                           batch_size=cfg.batch_size, seed=spec["seed"], progress=False,
+                           test_each_epoch=False,
+                           evaluate_sample_num_per_epoch=TRAIN_PROBE)[name]
+    return {"train_loss": r["train_loss"], "test_acc": r["test_acc"], "seconds": r["seconds"]}
+
+
+def gather(cfg, specs, results) -> dict:
+    return {spec["rule"]: r for spec, r in zip(specs, results)}
 
 
 def summarize(runs, cfg) -> dict:

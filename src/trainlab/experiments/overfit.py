@@ -72,59 +72,101 @@ def units(cfg) -> int:
     return cfg.epochs
 
 
-def _members(cfg, data, rng) -> dict:
-    from trainlab.optim import create
+def evaluation(cfg) -> dict:
+    return {"each_epoch": f"train accuracy on all {cfg.train_size} training samples and test "
+                          f"accuracy on the first {cfg.test_size or 'all'} test samples: the "
+                          "curves and their gap",
+            "final": "mean of the last tenth of each curve"}
 
+
+def jobs(cfg, rng) -> list[dict]:
+    """One training per net: each single variant, then the ensemble's other members.
+
+    The single nets share initial weights and batches; the ensemble's first
+    member is the unregularised net itself, so its job records the outputs
+    the ensemble averages, as the other members' jobs do.
+    """
     init0, batch0 = seeds(rng, 2)
     extra = seeds(rng, 2 * max(cfg.ensemble - 1, 0))
-    kw = {"none": {}, "weight decay": {"weight_decay_lambda": cfg.weight_decay},
-          "dropout": {"use_dropout": True, "dropout_ratio": cfg.dropout,
-                      "dropout_mode": cfg.dropout_mode}}
-    out = {}
-    for name in variants(cfg):
-        pairs = [(init0, batch0)]
-        if name == "ensemble":
-            pairs += list(zip(extra[0::2], extra[1::2]))
-        out[name] = [(network(data, cfg.hidden, i, **kw.get(name, {})),
-                      create(cfg.optimizer, lr=cfg.lr), gen(b)) for i, b in pairs]
+    ensemble = "ensemble" in variants(cfg)
+    out = [{"variant": name, "init": init0, "batch": batch0,
+            "outputs": ensemble and name == "none"}
+           for name in variants(cfg) if name != "ensemble"]
+    if ensemble:
+        out += [{"variant": "member", "init": i, "batch": b, "outputs": True}
+                for i, b in zip(extra[0::2], extra[1::2])]
     return out
 
 
-def _accuracy(nets, x, t) -> float:
-    """Accuracy of the averaged softmax output of ``nets`` (eval mode)."""
+def _softmax64(scores) -> np.ndarray:
     from trainlab.nn import softmax
 
-    p = sum(softmax(net.predict(x).astype(np.float64)) for net in nets) / len(nets)
+    return softmax(np.asarray(scores).astype(np.float64))
+
+
+def _accuracy(probs, t) -> float:
+    """Accuracy of the averaged softmax outputs ``probs`` (a list, one per net)."""
+    p = sum(probs) / len(probs)
     return float(np.mean(p.argmax(axis=1) == t))
 
 
-def trial(cfg, data, rng, tick) -> dict:
+def job(cfg, data, spec) -> dict:
+    """Train one net for ``epochs`` epochs; accuracy (eval mode) before and after each.
+
+    With ``outputs``, also the net's scores on both sets after each epoch,
+    ``(epochs + 1, samples, classes)``, which the ensemble averages."""
     from trainlab.data import epoch_indices
     from trainlab.errors import DivergenceError
+    from trainlab.optim import create
 
     x, t = head(data.x, data.t, cfg.train_size)
     xt, tt = head(data.x_test, data.t_test, cfg.test_size)
-    members = _members(cfg, data, rng)
-    out = {name: {"train_acc": [], "test_acc": []} for name in members}
+    kw = {"none": {}, "member": {}, "weight decay": {"weight_decay_lambda": cfg.weight_decay},
+          "dropout": {"use_dropout": True, "dropout_ratio": cfg.dropout,
+                      "dropout_mode": cfg.dropout_mode}}[spec["variant"]]
+    net = network(data, cfg.hidden, spec["init"], **kw)
+    opt, g = create(cfg.optimizer, lr=cfg.lr), gen(spec["batch"])
+    out = {"train_acc": [], "test_acc": []}
+    scores = {"train": [], "test": []}
 
     def evaluate():
-        for name, ms in members.items():
-            nets = [m[0] for m in ms]
-            out[name]["train_acc"].append(_accuracy(nets, x, t))
-            out[name]["test_acc"].append(_accuracy(nets, xt, tt))
+        for key, xs, ts in (("train", x, t), ("test", xt, tt)):
+            s = net.predict(xs)
+            out[f"{key}_acc"].append(_accuracy([_softmax64(s)], ts))
+            if spec["outputs"]:
+                scores[key].append(s)
 
     evaluate()
     for epoch in range(cfg.epochs):
-        for name, ms in members.items():
-            for net, opt, g in ms:
-                for idx in epoch_indices(len(x), min(cfg.batch_size, len(x)), g, replacement=True):
-                    grads = net.gradient(x[idx], t[idx])
-                    if not math.isfinite(net.last_loss):
-                        raise DivergenceError(f"overfit/{name}: loss is {net.last_loss} in epoch "
-                                              f"{epoch + 1}; lower lr")
-                    opt.update(net.params, grads)
+        for idx in epoch_indices(len(x), min(cfg.batch_size, len(x)), g, replacement=True):
+            grads = net.gradient(x[idx], t[idx])
+            if not math.isfinite(net.last_loss):
+                name = "ensemble" if spec["variant"] == "member" else spec["variant"]
+                raise DivergenceError(f"overfit/{name}: loss is {net.last_loss} in epoch "
+                                      f"{epoch + 1}; lower lr")
+            opt.update(net.params, grads)
         evaluate()
-        tick()
+    if spec["outputs"]:
+        out["scores"] = {k: np.stack(v) for k, v in scores.items()}
+        if spec["variant"] == "none":
+            out["labels"] = {"train": np.asarray(t), "test": np.asarray(tt)}
+    return out
+
+
+def gather(cfg, specs, results) -> dict:
+    """The single variants as trained; the ensemble's accuracy from its members' averaged
+    softmax outputs, epoch by epoch."""
+    out = {}
+    for spec, r in zip(specs, results):
+        if spec["variant"] != "member":
+            out[spec["variant"]] = {"train_acc": r["train_acc"], "test_acc": r["test_acc"]}
+    members = [r["scores"] for r in results if "scores" in r]
+    if members:
+        labels = next(r["labels"] for r in results if "labels" in r)
+        out["ensemble"] = {f"{k}_acc": [_accuracy([_softmax64(m[k][e]) for m in members],
+                                                  labels[k])
+                                        for e in range(cfg.epochs + 1)]
+                           for k in ("train", "test")}
     return out
 
 

@@ -8,12 +8,18 @@ An experiment is a module with:
   ``DATASETS`` (optional): data set → the fields that differ from the notes'
   on it, where the notes' settings do not show the lesson (each with its
   reason in ``WHY``);
-* ``units(cfg)``: how many steps its progress bar counts per seed;
-* ``trial(cfg, data, rng, tick)``: one seed's results, plain lists and numbers;
+* ``units(cfg)``: its own consistency checks (raises on a bad config); the
+  number of things one seed does;
+* ``jobs(cfg, rng)``: one seed's independent trainings as plain job specs
+  (seeds drawn from ``rng`` here, in the parent, so a job depends on its spec alone);
+* ``job(cfg, data, spec)``: one of them, returning plain lists and numbers;
+* ``gather(cfg, specs, results)``: one seed's results from its jobs' results;
+* ``evaluation(cfg)``: what is evaluated when, and on how many samples (into ``config.json``);
 * ``summarize(runs, cfg)``: key numbers over the seeds' results;
 * ``plot(metrics, cfg, out_dir)``: figures from the saved metrics alone.
 
-:func:`run` repeats ``trial`` over seeds and writes ``config.json``,
+:func:`run` runs the jobs of every seed (on worker processes, see
+:mod:`trainlab.experiments.batch`) and writes ``config.json``,
 ``metrics.json`` and the figures; :func:`replot` redraws the figures of a saved
 run folder without training anything.
 """
@@ -22,11 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import sys
-import time
 from pathlib import Path
-
-import numpy as np
 
 from trainlab.errors import ConfigError
 from trainlab.validate import parse_scalar
@@ -182,55 +184,40 @@ def _data_meta(data) -> dict:
             "n_inputs": data.n_inputs, "n_classes": data.n_classes}
 
 
-def _bar(total: int, desc: str, progress):
-    show = sys.stderr.isatty() if progress is None else bool(progress)
-    if not show:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, desc=desc, unit="step", leave=False, dynamic_ncols=True)
-
-
 def run(name: str, out, cfg=None, *, dataset: str = "digits", data_dir=None, seeds: int = 1,
-        seed: int = 0, quick: bool = False, data=None, progress=None) -> dict:
+        seed: int = 0, quick: bool = False, data=None, progress=None, workers: int | None = 1) -> dict:
     """Run experiment ``name`` with ``seeds`` seeds into folder ``out``; return its metrics.
 
     Seed ``i`` of ``seeds`` is child ``i`` of ``numpy.random.SeedSequence(seed)``,
     so a run with more seeds extends, bit for bit, a run with fewer.
     ``data`` may pass an already loaded :class:`~trainlab.experiments.common.Data`.
+    Its independent trainings run on ``workers`` processes (``None``: every
+    core), with the same results for any number; see :mod:`trainlab.experiments.batch`.
     """
-    from trainlab.experiments.common import load_data
-    from trainlab.kernels.threads import one_blas_thread
+    from trainlab.experiments.batch import run_many
+
+    cfg = make_config(name, quick, dataset=dataset) if cfg is None else cfg
+    return run_many({name: cfg}, {name: out}, dataset=dataset, data_dir=data_dir, seeds=seeds,
+                    seed=seed, quick=quick, data=data, progress=progress, workers=workers)[name]
+
+
+def write_run(name: str, out, cfg, metrics: dict, *, meta: dict, data_dir, seeds: int, seed: int,
+              quick: bool) -> None:
+    """``config.json``, ``metrics.json`` and the figures of a finished run."""
     from trainlab.io import write_json
 
     mod = get(name)
-    cfg = make_config(name, quick, dataset=dataset) if cfg is None else cfg
-    if int(seeds) < 1:
-        raise ConfigError(f"--seeds must be ≥ 1, got {seeds}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    if mod.TRAINS and data is None:
-        data = load_data(dataset, data_dir)
-    meta = _data_meta(data if mod.TRAINS else None)
+    evaluation = mod.evaluation(cfg) if hasattr(mod, "evaluation") else None
     config = {"kind": name, "title": mod.TITLE, "dataset": meta["name"], "data_dir": data_dir,
               "data_note": meta["note"], "seeds": int(seeds), "seed": int(seed),
               "quick": bool(quick), **dataclasses.asdict(cfg)}
+    if evaluation is not None:
+        config["evaluation"] = evaluation
     write_json(out / "config.json", config)
-    start = time.perf_counter()
-    bar = _bar(mod.units(cfg) * int(seeds), name, progress)
-    tick = bar.update if bar is not None else (lambda n=1: None)
-    try:
-        with one_blas_thread():
-            runs = [mod.trial(cfg, data, np.random.default_rng(s), tick)
-                    for s in np.random.SeedSequence(int(seed)).spawn(int(seeds))]
-    finally:
-        if bar is not None:
-            bar.close()
-    metrics = {"summary": mod.summarize(runs, cfg), "data": meta, "seeds": int(seeds),
-               "seconds": round(time.perf_counter() - start, 3), "runs": runs}
     write_json(out / "metrics.json", metrics)
     replot(out)  # figures from the saved files, exactly as a later rebuild draws them
-    return metrics
 
 
 def is_run(folder: Path) -> bool:

@@ -1,0 +1,299 @@
+"""The notes' own chapter-6 scripts, as *Deep Learning from Scratch* writes them,
+for the experiment benchmark: ``python notes_experiments.py NAME DATA_DIR``.
+
+``optimizer_compare_mnist.py``, ``weight_init_compare.py``,
+``batch_norm_test.py``, ``overfit_weight_decay.py`` and ``overfit_dropout.py``
+on the same files trainlab trains on, with the book's ``common/`` classes
+(``notes_reference.py`` plus the optimizers, ``BatchNormalization``,
+``Dropout`` and ``MultiLayerNetExtend`` below). Changes: an explicit
+``numpy.random.Generator`` instead of the global ``np.random``, and no
+plotting or printing. Prints the seconds the script took, data loading included.
+``DATA_DIR`` may be ``digits`` for the embedded set.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+
+from notes_reference import Affine, Adam, MultiLayerNet, Relu, SoftmaxWithLoss
+
+
+class SGD:
+    def __init__(self, lr=0.01):
+        self.lr = lr
+
+    def update(self, params, grads):
+        for key in params.keys():
+            params[key] -= self.lr * grads[key]
+
+
+class Momentum:
+    def __init__(self, lr=0.01, momentum=0.9):
+        self.lr, self.momentum, self.v = lr, momentum, None
+
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {key: np.zeros_like(val) for key, val in params.items()}
+        for key in params.keys():
+            self.v[key] = self.momentum * self.v[key] - self.lr * grads[key]
+            params[key] += self.v[key]
+
+
+class AdaGrad:
+    def __init__(self, lr=0.01):
+        self.lr, self.h = lr, None
+
+    def update(self, params, grads):
+        if self.h is None:
+            self.h = {key: np.zeros_like(val) for key, val in params.items()}
+        for key in params.keys():
+            self.h[key] += grads[key] * grads[key]
+            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + 1e-7)
+
+
+class Dropout:
+    def __init__(self, rng, dropout_ratio=0.5):
+        self.rng, self.dropout_ratio, self.mask = rng, dropout_ratio, None
+
+    def forward(self, x, train_flg=True):
+        if train_flg:
+            self.mask = self.rng.random(x.shape) > self.dropout_ratio
+            return x * self.mask
+        return x * (1.0 - self.dropout_ratio)
+
+    def backward(self, dout):
+        return dout * self.mask
+
+
+class BatchNormalization:
+    def __init__(self, gamma, beta, momentum=0.9):
+        self.gamma, self.beta, self.momentum = gamma, beta, momentum
+        self.input_shape = None
+        self.running_mean = self.running_var = None
+        self.batch_size = self.xc = self.std = self.dgamma = self.dbeta = None
+
+    def forward(self, x, train_flg=True):
+        self.input_shape = x.shape
+        if x.ndim != 2:
+            x = x.reshape(x.shape[0], -1)
+        return self.__forward(x, train_flg).reshape(*self.input_shape)
+
+    def __forward(self, x, train_flg):
+        if self.running_mean is None:
+            self.running_mean = np.zeros(x.shape[1])
+            self.running_var = np.zeros(x.shape[1])
+        if train_flg:
+            mu = x.mean(axis=0)
+            xc = x - mu
+            var = np.mean(xc ** 2, axis=0)
+            std = np.sqrt(var + 10e-7)
+            xn = xc / std
+            self.batch_size, self.xc, self.xn, self.std = x.shape[0], xc, xn, std
+            self.running_mean = self.momentum * self.running_mean + (1 - self.momentum) * mu
+            self.running_var = self.momentum * self.running_var + (1 - self.momentum) * var
+        else:
+            xc = x - self.running_mean
+            xn = xc / (np.sqrt(self.running_var + 10e-7))
+        return self.gamma * xn + self.beta
+
+    def backward(self, dout):
+        if dout.ndim != 2:
+            dout = dout.reshape(dout.shape[0], -1)
+        dbeta = dout.sum(axis=0)
+        dgamma = np.sum(self.xn * dout, axis=0)
+        dxn = self.gamma * dout
+        dxc = dxn / self.std
+        dstd = -np.sum((dxn * self.xc) / (self.std * self.std), axis=0)
+        dvar = 0.5 * dstd / self.std
+        dxc += (2.0 / self.batch_size) * self.xc * dvar
+        dmu = np.sum(dxc, axis=0)
+        dx = dxc - dmu / self.batch_size
+        self.dgamma, self.dbeta = dgamma, dbeta
+        return dx.reshape(*self.input_shape)
+
+
+def _scale(weight_init_std, n):
+    if str(weight_init_std).lower() in ("relu", "he"):
+        return np.sqrt(2.0 / n)
+    if str(weight_init_std).lower() in ("sigmoid", "xavier"):
+        return np.sqrt(1.0 / n)
+    return weight_init_std
+
+
+class MultiLayerNetExtend:
+    """The book's ``common/multi_layer_net_extend.py`` (ReLU)."""
+
+    def __init__(self, input_size, hidden_size_list, output_size, rng, weight_init_std="relu",
+                 weight_decay_lambda=0, use_dropout=False, dropout_ration=0.5,
+                 use_batchnorm=False):
+        self.hidden_layer_num = len(hidden_size_list)
+        self.use_dropout, self.use_batchnorm = use_dropout, use_batchnorm
+        self.weight_decay_lambda = weight_decay_lambda
+        self.params = {}
+        sizes = [input_size] + hidden_size_list + [output_size]
+        for idx in range(1, len(sizes)):
+            self.params['W' + str(idx)] = _scale(weight_init_std, sizes[idx - 1]) * \
+                rng.standard_normal((sizes[idx - 1], sizes[idx]))
+            self.params['b' + str(idx)] = np.zeros(sizes[idx])
+        self.layers = OrderedDict()
+        for idx in range(1, self.hidden_layer_num + 1):
+            self.layers['Affine' + str(idx)] = Affine(self.params['W' + str(idx)],
+                                                      self.params['b' + str(idx)])
+            if self.use_batchnorm:
+                self.params['gamma' + str(idx)] = np.ones(hidden_size_list[idx - 1])
+                self.params['beta' + str(idx)] = np.zeros(hidden_size_list[idx - 1])
+                self.layers['BatchNorm' + str(idx)] = BatchNormalization(
+                    self.params['gamma' + str(idx)], self.params['beta' + str(idx)])
+            self.layers['Activation_function' + str(idx)] = Relu()
+            if self.use_dropout:
+                self.layers['Dropout' + str(idx)] = Dropout(rng, dropout_ration)
+        idx = self.hidden_layer_num + 1
+        self.layers['Affine' + str(idx)] = Affine(self.params['W' + str(idx)],
+                                                  self.params['b' + str(idx)])
+        self.last_layer = SoftmaxWithLoss()
+
+    def predict(self, x, train_flg=False):
+        for key, layer in self.layers.items():
+            if "Dropout" in key or "BatchNorm" in key:
+                x = layer.forward(x, train_flg)
+            else:
+                x = layer.forward(x)
+        return x
+
+    def loss(self, x, t, train_flg=False):
+        y = self.predict(x, train_flg)
+        weight_decay = 0
+        for idx in range(1, self.hidden_layer_num + 2):
+            W = self.params['W' + str(idx)]
+            weight_decay += 0.5 * self.weight_decay_lambda * np.sum(W ** 2)
+        return self.last_layer.forward(y, t) + weight_decay
+
+    def accuracy(self, X, T):
+        Y = np.argmax(self.predict(X, train_flg=False), axis=1)
+        if T.ndim != 1:
+            T = np.argmax(T, axis=1)
+        return np.sum(Y == T) / float(X.shape[0])
+
+    def gradient(self, x, t):
+        self.loss(x, t, train_flg=True)
+        dout = self.last_layer.backward(1)
+        for layer in reversed(list(self.layers.values())):
+            dout = layer.backward(dout)
+        grads = {}
+        for idx in range(1, self.hidden_layer_num + 2):
+            grads['W' + str(idx)] = (self.layers['Affine' + str(idx)].dW
+                                     + self.weight_decay_lambda * self.params['W' + str(idx)])
+            grads['b' + str(idx)] = self.layers['Affine' + str(idx)].db
+            if self.use_batchnorm and idx != self.hidden_layer_num + 1:
+                grads['gamma' + str(idx)] = self.layers['BatchNorm' + str(idx)].dgamma
+                grads['beta' + str(idx)] = self.layers['BatchNorm' + str(idx)].dbeta
+        return grads
+
+
+def _compare(x_train, t_train, networks, optimizers, rng, iterations=2000, batch_size=128):
+    """The loop of ``optimizer_compare_mnist.py`` and ``weight_init_compare.py``."""
+    losses = {key: [] for key in networks}
+    for _ in range(iterations):
+        batch_mask = rng.choice(x_train.shape[0], batch_size)
+        x_batch, t_batch = x_train[batch_mask], t_train[batch_mask]
+        for key in networks:
+            grads = networks[key].gradient(x_batch, t_batch)
+            optimizers[key].update(networks[key].params, grads)
+            losses[key].append(networks[key].loss(x_batch, t_batch))
+    return losses
+
+
+def optimizer_compare(data, rng):
+    (x_train, t_train), _ = data
+    optimizers = {"SGD": SGD(), "Momentum": Momentum(), "AdaGrad": AdaGrad(), "Adam": Adam()}
+    networks = {key: MultiLayerNet(x_train.shape[1], [100] * 4, 10, rng) for key in optimizers}
+    return _compare(x_train, t_train, networks, optimizers, rng)
+
+
+def init_compare(data, rng):
+    (x_train, t_train), _ = data
+    types = {"std=0.01": 0.01, "Xavier": "sigmoid", "He": "relu"}
+    networks = {key: MultiLayerNetExtend(x_train.shape[1], [100] * 4, 10, rng, weight_init_std=w)
+                for key, w in types.items()}
+    return _compare(x_train, t_train, networks, {key: SGD(0.01) for key in types}, rng)
+
+
+def batchnorm(data, rng):
+    (x_train, t_train), _ = data
+    x_train, t_train = x_train[:1000], t_train[:1000]
+    max_epochs, train_size, batch_size = 20, 1000, 100
+    iter_per_epoch = max(train_size / batch_size, 1)
+    for w in np.logspace(0, -4, num=16):
+        nets = [MultiLayerNetExtend(x_train.shape[1], [100] * 5, 10, rng, weight_init_std=w,
+                                    use_batchnorm=bn) for bn in (True, False)]
+        opt = SGD(0.01)
+        accs, epoch_cnt = [], 0
+        with np.errstate(all="ignore"):
+            for i in range(1000000000):
+                batch_mask = rng.choice(train_size, batch_size)
+                x_batch, t_batch = x_train[batch_mask], t_train[batch_mask]
+                for net in nets:
+                    grads = net.gradient(x_batch, t_batch)
+                    opt.update(net.params, grads)
+                if i % iter_per_epoch == 0:
+                    accs.append([net.accuracy(x_train, t_train) for net in nets])
+                    epoch_cnt += 1
+                    if epoch_cnt >= max_epochs:
+                        break
+
+
+def _train_epochs(net, opt, x_train, t_train, x_test, t_test, rng, epochs, loss_each_step):
+    """The loop of ``overfit_weight_decay.py`` (and of the book's ``Trainer``, with
+    ``loss_each_step``): accuracy on the whole training and test sets every epoch."""
+    train_size, batch_size = x_train.shape[0], 100
+    iter_per_epoch = max(train_size / batch_size, 1)
+    max_iter = int(epochs * iter_per_epoch)
+    train_acc, test_acc = [], []
+    for i in range(max_iter if loss_each_step else 1000000000):
+        batch_mask = rng.choice(train_size, batch_size)
+        grads = net.gradient(x_train[batch_mask], t_train[batch_mask])
+        opt.update(net.params, grads)
+        if loss_each_step:
+            net.loss(x_train[batch_mask], t_train[batch_mask])
+        if i % iter_per_epoch == 0:
+            train_acc.append(net.accuracy(x_train, t_train))
+            test_acc.append(net.accuracy(x_test, t_test))
+            if not loss_each_step and len(train_acc) >= epochs:
+                break
+    return train_acc, test_acc
+
+
+def overfit(data, rng):
+    (x_train, t_train), (x_test, t_test) = data
+    x_train, t_train = x_train[:300], t_train[:300]
+    wd = MultiLayerNetExtend(x_train.shape[1], [100] * 6, 10, rng, weight_decay_lambda=0.1)
+    _train_epochs(wd, SGD(0.01), x_train, t_train, x_test, t_test, rng, 201, False)
+    dropout = MultiLayerNetExtend(x_train.shape[1], [100] * 6, 10, rng, use_dropout=True, dropout_ration=0.2)
+    _train_epochs(dropout, SGD(0.01), x_train, t_train, x_test, t_test, rng, 301, True)
+
+
+#: trainlab experiment → the notes' script(s) for it
+SCRIPTS = {"optimizer-compare": ("optimizer_compare_mnist.py", optimizer_compare),
+           "init-compare": ("weight_init_compare.py", init_compare),
+           "batchnorm": ("batch_norm_test.py", batchnorm),
+           "overfit": ("overfit_weight_decay.py + overfit_dropout.py", overfit)}
+
+
+def main(name, where):
+    """``where``: ``digits`` (the embedded set) or the folder of the Fashion-MNIST files."""
+    start = time.perf_counter()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    from trainlab.data import load
+
+    data = load("digits") if where == "digits" else load("fashion-mnist", data_dir=where)
+    SCRIPTS[name][1](data, np.random.default_rng(0))
+    print(f"{time.perf_counter() - start:.3f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
