@@ -167,3 +167,29 @@ def test_rmsprop_and_amsgrad_in_the_notes_form():
         ref_a.append(xa.copy())
     assert np.max(np.abs(path(create("rmsprop", lr=0.05), True) - ref_r)) <= 1e-12
     assert np.max(np.abs(path(create("amsgrad", lr=lr, beta2=b2), True) - ref_a)) <= 1e-12
+
+
+def test_adam_eps_inside_is_the_lectures_adam_with_its_warm_start():
+    """``eps_placement='inside'`` against the lecture's loop, written out here:
+    m, v as moving averages, both bias-corrected, eps under the root."""
+    from trainlab.optim import Adam
+
+    rng = np.random.default_rng(7)
+    w0, lr, b1, b2, eps = rng.normal(size=(3, 4)), 0.01, 0.9, 0.999, 1e-7
+    grads = [rng.normal(size=(3, 4)) * 10.0 ** rng.integers(-4, 1) for _ in range(25)]
+    w, m, v = w0.copy(), np.zeros_like(w0), np.zeros_like(w0)
+    for t, g in enumerate(grads, start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g ** 2
+        mb, vb = m / (1 - b1 ** t), v / (1 - b2 ** t)
+        w = w - lr * mb / np.sqrt(vb + eps)
+    params, opt = {"W": w0.copy()}, Adam(lr=lr, beta1=b1, beta2=b2, eps=eps,
+                                         eps_placement="inside")
+    for g in grads:
+        opt.update(params, {"W": g.copy()})
+    np.testing.assert_allclose(params["W"], w, rtol=1e-12, atol=1e-14)
+    notes = {"W": w0.copy()}
+    other = Adam(lr=lr, beta1=b1, beta2=b2, eps=eps)
+    for g in grads:
+        other.update(notes, {"W": g.copy()})
+    assert np.max(np.abs(notes["W"] - w)) > 1e-9    # the placement is visible on these data

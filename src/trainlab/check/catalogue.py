@@ -130,7 +130,8 @@ def causes(rule: str, hp: dict) -> list[Cause]:
                           textbook(f"swap_{b}"), f"{m} forgets its past at the rate it should "
                           "keep it", f"{m} = {b} * {m} + (1 - {b}) * ..."))
         where = ("Adam's eps_placement is 'notes' (outside the root, before the bias "
-                 "correction) or 'torch' (outside, after it)" if rule == "adam" else
+                 "correction), 'torch' (outside, after it) or 'inside' (inside, after it)"
+                 if rule == "adam" else
                  f"trainlab's {rule}, like the notes and PyTorch, adds eps outside the root")
         add(Cause("eps-inside", f"eps inside the square root: sqrt({h} + eps), the lecture's "
                   "form", "variant", textbook("eps_inside"),
@@ -140,11 +141,10 @@ def causes(rule: str, hp: dict) -> list[Cause]:
     if rule == "adam" and plain:
         add(Cause("lecture-warm-start", "eps inside the root after the bias correction: "
                   "m̂ / sqrt(v̂ + eps), the lecture's Adam with its warm start", "variant",
-                  textbook("paper_form", "eps_inside"),
+                  make(eps_placement="inside"),
                   "the paper's bias-corrected form with eps under the root; it differs from "
                   "the notes' only where v is near eps, i.e. for tiny gradients",
-                  "no trainlab option puts eps inside the root; Adam(eps_placement='torch') "
-                  "is the same with eps outside"))
+                  "trainlab's Adam(eps_placement='inside') is this form"))
         add(Cause("lecture-adam", "no bias correction, and eps inside the root: the lecture's "
                   "Adam before its warm start", "bug", textbook("no_bias_correction", "eps_inside"),
                   "the first steps are (1-beta1)/sqrt(1-beta2) = 3.16 times too large with the "

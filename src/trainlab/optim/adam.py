@@ -35,6 +35,8 @@ class Adam(_Moments):
             W <- W - lr_t * m / (sqrt(v*) + eps)
         eps_placement='torch':
             W <- W - lr / (1 - beta1^t) * m / (sqrt(v*) / sqrt(1 - beta2^t) + eps)
+        eps_placement='inside' (the lecture's Adam with its warm start):
+            W <- W - lr * (m / (1 - beta1^t)) / sqrt(v* / (1 - beta2^t) + eps)
 
     The factors ``1 - beta^t`` are the bias correction that the lecture notes
     call the "warm start": m and v start at zero, so early on they
@@ -48,7 +50,9 @@ class Adam(_Moments):
     PyTorch adds it to ``sqrt(v / (1 - beta2^t))`` *after*. The notes' form
     equals PyTorch's with eps replaced by ``eps / sqrt(1 - beta2^t)``, which
     changes with t: no constant eps makes the two agree, and the difference is
-    largest in the first steps and where ``v`` is small.
+    largest in the first steps and where ``v`` is small. The lecture puts eps
+    inside the root, after the correction (``eps_placement='inside'``); that
+    differs from the other two only where ``v`` is near eps.
 
     Weight decay: ``weight_decay`` is coupled L2 by default, ``g <- g + wd * W``
     before the moments; then the decay is divided by ``sqrt(v)`` like the rest
@@ -83,8 +87,9 @@ class Adam(_Moments):
                  eps: float = 1e-7, amsgrad: bool = False, bias_correction: bool = True,
                  eps_placement: str = "notes", **kw):
         super().__init__(lr, beta1, beta2, eps, **kw)
-        if eps_placement not in ("notes", "torch"):
-            raise ConfigError(f"eps_placement must be 'notes' or 'torch', got {eps_placement!r}")
+        if eps_placement not in ("notes", "torch", "inside"):
+            raise ConfigError("eps_placement must be 'notes', 'torch' or 'inside', "
+                              f"got {eps_placement!r}")
         self.amsgrad = bool(amsgrad)
         self.bias_correction = bool(bias_correction)
         self.eps_placement = eps_placement
@@ -115,8 +120,10 @@ class Adam(_Moments):
             v = s["vmax"]
         if self.eps_placement == "notes":
             p -= self._lr_t() * m / (np.sqrt(v) + self.eps)
-        else:
+        elif self.eps_placement == "torch":
             p -= m / (np.sqrt(v) / math.sqrt(self._bc2) + self.eps) * (self.lr / self._bc1)
+        else:
+            p -= self.lr * (m / self._bc1) / np.sqrt(v / self._bc2 + self.eps)
 
 
 class AdamW(Adam):
