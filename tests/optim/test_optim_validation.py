@@ -23,7 +23,7 @@ from trainlab.optim import RULES, SGD, create, options
     ("rmsprop", {"momentum": -0.1}, "momentum"),
     ("sgd", {"momentum": 0.9, "dampening": 0.1, "nesterov": True}, "nesterov"),
     ("sgd", {"nesterov": True}, "nesterov"),
-    ("adam", {"eps_placement": "inside"}, "eps_placement"),
+    ("adam", {"eps_placement": "under"}, "eps_placement"),
     ("adam", {"nonfinite": "ignore"}, "nonfinite"),
     ("adam", {"weight_decay": -1.0}, "weight_decay"),
     ("swats", {"tol": 0.0}, "tol"),
