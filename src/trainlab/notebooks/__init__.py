@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from trainlab.notebooks.files import LANGS, copy_notebooks, notebook_names, shipped_dir
 
-_LAZY = {"LandscapeLab": "widgets", "HistogramLab": "widgets", "LossCurveLab": "widgets",
-         "LiveLoss": "live", "use_korean_font": "fonts"}
+_LAZY = {"LandscapeLab": "widgets", "HistogramLab": "network_labs",
+         "LossCurveLab": "network_labs", "LiveLoss": "live", "use_korean_font": "fonts"}
 
 
 def pick_dataset() -> str:
