@@ -65,8 +65,8 @@ def test_a_trickling_server_is_given_up_at_the_deadline_and_leaves_no_part_file(
 def test_a_killed_download_part_file_is_removed_by_the_next_one(trickle, isolated, monkeypatch):
     folder = isolated / "mnist"
     folder.mkdir(parents=True)
-    stale = folder / f".{LABELS}.k2j4h1.part"
-    stale.write_bytes(b"half a download")
+    for stale in (folder / f".{LABELS}.k2j4h1.tmp", folder / f".{LABELS}.x8s7d.part"):
+        stale.write_bytes(b"half a download")  # the writer's name, and an older version's
     monkeypatch.setenv("TRAINLAB_DOWNLOAD_DEADLINE", "0.3")
     with pytest.raises(DataError):
         fetch("mnist", LABELS, folder, mirrors=[trickle])
