@@ -32,6 +32,7 @@ BASE = {
     "benchmark": ["benchmark", "--problems", "noisy-quadratic", "--optimizers", "sgd",
                   "--seeds", "1", "--lr-grid", "1e-2:1e-1:2", "--epochs", "1", "--quick",
                   "--quiet", "--out", "{out}"],
+    "lab": ["lab", "--copy-only", "--no-browser"],
     "diagnose": ["diagnose"],
     "report": ["report"],
 }
@@ -104,6 +105,7 @@ SEMANTIC = {
     ("benchmark", "--storage"): [],
     ("benchmark", "--study-prefix"): [],
     ("benchmark", "--out"): OUT_BAD,
+    ("lab", "dir"): ["{file}", "{file}/sub"],
     ("diagnose", "run_dir"): ["{dir}/nowhere", "{file}", "{dir}"],
     ("report", "dir"): ["{dir}/nowhere", "{file}"],
     ("report", "--out"): [],
