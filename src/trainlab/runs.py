@@ -120,7 +120,8 @@ def prepare_out(out, kind: str, *, overwrite: bool = False, resume: bool = False
 
     ``None`` gives ``runs/<kind>-<YYYYmmdd-HHMMSS>``. A folder already holding
     files is refused unless ``overwrite`` (the old run is removed first),
-    ``resume`` and the run there is of this ``kind`` (it is continued), or the
+    ``resume`` and the run there is of this ``kind`` or of no known kind (it is
+    continued: a search's journal, say), or the
     run there is of a kind in ``replaces`` (it is replaced). Call it only once
     the options are checked: it is the first thing that touches the disk.
     """
@@ -143,7 +144,7 @@ def prepare_out(out, kind: str, *, overwrite: bool = False, resume: bool = False
         entries = _entries(path)
         if entries:
             there = kind_of(path)
-            continue_it = resume and there == kind
+            continue_it = resume and there in (kind, None)  # e.g. a journal, no config yet
             if not continue_it and not overwrite and there not in replaces:
                 what = f"a {there} run" if there else "files"
                 raise ConfigError(f"{path} already holds {what} ({entries[0].name}, ...); "

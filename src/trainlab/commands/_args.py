@@ -174,7 +174,9 @@ def warn_if_password(storage) -> None:
     if not storage or "://" not in str(storage):
         return
     try:
-        password = urlsplit(str(storage)).password
+        parts = urlsplit(str(storage))
+        parts.port  # noqa: B018 - a malformed URL is the storage's own one-line error
+        password = parts.password
     except ValueError:
         return
     if password:
