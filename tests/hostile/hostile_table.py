@@ -33,6 +33,7 @@ BASE = {
                   "--seeds", "1", "--lr-grid", "1e-2:1e-1:2", "--epochs", "1", "--quick",
                   "--quiet", "--out", "{out}"],
     "lab": ["lab", "--copy-only", "--no-browser"],
+    "check": ["check"],
     "diagnose": ["diagnose"],
     "report": ["report"],
 }
@@ -106,6 +107,9 @@ SEMANTIC = {
     ("benchmark", "--study-prefix"): [],
     ("benchmark", "--out"): OUT_BAD,
     ("lab", "dir"): ["{file}", "{file}/sub"],
+    ("check", "target"): ["{dir}/nowhere.py", "{file}", "{dir}", "{file}:Nope", ""],
+    ("check", "--rule"): [],
+    ("check", "--opt"): [],
     ("diagnose", "run_dir"): ["{dir}/nowhere", "{file}", "{dir}"],
     ("report", "dir"): ["{dir}/nowhere", "{file}"],
     ("report", "--out"): [],
