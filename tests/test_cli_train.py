@@ -156,7 +156,7 @@ def test_diagnose_bad_folders(tmp_path, capsys):
 
 def test_full_disk_keeps_the_previous_metrics(tmp_path, capsys, monkeypatch):
     out = tmp_path / "run"
-    assert main(["train", *QUICK, "--out", str(out)]) == 0
+    assert main(["train", *QUICK, "--checkpoint-every", "1", "--out", str(out)]) == 0
     before = (out / "metrics.json").read_bytes()
     real = trainlab.io.write_atomic
 
@@ -171,7 +171,8 @@ def test_full_disk_keeps_the_previous_metrics(tmp_path, capsys, monkeypatch):
 
     monkeypatch.setattr(trainlab.io, "write_atomic", atomic)
     capsys.readouterr()
-    assert main(["train", *QUICK, "--seed", "5", "--out", str(out)]) == 2
+    # a rerun into the folder is refused (see test_run_folders), so train the run on
+    assert main(["train", "--resume", str(out), "--epochs", "3", "--quiet"]) == 2
     line = one_line(capsys.readouterr().err)
     assert "cannot write" in line and "metrics.json" in line and "No space left" in line
     assert (out / "metrics.json").read_bytes() == before

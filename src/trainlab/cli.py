@@ -2,6 +2,8 @@
 
 Exit codes:
     0   success
+    1   an internal error (a bug in trainlab: please report it; TRAINLAB_DEBUG=1 shows
+        the traceback)
     2   bad input: an unknown option or name, a bad value, a missing or corrupt file
     3   training diverged (NaN or inf loss, or an exploding gradient)
     130 interrupted (Ctrl-C)
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -18,6 +21,7 @@ import trainlab.commands
 from trainlab import __version__
 from trainlab.errors import DivergenceError
 
+EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 EXIT_DIVERGED = 3
 EXIT_INTERRUPTED = 130
@@ -54,12 +58,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from trainlab import runs
+
     parser = build_parser()
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)   # what resumes a command
+    ok = False
     try:
-        return int(args._run(args) or 0)
+        code = int(args._run(args) or 0)
+        ok = code == 0
+        return code
     except DivergenceError as exc:
+        ok = True  # a finished run whose metrics record the divergence
         print(f"trainlab: diverged: {_one_line(exc)}", file=sys.stderr)
         return EXIT_DIVERGED
     except KeyboardInterrupt as exc:  # a checkpointing command says where it saved
@@ -68,6 +78,18 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, OSError, FloatingPointError) as exc:
         print(f"trainlab: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except MemoryError:
+        print("trainlab: error: out of memory; choose smaller sizes (--hidden, --batch-size, "
+              "--train-size, --steps)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # a bug: one line, unless asked for the traceback
+        if os.environ.get("TRAINLAB_DEBUG"):
+            raise
+        print(f"trainlab: internal error: {_one_line(f'{type(exc).__name__}: {exc}')[:300]}; "
+              "please report it (TRAINLAB_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
+    finally:
+        runs.finish(ok)
 
 
 if __name__ == "__main__":

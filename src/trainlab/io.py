@@ -7,6 +7,7 @@ a full disk never leaves a half-written file where a good one was. Arrays are re
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -37,9 +38,68 @@ def write_json(path, obj) -> Path:
     return write_atomic(path, lambda fh: fh.write(text.encode()))
 
 
+#: Largest JSON or ``.npz`` file trainlab reads (bytes); a bigger one is refused unread.
+MAX_FILE_BYTES = 1 << 30
+
+
+def open_regular(path, limit: int = MAX_FILE_BYTES, follow: bool = True):
+    """Open ``path`` for binary reading only if it is a regular file of at most
+    ``limit`` bytes: a folder, FIFO, socket or device gives one clear
+    :class:`~trainlab.errors.DataError` instead of a hang. The open itself
+    never blocks (``O_NONBLOCK``), so a FIFO swapped in after the check cannot
+    hang either. ``follow=False`` refuses a symbolic link (``O_NOFOLLOW``). A missing
+    file raises ``FileNotFoundError``."""
+    import stat
+
+    from trainlab.errors import DataError
+
+    path = Path(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if not follow and path.is_symlink():
+            raise DataError(f"{path} is a symbolic link; trainlab reads only the files "
+                            "written in the folder itself") from None
+        raise
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise DataError(f"{path} is {what}; trainlab expected a file there "
+                            "(remove or rename it)")
+        if info.st_size > limit:
+            raise DataError(f"{path} is {info.st_size:,} bytes, more than the {limit:,} "
+                            "trainlab reads; it is not a file trainlab wrote")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_json(path):
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
+    """Parse the JSON file at ``path``. A file that is not a regular file, is not
+    UTF-8 or is not valid JSON raises :class:`~trainlab.errors.DataError` naming
+    it (a ``ValueError``); a missing one ``FileNotFoundError``."""
+    from trainlab.errors import DataError
+
+    with open_regular(path) as fh:
+        raw = fh.read()
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise DataError(f"{path} is not a text file (not UTF-8); it is damaged: "
+                        "restore it or make it again") from None
+    except RecursionError:
+        raise DataError(f"{path} nests too deeply to be a file trainlab wrote; "
+                        "restore it or make it again") from None
+    except ValueError as exc:
+        raise DataError(f"{path} is not valid JSON ({exc}); it is damaged or "
+                        "truncated: restore it or make it again") from None
 
 
 def save_npz(path, arrays: dict) -> Path:
@@ -52,5 +112,21 @@ def save_npz(path, arrays: dict) -> Path:
 
 
 def load_npz(path) -> dict:
-    with np.load(path, allow_pickle=False) as z:
-        return {k: z[k] for k in z.files}
+    """The arrays of an ``.npz`` file (``allow_pickle=False``). A damaged,
+    truncated or non-regular file raises :class:`~trainlab.errors.DataError`
+    naming it; a missing one ``FileNotFoundError``."""
+    import zipfile
+    import zlib
+
+    from trainlab.errors import DataError
+
+    with open_regular(path) as fh:
+        try:
+            with np.load(fh, allow_pickle=False) as z:
+                if not hasattr(z, "files"):
+                    raise ValueError("not an .npz archive")
+                return {k: z[k] for k in z.files}
+        except (ValueError, EOFError, OSError, KeyError, zipfile.BadZipFile, zlib.error,
+                NotImplementedError, RuntimeError, OverflowError, MemoryError) as exc:
+            raise DataError(f"{path} is damaged or truncated ({type(exc).__name__}: "
+                            f"{str(exc)[:120]}); restore it or make it again") from None

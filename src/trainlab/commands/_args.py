@@ -42,6 +42,18 @@ def _int_at_least(minimum: int, what: str):
 positive_int = _int_at_least(1, "a positive integer")
 non_negative_int = _int_at_least(0, "an integer ≥ 0")
 
+#: the most worker processes one command starts on one machine
+MAX_WORKERS = 256
+
+
+def worker_count(text: str) -> int:
+    """``--workers``: a positive integer, at most :data:`MAX_WORKERS`."""
+    value = positive_int(text)
+    if value > MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_WORKERS} worker processes on "
+                                         f"one machine, got {text!r}")
+    return value
+
 
 def add_data_args(p: argparse.ArgumentParser, default: str = "digits") -> None:
     p.add_argument("--dataset", default=default,
@@ -81,6 +93,125 @@ def file_options(args, **kw) -> dict:
 
 
 def add_workers_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workers", type=positive_int, default=None, metavar="N",
+    p.add_argument("--workers", type=worker_count, default=None, metavar="N",
                    help="processes for the independent trainings (default: every core, at most "
                         "one per training); the results are the same for any N")
+
+
+def add_overwrite(p: argparse.ArgumentParser) -> None:
+    """``--overwrite``: the one way to write over a folder that already holds a run."""
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace the run already in the output folder (it is removed first); "
+                        "without it such a folder is refused")
+
+
+def _saved_ok(action: argparse.Action, value) -> str | None:
+    """What ``value`` (from a saved config.json) should have been for ``action``, or None."""
+    def is_int(v):
+        return isinstance(v, int) and not isinstance(v, bool)
+
+    if value is None:
+        return None if action.default is None else "a value, not null"
+    if isinstance(action, (argparse._StoreTrueAction, argparse._StoreFalseAction)):
+        return None if isinstance(value, bool) else "true or false"
+    if action.choices is not None:
+        return None if value in action.choices else f"one of {', '.join(map(str, action.choices))}"
+    kind = action.type
+    if kind is int_list:
+        ok = isinstance(value, list) and all(is_int(v) and v >= 1 for v in value)
+        return None if ok else "a list of positive integers"
+    if kind is key_value:
+        ok = isinstance(value, list) and all(
+            isinstance(kv, list) and len(kv) == 2 and isinstance(kv[0], str)
+            and (kv[1] is None or isinstance(kv[1], (str, int, float, bool))) for kv in value)
+        return None if ok else "a list of [name, value] pairs"
+    if kind is None:
+        return None if isinstance(value, str) else "a string"
+    if kind is float or getattr(kind, "__name__", "") == "_positive_float":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return "a number"
+        text = repr(float(value))
+    elif is_int(value):
+        text = str(value)
+    else:
+        return "an integer"
+    try:
+        kind(text)
+    except (argparse.ArgumentTypeError, ValueError) as exc:
+        return str(exc) or "a valid value"
+    return None
+
+
+def check_saved(parser: argparse.ArgumentParser, saved: dict, path) -> None:
+    """Every option recorded in a saved ``config.json`` has a value its option accepts;
+    otherwise one line naming the file, the key and what it should be."""
+    from trainlab.errors import DataError
+
+    for action in parser._actions:
+        if action.dest in saved and action.dest not in ("help", "resume", "out"):
+            want = _saved_ok(action, saved[action.dest])
+            if want:
+                raise DataError(f"{path}: {action.dest!r} is {saved[action.dest]!r}, expected "
+                                f"{want}; the file is damaged: restore it or start a new run")
+
+
+def check_data_args(args) -> None:
+    """``--dataset`` is a known name and ``--data-dir``, when given, an existing folder:
+    checked before a command creates anything."""
+    from pathlib import Path
+
+    from trainlab.data.datasets import canonical_name
+    from trainlab.errors import ConfigError
+
+    if getattr(args, "dataset", None) is not None:
+        canonical_name(args.dataset)
+    data_dir = getattr(args, "data_dir", None)
+    if data_dir is not None and not Path(data_dir).expanduser().is_dir():
+        raise ConfigError(f"data folder {data_dir} does not exist; pass an existing folder "
+                          "to --data-dir")
+
+
+def warn_if_password(storage) -> None:
+    """A password written in a ``--storage`` URL is visible to every user in ``ps``:
+    say so, once, and how to pass it instead (libpq reads both by itself)."""
+    import sys
+    from urllib.parse import urlsplit
+
+    if not storage or "://" not in str(storage):
+        return
+    try:
+        parts = urlsplit(str(storage))
+        parts.port  # noqa: B018 - a malformed URL is the storage's own one-line error
+        password = parts.password
+    except ValueError:
+        return
+    if password:
+        print("trainlab: warning: the --storage URL holds a password, which other users can "
+              "read in 'ps'; leave it out and set PGPASSWORD or a ~/.pgpass line instead",
+              file=sys.stderr)
+
+
+def refuse_changed_options(args, parser, saved) -> None:
+    """``--resume`` continues the run as it was configured: an option given with a value
+    other than the saved one is refused (only --quiet and --epochs may change)."""
+    from pathlib import Path
+
+    from trainlab.errors import ConfigError
+
+    if getattr(args, "overwrite", False):
+        raise ConfigError("--overwrite starts a new run and --resume continues one; "
+                          "give only one of them")
+    start = vars(parser.parse_args([]))
+    for key, value in vars(args).items():
+        if key in ("resume", "quiet", "epochs") or key not in start or value == start[key]:
+            continue
+        had = saved.get(key, start[key])
+        if key == "opt":
+            had = [tuple(kv) for kv in had or []]
+        if key == "out" and value is not None and Path(value) == Path(args.resume):
+            continue
+        if value != had:
+            flag = "--" + key.replace("_", "-")
+            raise ConfigError(f"{flag} {value!r} differs from the run's saved {had!r}; --resume "
+                              f"continues {args.resume} as it was started: drop {flag}, or "
+                              "start a new run in another --out")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from trainlab.commands._args import add_file_args, file_options, int_list, key_value, positive_int
+from trainlab.commands._args import (add_file_args, add_overwrite, check_data_args, file_options,
+                                     int_list, key_value, positive_int, warn_if_password,
+                                     worker_count)
 
 NAME = "benchmark"
 HELP = ("compare update rules fairly: same lr grid for each, best lr rerun over seeds, "
@@ -59,14 +61,16 @@ def add_arguments(p):
     p.add_argument("--quick", action="store_true",
                    help="small grid, 2 seeds, 4 epochs, smaller data subsamples")
     p.add_argument("--data-dir", default=None, help="folder holding the Fashion-MNIST IDX files")
-    p.add_argument("--workers", type=positive_int, default=None, metavar="N",
+    p.add_argument("--workers", type=worker_count, default=None, metavar="N",
                    help="worker processes on this machine (default: every core, at most one per "
                         "training of the plan)")
     p.add_argument("--storage", default=None,
-                   help="journal file path or postgresql:// URL (default OUT/benchmark.journal)")
+                   help="journal file path or postgresql:// URL (default OUT/benchmark.journal); "
+                        "leave the password out of the URL: PGPASSWORD or ~/.pgpass supply it")
     p.add_argument("--study-prefix", default="bench", help="prefix of the study names")
     p.add_argument("--quiet", action="store_true", help="print only the folder")
     p.add_argument("--out", default=None, help="output folder (default runs/benchmark; rerun to resume)")
+    add_overwrite(p)
 
 
 def _target(text: str):
@@ -121,6 +125,8 @@ def run(args) -> int:
     lrs = benchmark.lr_grid(args.lr_grid or base["lr_grid"])
     if args.space:
         parse_space(args.space)
+    check_data_args(args)
+    warn_if_password(args.storage)
     plan = {"problems": args.problems, "optimizers": args.optimizers, "lrs": lrs,
             "seeds": args.seeds or base["seeds"], "epochs": args.epochs or base["epochs"],
             "quick": args.quick, "targets": targets, "data_dir": args.data_dir,
@@ -128,7 +134,8 @@ def run(args) -> int:
             "trials": args.trials or 2 * len(lrs), "prefix": args.study_prefix}
     made = problems_of(plan)           # a bad file or factory fails here, nothing written
     infos = {name: made[name].dataset()[3] for name, c in custom.items() if "file" in c}
-    out = prepare_out(args.out or "runs/benchmark", "benchmark")
+    out = prepare_out(args.out or "runs/benchmark", "benchmark", overwrite=args.overwrite,
+                      resume=True)
     plan["storage"] = args.storage or str(out / "benchmark.journal")
     from trainlab.kernels.threads import one_blas_thread
     from trainlab.train.parallel import choose_workers

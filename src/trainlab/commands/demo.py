@@ -9,12 +9,14 @@ HELP = ("run every experiment (quick settings, digits) and the notes' landscape 
 
 
 def add_arguments(p):
-    from trainlab.commands._args import add_workers_arg
+    from trainlab.commands._args import add_overwrite, add_workers_arg, non_negative_int
 
-    p.add_argument("--out", default="runs/demo", help="output folder (default runs/demo)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default="runs/demo",
+                   help="output folder (default runs/demo); a previous demo there is replaced")
+    p.add_argument("--seed", type=non_negative_int, default=0)
     add_workers_arg(p)
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_overwrite(p)
 
 
 def run(args) -> int:
@@ -26,7 +28,7 @@ def run(args) -> int:
 
     start = time.perf_counter()
     configs = plan(names(), quick=True, dataset="digits")
-    out = prepare_out(args.out, "demo")
+    out = prepare_out(args.out, "demo", overwrite=args.overwrite, replaces=("demo",))
     execute(configs, out, dataset="digits", seed=args.seed, quick=True,
             progress=False if args.quiet else None, report=False, workers=args.workers)
     # the notes' optimizer figure on x²/20 + y², with the race animated

@@ -43,6 +43,9 @@ def add_arguments(parser) -> None:
                         help="most frames in the GIF (default: %(default)s)")
     parser.add_argument("--out", default=None, metavar="DIR",
                         help="run folder (default: runs/landscape-<function>)")
+    from trainlab.commands._args import add_overwrite
+
+    add_overwrite(parser)
 
 
 def parse_pair(text: str, option: str) -> tuple[float, float]:
@@ -88,10 +91,13 @@ def run(args) -> int:
         names = list(RULES)
     start = None if args.start is None else parse_pair(args.start, "--start")
     low, high = parse_pair(args.tune_range, "--tune-range")
+    if not 0 < low < high:
+        raise ConfigError(f"--tune-range must satisfy 0 < LOW < HIGH, got {args.tune_range!r}")
     r = race(f, names, start=start, steps=args.steps, lrs=parse_lrs(args.lr), tune=args.tune,
              tune_points=args.tune_points, tune_range=(low, high), tune_refine=args.tune_refine,
              newton=args.newton, progress=args.tune)
-    out = prepare_out(args.out or f"runs/landscape-{f.name}", "landscape")
+    out = prepare_out(args.out or f"runs/landscape-{f.name}", "landscape",
+                      overwrite=args.overwrite)
     config = {"lrs": {k: lr for k, (_, lr) in r.rules.items()}, "lr_source": r.source,
               "tune": {"points": args.tune_points, "range": [low, high],
                        "refine": args.tune_refine} if args.tune else None}

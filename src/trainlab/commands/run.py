@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from trainlab.commands._args import add_data_args, add_workers_arg, key_value, positive_int
+from trainlab.commands._args import (add_data_args, add_overwrite, add_workers_arg,
+                                     check_data_args, key_value, non_negative_int, positive_int)
 
 NAME = "run"
 HELP = "rerun an experiment of the notes (or all) and draw its figures; prints the folder"
@@ -20,7 +21,7 @@ def add_arguments(p):
     add_data_args(p)
     p.add_argument("--seeds", type=positive_int, default=1,
                    help="repeat with N seeds; figures show the mean and a ±1 std band")
-    p.add_argument("--seed", type=int, default=0, help="base seed (default 0)")
+    p.add_argument("--seed", type=non_negative_int, default=0, help="base seed (default 0)")
     p.add_argument("--quick", action="store_true", help="shrunken settings that finish fast")
     p.add_argument("--out", default=None, metavar="DIR",
                    help="run folder (default runs/<experiment>-<time>); with all, one subfolder "
@@ -31,6 +32,7 @@ def add_arguments(p):
                         "EXPERIMENT.KEY=VALUE sets one experiment's")
     add_workers_arg(p)
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    add_overwrite(p)
 
 
 def _line(name, metrics, limit=6) -> str:
@@ -80,7 +82,9 @@ def run(args) -> int:
         get(args.experiment)  # unknown name: one line listing the valid ones
     configs = plan(names() if every else [args.experiment], args.quick, args.overrides,
                    dataset=args.dataset)
-    out = prepare_out(args.out, "experiments" if every else args.experiment)
+    check_data_args(args)
+    out = prepare_out(args.out, "experiments" if every else args.experiment,
+                      overwrite=args.overwrite)
     execute(configs, out, dataset=args.dataset, data_dir=args.data_dir, seeds=args.seeds,
             seed=args.seed, quick=args.quick, progress=False if args.quiet else None,
             workers=args.workers)

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from trainlab.commands._args import (add_data_args, add_file_args, file_options, int_list,
-                                     key_value, non_negative_int, positive_int)
+from trainlab.commands._args import (add_data_args, add_file_args, add_overwrite, check_saved,
+                                     file_options, int_list, key_value, non_negative_int,
+                                     positive_int, refuse_changed_options)
 from trainlab.errors import ConfigError
 from trainlab.validate import check_positive
 
@@ -64,7 +65,7 @@ def add_arguments(p):
     p.add_argument("--val-ratio", type=float, default=0.2,
                    help="share of the training data held out for validation (0 = none)")
     p.add_argument("--schedule", default=None, help="learning-rate schedule, e.g. cosine")
-    p.add_argument("--warmup", type=int, default=0, help="epochs of linear warm-up")
+    p.add_argument("--warmup", type=non_negative_int, default=0, help="epochs of linear warm-up")
     p.add_argument("--seed", type=non_negative_int, default=0)
     p.add_argument("--dtype", default="float32", choices=("float32", "float64"))
     g = p.add_argument_group("the notes' extra techniques")
@@ -94,6 +95,7 @@ def add_arguments(p):
                         "configuration (other options are ignored, except --quiet and --epochs)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--out", default=None, help="output folder (default runs/train-<time>)")
+    add_overwrite(p)
 
 
 def build(args, out=None):
@@ -233,18 +235,18 @@ def _resumed_args(args):
     except FileNotFoundError:
         raise ConfigError(f"{folder} has no config.json; pass the folder of a trainlab train "
                           "run to --resume") from None
-    except ValueError as exc:
-        raise ConfigError(f"{folder / 'config.json'} is not valid JSON ({exc})") from None
     if not isinstance(saved, dict) or saved.get("kind") != "train":
         raise ConfigError(f"{folder} is not a trainlab train run; pass such a folder to --resume")
+    defaults = argparse.ArgumentParser(add_help=False)
+    add_arguments(defaults)
+    check_saved(defaults, saved, folder / "config.json")
+    refuse_changed_options(args, defaults, saved)
     if not has_checkpoint(folder):
         raise ConfigError(f"{folder} has no checkpoint; it was saved without --checkpoint-every "
                           "and never interrupted, so start it again")
-    defaults = argparse.ArgumentParser(add_help=False)
-    add_arguments(defaults)
     merged = vars(defaults.parse_args([]))
     merged.update({k: saved[k] for k in merged if k in saved})
-    merged.update(out=str(folder), resume=None, quiet=args.quiet)
+    merged.update(out=str(folder), resume=None, quiet=args.quiet, overwrite=False)
     if args.epochs is not None and args.epochs != merged["epochs"]:
         if merged.get("iterations") is not None:
             raise ConfigError(f"{folder} was trained for --iterations {merged['iterations']}; "
@@ -293,7 +295,7 @@ def _ctrl_c_stops(trainer):
 def run(args) -> int:
     from trainlab.errors import DivergenceError
     from trainlab.io import save_npz, write_json
-    from trainlab.runs import prepare_out
+    from trainlab.runs import default_out, prepare_out
     from trainlab.train.checkpoint import guarded_write
     from trainlab.train.doctor import diagnose, report
     from trainlab.train.plots import plot_history
@@ -306,10 +308,12 @@ def run(args) -> int:
         args.epochs = DEFAULT_EPOCHS
     if getattr(args, "data_file", None):
         file_data(args)           # a bad file fails here, before the folder is made
-    out = prepare_out(args.out, "train")
-    trainer, info = build(args, out=out)
+    out = Path(args.out) if args.out else default_out("train")
+    trainer, info = build(args, out=out)  # every option checked before the folder is touched
+    prepare_out(out, "train", overwrite=args.overwrite, resume=resume is not None)
     if resume is None:
-        config = {k: v for k, v in vars(args).items() if not k.startswith("_")}
+        config = {k: v for k, v in vars(args).items()
+                  if not k.startswith("_") and k != "overwrite"}
         config.update(kind="train", optimizer_repr=repr(trainer.optimizer), data=info,
                       network=repr(trainer.network))
         guarded_write(out / "config.json", write_json, config)

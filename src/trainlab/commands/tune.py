@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from trainlab.commands._args import add_data_args, add_file_args, int_list, positive_int
+from trainlab.commands._args import (add_data_args, add_file_args, add_overwrite, check_data_args,
+                                     int_list, non_negative_int, positive_int, warn_if_password,
+                                     worker_count)
 
 NAME = "tune"
 HELP = ("search hyperparameters on validation data (random, TPE or grid; Optuna study, "
@@ -37,13 +39,14 @@ def add_arguments(p):
     p.add_argument("--hidden", type=int_list, default=[100] * 6,
                    help="hidden layer sizes (default 100,100,100,100,100,100)")
     p.add_argument("--batch-size", type=positive_int, default=100)
-    p.add_argument("--seed", type=int, default=0, help="seeds the split, the sampler and each trial")
+    p.add_argument("--seed", type=non_negative_int, default=0, help="seeds the split, the sampler and each trial")
     p.add_argument("--top", type=positive_int, default=5,
                    help="best trials whose values give the narrowed ranges (default 5)")
-    p.add_argument("--workers", type=positive_int, default=1,
+    p.add_argument("--workers", type=worker_count, default=1,
                    help="worker processes on this machine (default 1)")
     p.add_argument("--storage", default=None,
-                   help="journal file path or postgresql:// URL (default OUT/study.journal)")
+                   help="journal file path or postgresql:// URL (default OUT/study.journal); "
+                        "leave the password out of the URL: PGPASSWORD or ~/.pgpass supply it")
     p.add_argument("--study-name", default=None,
                    help="study to create or resume (default tune-DATASET-OPTIMIZER)")
     p.add_argument("--max-retries", type=int, default=2, metavar="N",
@@ -55,6 +58,28 @@ def add_arguments(p):
     p.add_argument("--quiet", action="store_true", help="print only the results")
     p.add_argument("--out", default=None,
                    help="output folder (default runs/tune-DATASET-OPTIMIZER; rerun to resume)")
+    add_overwrite(p)
+
+
+#: the most points a grid search may enumerate
+MAX_GRID = 1_000_000
+
+
+def _check_grid(args) -> None:
+    """A grid (its points multiplied over the parameters) is enumerated up front: refuse
+    one too large to hold before anything is created."""
+    from trainlab.errors import ConfigError
+    from trainlab.tune.samplers import grid_points
+    from trainlab.tune.space import parse_space
+
+    if args.sampler != "grid":
+        return
+    space = parse_space(args.space or DEFAULT_SPACE)
+    points = grid_points(space, args.trials, args.grid_points)
+    if points ** len(space) > MAX_GRID:
+        raise ConfigError(f"a grid of {points:,} values for each of {len(space)} parameters "
+                          f"has more than {MAX_GRID:,} points; choose fewer --grid-points "
+                          "(or --trials)")
 
 
 def resume_command(args) -> str | None:
@@ -104,9 +129,16 @@ def run(args) -> int:
     from trainlab.tune.space import check_space, parse_space
 
     check_space(parse_space(cfg["space"]), args.optimizer)
+    _check_grid(args)
+    check_data_args(args)
+    warn_if_password(args.storage)
+    from trainlab.nn.net import check_size
+
+    check_size([784, *args.hidden, 10], 4)  # before any data: the largest built-in inputs
     info = load_split(Setup.of(cfg))[3]       # a bad data file fails here, nothing written
     regression = info.get("task") == "regression"
-    out = prepare_out(args.out or f"runs/tune-{tag}", "tune")
+    out = prepare_out(args.out or f"runs/tune-{tag}", "tune", overwrite=args.overwrite,
+                      resume=True)
     cfg["storage"] = args.storage or str(out / "study.journal")
     study = search(cfg, workers=args.workers)
     res = conclude(cfg, study, top=args.top)

@@ -15,7 +15,9 @@ Mirrors, in order of preference (first one that works wins):
 * :data:`MIRRORS`, the usual public mirrors.
 
 ``TRAINLAB_OFFLINE=1`` turns downloading off altogether.  Only ``urllib`` is
-used, with a timeout (:data:`TIMEOUT` seconds per network operation).
+used, with a timeout (:data:`TIMEOUT` seconds per network operation) and an
+overall deadline per file (:data:`DEADLINE`); a killed download's ``.part``
+file is removed by the next one.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import hashlib
 import http.client
 import os
 import re
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
@@ -89,6 +92,9 @@ SHA256: dict[str, dict[str, tuple[str, ...]]] = {
 
 #: Seconds allowed for each network operation (connect, each read).
 TIMEOUT = 15.0
+#: Seconds one file's download may take in all, over every mirror (``TRAINLAB_DOWNLOAD_DEADLINE``
+#: overrides): a server that trickles bytes cannot hold a command for longer.
+DEADLINE = 300.0
 #: No known file is larger than 27 MB; refuse to store more than this.
 MAX_BYTES = 64 * 1024 * 1024
 _CHUNK = 1 << 20
@@ -151,11 +157,16 @@ def fetch(
             f"cannot create cache folder {dest_dir} ({exc}); set TRAINLAB_CACHE to a writable folder"
         ) from exc
     dest = dest_dir / filename
+    _remove_stale_parts(dest)
     failures = []
+    deadline = time.monotonic() + _deadline()
     for base in bases:
         url = base.rstrip("/") + "/" + filename
+        if time.monotonic() >= deadline:
+            failures.append(f"{url} (not tried: the {_deadline():g} s deadline had passed)")
+            continue
         try:
-            _fetch_one(url, dest, known, TIMEOUT if timeout is None else timeout)
+            _fetch_one(url, dest, known, TIMEOUT if timeout is None else timeout, deadline)
             return dest
         except (_Rejected, OSError, http.client.HTTPException, ValueError) as exc:
             failures.append(f"{url} ({_reason(exc)})")
@@ -164,12 +175,42 @@ def fetch(
     )
 
 
-def _fetch_one(url: str, dest: Path, known: tuple[str, ...], timeout: float) -> None:
+def _deadline() -> float:
+    text = os.environ.get("TRAINLAB_DOWNLOAD_DEADLINE", "").strip()
+    if not text:
+        return DEADLINE
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise ConfigError(f"TRAINLAB_DOWNLOAD_DEADLINE={text!r} is not a number of seconds > 0")
+    return value
+
+
+def _remove_stale_parts(dest: Path) -> None:
+    """Partial downloads of ``dest`` left by a killed process (``.NAME.*.tmp``, or
+    ``.part`` as older versions named them)."""
+    for suffix in ("tmp", "part"):
+        for stale in dest.parent.glob(f".{dest.name}.*.{suffix}"):
+            try:
+                stale.unlink()
+            except OSError:
+                pass
+
+
+def _fetch_one(url: str, dest: Path, known: tuple[str, ...], timeout: float,
+               deadline: float = float("inf")) -> None:
     request = urllib.request.Request(url, headers={"User-Agent": "trainlab"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
+    left = deadline - time.monotonic()
+    with urllib.request.urlopen(request, timeout=max(0.01, min(timeout, left))) as response:
         with atomic_write(dest) as out:
             digest, size = hashlib.sha256(), 0
-            for chunk in iter(lambda: response.read(_CHUNK), b""):
+            # read1: one network read at a time, so the deadline is checked between them
+            for chunk in iter(lambda: response.read1(_CHUNK), b""):
+                if time.monotonic() > deadline:
+                    raise _Rejected(f"too slow: not finished within the {_deadline():g} s "
+                                    "deadline")
                 size += len(chunk)
                 if size > MAX_BYTES:
                     raise _Rejected(f"more than {MAX_BYTES} bytes")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gzip
 import math
+import os
 import struct
 import zlib
 from pathlib import Path
@@ -42,15 +43,27 @@ def read_labels(path: str | Path) -> np.ndarray:
     return _read(Path(path), LABELS_MAGIC, "label")
 
 
+#: the most bytes an IDX body may claim (the largest known file, MNIST's training
+#: images, is 47 MB); and deflate's largest possible expansion of one compressed byte
+MAX_BODY_BYTES = 1 << 30
+_DEFLATE_RATIO = 1032
+
+
 def _read(path: Path, magic: int, kind: str) -> np.ndarray:
+    from trainlab.io import open_regular
+
     ndim = magic & 0xFF
     try:
-        with open(path, "rb") as raw:
+        with open_regular(path, limit=MAX_BODY_BYTES) as raw:
+            size = os.fstat(raw.fileno()).st_size
             compressed = raw.read(2) == _GZIP_MAGIC
             raw.seek(0)
+            # what a gzip body can hold: what deflate can expand the file to (a raw body
+            # is read in chunks and cannot cost more memory than the file itself)
+            room = size * _DEFLATE_RATIO if compressed else MAX_BODY_BYTES
             stream = gzip.GzipFile(fileobj=raw, mode="rb") if compressed else raw
             with stream:
-                return _parse(stream, path, magic, ndim, kind)
+                return _parse(stream, path, magic, ndim, kind, min(room, MAX_BODY_BYTES))
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise DataError(f"{path}: corrupt gzip stream ({exc}); {_FIX}") from exc
     except DataError:
@@ -59,7 +72,7 @@ def _read(path: Path, magic: int, kind: str) -> np.ndarray:
         raise DataError(f"{path}: cannot read IDX {kind} file ({exc}); {_FIX}") from exc
 
 
-def _parse(stream, path: Path, magic: int, ndim: int, kind: str) -> np.ndarray:
+def _parse(stream, path: Path, magic: int, ndim: int, kind: str, room: int) -> np.ndarray:
     (found,) = struct.unpack(">I", _read_exactly(stream, 4, path, "magic number"))
     if found != magic:
         if found >> 8 == 0x08:
@@ -75,6 +88,14 @@ def _parse(stream, path: Path, magic: int, ndim: int, kind: str) -> np.ndarray:
     if 0 in dims:
         raise DataError(f"{path}: IDX header has a zero size {dims}; {_FIX}")
     size = math.prod(dims)  # Python int: a lying header cannot overflow it
+    if size > room:  # refused before the body is allocated
+        if isinstance(stream, gzip.GzipFile):  # a damaged stream says so (chunks, no memory)
+            while stream.read(1 << 20):
+                pass
+        raise DataError(f"{path}: truncated or forged IDX file: its header claims {dims[0]:,} "
+                        f"{kind}s ({size:,} bytes), more "
+                        f"than a file of {os.path.getsize(path):,} bytes can hold (at most "
+                        f"{room:,}); {_FIX}")
     body = _read_exactly(stream, size, path, f"{dims[0]} {kind}s")
     if stream.read(1):
         raise DataError(f"{path}: extra bytes after the {dims[0]} {kind}s the header announces; {_FIX}")

@@ -67,9 +67,15 @@ def search_dirs(name: str, data_dir: str | Path | None = None) -> list[Path]:
 
 
 def find_file(stem: str, folders: list[Path]) -> Path | None:
-    """First ``stem.gz`` or ``stem`` found in ``folders``, or ``None``."""
+    """First ``stem.gz`` or ``stem`` found in ``folders``, or ``None``. A folder, FIFO
+    or device under that name is an error naming it, not a file to skip."""
     for folder in folders:
         for candidate in (folder / f"{stem}.gz", folder / stem):
             if candidate.is_file():
                 return candidate
+            if os.path.lexists(candidate):
+                from trainlab.errors import DataError
+
+                raise DataError(f"{candidate} is not a regular file (a folder, FIFO, device "
+                                "or broken link); remove it or put the IDX file there")
     return None

@@ -32,7 +32,9 @@ def load_entry(path: Path, key: str) -> tuple[np.ndarray, np.ndarray] | None:
     """Return ``(images, labels)`` from a valid entry for ``key``, else ``None``."""
     try:
         # Open the file ourselves: np.load(path) leaks its handle when the zip is corrupt.
-        with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as entry:
+        from trainlab.io import open_regular  # a FIFO in the cache must not hang a load
+
+        with open_regular(path) as handle, np.load(handle, allow_pickle=False) as entry:
             if str(entry["source"]) != key:
                 return None
             images, labels = entry["images"], entry["labels"]

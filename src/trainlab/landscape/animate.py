@@ -7,13 +7,22 @@ from pathlib import Path
 
 import numpy as np
 
+from trainlab.errors import ConfigError
 from trainlab.landscape.plots import REFERENCE, contour, hue, label, landmarks, window
 from trainlab.validate import check_count
 from trainlab.viz import plt
 
 
+#: the most frames an animation is drawn with
+MAX_FRAMES = 1000
+
+
 def check_frames(frames) -> int:
-    return check_count("frames", frames, minimum=2)
+    frames = check_count("frames", frames, minimum=2)
+    if frames > MAX_FRAMES:
+        raise ConfigError(f"frames={frames:,} is more than the {MAX_FRAMES:,} a GIF is drawn "
+                          "with (each frame is a figure); choose fewer --frames")
+    return frames
 
 
 def frame_steps(steps: int, frames: int) -> np.ndarray:

@@ -45,8 +45,19 @@ class Trace:
         return math.inf if self.diverged else float(np.mean(self.values))
 
 
+#: the most updates a path may take: each is a Python-level step, kept in memory
+MAX_STEPS = 100_000
+
+
 def check_steps(steps) -> int:
-    return check_count("steps", steps)
+    steps = check_count("steps", steps)
+    if steps > MAX_STEPS:
+        from trainlab.limits import human
+
+        raise ConfigError(f"steps={steps:,} is more than the {MAX_STEPS:,} a landscape path "
+                          f"takes (its points alone would need {human(steps * 16)} per "
+                          "rule); choose fewer --steps")
+    return steps
 
 
 def trace(function, optimizer, start=None, steps=None) -> Trace:

@@ -31,10 +31,18 @@ def objective(t: Trace) -> float:
     return score if math.isfinite(score) else math.inf
 
 
+#: the most points a tuning grid has
+MAX_POINTS = 1000
+
+
 def grid(points: int = 25, low: float = 1e-4, high: float = 10.0) -> np.ndarray:
     """``points`` learning rates, evenly spaced in log between ``low`` and ``high``."""
     if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 2:
         raise ConfigError(f"the tuning grid needs a whole number ≥ 2 of points, got {points!r}")
+    if points > MAX_POINTS:
+        raise ConfigError(f"a tuning grid of {points:,} points is more than the {MAX_POINTS:,} "
+                          "trainlab tries (each point is a whole path); choose fewer "
+                          "--tune-points")
     if not (0.0 < low < high and math.isfinite(high)):
         raise ConfigError(f"tuning range must satisfy 0 < low < high, got [{low}, {high}]")
     return np.geomspace(low, high, int(points))
@@ -70,6 +78,9 @@ def tune_lr(function, name: str, start=None, steps=None, *, points: int = 25,
     """Tune the learning rate of rule ``name`` on ``function`` (see module doc)."""
     if isinstance(refine, bool) or not isinstance(refine, (int, np.integer)) or refine < 0:
         raise ConfigError(f"refine must be a whole number ≥ 0, got {refine!r}")
+    if refine > MAX_POINTS:
+        raise ConfigError(f"refine={refine:,} is more than the {MAX_POINTS:,} golden-section "
+                          "steps trainlab takes; choose a smaller --tune-refine")
     lrs = grid(points, low, high)
     create(name)  # unknown names fail here, before any work
     result = Tuning(name)

@@ -34,6 +34,17 @@ def _layout(sizes: list[int], use_batchnorm: bool):
     return out
 
 
+def check_size(sizes, itemsize: int = 4) -> None:
+    """Refuse, before allocating, a network whose parameters, gradients and an
+    optimizer's state would not fit in memory (see :mod:`trainlab.limits`)."""
+    from trainlab import limits
+
+    n_params = sum(int(a) * int(b) + int(b) for a, b in zip(sizes[:-1], sizes[1:]))
+    limits.check(n_params * itemsize * 5, f"a network of layer sizes {list(sizes)} "
+                 f"({n_params:,} parameters, their gradients and an optimizer's state)",
+                 "choose smaller hidden layers (--hidden)")
+
+
 class MultiLayerNet:
     """Fully connected net with optional batch norm, weight decay and dropout.
 
@@ -75,6 +86,7 @@ class MultiLayerNet:
         if dtype not in (np.float32, np.float64):
             raise ConfigError(f"dtype must be float32 or float64, got {dtype}")
         weight_std(weight_init_std, sizes[0])  # validates the spec early
+        check_size(sizes, dtype.itemsize)
         rng = np.random.default_rng(0) if rng is None else rng
 
         self.sizes = [int(s) for s in sizes]

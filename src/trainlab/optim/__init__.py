@@ -11,6 +11,7 @@ and :mod:`.schedules` (learning-rate schedules).
 from __future__ import annotations
 
 import inspect
+import json
 
 from trainlab.errors import ConfigError
 from trainlab.optim.adam import Adam, AdamW, NAdam, RAdam
@@ -88,7 +89,45 @@ def create(name: str, **kwargs) -> Optimizer:
     if bad:
         raise ConfigError(f"{key} has no option {', '.join(bad)}; options are "
                           f"{', '.join(allowed)}")
+    _check_types(cls, key, kwargs)
     return cls(**kwargs)
+
+
+def _defaults(cls: type[Optimizer]) -> dict:
+    out = {}
+    for c in reversed(cls.__mro__[:-1]):
+        if "__init__" in vars(c):
+            for p in inspect.signature(c.__init__).parameters.values():
+                if p.default is not inspect.Parameter.empty:
+                    out[p.name] = p.default
+                elif p.annotation in (float, "float"):
+                    out.setdefault(p.name, 0.0)
+    return out
+
+
+def _check_types(cls: type[Optimizer], key: str, kwargs: dict) -> None:
+    """An option given as the wrong kind of value (``lr=true``, ``momentum=[1, 2]``,
+    ``lr=null``) is refused here rather than silently converted or crashing later."""
+    defaults = _defaults(cls)
+    for name, value in kwargs.items():
+        default = defaults.get(name)
+        if isinstance(default, bool):
+            ok, what = isinstance(value, bool), "true or false"
+        elif isinstance(default, (int, float)) or name == "lr":
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            ok = ok or (hasattr(value, "dtype") and getattr(value, "shape", None) == ()
+                        and value.dtype.kind in "iuf")
+            what = "a number"
+        elif isinstance(default, str):
+            ok, what = isinstance(value, str), "a name"
+        else:
+            continue
+        if not ok:
+            try:
+                shown = json.dumps(value)  # as typed: null, true, [1, 2]
+            except (TypeError, ValueError):
+                shown = repr(value)
+            raise ConfigError(f"{key} option {name} must be {what}, got {shown}")
 
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adadelta",

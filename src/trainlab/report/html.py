@@ -1,10 +1,14 @@
 """One self-contained ``report.html`` from saved run folders, without training.
 
-A run folder is any folder holding ``config.json`` and ``metrics.json``. The
+A run folder is any folder holding ``config.json`` and ``metrics.json`` (and
+not marked incomplete by the command that was writing it). The
 report gives each one a section: its title and explanation (from
 :mod:`trainlab.report.texts`; a title from ``kind`` for kinds it does not
 know), its figures embedded as ``data:`` URIs, and its ``summary`` as a
-table. Nothing in the page refers to another file or to the network.
+table. Nothing in the page refers to another file or to the network. Only
+regular files inside the run folder are embedded (a symbolic link is
+skipped), and a malformed run is skipped with one warning line naming the
+file, while the rest of the report is built.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import base64
 import html
 import math
+import sys
 from pathlib import Path
 
 from trainlab.errors import ConfigError
@@ -65,11 +70,41 @@ def _figures(folder: Path, replot: bool) -> list[Path]:
     from trainlab.experiments.registry import MODULES
     from trainlab.experiments.registry import replot as redraw
 
-    figs = sorted(p for p in folder.iterdir() if p.suffix.lower() in FIGURES and p.is_file())
+    def plain():  # regular files of the folder itself: no symbolic link out of it
+        return sorted(p for p in folder.iterdir() if p.suffix.lower() in FIGURES
+                      and not p.is_symlink() and p.is_file())
+
+    figs = plain()
     if _kind(folder) in MODULES and (replot or not figs):
         redraw(folder)  # figures come from the saved metrics; nothing is trained
-        figs = sorted(p for p in folder.iterdir() if p.suffix.lower() in FIGURES and p.is_file())
+        figs = plain()
     return figs
+
+
+MAX_FIGURE_BYTES = 64 << 20
+
+
+def _figure_bytes(fig: Path) -> bytes:
+    from trainlab.io import open_regular
+
+    with open_regular(fig, limit=MAX_FIGURE_BYTES, follow=False) as fh:
+        return fh.read()
+
+
+def _load(folder: Path) -> tuple[dict, dict]:
+    """A run's config.json and metrics.json, each checked to be a JSON object."""
+    from trainlab import schema
+
+    docs = []
+    for name in ("config.json", "metrics.json"):
+        path = folder / name
+        doc = schema.document(read_json(path), path, "rerun it or remove the folder")
+        docs.append(doc)
+    summary = docs[1].get("summary")
+    if summary is not None and not isinstance(summary, dict):
+        raise ConfigError(f"{folder / 'metrics.json'}: 'summary' should be an object, got "
+                          f"{type(summary).__name__}; rerun it or remove the folder")
+    return docs[0], docs[1]
 
 
 def _fmt(value) -> tuple[str, bool]:
@@ -128,8 +163,7 @@ def _provenance(kind: str, config: dict, ui: dict, lang: str) -> list[str]:
 def _section(i: int, folder: Path, root: Path, lang: str, replot: bool) -> tuple[str, str]:
     esc = html.escape
     ui = UI[lang]
-    config = read_json(folder / "config.json")
-    metrics = read_json(folder / "metrics.json")
+    config, metrics = _load(folder)
     kind = str(config.get("kind") or folder.name)
     t = text(kind, lang)
     rel = folder.relative_to(root).as_posix() if folder != root else "."
@@ -151,7 +185,7 @@ def _section(i: int, folder: Path, root: Path, lang: str, replot: bool) -> tuple
     parts += _provenance(kind, config, ui, lang)
     figs = _figures(folder, replot)
     for fig in figs:
-        data = base64.b64encode(fig.read_bytes()).decode("ascii")
+        data = base64.b64encode(_figure_bytes(fig)).decode("ascii")
         parts.append(f'<figure><img src="data:{FIGURES[fig.suffix.lower()]};base64,{data}" '
                      f'alt="{esc(fig.name)}"><figcaption>{esc(fig.name)}</figcaption></figure>')
     if not figs:
@@ -177,11 +211,17 @@ def _section(i: int, folder: Path, root: Path, lang: str, replot: bool) -> tuple
     return "\n".join(parts), toc
 
 
-def build(root, out=None, lang: str = "en", replot: bool = False) -> Path:
+def _warn(line: str) -> None:
+    line = "".join(c if c.isprintable() else " " for c in line)
+    print(f"trainlab: warning: {line}", file=sys.stderr)
+
+
+def build(root, out=None, lang: str = "en", replot: bool = False, warn=_warn) -> Path:
     """Write the report of every run folder under ``root``; return its path
     (``root/report.html`` unless ``out`` is given). ``replot`` redraws the
     figures of known experiments from their saved metrics first (figures that
-    are missing are always redrawn)."""
+    are missing are always redrawn). A run that cannot be shown is skipped with
+    one ``warn`` line naming its file."""
     from trainlab.atomic import write_atomic
 
     if lang not in LANGS:
@@ -190,10 +230,24 @@ def build(root, out=None, lang: str = "en", replot: bool = False) -> Path:
     runs = find_runs(root)
     ui = UI[lang]
     sections, toc = [], []
-    for i, folder in enumerate(runs, start=1):
-        s, entry = _section(i, folder, root, lang, replot)
+    from trainlab.runs import is_incomplete
+
+    shown = []
+    for folder in runs:
+        if is_incomplete(folder):
+            warn(f"skipped {folder}: the command writing it did not finish; rerun it with "
+                 "--overwrite (or resume it)")
+            continue
+        try:
+            s, entry = _section(len(shown) + 1, folder, root, lang, replot)
+        except Exception as exc:  # noqa: BLE001 - any damage to one run spares the others
+            text = str(exc) if str(folder) in str(exc) else f"{folder}: {exc}"
+            warn(f"skipped a malformed run: {text}"[:400])
+            continue
         sections.append(s)
         toc.append(entry)
+        shown.append(folder)
+    runs = shown
     esc = html.escape
     body = [f"<h1>{esc(ui['report'])}</h1>",
             f"<p>{esc(ui['intro'].format(n=len(runs), root=str(root)))}</p>"]

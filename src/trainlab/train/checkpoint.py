@@ -119,15 +119,55 @@ def load_checkpoint(trainer, folder) -> dict:
     folder = Path(folder)
     if not has_checkpoint(folder):
         raise ConfigError(f"no checkpoint in {folder}; train with --checkpoint-every N first")
+    meta = _read_meta(folder)
     try:
-        meta = read_json(folder / CHECKPOINT)
         arrays = load_npz(folder / meta["arrays"])
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"checkpoint in {folder} is unreadable ({exc}); "
+                          "start a new run") from None
+    try:
+        return _restore(trainer, folder, meta, arrays)
+    except ConfigError:
+        raise
+    except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
+        raise ConfigError(f"checkpoint in {folder} does not fit this run ({type(exc).__name__}: "
+                          f"{str(exc)[:120]}); it is damaged: start a new run") from None
+
+
+def _read_meta(folder: Path) -> dict:
+    """``checkpoint.json``, checked key by key before anything is restored."""
+    from trainlab import schema
+
+    path = folder / CHECKPOINT
+    fix = "it is damaged: start a new run (or restore the file)"
+    try:
+        meta = schema.document(read_json(path), path, fix)
+    except (OSError, ValueError) as exc:
         raise ConfigError(f"checkpoint in {folder} is unreadable ({exc}); "
                           "start a new run") from None
     if meta.get("format") != FORMAT:
-        raise ConfigError(f"checkpoint in {folder} has format {meta.get('format')}, "
+        raise ConfigError(f"checkpoint in {folder} has format {meta.get('format')!r}, "
                           f"expected {FORMAT}")
+    schema.rel_name(meta.get("arrays"), path, "arrays", fix)
+    schema.need(meta, "epoch", schema.INT, path, fix, minimum=0)
+    schema.need(meta, "iteration", schema.INT, path, fix, minimum=0)
+    schema.need(meta, "position", (schema.INT, schema.NONE), path, fix, minimum=0)
+    schema.need(meta, "elapsed", schema.NUMBER, path, fix, minimum=0)
+    schema.need(meta, "stopped", schema.BOOL, path, fix)
+    schema.need(meta, "epoch_max_grad_norm", (schema.NUMBER, schema.NONE), path, fix,
+                optional=True)
+    schema.need(meta, "rng", schema.DICT, path, fix)
+    schema.need(meta, "network_rng", (schema.DICT, schema.NONE), path, fix, optional=True)
+    schema.need(meta, "schedule", (schema.DICT, schema.NONE), path, fix, optional=True)
+    schema.history(schema.need(meta, "history", schema.DICT, path, fix), path, "history", fix)
+    return meta
+
+
+def _restore(trainer, folder: Path, meta: dict, arrays: dict) -> dict:
+    from trainlab import schema
+
+    schema.history(meta["history"], folder / CHECKPOINT, "history",
+                   "it is damaged: start a new run", required=list(trainer.history))
     net = trainer.network
     targets = {f"params/{k}": v for k, v in net.params.items()}
     targets.update({f"buffers/{k}": v for k, v in _buffers(net).items()})
@@ -159,6 +199,14 @@ def load_checkpoint(trainer, folder) -> dict:
     trainer._epoch_max_norm = meta.get("epoch_max_grad_norm") or 0.0
     if meta.get("position") is not None:
         order, sizes = arrays["plan/order"], arrays["plan/sizes"]
+        data = getattr(trainer, "data", trainer)  # the Trainer keeps its arrays in .data
+        n = len(data.x_train)
+        if (order.dtype.kind not in "iu" or sizes.dtype.kind not in "iu" or order.ndim != 1
+                or (order.size and (order.min() < 0 or order.max() >= n))
+                or sizes.ndim != 1 or (sizes < 0).any() or sizes.sum() != order.size
+                or int(meta["position"]) > sizes.size):
+            raise ConfigError(f"checkpoint in {folder} holds a batch plan that does not fit "
+                              f"this run's {n} training samples; it is damaged: start a new run")
         trainer._plan = np.split(order, np.cumsum(sizes)[:-1])
         trainer._pos = int(meta["position"])
     else:

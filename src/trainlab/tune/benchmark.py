@@ -49,6 +49,10 @@ from trainlab.tune.storage import BudgetLock, open_storage
 from trainlab.tune.trials import Heartbeat, counted, reap, run_trials, settled
 
 
+#: the most learning rates a grid may hold
+MAX_GRID = 100
+
+
 def lr_grid(text: str) -> list[float]:
     """``"1e-4:1:9"`` → 9 learning rates evenly spaced in log from 1e-4 to 1."""
     parts = str(text).split(":")
@@ -58,6 +62,10 @@ def lr_grid(text: str) -> list[float]:
         raise ConfigError(f"malformed --lr-grid {text!r}; write LOW:HIGH:POINTS, e.g. 1e-4:1:9") from None
     if len(parts) != 3 or not (0 < low < high and math.isfinite(high)) or n < 2:
         raise ConfigError(f"--lr-grid {text!r} needs 0 < LOW < HIGH and POINTS ≥ 2, e.g. 1e-4:1:9")
+    if n > MAX_GRID:
+        raise ConfigError(f"--lr-grid {text!r} asks for {n:,} learning rates, more than the "
+                          f"{MAX_GRID} a benchmark trains (each is a whole training run); "
+                          "choose fewer POINTS")
     values = [float(v) for v in np.geomspace(low, high, n)]
     values[0], values[-1] = low, high
     return values

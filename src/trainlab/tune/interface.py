@@ -196,7 +196,14 @@ def factory_problem(spec: str):
                           "PYTHONPATH") from None
     except AttributeError:
         raise ConfigError(f"--problem {spec!r}: {module} has no {attr}") from None
-    problem = fn()
+    if not callable(fn):
+        raise ConfigError(f"--problem {spec!r}: {module}.{attr} is a {type(fn).__name__}, not "
+                          "a function; name a factory that returns a problem")
+    try:
+        problem = fn()
+    except Exception as exc:  # the user's code: say where it failed, in one line
+        raise ConfigError(f"--problem {spec!r}: {attr}() raised {type(exc).__name__}: "
+                          f"{str(exc)[:200]}; fix the factory") from None
     missing = [a for a in ("name", "metric", "target", "run") if not hasattr(problem, a)]
     if missing:
         raise ConfigError(f"--problem {spec!r}: {attr}() returned {type(problem).__name__}, "
