@@ -55,7 +55,8 @@ def choose_workers(workers: int | None, n_jobs: int) -> int:
 
 
 @contextlib.contextmanager
-def _env(values: dict):
+def environment(values: dict):
+    """Set environment variables for the block (child processes inherit them)."""
     old = {k: os.environ.get(k) for k in values}
     os.environ.update(values)
     try:
@@ -176,7 +177,7 @@ def _pool(fn, specs, workers, shared, meta, blas_threads, done) -> None:
     ctx = multiprocessing.get_context("spawn")
     env = {k: str(blas_threads) for k in THREAD_VARS if not os.environ.get(k)}
     spec = shared.spec() if shared is not None else {}
-    with _env(env), _no_sigint():  # the workers read these when they import NumPy
+    with environment(env), _no_sigint():  # the workers read these when they import NumPy
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init,
                                    initargs=(spec, meta, blas_threads))
         try:

@@ -7,7 +7,6 @@ MKL and BLIS equivalents) set to ``cpu_count // n``, and waits for them.
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 
@@ -17,20 +16,6 @@ THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
 
 def threads_per_worker(n: int) -> int:
     return max(1, (os.cpu_count() or 1) // n)
-
-
-@contextlib.contextmanager
-def _env(values: dict):
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
 
 
 def _entry(target, *args) -> None:
@@ -49,7 +34,9 @@ def run_workers(target, n: int, *args) -> list[int]:
     ctx = multiprocessing.get_context("spawn")
     procs = [ctx.Process(target=_entry, args=(target, *args, i), name=f"trainlab-worker-{i}")
              for i in range(n)]
-    with _env({k: str(threads_per_worker(n)) for k in THREAD_VARS}):
+    from trainlab.train.parallel import environment
+
+    with environment({k: str(threads_per_worker(n)) for k in THREAD_VARS}):
         for p in procs:        # children read the variables when they import NumPy
             p.start()
     try:
