@@ -288,3 +288,25 @@ def test_report_skips_a_damaged_run_with_one_warning_and_builds_the_rest(
             failures.append(f"{name} {how}: exit {code}: {err.strip()[:300]}")
         shutil.rmtree(root)
     assert damages and not failures, "\n".join(failures)
+
+
+def test_idx_bomb_given_as_a_data_file_is_refused_before_allocating(tmp_path):
+    """The same bomb through ``--data`` (any IDX file, :func:`read_idx`): refused before
+    the body is read, at a few MB of peak memory."""
+    import tracemalloc
+
+    from trainlab.data.idx import read_idx
+    from trainlab.errors import DataError
+
+    header = struct.pack(">IIII", 0xD03, 2**32 - 1, 28, 28)     # float32, 3 dimensions
+    path = tmp_path / "bomb-x.idx.gz"
+    path.write_bytes(gzip.compress(header + bytes(20_000_000), mtime=0))
+    assert path.stat().st_size < 100_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(DataError, match="bomb-x.idx.gz.*claims"):
+            read_idx(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 << 20, peak

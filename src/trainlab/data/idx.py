@@ -58,18 +58,22 @@ def _read(path: Path, magic: int, kind: str) -> np.ndarray:
             size = os.fstat(raw.fileno()).st_size
             compressed = raw.read(2) == _GZIP_MAGIC
             raw.seek(0)
-            # what a gzip body can hold: what deflate can expand the file to (a raw body
-            # is read in chunks and cannot cost more memory than the file itself)
-            room = size * _DEFLATE_RATIO if compressed else MAX_BODY_BYTES
             stream = gzip.GzipFile(fileobj=raw, mode="rb") if compressed else raw
             with stream:
-                return _parse(stream, path, magic, ndim, kind, min(room, MAX_BODY_BYTES))
+                return _parse(stream, path, magic, ndim, kind, _room(size, compressed))
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise DataError(f"{path}: corrupt gzip stream ({exc}); {_FIX}") from exc
     except DataError:
         raise
     except OSError as exc:
         raise DataError(f"{path}: cannot read IDX {kind} file ({exc}); {_FIX}") from exc
+
+
+def _room(size: int, compressed: bool) -> int:
+    """The most bytes a body may claim: what deflate can expand a gzip file of ``size``
+    bytes to (a raw body is read in chunks and costs no more memory than the file
+    itself), and never more than :data:`MAX_BODY_BYTES`."""
+    return min(size * _DEFLATE_RATIO if compressed else MAX_BODY_BYTES, MAX_BODY_BYTES)
 
 
 def _parse(stream, path: Path, magic: int, ndim: int, kind: str, room: int) -> np.ndarray:
@@ -129,6 +133,7 @@ def read_idx(path: str | Path) -> np.ndarray:
         with open(path, "rb") as raw:
             compressed = raw.read(2) == _GZIP_MAGIC
             raw.seek(0)
+            room = _room(os.fstat(raw.fileno()).st_size, compressed)
             stream = gzip.GzipFile(fileobj=raw, mode="rb") if compressed else raw
             with stream:
                 head = _read_exactly(stream, 4, path, "magic number")
@@ -141,6 +146,10 @@ def read_idx(path: str | Path) -> np.ndarray:
                 if 0 in dims:
                     raise DataError(f"{path}: IDX header has a zero size {dims}")
                 size = math.prod(dims) * dtype.itemsize
+                if size > room:  # refused before the body is read
+                    raise DataError(f"{path}: truncated or forged IDX file: its header claims "
+                                    f"{size:,} bytes, more than a file of "
+                                    f"{os.path.getsize(path):,} bytes can hold")
                 body = _read_exactly(stream, size, path, f"{dims[0]} items")
                 if stream.read(1):
                     raise DataError(f"{path}: extra bytes after the {dims[0]} items the "
