@@ -117,3 +117,12 @@ def arch(data_meta: dict, hidden) -> str:
     hidden = list(hidden)
     inner = f"{hidden[0]}×{len(hidden)}" if len(set(hidden)) == 1 else "→".join(map(str, hidden))
     return f"{data_meta['n_inputs']}→{inner}→{data_meta['n_classes']}"
+
+
+def batch_loss_evaluation(train_probe: int) -> dict:
+    """What an experiment whose figure is the loss of each training batch evaluates:
+    the curve costs nothing extra; only the final test accuracy uses a whole set."""
+    return {"each_step": "loss of the training batch (the curve)",
+            "each_epoch": f"none recorded (the Trainer's own record: first {train_probe} "
+                          "training samples)",
+            "final": "test accuracy on the whole test set"}

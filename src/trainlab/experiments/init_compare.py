@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trainlab.experiments.common import arch, init_spec, mean, seeds, tail_mean
+from trainlab.experiments.common import (arch, batch_loss_evaluation, init_spec, mean, seeds,
+                                         tail_mean)
 from trainlab.experiments.init_histogram import init_label
 
 TITLE = "Initial weights on the notes' network"
@@ -36,10 +37,7 @@ def units(cfg) -> int:
 def evaluation(cfg) -> dict:
     """The figure is the loss of each training batch; only the final test accuracy is
     measured on a whole set."""
-    return {"each_step": "loss of the training batch (the curve)",
-            "each_epoch": f"none recorded (the Trainer's own record: first {TRAIN_PROBE} "
-                          "training samples)",
-            "final": "test accuracy on the whole test set"}
+    return batch_loss_evaluation(TRAIN_PROBE)
 
 
 def jobs(cfg, rng) -> list[dict]:
