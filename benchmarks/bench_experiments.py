@@ -97,7 +97,7 @@ def measure(cmd: list[str], env: dict) -> dict:
 def _untimed(obj):
     if isinstance(obj, dict):
         return {k: _untimed(v) for k, v in obj.items()
-                if k not in ("seconds", "time") and not k.endswith(": seconds")}
+                if k not in ("seconds", "time", "pid") and not k.endswith(": seconds")}
     if isinstance(obj, list):
         return [_untimed(v) for v in obj]
     return obj

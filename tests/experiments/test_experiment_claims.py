@@ -44,6 +44,15 @@ def digits_labels():
 
 # -- the run folders ---------------------------------------------------------------------
 
+def test_the_demo_landscape_drawn_in_two_parts_is_the_folder_drawn_at_once(demo, tmp_path):
+    from trainlab.landscape.lab import race, write
+
+    write(race("bowl", ["sgd", "momentum", "adagrad", "adam"]), tmp_path, animate=True)
+    ours = {p.name: p.read_bytes() for p in (demo["dir"] / "landscape-bowl").iterdir()}
+    assert ours == {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert {"paths.gif", "paths.png", "panels.png", "values.png", "paths.json"} <= set(ours)
+
+
 def test_demo_prints_the_folder_last_and_the_data_note(demo):
     lines = demo["stdout"].strip().splitlines()
     assert lines[-1] == str(demo["dir"])

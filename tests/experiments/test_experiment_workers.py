@@ -69,6 +69,30 @@ def test_every_experiment_gives_the_same_files_with_one_or_two_workers(isolated)
         assert config == (b / "config.json").read_bytes()  # no timing in a config
         assert canonical(a / "metrics.json") == canonical(b / "metrics.json"), name
         assert len(json.loads((a / "metrics.json").read_bytes())["runs"]) == 2
+        if name != "batch-size":  # its figure plots the seconds each batch size took
+            for png in a.glob("*.png"):  # drawn here with 1 worker, by the workers with 2
+                assert png.read_bytes() == (b / png.name).read_bytes(), (name, png.name)
+
+
+def test_figures_drawn_in_parts_are_the_figures_drawn_at_once(isolated):
+    from trainlab.experiments.registry import parts, replot
+
+    code, _, err = cli("run", "init-histogram", "--quick", "--out", isolated / "h", "--quiet",
+                       "--workers", "2")
+    assert code == 0, err
+    together = {p.name: p.read_bytes() for p in (isolated / "h").glob("*.png")}
+    for p in (isolated / "h").glob("*.png"):
+        p.unlink()
+    replot(isolated / "h")  # one process, every figure in one call
+    again = {p.name: p.read_bytes() for p in (isolated / "h").glob("*.png")}
+    assert len(together) == len(parts("init-histogram", _config("init-histogram"))) == 4
+    assert together == again
+
+
+def _config(name):
+    from trainlab.experiments import make_config
+
+    return make_config(name, quick=True)
 
 
 def test_a_diverging_training_exits_3_and_leaves_no_half_written_run(isolated):

@@ -208,3 +208,17 @@ def test_backend_choice_and_fallback(monkeypatch):
         monkeypatch.undo()
         kernels.use_backend("auto")
     assert kernels.backend() == ("numba" if HAS_NUMBA else "numpy")
+
+
+def test_auto_runs_numpy_below_a_million_elements_and_numba_from_there():
+    from trainlab.kernels.dispatch import NUMBA_MIN
+
+    try:
+        kernels.use_backend("auto")
+        assert NUMBA_MIN == 1 << 20
+        assert kernels.backend(110_000) == "numpy"  # the notes' nets: numba is not worth loading
+        assert kernels.backend(NUMBA_MIN) == ("numba" if HAS_NUMBA else "numpy")
+        kernels.use_backend("numba" if HAS_NUMBA else "numpy")  # asked for: every size
+        assert kernels.backend(10) == ("numba" if HAS_NUMBA else "numpy")
+    finally:
+        kernels.use_backend("auto")

@@ -23,3 +23,29 @@ def fail_at(spec, arrays, meta):
         raise ValueError(f"job {spec['i']} is bad")
     time.sleep(spec.get("sleep", 0.0))
     return spec["i"]
+
+
+def modules(spec, arrays, meta):
+    """Train the notes' net for a few Adam steps; which heavy modules this process holds."""
+    import sys
+
+    from trainlab.nn import MultiLayerNet
+    from trainlab.optim import Adam
+
+    g = np.random.default_rng(spec["seed"])
+    net = MultiLayerNet(784, [100] * 4, 10, rng=g, dtype=np.float32)
+    opt = Adam()
+    x = g.random((128, 784), dtype=np.float32)
+    t = g.integers(0, 10, 128)
+    for _ in range(3):
+        opt.update(net.params, net.gradient(x, t))
+    return sorted(m for m in ("numba", "matplotlib", "scipy", "torch") if m in sys.modules)
+
+
+def draw_pid(spec, arrays, meta):
+    time.sleep(spec.get("sleep", 0.0))
+    return os.getpid()
+
+
+def total(spec, arrays, meta):
+    return float(arrays["x"].sum())

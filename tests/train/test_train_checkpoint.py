@@ -140,3 +140,28 @@ def test_checkpoint_of_another_network_is_refused(digits, tmp_path):
         other.load_checkpoint(tmp_path)
     with pytest.raises(ConfigError, match="no checkpoint"):
         other.load_checkpoint(tmp_path / "elsewhere")
+
+
+def _monitored(digits, folder=None, callbacks=()):
+    """A monitored run without gradient transforms: its epoch record holds the
+    per-layer gradient norms of the epoch's last step."""
+    (x, t), _, (xt, tt) = digits
+    net = MultiLayerNet(64, [30, 30], 10, use_batchnorm=True, use_dropout=True,
+                        dropout_ratio=0.1, rng=np.random.default_rng(3))
+    return Trainer(net, Data(x[:300], t[:300], xt, tt), create("adam"),
+                   TrainConfig(epochs=3, mini_batch_size=50, monitor=True,
+                               rng=np.random.default_rng(4), progress=False,
+                               checkpoint_dir=folder, callbacks=callbacks))
+
+
+@pytest.mark.parametrize("stop_at", [5, 6, 12])  # 6 steps per epoch: before, at and at an end
+def test_a_stop_on_an_epochs_last_step_keeps_that_epochs_record(digits, tmp_path, stop_at):
+    whole = _monitored(digits)
+    whole.train()
+    first = _monitored(digits, tmp_path, callbacks=[StopAt(stop_at)])
+    with pytest.raises(TrainingInterrupted, match=f"step {stop_at}"):
+        first.train()
+    resumed = _monitored(digits, tmp_path)
+    resumed.load_checkpoint()
+    resumed.train()
+    assert state(resumed) == state(whole)

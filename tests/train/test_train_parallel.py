@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from parallel_jobs import draw, fail_at
+from parallel_jobs import draw, draw_pid, fail_at, modules, total
 from trainlab.train import parallel
 from trainlab.train.parallel import choose_workers, run_jobs
 from trainlab.train.shared import SharedArrays
@@ -102,3 +102,41 @@ def test_workers_default_to_the_cores_capped_by_the_work():
     assert choose_workers(8, 3) == 3
     with pytest.raises(ValueError, match="workers"):
         choose_workers(0, 3)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_jobs_returned_by_on_result_run_too_and_are_listed_after(workers):
+    def more(i, result, seconds):  # each first-round job asks for one follow-up
+        return [{"i": 10 + i}] if i < 3 else None
+
+    out = run_jobs(fail_at, [{"i": i} for i in range(3)], workers=workers, progress=False,
+                   on_result=more)
+    assert [r for r, _ in out[:3]] == [0, 1, 2]
+    assert sorted(r for r, _ in out[3:]) == [10, 11, 12] and len(out) == 6
+
+
+def test_a_pool_started_before_the_work_runs_it_and_ends_on_an_error():
+    with parallel.pool(2) as ex:  # started before any job exists, as run_many does
+        assert len({r for r, _ in run_jobs(draw_pid, [{"i": i, "sleep": 0.2} for i in range(6)],
+                                           executor=ex, progress=False)}) == 2
+    assert _workers_gone()
+    with pytest.raises(RuntimeError, match="loading failed"):
+        with parallel.pool(2):
+            raise RuntimeError("loading failed")  # e.g. a missing data set
+    assert _workers_gone()
+
+
+def test_a_worker_training_the_notes_net_loads_no_compiler_or_plotting():
+    # NumPy runs the update of a 0.1 M-parameter net: numba's 115 MB stay out of every worker
+    [(mods, _)] = run_jobs(modules, [{"seed": 0}, {"seed": 1}], workers=2, progress=False)[:1]
+    assert mods == []
+
+
+def test_an_empty_block_is_written_in_place_then_shared_read_only():
+    with SharedArrays() as shared:
+        a = shared.empty("x", (3, 4), np.float32)
+        a[...] = np.arange(12).reshape(3, 4)
+        spec = shared.spec()  # handed to workers: no more writes
+        assert not a.flags.writeable
+        [(value, _)] = run_jobs(total, [{}], workers=1, shared=shared, progress=False)
+        assert value == 66.0 and spec["x"][1:] == ((3, 4), "<f4")

@@ -24,21 +24,30 @@ def run(args) -> int:
 
     from trainlab.commands.run import execute, plan
     from trainlab.experiments import names
+    from trainlab.report import build
     from trainlab.runs import prepare_out
 
     start = time.perf_counter()
     configs = plan(names(), quick=True, dataset="digits")
     out = prepare_out(args.out, "demo", overwrite=args.overwrite, replaces=("demo",))
+    # the notes' optimizer figure on x²/20 + y², with the race animated: drawn by
+    # the same workers as the experiments, its figures and its animation apart
+    bowl = out / "landscape-bowl"
+    extra = [(bowl, "trainlab.commands.demo:landscape", {"part": part})
+             for part in ("figures", "gif")]
     execute(configs, out, dataset="digits", seed=args.seed, quick=True,
-            progress=False if args.quiet else None, report=False, workers=args.workers)
-    # the notes' optimizer figure on x²/20 + y², with the race animated
-    from trainlab.landscape.lab import race, write
-    from trainlab.report import build
-
-    write(race("bowl", ["sgd", "momentum", "adagrad", "adam"]), out / "landscape-bowl",
-          animate=True)
-    print(f"landscape-bowl: the notes' four paths on x²/20 + y² ({out / 'landscape-bowl'})")
+            progress=False if args.quiet else None, report=False, workers=args.workers,
+            extra=extra)
+    print(f"landscape-bowl: the notes' four paths on x²/20 + y² ({bowl})")
     print(f"report: {build(out)}")
     print(f"done in {time.perf_counter() - start:.1f}s")
     print(out)
     return 0
+
+
+def landscape(out, part: str) -> None:
+    """One part (``"figures"`` or ``"gif"``) of the demo's landscape folder, into ``out``."""
+    from trainlab.landscape.lab import race, write
+
+    write(race("bowl", ["sgd", "momentum", "adagrad", "adam"]), out, animate=True,
+          parts=(part,))

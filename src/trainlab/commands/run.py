@@ -57,16 +57,18 @@ def plan(names, quick=False, overrides=(), dataset=None) -> dict:
 
 
 def execute(configs: dict, out, *, dataset="digits", data_dir=None, seeds=1, seed=0,
-            quick=False, progress=None, report=True, echo=print, workers=None):
+            quick=False, progress=None, report=True, echo=print, workers=None, extra=()):
     """Run the planned experiments into ``out`` (one subfolder each when several,
-    then ``report.html``), their trainings on ``workers`` processes (``None``: every core)."""
+    then ``report.html``), their trainings and figures on ``workers`` processes
+    (``None``: every core), with the ``extra`` jobs of
+    :func:`trainlab.experiments.batch.run_many`."""
     from trainlab.experiments.batch import run_many
 
     several = len(configs) > 1
     outs = {n: out / n if several else out for n in configs}
     run_many(configs, outs, dataset=dataset, data_dir=data_dir, seeds=seeds, seed=seed,
              quick=quick, progress=progress, workers=workers, echo=echo,
-             on_done=lambda n, m: echo(_line(n, m)))
+             on_done=lambda n, m: echo(_line(n, m)), extra=extra)
     if several and report:
         from trainlab.report import build
 

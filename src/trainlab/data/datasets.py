@@ -93,6 +93,7 @@ def load_with_info(
     *,
     allow_fallback: bool = True,
     download: bool = True,
+    alloc=None,
 ):
     """Return ``(data, info)``: the arrays of :func:`load` and where they came from.
 
@@ -103,6 +104,9 @@ def load_with_info(
     sentence describing the data actually returned.
     ``download=False`` (or ``TRAINLAB_OFFLINE=1``) never touches the network;
     ``allow_fallback=False`` turns a missing MNIST training set into an error.
+    ``alloc(which, shape)`` (``which``: ``"x"`` or ``"x_test"``) may give the
+    float32 arrays the normalised images are written into (shared memory, say),
+    so that they are never held twice.
     """
     key = canonical_name(name)
     if key == "digits":
@@ -130,23 +134,30 @@ def load_with_info(
         scale=scale,
     )
     data = (
-        _finish(x_tr, t_tr, normalize, flatten, one_hot_label, scale),
-        _finish(x_te, t_te, normalize, flatten, one_hot_label, scale),
+        _finish(x_tr, t_tr, normalize, flatten, one_hot_label, scale,
+                alloc and (lambda s: alloc("x", s))),
+        _finish(x_te, t_te, normalize, flatten, one_hot_label, scale,
+                alloc and (lambda s: alloc("x_test", s))),
     )
     return data, info
 
 
-def to_float(x, scale) -> np.ndarray:
-    """Raw pixels as float32 in [0, 1]: ``x / scale`` (``info["scale"]``)."""
-    out = x.astype(np.float32)
-    out /= np.float32(scale)       # in place: one float32 copy of the data, not two
+def to_float(x, scale, out=None) -> np.ndarray:
+    """Raw pixels as float32 in [0, 1]: ``x / scale`` (``info["scale"]``),
+    into ``out`` when given (one float32 copy of the data, not two)."""
+    out = np.empty(np.shape(x), np.float32) if out is None else out
+    np.divide(x, np.float32(scale), out=out, dtype=np.float32)
     return out
 
 
-def _finish(x, t, normalize, flatten, one_hot_label, scale):
+def _finish(x, t, normalize, flatten, one_hot_label, scale, alloc=None):
     n = len(x)
-    x = to_float(x, scale) if normalize else np.array(x, dtype=np.uint8)
-    x = x.reshape(n, -1) if flatten else x.reshape(n, 1, *x.shape[1:])
+    shape = (n, -1) if flatten else (n, 1, *x.shape[1:])
+    if normalize:
+        x = x.reshape(shape)
+        x = to_float(x, scale, None if alloc is None else alloc(x.shape))
+    else:
+        x = np.array(x, dtype=np.uint8).reshape(shape)
     t = one_hot(t, N_CLASSES) if one_hot_label else t.astype(np.int64)
     return x, t
 

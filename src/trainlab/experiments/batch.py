@@ -1,44 +1,70 @@
-"""Experiments run as one batch of independent trainings on worker processes.
+"""Experiments run as one batch of independent jobs on worker processes.
 
 Every experiment splits each seed's work into jobs (``jobs(cfg, rng)``: the
 variants × the seed's draws, as plain specs). :func:`run_many` plans the jobs
-of all the experiments asked for, runs them together with
-:func:`trainlab.train.parallel.run_jobs` (so a long experiment's trainings
-fill the cores beside a short one's), and writes each experiment's run folder
-as soon as its jobs, and those of the experiments before it, are done: the
-folders appear in the notes' order, each written whole (config, metrics,
-figures) or not at all.
+of all the experiments asked for and runs them together with
+:func:`trainlab.train.parallel.run_jobs`, so a long experiment's trainings
+fill the cores beside a short one's. When an experiment's trainings are done,
+its figures become jobs too (one per part, see
+:func:`~trainlab.experiments.registry.parts`), drawn by the workers from the
+run's documents in a scratch folder and sent back as bytes. Each run folder is
+then written here, whole (config, metrics, figures), in the notes' order: a
+folder is complete or absent, and an experiment after a failing one is absent.
 
-The data set is loaded once, here, and shared read-only with the workers.
-The results do not depend on the number of workers: every job's seeds are in
-its spec, every job runs on one BLAS thread, and the results are gathered in
-the order the jobs were planned.
+The workers start first, so that they import while the data set is loaded,
+once, here, straight into shared memory that they map read-only. The results
+do not depend on the number of workers: every job's seeds are in its spec,
+every job runs on one BLAS thread, and the results are gathered in the order
+the jobs were planned.
 """
 
 from __future__ import annotations
 
+import importlib
+import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from trainlab.errors import ConfigError
 from trainlab.experiments.common import Data, load_data
-from trainlab.experiments.registry import _data_meta, get, write_run
+from trainlab.experiments.registry import _data_meta, documents, get, parts
 
 ARRAYS = ("x", "t", "x_test", "t_test")
+#: the job that draws one part of an experiment's figures
+FIGURES = "trainlab.experiments.registry:figures"
 
 
 def _work(job, arrays, meta):
-    """One job, in a worker (or here): ``(name, cfg, spec)`` → the experiment's ``job``."""
-    name, cfg, spec = job
-    mod = get(name)
-    data = Data(*(arrays[k] for k in ARRAYS), meta) if mod.TRAINS else None
-    return mod.job(cfg, data, spec)
+    """One job, in a worker (or here): a training ``("train", name, cfg, spec)``
+    → the experiment's ``job``; ``("files", "module:function", kwargs)`` → the
+    files that ``function(out=scratch, **kwargs)`` wrote, path → bytes."""
+    if job[0] == "train":
+        _, name, cfg, spec = job
+        mod = get(name)
+        data = Data(*(arrays[k] for k in ARRAYS), meta) if mod.TRAINS else None
+        return mod.job(cfg, data, spec)
+    _, target, kwargs = job
+    module, function = target.split(":")
+    with tempfile.TemporaryDirectory(prefix="trainlab-") as scratch:
+        getattr(importlib.import_module(module), function)(out=scratch, **kwargs)
+        return {p.relative_to(scratch).as_posix(): p.read_bytes()
+                for p in sorted(Path(scratch).rglob("*")) if p.is_file()}
+
+
+def write_files(folder, files: dict) -> None:
+    """The files of a ``"files"`` job, written atomically into ``folder``."""
+    from trainlab.atomic import write_atomic
+
+    for rel, data in files.items():
+        path = Path(folder) / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, lambda fh, data=data: fh.write(data))
 
 
 def plan(configs: dict, seeds: int, seed: int):
-    """Every job of every experiment: ``(jobs, per)`` where ``per[name]`` lists,
-    per seed, ``(index of its first job, its specs)``."""
+    """Every training of every experiment: ``(jobs, per)`` where ``per[name]``
+    lists, per seed, ``(index of its first job, its specs)``."""
     jobs, per = [], {}
     for name, cfg in configs.items():
         mod = get(name)
@@ -46,42 +72,65 @@ def plan(configs: dict, seeds: int, seed: int):
         for s in np.random.SeedSequence(int(seed)).spawn(int(seeds)):
             specs = list(mod.jobs(cfg, np.random.default_rng(s)))
             per[name].append((len(jobs), specs))
-            jobs += [(name, cfg, spec) for spec in specs]
+            jobs += [("train", name, cfg, spec) for spec in specs]
     return jobs, per
 
 
 def run_many(configs: dict, outs: dict, *, dataset: str = "digits", data_dir=None,
              seeds: int = 1, seed: int = 0, quick: bool = False, data=None, progress=None,
-             workers: int | None = None, echo=None, on_done=None) -> dict:
+             workers: int | None = None, echo=None, on_done=None, extra=()) -> dict:
     """Run the experiments ``configs`` (name → config) into ``outs`` (name → folder).
 
     ``workers``: processes (``None``: every core, at most one per job).
     ``echo(line)`` hears the data note; ``on_done(name, metrics)`` each
-    experiment as it is written. Returns name → metrics.
+    experiment as it is written, in the notes' order. ``extra``: more
+    ``(folder, "module:function", kwargs)`` jobs for the same workers, each
+    writing files into ``folder`` (see :func:`_work`). Returns name → metrics.
     """
-    from trainlab.train.parallel import choose_workers, run_jobs
+    from trainlab.train.parallel import choose_workers, pool, run_jobs
     from trainlab.train.shared import SharedArrays
 
     if isinstance(seeds, bool) or int(seeds) < 1:
         raise ConfigError(f"--seeds must be ≥ 1, got {seeds}")
     jobs, per = plan(configs, seeds, seed)
-    workers = choose_workers(workers, len(jobs))
+    n_figures = sum(len(parts(name, cfg)) for name, cfg in configs.items())
+    workers = choose_workers(workers, len(jobs) + n_figures + len(extra))
     trains = any(get(n).TRAINS for n in configs)
-    if trains and data is None:
-        data = load_data(dataset, data_dir)
-        if echo is not None:
-            echo(f"data: {data.info['note']}")
-    shared = None
-    if trains and workers > 1:  # one copy, mapped by every worker
-        shared = SharedArrays({k: getattr(data, k) for k in ARRAYS})
-        data = Data(*(shared.arrays[k] for k in ARRAYS), data.info)
-    elif trains:
-        shared = _Local({k: getattr(data, k) for k in ARRAYS})
+    with pool(workers) as executor:  # the workers start while the data load
+        shared = SharedArrays() if executor is not None and trains else None
+        try:
+            if trains and data is None:
+                alloc = None if shared is None else (lambda k, shape: shared.empty(k, shape,
+                                                                                  np.float32))
+                data = load_data(dataset, data_dir, alloc=alloc)
+                if echo is not None:
+                    echo(f"data: {data.info['note']}")
+            if shared is not None:  # one copy, mapped by every worker
+                for k in ARRAYS:
+                    if k not in shared.arrays:
+                        shared.put(k, getattr(data, k))
+                data = Data(*(shared.arrays[k] for k in ARRAYS), data.info)
+            local = _Local({k: getattr(data, k) for k in ARRAYS} if trains else {})
+            return _run(configs, outs, jobs, per, executor, shared or local, data, progress,
+                        on_done, extra, dict(data_dir=data_dir, seeds=seeds, seed=seed,
+                                             quick=quick))
+        finally:
+            if shared is not None:
+                shared.close()
+
+
+def _run(configs, outs, jobs, per, executor, shared, data, progress, on_done, extra, how):
+    from trainlab.io import write_json
+    from trainlab.train.parallel import run_jobs
+
     results, seconds = [None] * len(jobs), [0.0] * len(jobs)
     left = {name: sum(len(specs) for _, specs in per[name]) for name in configs}
     order, written, metrics = list(configs), [0], {}
+    docs, drawn, figure_of = {}, {}, {}  # drawn[name][k]: the files of figure part k
+    first_extra, count = len(jobs), [len(jobs) + len(extra)]
 
-    def finish(name):
+    def trained(name) -> list:
+        """Gather ``name``'s results into its documents; its figure jobs."""
         mod, cfg = get(name), configs[name]
         runs, spent = [], 0.0
         for first, specs in per[name]:
@@ -91,32 +140,54 @@ def run_many(configs: dict, outs: dict, *, dataset: str = "digits", data_dir=Non
             for j in span:
                 results[j] = None
         meta = _data_meta(data if mod.TRAINS else None)
-        m = {"summary": mod.summarize(runs, cfg), "data": meta, "seeds": int(seeds),
-             "seconds": round(spent, 3), "runs": runs}
-        write_run(name, Path(outs[name]), cfg, m, meta=meta, data_dir=data_dir, seeds=seeds,
-                  seed=seed, quick=quick)
-        metrics[name] = m
-        if on_done is not None:
-            on_done(name, m)
+        metrics[name] = {"summary": mod.summarize(runs, cfg), "data": meta,
+                         "seeds": int(how["seeds"]), "seconds": round(spent, 3), "runs": runs}
+        docs[name] = documents(name, cfg, metrics[name], meta=meta, **how)
+        new = [("files", FIGURES, {"docs": docs[name], "part": part})
+               for part in parts(name, cfg)]
+        for k in range(len(new)):
+            figure_of[count[0] + k] = (name, k)
+        count[0] += len(new)
+        drawn[name] = [None] * len(new)
+        return new
+
+    def write_ready():
+        while written[0] < len(order):
+            name = order[written[0]]
+            if name not in docs or any(files is None for files in drawn[name]):
+                return
+            out = Path(outs[name])
+            out.mkdir(parents=True, exist_ok=True)
+            for file, doc in docs.pop(name).items():
+                write_json(out / file, doc)
+            for files in drawn.pop(name):
+                write_files(out, files)
+            written[0] += 1
+            if on_done is not None:
+                on_done(name, metrics[name])
 
     def arrived(i, result, secs):
-        results[i], seconds[i] = result, secs
-        left[jobs[i][0]] -= 1
-        while written[0] < len(order) and left[order[written[0]]] == 0:
-            finish(order[written[0]])
-            written[0] += 1
+        more = []
+        if i < first_extra:
+            results[i], seconds[i] = result, secs
+            name = jobs[i][1]
+            left[name] -= 1
+            if left[name] == 0:
+                more = trained(name)
+        elif i < first_extra + len(extra):
+            write_files(extra[i - first_extra][0], result)
+        else:
+            name, k = figure_of.pop(i)
+            drawn[name][k] = result
+        write_ready()
+        return more
 
-    for name in order:  # an experiment with no jobs at all is written at once
-        if left[name] == 0 and written[0] == order.index(name):
-            finish(name)
-            written[0] += 1
-    try:
-        run_jobs(_work, jobs, workers=workers, shared=shared,
-                 meta=data.info if trains else None, progress=progress,
-                 desc=order[0] if len(order) == 1 else "experiments", on_result=arrived)
-    finally:
-        if isinstance(shared, SharedArrays):
-            shared.close()
+    start = [j for name in order if left[name] == 0 for j in trained(name)]  # nothing to train
+    run_jobs(_work, [*jobs, *[("files", t, kw) for _, t, kw in extra], *start],
+             shared=shared, meta=data.info if data is not None else None, progress=progress,
+             desc=order[0] if len(order) == 1 else "experiments", on_result=arrived,
+             executor=executor)
+    write_ready()
     return metrics
 
 
@@ -125,3 +196,6 @@ class _Local:
 
     def __init__(self, arrays):
         self.arrays = arrays
+
+    def spec(self):
+        return {}

@@ -28,10 +28,11 @@ class Data:
         return int(self.info.get("n_classes", int(self.t.max()) + 1))
 
 
-def load_data(dataset: str, data_dir=None) -> Data:
+def load_data(dataset: str, data_dir=None, alloc=None) -> Data:
+    """``dataset`` as :class:`Data` (``alloc``: see :func:`trainlab.data.load_with_info`)."""
     from trainlab.data import load_with_info
 
-    ((x, t), (xt, tt)), info = load_with_info(dataset, data_dir=data_dir)
+    ((x, t), (xt, tt)), info = load_with_info(dataset, data_dir=data_dir, alloc=alloc)
     return Data(x, t, xt, tt, info)
 
 

@@ -136,7 +136,13 @@ def summarize(runs, cfg) -> dict:
     return s
 
 
-def plot(metrics, cfg, out) -> list:
+def parts(cfg) -> list:
+    """The figures, each drawn on its own: one histogram grid per activation, then
+    the activations' spread per layer."""
+    return [*cfg.activations, "std"]
+
+
+def plot(metrics, cfg, out, part=None) -> list:
     from trainlab.viz import band, caption, hist_cut, plt, save
 
     pyplot = plt()
@@ -144,6 +150,8 @@ def plot(metrics, cfg, out) -> list:
     first = metrics["runs"][0]  # the histograms show one draw, as in the notes
     total = cfg.samples * cfg.nodes
     for act in cfg.activations:
+        if part not in (None, act):
+            continue
         top = cap(cfg, act)
         rows = len(cfg.inits)
         lo, hi = _range(act)
@@ -167,6 +175,8 @@ def plot(metrics, cfg, out) -> list:
         fig.tight_layout()
         caption(fig, LESSON.get(act, "compare the rows: the spread each initial weight leaves"))
         paths.append(save(fig, out / f"init_histogram_{act}.png"))
+    if part not in (None, "std"):
+        return paths
     fig, axes = pyplot.subplots(1, len(cfg.activations), figsize=(4.2 * len(cfg.activations), 3.6),
                                 squeeze=False)
     x = np.arange(1, cfg.layers + 1)

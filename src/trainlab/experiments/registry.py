@@ -16,10 +16,12 @@ An experiment is a module with:
 * ``gather(cfg, specs, results)``: one seed's results from its jobs' results;
 * ``evaluation(cfg)``: what is evaluated when, and on how many samples (into ``config.json``);
 * ``summarize(runs, cfg)``: key numbers over the seeds' results;
-* ``plot(metrics, cfg, out_dir)``: figures from the saved metrics alone.
+* ``plot(metrics, cfg, out_dir)``: figures from the saved metrics alone;
+  ``parts(cfg)`` (optional): names of figures that ``plot(..., part=name)``
+  draws on their own, so that workers can draw them side by side.
 
-:func:`run` runs the jobs of every seed (on worker processes, see
-:mod:`trainlab.experiments.batch`) and writes ``config.json``,
+:func:`run` runs the jobs of every seed and draws the figures (on worker
+processes, see :mod:`trainlab.experiments.batch`) and writes ``config.json``,
 ``metrics.json`` and the figures; :func:`replot` redraws the figures of a saved
 run folder without training anything.
 """
@@ -201,34 +203,62 @@ def run(name: str, out, cfg=None, *, dataset: str = "digits", data_dir=None, see
                     seed=seed, quick=quick, data=data, progress=progress, workers=workers)[name]
 
 
-def write_run(name: str, out, cfg, metrics: dict, *, meta: dict, data_dir, seeds: int, seed: int,
-              quick: bool) -> None:
-    """``config.json``, ``metrics.json`` and the figures of a finished run."""
-    from trainlab.io import write_json
-
+def documents(name: str, cfg, metrics: dict, *, meta: dict, data_dir, seeds: int, seed: int,
+              quick: bool) -> dict:
+    """``{"config.json": ..., "metrics.json": ...}`` of a finished run (plain data)."""
     mod = get(name)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    evaluation = mod.evaluation(cfg) if hasattr(mod, "evaluation") else None
     config = {"kind": name, "title": mod.TITLE, "dataset": meta["name"], "data_dir": data_dir,
               "data_note": meta["note"], "seeds": int(seeds), "seed": int(seed),
               "quick": bool(quick), **dataclasses.asdict(cfg)}
-    if evaluation is not None:
-        config["evaluation"] = evaluation
-    write_json(out / "config.json", config)
-    write_json(out / "metrics.json", metrics)
+    if hasattr(mod, "evaluation"):
+        config["evaluation"] = mod.evaluation(cfg)
+    return {"config.json": config, "metrics.json": metrics}
+
+
+def write_run(name: str, out, cfg, metrics: dict, **how) -> None:
+    """``config.json``, ``metrics.json`` and the figures of a finished run
+    (``how``: the keywords of :func:`documents`)."""
+    from trainlab.io import write_json
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    for file, doc in documents(name, cfg, metrics, **how).items():
+        write_json(out / file, doc)
     replot(out)  # figures from the saved files, exactly as a later rebuild draws them
+
+
+def parts(name: str, cfg) -> list:
+    """The figures of ``name`` that can be drawn apart (``[None]``: all at once)."""
+    mod = get(name)
+    return list(mod.parts(cfg)) if hasattr(mod, "parts") else [None]
+
+
+def figures(docs: dict, part=None, *, out) -> None:
+    """Write ``docs`` (from :func:`documents`) into the empty folder ``out`` and
+    draw the figures of ``part`` there from those files, as :func:`replot` does."""
+    from trainlab.io import write_json
+
+    for file, doc in docs.items():
+        write_json(Path(out) / file, doc)
+    replot(out, part)
+    for file in docs:
+        (Path(out) / file).unlink()
 
 
 def is_run(folder: Path) -> bool:
     return (folder / "config.json").is_file() and (folder / "metrics.json").is_file()
 
 
-def replot(folder) -> list[Path]:
-    """Redraw the figures of a saved experiment run from its JSON files alone."""
+def replot(folder, part=None) -> list[Path]:
+    """Redraw the figures of a saved experiment run from its JSON files alone
+    (``part``: only those of one of :func:`parts`)."""
     from trainlab.io import read_json
 
     folder = Path(folder)
     config = read_json(folder / "config.json")
     cfg = config_from_json(config["kind"], config)
-    return get(config["kind"]).plot(read_json(folder / "metrics.json"), cfg, folder)
+    metrics = read_json(folder / "metrics.json")
+    mod = get(config["kind"])
+    if part is None:
+        return mod.plot(metrics, cfg, folder)
+    return mod.plot(metrics, cfg, folder, part=part)

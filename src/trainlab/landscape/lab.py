@@ -106,13 +106,20 @@ def _record(t: Trace, lr) -> dict:
             "mean_value": t.mean_value}
 
 
-def write(r: Race, out, *, config: dict | None = None, animate=False, frames=120) -> Path:
-    """Write the run folder for ``r`` into ``out``; returns ``out``."""
+def write(r: Race, out, *, config: dict | None = None, animate=False, frames=120,
+          parts=("figures", "gif")) -> Path:
+    """Write the run folder for ``r`` into ``out``; returns ``out``. ``parts``:
+    which of the JSON files with the figures (``"figures"``) and the animation
+    (``"gif"``, when ``animate``) to write, so that two processes can share the work."""
     if animate:
         check_frames(frames)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     spec = getattr(r.function, "spec", type(r.function).__name__)
+    if animate and "gif" in parts:
+        write_gif(r.function, r.traces, out / "paths.gif", frames=frames, title=spec)
+    if "figures" not in parts:
+        return out
     io.write_json(out / "config.json", {
         "kind": "landscape", "function": spec, "start": list(r.start), "steps": r.steps,
         "optimizers": list(r.rules), "animate": bool(animate), "frames": frames,
@@ -143,6 +150,4 @@ def write(r: Race, out, *, config: dict | None = None, animate=False, frames=120
     viz.save(paths_figure(r.function, r.traces, title), out / "paths.png")
     viz.save(panels_figure(r.function, r.traces, title), out / "panels.png")
     viz.save(values_figure(r.function, r.traces, title), out / "values.png")
-    if animate:
-        write_gif(r.function, r.traces, out / "paths.gif", frames=frames, title=spec)
     return out

@@ -98,21 +98,31 @@ def _no_sigint():
         signal.signal(signal.SIGINT, old)
 
 
-def _init(spec, meta, threads) -> None:
-    """Worker start: leave Ctrl-C to the parent, map the shared data, fix BLAS threads."""
+def _init(threads) -> None:
+    """Worker start: leave Ctrl-C to the parent, fix BLAS threads, import the jobs' code."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from trainlab.train.shared import attach
-
-    _WORKER["arrays"] = attach(spec) if spec else {}
-    _WORKER["meta"] = meta
     _WORKER["blas"] = _blas(threads)
     _WORKER["blas"].__enter__()  # for the worker's whole life
 
 
-def _call(fn, spec):
+def _arrays(spec: dict) -> dict:
+    """The shared arrays named in ``spec``, attached once per worker."""
+    key = tuple(sorted((k, v[0]) for k, v in spec.items()))
+    if _WORKER.get("key") != key:
+        from trainlab.train.shared import attach
+
+        _WORKER["arrays"], _WORKER["key"] = attach(spec) if spec else {}, key
+    return _WORKER["arrays"]
+
+
+def _call(fn, job, spec, meta):
     start = time.perf_counter()
-    result = fn(spec, _WORKER["arrays"], _WORKER["meta"])
+    result = fn(job, _arrays(spec), meta)
     return result, time.perf_counter() - start
+
+
+def _ready() -> int:
+    return os.getpid()
 
 
 def _bar(total: int, desc: str, progress):
@@ -121,7 +131,7 @@ def _bar(total: int, desc: str, progress):
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit="training", leave=False, dynamic_ncols=True)
+    return tqdm(total=total, desc=desc, unit="job", leave=False, dynamic_ncols=True)
 
 
 def _stop(pool) -> None:
@@ -139,60 +149,91 @@ def _stop(pool) -> None:
             p.join(timeout=10)
 
 
+@contextlib.contextmanager
+def pool(workers: int, blas_threads: int = 1):
+    """``workers`` spawned processes, started now (so that they import while this
+    process goes on, say loading the data), ended when the block ends; ``None``
+    for one worker (:func:`run_jobs` then runs the jobs here)."""
+    if workers <= 1:
+        yield None
+        return
+    ctx = multiprocessing.get_context("spawn")
+    env = {k: str(blas_threads) for k in THREAD_VARS if not os.environ.get(k)}
+    with environment(env), _no_sigint():  # the workers read these when they import NumPy
+        ex = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init,
+                                 initargs=(blas_threads,))
+        try:
+            for _ in range(workers):  # one start-up call each: every worker is spawned now
+                ex.submit(_ready)
+        except BaseException:
+            _stop(ex)
+            raise
+    try:
+        yield ex
+    except BaseException:
+        _stop(ex)
+        raise
+    ex.shutdown(wait=True)
+
+
 def run_jobs(fn, specs, *, workers: int = 1, shared=None, meta=None, blas_threads: int = 1,
-             progress=None, desc: str = "trainings", on_result=None) -> list:
+             progress=None, desc: str = "trainings", on_result=None, executor=None) -> list:
     """``[(fn(spec, arrays, meta), seconds) for spec in specs]``, in the order of ``specs``.
 
     ``fn`` must be a module-level function (workers import it by name) and
     ``specs`` plain data. ``on_result(i, result, seconds)`` is called here, in
-    this process, as job ``i`` completes (completion order).
+    this process, as job ``i`` completes (completion order); it may return
+    more specs, which are run too (and listed after the others, in the order
+    they were returned). ``executor``: a :func:`pool` already started (else
+    one is started for ``workers`` and ended here).
     """
+    if executor is None and workers > 1 and len(specs) > 1:
+        with pool(workers, blas_threads) as ex:
+            return run_jobs(fn, specs, shared=shared, meta=meta, progress=progress, desc=desc,
+                            on_result=on_result, executor=ex)
     specs = list(specs)
     out = [None] * len(specs)
     bar = _bar(len(specs), desc, progress)
 
-    def done(i, result, seconds):
+    def done(i, result, seconds) -> list:
         out[i] = (result, seconds)
+        more = list((on_result(i, result, seconds) if on_result is not None else None) or ())
+        out.extend([None] * len(more))
+        specs.extend(more)
         if bar is not None:
+            bar.total += len(more)
             bar.update(1)
-        if on_result is not None:
-            on_result(i, result, seconds)
+        return more
 
     try:
-        if workers <= 1 or len(specs) <= 1:
+        if executor is None:
             arrays = shared.arrays if shared is not None else {}
             with _blas(blas_threads):
-                for i, spec in enumerate(specs):
+                i = 0
+                while i < len(specs):  # specs grows as on_result adds to it
                     start = time.perf_counter()
-                    done(i, fn(spec, arrays, meta), time.perf_counter() - start)
+                    done(i, fn(specs[i], arrays, meta), time.perf_counter() - start)
+                    i += 1
         else:
-            _pool(fn, specs, workers, shared, meta, blas_threads, done)
+            _submit_all(executor, fn, specs, shared, meta, done)
     finally:
         if bar is not None:
             bar.close()
     return out
 
 
-def _pool(fn, specs, workers, shared, meta, blas_threads, done) -> None:
-    ctx = multiprocessing.get_context("spawn")
-    env = {k: str(blas_threads) for k in THREAD_VARS if not os.environ.get(k)}
+def _submit_all(ex, fn, specs, shared, meta, done) -> None:
     spec = shared.spec() if shared is not None else {}
-    with environment(env), _no_sigint():  # the workers read these when they import NumPy
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init,
-                                   initargs=(spec, meta, blas_threads))
-        try:
-            pending = {pool.submit(_call, fn, s): i for i, s in enumerate(specs)}
-        except BaseException:
-            _stop(pool)
-            raise
     try:
+        pending = {ex.submit(_call, fn, s, spec, meta): i for i, s in enumerate(specs)}
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for f in sorted(finished, key=pending.get):
                 i = pending.pop(f)
                 result, seconds = f.result()  # a job's error is raised here
-                done(i, result, seconds)
+                first = len(specs)
+                for k, s in enumerate(done(i, result, seconds)):
+                    pending[ex.submit(_call, fn, s, spec, meta)] = first + k
     except BaseException:
-        _stop(pool)
+        _stop(ex)
         raise
-    pool.shutdown(wait=True)

@@ -27,26 +27,45 @@ def _view(buf, shape, dtype) -> np.ndarray:
 
 
 class SharedArrays:
-    """``arrays`` (name → ndarray) copied into shared memory blocks."""
+    """``arrays`` (name → ndarray) copied into shared memory blocks; more can be
+    added with :meth:`put`, or written in place with :meth:`empty` (so that a
+    large array is never held twice)."""
 
-    def __init__(self, arrays: dict):
+    def __init__(self, arrays: dict | None = None):
         self._blocks, self._spec, self.arrays = [], {}, {}
         try:
-            for name, a in arrays.items():
-                a = np.ascontiguousarray(a)
-                block = shared_memory.SharedMemory(create=True, size=max(1, a.nbytes))
-                self._blocks.append(block)
-                view = np.ndarray(a.shape, dtype=a.dtype, buffer=block.buf)
-                view[...] = a
-                view.flags.writeable = False
-                self.arrays[name] = view
-                self._spec[name] = (block.name, tuple(int(s) for s in a.shape), a.dtype.str)
+            for name, a in (arrays or {}).items():
+                self.put(name, a)
         except BaseException:
             self.close()
             raise
 
+    def empty(self, name: str, shape, dtype) -> np.ndarray:
+        """A new writable block ``name``; read-only once :meth:`put` or :meth:`spec` is called."""
+        shape, dtype = tuple(int(s) for s in shape), np.dtype(dtype)
+        block = shared_memory.SharedMemory(create=True,
+                                           size=max(1, int(np.prod(shape)) * dtype.itemsize))
+        self._blocks.append(block)
+        view = np.ndarray(shape, dtype=dtype, buffer=block.buf)
+        self.arrays[name] = view
+        self._spec[name] = (block.name, shape, dtype.str)
+        return view
+
+    def put(self, name: str, a) -> np.ndarray:
+        """Copy ``a`` into a new block ``name``; its read-only view."""
+        a = np.asarray(a)
+        view = self.empty(name, a.shape, a.dtype)
+        view[...] = a
+        self._freeze()
+        return view
+
+    def _freeze(self) -> None:
+        for view in self.arrays.values():
+            view.flags.writeable = False
+
     def spec(self) -> dict:
         """Name → (block, shape, dtype): plain data for :func:`attach`."""
+        self._freeze()
         return dict(self._spec)
 
     @property

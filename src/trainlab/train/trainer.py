@@ -259,6 +259,8 @@ class Trainer:
         while (not self.stopped and self.current_epoch < self.epochs
                and self.current_iter < self.max_iter):
             if self._plan is None:
+                if self.stop_requested:  # asked on an epoch's last step: stop after its end
+                    self._interrupt()
                 if self.schedule is not None:
                     self.optimizer.lr = self.schedule.lr_at(self.current_epoch)
                 self._plan = self.batches.draw(self.current_epoch, self.epochs, self.rng)
@@ -275,7 +277,9 @@ class Trainer:
                     cb.on_step(self, self.current_iter, loss)
                 if bar is not None:
                     bar.update(1)
-                if self.stop_requested:
+                if self.stop_requested and self._pos < len(plan):
+                    # (after an epoch's last step, the epoch's end comes first: its record
+                    # reads this step's gradients, which a checkpoint does not hold)
                     self.elapsed += time.perf_counter() - start
                     self._interrupt()
             self.elapsed += time.perf_counter() - start
