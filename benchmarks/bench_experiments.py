@@ -27,7 +27,17 @@ from pathlib import Path
 import harness
 
 MB = 1e6
-NOTES = ("optimizer-compare", "init-compare", "batchnorm", "overfit")
+#: trials of the search benchmarked against hyperparameter_optimization.py (the book's 100)
+TRIALS, QUICK_TRIALS = 100, 20
+
+
+def trainlab_command(name: str, data: list[str], cores: int, trials: int) -> list[str]:
+    """The trainlab command that does what the notes' script for ``name`` does."""
+    if name == "landscape":
+        return ["landscape"]
+    if name == "tune":
+        return ["tune", *data, "--trials", trials, "--workers", cores, "--quiet"]
+    return ["run", name, *data, "--quiet", "--workers", cores]
 
 
 def _tree(root: int) -> list[int]:
@@ -48,19 +58,26 @@ def _tree(root: int) -> list[int]:
     return out
 
 
-def _memory(pids) -> tuple[int, int]:
-    rss = pss = 0
-    for pid in pids:
+def _memory(pids) -> dict:
+    """Summed RSS and PSS of ``pids``, the shared-memory part of the PSS (the data
+    the workers share), and the largest own PSS (PSS without it) of one of ``pids[1:]``."""
+    out = {"rss": 0, "pss": 0, "shmem": 0, "worker": 0}
+    for k, pid in enumerate(pids):
+        got = {}
         try:
             with open(f"/proc/{pid}/smaps_rollup") as fh:
                 for line in fh:
-                    if line.startswith("Rss:"):
-                        rss += int(line.split()[1]) * 1024
-                    elif line.startswith("Pss:"):
-                        pss += int(line.split()[1]) * 1024
+                    key, _, value = line.partition(":")
+                    if key in ("Rss", "Pss", "Pss_Shmem"):
+                        got[key] = int(value.split()[0]) * 1024
         except OSError:
             continue
-    return rss, pss
+        out["rss"] += got.get("Rss", 0)
+        out["pss"] += got.get("Pss", 0)
+        out["shmem"] += got.get("Pss_Shmem", 0)
+        if k:
+            out["worker"] = max(out["worker"], got.get("Pss", 0) - got.get("Pss_Shmem", 0))
+    return out
 
 
 def measure(cmd: list[str], env: dict) -> dict:
@@ -69,14 +86,14 @@ def measure(cmd: list[str], env: dict) -> dict:
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
-    peak = {"rss": 0, "pss": 0, "procs": 0}
+    peak = {"rss": 0, "pss": 0, "shmem": 0, "worker": 0, "procs": 0}
     done = threading.Event()
 
     def sample():
         while not done.is_set():
             pids = _tree(proc.pid)
-            rss, pss = _memory(pids)
-            peak["rss"], peak["pss"] = max(peak["rss"], rss), max(peak["pss"], pss)
+            for key, value in _memory(pids).items():
+                peak[key] = max(peak[key], value)
             peak["procs"] = max(peak["procs"], len(pids))
             done.wait(0.05)
 
@@ -91,7 +108,15 @@ def measure(cmd: list[str], env: dict) -> dict:
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {err.strip()[-500:]}")
     return {"wall": wall, "cpu": cpu, "peak_rss": peak["rss"], "peak_pss": peak["pss"],
+            "peak_shared": peak["shmem"], "peak_worker": peak["worker"],
             "processes": peak["procs"], "stdout": out}
+
+
+def memory_bound(side: dict, workers: int) -> float:
+    """The bound 1.5 × (data + N × one worker) + 150 MB: the data as the workers
+    share them (shared memory), a worker as all of its own memory (interpreter,
+    imports, model and buffers: the largest seen)."""
+    return 1.5 * (side["peak_shared"] + workers * side["peak_worker"]) + 150 * MB
 
 
 def _untimed(obj):
@@ -151,19 +176,21 @@ def run(quick: bool) -> dict:
                                  "identical": same_results(Path(tmp) / f"{k}-w1",
                                                            Path(tmp) / f"{k}-w{cores}")})
         notes_data = ["--dataset", "digits"] if quick else fashion
-        for name in NOTES:
-            import notes_experiments
+        trials = QUICK_TRIALS if quick else TRIALS
+        import notes_experiments
 
+        for name in notes_experiments.SCRIPTS:
             print(f"[bench]   {name}: trainlab vs the notes' script", flush=True)
-            mine = measure(_cli("run", name, *notes_data, "--out", Path(tmp) / f"n-{name}",
-                                "--quiet", "--workers", cores), env)
+            mine = measure(_cli(*trainlab_command(name, notes_data, cores, trials), "--out",
+                                Path(tmp) / f"n-{name}"), env)
             script = [sys.executable, str(Path(__file__).with_name("notes_experiments.py")), name,
-                      "digits" if quick else data]
+                      "digits" if quick else data, *([str(trials)] if name == "tune" else [])]
             theirs = measure(script, notes_env)
             res["notes"].append({"experiment": name, "script": notes_experiments.SCRIPTS[name][0],
                                  "trainlab": {k: v for k, v in mine.items() if k != "stdout"},
                                  "notes": {k: v for k, v in theirs.items() if k != "stdout"},
-                                 "speedup": theirs["wall"] / mine["wall"]})
+                                 "speedup": theirs["wall"] / mine["wall"],
+                                 "trials": trials if name == "tune" else None})
     return res
 
 
@@ -174,15 +201,21 @@ def table(res: dict) -> list[str]:
              f"{res['load_average']} (a shared machine: the speed-ups are what was left of it). "
              "Memory: peak over the run of the sum over the command's processes (RSS counts "
              "shared pages once per process; PSS splits them).", "",
-             "| command | workers | wall s | CPU s | peak RSS (sum) | peak PSS (sum) | processes |"
-             " speed-up | same results |", "|---|---|---|---|---|---|---|---|---|"]
+             "| command | workers | wall s | CPU s | peak RSS (sum) | peak PSS (sum) | shared data "
+             "| largest worker | bound | processes | speed-up | same results |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for p in res["pairs"]:
         for w, s in p["sides"].items():
+            many = w == str(c)
             lines.append(f"| {p['label']} | {w} | {s['wall']:.1f} | {s['cpu']:.1f} | "
                          f"{s['peak_rss'] / MB:.0f} MB | {s['peak_pss'] / MB:.0f} MB | "
-                         f"{s['processes']} | "
+                         + (f"{s['peak_shared'] / MB:.0f} MB | {s['peak_worker'] / MB:.0f} MB | "
+                            f"{memory_bound(s, c) / MB:.0f} MB" if many else "| |")
+                         + f" | {s['processes']} | "
                          + (f"{p['speedup']:.2f}× | {'yes' if p['identical'] else 'NO'} |"
-                            if w == str(c) else "| |"))
+                            if many else "| |"))
+    lines += ["", "Bound: 1.5 × (shared data + N × the largest worker's own memory, its "
+              "interpreter and imports included) + 150 MB; PSS counts the shared data once."]
     data = "digits" if res["quick"] else "Fashion-MNIST"
     lines += ["", f"Each experiment (the notes' settings, {data}) against the notes' own script "
               f"for it (`benchmarks/notes_experiments.py`, one BLAS thread, as the book runs "
@@ -190,7 +223,9 @@ def table(res: dict) -> list[str]:
               "| experiment | the notes' script | notes s | trainlab s | × | notes peak RSS | "
               "trainlab peak PSS (sum) |", "|---|---|---|---|---|---|---|"]
     for n in res["notes"]:
-        lines.append(f"| {n['experiment']} | {n['script']} | {n['notes']['wall']:.1f} | "
+        lines.append(f"| {n['experiment']} | {n['script']}"
+                     + (f" ({n['trials']} trials)" if n.get("trials") else "")
+                     + f" | {n['notes']['wall']:.1f} | "
                      f"{n['trainlab']['wall']:.1f} | {n['speedup']:.1f}× | "
                      f"{n['notes']['peak_rss'] / MB:.0f} MB | "
                      f"{n['trainlab']['peak_pss'] / MB:.0f} MB |")

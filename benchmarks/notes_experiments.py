@@ -2,12 +2,14 @@
 for the experiment benchmark: ``python notes_experiments.py NAME DATA_DIR``.
 
 ``optimizer_compare_mnist.py``, ``weight_init_compare.py``,
-``batch_norm_test.py``, ``overfit_weight_decay.py`` and ``overfit_dropout.py``
-on the same files trainlab trains on, with the book's ``common/`` classes
+``batch_norm_test.py``, ``overfit_weight_decay.py``, ``overfit_dropout.py``
+and ``hyperparameter_optimization.py`` on the same files trainlab trains on,
+and the two that only draw (``weight_init_activation_histogram.py``,
+``optimizer_compare_naive.py``, with their plotting), with the book's ``common/`` classes
 (``notes_reference.py`` plus the optimizers, ``BatchNormalization``,
 ``Dropout`` and ``MultiLayerNetExtend`` below). Changes: an explicit
-``numpy.random.Generator`` instead of the global ``np.random``, and no
-plotting or printing. Prints the seconds the script took, data loading included.
+``numpy.random.Generator`` instead of the global ``np.random``, no printing,
+and no plotting in those that train. Prints the seconds the script took, data loading included.
 ``DATA_DIR`` may be ``digits`` for the embedded set.
 """
 
@@ -277,23 +279,127 @@ def overfit(data, rng):
     _train_epochs(dropout, SGD(0.01), x_train, t_train, x_test, t_test, rng, 301, True)
 
 
-#: trainlab experiment → the notes' script(s) for it
-SCRIPTS = {"optimizer-compare": ("optimizer_compare_mnist.py", optimizer_compare),
+def hyperparameter(data, rng, trials=100):
+    """``hyperparameter_optimization.py``: 100 random (lr, weight decay) trials, each
+    a 6×100 net trained 50 epochs by the book's ``Trainer`` on 400 samples, judged
+    on 100 held out."""
+    (x_train, t_train), _ = data
+    order = rng.permutation(500)  # the book's shuffle_dataset of the first 500
+    x_train, t_train = x_train[:500][order], t_train[:500][order]
+    x_val, t_val, x_train, t_train = x_train[:100], t_train[:100], x_train[100:], t_train[100:]
+    for _ in range(trials):
+        weight_decay = 10 ** rng.uniform(-8, -4)
+        lr = 10 ** rng.uniform(-6, -2)
+        net = MultiLayerNetExtend(x_train.shape[1], [100] * 6, 10, rng,
+                                  weight_decay_lambda=weight_decay)  # = the book's MultiLayerNet
+        _train_epochs(net, SGD(lr), x_train, t_train, x_val, t_val, rng, 50, True)
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def init_histogram(data, rng, out):
+    """``weight_init_activation_histogram.py`` once per figure trainlab draws (the
+    book edits the weight scale and the activation and reruns it): five layers of
+    100 nodes on 1,000 standard-normal inputs, a histogram per layer, saved."""
+    plt = _plt()
+    acts = {"sigmoid": lambda a: 1 / (1 + np.exp(-a)), "tanh": np.tanh,
+            "relu": lambda a: np.maximum(0, a)}
+    scales = {"1": 1.0, "0.01": 0.01, "xavier": np.sqrt(1.0 / 100), "he": np.sqrt(2.0 / 100)}
+    for name, f in acts.items():
+        for label, scale in scales.items():
+            x, activations = rng.standard_normal((1000, 100)), {}
+            for i in range(5):
+                if i != 0:
+                    x = activations[i - 1]
+                w = rng.standard_normal((100, 100)) * scale
+                activations[i] = f(np.dot(x, w))
+            plt.figure()
+            for i, a in activations.items():
+                plt.subplot(1, len(activations), i + 1)
+                plt.title(str(i + 1) + "-layer")
+                if i != 0:
+                    plt.yticks([], [])
+                plt.hist(a.flatten(), 30, range=(0, 1))
+            plt.savefig(Path(out) / f"{name}-{label}.png")
+            plt.close()
+
+
+def landscape(data, rng, out):
+    """``optimizer_compare_naive.py``: SGD, Momentum, AdaGrad and Adam, 30 steps on
+    x²/20 + y² from (-7, 2), each path over the contours, saved."""
+    plt = _plt()
+
+    def df(x, y):
+        return x / 10.0, 2.0 * y
+
+    optimizers = OrderedDict([("SGD", SGD(lr=0.95)), ("Momentum", Momentum(lr=0.1)),
+                              ("AdaGrad", AdaGrad(lr=1.5)), ("Adam", Adam(lr=0.3))])
+    idx = 1
+    for key, optimizer in optimizers.items():
+        params, grads = {"x": -7.0, "y": 2.0}, {"x": 0, "y": 0}
+        x_history, y_history = [], []
+        for _ in range(30):
+            x_history.append(params["x"])
+            y_history.append(params["y"])
+            grads["x"], grads["y"] = df(params["x"], params["y"])
+            optimizer.update(params, grads)
+        x, y = np.arange(-10, 10, 0.01), np.arange(-5, 5, 0.01)
+        X, Y = np.meshgrid(x, y)
+        Z = X ** 2 / 20.0 + Y ** 2
+        Z[Z > 7] = 0
+        plt.subplot(2, 2, idx)
+        idx += 1
+        plt.plot(x_history, y_history, "o-", color="red")
+        plt.contour(X, Y, Z)
+        plt.ylim(-10, 10)
+        plt.xlim(-10, 10)
+        plt.plot(0, 0, "+")
+        plt.title(key)
+        plt.xlabel("x")
+        plt.ylabel("y")
+    plt.savefig(Path(out) / "optimizer_compare_naive.png")
+
+
+#: trainlab experiment → the notes' script(s) for it; the figure-only ones (no
+#: training) keep the book's plotting, since their figure is all they make
+SCRIPTS = {"init-histogram": ("weight_init_activation_histogram.py, per figure",
+                              init_histogram),
+           "optimizer-compare": ("optimizer_compare_mnist.py", optimizer_compare),
            "init-compare": ("weight_init_compare.py", init_compare),
            "batchnorm": ("batch_norm_test.py", batchnorm),
-           "overfit": ("overfit_weight_decay.py + overfit_dropout.py", overfit)}
+           "overfit": ("overfit_weight_decay.py + overfit_dropout.py", overfit),
+           "landscape": ("optimizer_compare_naive.py", landscape),
+           "tune": ("hyperparameter_optimization.py", hyperparameter)}
+#: the ones that draw their figure (into a scratch folder)
+DRAWS = ("init-histogram", "landscape")
 
 
-def main(name, where):
-    """``where``: ``digits`` (the embedded set) or the folder of the Fashion-MNIST files."""
+def main(name, where, *args):
+    """``where``: ``digits`` (the embedded set) or the folder of the Fashion-MNIST files;
+    ``args``: the trials of ``tune`` (default 100, as the book)."""
     start = time.perf_counter()
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     from trainlab.data import load
 
-    data = load("digits") if where == "digits" else load("fashion-mnist", data_dir=where)
-    SCRIPTS[name][1](data, np.random.default_rng(0))
+    data = None
+    if name not in DRAWS:
+        data = load("digits") if where == "digits" else load("fashion-mnist", data_dir=where)
+    if name in DRAWS:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as out:
+            SCRIPTS[name][1](data, np.random.default_rng(0), out)
+    else:
+        SCRIPTS[name][1](data, np.random.default_rng(0), *map(int, args))
     print(f"{time.perf_counter() - start:.3f}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:])

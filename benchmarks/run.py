@@ -117,6 +117,15 @@ def targets(results: dict) -> list[str]:
             out.append(f"- {p['label']}: every core ({exp['cores']}) ≥ 1.7× one worker: "
                        f"{verdict(p['speedup'] >= 1.7)} ({p['speedup']:.2f}×, same results: "
                        f"{'yes' if p['identical'] else 'no'}){when}")
+            side = p["sides"][str(exp["cores"])]
+            if "peak_shared" in side:
+                import bench_experiments
+
+                bound = bench_experiments.memory_bound(side, exp["cores"])
+                out.append(f"- {p['label']}, {exp['cores']} workers: peak PSS (sum) ≤ 1.5 × "
+                           f"(data + N × one worker) + 150 MB: "
+                           f"{verdict(side['peak_pss'] <= bound)} ({side['peak_pss'] / 1e6:.0f} "
+                           f"MB of {bound / 1e6:.0f} MB){when}")
         for n in exp["notes"]:
             out.append(f"- {n['experiment']}: ≥ 5× the notes' {n['script']}: "
                        f"{verdict(n['speedup'] >= 5)} ({n['speedup']:.1f}×){when}")

@@ -44,6 +44,11 @@ def _work(job, arrays, meta):
         mod = get(name)
         data = Data(*(arrays[k] for k in ARRAYS), meta) if mod.TRAINS else None
         return mod.job(cfg, data, spec)
+    if job[0] == "warm":  # a worker with nothing to train imports the plotting meanwhile
+        from trainlab.viz import plt
+
+        plt()
+        return None
     _, target, kwargs = job
     module, function = target.split(":")
     with tempfile.TemporaryDirectory(prefix="trainlab-") as scratch:
@@ -111,15 +116,16 @@ def run_many(configs: dict, outs: dict, *, dataset: str = "digits", data_dir=Non
                         shared.put(k, getattr(data, k))
                 data = Data(*(shared.arrays[k] for k in ARRAYS), data.info)
             local = _Local({k: getattr(data, k) for k in ARRAYS} if trains else {})
-            return _run(configs, outs, jobs, per, executor, shared or local, data, progress,
-                        on_done, extra, dict(data_dir=data_dir, seeds=seeds, seed=seed,
+            return _run(configs, outs, jobs, per, executor, workers, shared or local, data,
+                        progress, on_done, extra, dict(data_dir=data_dir, seeds=seeds, seed=seed,
                                              quick=quick))
         finally:
             if shared is not None:
                 shared.close()
 
 
-def _run(configs, outs, jobs, per, executor, shared, data, progress, on_done, extra, how):
+def _run(configs, outs, jobs, per, executor, workers, shared, data, progress, on_done, extra,
+         how):
     from trainlab.io import write_json
     from trainlab.train.parallel import run_jobs
 
@@ -168,7 +174,9 @@ def _run(configs, outs, jobs, per, executor, shared, data, progress, on_done, ex
 
     def arrived(i, result, secs):
         more = []
-        if i < first_extra:
+        if i in warm:
+            pass
+        elif i < first_extra:
             results[i], seconds[i] = result, secs
             name = jobs[i][1]
             left[name] -= 1
@@ -183,7 +191,12 @@ def _run(configs, outs, jobs, per, executor, shared, data, progress, on_done, ex
         return more
 
     start = [j for name in order if left[name] == 0 for j in trained(name)]  # nothing to train
-    run_jobs(_work, [*jobs, *[("files", t, kw) for _, t, kw in extra], *start],
+    # after the trainings in the queue: a worker left idle while others still train
+    # imports matplotlib for the figures to come
+    warm = range(count[0], count[0] + (workers if executor is not None else 0))
+    count[0] += len(warm)
+    run_jobs(_work, [*jobs, *[("files", t, kw) for _, t, kw in extra], *start,
+                     *[("warm",)] * len(warm)],
              shared=shared, meta=data.info if data is not None else None, progress=progress,
              desc=order[0] if len(order) == 1 else "experiments", on_result=arrived,
              executor=executor)
