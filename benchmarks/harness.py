@@ -15,6 +15,7 @@ import numpy as np
 
 sys.path.append(str(Path(__file__).resolve().parents[1] / "src"))
 from trainlab.kernels import backend as kernel_backend  # noqa: E402
+from trainlab.kernels.dispatch import NUMBA_MIN  # noqa: E402
 from trainlab.kernels import blas_threads  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -126,7 +127,8 @@ def machine() -> dict:
         pass
     info = {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
             "numpy": np.__version__, "blas_threads": blas_threads(),
-            "kernels": kernel_backend(),
+            "kernels": (f"{kernel_backend(NUMBA_MIN)} from {NUMBA_MIN:,} elements, "
+                        f"{kernel_backend(NUMBA_MIN - 1)} below"),
             "os": platform.platform()}
     info["blas_kernel"] = blas_kernel()
     try:

@@ -92,7 +92,7 @@ def run_many(configs: dict, outs: dict, *, dataset: str = "digits", data_dir=Non
     ``(folder, "module:function", kwargs)`` jobs for the same workers, each
     writing files into ``folder`` (see :func:`_work`). Returns name → metrics.
     """
-    from trainlab.train.parallel import choose_workers, pool, run_jobs
+    from trainlab.train.parallel import choose_workers, pool
     from trainlab.train.shared import SharedArrays
 
     if isinstance(seeds, bool) or int(seeds) < 1:
@@ -105,9 +105,10 @@ def run_many(configs: dict, outs: dict, *, dataset: str = "digits", data_dir=Non
         shared = SharedArrays() if executor is not None and trains else None
         try:
             if trains and data is None:
-                alloc = None if shared is None else (lambda k, shape: shared.empty(k, shape,
-                                                                                  np.float32))
-                data = load_data(dataset, data_dir, alloc=alloc)
+                def alloc(which, shape):  # the images go straight into shared memory
+                    return shared.empty(which, shape, np.float32)
+
+                data = load_data(dataset, data_dir, alloc=None if shared is None else alloc)
                 if echo is not None:
                     echo(f"data: {data.info['note']}")
             if shared is not None:  # one copy, mapped by every worker
@@ -115,10 +116,10 @@ def run_many(configs: dict, outs: dict, *, dataset: str = "digits", data_dir=Non
                     if k not in shared.arrays:
                         shared.put(k, getattr(data, k))
                 data = Data(*(shared.arrays[k] for k in ARRAYS), data.info)
-            local = _Local({k: getattr(data, k) for k in ARRAYS} if trains else {})
-            return _run(configs, outs, jobs, per, executor, workers, shared or local, data,
-                        progress, on_done, extra, dict(data_dir=data_dir, seeds=seeds, seed=seed,
-                                             quick=quick))
+            source = shared or _Local({k: getattr(data, k) for k in ARRAYS} if trains else {})
+            how = dict(data_dir=data_dir, seeds=seeds, seed=seed, quick=quick)
+            return _run(configs, outs, jobs, per, executor, workers, source, data, progress,
+                        on_done, extra, how)
         finally:
             if shared is not None:
                 shared.close()

@@ -1,4 +1,4 @@
-"""Independent trainings in a pool of worker processes, results in submission order.
+"""Independent jobs in a pool of worker processes, results in submission order.
 
 :func:`run_jobs` calls ``fn(spec, arrays, meta)`` for every job spec, either
 in this process (``workers=1``) or in ``workers`` spawned processes of a
@@ -7,8 +7,11 @@ spec alone (seeds are in the spec, never drawn from shared state), so the
 results are the same bits whatever the number of workers or the order in
 which jobs finish.
 
+* **Start**: :func:`pool` spawns the workers at once, so that they import
+  while the caller goes on (loading the data, say); ``run_jobs(...,
+  executor=...)`` then uses them. Jobs that ``on_result`` returns are run too.
 * **Data**: ``shared`` (a :class:`~trainlab.train.shared.SharedArrays`) is
-  mapped read-only by every worker, not copied per job or per worker.
+  mapped read-only by every worker, once, not copied per job or per worker.
 * **BLAS**: every job runs with ``blas_threads`` BLAS threads (1 by default),
   in this process as in a worker: a product's bits may depend on how many
   threads computed it, so the count never depends on ``workers``.
