@@ -21,8 +21,8 @@ An experiment is a module with:
   draws on their own, so that workers can draw them side by side.
 
 :func:`run` runs the jobs of every seed and draws the figures (on worker
-processes, see :mod:`trainlab.experiments.batch`) and writes ``config.json``,
-``metrics.json`` and the figures; :func:`replot` redraws the figures of a saved
+processes, see :mod:`trainlab.experiments.batch`) and writes ``config.json``
+and ``metrics.json`` (:func:`documents`) and the figures; :func:`replot` redraws the figures of a saved
 run folder without training anything.
 """
 
@@ -213,18 +213,6 @@ def documents(name: str, cfg, metrics: dict, *, meta: dict, data_dir, seeds: int
     if hasattr(mod, "evaluation"):
         config["evaluation"] = mod.evaluation(cfg)
     return {"config.json": config, "metrics.json": metrics}
-
-
-def write_run(name: str, out, cfg, metrics: dict, **how) -> None:
-    """``config.json``, ``metrics.json`` and the figures of a finished run
-    (``how``: the keywords of :func:`documents`)."""
-    from trainlab.io import write_json
-
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    for file, doc in documents(name, cfg, metrics, **how).items():
-        write_json(out / file, doc)
-    replot(out)  # figures from the saved files, exactly as a later rebuild draws them
 
 
 def parts(name: str, cfg) -> list:

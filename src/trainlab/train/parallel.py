@@ -190,11 +190,11 @@ def run_jobs(fn, specs, *, workers: int = 1, shared=None, meta=None, blas_thread
     they were returned). ``executor``: a :func:`pool` already started (else
     one is started for ``workers`` and ended here).
     """
+    specs = list(specs)
     if executor is None and workers > 1 and len(specs) > 1:
         with pool(workers, blas_threads) as ex:
             return run_jobs(fn, specs, shared=shared, meta=meta, progress=progress, desc=desc,
                             on_result=on_result, executor=ex)
-    specs = list(specs)
     out = [None] * len(specs)
     bar = _bar(len(specs), desc, progress)
 
