@@ -218,8 +218,10 @@ def table(res: dict) -> list[str]:
               "interpreter and imports included) + 150 MB; PSS counts the shared data once."]
     data = "digits" if res["quick"] else "Fashion-MNIST"
     lines += ["", f"Each experiment (the notes' settings, {data}) against the notes' own script "
-              f"for it (`benchmarks/notes_experiments.py`, one BLAS thread, as the book runs "
-              f"it); trainlab at `--workers {c}`; whole processes, data loading included.", "",
+              f"for it (`benchmarks/notes_experiments.py`, one BLAS thread, as every trainlab "
+              f"worker); trainlab at `--workers {c}`; whole processes, data loading and the "
+              "figures included on both sides (the scripts save theirs where the book shows "
+              "them).", "",
               "| experiment | the notes' script | notes s | trainlab s | × | notes peak RSS | "
               "trainlab peak PSS (sum) |", "|---|---|---|---|---|---|---|"]
     for n in res["notes"]:

@@ -5,11 +5,12 @@ for the experiment benchmark: ``python notes_experiments.py NAME DATA_DIR``.
 ``batch_norm_test.py``, ``overfit_weight_decay.py``, ``overfit_dropout.py``
 and ``hyperparameter_optimization.py`` on the same files trainlab trains on,
 and the two that only draw (``weight_init_activation_histogram.py``,
-``optimizer_compare_naive.py``, with their plotting), with the book's ``common/`` classes
+``optimizer_compare_naive.py``), each with its figures (saved where the book
+shows them), with the book's ``common/`` classes
 (``notes_reference.py`` plus the optimizers, ``BatchNormalization``,
 ``Dropout`` and ``MultiLayerNetExtend`` below). Changes: an explicit
-``numpy.random.Generator`` instead of the global ``np.random``, no printing,
-and no plotting in those that train. Prints the seconds the script took, data loading included.
+``numpy.random.Generator`` instead of the global ``np.random``, ``savefig``
+into a scratch folder instead of ``plt.show()``, and no printing. Prints the seconds the script took, data loading included.
 ``DATA_DIR`` may be ``digits`` for the embedded set.
 """
 
@@ -197,6 +198,24 @@ class MultiLayerNetExtend:
         return grads
 
 
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def smooth_curve(x):
+    """The book's ``common/util.py`` smoothing of a loss curve (Kaiser window)."""
+    window_len = 11
+    s = np.r_[x[window_len - 1:0:-1], x, x[-1:-window_len:-1]]
+    w = np.kaiser(window_len, 2)
+    y = np.convolve(w / w.sum(), s, mode="valid")
+    return y[5:len(y) - 5]
+
+
 def _compare(x_train, t_train, networks, optimizers, rng, iterations=2000, batch_size=128):
     """The loop of ``optimizer_compare_mnist.py`` and ``weight_init_compare.py``."""
     losses = {key: [] for key in networks}
@@ -210,27 +229,48 @@ def _compare(x_train, t_train, networks, optimizers, rng, iterations=2000, batch
     return losses
 
 
-def optimizer_compare(data, rng):
+def _loss_figure(losses, markers, ylim, path):
+    """The figure of both scripts: smoothed loss per iteration, one line per net."""
+    plt = _plt()
+    plt.figure()
+    x = np.arange(len(next(iter(losses.values()))))
+    for key in losses:
+        plt.plot(x, smooth_curve(losses[key]), marker=markers[key], markevery=100, label=key)
+    plt.xlabel("iterations")
+    plt.ylabel("loss")
+    plt.ylim(0, ylim)
+    plt.legend()
+    plt.savefig(path)
+    plt.close()
+
+
+def optimizer_compare(data, rng, out):
     (x_train, t_train), _ = data
     optimizers = {"SGD": SGD(), "Momentum": Momentum(), "AdaGrad": AdaGrad(), "Adam": Adam()}
     networks = {key: MultiLayerNet(x_train.shape[1], [100] * 4, 10, rng) for key in optimizers}
-    return _compare(x_train, t_train, networks, optimizers, rng)
+    losses = _compare(x_train, t_train, networks, optimizers, rng)
+    _loss_figure(losses, {"SGD": "o", "Momentum": "x", "AdaGrad": "s", "Adam": "D"}, 1,
+                 Path(out) / "optimizer_compare_mnist.png")
 
 
-def init_compare(data, rng):
+def init_compare(data, rng, out):
     (x_train, t_train), _ = data
     types = {"std=0.01": 0.01, "Xavier": "sigmoid", "He": "relu"}
     networks = {key: MultiLayerNetExtend(x_train.shape[1], [100] * 4, 10, rng, weight_init_std=w)
                 for key, w in types.items()}
-    return _compare(x_train, t_train, networks, {key: SGD(0.01) for key in types}, rng)
+    losses = _compare(x_train, t_train, networks, {key: SGD(0.01) for key in types}, rng)
+    _loss_figure(losses, {"std=0.01": "o", "Xavier": "s", "He": "D"}, 2.5,
+                 Path(out) / "weight_init_compare.png")
 
 
-def batchnorm(data, rng):
+def batchnorm(data, rng, out):
+    plt = _plt()
     (x_train, t_train), _ = data
     x_train, t_train = x_train[:1000], t_train[:1000]
     max_epochs, train_size, batch_size = 20, 1000, 100
     iter_per_epoch = max(train_size / batch_size, 1)
-    for w in np.logspace(0, -4, num=16):
+    plt.figure()
+    for k, w in enumerate(np.logspace(0, -4, num=16)):
         nets = [MultiLayerNetExtend(x_train.shape[1], [100] * 5, 10, rng, weight_init_std=w,
                                     use_batchnorm=bn) for bn in (True, False)]
         opt = SGD(0.01)
@@ -247,6 +287,28 @@ def batchnorm(data, rng):
                     epoch_cnt += 1
                     if epoch_cnt >= max_epochs:
                         break
+        bn_acc, acc = np.array(accs).T
+        x = np.arange(max_epochs)
+        plt.subplot(4, 4, k + 1)
+        plt.title("W:" + str(w))
+        if k == 15:
+            plt.plot(x, bn_acc, label="Batch Normalization", markevery=2)
+            plt.plot(x, acc, linestyle="--", label="Normal(without BatchNorm)", markevery=2)
+        else:
+            plt.plot(x, bn_acc, markevery=2)
+            plt.plot(x, acc, linestyle="--", markevery=2)
+        plt.ylim(0, 1.0)
+        if k % 4:
+            plt.yticks([])
+        else:
+            plt.ylabel("accuracy")
+        if k < 12:
+            plt.xticks([])
+        else:
+            plt.xlabel("epochs")
+        plt.legend(loc="lower right")
+    plt.savefig(Path(out) / "batch_norm_test.png")
+    plt.close()
 
 
 def _train_epochs(net, opt, x_train, t_train, x_test, t_test, rng, epochs, loss_each_step):
@@ -270,38 +332,68 @@ def _train_epochs(net, opt, x_train, t_train, x_test, t_test, rng, epochs, loss_
     return train_acc, test_acc
 
 
-def overfit(data, rng):
+def _accuracy_figure(train_acc, test_acc, path):
+    """The figure of both overfitting scripts: train and test accuracy per epoch."""
+    plt = _plt()
+    plt.figure()
+    x = np.arange(len(train_acc))
+    plt.plot(x, train_acc, marker="o", label="train", markevery=10)
+    plt.plot(x, test_acc, marker="s", label="test", markevery=10)
+    plt.xlabel("epochs")
+    plt.ylabel("accuracy")
+    plt.ylim(0, 1.0)
+    plt.legend(loc="lower right")
+    plt.savefig(path)
+    plt.close()
+
+
+def overfit(data, rng, out):
     (x_train, t_train), (x_test, t_test) = data
     x_train, t_train = x_train[:300], t_train[:300]
     wd = MultiLayerNetExtend(x_train.shape[1], [100] * 6, 10, rng, weight_decay_lambda=0.1)
-    _train_epochs(wd, SGD(0.01), x_train, t_train, x_test, t_test, rng, 201, False)
-    dropout = MultiLayerNetExtend(x_train.shape[1], [100] * 6, 10, rng, use_dropout=True, dropout_ration=0.2)
-    _train_epochs(dropout, SGD(0.01), x_train, t_train, x_test, t_test, rng, 301, True)
+    _accuracy_figure(*_train_epochs(wd, SGD(0.01), x_train, t_train, x_test, t_test, rng, 201,
+                                    False), Path(out) / "overfit_weight_decay.png")
+    dropout = MultiLayerNetExtend(x_train.shape[1], [100] * 6, 10, rng, use_dropout=True,
+                                  dropout_ration=0.2)
+    _accuracy_figure(*_train_epochs(dropout, SGD(0.01), x_train, t_train, x_test, t_test, rng,
+                                    301, True), Path(out) / "overfit_dropout.png")
 
 
-def hyperparameter(data, rng, trials=100):
+def hyperparameter(data, rng, out, trials=100):
     """``hyperparameter_optimization.py``: 100 random (lr, weight decay) trials, each
     a 6×100 net trained 50 epochs by the book's ``Trainer`` on 400 samples, judged
-    on 100 held out."""
+    on 100 held out; the 20 best drawn."""
+    plt = _plt()
     (x_train, t_train), _ = data
     order = rng.permutation(500)  # the book's shuffle_dataset of the first 500
     x_train, t_train = x_train[:500][order], t_train[:500][order]
     x_val, t_val, x_train, t_train = x_train[:100], t_train[:100], x_train[100:], t_train[100:]
+    results_val, results_train = {}, {}
     for _ in range(trials):
         weight_decay = 10 ** rng.uniform(-8, -4)
         lr = 10 ** rng.uniform(-6, -2)
         net = MultiLayerNetExtend(x_train.shape[1], [100] * 6, 10, rng,
                                   weight_decay_lambda=weight_decay)  # = the book's MultiLayerNet
-        _train_epochs(net, SGD(lr), x_train, t_train, x_val, t_val, rng, 50, True)
-
-
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+        train_acc, val_acc = _train_epochs(net, SGD(lr), x_train, t_train, x_val, t_val, rng,
+                                           50, True)
+        key = "lr:" + str(lr) + ", weight decay:" + str(weight_decay)
+        results_val[key], results_train[key] = val_acc, train_acc
+    graph_draw_num, col_num = 20, 5
+    row_num = int(np.ceil(graph_draw_num / col_num))
+    plt.figure()
+    best = sorted(results_val.items(), key=lambda x: x[1][-1], reverse=True)[:graph_draw_num]
+    for i, (key, val_acc) in enumerate(best):
+        plt.subplot(row_num, col_num, i + 1)
+        plt.title("Best-" + str(i + 1))
+        plt.ylim(0.0, 1.0)
+        if i % 5:
+            plt.yticks([])
+        plt.xticks([])
+        x = np.arange(len(val_acc))
+        plt.plot(x, val_acc)
+        plt.plot(x, results_train[key], "--")
+    plt.savefig(Path(out) / "hyperparameter_optimization.png")
+    plt.close()
 
 
 def init_histogram(data, rng, out):
@@ -367,8 +459,7 @@ def landscape(data, rng, out):
     plt.savefig(Path(out) / "optimizer_compare_naive.png")
 
 
-#: trainlab experiment → the notes' script(s) for it; the figure-only ones (no
-#: training) keep the book's plotting, since their figure is all they make
+#: trainlab experiment → the notes' script(s) for it, each drawing its figures as the book does
 SCRIPTS = {"init-histogram": ("weight_init_activation_histogram.py, per figure",
                               init_histogram),
            "optimizer-compare": ("optimizer_compare_mnist.py", optimizer_compare),
@@ -377,27 +468,27 @@ SCRIPTS = {"init-histogram": ("weight_init_activation_histogram.py, per figure",
            "overfit": ("overfit_weight_decay.py + overfit_dropout.py", overfit),
            "landscape": ("optimizer_compare_naive.py", landscape),
            "tune": ("hyperparameter_optimization.py", hyperparameter)}
-#: the ones that draw their figure (into a scratch folder)
-DRAWS = ("init-histogram", "landscape")
+#: the ones that need no data set
+NO_DATA = ("init-histogram", "landscape")
 
 
 def main(name, where, *args):
     """``where``: ``digits`` (the embedded set) or the folder of the Fashion-MNIST files;
     ``args``: the trials of ``tune`` (default 100, as the book)."""
     start = time.perf_counter()
+    import warnings
+
+    warnings.simplefilter("ignore")  # batch_norm_test.py's legend() on unlabelled panels
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     from trainlab.data import load
 
     data = None
-    if name not in DRAWS:
+    if name not in NO_DATA:
         data = load("digits") if where == "digits" else load("fashion-mnist", data_dir=where)
-    if name in DRAWS:
-        import tempfile
+    import tempfile
 
-        with tempfile.TemporaryDirectory() as out:
-            SCRIPTS[name][1](data, np.random.default_rng(0), out)
-    else:
-        SCRIPTS[name][1](data, np.random.default_rng(0), *map(int, args))
+    with tempfile.TemporaryDirectory() as out:  # the figures, saved as plt.show() would show them
+        SCRIPTS[name][1](data, np.random.default_rng(0), out, *map(int, args))
     print(f"{time.perf_counter() - start:.3f}")
 
 
