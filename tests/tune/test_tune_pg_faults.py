@@ -27,7 +27,9 @@ SCRIPT = ROOT / "scripts" / "test-postgres.sh"
 # enough trials that the damage lands mid-search even on an idle machine (a trial
 # takes about 0.1 s there)
 TRIALS = 40
-ARGS = ["--trials", str(TRIALS), "--epochs", "40", "--train-size", "300"]
+# trials long enough (a few tens of ms each) that the damage done after the second lands
+# while the search still runs
+ARGS = ["--trials", str(TRIALS), "--epochs", "150", "--train-size", "300"]
 
 
 def _pg(mode: str, folder: str) -> str:
@@ -191,6 +193,7 @@ def test_a_frozen_server_meets_a_deadline_and_the_search_goes_on(server, tmp_pat
         pids = _server_pids(folder)
         for pid in pids:
             _signal(pid, signal.SIGSTOP)
+        assert proc.poll() is None, "the search ended before the server froze"
         time.sleep(8)
     finally:
         for pid in pids:
