@@ -10,7 +10,7 @@ from optuna.trial import TrialState
 
 from tune_testkit import TINY, cli_process, journal_study, tune, worker_pids
 
-ARGS = ["--trials", "12", "--epochs", "40", "--train-size", "300"]
+ARGS = ["--trials", "12", "--epochs", "120", "--train-size", "300"]  # ~0.1 s a trial
 
 
 def test_sigkill_mid_study_then_rerun_finishes_it(tmp_path):

@@ -155,7 +155,7 @@ def test_resuming_with_other_settings_is_refused(tmp_path, capsys):
 
 
 def test_two_worker_processes_share_the_journal(tmp_path):
-    longer = ["--trials", "12", "--epochs", "40", "--train-size", "300"]   # ~0.1 s a trial
+    longer = ["--trials", "12", "--epochs", "120", "--train-size", "300"]   # ~0.1 s a trial
     assert tune(tmp_path, *longer, "--workers", "2") == 0
     trials = journal_study(tmp_path).trials
     assert sorted(t.number for t in trials) == list(range(12))

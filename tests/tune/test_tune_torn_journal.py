@@ -15,7 +15,7 @@ from trainlab.tune.storage import FlockLock
 from tune_testkit import TINY, cli_process, journal_study, tune
 
 TORN = b'{"op_code":4,"wor'
-ARGS = ["--trials", "8", "--epochs", "30", "--train-size", "300"]
+ARGS = ["--trials", "8", "--epochs", "90", "--train-size", "300"]  # ~0.1 s a trial
 
 
 def _completed(out):
