@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,18 @@ def plt():
     import matplotlib.pyplot as pyplot
 
     return pyplot
+
+
+@contextlib.contextmanager
+def file_defaults():
+    """matplotlib's settings as a fresh process reads them, for the block: a run
+    folder's figures then depend on its files alone, not on what this session
+    changed (a notebook's Korean font, a style), whichever process draws them."""
+    import matplotlib
+
+    with matplotlib.rc_context():
+        matplotlib.rc_file_defaults()
+        yield
 
 
 def save(fig, path) -> Path:

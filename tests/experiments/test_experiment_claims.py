@@ -46,8 +46,10 @@ def digits_labels():
 
 def test_the_demo_landscape_drawn_in_two_parts_is_the_folder_drawn_at_once(demo, tmp_path):
     from trainlab.landscape.lab import race, write
+    from trainlab.viz import file_defaults
 
-    write(race("bowl", ["sgd", "momentum", "adagrad", "adam"]), tmp_path, animate=True)
+    with file_defaults():  # matplotlib's own settings, as the demo's jobs draw with
+        write(race("bowl", ["sgd", "momentum", "adagrad", "adam"]), tmp_path, animate=True)
     ours = {p.name: p.read_bytes() for p in (demo["dir"] / "landscape-bowl").iterdir()}
     assert ours == {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     assert {"paths.gif", "paths.png", "panels.png", "values.png", "paths.json"} <= set(ours)

@@ -3,6 +3,7 @@ one bar over all of them, and a failure or Ctrl-C that leaves nothing half-writt
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -70,21 +71,41 @@ def test_every_experiment_gives_the_same_files_with_one_or_two_workers(isolated)
         assert canonical(a / "metrics.json") == canonical(b / "metrics.json"), name
         assert len(json.loads((a / "metrics.json").read_bytes())["runs"]) == 2
         if name != "batch-size":  # its figure plots the seconds each batch size took
-            for png in a.glob("*.png"):  # drawn here with 1 worker, by the workers with 2
-                assert png.read_bytes() == (b / png.name).read_bytes(), (name, png.name)
+            assert _pngs(a) == _pngs(b), name  # drawn here with 1 worker, by the workers with 2
+
+
+def _pngs(folder) -> dict:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob("*.png")}
+
+
+def test_figures_ignore_this_sessions_matplotlib_settings(isolated, monkeypatch):
+    import matplotlib
+
+    # what a notebook's Korean labels or a learner's style leave behind in the process
+    monkeypatch.setitem(matplotlib.rcParams, "lines.linewidth", 4.0)
+    monkeypatch.setitem(matplotlib.rcParams, "font.size", 14.0)
+    drawn = {}
+    for w in (1, 2):  # here, then by fresh worker processes
+        code, _, err = cli("run", "lr-diagnosis", "--set", "epochs=3", "--out", isolated / f"w{w}",
+                           "--quiet", "--workers", w)
+        assert code == 0, err
+        drawn[w] = _pngs(isolated / f"w{w}")
+    assert drawn[1] == drawn[2] and drawn[1]
 
 
 def test_figures_drawn_in_parts_are_the_figures_drawn_at_once(isolated):
     from trainlab.experiments.registry import parts, replot
+    from trainlab.viz import file_defaults
 
     code, _, err = cli("run", "init-histogram", "--quick", "--out", isolated / "h", "--quiet",
                        "--workers", "2")
     assert code == 0, err
-    together = {p.name: p.read_bytes() for p in (isolated / "h").glob("*.png")}
+    together = _pngs(isolated / "h")
     for p in (isolated / "h").glob("*.png"):
         p.unlink()
-    replot(isolated / "h")  # one process, every figure in one call
-    again = {p.name: p.read_bytes() for p in (isolated / "h").glob("*.png")}
+    with file_defaults():  # matplotlib's own settings, as in the workers
+        replot(isolated / "h")  # one process, every figure in one call
+    again = _pngs(isolated / "h")
     assert len(together) == len(parts("init-histogram", _config("init-histogram"))) == 4
     assert together == again
 

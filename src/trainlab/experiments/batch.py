@@ -49,9 +49,12 @@ def _work(job, arrays, meta):
 
         plt()
         return None
+    from trainlab.viz import file_defaults
+
     _, target, kwargs = job
     module, function = target.split(":")
-    with tempfile.TemporaryDirectory(prefix="trainlab-") as scratch:
+    # matplotlib's own settings, so that this process draws what a fresh worker draws
+    with tempfile.TemporaryDirectory(prefix="trainlab-") as scratch, file_defaults():
         getattr(importlib.import_module(module), function)(out=scratch, **kwargs)
         return {p.relative_to(scratch).as_posix(): p.read_bytes()
                 for p in sorted(Path(scratch).rglob("*")) if p.is_file()}
