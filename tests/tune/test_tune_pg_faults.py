@@ -173,10 +173,16 @@ def _signal(pid: int, sig: int) -> None:
         pass
 
 
-def _server_pids(folder: str) -> list[int]:
+def _freeze(folder: str) -> list[int]:
+    """SIGSTOP the server: the postmaster first, so that no backend is forked after
+    the list of its children is read (one that were would serve the search on)."""
     with open(f"{folder}/data/postmaster.pid") as fh:
         main = int(fh.readline())
-    return [main, *_children(main)]
+    _signal(main, signal.SIGSTOP)
+    kids = _children(main)
+    for pid in kids:
+        _signal(pid, signal.SIGSTOP)
+    return [main, *kids]
 
 
 def test_a_frozen_server_meets_a_deadline_and_the_search_goes_on(server, tmp_path, monkeypatch):
@@ -190,9 +196,7 @@ def test_a_frozen_server_meets_a_deadline_and_the_search_goes_on(server, tmp_pat
     pids = []
     try:
         before = _wait_for(url, name, proc, 2)
-        pids = _server_pids(folder)
-        for pid in pids:
-            _signal(pid, signal.SIGSTOP)
+        pids = _freeze(folder)
         assert proc.poll() is None, "the search ended before the server froze"
         time.sleep(8)
     finally:
