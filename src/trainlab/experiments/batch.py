@@ -176,6 +176,12 @@ def _run(configs, outs, jobs, per, executor, workers, shared, data, progress, on
             if on_done is not None:
                 on_done(name, metrics[name])
 
+    start = [j for name in order if left[name] == 0 for j in trained(name)]  # nothing to train
+    # after the trainings in the queue: a worker left idle while others still train
+    # imports matplotlib for the figures to come
+    warm = range(count[0], count[0] + (workers if executor is not None else 0))
+    count[0] += len(warm)
+
     def arrived(i, result, secs):
         more = []
         if i in warm:
@@ -194,11 +200,6 @@ def _run(configs, outs, jobs, per, executor, workers, shared, data, progress, on
         write_ready()
         return more
 
-    start = [j for name in order if left[name] == 0 for j in trained(name)]  # nothing to train
-    # after the trainings in the queue: a worker left idle while others still train
-    # imports matplotlib for the figures to come
-    warm = range(count[0], count[0] + (workers if executor is not None else 0))
-    count[0] += len(warm)
     run_jobs(_work, [*jobs, *[("files", t, kw) for _, t, kw in extra], *start,
                      *[("warm",)] * len(warm)],
              shared=shared, meta=data.info if data is not None else None, progress=progress,
