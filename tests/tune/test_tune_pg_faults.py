@@ -191,7 +191,10 @@ def test_a_frozen_server_meets_a_deadline_and_the_search_goes_on(server, tmp_pat
     url, folder = server
     name = f"frozen-{tmp_path.name}"
     monkeypatch.setenv("TRAINLAB_PG_DEADLINE_S", "2")
-    proc = cli_process("tune", *TINY, *ARGS, "--storage", url, "--study-name", name,
+    # longer trials (about 0.4 s): on a busy machine a search of shorter ones could reach
+    # its end (which may need no server call) before the freeze is over
+    proc = cli_process("tune", *TINY, *ARGS, "--epochs", "600", "--storage", url,
+                       "--study-name", name,
                        "--out", str(tmp_path / "o"))
     pids = []
     try:
