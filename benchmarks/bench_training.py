@@ -8,6 +8,9 @@ import sides
 
 SIZES = (784, 100, 100, 100, 100, 10)
 BATCH = 128
+#: steps every side trains before it is timed: by then the states are those of a
+#: long training (after about 1,000 steps an eighth of Adam's m is subnormal here)
+WARMUP_STEPS = 3000
 
 
 def save_data(folder) -> str:
@@ -48,7 +51,7 @@ def run(quick: bool, threads: list[int], data: str, before_src: str | None = Non
             cases["trainlab_before"] = ("sides", "trainlab_step",
                                         {**kw, "data": data, "src": before_src})
         res = harness.interleave(cases, n, repeats=5 if quick else 11,
-                                 target_s=0.15 if quick else 0.3)
+                                 target_s=0.15 if quick else 0.3, warmup_steps=WARMUP_STEPS)
         med = {k: v["median"] for k, v in res.items()}
         rows.append({
             "threads": n,
@@ -67,14 +70,18 @@ def run(quick: bool, threads: list[int], data: str, before_src: str | None = Non
             "floor_fraction": med["floor"] / med["trainlab"] if "floor" in med else None,
             "floor_vs_torch": med["torch"] / med["floor"] if "floor" in med else None,
         })
-    return {"sizes": SIZES, "batch": BATCH, "rows": rows, "before_src": before_src}
+    return {"sizes": SIZES, "batch": BATCH, "rows": rows, "before_src": before_src,
+            "warmup_steps": WARMUP_STEPS}
 
 
 def table(res: dict) -> list[str]:
     f = harness.fmt
     out = [f"Net {'→'.join(map(str, res['sizes']))}, ReLU, He init, batch {res['batch']}, "
            "Adam, Fashion-MNIST batches (float32 data). Iterations per second "
-           "(median of interleaved samples); ratios from the same run.", "",
+           "(median of interleaved samples) after every side has trained "
+           f"{res.get('warmup_steps', 0):,} steps, as in a long training (by then an "
+           "eighth of Adam's m is subnormal: see `trainlab.kernels.numba_impl`); ratios "
+           "from the same run.", "",
            "| threads | trainlab | trainlab, NumPy kernels | PyTorch eager | "
            "notes' code | GEMMs alone (3/layer) | GEMMs needed | × PyTorch | × notes | "
            "% of GEMM bound | % of needed GEMMs | sgemm GFLOP/s | hand-fused floor | "
@@ -106,7 +113,8 @@ def table(res: dict) -> list[str]:
     out += ["", "trainlab: `net.gradient` + `trainlab.optim.Adam().update`, as a training "
             "loop calls them; `Adam.update` checks the gradient buffer for NaN/inf and runs "
             "the fused Adam kernel on the whole flat buffer, with the automatic backend "
-            "(numba here) or forced to the NumPy kernels. "
+            "(NumPy at first; numba once the NumPy kernels have taken half a second, which "
+            "the warm-up passes) or forced to the NumPy kernels. "
             "GEMMs alone: forward, dW and dx of every layer at the step's shapes, float32 "
             "(the bound the targets use); GEMMs needed: the 14 products training does "
             "(no dx for the first layer). Hand-fused floor (`benchmarks/fused_floor.py`, not "

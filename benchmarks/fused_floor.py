@@ -117,5 +117,5 @@ def step(sizes, data, batch):
             state["t"] += 1
             s = state["t"]
             lr_t = lr * np.sqrt(1.0 - beta2 ** s) / (1.0 - beta1 ** s)
-            numba_impl._adam(P, G, m, v, F(lr_t), F(1 - beta1), F(1 - beta2), F(eps))
+            numba_impl.adam_notes(P, G, m, v, lr_t, beta1, beta2, eps)
     return run

@@ -62,14 +62,15 @@ class Side:
 
 
 def interleave(cases: dict, threads: int, repeats: int = 7, target_s: float = 0.2,
-               gap_s: float = 0.1) -> dict:
+               gap_s: float = 0.1, warmup_steps: int = 0) -> dict:
     """Median seconds per step of each case, measured in turns.
 
     ``cases`` maps a name to ``(module, factory, kwargs)``; ``module.factory(**kwargs)``
     returns ``fn(n)``, which does ``n`` steps (a ``"src"`` in kwargs runs the case
     with the trainlab found there). Every case runs in its own
-    process with ``threads`` threads in every library. Each is warmed up and
-    calibrated so that one sample takes about ``target_s``; then samples are
+    process with ``threads`` threads in every library. Each first does
+    ``warmup_steps`` steps (a training side: to reach the state of a long
+    training), then is calibrated so that one sample takes about ``target_s``; then samples are
     taken round-robin, A B C, C B A, ..., so that slow drifts of a shared
     machine hit every case alike, with a pause of ``gap_s`` between samples
     for the previous side's idle threads to stop spinning.
@@ -81,6 +82,8 @@ def interleave(cases: dict, threads: int, repeats: int = 7, target_s: float = 0.
         for name, (module, factory, kwargs) in cases.items():
             try:
                 sides[name] = Side(module, factory, threads, **kwargs)
+                if warmup_steps:
+                    sides[name].ask({"n": warmup_steps})
                 counts[name] = sides[name].ask({"calibrate": target_s})["n"]
             except (RuntimeError, ValueError) as exc:
                 out[name] = {"error": str(exc)}

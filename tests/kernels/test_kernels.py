@@ -79,6 +79,63 @@ def test_kernels_match_formulas_bit_for_bit(impl, dtype, n):
     assert same_bits(p, P) and same_bits(h, H)
 
 
+def across_the_range(n, dtype, seed):
+    """Finite numbers of every size the dtype has, subnormals included: random
+    bit patterns (NaN and inf left out), a quarter of them zeros."""
+    rng = np.random.default_rng(seed)
+    bits, exponent = (np.uint32, 0xFF) if dtype == np.float32 else (np.uint64, 0x7FF)
+    width = 8 * np.dtype(dtype).itemsize
+    x = rng.integers(0, 1 << (width - 1), n, dtype=bits, endpoint=False)
+    x |= rng.integers(0, 2, n, dtype=bits) << bits(width - 1)  # signs
+    x = x.view(dtype)
+    x[~np.isfinite(x)] = 0
+    x[rng.random(n) < 0.25] = 0
+    return x
+
+
+def stuck(n, dtype, seed):
+    """What training leaves where gradients are 0: states decayed into and
+    through the subnormal range, and tiny gradients."""
+    rng = np.random.default_rng(seed)
+    tiny = np.finfo(dtype).tiny
+    scale = rng.choice([0.0, tiny * 1e-6, tiny * 1e-3, tiny, tiny * 1e3, tiny * 1e12, 1e-3], n)
+    return (rng.standard_normal(n) * scale).astype(dtype)
+
+
+@pytest.mark.parametrize("impl", IMPLS, ids=lambda m: m.__name__.rsplit(".", 1)[-1])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("states", [across_the_range, stuck])
+def test_kernels_match_formulas_where_numbers_are_subnormal(impl, dtype, states):
+    # numba takes some float32 products and square roots in float64 where
+    # states get subnormal (see numba_impl): the bits must stay the formulas'
+    n = 20_000
+    p = np.random.default_rng(9).standard_normal(n).astype(dtype)
+    g = states(n, dtype, 10)
+    m, v = states(n, dtype, 11), np.abs(states(n, dtype, 12))
+    P, M, V = p.copy(), m.copy(), v.copy()
+    with np.errstate(all="ignore"):  # huge random states overflow in both
+        for t in range(1, 31):
+            lr_t = 1e-3 * math.sqrt(1.0 - 0.999 ** t) / (1.0 - 0.9 ** t)
+            impl.adam_notes(p, g, m, v, lr_t, 0.9, 0.999, 1e-7)
+            adam_ref(P, g, M, V, lr_t, 0.9, 0.999, 1e-7)
+            g = np.where(np.arange(n) % 3 == 0, 0, g).astype(dtype)  # some gradients stop
+        assert same_bits(p, P) and same_bits(m, M) and same_bits(v, V)
+        for rule in ("momentum", "rmsprop"):
+            p2, P2 = p.copy(), p.copy()
+            s, S = np.abs(states(n, dtype, 13)), None
+            S = s.copy()
+            for _ in range(30):
+                if rule == "momentum":
+                    impl.momentum_notes(p2, g, s, 0.01, 0.9)
+                    momentum_ref(P2, g, S, 0.01, 0.9)
+                else:
+                    impl.rmsprop_notes(p2, g, s, 0.01, 0.99, 1e-7)
+                    rmsprop_ref(P2, g, S, 0.01, 0.99, 1e-7)
+            assert same_bits(p2, P2) and same_bits(s, S), rule
+    tiny = np.finfo(dtype).tiny
+    assert np.any((m != 0) & (np.abs(m) < tiny)), "the test must reach subnormal states"
+
+
 def flat_params(n=3000, dtype=np.float32):
     """A flat buffer with dict views, like MultiLayerNet's."""
     p, g = arrays(n, dtype, 2, seed=5)
@@ -221,4 +278,26 @@ def test_auto_runs_numpy_below_a_million_elements_and_numba_from_there():
         kernels.use_backend("numba" if HAS_NUMBA else "numpy")  # asked for: every size
         assert kernels.backend(10) == ("numba" if HAS_NUMBA else "numpy")
     finally:
+        kernels.use_backend("auto")
+
+
+def test_auto_loads_numba_once_numpy_kernels_have_taken_as_long_as_loading_it(monkeypatch):
+    from trainlab.kernels import dispatch
+
+    kernels.use_backend("auto")
+    try:
+        monkeypatch.setattr(dispatch, "NUMBA_PAYS_AFTER_S", 0.01)
+        p, g, v = arrays(110_000, np.float32, 3)
+        for calls in range(1, 10_000):
+            assert kernels.backend(p.size) == "numpy"
+            kernels.momentum_notes(p, g, v, 0.01, 0.9)
+            if dispatch._numpy_seconds >= 0.01:
+                break
+        assert calls > 1  # a few calls first, on NumPy
+        # from now on numba for every size (NumPy where numba cannot be loaded)
+        assert kernels.backend(10) == kernels.backend(p.size) == ("numba" if HAS_NUMBA else "numpy")
+        kernels.use_backend("auto")  # starts counting afresh
+        assert kernels.backend(p.size) == "numpy"
+    finally:
+        monkeypatch.undo()
         kernels.use_backend("auto")

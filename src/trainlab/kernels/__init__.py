@@ -21,8 +21,10 @@ bit-identical to the rule's own NumPy code::
 
 Scalars are rounded to the arrays' dtype first, as NumPy does with Python
 floats. Two implementations: compiled loops (numba, when it is installed:
-one pass over memory) and NumPy (cache-sized chunks). By default arrays of
-a million elements or more get numba and smaller ones NumPy (see
+one pass over memory, and no slow arithmetic on subnormal numbers, see
+:mod:`.numba_impl`) and NumPy (cache-sized chunks). By default arrays of a
+million elements or more get numba at once, and smaller ones NumPy until the
+NumPy kernels have taken about as long as loading numba (see
 :mod:`.dispatch`); :func:`backend` says which one runs. numba is imported on
 first use only, and any failure to load it falls back to NumPy. :mod:`trainlab.optim.engine` calls them on the flat
 buffers in place of the rule's own ``_apply``; each is tested to give the same

@@ -1,15 +1,21 @@
 """Pick the implementation and check arguments.
 
-``'auto'`` (the default) runs NumPy on arrays under :data:`NUMBA_MIN`
-elements and numba, when it loads, on larger ones. Loading numba costs a
-process about 0.7 s and 115 MB (its compiler and registries), which a
-compiled kernel saves back only over many steps of a large buffer: the notes'
-nets (about 0.1 M parameters) never import it, and neither do the worker
-processes that train them. Both give the same bits, so the choice changes
-speed only.
+``'auto'`` (the default) runs numba, when it loads, on arrays of
+:data:`NUMBA_MIN` elements or more. Smaller arrays start on NumPy: loading
+numba costs a process about half a second and 115 MB (its compiler and
+registries), more than a short training of the notes' nets (about 0.1 M
+parameters) spends in its kernels. Once the NumPy kernels have taken
+:data:`NUMBA_PAYS_AFTER_S` seconds in a process, as much as loading numba
+costs, 'auto' loads it for every size from then on: a long training is then
+at most that much slower than it would have been with numba from its first
+step, and a short one never pays the load (the rule of renting skis until
+the rent adds up to the price). Both give the same bits, so the choice
+changes speed only.
 """
 
 from __future__ import annotations
+
+import time
 
 import numpy as np
 
@@ -18,16 +24,19 @@ from trainlab.kernels import numpy_impl
 
 _impl = None  # the module for large arrays, chosen on first call
 _choice = "auto"
-#: elements from which 'auto' uses numba (below it NumPy is as fast, counting numba's load)
+#: elements from which 'auto' uses numba at once (below it NumPy is as fast, counting numba's load)
 NUMBA_MIN = 1 << 20
+#: seconds of NumPy kernels after which 'auto' uses numba for every size (about its load time)
+NUMBA_PAYS_AFTER_S = 0.5
+_numpy_seconds = 0.0  # spent in NumPy kernels that 'auto' chose by size, in this process
 
 
 def use_backend(name: str = "auto") -> None:
     """``'numba'``, ``'numpy'`` or ``'auto'`` (numba if it can be loaded)."""
-    global _impl, _choice
+    global _impl, _choice, _numpy_seconds
     if name not in ("auto", "numba", "numpy"):
         raise ConfigError(f"unknown kernel backend {name!r}; use 'auto', 'numba' or 'numpy'")
-    _impl, _choice = None, name
+    _impl, _choice, _numpy_seconds = None, name, 0.0
     if name == "numba":
         _load()
 
@@ -35,7 +44,7 @@ def use_backend(name: str = "auto") -> None:
 def _load(size: int | None = None):
     """The implementation for an array of ``size`` elements (None: a large one)."""
     global _impl
-    if _choice == "auto" and size is not None and size < NUMBA_MIN:
+    if _by_size(size):
         return numpy_impl
     if _impl is None:
         if _choice == "numpy":
@@ -50,6 +59,25 @@ def _load(size: int | None = None):
                                       "install numba or use backend 'auto'") from None
                 _impl = numpy_impl
     return _impl
+
+
+def _by_size(size) -> bool:
+    """True where 'auto' keeps NumPy for an array of ``size`` elements."""
+    return (_choice == "auto" and size is not None and size < NUMBA_MIN
+            and _numpy_seconds < NUMBA_PAYS_AFTER_S)
+
+
+def _call(name: str, size: int, *args):
+    """Run kernel ``name`` in the implementation for ``size`` elements, counting
+    the time of NumPy kernels that 'auto' chose by size."""
+    global _numpy_seconds
+    if not _by_size(size):
+        return getattr(_load(size), name)(*args)
+    start = time.perf_counter()
+    try:
+        return getattr(numpy_impl, name)(*args)
+    finally:
+        _numpy_seconds += time.perf_counter() - start
 
 
 def backend(size: int | None = None) -> str:
@@ -73,22 +101,22 @@ def _check(p, *others):
 def adam_notes(p, g, m, v, lr_t, beta1, beta2, eps) -> None:
     """One Adam step (notes' form) on ``p``, ``m``, ``v`` in place; see the package doc."""
     _check(p, g, m, v)
-    _load(p.size).adam_notes(p, g, m, v, float(lr_t), float(beta1), float(beta2), float(eps))
+    _call("adam_notes", p.size, p, g, m, v, float(lr_t), float(beta1), float(beta2), float(eps))
 
 
 def momentum_notes(p, g, v, lr, momentum) -> None:
     """One Momentum step (notes' form) on ``p``, ``v`` in place."""
     _check(p, g, v)
-    _load(p.size).momentum_notes(p, g, v, float(lr), float(momentum))
+    _call("momentum_notes", p.size, p, g, v, float(lr), float(momentum))
 
 
 def rmsprop_notes(p, g, h, lr, decay, eps) -> None:
     """One RMSprop step (notes' form) on ``p``, ``h`` in place."""
     _check(p, g, h)
-    _load(p.size).rmsprop_notes(p, g, h, float(lr), float(decay), float(eps))
+    _call("rmsprop_notes", p.size, p, g, h, float(lr), float(decay), float(eps))
 
 
 def all_finite(g) -> bool:
     """True when ``g`` holds no NaN or inf."""
     _check(g)
-    return _load(g.size).all_finite(g)
+    return _call("all_finite", g.size, g)
