@@ -30,13 +30,16 @@ def file_defaults():
         yield
 
 
-def save(fig, path) -> Path:
-    """Save ``fig`` as PNG through a temporary file and a rename, then close it."""
+def save(fig, path, *, tight: bool = True) -> Path:
+    """Save ``fig`` as PNG through a temporary file and a rename, then close it.
+
+    ``tight`` crops the PNG to what is drawn (one more drawing pass); a figure
+    laid out by hand, everything inside its canvas, passes ``tight=False``."""
     from trainlab.atomic import write_atomic
 
     path = Path(path)
     write_atomic(path, lambda fh: fig.savefig(fh, format=path.suffix.lstrip(".") or "png",
-                                         dpi=110, bbox_inches="tight"))
+                                         dpi=110, bbox_inches="tight" if tight else None))
     plt().close(fig)
     return path
 
@@ -69,11 +72,13 @@ def band(ax, x, runs, label=None, color=None, **kw):
     return line
 
 
-def caption(fig, text: str, *, top=None) -> None:
+def caption(fig, text: str, *, top=None, inside: bool = False) -> None:
     """One line under the figure saying what to see; call after ``tight_layout``
-    (the line goes below the axes, ``bbox_inches="tight"`` keeps it in the PNG)."""
-    fig.text(0.5, -0.01, text, ha="center", va="top", fontsize=9.5, style="italic",
-             color="#333")
+    (the line goes below the axes, ``bbox_inches="tight"`` keeps it in the PNG),
+    or with ``inside=True`` on the canvas's bottom edge, for a figure laid out by
+    hand with room left there."""
+    fig.text(0.5, 0.012 if inside else -0.01, text, ha="center",
+             va="bottom" if inside else "top", fontsize=9.5, style="italic", color="#333")
     if top:
         fig.suptitle(top)
 

@@ -150,3 +150,16 @@ def test_parsed_cache_is_used_and_refreshed(shared, tmp_path, isolated):
     third, info3 = data.load_with_info("mnist", data_dir=tmp_path / "d", download=False)
     assert info3["cached"] is False
     np.testing.assert_array_equal(third[0][1], 9 - first[0][1])
+
+
+def test_rows_loads_only_the_head_of_each_set_with_the_same_bits(shared, isolated):
+    (x_all, t_all), (xt_all, tt_all) = data.load("fashion-mnist", data_dir=shared)
+    ((x, t), (xt, tt)), info = data.load_with_info("fashion-mnist", data_dir=shared,
+                                                   rows=(1000, 0))
+    assert x.shape == (1000, 784) and xt.shape == (0, 784) and tt.shape == (0,)
+    assert x.tobytes() == x_all[:1000].tobytes() and np.array_equal(t, t_all[:1000])
+    # info still describes the whole data set, as a run's config reports it
+    assert (info["n_train"], info["n_test"]) == (60_000, 10_000)
+    assert "60,000 training and 10,000 test images" in info["note"]
+    ((_, _), (xt5, _)), _ = data.load_with_info("fashion-mnist", data_dir=shared, rows=(None, 5))
+    assert xt5.tobytes() == xt_all[:5].tobytes()

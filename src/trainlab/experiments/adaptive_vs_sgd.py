@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trainlab.experiments.common import fit, gen, head, mean, network, rule_label, seeds
+from trainlab.experiments.common import first, fit, gen, head, mean, network, rule_label, seeds
 
 TITLE = "Adaptive rules versus SGD with momentum: generalisation"
 TRAINS = True
@@ -54,6 +54,10 @@ def evaluation(cfg) -> dict:
                      "chosen on the whole validation set",
             "curve_samples": cfg.curve_samples}
 
+
+def rows(cfg) -> tuple:
+    """The rows of the training and test sets the trainings read (see registry.rows)."""
+    return first(cfg.train_size), None
 
 def jobs(cfg, rng) -> list[dict]:
     """One training per (rule, lr factor): same split, initial weights and batches for all."""

@@ -28,7 +28,7 @@ import numpy as np
 
 from trainlab.errors import ConfigError
 from trainlab.experiments.common import Data, load_data
-from trainlab.experiments.registry import _data_meta, documents, get, parts
+from trainlab.experiments.registry import _data_meta, documents, get, parts, rows
 
 ARRAYS = ("x", "t", "x_test", "t_test")
 #: the job that draws one part of an experiment's figures
@@ -111,7 +111,8 @@ def run_many(configs: dict, outs: dict, *, dataset: str = "digits", data_dir=Non
                 def alloc(which, shape):  # the images go straight into shared memory
                     return shared.empty(which, shape, np.float32)
 
-                data = load_data(dataset, data_dir, alloc=None if shared is None else alloc)
+                data = load_data(dataset, data_dir, alloc=None if shared is None else alloc,
+                                 rows=rows(configs))  # no more than the jobs read
                 if echo is not None:
                     echo(f"data: {data.info['note']}")
             if shared is not None:  # one copy, mapped by every worker

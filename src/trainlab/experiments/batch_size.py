@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trainlab.experiments.common import floats, gen, head, mean, network, seeds
+from trainlab.experiments.common import first, floats, gen, head, mean, network, seeds
 
 TITLE = "Batch size: full batch, stochastic and mini-batch"
 TRAINS = True
@@ -64,6 +64,10 @@ def evaluation(cfg) -> dict:
             "each_epoch": f"loss on the whole training set ({cfg.train_size} samples)",
             "final": "the last loss on the whole training set"}
 
+
+def rows(cfg) -> tuple:
+    """The rows of the training and test sets the trainings read (see registry.rows)."""
+    return first(cfg.train_size), 0
 
 def jobs(cfg, rng) -> list[dict]:
     """One training per batch size, same initial weights and batch seed for all."""

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trainlab.experiments.common import fit, floats, gen, head, mean, network, seeds, stack
+from trainlab.experiments.common import (first, fit, floats, gen, head, mean, network, seeds,
+                                         stack)
 
 TITLE = "Batch normalisation and the weight scale"
 TRAINS = True
@@ -45,6 +46,10 @@ def evaluation(cfg) -> dict:
                           "samples, as the book): the curves",
             "final": "the last point of each curve"}
 
+
+def rows(cfg) -> tuple:
+    """The rows of the training and test sets the trainings read (see registry.rows)."""
+    return first(cfg.train_size), 0
 
 def jobs(cfg, rng) -> list[dict]:
     """Per weight scale, a net with and one without batch norm, same draws for both."""
@@ -111,7 +116,8 @@ def plot(metrics, cfg, out) -> list:
     n = len(cfg.weight_scales)
     cols = math.ceil(math.sqrt(n))
     rows = math.ceil(n / cols)
-    fig, axes = pyplot.subplots(rows, cols, figsize=(2.6 * cols, 2.2 * rows), squeeze=False,
+    height = 2.2 * rows + 1.1  # the panels, and above and below them the titles and caption
+    fig, axes = pyplot.subplots(rows, cols, figsize=(2.6 * cols, height), squeeze=False,
                                 sharex=True, sharey=True)
     runs = metrics["runs"]
     chance = 1.0 / (metrics["data"].get("n_classes") or 10)
@@ -128,19 +134,26 @@ def plot(metrics, cfg, out) -> list:
                 if r[key][i]["diverged_at"] is not None:
                     ax.plot(len(r[key][i]["train_acc"]) - 1, 0.1, "x", color="C1", ms=7)
         note = f" ≈ He √(2/{cfg.hidden[0]})" if i == he else ""
-        ax.set_title(f"W:{w:.4g}{note}", fontsize=9, fontweight="bold" if note else None)
+        # y given: no search for tick labels above the panel (there are none), which is costly
+        ax.set_title(f"W:{w:.4g}{note}", fontsize=9, fontweight="bold" if note else None, y=1.0)
         ax.set_ylim(0, 1.0)
         ax.xaxis.get_major_locator().set_params(integer=True)
     for j in range(n, rows * cols):
         axes[j // cols][j % cols].axis("off")
     for r in range(rows):
         axes[r][0].set_ylabel("train acc")
+    for c in range(cols):
+        axes[rows - 1][c].set_xlabel("epoch")
+    # laid out by hand (in inches from the edges), so the figure is drawn once, not three times
+    fig.subplots_adjust(left=0.6 / fig.get_figwidth(), right=1 - 0.1 / fig.get_figwidth(),
+                        top=1 - 0.95 / height, bottom=0.88 / height, wspace=0.1, hspace=0.35)
     fig.suptitle(f"{metrics['data']['title']}: training accuracy per epoch, weights N(0, W²) "
-                 f"(×: the plain net's loss overflowed)")
-    fig.tight_layout(rect=(0, 0, 1, 0.94))
+                 f"(×: the plain net's loss overflowed)", y=1 - 0.08 / height, va="top")
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend([handles[1], handles[2], handles[0]], [labels[1], labels[2], labels[0]],
-               loc="upper center", bbox_to_anchor=(0.5, 0.965), ncol=3, frameon=False)
+               loc="upper center", bbox_to_anchor=(0.5, 1 - 0.36 / height), ncol=3,
+               frameon=False)
     caption(fig, "Where the plain net stays at chance, batch norm still learns; near the He "
-                 "scale (bold) the plain net is already well scaled and can be ahead")
-    return [save(fig, out / "batchnorm.png")]
+                 "scale (bold) the plain net is already well scaled and can be ahead",
+            inside=True)
+    return [save(fig, out / "batchnorm.png", tight=False)]

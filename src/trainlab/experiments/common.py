@@ -28,17 +28,24 @@ class Data:
         return int(self.info.get("n_classes", int(self.t.max()) + 1))
 
 
-def load_data(dataset: str, data_dir=None, alloc=None) -> Data:
-    """``dataset`` as :class:`Data` (``alloc``: see :func:`trainlab.data.load_with_info`)."""
+def load_data(dataset: str, data_dir=None, alloc=None, rows=(None, None)) -> Data:
+    """``dataset`` as :class:`Data` (``alloc``, ``rows``: see
+    :func:`trainlab.data.load_with_info`)."""
     from trainlab.data import load_with_info
 
-    ((x, t), (xt, tt)), info = load_with_info(dataset, data_dir=data_dir, alloc=alloc)
+    ((x, t), (xt, tt)), info = load_with_info(dataset, data_dir=data_dir, alloc=alloc,
+                                              rows=rows)
     return Data(x, t, xt, tt, info)
 
 
 def head(x, t, n):
     """The first ``n`` samples (all of them when ``n`` is 0 or None)."""
     return (x, t) if not n else (x[:n], t[:n])
+
+
+def first(n):
+    """How many rows ``head(x, t, n)`` reads: ``n``, or ``None`` (all) for 0 or None."""
+    return n or None
 
 
 def seeds(rng: np.random.Generator, k: int) -> list[int]:

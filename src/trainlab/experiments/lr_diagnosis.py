@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trainlab.experiments.common import fit, floats, gen, head, init_spec, network, seeds, stack
+from trainlab.experiments.common import (first, fit, floats, gen, head, init_spec, network,
+                                         seeds, stack)
 from trainlab.experiments.verdict import ADVICE, classify
 
 TITLE = "Diagnosing the learning rate from the loss curve"
@@ -77,6 +78,10 @@ def evaluation(cfg) -> dict:
                           "verdicts read small differences of this curve",
             "final": "the verdict of each curve"}
 
+
+def rows(cfg) -> tuple:
+    """The rows of the training and test sets the trainings read (see registry.rows)."""
+    return first(cfg.train_size), 0
 
 def jobs(cfg, rng) -> list[dict]:
     """One training per curve, same initial draws and batches for all."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trainlab.experiments.common import gen, head, mean, network, seeds, tail_mean
+from trainlab.experiments.common import first, gen, head, mean, network, seeds, tail_mean
 
 TITLE = "Overfitting: weight decay, dropout and an ensemble"
 TRAINS = True
@@ -78,6 +78,10 @@ def evaluation(cfg) -> dict:
                           "curves and their gap",
             "final": "mean of the last tenth of each curve"}
 
+
+def rows(cfg) -> tuple:
+    """The rows of the training and test sets the trainings read (see registry.rows)."""
+    return first(cfg.train_size), first(cfg.test_size)
 
 def jobs(cfg, rng) -> list[dict]:
     """One training per net: each single variant, then the ensemble's other members.

@@ -182,7 +182,8 @@ def _data_meta(data) -> dict:
     info = data.info
     return {"name": info.get("name"), "title": info.get("title", info.get("name")),
             "note": info.get("note", ""), "fallback": bool(info.get("fallback", False)),
-            "n_train": int(len(data.x)), "n_test": int(len(data.x_test)),
+            "n_train": int(info.get("n_train", len(data.x))),
+            "n_test": int(info.get("n_test", len(data.x_test))),
             "n_inputs": data.n_inputs, "n_classes": data.n_classes}
 
 
@@ -213,6 +214,16 @@ def documents(name: str, cfg, metrics: dict, *, meta: dict, data_dir, seeds: int
     if hasattr(mod, "evaluation"):
         config["evaluation"] = mod.evaluation(cfg)
     return {"config.json": config, "metrics.json": metrics}
+
+
+def rows(configs: dict) -> tuple:
+    """``(n_train, n_test)``: how many rows of each set the trainings of
+    ``configs`` (name → config) read, from the front (``None``: all). An
+    experiment that reads a head only says so with ``rows(cfg)``."""
+    need = [get(n).rows(cfg) if hasattr(get(n), "rows") else (None, None)
+            for n, cfg in configs.items() if get(n).TRAINS]
+    return tuple(None if any(r[k] is None for r in need) else max((r[k] for r in need), default=0)
+                 for k in (0, 1))
 
 
 def parts(name: str, cfg) -> list:

@@ -55,6 +55,14 @@ def _row_sums(a) -> np.ndarray:
     return np.add.reduce(a, axis=1)
 
 
+def _col_sums(a, out=None) -> np.ndarray:
+    """``a.sum(axis=0)`` of a 2-D array (into ``out``), by BLAS in float32 as
+    :func:`_row_sums`."""
+    if a.dtype == np.float32 and a.ndim == 2 and (out is None or out.dtype == a.dtype):
+        return np.matmul(_const("ones", a.shape[0], a.dtype), a, out=out)
+    return np.add.reduce(a, axis=0, out=out)
+
+
 class Affine:
     """``out = x @ W + b``.
 
@@ -103,11 +111,7 @@ class Affine:
 
     def backward(self, dout):
         np.matmul(self.x.T, dout, out=self.dW)
-        if dout.dtype == np.float32 == self.db.dtype and dout.ndim == 2:
-            # the column sums as ones @ dout: as in _row_sums, BLAS is faster here
-            np.matmul(_const("ones", dout.shape[0], dout.dtype), dout, out=self.db)
-        else:
-            np.add.reduce(dout, axis=0, out=self.db)
+        _col_sums(dout, out=self.db)
         if not self.need_dx:
             return None
         W = self.W
@@ -271,9 +275,10 @@ class BatchNormalization:
 
     def forward(self, x, train_flg: bool = True):
         if train_flg:
-            mu = x.mean(axis=0)
+            n = x.shape[0]
+            mu = _col_sums(x) / n
             xc = x - mu
-            var = np.mean(xc * xc, axis=0)
+            var = _col_sums(xc * xc) / n
             inv_std = 1.0 / np.sqrt(var + self.eps)
             xc *= inv_std
             self.xn, self.inv_std = xc, inv_std
@@ -290,8 +295,8 @@ class BatchNormalization:
 
     def backward(self, dout):
         xn, n = self.xn, dout.shape[0]
-        np.sum(dout, axis=0, out=self.dbeta)
-        np.sum(dout * xn, axis=0, out=self.dgamma)
+        _col_sums(dout, out=self.dbeta)
+        _col_sums(dout * xn, out=self.dgamma)
         # dx = gamma * inv_std * (dout - mean(dout) - xn * mean(dout * xn))
         dx = dout - self.dbeta / n
         dx -= xn * (self.dgamma / n)
