@@ -176,7 +176,7 @@ def pool(workers: int, blas_threads: int = 1):
     except BaseException:
         _stop(ex)
         raise
-    ex.shutdown(wait=True)
+    _stop(ex)  # every job is done: the idle workers need no orderly exit
 
 
 def run_jobs(fn, specs, *, workers: int = 1, shared=None, meta=None, blas_threads: int = 1,
