@@ -72,6 +72,19 @@ def band(ax, x, runs, label=None, color=None, **kw):
     return line
 
 
+def by_hand(fig, title: str, *, left: float, right: float, top: float, bottom: float,
+            wspace: float = 0.2, hspace: float = 0.2) -> None:
+    """Margins in inches from the canvas's edges, instead of ``tight_layout``:
+    the figure is then drawn once, when saved with ``save(..., tight=False)``,
+    not three times (tight_layout and the crop each draw it). ``title`` goes
+    on the top edge; :func:`caption` with ``inside=True`` on the bottom one."""
+    w, h = fig.get_size_inches()
+    fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h,
+                        wspace=wspace, hspace=hspace)
+    if title:
+        fig.suptitle(title, y=1 - 0.08 / h, va="top")
+
+
 def caption(fig, text: str, *, top=None, inside: bool = False) -> None:
     """One line under the figure saying what to see; call after ``tight_layout``
     (the line goes below the axes, ``bbox_inches="tight"`` keeps it in the PNG),

@@ -110,7 +110,7 @@ def he_scale(cfg) -> float:
 
 
 def plot(metrics, cfg, out) -> list:
-    from trainlab.viz import band, caption, plt, save
+    from trainlab.viz import band, by_hand, caption, plt, save
 
     pyplot = plt()
     n = len(cfg.weight_scales)
@@ -144,11 +144,9 @@ def plot(metrics, cfg, out) -> list:
         axes[r][0].set_ylabel("train acc")
     for c in range(cols):
         axes[rows - 1][c].set_xlabel("epoch")
-    # laid out by hand (in inches from the edges), so the figure is drawn once, not three times
-    fig.subplots_adjust(left=0.6 / fig.get_figwidth(), right=1 - 0.1 / fig.get_figwidth(),
-                        top=1 - 0.95 / height, bottom=0.88 / height, wspace=0.1, hspace=0.35)
-    fig.suptitle(f"{metrics['data']['title']}: training accuracy per epoch, weights N(0, W²) "
-                 f"(×: the plain net's loss overflowed)", y=1 - 0.08 / height, va="top")
+    by_hand(fig, f"{metrics['data']['title']}: training accuracy per epoch, weights N(0, W²) "
+                 f"(×: the plain net's loss overflowed)",
+            left=0.6, right=0.1, top=0.95, bottom=0.88, wspace=0.1, hspace=0.35)
     handles, labels = axes[0][0].get_legend_handles_labels()
     fig.legend([handles[1], handles[2], handles[0]], [labels[1], labels[2], labels[0]],
                loc="upper center", bbox_to_anchor=(0.5, 1 - 0.36 / height), ncol=3,

@@ -143,7 +143,7 @@ def parts(cfg) -> list:
 
 
 def plot(metrics, cfg, out, part=None) -> list:
-    from trainlab.viz import band, caption, hist_cut, plt, save
+    from trainlab.viz import band, by_hand, caption, hist_cut, plt, save
 
     pyplot = plt()
     paths = []
@@ -155,7 +155,7 @@ def plot(metrics, cfg, out, part=None) -> list:
         top = cap(cfg, act)
         rows = len(cfg.inits)
         lo, hi = _range(act)
-        fig, axes = pyplot.subplots(rows, cfg.layers, figsize=(2.4 * cfg.layers, 1.9 * rows),
+        fig, axes = pyplot.subplots(rows, cfg.layers, figsize=(2.4 * cfg.layers, 1.9 * rows + 0.9),
                                     squeeze=False, sharex=True, sharey=True)
         for i, spec in enumerate(cfg.inits):
             for k, layer in enumerate(first[f"{act}/{spec}"]):
@@ -166,28 +166,30 @@ def plot(metrics, cfg, out, part=None) -> list:
                     ax.text(0.97, 0.6, f"{outside:.0%} above {hi:g}\n(not drawn)",
                             transform=ax.transAxes, ha="right", fontsize=7, color="#555")
                 if i == 0:
-                    ax.set_title(f"{k + 1}-layer")
+                    ax.set_title(f"{k + 1}-layer", y=1.0)  # y given: no costly search above
                 if k == 0:
                     ax.set_ylabel(init_label(spec))
         axes[0][0].set_xlim(lo, hi)
-        fig.suptitle(f"{act}: activations per layer ({cfg.bins} bins on {lo:g}..{hi:g}, counts "
-                     f"cut at {top:,.0f}; red: a cut bar, with its share)")
-        fig.tight_layout()
-        caption(fig, LESSON.get(act, "compare the rows: the spread each initial weight leaves"))
-        paths.append(save(fig, out / f"init_histogram_{act}.png"))
+        by_hand(fig, f"{act}: activations per layer ({cfg.bins} bins on {lo:g}..{hi:g}, counts "
+                     f"cut at {top:,.0f}; red: a cut bar, with its share)",
+                left=0.8, right=0.15, top=0.65, bottom=0.75, wspace=0.15, hspace=0.22)
+        caption(fig, LESSON.get(act, "compare the rows: the spread each initial weight leaves"),
+                inside=True)
+        paths.append(save(fig, out / f"init_histogram_{act}.png", tight=False))
     if part not in (None, "std"):
         return paths
-    fig, axes = pyplot.subplots(1, len(cfg.activations), figsize=(4.2 * len(cfg.activations), 3.6),
+    fig, axes = pyplot.subplots(1, len(cfg.activations), figsize=(4.2 * len(cfg.activations), 4.0),
                                 squeeze=False)
     x = np.arange(1, cfg.layers + 1)
     for ax, act in zip(axes[0], cfg.activations):
         for spec in cfg.inits:
             runs = [[layer["std"] for layer in r[f"{act}/{spec}"]] for r in metrics["runs"]]
             band(ax, x, runs, label=f"weights {init_label(spec)}", marker="o", ms=3)
-        ax.set(yscale="log", xlabel="layer", ylabel="std of activations", title=act, xticks=x)
+        ax.set(yscale="log", xlabel="layer", ylabel="std of activations", xticks=x)
+        ax.set_title(act, y=1.0)
         ax.legend(fontsize=8)
-    fig.tight_layout()
+    by_hand(fig, None, left=0.75, right=0.15, top=0.35, bottom=0.95, wspace=0.28)
     caption(fig, "A flat line keeps the signal's size through the layers: Xavier for sigmoid "
-                 "and tanh, He for ReLU; a falling line is a vanishing signal")
-    paths.append(save(fig, out / "init_layer_std.png"))
+                 "and tanh, He for ReLU; a falling line is a vanishing signal", inside=True)
+    paths.append(save(fig, out / "init_layer_std.png", tight=False))
     return paths
