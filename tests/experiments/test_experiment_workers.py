@@ -166,6 +166,7 @@ def test_the_data_loaded_is_what_the_trainings_read():
     from trainlab.experiments import registry
 
     cfg = {n: registry.make_config(n) for n in ("batchnorm", "overfit", "optimizer-compare")}
-    assert registry.rows({"batchnorm": cfg["batchnorm"]}) == (1000, 0)  # the book's 1000, no test set
-    assert registry.rows({"batchnorm": cfg["batchnorm"], "overfit": cfg["overfit"]}) == (1000, 1000)
-    assert registry.rows(cfg) == (None, None)  # optimizer-compare reads every image
+    bn, overfit = cfg["batchnorm"], cfg["overfit"]
+    assert registry.reads({"batchnorm": bn}) == (1000, 0)  # the book's 1000, no test set
+    assert registry.reads({"batchnorm": bn, "overfit": overfit}) == (1000, 1000)
+    assert registry.reads(cfg) == (None, None)  # optimizer-compare reads every image

@@ -55,8 +55,8 @@ def evaluation(cfg) -> dict:
             "curve_samples": cfg.curve_samples}
 
 
-def rows(cfg) -> tuple:
-    """The rows of the training and test sets the trainings read (see registry.rows)."""
+def reads(cfg) -> tuple:
+    """How many rows of the training and test sets the trainings read (see registry.reads)."""
     return first(cfg.train_size), None
 
 def jobs(cfg, rng) -> list[dict]:

@@ -28,7 +28,7 @@ import numpy as np
 
 from trainlab.errors import ConfigError
 from trainlab.experiments.common import Data, load_data
-from trainlab.experiments.registry import _data_meta, documents, get, parts, rows
+from trainlab.experiments.registry import _data_meta, documents, get, parts, reads
 
 ARRAYS = ("x", "t", "x_test", "t_test")
 #: the job that draws one part of an experiment's figures
@@ -112,7 +112,7 @@ def run_many(configs: dict, outs: dict, *, dataset: str = "digits", data_dir=Non
                     return shared.empty(which, shape, np.float32)
 
                 data = load_data(dataset, data_dir, alloc=None if shared is None else alloc,
-                                 rows=rows(configs))  # no more than the jobs read
+                                 rows=reads(configs))  # no more than the jobs read
                 if echo is not None:
                     echo(f"data: {data.info['note']}")
             if shared is not None:  # one copy, mapped by every worker

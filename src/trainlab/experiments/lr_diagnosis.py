@@ -79,8 +79,8 @@ def evaluation(cfg) -> dict:
             "final": "the verdict of each curve"}
 
 
-def rows(cfg) -> tuple:
-    """The rows of the training and test sets the trainings read (see registry.rows)."""
+def reads(cfg) -> tuple:
+    """How many rows of the training and test sets the trainings read (see registry.reads)."""
     return first(cfg.train_size), 0
 
 def jobs(cfg, rng) -> list[dict]:

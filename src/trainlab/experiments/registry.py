@@ -216,11 +216,11 @@ def documents(name: str, cfg, metrics: dict, *, meta: dict, data_dir, seeds: int
     return {"config.json": config, "metrics.json": metrics}
 
 
-def rows(configs: dict) -> tuple:
+def reads(configs: dict) -> tuple:
     """``(n_train, n_test)``: how many rows of each set the trainings of
     ``configs`` (name → config) read, from the front (``None``: all). An
-    experiment that reads a head only says so with ``rows(cfg)``."""
-    need = [get(n).rows(cfg) if hasattr(get(n), "rows") else (None, None)
+    experiment that reads a head only says so with ``reads(cfg)``."""
+    need = [get(n).reads(cfg) if hasattr(get(n), "reads") else (None, None)
             for n, cfg in configs.items() if get(n).TRAINS]
     return tuple(None if any(r[k] is None for r in need) else max((r[k] for r in need), default=0)
                  for k in (0, 1))
