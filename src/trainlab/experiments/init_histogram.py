@@ -172,7 +172,7 @@ def plot(metrics, cfg, out, part=None) -> list:
         axes[0][0].set_xlim(lo, hi)
         by_hand(fig, f"{act}: activations per layer ({cfg.bins} bins on {lo:g}..{hi:g}, counts "
                      f"cut at {top:,.0f}; red: a cut bar, with its share)",
-                left=0.8, right=0.15, top=0.65, bottom=0.75, wspace=0.15, hspace=0.22)
+                left=0.8, right=0.25, top=0.65, bottom=0.75, wspace=0.24, hspace=0.22)
         caption(fig, LESSON.get(act, "compare the rows: the spread each initial weight leaves"),
                 inside=True)
         paths.append(save(fig, out / f"init_histogram_{act}.png", tight=False))
