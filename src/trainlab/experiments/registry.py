@@ -220,10 +220,10 @@ def reads(configs: dict) -> tuple:
     """``(n_train, n_test)``: how many rows of each set the trainings of
     ``configs`` (name → config) read, from the front (``None``: all). An
     experiment that reads a head only says so with ``reads(cfg)``."""
-    need = [get(n).reads(cfg) if hasattr(get(n), "reads") else (None, None)
-            for n, cfg in configs.items() if get(n).TRAINS]
-    return tuple(None if any(r[k] is None for r in need) else max((r[k] for r in need), default=0)
-                 for k in (0, 1))
+    mods = [(get(n), cfg) for n, cfg in configs.items()]
+    need = [m.reads(cfg) if hasattr(m, "reads") else (None, None) for m, cfg in mods if m.TRAINS]
+    columns = list(zip(*need)) or [(), ()]  # the training rows, the test rows
+    return tuple(None if None in col else max(col, default=0) for col in columns)
 
 
 def parts(name: str, cfg) -> list:
