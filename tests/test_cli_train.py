@@ -266,3 +266,12 @@ def test_resume_refuses_epochs_it_cannot_honour(tmp_path, capsys, first, then, m
     assert main(["train", "--resume", str(out), *then]) == 2
     assert message in one_line(capsys.readouterr().err)
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+
+
+def test_python_dash_m_trainlab_is_the_trainlab_command(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "trainlab", "--version"], capture_output=True,
+                         text=True, env=env(tmp_path), timeout=60)
+    assert run.returncode == 0 and run.stdout.strip() == f"trainlab {trainlab.__version__}"
+    bad = subprocess.run([sys.executable, "-m", "trainlab", "train", "--epochs", "0"],
+                         capture_output=True, text=True, env=env(tmp_path), timeout=60)
+    assert bad.returncode == 2 and "epochs" in one_line(bad.stderr)

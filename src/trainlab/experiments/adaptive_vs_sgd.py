@@ -59,6 +59,7 @@ def reads(cfg) -> tuple:
     """How many rows of the training and test sets the trainings read (see registry.reads)."""
     return first(cfg.train_size), None
 
+
 def jobs(cfg, rng) -> list[dict]:
     """One training per (rule, lr factor): same split, initial weights and batches for all."""
     split_seed, init_seed, batch_seed = seeds(rng, 3)

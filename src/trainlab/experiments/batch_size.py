@@ -69,6 +69,7 @@ def reads(cfg) -> tuple:
     """How many rows of the training and test sets the trainings read (see registry.reads)."""
     return first(cfg.train_size), 0
 
+
 def jobs(cfg, rng) -> list[dict]:
     """One training per batch size, same initial weights and batch seed for all."""
     init_seed, batch_seed = seeds(rng, 2)

@@ -51,6 +51,7 @@ def reads(cfg) -> tuple:
     """How many rows of the training and test sets the trainings read (see registry.reads)."""
     return first(cfg.train_size), 0
 
+
 def jobs(cfg, rng) -> list[dict]:
     """Per weight scale, a net with and one without batch norm, same draws for both."""
     out = []

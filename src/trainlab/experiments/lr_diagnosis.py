@@ -83,6 +83,7 @@ def reads(cfg) -> tuple:
     """How many rows of the training and test sets the trainings read (see registry.reads)."""
     return first(cfg.train_size), 0
 
+
 def jobs(cfg, rng) -> list[dict]:
     """One training per curve, same initial draws and batches for all."""
     init_seed, batch_seed = seeds(rng, 2)

@@ -83,6 +83,7 @@ def reads(cfg) -> tuple:
     """How many rows of the training and test sets the trainings read (see registry.reads)."""
     return first(cfg.train_size), first(cfg.test_size)
 
+
 def jobs(cfg, rng) -> list[dict]:
     """One training per net: each single variant, then the ensemble's other members.
 
