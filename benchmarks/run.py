@@ -11,7 +11,8 @@ Sections (``--only`` takes a comma-separated subset):
 * ``memory``    peak resident memory of a full Fashion-MNIST training;
 * ``profile``   where the time of one step goes;
 * ``experiments`` ``trainlab demo`` and ``run all`` at 1 worker and at every core,
-  and each experiment against the notes' own script for it, with peak memory.
+  and each experiment against the notes' own script for it, with peak memory;
+* ``widgets``   how long the notebooks' widgets take to redraw when a control moves.
 
 Every side of a comparison runs in its own process, all with the same number
 of threads, and their samples are taken in turns (A B C, C B A, ...); the
@@ -33,7 +34,8 @@ from pathlib import Path
 
 import harness
 
-SECTIONS = ("training", "optimizer", "scaling", "search", "memory", "profile", "experiments")
+SECTIONS = ("training", "optimizer", "scaling", "search", "memory", "profile", "experiments",
+            "widgets")
 
 
 def parse(argv):
@@ -129,6 +131,12 @@ def targets(results: dict) -> list[str]:
         for n in exp["notes"]:
             out.append(f"- {n['experiment']}: ≥ 5× the notes' {n['script']}: "
                        f"{verdict(n['speedup'] >= 5)} ({n['speedup']:.1f}×){when}")
+    if "widgets" in results:
+        import bench_widgets
+        met, slowest = bench_widgets.target(results["widgets"])
+        out.append(f"- Notebook widgets: every move redraws within "
+                   f"{results['widgets']['target_s']:g} s: {verdict(met)} (slowest: {slowest})"
+                   f"{earlier(results, 'widgets')}")
     return out
 
 
@@ -228,6 +236,10 @@ def write(out_dir: Path, results: dict, argv: list[str], started: float) -> None
         import bench_experiments
         lines += [*heading("The main job on every core", "experiments"),
                   *bench_experiments.table(results["experiments"]), ""]
+    if "widgets" in results:
+        import bench_widgets
+        lines += [*heading("Notebook widgets", "widgets"),
+                  *bench_widgets.table(results["widgets"]), ""]
     if "profile" in results:
         label = (results.get("carried", {}).get("profile") or results)["before_label"]
         lines += [*heading("Where the time goes", "profile"), "### Now", "",
@@ -279,6 +291,9 @@ def main(argv=None):
             elif section == "experiments":
                 import bench_experiments
                 results[section] = bench_experiments.run(args.quick)
+            elif section == "widgets":
+                import bench_widgets
+                results[section] = bench_widgets.run(args.quick)
             elif section == "profile":
                 import bench_profile
                 results[section] = bench_profile.run(first, data, args.before_src)
