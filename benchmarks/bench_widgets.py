@@ -75,5 +75,6 @@ def target(res: dict) -> tuple[bool, str]:
     met = len(ok) == len(res["rows"]) and all(r["slowest"] < res["target_s"] for r in ok)
     return met, ", ".join(f"{r['lab']} {r['slowest']:.2f} s" for r in ok)
 
+
 if __name__ == "__main__":
     print(json.dumps(_child(sys.argv[1], json.loads(sys.argv[2]))))
