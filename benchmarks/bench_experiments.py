@@ -84,8 +84,7 @@ def measure(cmd: list[str], env: dict) -> dict:
     """Wall and CPU seconds, peak summed RSS and PSS of ``cmd`` and its descendants."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = {"rss": 0, "pss": 0, "shmem": 0, "worker": 0, "procs": 0}
     done = threading.Event()
 
@@ -107,9 +106,16 @@ def measure(cmd: list[str], env: dict) -> dict:
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: {err.strip()[-500:]}")
-    return {"wall": wall, "cpu": cpu, "peak_rss": peak["rss"], "peak_pss": peak["pss"],
-            "peak_shared": peak["shmem"], "peak_worker": peak["worker"],
-            "processes": peak["procs"], "stdout": out}
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "peak_rss": peak["rss"],
+        "peak_pss": peak["pss"],
+        "peak_shared": peak["shmem"],
+        "peak_worker": peak["worker"],
+        "processes": peak["procs"],
+        "stdout": out,
+    }
 
 
 def memory_bound(side: dict, workers: int) -> float:
@@ -121,8 +127,11 @@ def memory_bound(side: dict, workers: int) -> float:
 
 def _untimed(obj):
     if isinstance(obj, dict):
-        return {k: _untimed(v) for k, v in obj.items()
-                if k not in ("seconds", "time", "pid") and not k.endswith(": seconds")}
+        return {
+            k: _untimed(v)
+            for k, v in obj.items()
+            if k not in ("seconds", "time", "pid") and not k.endswith(": seconds")
+        }
     if isinstance(obj, list):
         return [_untimed(v) for v in obj]
     return obj
@@ -132,8 +141,10 @@ def same_results(a: Path, b: Path) -> bool:
     files = sorted(p.relative_to(a) for p in a.rglob("*.json"))
     if files != sorted(p.relative_to(b) for p in b.rglob("*.json")):
         return False
-    return all(_untimed(json.loads((a / f).read_text())) == _untimed(json.loads((b / f).read_text()))
-               for f in files)
+    return all(
+        _untimed(json.loads((a / f).read_text())) == _untimed(json.loads((b / f).read_text()))
+        for f in files
+    )
 
 
 def blas_kernel() -> str:
@@ -141,8 +152,10 @@ def blas_kernel() -> str:
     from threadpoolctl import threadpool_info
 
     blas = [i for i in threadpool_info() if i["user_api"] == "blas"]
-    return ", ".join(f"{i['internal_api']} {i.get('version')} {i.get('architecture')}"
-                     for i in blas) or "unknown"
+    return (
+        ", ".join(f"{i['internal_api']} {i.get('version')} {i.get('architecture')}" for i in blas)
+        or "unknown"
+    )
 
 
 def _cli(*args) -> list[str]:
@@ -151,17 +164,30 @@ def _cli(*args) -> list[str]:
 
 def run(quick: bool) -> dict:
     cores = os.cpu_count() or 1
-    env = dict(os.environ, PYTHONPATH=str(harness.REPO / "src"), MPLBACKEND="Agg",
-               TRAINLAB_OFFLINE="1")
+    env = dict(
+        os.environ, PYTHONPATH=str(harness.REPO / "src"), MPLBACKEND="Agg", TRAINLAB_OFFLINE="1"
+    )
     notes_env = harness.thread_env(1)  # one BLAS thread, as every trainlab worker has
     notes_env["PYTHONPATH"] = env["PYTHONPATH"]
     data = str(harness.DATA_DIR)
     fashion = ["--dataset", "fashion-mnist", "--data-dir", data]
-    res = {"cores": cores, "quick": quick, "blas_kernel": blas_kernel(), "pairs": [],
-           "notes": [], "load_average": " ".join(f"{x:.2f}" for x in os.getloadavg())}
-    jobs = {"make demo (trainlab demo)": ["demo"],
-            "trainlab run all --dataset fashion-mnist" + (" --quick" if quick else ""):
-                ["run", "all", *fashion] + (["--quick"] if quick else [])}
+    res = {
+        "cores": cores,
+        "quick": quick,
+        "blas_kernel": blas_kernel(),
+        "pairs": [],
+        "notes": [],
+        "load_average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+    jobs = {
+        "make demo (trainlab demo)": ["demo"],
+        "trainlab run all --dataset fashion-mnist" + (" --quick" if quick else ""): [
+            "run",
+            "all",
+            *fashion,
+        ]
+        + (["--quick"] if quick else []),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         for k, (label, args) in enumerate(jobs.items()):
             sides = {}
@@ -171,66 +197,108 @@ def run(quick: bool) -> dict:
                 print(f"[bench]   {label} --workers {w}", flush=True)
                 sides[w] = measure(_cli(*args, "--out", out, "--quiet", "--workers", w), env)
                 sides[w].pop("stdout")
-            res["pairs"].append({"label": label, "sides": {str(w): s for w, s in sides.items()},
-                                 "speedup": sides[1]["wall"] / sides[cores]["wall"],
-                                 "identical": same_results(Path(tmp) / f"{k}-w1",
-                                                           Path(tmp) / f"{k}-w{cores}")})
+            res["pairs"].append(
+                {
+                    "label": label,
+                    "sides": {str(w): s for w, s in sides.items()},
+                    "speedup": sides[1]["wall"] / sides[cores]["wall"],
+                    "identical": same_results(Path(tmp) / f"{k}-w1", Path(tmp) / f"{k}-w{cores}"),
+                }
+            )
         notes_data = ["--dataset", "digits"] if quick else fashion
         trials = QUICK_TRIALS if quick else TRIALS
         import notes_experiments
 
         for name in notes_experiments.SCRIPTS:
             print(f"[bench]   {name}: trainlab vs the notes' script", flush=True)
-            mine = measure(_cli(*trainlab_command(name, notes_data, cores, trials), "--out",
-                                Path(tmp) / f"n-{name}"), env)
-            script = [sys.executable, str(Path(__file__).with_name("notes_experiments.py")), name,
-                      "digits" if quick else data, *([str(trials)] if name == "tune" else [])]
+            mine = measure(
+                _cli(
+                    *trainlab_command(name, notes_data, cores, trials),
+                    "--out",
+                    Path(tmp) / f"n-{name}",
+                ),
+                env,
+            )
+            script = [
+                sys.executable,
+                str(Path(__file__).with_name("notes_experiments.py")),
+                name,
+                "digits" if quick else data,
+                *([str(trials)] if name == "tune" else []),
+            ]
             theirs = measure(script, notes_env)
-            res["notes"].append({"experiment": name, "script": notes_experiments.SCRIPTS[name][0],
-                                 "trainlab": {k: v for k, v in mine.items() if k != "stdout"},
-                                 "notes": {k: v for k, v in theirs.items() if k != "stdout"},
-                                 "speedup": theirs["wall"] / mine["wall"],
-                                 "trials": trials if name == "tune" else None})
+            res["notes"].append(
+                {
+                    "experiment": name,
+                    "script": notes_experiments.SCRIPTS[name][0],
+                    "trainlab": {k: v for k, v in mine.items() if k != "stdout"},
+                    "notes": {k: v for k, v in theirs.items() if k != "stdout"},
+                    "speedup": theirs["wall"] / mine["wall"],
+                    "trials": trials if name == "tune" else None,
+                }
+            )
     return res
 
 
 def table(res: dict) -> list[str]:
     c = res["cores"]
-    lines = [f"Whole commands in a child process, `--workers 1` against `--workers {c}` (every "
-             f"core), interleaved; BLAS: {res['blas_kernel']}; load average at the start "
-             f"{res['load_average']} (a shared machine: the speed-ups are what was left of it). "
-             "Memory: peak over the run of the sum over the command's processes (RSS counts "
-             "shared pages once per process; PSS splits them).", "",
-             "| command | workers | wall s | CPU s | peak RSS (sum) | peak PSS (sum) | shared data "
-             "| largest worker | bound | processes | speed-up | same results |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"Whole commands in a child process, `--workers 1` against `--workers {c}` (every "
+        f"core), interleaved; BLAS: {res['blas_kernel']}; load average at the start "
+        f"{res['load_average']} (a shared machine: the speed-ups are what was left of it). "
+        "Memory: peak over the run of the sum over the command's processes (RSS counts "
+        "shared pages once per process; PSS splits them).",
+        "",
+        "| command | workers | wall s | CPU s | peak RSS (sum) | peak PSS (sum) | shared data "
+        "| largest worker | bound | processes | speed-up | same results |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for p in res["pairs"]:
         for w, s in p["sides"].items():
             many = w == str(c)
-            lines.append(f"| {p['label']} | {w} | {s['wall']:.1f} | {s['cpu']:.1f} | "
-                         f"{s['peak_rss'] / MB:.0f} MB | {s['peak_pss'] / MB:.0f} MB | "
-                         + (f"{s['peak_shared'] / MB:.0f} MB | {s['peak_worker'] / MB:.0f} MB | "
-                            f"{memory_bound(s, c) / MB:.0f} MB" if many else "| |")
-                         + f" | {s['processes']} | "
-                         + (f"{p['speedup']:.2f}× | {'yes' if p['identical'] else 'NO'} |"
-                            if many else "| |"))
-    lines += ["", "Bound: 1.5 × (shared data + N × the largest worker's own memory, its "
-              "interpreter and imports included) + 150 MB; PSS counts the shared data once."]
+            lines.append(
+                f"| {p['label']} | {w} | {s['wall']:.1f} | {s['cpu']:.1f} | "
+                f"{s['peak_rss'] / MB:.0f} MB | {s['peak_pss'] / MB:.0f} MB | "
+                + (
+                    f"{s['peak_shared'] / MB:.0f} MB | {s['peak_worker'] / MB:.0f} MB | "
+                    f"{memory_bound(s, c) / MB:.0f} MB"
+                    if many
+                    else "| |"
+                )
+                + f" | {s['processes']} | "
+                + (
+                    f"{p['speedup']:.2f}× | {'yes' if p['identical'] else 'NO'} |"
+                    if many
+                    else "| |"
+                )
+            )
+    lines += [
+        "",
+        "Bound: 1.5 × (shared data + N × the largest worker's own memory, its "
+        "interpreter and imports included) + 150 MB; PSS counts the shared data once.",
+    ]
     data = "digits" if res["quick"] else "Fashion-MNIST"
-    lines += ["", f"Each experiment (the notes' settings, {data}) against the notes' own script "
-              f"for it (`benchmarks/notes_experiments.py`, one BLAS thread, as every trainlab "
-              f"worker); trainlab at `--workers {c}`; whole processes, data loading and the "
-              "figures included on both sides (the scripts save theirs where the book shows "
-              "them).", "",
-              "| experiment | the notes' script | notes s | trainlab s | × | notes peak RSS | "
-              "trainlab peak PSS (sum) |", "|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        f"Each experiment (the notes' settings, {data}) against the notes' own script "
+        f"for it (`benchmarks/notes_experiments.py`, one BLAS thread, as every trainlab "
+        f"worker); trainlab at `--workers {c}`; whole processes, data loading and the "
+        "figures included on both sides (the scripts save theirs where the book shows "
+        "them).",
+        "",
+        "| experiment | the notes' script | notes s | trainlab s | × | notes peak RSS | "
+        "trainlab peak PSS (sum) |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for n in res["notes"]:
-        lines.append(f"| {n['experiment']} | {n['script']}"
-                     + (f" ({n['trials']} trials)" if n.get("trials") else "")
-                     + f" | {n['notes']['wall']:.1f} | "
-                     f"{n['trainlab']['wall']:.1f} | {n['speedup']:.1f}× | "
-                     f"{n['notes']['peak_rss'] / MB:.0f} MB | "
-                     f"{n['trainlab']['peak_pss'] / MB:.0f} MB |")
+        lines.append(
+            f"| {n['experiment']} | {n['script']}"
+            + (f" ({n['trials']} trials)" if n.get("trials") else "")
+            + f" | {n['notes']['wall']:.1f} | "
+            f"{n['trainlab']['wall']:.1f} | {n['speedup']:.1f}× | "
+            f"{n['notes']['peak_rss'] / MB:.0f} MB | "
+            f"{n['trainlab']['peak_pss'] / MB:.0f} MB |"
+        )
     return lines
 
 

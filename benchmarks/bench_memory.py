@@ -23,8 +23,12 @@ print(json.dumps({"rc": out.returncode, "stdout": out.stdout,
 
 def run(quick: bool) -> dict:
     epochs = 2 if quick else 3
-    child = [sys.executable, str(Path(__file__).with_name("memory_child.py")),
-             str(harness.DATA_DIR), str(epochs)]
+    child = [
+        sys.executable,
+        str(Path(__file__).with_name("memory_child.py")),
+        str(harness.DATA_DIR),
+        str(epochs),
+    ]
     res = subprocess.run([sys.executable, "-c", _MEASURE, *child], capture_output=True, text=True)
     outer = json.loads(res.stdout)
     if outer["rc"] != 0:
@@ -38,11 +42,15 @@ def run(quick: bool) -> dict:
 def table(res: dict) -> list[str]:
     if not res["ok"]:
         return [f"Memory: not measured ({res['why']})."]
-    return [f"Full Fashion-MNIST training (60,000 + 10,000 images, {res['epochs']} epochs, "
-            "batch 128, Adam, evaluation every epoch) in a child process; peak resident "
-            "memory from `getrusage(RUSAGE_CHILDREN).ru_maxrss`.", "",
-            "| float32 data set | peak RSS | target (1.5 × data + 150 MB) | peak / target | "
-            "time | test accuracy |", "|---|---|---|---|---|---|",
-            f"| {res['float32_bytes'] / MB:.0f} MB | {res['peak'] / MB:.0f} MB | "
-            f"{res['target'] / MB:.0f} MB | {res['peak'] / res['target']:.2f} | "
-            f"{res['seconds']:.1f} s | {res['test_acc']:.3f} |"]
+    return [
+        f"Full Fashion-MNIST training (60,000 + 10,000 images, {res['epochs']} epochs, "
+        "batch 128, Adam, evaluation every epoch) in a child process; peak resident "
+        "memory from `getrusage(RUSAGE_CHILDREN).ru_maxrss`.",
+        "",
+        "| float32 data set | peak RSS | target (1.5 × data + 150 MB) | peak / target | "
+        "time | test accuracy |",
+        "|---|---|---|---|---|---|",
+        f"| {res['float32_bytes'] / MB:.0f} MB | {res['peak'] / MB:.0f} MB | "
+        f"{res['target'] / MB:.0f} MB | {res['peak'] / res['target']:.2f} | "
+        f"{res['seconds']:.1f} s | {res['test_acc']:.3f} |",
+    ]

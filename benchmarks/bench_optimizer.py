@@ -36,8 +36,8 @@ def _flat_params(n: int, rng):
     params, grads, off = {}, {}, 0
     for k, shape in enumerate(shapes):
         size = math.prod(shape)
-        params[f"w{k}"] = p[off:off + size].reshape(shape)
-        grads[f"w{k}"] = g[off:off + size].reshape(shape)
+        params[f"w{k}"] = p[off : off + size].reshape(shape)
+        grads[f"w{k}"] = g[off : off + size].reshape(shape)
         off += size
     return p, g, params, grads
 
@@ -56,6 +56,7 @@ def opt_trainlab(rule, n, backend="auto"):
     def run(k):
         for _ in range(k):
             opt.update(params, grads)
+
     return run
 
 
@@ -81,6 +82,7 @@ def opt_kernel(rule, n, backend, check_finite=False):
                 kernels.momentum_notes(p, g, s1, 0.01, 0.9)
             else:
                 kernels.rmsprop_notes(p, g, s1, 0.01, 0.99, 1e-7)
+
     return run
 
 
@@ -101,6 +103,7 @@ def opt_torch(rule, n, variant):
     def run(k):
         for _ in range(k):
             opt.step()
+
     return run
 
 
@@ -115,6 +118,7 @@ def copy(n=COPY_ELEMENTS):
     def run(k):
         for _ in range(k):
             np.copyto(dst, src)
+
     return run
 
 
@@ -123,6 +127,7 @@ def run(quick: bool, threads: int, before_src: str | None = None) -> dict:
     of an older trainlab) adds its ``opt.update`` as one more side."""
     try:
         import numba  # noqa: F401
+
         backends = ["numba", "numpy"]
     except ImportError:
         backends = ["numpy"]
@@ -130,70 +135,107 @@ def run(quick: bool, threads: int, before_src: str | None = None) -> dict:
     rows = []
     for n in sizes:
         for rule in RULES:
-            cases = {"copy": ("bench_optimizer", "copy", {}),
-                     "trainlab.optim": ("bench_optimizer", "opt_trainlab", {"rule": rule, "n": n})}
+            cases = {
+                "copy": ("bench_optimizer", "copy", {}),
+                "trainlab.optim": ("bench_optimizer", "opt_trainlab", {"rule": rule, "n": n}),
+            }
             if before_src:
-                cases["trainlab.optim before"] = ("bench_optimizer", "opt_trainlab",
-                                                  {"rule": rule, "n": n, "src": before_src})
+                cases["trainlab.optim before"] = (
+                    "bench_optimizer",
+                    "opt_trainlab",
+                    {"rule": rule, "n": n, "src": before_src},
+                )
             if backends[0] != "numpy":
                 cases["trainlab.optim, NumPy kernels"] = (
-                    "bench_optimizer", "opt_trainlab", {"rule": rule, "n": n, "backend": "numpy"})
+                    "bench_optimizer",
+                    "opt_trainlab",
+                    {"rule": rule, "n": n, "backend": "numpy"},
+                )
             b = backends[0]
-            cases[f"kernel ({b}) by hand"] = ("bench_optimizer", "opt_kernel",
-                                              {"rule": rule, "n": n, "backend": b})
+            cases[f"kernel ({b}) by hand"] = (
+                "bench_optimizer",
+                "opt_kernel",
+                {"rule": rule, "n": n, "backend": b},
+            )
             cases[f"kernel ({b}) + finite check by hand"] = (
-                "bench_optimizer", "opt_kernel",
-                {"rule": rule, "n": n, "backend": b, "check_finite": True})
-            for name, variant in (("foreach=False", {"foreach": False}),
-                                  ("foreach=True", {"foreach": True}),
-                                  ("fused=True", {"fused": True})):
-                cases[f"torch {name}"] = ("bench_optimizer", "opt_torch",
-                                          {"rule": rule, "n": n, "variant": variant})
-            res = harness.interleave(cases, threads, repeats=5 if quick else 7,
-                                     target_s=0.15 if quick else 0.25)
+                "bench_optimizer",
+                "opt_kernel",
+                {"rule": rule, "n": n, "backend": b, "check_finite": True},
+            )
+            for name, variant in (
+                ("foreach=False", {"foreach": False}),
+                ("foreach=True", {"foreach": True}),
+                ("fused=True", {"fused": True}),
+            ):
+                cases[f"torch {name}"] = (
+                    "bench_optimizer",
+                    "opt_torch",
+                    {"rule": rule, "n": n, "variant": variant},
+                )
+            res = harness.interleave(
+                cases, threads, repeats=5 if quick else 7, target_s=0.15 if quick else 0.25
+            )
             med = {k: v["median"] for k, v in res.items() if "median" in v}
             unsupported = [f"{k}: {v['error']}" for k, v in res.items() if "error" in v]
             bw = 2 * COPY_ELEMENTS * 4 / med.pop("copy")  # a copy reads and writes each byte
             bound = RULES[rule][4] * n / bw
             torch_best = min((v for k, v in med.items() if k.startswith("torch")), default=None)
             before = med.get("trainlab.optim before")
-            rows.append({"rule": rule, "n": n, "seconds": med, "bandwidth": bw, "bound": bound,
-                         "unsupported": unsupported, "torch_best": torch_best,
-                         "vs_before": before / med["trainlab.optim"] if before else None})
+            rows.append(
+                {
+                    "rule": rule,
+                    "n": n,
+                    "seconds": med,
+                    "bandwidth": bw,
+                    "bound": bound,
+                    "unsupported": unsupported,
+                    "torch_best": torch_best,
+                    "vs_before": before / med["trainlab.optim"] if before else None,
+                }
+            )
     return {"rows": rows, "threads": threads, "before_src": before_src}
 
 
 def table(res: dict) -> list[str]:
     f = harness.fmt
-    out = [f"Threads {res['threads']} (numba, PyTorch). One contiguous float32 buffer with "
-           "views, as the net's; PyTorch gets one tensor per view. Bound = bytes the rule must "
-           "move (Adam 7 × 4 per parameter: reads p, g, m, v, writes p, m, v; Momentum and "
-           "RMSprop 5 × 4) / copy bandwidth (`np.copyto` of 128 MiB, counted read + write). "
-           "With 1M parameters the arrays (20-28 MB) fit in this CPU's L3 cache, so a single "
-           "pass can beat the DRAM bound there; 10M parameters is the memory-bound case. "
-           "trainlab.optim: `opt.update(params, grads)` as a user calls it, which checks the "
-           "gradients for NaN/inf (one pass over the flat gradient buffer) and then runs the "
-           "rule's fused kernel on the whole buffer (numba here, or forced to the NumPy "
-           "kernels); torch.optim does no such check. The \"by hand\" rows call the kernel "
-           "(and the check) directly on the flat buffers, without trainlab.optim around them.",
-           ""]
+    out = [
+        f"Threads {res['threads']} (numba, PyTorch). One contiguous float32 buffer with "
+        "views, as the net's; PyTorch gets one tensor per view. Bound = bytes the rule must "
+        "move (Adam 7 × 4 per parameter: reads p, g, m, v, writes p, m, v; Momentum and "
+        "RMSprop 5 × 4) / copy bandwidth (`np.copyto` of 128 MiB, counted read + write). "
+        "With 1M parameters the arrays (20-28 MB) fit in this CPU's L3 cache, so a single "
+        "pass can beat the DRAM bound there; 10M parameters is the memory-bound case. "
+        "trainlab.optim: `opt.update(params, grads)` as a user calls it, which checks the "
+        "gradients for NaN/inf (one pass over the flat gradient buffer) and then runs the "
+        "rule's fused kernel on the whole buffer (numba here, or forced to the NumPy "
+        'kernels); torch.optim does no such check. The "by hand" rows call the kernel '
+        "(and the check) directly on the flat buffers, without trainlab.optim around them.",
+        "",
+    ]
     for row in res["rows"]:
         n = row["n"]
-        out.append(f"**{row['rule']}**, {n:,} parameters: copy bandwidth "
-                   f"{row['bandwidth'] / 1e9:.1f} GB/s, bound {row['bound'] * 1e3:.2f} ms "
-                   f"({n / row['bound'] / 1e6:,.0f} M params/s)")
+        out.append(
+            f"**{row['rule']}**, {n:,} parameters: copy bandwidth "
+            f"{row['bandwidth'] / 1e9:.1f} GB/s, bound {row['bound'] * 1e3:.2f} ms "
+            f"({n / row['bound'] / 1e6:,.0f} M params/s)"
+        )
         out.append("")
         out.append("| implementation | ms/step | M params/s | % of bound | × fastest torch.optim |")
         out.append("|---|---|---|---|---|")
         for name, s in row["seconds"].items():
             vs = row["torch_best"] / s if row["torch_best"] else float("nan")
-            out.append(f"| {name} | {s * 1e3:.3f} | {f(n / s / 1e6)} | "
-                       f"{100 * row['bound'] / s:.0f}% | {vs:.2f} |")
+            out.append(
+                f"| {name} | {s * 1e3:.3f} | {f(n / s / 1e6)} | "
+                f"{100 * row['bound'] / s:.0f}% | {vs:.2f} |"
+            )
         for u in row["unsupported"]:
             name, _, why = u.partition(": ")
             out.append(f"| {name} | not available ({why[:60]}) | | | |")
         if row.get("vs_before"):
-            out += ["", f"Before/after, interleaved: trainlab.optim now is {row['vs_before']:.2f}× "
-                        "the speed of before."]
+            out += [
+                "",
+                f"Before/after, interleaved: trainlab.optim now is {row['vs_before']:.2f}× "
+                "the speed of before.",
+            ]
         out.append("")
     return out

@@ -19,16 +19,35 @@ import harness
 
 def _cli(*args, timeout=None, threads=None):
     env = harness.thread_env(threads) if threads else dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(harness.REPO / "src"),
-                                                      env.get("PYTHONPATH")]))
-    return subprocess.run([sys.executable, "-m", "trainlab.cli", *args], env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(harness.REPO / "src"), env.get("PYTHONPATH")])
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "trainlab.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def command(trials: int, workers: int, epochs: int, out: str) -> list[str]:
-    return ["tune", "--dataset", "fashion-mnist", "--data-dir", str(harness.DATA_DIR),
-            "--trials", str(trials), "--epochs", str(epochs), "--workers", str(workers),
-            "--quiet", "--out", out]
+    return [
+        "tune",
+        "--dataset",
+        "fashion-mnist",
+        "--data-dir",
+        str(harness.DATA_DIR),
+        "--trials",
+        str(trials),
+        "--epochs",
+        str(epochs),
+        "--workers",
+        str(workers),
+        "--quiet",
+        "--out",
+        out,
+    ]
 
 
 def search_seconds(out: str) -> float:
@@ -64,21 +83,30 @@ def run(quick: bool) -> dict:
                 took = time.perf_counter() - t0
                 if res.returncode != 0:
                     why = (res.stderr or res.stdout).strip().splitlines()
-                    return {"available": False,
-                            "why": f"exit {res.returncode}: {why[-1] if why else ''}"}
+                    return {
+                        "available": False,
+                        "why": f"exit {res.returncode}: {why[-1] if why else ''}",
+                    }
                 whole[label].append(trials / took * 60)
                 search[label].append(trials / search_seconds(out) * 60)
-    return {"available": True, "trials": trials, "epochs": epochs,
-            "command": "trainlab " + " ".join(command(trials, 1, epochs, "OUT")),
-            "per_minute": {label: statistics.median(s) for label, s in whole.items()},
-            "search_per_minute": {label: statistics.median(s) for label, s in search.items()},
-            "samples": whole, "search_samples": search}
+    return {
+        "available": True,
+        "trials": trials,
+        "epochs": epochs,
+        "command": "trainlab " + " ".join(command(trials, 1, epochs, "OUT")),
+        "per_minute": {label: statistics.median(s) for label, s in whole.items()},
+        "search_per_minute": {label: statistics.median(s) for label, s in search.items()},
+        "samples": whole,
+        "search_samples": search,
+    }
 
 
 def ratios(res: dict) -> dict:
     """2 workers over 1 worker, whole command and search alone."""
-    return {clock: res[key]["2 workers"] / res[key]["1 worker"]
-            for clock, key in (("whole", "per_minute"), ("search", "search_per_minute"))}
+    return {
+        clock: res[key]["2 workers"] / res[key]["1 worker"]
+        for clock, key in (("whole", "per_minute"), ("search", "search_per_minute"))
+    }
 
 
 def table(res: dict) -> list[str]:
@@ -86,18 +114,23 @@ def table(res: dict) -> list[str]:
         return [f"`trainlab tune`: not available ({res['why']})."]
     pm, sm, r = res["per_minute"], res["search_per_minute"], ratios(res)
     single = sm["1 worker, 1 BLAS thread"]
-    return [f"`{res['command']}` (and `--workers 2`), the notes' protocol: 500 training "
-            f"samples, {res['epochs']} epochs per trial, {res['trials']} trials; medians of "
-            "interleaved runs. `trainlab tune` gives each worker cores / workers BLAS threads "
-            "(both cores to a single worker); the middle row sets 1 thread through the "
-            "environment. Whole command: start-up, data, the final retraining and the figures "
-            "included. Search: the first trial's start to the last trial's end, from the "
-            "study's journal.", "",
-            "| run | trials per minute, whole command | trials per minute, search |", "|---|---|---|",
-            *[f"| {label} | {pm[label]:.1f} | {sm[label]:.1f} |" for label in pm], "",
-            f"2 workers / 1 worker: {r['whole']:.2f}× (whole command), {r['search']:.2f}× "
-            f"(search). Against one single-threaded worker, 2 workers reach "
-            f"{sm['2 workers'] / single:.2f}× in the search; the second BLAS thread alone "
-            f"already gives one worker {sm['1 worker'] / single:.2f}×, which caps what a "
-            f"second worker can add at 2 / {sm['1 worker'] / single:.2f} = "
-            f"{2 * single / sm['1 worker']:.2f}×."]
+    return [
+        f"`{res['command']}` (and `--workers 2`), the notes' protocol: 500 training "
+        f"samples, {res['epochs']} epochs per trial, {res['trials']} trials; medians of "
+        "interleaved runs. `trainlab tune` gives each worker cores / workers BLAS threads "
+        "(both cores to a single worker); the middle row sets 1 thread through the "
+        "environment. Whole command: start-up, data, the final retraining and the figures "
+        "included. Search: the first trial's start to the last trial's end, from the "
+        "study's journal.",
+        "",
+        "| run | trials per minute, whole command | trials per minute, search |",
+        "|---|---|---|",
+        *[f"| {label} | {pm[label]:.1f} | {sm[label]:.1f} |" for label in pm],
+        "",
+        f"2 workers / 1 worker: {r['whole']:.2f}× (whole command), {r['search']:.2f}× "
+        f"(search). Against one single-threaded worker, 2 workers reach "
+        f"{sm['2 workers'] / single:.2f}× in the search; the second BLAS thread alone "
+        f"already gives one worker {sm['1 worker'] / single:.2f}×, which caps what a "
+        f"second worker can add at 2 / {sm['1 worker'] / single:.2f} = "
+        f"{2 * single / sm['1 worker']:.2f}×.",
+    ]

@@ -116,6 +116,7 @@ def step(sizes, data, batch):
                 raise FloatingPointError("non-finite gradient")
             state["t"] += 1
             s = state["t"]
-            lr_t = lr * np.sqrt(1.0 - beta2 ** s) / (1.0 - beta1 ** s)
+            lr_t = lr * np.sqrt(1.0 - beta2**s) / (1.0 - beta1**s)
             numba_impl.adam_notes(P, G, m, v, lr_t, beta1, beta2, eps)
+
     return run

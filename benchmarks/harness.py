@@ -26,8 +26,7 @@ DATA_DIR = REPO.parent / "shared" / "data"
 def thread_env(threads: int) -> dict:
     """Environment that gives every library in a process ``threads`` threads."""
     env = dict(os.environ)
-    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-                "NUMBA_NUM_THREADS"):
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
         env[var] = str(threads)
     return env
 
@@ -38,8 +37,12 @@ class Side:
     def __init__(self, module: str, factory: str, threads: int, src=None, **kwargs):
         self.proc = subprocess.Popen(
             [sys.executable, str(Path(__file__).with_name("worker.py"))],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
-            env=thread_env(threads))
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+            env=thread_env(threads),
+        )
         reply = self.ask({"module": module, "factory": factory, "kwargs": kwargs, "src": src})
         if "error" in reply:
             self.close()
@@ -61,8 +64,14 @@ class Side:
         self.proc.wait()
 
 
-def interleave(cases: dict, threads: int, repeats: int = 7, target_s: float = 0.2,
-               gap_s: float = 0.1, warmup_steps: int = 0) -> dict:
+def interleave(
+    cases: dict,
+    threads: int,
+    repeats: int = 7,
+    target_s: float = 0.2,
+    gap_s: float = 0.1,
+    warmup_steps: int = 0,
+) -> dict:
     """Median seconds per step of each case, measured in turns.
 
     ``cases`` maps a name to ``(module, factory, kwargs)``; ``module.factory(**kwargs)``
@@ -91,7 +100,7 @@ def interleave(cases: dict, threads: int, repeats: int = 7, target_s: float = 0.
         samples = {name: [] for name in sides}
         order = list(sides)
         for r in range(repeats):
-            for name in (order if r % 2 == 0 else order[::-1]):
+            for name in order if r % 2 == 0 else order[::-1]:
                 time.sleep(gap_s)
                 took = sides[name].ask({"n": counts[name]})["seconds"]
                 samples[name].append(took / counts[name])
@@ -114,8 +123,10 @@ def blas_kernel() -> str:
     info = [i for i in threadpoolctl.threadpool_info() if i.get("user_api") == "blas"]
     arch = ", ".join(f"{i.get('internal_api')} {i.get('architecture', '?')}" for i in info)
     env = {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ}
-    return f"{arch or 'none found'}; " + (", ".join(f"{k}={v}" for k, v in env.items())
-                                          or "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset")
+    return f"{arch or 'none found'}; " + (
+        ", ".join(f"{k}={v}" for k, v in env.items())
+        or "OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset"
+    )
 
 
 def machine() -> dict:
@@ -128,11 +139,18 @@ def machine() -> dict:
                     break
     except OSError:
         pass
-    info = {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "numpy": np.__version__, "blas_threads": blas_threads(),
-            "kernels": (f"{kernel_backend(NUMBA_MIN)} from {NUMBA_MIN:,} elements, "
-                        f"{kernel_backend(NUMBA_MIN - 1)} below"),
-            "os": platform.platform()}
+    info = {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "blas_threads": blas_threads(),
+        "kernels": (
+            f"{kernel_backend(NUMBA_MIN)} from {NUMBA_MIN:,} elements, "
+            f"{kernel_backend(NUMBA_MIN - 1)} below"
+        ),
+        "os": platform.platform(),
+    }
     info["blas_kernel"] = blas_kernel()
     try:
         blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
@@ -142,12 +160,14 @@ def machine() -> dict:
         info["blas"] = "unknown"
     try:
         import torch
+
         info["torch"] = torch.__version__
         info["torch_threads"] = torch.get_num_threads()
     except ImportError:
         info["torch"] = "not installed"
     try:
         import numba
+
         info["numba"] = numba.__version__
     except ImportError:
         info["numba"] = "not installed"

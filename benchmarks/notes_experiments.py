@@ -93,7 +93,7 @@ class BatchNormalization:
         if train_flg:
             mu = x.mean(axis=0)
             xc = x - mu
-            var = np.mean(xc ** 2, axis=0)
+            var = np.mean(xc**2, axis=0)
             std = np.sqrt(var + 10e-7)
             xn = xc / std
             self.batch_size, self.xc, self.xn, self.std = x.shape[0], xc, xn, std
@@ -131,33 +131,46 @@ def _scale(weight_init_std, n):
 class MultiLayerNetExtend:
     """The book's ``common/multi_layer_net_extend.py`` (ReLU)."""
 
-    def __init__(self, input_size, hidden_size_list, output_size, rng, weight_init_std="relu",
-                 weight_decay_lambda=0, use_dropout=False, dropout_ration=0.5,
-                 use_batchnorm=False):
+    def __init__(
+        self,
+        input_size,
+        hidden_size_list,
+        output_size,
+        rng,
+        weight_init_std="relu",
+        weight_decay_lambda=0,
+        use_dropout=False,
+        dropout_ration=0.5,
+        use_batchnorm=False,
+    ):
         self.hidden_layer_num = len(hidden_size_list)
         self.use_dropout, self.use_batchnorm = use_dropout, use_batchnorm
         self.weight_decay_lambda = weight_decay_lambda
         self.params = {}
         sizes = [input_size] + hidden_size_list + [output_size]
         for idx in range(1, len(sizes)):
-            self.params['W' + str(idx)] = _scale(weight_init_std, sizes[idx - 1]) * \
-                rng.standard_normal((sizes[idx - 1], sizes[idx]))
-            self.params['b' + str(idx)] = np.zeros(sizes[idx])
+            self.params["W" + str(idx)] = _scale(
+                weight_init_std, sizes[idx - 1]
+            ) * rng.standard_normal((sizes[idx - 1], sizes[idx]))
+            self.params["b" + str(idx)] = np.zeros(sizes[idx])
         self.layers = OrderedDict()
         for idx in range(1, self.hidden_layer_num + 1):
-            self.layers['Affine' + str(idx)] = Affine(self.params['W' + str(idx)],
-                                                      self.params['b' + str(idx)])
+            self.layers["Affine" + str(idx)] = Affine(
+                self.params["W" + str(idx)], self.params["b" + str(idx)]
+            )
             if self.use_batchnorm:
-                self.params['gamma' + str(idx)] = np.ones(hidden_size_list[idx - 1])
-                self.params['beta' + str(idx)] = np.zeros(hidden_size_list[idx - 1])
-                self.layers['BatchNorm' + str(idx)] = BatchNormalization(
-                    self.params['gamma' + str(idx)], self.params['beta' + str(idx)])
-            self.layers['Activation_function' + str(idx)] = Relu()
+                self.params["gamma" + str(idx)] = np.ones(hidden_size_list[idx - 1])
+                self.params["beta" + str(idx)] = np.zeros(hidden_size_list[idx - 1])
+                self.layers["BatchNorm" + str(idx)] = BatchNormalization(
+                    self.params["gamma" + str(idx)], self.params["beta" + str(idx)]
+                )
+            self.layers["Activation_function" + str(idx)] = Relu()
             if self.use_dropout:
-                self.layers['Dropout' + str(idx)] = Dropout(rng, dropout_ration)
+                self.layers["Dropout" + str(idx)] = Dropout(rng, dropout_ration)
         idx = self.hidden_layer_num + 1
-        self.layers['Affine' + str(idx)] = Affine(self.params['W' + str(idx)],
-                                                  self.params['b' + str(idx)])
+        self.layers["Affine" + str(idx)] = Affine(
+            self.params["W" + str(idx)], self.params["b" + str(idx)]
+        )
         self.last_layer = SoftmaxWithLoss()
 
     def predict(self, x, train_flg=False):
@@ -172,8 +185,8 @@ class MultiLayerNetExtend:
         y = self.predict(x, train_flg)
         weight_decay = 0
         for idx in range(1, self.hidden_layer_num + 2):
-            W = self.params['W' + str(idx)]
-            weight_decay += 0.5 * self.weight_decay_lambda * np.sum(W ** 2)
+            W = self.params["W" + str(idx)]
+            weight_decay += 0.5 * self.weight_decay_lambda * np.sum(W**2)
         return self.last_layer.forward(y, t) + weight_decay
 
     def accuracy(self, X, T):
@@ -189,12 +202,14 @@ class MultiLayerNetExtend:
             dout = layer.backward(dout)
         grads = {}
         for idx in range(1, self.hidden_layer_num + 2):
-            grads['W' + str(idx)] = (self.layers['Affine' + str(idx)].dW
-                                     + self.weight_decay_lambda * self.params['W' + str(idx)])
-            grads['b' + str(idx)] = self.layers['Affine' + str(idx)].db
+            grads["W" + str(idx)] = (
+                self.layers["Affine" + str(idx)].dW
+                + self.weight_decay_lambda * self.params["W" + str(idx)]
+            )
+            grads["b" + str(idx)] = self.layers["Affine" + str(idx)].db
             if self.use_batchnorm and idx != self.hidden_layer_num + 1:
-                grads['gamma' + str(idx)] = self.layers['BatchNorm' + str(idx)].dgamma
-                grads['beta' + str(idx)] = self.layers['BatchNorm' + str(idx)].dbeta
+                grads["gamma" + str(idx)] = self.layers["BatchNorm" + str(idx)].dgamma
+                grads["beta" + str(idx)] = self.layers["BatchNorm" + str(idx)].dbeta
         return grads
 
 
@@ -210,10 +225,10 @@ def _plt():
 def smooth_curve(x):
     """The book's ``common/util.py`` smoothing of a loss curve (Kaiser window)."""
     window_len = 11
-    s = np.r_[x[window_len - 1:0:-1], x, x[-1:-window_len:-1]]
+    s = np.r_[x[window_len - 1 : 0 : -1], x, x[-1:-window_len:-1]]
     w = np.kaiser(window_len, 2)
     y = np.convolve(w / w.sum(), s, mode="valid")
-    return y[5:len(y) - 5]
+    return y[5 : len(y) - 5]
 
 
 def _compare(x_train, t_train, networks, optimizers, rng, iterations=2000, batch_size=128):
@@ -249,18 +264,28 @@ def optimizer_compare(data, rng, out):
     optimizers = {"SGD": SGD(), "Momentum": Momentum(), "AdaGrad": AdaGrad(), "Adam": Adam()}
     networks = {key: MultiLayerNet(x_train.shape[1], [100] * 4, 10, rng) for key in optimizers}
     losses = _compare(x_train, t_train, networks, optimizers, rng)
-    _loss_figure(losses, {"SGD": "o", "Momentum": "x", "AdaGrad": "s", "Adam": "D"}, 1,
-                 Path(out) / "optimizer_compare_mnist.png")
+    _loss_figure(
+        losses,
+        {"SGD": "o", "Momentum": "x", "AdaGrad": "s", "Adam": "D"},
+        1,
+        Path(out) / "optimizer_compare_mnist.png",
+    )
 
 
 def init_compare(data, rng, out):
     (x_train, t_train), _ = data
     types = {"std=0.01": 0.01, "Xavier": "sigmoid", "He": "relu"}
-    networks = {key: MultiLayerNetExtend(x_train.shape[1], [100] * 4, 10, rng, weight_init_std=w)
-                for key, w in types.items()}
+    networks = {
+        key: MultiLayerNetExtend(x_train.shape[1], [100] * 4, 10, rng, weight_init_std=w)
+        for key, w in types.items()
+    }
     losses = _compare(x_train, t_train, networks, {key: SGD(0.01) for key in types}, rng)
-    _loss_figure(losses, {"std=0.01": "o", "Xavier": "s", "He": "D"}, 2.5,
-                 Path(out) / "weight_init_compare.png")
+    _loss_figure(
+        losses,
+        {"std=0.01": "o", "Xavier": "s", "He": "D"},
+        2.5,
+        Path(out) / "weight_init_compare.png",
+    )
 
 
 def batchnorm(data, rng, out):
@@ -271,8 +296,12 @@ def batchnorm(data, rng, out):
     iter_per_epoch = max(train_size / batch_size, 1)
     plt.figure()
     for k, w in enumerate(np.logspace(0, -4, num=16)):
-        nets = [MultiLayerNetExtend(x_train.shape[1], [100] * 5, 10, rng, weight_init_std=w,
-                                    use_batchnorm=bn) for bn in (True, False)]
+        nets = [
+            MultiLayerNetExtend(
+                x_train.shape[1], [100] * 5, 10, rng, weight_init_std=w, use_batchnorm=bn
+            )
+            for bn in (True, False)
+        ]
         opt = SGD(0.01)
         accs, epoch_cnt = [], 0
         with np.errstate(all="ignore"):
@@ -351,12 +380,17 @@ def overfit(data, rng, out):
     (x_train, t_train), (x_test, t_test) = data
     x_train, t_train = x_train[:300], t_train[:300]
     wd = MultiLayerNetExtend(x_train.shape[1], [100] * 6, 10, rng, weight_decay_lambda=0.1)
-    _accuracy_figure(*_train_epochs(wd, SGD(0.01), x_train, t_train, x_test, t_test, rng, 201,
-                                    False), Path(out) / "overfit_weight_decay.png")
-    dropout = MultiLayerNetExtend(x_train.shape[1], [100] * 6, 10, rng, use_dropout=True,
-                                  dropout_ration=0.2)
-    _accuracy_figure(*_train_epochs(dropout, SGD(0.01), x_train, t_train, x_test, t_test, rng,
-                                    301, True), Path(out) / "overfit_dropout.png")
+    _accuracy_figure(
+        *_train_epochs(wd, SGD(0.01), x_train, t_train, x_test, t_test, rng, 201, False),
+        Path(out) / "overfit_weight_decay.png",
+    )
+    dropout = MultiLayerNetExtend(
+        x_train.shape[1], [100] * 6, 10, rng, use_dropout=True, dropout_ration=0.2
+    )
+    _accuracy_figure(
+        *_train_epochs(dropout, SGD(0.01), x_train, t_train, x_test, t_test, rng, 301, True),
+        Path(out) / "overfit_dropout.png",
+    )
 
 
 def hyperparameter(data, rng, out, trials=100):
@@ -372,10 +406,12 @@ def hyperparameter(data, rng, out, trials=100):
     for _ in range(trials):
         weight_decay = 10 ** rng.uniform(-8, -4)
         lr = 10 ** rng.uniform(-6, -2)
-        net = MultiLayerNetExtend(x_train.shape[1], [100] * 6, 10, rng,
-                                  weight_decay_lambda=weight_decay)  # = the book's MultiLayerNet
-        train_acc, val_acc = _train_epochs(net, SGD(lr), x_train, t_train, x_val, t_val, rng,
-                                           50, True)
+        net = MultiLayerNetExtend(
+            x_train.shape[1], [100] * 6, 10, rng, weight_decay_lambda=weight_decay
+        )  # = the book's MultiLayerNet
+        train_acc, val_acc = _train_epochs(
+            net, SGD(lr), x_train, t_train, x_val, t_val, rng, 50, True
+        )
         key = "lr:" + str(lr) + ", weight decay:" + str(weight_decay)
         results_val[key], results_train[key] = val_acc, train_acc
     graph_draw_num, col_num = 20, 5
@@ -401,8 +437,11 @@ def init_histogram(data, rng, out):
     book edits the weight scale and the activation and reruns it): five layers of
     100 nodes on 1,000 standard-normal inputs, a histogram per layer, saved."""
     plt = _plt()
-    acts = {"sigmoid": lambda a: 1 / (1 + np.exp(-a)), "tanh": np.tanh,
-            "relu": lambda a: np.maximum(0, a)}
+    acts = {
+        "sigmoid": lambda a: 1 / (1 + np.exp(-a)),
+        "tanh": np.tanh,
+        "relu": lambda a: np.maximum(0, a),
+    }
     scales = {"1": 1.0, "0.01": 0.01, "xavier": np.sqrt(1.0 / 100), "he": np.sqrt(2.0 / 100)}
     for name, f in acts.items():
         for label, scale in scales.items():
@@ -431,8 +470,14 @@ def landscape(data, rng, out):
     def df(x, y):
         return x / 10.0, 2.0 * y
 
-    optimizers = OrderedDict([("SGD", SGD(lr=0.95)), ("Momentum", Momentum(lr=0.1)),
-                              ("AdaGrad", AdaGrad(lr=1.5)), ("Adam", Adam(lr=0.3))])
+    optimizers = OrderedDict(
+        [
+            ("SGD", SGD(lr=0.95)),
+            ("Momentum", Momentum(lr=0.1)),
+            ("AdaGrad", AdaGrad(lr=1.5)),
+            ("Adam", Adam(lr=0.3)),
+        ]
+    )
     idx = 1
     for key, optimizer in optimizers.items():
         params, grads = {"x": -7.0, "y": 2.0}, {"x": 0, "y": 0}
@@ -444,7 +489,7 @@ def landscape(data, rng, out):
             optimizer.update(params, grads)
         x, y = np.arange(-10, 10, 0.01), np.arange(-5, 5, 0.01)
         X, Y = np.meshgrid(x, y)
-        Z = X ** 2 / 20.0 + Y ** 2
+        Z = X**2 / 20.0 + Y**2
         Z[Z > 7] = 0
         plt.subplot(2, 2, idx)
         idx += 1
@@ -460,14 +505,15 @@ def landscape(data, rng, out):
 
 
 #: trainlab experiment → the notes' script(s) for it, each drawing its figures as the book does
-SCRIPTS = {"init-histogram": ("weight_init_activation_histogram.py, per figure",
-                              init_histogram),
-           "optimizer-compare": ("optimizer_compare_mnist.py", optimizer_compare),
-           "init-compare": ("weight_init_compare.py", init_compare),
-           "batchnorm": ("batch_norm_test.py", batchnorm),
-           "overfit": ("overfit_weight_decay.py + overfit_dropout.py", overfit),
-           "landscape": ("optimizer_compare_naive.py", landscape),
-           "tune": ("hyperparameter_optimization.py", hyperparameter)}
+SCRIPTS = {
+    "init-histogram": ("weight_init_activation_histogram.py, per figure", init_histogram),
+    "optimizer-compare": ("optimizer_compare_mnist.py", optimizer_compare),
+    "init-compare": ("weight_init_compare.py", init_compare),
+    "batchnorm": ("batch_norm_test.py", batchnorm),
+    "overfit": ("overfit_weight_decay.py + overfit_dropout.py", overfit),
+    "landscape": ("optimizer_compare_naive.py", landscape),
+    "tune": ("hyperparameter_optimization.py", hyperparameter),
+}
 #: the ones that need no data set
 NO_DATA = ("init-histogram", "landscape")
 

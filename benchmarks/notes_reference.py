@@ -38,7 +38,7 @@ class Relu:
         self.mask = None
 
     def forward(self, x):
-        self.mask = (x <= 0)
+        self.mask = x <= 0
         out = x.copy()
         out[self.mask] = 0
         return out
@@ -97,8 +97,7 @@ class SoftmaxWithLoss:
 
 
 class MultiLayerNet:
-    def __init__(self, input_size, hidden_size_list, output_size, rng,
-                 weight_decay_lambda=0):
+    def __init__(self, input_size, hidden_size_list, output_size, rng, weight_decay_lambda=0):
         self.input_size = input_size
         self.output_size = output_size
         self.hidden_size_list = hidden_size_list
@@ -108,17 +107,20 @@ class MultiLayerNet:
         all_size_list = [input_size] + hidden_size_list + [output_size]
         for idx in range(1, len(all_size_list)):
             scale = np.sqrt(2.0 / all_size_list[idx - 1])  # He, for ReLU
-            self.params['W' + str(idx)] = scale * rng.standard_normal(
-                (all_size_list[idx - 1], all_size_list[idx]))
-            self.params['b' + str(idx)] = np.zeros(all_size_list[idx])
+            self.params["W" + str(idx)] = scale * rng.standard_normal(
+                (all_size_list[idx - 1], all_size_list[idx])
+            )
+            self.params["b" + str(idx)] = np.zeros(all_size_list[idx])
         self.layers = OrderedDict()
         for idx in range(1, self.hidden_layer_num + 1):
-            self.layers['Affine' + str(idx)] = Affine(self.params['W' + str(idx)],
-                                                      self.params['b' + str(idx)])
-            self.layers['Activation_function' + str(idx)] = Relu()
+            self.layers["Affine" + str(idx)] = Affine(
+                self.params["W" + str(idx)], self.params["b" + str(idx)]
+            )
+            self.layers["Activation_function" + str(idx)] = Relu()
         idx = self.hidden_layer_num + 1
-        self.layers['Affine' + str(idx)] = Affine(self.params['W' + str(idx)],
-                                                  self.params['b' + str(idx)])
+        self.layers["Affine" + str(idx)] = Affine(
+            self.params["W" + str(idx)], self.params["b" + str(idx)]
+        )
         self.last_layer = SoftmaxWithLoss()
 
     def predict(self, x):
@@ -130,8 +132,8 @@ class MultiLayerNet:
         y = self.predict(x)
         weight_decay = 0
         for idx in range(1, self.hidden_layer_num + 2):
-            W = self.params['W' + str(idx)]
-            weight_decay += 0.5 * self.weight_decay_lambda * np.sum(W ** 2)
+            W = self.params["W" + str(idx)]
+            weight_decay += 0.5 * self.weight_decay_lambda * np.sum(W**2)
         return self.last_layer.forward(y, t) + weight_decay
 
     def gradient(self, x, t):
@@ -144,9 +146,11 @@ class MultiLayerNet:
             dout = layer.backward(dout)
         grads = {}
         for idx in range(1, self.hidden_layer_num + 2):
-            grads['W' + str(idx)] = (self.layers['Affine' + str(idx)].dW
-                                     + self.weight_decay_lambda * self.layers['Affine' + str(idx)].W)
-            grads['b' + str(idx)] = self.layers['Affine' + str(idx)].db
+            grads["W" + str(idx)] = (
+                self.layers["Affine" + str(idx)].dW
+                + self.weight_decay_lambda * self.layers["Affine" + str(idx)].W
+            )
+            grads["b" + str(idx)] = self.layers["Affine" + str(idx)].db
         return grads
 
 
@@ -166,7 +170,7 @@ class Adam:
                 self.m[key] = np.zeros_like(val)
                 self.v[key] = np.zeros_like(val)
         self.iter += 1
-        lr_t = self.lr * np.sqrt(1.0 - self.beta2 ** self.iter) / (1.0 - self.beta1 ** self.iter)
+        lr_t = self.lr * np.sqrt(1.0 - self.beta2**self.iter) / (1.0 - self.beta1**self.iter)
         for key in params.keys():
             self.m[key] += (1 - self.beta1) * (grads[key] - self.m[key])
             self.v[key] += (1 - self.beta2) * (grads[key] ** 2 - self.v[key])

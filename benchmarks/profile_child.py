@@ -46,6 +46,7 @@ def main():
         def run(n):
             for _ in range(n):
                 fn()
+
         return run
 
     def gather():
@@ -64,7 +65,7 @@ def main():
         fn(50)
     samples = defaultdict(list)
     for r in range(15):
-        for name, fn in (phases.items() if r % 2 == 0 else reversed(phases.items())):
+        for name, fn in phases.items() if r % 2 == 0 else reversed(phases.items()):
             t0 = time.perf_counter()
             fn(100)
             samples[name].append((time.perf_counter() - t0) / 100)
@@ -81,6 +82,7 @@ def main():
             out = f(*a, **k)
             acc[label] += time.perf_counter() - t0
             return out
+
         setattr(obj, method, timed)
 
     for layer in [*net.layers, net.last_layer]:

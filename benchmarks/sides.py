@@ -36,6 +36,7 @@ def trainlab_step(sizes, data, batch, backend: str = "auto"):
 
     if backend != "auto":  # (an older trainlab, run with --before-src, has no kernels)
         from trainlab import kernels
+
         kernels.use_backend(backend)
     x, t, idx = _data(data, batch)
     net = MultiLayerNet(sizes[0], sizes[1:-1], sizes[-1], rng=np.random.default_rng(0))
@@ -46,14 +47,16 @@ def trainlab_step(sizes, data, batch, backend: str = "auto"):
         for _ in range(n):
             i = next(it)
             opt.update(net.params, net.gradient(x[i], t[i]))
+
     return run
 
 
 def notes_step(sizes, data, batch):
     """The book's MultiLayerNet (float64) and Adam, dict of arrays."""
     x, t, idx = _data(data, batch)
-    net = notes_reference.MultiLayerNet(sizes[0], list(sizes[1:-1]), sizes[-1],
-                                        rng=np.random.default_rng(0))
+    net = notes_reference.MultiLayerNet(
+        sizes[0], list(sizes[1:-1]), sizes[-1], rng=np.random.default_rng(0)
+    )
     opt = notes_reference.Adam()
     it = cycle(idx)
 
@@ -61,6 +64,7 @@ def notes_step(sizes, data, batch):
         for _ in range(n):
             i = next(it)
             opt.update(net.params, net.gradient(x[i], t[i]))
+
     return run
 
 
@@ -78,8 +82,13 @@ def torch_step(sizes, data, batch, **adam_kw):
         g = np.random.default_rng(0)
         for lin in model[::2]:
             fan_in = lin.weight.shape[1]
-            lin.weight.copy_(torch.from_numpy(
-                (g.standard_normal(lin.weight.shape) * math.sqrt(2.0 / fan_in)).astype(np.float32)))
+            lin.weight.copy_(
+                torch.from_numpy(
+                    (g.standard_normal(lin.weight.shape) * math.sqrt(2.0 / fan_in)).astype(
+                        np.float32
+                    )
+                )
+            )
             lin.bias.zero_()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7, **adam_kw)
     xt, tt = torch.from_numpy(x), torch.from_numpy(t)
@@ -93,6 +102,7 @@ def torch_step(sizes, data, batch, **adam_kw):
             loss = loss_fn(model(xt[i]), tt[i])
             loss.backward()
             opt.step()
+
     return run
 
 
@@ -117,6 +127,7 @@ def gemm_step(sizes, batch, first_dx: bool = True, data=None):
                 np.matmul(x.T, d, out=dw)
                 if dx is not None:
                     np.matmul(d, w.T, out=dx)
+
     return run
 
 

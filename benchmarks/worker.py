@@ -46,7 +46,9 @@ def main():
                 if took >= cmd["calibrate"] / 4 or n >= 1 << 20:
                     break
                 n *= 4
-            proto.write(json.dumps({"n": max(1, int(n * cmd["calibrate"] / max(took, 1e-9)))}) + "\n")
+            proto.write(
+                json.dumps({"n": max(1, int(n * cmd["calibrate"] / max(took, 1e-9)))}) + "\n"
+            )
         else:
             t0 = time.perf_counter()
             fn(cmd["n"])

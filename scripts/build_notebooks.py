@@ -23,10 +23,10 @@ OUT = ROOT / "src" / "trainlab" / "notebooks"
 LANGS = ("ko", "en")
 PAIR = re.compile(r"«([^«»|]*)\|([^«»]*)»")
 
-COLAB = '''# «Colab에서만 실행됩니다: trainlab을 설치합니다|On Colab only: install trainlab»
+COLAB = """# «Colab에서만 실행됩니다: trainlab을 설치합니다|On Colab only: install trainlab»
 import sys
 if "google.colab" in sys.modules:
-    get_ipython().run_line_magic("pip", "install -q 'trainlab[cli,search]'")'''
+    get_ipython().run_line_magic("pip", "install -q 'trainlab[cli,search]'")"""
 
 SETUP = '''%matplotlib inline
 import numpy as np
@@ -66,23 +66,33 @@ def notebook(mod, number: str, lang: str) -> dict:
     from _cells import code, md  # noqa: E402 (SOURCES is on the path while building)
 
     title_ko, title_en = mod.TITLE
-    head = [md(f"# {number} · {title_ko}", f"# {number} · {title_en}"),
-            code(COLAB, "colab"), code(SETUP, "setup")]
+    head = [
+        md(f"# {number} · {title_ko}", f"# {number} · {title_en}"),
+        code(COLAB, "colab"),
+        code(SETUP, "setup"),
+    ]
     cells = []
     for i, cell in enumerate(head + list(mod.CELLS)):
         text = cell[lang] if cell["cell_type"] == "markdown" else cell["source"]
-        out = {"cell_type": cell["cell_type"], "id": f"c{i:02d}",
-               "metadata": {"tags": cell["tags"]} if cell["tags"] else {},
-               "source": _lines(localize(text, lang))}
+        out = {
+            "cell_type": cell["cell_type"],
+            "id": f"c{i:02d}",
+            "metadata": {"tags": cell["tags"]} if cell["tags"] else {},
+            "source": _lines(localize(text, lang)),
+        }
         if cell["cell_type"] == "code":
             out["execution_count"] = None
             out["outputs"] = []
         cells.append(out)
-    return {"cells": cells,
-            "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
-                                        "name": "python3"},
-                         "language_info": {"name": "python"}},
-            "nbformat": 4, "nbformat_minor": 5}
+    return {
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
 
 
 def build() -> dict[Path, str]:

@@ -25,9 +25,14 @@ QUICK = ["--hidden", "30", "--epochs", "2", "--quiet"]
 
 def env(tmp_path):
     path = SRC + os.pathsep + os.environ.get("PYTHONPATH", "")
-    e = dict(os.environ, PYTHONPATH=path,
-             TRAINLAB_OFFLINE="1", TRAINLAB_CACHE=str(tmp_path / "cache"),
-             OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    e = dict(
+        os.environ,
+        PYTHONPATH=path,
+        TRAINLAB_OFFLINE="1",
+        TRAINLAB_CACHE=str(tmp_path / "cache"),
+        OPENBLAS_NUM_THREADS="1",
+        OMP_NUM_THREADS="1",
+    )
     e.pop("TRAINLAB_DATA", None)
     return e
 
@@ -37,8 +42,9 @@ def command(*argv):
 
 
 def sub(tmp_path, *argv, timeout=120):
-    return subprocess.run(command(*argv), capture_output=True, text=True, env=env(tmp_path),
-                          timeout=timeout)
+    return subprocess.run(
+        command(*argv), capture_output=True, text=True, env=env(tmp_path), timeout=timeout
+    )
 
 
 def one_line(text):
@@ -50,8 +56,22 @@ def one_line(text):
 # -- the run folder ---------------------------------------------------------------------
 def test_train_writes_config_metrics_params_and_figure(tmp_path, capsys):
     out = tmp_path / "run"
-    rc = main(["train", "--dataset", "digits", "--optimizer", "adam", "--hidden", "100,100,100,100",
-               "--epochs", "20", "--out", str(out), "--quiet"])
+    rc = main(
+        [
+            "train",
+            "--dataset",
+            "digits",
+            "--optimizer",
+            "adam",
+            "--hidden",
+            "100,100,100,100",
+            "--epochs",
+            "20",
+            "--out",
+            str(out),
+            "--quiet",
+        ]
+    )
     stdout = capsys.readouterr().out
     assert rc == 0 and "doctor: healthy" in stdout and stdout.strip().endswith(str(out))
     config = read_json(out / "config.json")
@@ -78,9 +98,31 @@ def test_train_writes_config_metrics_params_and_figure(tmp_path, capsys):
 
 def test_extra_technique_flags(tmp_path, capsys):
     out = tmp_path / "run"
-    rc = main(["train", *QUICK, "--epochs", "8", "--sampling", "replacement", "--early-stop", "2",
-               "--curriculum", "--clip-norm", "5", "--clip-value", "1", "--grad-noise", "0.01",
-               "--max-grad-norm", "1e6", "--optimizer", "adam", "--out", str(out)])
+    rc = main(
+        [
+            "train",
+            *QUICK,
+            "--epochs",
+            "8",
+            "--sampling",
+            "replacement",
+            "--early-stop",
+            "2",
+            "--curriculum",
+            "--clip-norm",
+            "5",
+            "--clip-value",
+            "1",
+            "--grad-noise",
+            "0.01",
+            "--max-grad-norm",
+            "1e6",
+            "--optimizer",
+            "adam",
+            "--out",
+            str(out),
+        ]
+    )
     assert rc == 0, capsys.readouterr().err
     config = read_json(out / "config.json")
     assert config["sampling"] == "replacement" and config["curriculum"] is True
@@ -92,11 +134,14 @@ def test_extra_technique_flags(tmp_path, capsys):
 
 
 # -- errors ---------------------------------------------------------------------------------
-@pytest.mark.parametrize("argv, words", [
-    (["--optimizer", "adamm"], "unknown optimizer 'adamm'"),
-    (["--lr", "-0.1"], "lr must be a finite number > 0"),
-    (["--dataset", "mnist", "--data-dir", "/nonexistent"], "/nonexistent does not exist"),
-])
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["--optimizer", "adamm"], "unknown optimizer 'adamm'"),
+        (["--lr", "-0.1"], "lr must be a finite number > 0"),
+        (["--dataset", "mnist", "--data-dir", "/nonexistent"], "/nonexistent does not exist"),
+    ],
+)
 def test_bad_arguments_give_one_line_and_exit_2(tmp_path, argv, words):
     res = sub(tmp_path, "train", *QUICK, "--out", tmp_path / "run", *argv)
     assert res.returncode == 2
@@ -104,13 +149,16 @@ def test_bad_arguments_give_one_line_and_exit_2(tmp_path, argv, words):
     assert line.startswith("trainlab: error:") and words in line
 
 
-@pytest.mark.parametrize("argv, words", [
-    (["--out", "FILE/sub"], "cannot create output folder"),
-    (["--early-stop", "2", "--val-ratio", "0"], "--early-stop"),
-    (["--resume", "NOWHERE"], "no config.json"),
-    (["--seed", "-1"], "integer ≥ 0"),
-    (["--clip-norm", "0"], "number > 0"),
-])
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["--out", "FILE/sub"], "cannot create output folder"),
+        (["--early-stop", "2", "--val-ratio", "0"], "--early-stop"),
+        (["--resume", "NOWHERE"], "no config.json"),
+        (["--seed", "-1"], "integer ≥ 0"),
+        (["--clip-norm", "0"], "number > 0"),
+    ],
+)
 def test_more_bad_input_in_process(tmp_path, capsys, argv, words):
     (tmp_path / "FILE").write_text("a file, not a folder")
     argv = [str(tmp_path / a) if a in ("FILE/sub", "NOWHERE") else a for a in argv]
@@ -167,6 +215,7 @@ def test_full_disk_keeps_the_previous_metrics(tmp_path, capsys, monkeypatch):
         def half(fh):  # part of the file goes out, then the disk is full
             fh.write(b'{"summary": ')
             raise OSError(errno.ENOSPC, "No space left on device")
+
         return real(path, half)
 
     monkeypatch.setattr(trainlab.io, "write_atomic", atomic)
@@ -180,8 +229,23 @@ def test_full_disk_keeps_the_previous_metrics(tmp_path, capsys, monkeypatch):
 
 
 # -- surviving SIGKILL and Ctrl-C ----------------------------------------------------------
-LONG = ["train", "--epochs", "40", "--hidden", "60,60,60", "--optimizer", "adam", "--batchnorm",
-        "--dropout", "0.1", "--seed", "3", "--checkpoint-every", "1", "--quiet"]
+LONG = [
+    "train",
+    "--epochs",
+    "40",
+    "--hidden",
+    "60,60,60",
+    "--optimizer",
+    "adam",
+    "--batchnorm",
+    "--dropout",
+    "0.1",
+    "--seed",
+    "3",
+    "--checkpoint-every",
+    "1",
+    "--quiet",
+]
 
 
 def comparable(folder):
@@ -200,8 +264,13 @@ def uninterrupted(tmp_path_factory):
 
 
 def start_and_wait_for_checkpoint(tmp_path, out):
-    proc = subprocess.Popen(command(*LONG, "--out", out), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env(tmp_path))
+    proc = subprocess.Popen(
+        command(*LONG, "--out", out),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(tmp_path),
+    )
     deadline = time.monotonic() + 60
     while not (out / "checkpoint.json").exists():
         assert proc.poll() is None, proc.communicate()
@@ -251,13 +320,16 @@ def test_resume_with_more_epochs_equals_training_that_long_from_the_start(tmp_pa
     assert main([*SHORT, "--epochs", "4", "--out", str(straight)]) == 0
     assert comparable(extended) == comparable(straight)
     assert read_json(extended / "config.json")["epochs"] == 4
-    assert len(read_json(extended / "metrics.json")["history"]["val_acc"]) == 5   # epoch 0 too
+    assert len(read_json(extended / "metrics.json")["history"]["val_acc"]) == 5  # epoch 0 too
 
 
-@pytest.mark.parametrize("first, then, message", [
-    (["--epochs", "3"], ["--epochs", "2"], "already at epoch 3; pass --epochs of at least 3"),
-    (["--iterations", "20"], ["--epochs", "5"], "trained for --iterations 20; --epochs cannot"),
-])
+@pytest.mark.parametrize(
+    "first, then, message",
+    [
+        (["--epochs", "3"], ["--epochs", "2"], "already at epoch 3; pass --epochs of at least 3"),
+        (["--iterations", "20"], ["--epochs", "5"], "trained for --iterations 20; --epochs cannot"),
+    ],
+)
 def test_resume_refuses_epochs_it_cannot_honour(tmp_path, capsys, first, then, message):
     out = tmp_path / "run"
     assert main([*SHORT, *first, "--out", str(out)]) == 0
@@ -269,9 +341,19 @@ def test_resume_refuses_epochs_it_cannot_honour(tmp_path, capsys, first, then, m
 
 
 def test_python_dash_m_trainlab_is_the_trainlab_command(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "trainlab", "--version"], capture_output=True,
-                         text=True, env=env(tmp_path), timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-m", "trainlab", "--version"],
+        capture_output=True,
+        text=True,
+        env=env(tmp_path),
+        timeout=60,
+    )
     assert run.returncode == 0 and run.stdout.strip() == f"trainlab {trainlab.__version__}"
-    bad = subprocess.run([sys.executable, "-m", "trainlab", "train", "--epochs", "0"],
-                         capture_output=True, text=True, env=env(tmp_path), timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "trainlab", "train", "--epochs", "0"],
+        capture_output=True,
+        text=True,
+        env=env(tmp_path),
+        timeout=60,
+    )
     assert bad.returncode == 2 and "epochs" in one_line(bad.stderr)

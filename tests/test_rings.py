@@ -26,11 +26,18 @@ def imports(path: Path) -> list[tuple[int, str]]:
 
 
 def test_only_the_command_line_imports_the_command_line():
-    inner = [p for p in SRC.rglob("*.py")
-             if p.relative_to(SRC).parts[0] not in ("commands", "cli.py", "__main__.py")]
+    inner = [
+        p
+        for p in SRC.rglob("*.py")
+        if p.relative_to(SRC).parts[0] not in ("commands", "cli.py", "__main__.py")
+    ]
     assert len(inner) > 50  # the scan sees the library
-    bad = [f"{p.relative_to(SRC)}:{line} imports {name}" for p in inner
-           for line, name in imports(p) if name.startswith(OUTER)]
+    bad = [
+        f"{p.relative_to(SRC)}:{line} imports {name}"
+        for p in inner
+        for line, name in imports(p)
+        if name.startswith(OUTER)
+    ]
     assert not bad, "the library imports the command line:\n" + "\n".join(bad)
 
 

@@ -22,8 +22,7 @@ from trainlab.errors import ConfigError
 from trainlab.runs import LOCK, MARKER, finish, is_incomplete, prepare_out
 
 SRC = str(Path(trainlab.__file__).resolve().parents[1])
-TINY = ["--hidden", "8", "--batch-size", "20", "--train-size", "100", "--epochs", "1",
-        "--quiet"]
+TINY = ["--hidden", "8", "--batch-size", "20", "--train-size", "100", "--epochs", "1", "--quiet"]
 
 
 def call(*argv):
@@ -81,8 +80,13 @@ def test_a_second_writer_is_locked_out(tmp_path):
 
 
 def _env(tmp_path):
-    env = dict(os.environ, PYTHONPATH=SRC, TRAINLAB_OFFLINE="1",
-               TRAINLAB_CACHE=str(tmp_path / "cache"), OPENBLAS_NUM_THREADS="1")
+    env = dict(
+        os.environ,
+        PYTHONPATH=SRC,
+        TRAINLAB_OFFLINE="1",
+        TRAINLAB_CACHE=str(tmp_path / "cache"),
+        OPENBLAS_NUM_THREADS="1",
+    )
     env.pop("TRAINLAB_DATA", None)
     return env
 
@@ -96,14 +100,29 @@ def _wait_for(path, proc, seconds=60):
 
 def test_two_real_processes_into_one_folder_and_a_killed_one(tmp_path):
     out = tmp_path / "run"
-    long = [sys.executable, "-m", "trainlab.cli", "train", "--hidden", "30", "--epochs", "500",
-            "--checkpoint-every", "1", "--quiet", "--out", str(out)]
-    first = subprocess.Popen(long, env=_env(tmp_path), stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True)
+    long = [
+        sys.executable,
+        "-m",
+        "trainlab.cli",
+        "train",
+        "--hidden",
+        "30",
+        "--epochs",
+        "500",
+        "--checkpoint-every",
+        "1",
+        "--quiet",
+        "--out",
+        str(out),
+    ]
+    first = subprocess.Popen(
+        long, env=_env(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     try:
         _wait_for(out / "checkpoint.json", first)
-        second = subprocess.run(long, env=_env(tmp_path), capture_output=True, text=True,
-                                timeout=120)
+        second = subprocess.run(
+            long, env=_env(tmp_path), capture_output=True, text=True, timeout=120
+        )
         assert second.returncode == 2 and "another trainlab command is writing" in second.stderr
         assert second.stderr.count("\n") == 1
     finally:

@@ -3,7 +3,8 @@ from _cells import check, code, md
 TITLE = ("오버피팅: 가중치 감소, 드롭아웃, 앙상블", "Overfitting: weight decay, dropout, ensembles")
 
 CELLS = [
-    md(r"""## 노트의 주장
+    md(
+        r"""## 노트의 주장
 
 훈련 데이터가 적고 모델이 크면 신경망은 훈련 데이터에만 맞춰져(오버피팅) 훈련 정확도와 시험 정확도 사이에 간극이 생깁니다.
 
@@ -15,7 +16,7 @@ CELLS = [
 
 설정: 훈련 데이터 300개, 7층(은닉 6 × 100). 8×8 `digits` 에서는 노트의 $\lambda = 0.1$ 이 훈련과 시험을 함께 떨어뜨리므로
 $\lambda = 0.01$, 드롭아웃 비율 0.2(역드롭아웃), SGD 0.1, 101에폭, 앙상블 5개를 씁니다.""",
-       r"""## What the notes claim
+        r"""## What the notes claim
 
 With little training data and a large model, a network fits the training set alone (overfitting):
 a gap opens between training and test accuracy.
@@ -29,8 +30,9 @@ Each narrows the gap or raises the test accuracy.
 
 Settings: 300 training samples, 7 layers (6 hidden × 100). On the 8×8 `digits` the notes' $\lambda = 0.1$
 lowers training and test accuracy alike, so here $\lambda = 0.01$, dropout ratio 0.2 (inverted dropout),
-SGD at 0.1, 101 epochs, an ensemble of 5."""),
-    code('''import tempfile
+SGD at 0.1, 101 epochs, an ensemble of 5.""",
+    ),
+    code("""import tempfile
 from trainlab import experiments
 
 cfg = experiments.make_config("overfit", overrides={
@@ -41,8 +43,8 @@ metrics = experiments.run("overfit", run_dir, cfg, progress=True)
 s = metrics["summary"]
 for name in ["none", "weight decay", "dropout", "ensemble"]:
     print(f"{name:13s} «훈련|train» {s[name + ': train acc']:.3f}  «시험|test» {s[name + ': test acc']:.3f}  "
-          f"«간극|gap» {s[name + ': gap']:.3f}")'''),
-    code('''run = metrics["runs"][0]
+          f"«간극|gap» {s[name + ': gap']:.3f}")"""),
+    code("""run = metrics["runs"][0]
 fig, axes = plt.subplots(1, 4, figsize=(13, 3), sharey=True)
 titles = {"none": "«규제 없음|no regularisation»", "weight decay": "«가중치 감소|weight decay»",
           "dropout": "«드롭아웃|dropout»", "ensemble": "«앙상블 5개|ensemble of 5»"}
@@ -50,16 +52,18 @@ for ax, (name, title) in zip(axes, titles.items()):
     ax.plot(run[name]["train_acc"], label="«훈련|train»")
     ax.plot(run[name]["test_acc"], "--", label="«시험|test»")
     ax.set(title=title, xlabel="«에폭|epoch»", ylim=(0, 1))
-axes[0].set_ylabel("«정확도|accuracy»"); axes[0].legend(); plt.show()'''),
-    md("""## 확인
+axes[0].set_ylabel("«정확도|accuracy»"); axes[0].legend(); plt.show()"""),
+    md(
+        """## 확인
 
 마지막 10%의 에폭에서 잰 간극이 가중치 감소와 드롭아웃에서 규제가 없을 때보다 작고, 다섯 모델의 앙상블은 한 모델보다 시험 정확도가 높습니다.""",
-       """## Check
+        """## Check
 
 Over the last 10% of the epochs, the gap is smaller with weight decay and with dropout than without
-regularisation, and the ensemble of five is more accurate on the test set than one model."""),
-    check('''assert s["weight decay: gap"] < s["none: gap"], s
+regularisation, and the ensemble of five is more accurate on the test set than one model.""",
+    ),
+    check("""assert s["weight decay: gap"] < s["none: gap"], s
 assert s["dropout: gap"] < s["none: gap"], s
 assert s["ensemble: test acc"] > s["none: test acc"], s
-print("«확인: 세 방법 모두 오버피팅을 줄입니다|checked: all three reduce overfitting»")'''),
+print("«확인: 세 방법 모두 오버피팅을 줄입니다|checked: all three reduce overfitting»")"""),
 ]

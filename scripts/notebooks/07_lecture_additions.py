@@ -3,30 +3,34 @@ from _cells import check, code, md
 TITLE = ("강의가 더한 것들", "What the lecture adds")
 
 CELLS = [
-    md("""강의는 책의 6장에 몇 가지를 더합니다. 하나씩 돌려 봅니다:
+    md(
+        """강의는 책의 6장에 몇 가지를 더합니다. 하나씩 돌려 봅니다:
 
 1. 배치, 미니배치, 확률적 경사 하강법
 2. 네스테로프 모멘텀
 3. 학습률이 없는 Adadelta
 4. Adam의 편향 보정("warm start")을 켜고 끄기
 5. SWATS와, 적응적 규칙 대 SGD + 모멘텀""",
-       """The lecture adds a few things to the book's chapter 6. One by one:
+        """The lecture adds a few things to the book's chapter 6. One by one:
 
 1. batch, mini-batch and stochastic gradient descent
 2. Nesterov momentum
 3. Adadelta, which has no learning rate
 4. Adam's bias correction (the "warm start") switched on and off
-5. SWATS, and adaptive rules against SGD with momentum"""),
-    md("""## 1. 배치 vs 미니배치 vs 확률적
+5. SWATS, and adaptive rules against SGD with momentum""",
+    ),
+    md(
+        """## 1. 배치 vs 미니배치 vs 확률적
 
 강의의 주장: 전체 데이터로 한 번에 기울기를 구하면(배치) 오래 걸리고, 한 개씩 쓰면(확률적) 떨리지만,
 미니배치 크기가 작을수록 보통 결과가 좋습니다(대신 시간이 더 듭니다). 같은 에폭 수로 비교합니다: 훈련 데이터 1,000개, SGD 0.01, 3에폭.""",
-       """## 1. Batch vs mini-batch vs stochastic
+        """## 1. Batch vs mini-batch vs stochastic
 
 The lecture's claim: the gradient of the whole set at once (batch) is slow, one sample at a time (stochastic)
 jitters, and smaller mini-batches usually do better (at the cost of time). The same number of epochs for each:
-1,000 training samples, SGD at 0.01, 3 epochs."""),
-    code('''import time
+1,000 training samples, SGD at 0.01, 3 epochs.""",
+    ),
+    code("""import time
 from trainlab.data import load
 from trainlab.nn import MultiLayerNet
 from trainlab.optim import create
@@ -44,16 +48,18 @@ for batch in (1000, 32, 1):
     seconds[batch] = time.perf_counter() - start
     epoch_loss[batch] = h["train_loss_epoch"]
     print(f"«배치|batch» {batch:4d}: «에폭별 손실|loss per epoch» "
-          f"{np.round(h['train_loss_epoch'], 3)}, {seconds[batch]:.2f} s")'''),
-    md("""## 2. 네스테로프 모멘텀
+          f"{np.round(h['train_loss_epoch'], 3)}, {seconds[batch]:.2f} s")"""),
+    md(
+        """## 2. 네스테로프 모멘텀
 
 모멘텀 방향으로 먼저 옮긴 다음 그 자리에서 기울기를 구합니다. 모멘텀이 최솟값을 자꾸 지나칠 때 더 낫습니다.
 같은 학습률(0.1)과 모멘텀(0.9)으로 노트의 함수 위에서 비교합니다.""",
-       """## 2. Nesterov momentum
+        """## 2. Nesterov momentum
 
 Step along the momentum first, then take the gradient there. It helps where momentum keeps overshooting the minimum.
-The same learning rate (0.1) and momentum (0.9) on the notes' function."""),
-    code('''from trainlab.landscape import race
+The same learning rate (0.1) and momentum (0.9) on the notes' function.""",
+    ),
+    code("""from trainlab.landscape import race
 from trainlab.landscape.plots import paths_figure
 
 pair = race("bowl", ["momentum", "nesterov"], lrs={"momentum": 0.1, "nesterov": 0.1}, newton=False)
@@ -61,37 +67,41 @@ fig = paths_figure(pair.function, pair.traces, "«모멘텀 vs 네스테로프|M
 overshoot = {k: float(tr.points[:, 0].max()) for k, (tr, _) in pair.rules.items()}
 mean_f = {k: tr.mean_value for k, (tr, _) in pair.rules.items()}
 print("«x=0을 넘어간 거리|overshoot past x=0»:", overshoot)
-print("«경로 위 f의 평균|mean f over the path»:", mean_f)'''),
-    md("""## 3. Adadelta: 학습률 없이
+print("«경로 위 f의 평균|mean f over the path»:", mean_f)"""),
+    md(
+        """## 3. Adadelta: 학습률 없이
 
 학습률이 계속 줄어드는 AdaGrad의 문제를 지수이동평균으로 막고, 매개변수가 변한 양도 추적해서 학습률 없이 갱신합니다
 (trainlab에서 `lr=1.0` 이 그 형태입니다).""",
-       """## 3. Adadelta: no learning rate
+        """## 3. Adadelta: no learning rate
 
 Adadelta fixes AdaGrad's ever-shrinking rate with moving averages and tracks how much the parameters moved, so it
-needs no learning rate (`lr=1.0` in trainlab is that form)."""),
-    code('''net = MultiLayerNet(64, [100] * 4, 10, rng=np.random.default_rng(0))
+needs no learning rate (`lr=1.0` in trainlab is that form).""",
+    ),
+    code("""net = MultiLayerNet(64, [100] * 4, 10, rng=np.random.default_rng(0))
 config = TrainConfig(iterations=300, mini_batch_size=100, rng=np.random.default_rng(1),
                      progress=True)
 h = Trainer(net, Data(x1000, t1000), "adadelta", config).train()
 adadelta_loss = h["train_loss_epoch"]
-print(f"Adadelta: «손실|loss» {adadelta_loss[0]:.3f} → {adadelta_loss[-1]:.4f}")'''),
-    md(r"""## 4. Adam의 편향 보정 ("warm start")
+print(f"Adadelta: «손실|loss» {adadelta_loss[0]:.3f} → {adadelta_loss[-1]:.4f}")"""),
+    md(
+        r"""## 4. Adam의 편향 보정 ("warm start")
 
 $m$ 과 $v$ 는 0에서 시작하므로 처음 몇 단계에서는 0 쪽으로 치우쳐 있습니다. 강의의 "warm start"는
 $\hat m = m / (1 - \beta_1^t)$, $\hat v = v / (1 - \beta_2^t)$ 로 이를 보정합니다.
 강의는 보정이 없으면 초반 갱신이 느리다고 말합니다. $m$ 만 보면 맞습니다: 첫 단계에서 $m$ 은 기울기의 $1-\beta_1 = 0.1$ 배입니다.
 그런데 $v$ 도 $1-\beta_2 = 0.001$ 배라서, 실제 한 걸음 $m/\sqrt{v}$ 는 오히려 $\frac{1-\beta_1}{\sqrt{1-\beta_2}} \approx 3.16$ 배 **큽니다**.
 기울기가 늘 1인 매개변수 하나로 재 봅니다.""",
-       r"""## 4. Adam's bias correction (the "warm start")
+        r"""## 4. Adam's bias correction (the "warm start")
 
 $m$ and $v$ start at zero, so for the first steps they lean towards zero. The lecture's "warm start" corrects them:
 $\hat m = m / (1 - \beta_1^t)$, $\hat v = v / (1 - \beta_2^t)$.
 The lecture says that without it the first updates are slow. For $m$ alone that is right: at the first step $m$ is
 $1-\beta_1 = 0.1$ times the gradient. But $v$ is $1-\beta_2 = 0.001$ times its square, so the actual step
 $m/\sqrt{v}$ is $\frac{1-\beta_1}{\sqrt{1-\beta_2}} \approx 3.16$ times **larger**.
-Measured on one parameter whose gradient is always 1:"""),
-    code('''from trainlab.optim import Adam
+Measured on one parameter whose gradient is always 1:""",
+    ),
+    code("""from trainlab.optim import Adam
 
 def first_steps(bias_correction, n=10):
     opt = Adam(lr=0.001, bias_correction=bias_correction)
@@ -108,18 +118,20 @@ plt.plot(range(1, 11), steps_off, "s--", label="«보정 끔|correction off»")
 plt.xlabel("«단계|step»"); plt.ylabel("«한 걸음의 크기|size of the step»"); plt.legend(); plt.show()
 step = np.arange(1, 11)
 predicted = (1 - 0.9 ** step) / np.sqrt(1 - 0.999 ** step)   # «보정이 곱하는 수의 역수|the inverse of the correction»
-print("«보정 끔 / 켬, 단계별|off / on, step by step»:", np.round(steps_off / steps_on, 2))'''),
-    md("""## 5. SWATS, 그리고 적응적 규칙 대 SGD + 모멘텀
+print("«보정 끔 / 켬, 단계별|off / on, step by step»:", np.round(steps_off / steps_on, 2))"""),
+    md(
+        """## 5. SWATS, 그리고 적응적 규칙 대 SGD + 모멘텀
 
 강의의 결론: 예전에는 Adam을 권했지만, 적응적 방법이 일반화에서 낫지 않다는 결과가 나와 SGD + 모멘텀(또는 네스테로프)을 기본으로 하자.
 SWATS는 Adam으로 시작해 SGD로 바꾸는 실험적인 방법입니다 (여기서는 `tol=1e-3` 으로 전환이 일찍 일어나게 합니다).
 훈련 80% / 검증 20%, 15에폭.""",
-       """## 5. SWATS, and adaptive rules against SGD with momentum
+        """## 5. SWATS, and adaptive rules against SGD with momentum
 
 The lecture's conclusion: Adam used to be the advice, but adaptive methods turned out not to generalise better,
 so make SGD with momentum (or Nesterov) the default. SWATS starts with Adam and switches to SGD, an experimental
-idea (here `tol=1e-3` lets the switch come early). 80% training / 20% validation, 15 epochs."""),
-    code('''from trainlab.data import train_val_split
+idea (here `tol=1e-3` lets the switch come early). 80% training / 20% validation, 15 epochs.""",
+    ),
+    code("""from trainlab.data import train_val_split
 
 (x_tr, t_tr), (x_val, t_val) = train_val_split(x, t, 0.2, rng=np.random.default_rng(0))
 rules = {"momentum": create("momentum", lr=0.1), "nesterov": create("nesterov", lr=0.1),
@@ -135,27 +147,29 @@ for name, opt in rules.items():
 plt.xlabel("«에폭|epoch»"); plt.ylabel("«검증 정확도|validation accuracy»"); plt.ylim(0.8, 1); plt.legend(); plt.show()
 swats = rules["swats"]
 print("«검증 정확도|validation accuracy»:", val)
-print(f"«SWATS가 SGD로 바꾼 단계|SWATS switched to SGD at step» {swats.switch_step}, lr {swats.switch_lr:.3g}")'''),
-    md("""## 확인
+print(f"«SWATS가 SGD로 바꾼 단계|SWATS switched to SGD at step» {swats.switch_step}, lr {swats.switch_lr:.3g}")"""),
+    md(
+        """## 확인
 
 1. 같은 3에폭에서 배치가 작을수록 손실이 낮습니다: 1 < 32 < 1,000(전체 배치).
 2. 같은 학습률과 모멘텀에서 네스테로프는 덜 지나치고, 경로 위 f의 평균이 더 낮습니다.
 3. 학습률을 고르지 않은 Adadelta가 손실을 처음의 10% 아래로 줄입니다.
 4. 보정을 끈 걸음은 보정한 걸음의 $(1-\\beta_1^t)/\\sqrt{1-\\beta_2^t}$ 배입니다: 첫 단계 3.16배, 10단계 6.5배. 느린 것이 아니라 큽니다.
 5. SWATS는 실제로 SGD로 바뀌었고, SGD + 모멘텀의 검증 정확도는 Adam보다 낮지 않습니다(0.01 이내).""",
-       """## Check
+        """## Check
 
 1. After the same 3 epochs, smaller batches reach a lower loss: 1 < 32 < 1,000 (the full batch).
 2. At the same learning rate and momentum, Nesterov overshoots less and has a lower mean f over its path.
 3. Adadelta, with no learning rate chosen, brings the loss below 10% of its start.
 4. Without the correction a step is $(1-\\beta_1^t)/\\sqrt{1-\\beta_2^t}$ times the corrected one: 3.16 at step 1,
    6.5 at step 10. Larger, not slower.
-5. SWATS did switch to SGD, and SGD with momentum is not less accurate on validation than Adam (within 0.01)."""),
-    check('''assert epoch_loss[1][-1] < epoch_loss[32][-1] < epoch_loss[1000][-1], epoch_loss
+5. SWATS did switch to SGD, and SGD with momentum is not less accurate on validation than Adam (within 0.01).""",
+    ),
+    check("""assert epoch_loss[1][-1] < epoch_loss[32][-1] < epoch_loss[1000][-1], epoch_loss
 assert overshoot["nesterov"] < overshoot["momentum"] and mean_f["nesterov"] < mean_f["momentum"]
 assert adadelta_loss[-1] < 0.1 * adadelta_loss[0], adadelta_loss
 assert np.allclose(steps_off / steps_on, predicted, rtol=1e-4) and np.all(steps_off > steps_on)
 assert swats.switch_step is not None
 assert val["momentum"] >= val["adam"] - 0.01, val
-print("«확인: 강의의 다섯 가지를 이 데이터에서 확인했습니다|checked: the lecture's five points hold on this data»")'''),
+print("«확인: 강의의 다섯 가지를 이 데이터에서 확인했습니다|checked: the lecture's five points hold on this data»")"""),
 ]

@@ -7,5 +7,6 @@ def __getattr__(name):
     # ``trainlab.check(MyRule)`` without importing the checker with trainlab
     if name == "check":
         import trainlab.check as check
+
         return check
     raise AttributeError(f"module 'trainlab' has no attribute {name!r}")

@@ -35,8 +35,9 @@ def _one_line(text) -> str:
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2, no usage dump
-        self.exit(EXIT_BAD_INPUT,
-                  f"trainlab: error: {_one_line(message)} (see '{self.prog} --help')\n")
+        self.exit(
+            EXIT_BAD_INPUT, f"trainlab: error: {_one_line(message)} (see '{self.prog} --help')\n"
+        )
 
 
 def _commands():
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    args.argv = list(sys.argv[1:] if argv is None else argv)   # what resumes a command
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # what resumes a command
     ok = False
     try:
         code = int(args._run(args) or 0)
@@ -79,14 +80,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"trainlab: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except MemoryError:
-        print("trainlab: error: out of memory; choose smaller sizes (--hidden, --batch-size, "
-              "--train-size, --steps)", file=sys.stderr)
+        print(
+            "trainlab: error: out of memory; choose smaller sizes (--hidden, --batch-size, "
+            "--train-size, --steps)",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
     except Exception as exc:  # a bug: one line, unless asked for the traceback
         if os.environ.get("TRAINLAB_DEBUG"):
             raise
-        print(f"trainlab: internal error: {_one_line(f'{type(exc).__name__}: {exc}')[:300]}; "
-              "please report it (TRAINLAB_DEBUG=1 shows the traceback)", file=sys.stderr)
+        print(
+            f"trainlab: internal error: {_one_line(f'{type(exc).__name__}: {exc}')[:300]}; "
+            "please report it (TRAINLAB_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
     finally:
         runs.finish(ok)

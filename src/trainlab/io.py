@@ -61,18 +61,23 @@ def open_regular(path, limit: int = MAX_FILE_BYTES, follow: bool = True):
         fd = os.open(path, flags)
     except OSError as exc:
         if not follow and path.is_symlink():
-            raise DataError(f"{path} is a symbolic link; trainlab reads only the files "
-                            "written in the folder itself") from None
+            raise DataError(
+                f"{path} is a symbolic link; trainlab reads only the files "
+                "written in the folder itself"
+            ) from None
         raise
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-            raise DataError(f"{path} is {what}; trainlab expected a file there "
-                            "(remove or rename it)")
+            raise DataError(
+                f"{path} is {what}; trainlab expected a file there (remove or rename it)"
+            )
         if info.st_size > limit:
-            raise DataError(f"{path} is {info.st_size:,} bytes, more than the {limit:,} "
-                            "trainlab reads; it is not a file trainlab wrote")
+            raise DataError(
+                f"{path} is {info.st_size:,} bytes, more than the {limit:,} "
+                "trainlab reads; it is not a file trainlab wrote"
+            )
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
@@ -92,14 +97,18 @@ def read_json(path):
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise DataError(f"{path} is not a text file (not UTF-8); it is damaged: "
-                        "restore it or make it again") from None
+        raise DataError(
+            f"{path} is not a text file (not UTF-8); it is damaged: restore it or make it again"
+        ) from None
     except RecursionError:
-        raise DataError(f"{path} nests too deeply to be a file trainlab wrote; "
-                        "restore it or make it again") from None
+        raise DataError(
+            f"{path} nests too deeply to be a file trainlab wrote; restore it or make it again"
+        ) from None
     except ValueError as exc:
-        raise DataError(f"{path} is not valid JSON ({exc}); it is damaged or "
-                        "truncated: restore it or make it again") from None
+        raise DataError(
+            f"{path} is not valid JSON ({exc}); it is damaged or "
+            "truncated: restore it or make it again"
+        ) from None
 
 
 def save_npz(path, arrays: dict) -> Path:
@@ -126,7 +135,19 @@ def load_npz(path) -> dict:
                 if not hasattr(z, "files"):
                     raise ValueError("not an .npz archive")
                 return {k: z[k] for k in z.files}
-        except (ValueError, EOFError, OSError, KeyError, zipfile.BadZipFile, zlib.error,
-                NotImplementedError, RuntimeError, OverflowError, MemoryError) as exc:
-            raise DataError(f"{path} is damaged or truncated ({type(exc).__name__}: "
-                            f"{str(exc)[:120]}); restore it or make it again") from None
+        except (
+            ValueError,
+            EOFError,
+            OSError,
+            KeyError,
+            zipfile.BadZipFile,
+            zlib.error,
+            NotImplementedError,
+            RuntimeError,
+            OverflowError,
+            MemoryError,
+        ) as exc:
+            raise DataError(
+                f"{path} is damaged or truncated ({type(exc).__name__}: "
+                f"{str(exc)[:120]}); restore it or make it again"
+            ) from None

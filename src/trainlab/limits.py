@@ -21,8 +21,10 @@ def budget() -> int:
         try:
             value = float(text[:-1] if unit else text) * _SUFFIX[unit]
         except ValueError:
-            raise ConfigError(f"TRAINLAB_MAX_MEMORY={os.environ['TRAINLAB_MAX_MEMORY']!r} is "
-                              "not a size; give bytes or e.g. 512M, 8G") from None
+            raise ConfigError(
+                f"TRAINLAB_MAX_MEMORY={os.environ['TRAINLAB_MAX_MEMORY']!r} is "
+                "not a size; give bytes or e.g. 512M, 8G"
+            ) from None
         if value > 0:
             return int(value)
     try:
@@ -43,5 +45,7 @@ def check(nbytes: int, what: str, fix: str) -> None:
     """Refuse ``what`` when it would need more than :func:`budget` bytes."""
     limit = budget()
     if nbytes > limit:
-        raise ConfigError(f"{what} needs about {human(nbytes)}, more than the {human(limit)} "
-                          f"trainlab allows here (TRAINLAB_MAX_MEMORY); {fix}")
+        raise ConfigError(
+            f"{what} needs about {human(nbytes)}, more than the {human(limit)} "
+            f"trainlab allows here (TRAINLAB_MAX_MEMORY); {fix}"
+        )

@@ -73,8 +73,9 @@ def _looks_like_trainlab(folder: Path, entries: list[Path]) -> bool:
     if (folder / MARKER).exists() or (folder / "config.json").is_file():
         return True
     names = {p.name for p in entries}
-    return "report.html" in names or any((p / "config.json").is_file() for p in entries
-                                         if p.is_dir() and not p.is_symlink())
+    return "report.html" in names or any(
+        (p / "config.json").is_file() for p in entries if p.is_dir() and not p.is_symlink()
+    )
 
 
 def remove_stale_temporaries(folder) -> int:
@@ -100,9 +101,11 @@ def _lock(path: Path):
     except OSError as exc:
         os.close(fd)
         if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-            raise ConfigError(f"another trainlab command is writing {path} (it holds "
-                              f"{path / LOCK}); wait for it to finish or choose another "
-                              "--out") from None
+            raise ConfigError(
+                f"another trainlab command is writing {path} (it holds "
+                f"{path / LOCK}); wait for it to finish or choose another "
+                "--out"
+            ) from None
         raise
     return fd
 
@@ -110,12 +113,20 @@ def _lock(path: Path):
 def _write_marker(path: Path, kind: str, complete: bool) -> None:
     from trainlab.io import write_json
 
-    write_json(path / MARKER, {"kind": kind, "complete": complete, "pid": os.getpid(),
-                               "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
+    write_json(
+        path / MARKER,
+        {
+            "kind": kind,
+            "complete": complete,
+            "pid": os.getpid(),
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        },
+    )
 
 
-def prepare_out(out, kind: str, *, overwrite: bool = False, resume: bool = False,
-                replaces: tuple[str, ...] = ()) -> Path:
+def prepare_out(
+    out, kind: str, *, overwrite: bool = False, resume: bool = False, replaces: tuple[str, ...] = ()
+) -> Path:
     """Create (if needed), lock and return the output folder, or fail with one clear line.
 
     ``None`` gives ``runs/<kind>-<YYYYmmdd-HHMMSS>``. A folder already holding
@@ -132,8 +143,9 @@ def prepare_out(out, kind: str, *, overwrite: bool = False, resume: bool = False
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConfigError(f"cannot create output folder {path}: {exc.strerror}; "
-                          "choose another --out") from None
+        raise ConfigError(
+            f"cannot create output folder {path}: {exc.strerror}; choose another --out"
+        ) from None
     if not os.access(path, os.W_OK | os.X_OK):
         raise ConfigError(f"output folder {path} is not writable; choose another --out")
     entry = {"path": path, "kind": kind, "created": created, "fd": None}
@@ -147,13 +159,17 @@ def prepare_out(out, kind: str, *, overwrite: bool = False, resume: bool = False
             continue_it = resume and there in (kind, None)  # e.g. a journal, no config yet
             if not continue_it and not overwrite and there not in replaces:
                 what = f"a {there} run" if there else "files"
-                raise ConfigError(f"{path} already holds {what} ({entries[0].name}, ...); "
-                                  "pass --overwrite to replace it, or choose another --out")
+                raise ConfigError(
+                    f"{path} already holds {what} ({entries[0].name}, ...); "
+                    "pass --overwrite to replace it, or choose another --out"
+                )
             if not continue_it:
                 if not _looks_like_trainlab(path, entries):
-                    raise ConfigError(f"{path} holds files trainlab did not write "
-                                      f"({entries[0].name}, ...); choose an empty or new "
-                                      "folder for --out")
+                    raise ConfigError(
+                        f"{path} holds files trainlab did not write "
+                        f"({entries[0].name}, ...); choose an empty or new "
+                        "folder for --out"
+                    )
                 for p in entries:
                     if p.is_dir() and not p.is_symlink():
                         shutil.rmtree(p)

@@ -48,13 +48,13 @@ def _show(value) -> str:
 def document(doc, path, fix: str) -> dict:
     """``doc`` itself must be a JSON object."""
     if not isinstance(doc, dict):
-        raise DataError(f"{path} holds a JSON {type(doc).__name__}, not the object trainlab "
-                        f"writes; {fix}")
+        raise DataError(
+            f"{path} holds a JSON {type(doc).__name__}, not the object trainlab writes; {fix}"
+        )
     return doc
 
 
-def need(doc: dict, key: str, kinds, path, fix: str, *, optional: bool = False,
-         minimum=None):
+def need(doc: dict, key: str, kinds, path, fix: str, *, optional: bool = False, minimum=None):
     """``doc[key]``, checked to be one of ``kinds`` (and ≥ ``minimum`` when a number)."""
     kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
     if key not in doc:
@@ -63,8 +63,9 @@ def need(doc: dict, key: str, kinds, path, fix: str, *, optional: bool = False,
         raise DataError(f"{path} has no {key!r}; {fix}")
     value = doc[key]
     if not any(_is(value, k) for k in kinds):
-        raise DataError(f"{path}: {key!r} should be {' or '.join(kinds)}, got {_show(value)}; "
-                        f"{fix}")
+        raise DataError(
+            f"{path}: {key!r} should be {' or '.join(kinds)}, got {_show(value)}; {fix}"
+        )
     if _is(value, NUMBER):
         if isinstance(value, float) and not math.isfinite(value):
             raise DataError(f"{path}: {key!r} is {value}, not a finite number; {fix}")
@@ -86,8 +87,19 @@ def numbers(values, path, where: str, fix: str) -> list:
 
 
 #: the series of a training history that hold one number per entry
-NUMERIC_SERIES = ("train_loss", "epoch", "lr", "time", "train_loss_epoch", "train_acc",
-                  "val_loss", "val_acc", "test_loss", "test_acc", "grad_norm_max")
+NUMERIC_SERIES = (
+    "train_loss",
+    "epoch",
+    "lr",
+    "time",
+    "train_loss_epoch",
+    "train_acc",
+    "val_loss",
+    "val_acc",
+    "test_loss",
+    "test_acc",
+    "grad_norm_max",
+)
 
 
 def history(value, path, where: str, fix: str, required=()) -> dict:
@@ -101,14 +113,21 @@ def history(value, path, where: str, fix: str, required=()) -> dict:
         if key in NUMERIC_SERIES:
             numbers(series, path, f"{where}[{key!r}]", fix)
         elif not isinstance(series, list):
-            raise DataError(f"{path}: {where}[{key!r}] should be a list, got {_show(series)}; "
-                            f"{fix}")
+            raise DataError(
+                f"{path}: {where}[{key!r}] should be a list, got {_show(series)}; {fix}"
+            )
     return value
 
 
 def rel_name(value, path: Path, key: str, fix: str) -> str:
     """A plain file name inside the same folder (no folders, no ``..``)."""
-    if not isinstance(value, str) or not value or "/" in value or "\\" in value \
-            or value in (".", "..") or "\0" in value:
+    if (
+        not isinstance(value, str)
+        or not value
+        or "/" in value
+        or "\\" in value
+        or value in (".", "..")
+        or "\0" in value
+    ):
         raise DataError(f"{path}: {key!r} should name a file beside it, got {_show(value)}; {fix}")
     return value

@@ -24,8 +24,11 @@ def check_positive(name: str, value, *, allow_zero: bool = False) -> float:
         number = float(value)
     except (TypeError, ValueError):
         number = math.nan
-    if isinstance(value, bool) or not math.isfinite(number) or not (
-            number >= 0 if allow_zero else number > 0):
+    if (
+        isinstance(value, bool)
+        or not math.isfinite(number)
+        or not (number >= 0 if allow_zero else number > 0)
+    ):
         raise ConfigError(f"{name} must be a finite number {bound}, got {value!r}")
     value = number
     return value
@@ -41,8 +44,12 @@ def check_unit(name: str, value) -> float:
 
 def check_count(name: str, value, *, minimum: int = 1) -> int:
     """A whole number ≥ ``minimum`` (ints, NumPy ints and integral floats; not bools)."""
-    whole = (not isinstance(value, bool) and isinstance(value, numbers.Real)
-             and math.isfinite(value) and int(value) == value)
+    whole = (
+        not isinstance(value, bool)
+        and isinstance(value, numbers.Real)
+        and math.isfinite(value)
+        and int(value) == value
+    )
     if not whole or value < minimum:
         kind = "a positive integer" if minimum == 1 else f"a whole number ≥ {minimum}"
         raise ConfigError(f"{name} must be {kind}, got {value!r}")

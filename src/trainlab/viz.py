@@ -38,8 +38,15 @@ def save(fig, path, *, tight: bool = True) -> Path:
     from trainlab.atomic import write_atomic
 
     path = Path(path)
-    write_atomic(path, lambda fh: fig.savefig(fh, format=path.suffix.lstrip(".") or "png",
-                                         dpi=110, bbox_inches="tight" if tight else None))
+    write_atomic(
+        path,
+        lambda fh: fig.savefig(
+            fh,
+            format=path.suffix.lstrip(".") or "png",
+            dpi=110,
+            bbox_inches="tight" if tight else None,
+        ),
+    )
     plt().close(fig)
     return path
 
@@ -72,15 +79,30 @@ def band(ax, x, runs, label=None, color=None, **kw):
     return line
 
 
-def by_hand(fig, title: str, *, left: float, right: float, top: float, bottom: float,
-            wspace: float = 0.2, hspace: float = 0.2) -> None:
+def by_hand(
+    fig,
+    title: str,
+    *,
+    left: float,
+    right: float,
+    top: float,
+    bottom: float,
+    wspace: float = 0.2,
+    hspace: float = 0.2,
+) -> None:
     """Margins in inches from the canvas's edges, instead of ``tight_layout``:
     the figure is then drawn once, when saved with ``save(..., tight=False)``,
     not three times (tight_layout and the crop each draw it). ``title`` goes
     on the top edge; :func:`caption` with ``inside=True`` on the bottom one."""
     w, h = fig.get_size_inches()
-    fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h,
-                        wspace=wspace, hspace=hspace)
+    fig.subplots_adjust(
+        left=left / w,
+        right=1 - right / w,
+        top=1 - top / h,
+        bottom=bottom / h,
+        wspace=wspace,
+        hspace=hspace,
+    )
     if title:
         fig.suptitle(title, y=1 - 0.08 / h, va="top")
 
@@ -90,8 +112,16 @@ def caption(fig, text: str, *, top=None, inside: bool = False) -> None:
     (the line goes below the axes, ``bbox_inches="tight"`` keeps it in the PNG),
     or with ``inside=True`` on the canvas's bottom edge, for a figure laid out by
     hand with room left there."""
-    fig.text(0.5, 0.012 if inside else -0.01, text, ha="center",
-             va="bottom" if inside else "top", fontsize=9.5, style="italic", color="#333")
+    fig.text(
+        0.5,
+        0.012 if inside else -0.01,
+        text,
+        ha="center",
+        va="bottom" if inside else "top",
+        fontsize=9.5,
+        style="italic",
+        color="#333",
+    )
     if top:
         fig.suptitle(top)
 
@@ -112,9 +142,16 @@ def hist_cut(ax, counts, edges, cap: float, total: float, color="C0") -> None:
             j += 1
         x = 0.5 * (edges[i] + edges[j + 1])
         left = x < edges[0] + 0.5 * (edges[-1] - edges[0])
-        ax.annotate(f"{counts[i:j + 1].sum() / total:.0%}", (x, cap),
-                    xytext=(3 if left else -3, -2), textcoords="offset points",
-                    ha="left" if left else "right", va="top", fontsize=7.5, color="#b00",
-                    fontweight="bold")
+        ax.annotate(
+            f"{counts[i : j + 1].sum() / total:.0%}",
+            (x, cap),
+            xytext=(3 if left else -3, -2),
+            textcoords="offset points",
+            ha="left" if left else "right",
+            va="top",
+            fontsize=7.5,
+            color="#b00",
+            fontweight="bold",
+        )
         ax.plot([edges[i], edges[j + 1]], [cap, cap], color="#b00", lw=2.5, clip_on=False)
     ax.set_ylim(0, cap)

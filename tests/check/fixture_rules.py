@@ -11,8 +11,9 @@ def fixture_class(name: str, class_name: str | None = None):
     spec = importlib.util.spec_from_file_location(f"check_fixture_{name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    classes = [c for c in vars(module).values()
-               if isinstance(c, type) and c.__module__ == module.__name__]
+    classes = [
+        c for c in vars(module).values() if isinstance(c, type) and c.__module__ == module.__name__
+    ]
     if class_name:
         return getattr(module, class_name)
     assert len(classes) == 1, classes

@@ -13,8 +13,12 @@ from trainlab.errors import ConfigError
 
 def test_import_trainlab_does_not_import_the_checker():
     code = "import sys, trainlab; print('trainlab.check' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={"PYTHONPATH": str(FIXTURES.parents[2] / "src")})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(FIXTURES.parents[2] / "src")},
+    )
     assert out.stdout.strip() == "False", out.stderr
 
 
@@ -35,6 +39,7 @@ def test_trainlab_check_on_a_file_runs_in_a_child_and_gives_the_same_result():
 
 def test_the_module_and_the_function_are_one():
     import trainlab.check
+
     assert trainlab.check is sys.modules["trainlab.check"]
     assert callable(trainlab.check)
 
@@ -65,9 +70,15 @@ def test_result_reads_well_in_text_markdown_and_html():
     result = trainlab.check(fixture_class("reset_adagrad"))
     text = str(result)
     assert text.splitlines()[0] == "trainlab check AdaGrad"
-    for part in ("DEPARTS from trainlab's AdaGrad", "first departure: bowl, step 2, x",
-                 "before the step", "yours", "trainlab's", "difference",
-                 "most likely cause: the state (h) is re-initialised on every call"):
+    for part in (
+        "DEPARTS from trainlab's AdaGrad",
+        "first departure: bowl, step 2, x",
+        "before the step",
+        "yours",
+        "trainlab's",
+        "difference",
+        "most likely cause: the state (h) is re-initialised on every call",
+    ):
         assert part in text
     md = result._repr_markdown_()
     assert "**DEPARTS from trainlab's AdaGrad**" in md and "```" in md

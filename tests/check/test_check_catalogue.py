@@ -45,11 +45,27 @@ def test_every_cause_gives_numbers_of_its_own(rule):
 
 def test_catalogue_covers_the_issue_list():
     ids = {rule: {c.id for c in causes(rule, {"lr": 0.01})} for rule in NAMED}
-    assert {"sign", "lr-missing", "lr-squared", "replaces", "writes-grads",
-            "paired-by-position"} <= ids["sgd"]
+    assert {
+        "sign",
+        "lr-missing",
+        "lr-squared",
+        "replaces",
+        "writes-grads",
+        "paired-by-position",
+    } <= ids["sgd"]
     assert {"reset", "state-by-position", "shared-state", "no-change"} <= ids["momentum"]
-    assert {"reset", "reset:m,v", "reset:t", "t+1", "t-1", "no-bias-correction",
-            "eps-inside", "eps-torch", "square", "no-root"} <= ids["adam"]
+    assert {
+        "reset",
+        "reset:m,v",
+        "reset:t",
+        "t+1",
+        "t-1",
+        "no-bias-correction",
+        "eps-inside",
+        "eps-torch",
+        "square",
+        "no-root",
+    } <= ids["adam"]
     assert {"reset", "eps-inside", "square"} <= ids["adagrad"]
     assert {"nesterov2016", "torch-convention"} <= ids["nesterov"]
     assert "torch-convention" in ids["momentum"]

@@ -17,8 +17,13 @@ PACKAGE = str(Path(trainlab.__file__).resolve().parent) + os.sep
 
 def check(*args, timeout=120):
     env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    proc = subprocess.run([sys.executable, "-m", "trainlab.cli", "check", *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "trainlab.cli", "check", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
     return proc.returncode, proc.stdout, proc.stderr
 
 
@@ -66,18 +71,21 @@ def test_a_file_of_several_rules_checks_each():
     assert out.rstrip().endswith("1 of 2 rules pass; not two_rules.py:Broken")
 
 
-@pytest.mark.parametrize("args, words", [
-    (["missing.py"], "no such file"),
-    (["book_sgd.py:Nope"], "has no class Nope (its classes: SGD)"),
-    (["no_update.py"], "no class with an update(params, grads) method"),
-    (["no_update.py:Adam"], "Adam has no update(params, grads) method"),
-    (["book_sgd.py", "--rule", "adamax"], "unknown rule 'adamax'"),
-    (["unknown_rule.py"], "cannot tell which rule MyRule is"),
-    (["book_sgd.py", "--opt", "momentum=0.9"], "takes no parameter 'momentum'"),
-    (["book_sgd.py", "--opt", "lr=fast"], "lr must be a number"),
-    (["book_sgd.py", "--opt", "lr"], "expected key=value"),
-    (["book_sgd.py", "--timeout", "0"], "timeout must be a finite number > 0"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["missing.py"], "no such file"),
+        (["book_sgd.py:Nope"], "has no class Nope (its classes: SGD)"),
+        (["no_update.py"], "no class with an update(params, grads) method"),
+        (["no_update.py:Adam"], "Adam has no update(params, grads) method"),
+        (["book_sgd.py", "--rule", "adamax"], "unknown rule 'adamax'"),
+        (["unknown_rule.py"], "cannot tell which rule MyRule is"),
+        (["book_sgd.py", "--opt", "momentum=0.9"], "takes no parameter 'momentum'"),
+        (["book_sgd.py", "--opt", "lr=fast"], "lr must be a number"),
+        (["book_sgd.py", "--opt", "lr"], "expected key=value"),
+        (["book_sgd.py", "--timeout", "0"], "timeout must be a finite number > 0"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(args, words):
     target, *rest = args
     line = one_line_error(*check(FIXTURES / target, *rest))
@@ -127,11 +135,14 @@ def test_an_exception_shows_the_learners_own_traceback():
     assert PACKAGE not in out.split("your traceback:")[1]
 
 
-@pytest.mark.parametrize("name, line, words", [
-    ("syntax_error.py", 5, "SyntaxError"),
-    ("raises_on_import.py", 4, "KeyError: 'second'"),
-    ("raises_in_init.py", 7, "ValueError: lr must be positive"),
-])
+@pytest.mark.parametrize(
+    "name, line, words",
+    [
+        ("syntax_error.py", 5, "SyntaxError"),
+        ("raises_on_import.py", 4, "KeyError: 'second'"),
+        ("raises_in_init.py", 7, "ValueError: lr must be positive"),
+    ],
+)
 def test_a_file_that_does_not_import_shows_where(name, line, words):
     rc, out, _ = check(FIXTURES / name)
     assert rc == 1

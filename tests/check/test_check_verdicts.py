@@ -79,8 +79,7 @@ def test_a_departure_names_step_parameter_element_and_both_values():
     # from x = -5.5 with g = -0.55 and lr = 1.5: a reset h steps by lr*g/|g| = 1.5
     assert d.before == pytest.approx(-5.5, rel=1e-6)
     assert d.yours - d.before == pytest.approx(1.5, rel=1e-6)
-    assert d.trainlab - d.before == pytest.approx(1.5 * 0.55 / (0.7 ** 2 + 0.55 ** 2) ** 0.5,
-                                                  rel=1e-3)
+    assert d.trainlab - d.before == pytest.approx(1.5 * 0.55 / (0.7**2 + 0.55**2) ** 0.5, rel=1e-3)
 
 
 def test_catalogue_mistakes_that_change_numbers_show_in_the_first_scenario():
@@ -139,14 +138,31 @@ def test_state_shared_between_objects_shows_when_a_second_one_meets_the_same_key
     assert status["order"] == "departs at step 1"
 
 
-@pytest.mark.parametrize("name, rule", [
-    ("SGD", "sgd"), ("Momentum", "momentum"), ("MomentumSGD", "momentum"),
-    ("Nesterov", "nesterov"), ("NAG", "nesterov"), ("AdaGrad", "adagrad"),
-    ("Adagrad", "adagrad"), ("RMSprop", "rmsprop"), ("RMSProp", "rmsprop"),
-    ("MyRMSProp", "rmsprop"), ("Adadelta", "adadelta"), ("AdaDelta", "adadelta"),
-    ("Adam", "adam"), ("AdamW", "adamw"), ("NAdam", "nadam"), ("RAdam", "radam"),
-    ("BrokenAdam", "adam"), ("Adam_v2", "adam"), ("Optimizer", None), ("MyRule", None),
-])
+@pytest.mark.parametrize(
+    "name, rule",
+    [
+        ("SGD", "sgd"),
+        ("Momentum", "momentum"),
+        ("MomentumSGD", "momentum"),
+        ("Nesterov", "nesterov"),
+        ("NAG", "nesterov"),
+        ("AdaGrad", "adagrad"),
+        ("Adagrad", "adagrad"),
+        ("RMSprop", "rmsprop"),
+        ("RMSProp", "rmsprop"),
+        ("MyRMSProp", "rmsprop"),
+        ("Adadelta", "adadelta"),
+        ("AdaDelta", "adadelta"),
+        ("Adam", "adam"),
+        ("AdamW", "adamw"),
+        ("NAdam", "nadam"),
+        ("RAdam", "radam"),
+        ("BrokenAdam", "adam"),
+        ("Adam_v2", "adam"),
+        ("Optimizer", None),
+        ("MyRule", None),
+    ],
+)
 def test_rule_from_the_class_name(name, rule):
     assert rule_from_name(name) == rule
 
@@ -176,14 +192,19 @@ def test_a_rule_that_returns_its_result_is_told_the_book_updates_in_place():
     assert any("returns a dict" in n for n in result.notes)
 
 
-@pytest.mark.parametrize("name, opts, verdict, cause", [
-    ("book_adam", {"lr": 0.01, "beta1": 0.5, "beta2": 0.9}, "pass", None),
-    ("reset_adam_iter", {"lr": 0.01, "beta1": 0.5, "beta2": 0.9}, "departs", "reset:t"),
-    ("book_momentum", {"lr": 0.05, "momentum": 0.5}, "pass", None),
-    ("momentum_lr_twice", {"lr": 0.05, "momentum": 0.5}, "departs", "lr-squared"),
-    ("book_rmsprop", {"decay_rate": 0.9}, "pass", None),
-    ("rmsprop_square", {"decay_rate": 0.9}, "departs", "square"),
-])
+@pytest.mark.parametrize(
+    "name, opts, verdict, cause",
+    [
+        ("book_adam", {"lr": 0.01, "beta1": 0.5, "beta2": 0.9}, "pass", None),
+        ("reset_adam_iter", {"lr": 0.01, "beta1": 0.5, "beta2": 0.9}, "departs", "reset:t"),
+        ("book_momentum", {"lr": 0.05, "momentum": 0.5}, "pass", None),
+        ("momentum_lr_twice", {"lr": 0.05, "momentum": 0.5}, "departs", "lr-squared"),
+        ("book_rmsprop", {"decay_rate": 0.9}, "pass", None),
+        ("rmsprop_square", {"decay_rate": 0.9}, "departs", "square"),
+    ],
+)
 def test_verdicts_hold_with_other_hyperparameters(name, opts, verdict, cause):
     result = check_class(fixture_class(name), opts=opts)
-    assert result.verdict == verdict and (result.diagnosis.id if result.diagnosis else None) == cause
+    assert (
+        result.verdict == verdict and (result.diagnosis.id if result.diagnosis else None) == cause
+    )

@@ -36,7 +36,14 @@ def write_idx(path: Path, array=None, *, raw: bytes | None = None, gz: bool = Tr
     return path
 
 
-def synthetic_set(folder: Path, n_train: int = 30, n_test: int = 12, side: int = 28, seed: int = 1, gz: bool = True):
+def synthetic_set(
+    folder: Path,
+    n_train: int = 30,
+    n_test: int = 12,
+    side: int = 28,
+    seed: int = 1,
+    gz: bool = True,
+):
     """Write four small, valid IDX files; return the arrays they hold."""
     rng = np.random.default_rng(seed)
     arrays = {

@@ -66,7 +66,9 @@ def test_batches_keep_x_and_t_aligned():
 def test_minibatch_order_is_the_permutation_from_rng():
     x, t = _xt(12)
     expected = np.random.default_rng(9).permutation(12)
-    got = np.concatenate([tb for _, tb in minibatches(x, np.arange(12), 5, np.random.default_rng(9))])
+    got = np.concatenate(
+        [tb for _, tb in minibatches(x, np.arange(12), 5, np.random.default_rng(9))]
+    )
     np.testing.assert_array_equal(got, expected)
 
 

@@ -44,7 +44,9 @@ def test_good_download_is_verified_and_cached(tmp_path, shared, http_server, iso
     assert path.stat().st_mode & 0o777 == 0o644
 
 
-def test_load_downloads_missing_files_then_falls_back(tmp_path, shared, http_server, isolated, monkeypatch):
+def test_load_downloads_missing_files_then_falls_back(
+    tmp_path, shared, http_server, isolated, monkeypatch
+):
     base, requests = http_server(_mirror_folder(tmp_path, shared))
     monkeypatch.setenv("TRAINLAB_MIRRORS", base + "{name}/")
     ((x_tr, _), (x_te, _)), first = data.load_with_info("mnist")  # downloads the t10k files
@@ -53,7 +55,9 @@ def test_load_downloads_missing_files_then_falls_back(tmp_path, shared, http_ser
     assert x_tr.shape == (8_000, 784) and x_te.shape == (2_000, 784)
     assert info["fallback"] and info["source"]["test-images"] == str(isolated / "mnist" / IMAGES)
     assert "HTTP 404" in info["reason"]  # the training files are not on this server
-    assert sorted(p.name for p in (isolated / "mnist").iterdir()) == sorted([IMAGES, LABELS, "test.npz"])
+    assert sorted(p.name for p in (isolated / "mnist").iterdir()) == sorted(
+        [IMAGES, LABELS, "test.npz"]
+    )
     # The t10k files were fetched once; only the missing training file is asked for again.
     assert requests.count("/mnist/" + IMAGES) == 1
     assert requests.count("/mnist/train-images-idx3-ubyte.gz") == 2
@@ -104,7 +108,10 @@ def test_all_mirrors_failing_names_file_and_mirrors(isolated):
 
 def test_load_fails_fast_when_nothing_is_anywhere(isolated):
     start = time.perf_counter()
-    with pytest.raises(DataError, match=r"Fashion-MNIST: train-images-idx3-ubyte\[\.gz\] not found in .*127\.0\.0\.1"):
+    with pytest.raises(
+        DataError,
+        match=r"Fashion-MNIST: train-images-idx3-ubyte\[\.gz\] not found in .*127\.0\.0\.1",
+    ):
         data.load("fashion-mnist")
     assert time.perf_counter() - start < 5
 
@@ -136,7 +143,9 @@ def test_synthetic_data_set_downloaded_end_to_end(tmp_path, http_server, isolate
     monkeypatch.setitem(download.SHA256, "fashion-mnist", table)
     base, requests = http_server(served.parent)
     monkeypatch.setenv("TRAINLAB_MIRRORS", f"http://127.0.0.1:{closed_port()}/, {base}{{name}}/")
-    ((x_tr, t_tr), (x_te, t_te)), info = data.load_with_info("fashion-mnist", normalize=False, flatten=False)
+    ((x_tr, t_tr), (x_te, t_te)), info = data.load_with_info(
+        "fashion-mnist", normalize=False, flatten=False
+    )
     np.testing.assert_array_equal(x_tr[:, 0], arrays["train-images-idx3-ubyte"])
     np.testing.assert_array_equal(t_te, arrays["t10k-labels-idx1-ubyte"])
     assert info["fallback"] is False and len(requests) == 4
@@ -162,7 +171,9 @@ def test_mirror_resolution(monkeypatch):
     assert mirrors_for("fashion-mnist") == ["http://a/fashion-mnist", "https://b/", "http://c/"]
     monkeypatch.delenv("TRAINLAB_MIRRORS")
     assert mirrors_for("mnist") == list(download.MIRRORS["mnist"])
-    assert mirrors_for("fashion-mnist") == ["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"]
+    assert mirrors_for("fashion-mnist") == [
+        "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"
+    ]
     with pytest.raises(ConfigError, match="ftp://x/"):
         mirrors_for("mnist", ["ftp://x/"])
 
@@ -176,7 +187,9 @@ def test_published_checksums_are_pinned():
     # Published SHA-256 of the original files (as pinned by torchvision, TFDS and others).
     assert download.SHA256["mnist"]["train-images-idx3-ubyte.gz"][0].startswith("440fcabf73cc")
     assert download.SHA256["mnist"]["train-labels-idx1-ubyte.gz"][0].startswith("3552534a0a55")
-    assert download.SHA256["fashion-mnist"]["train-images-idx3-ubyte.gz"][0].startswith("3aede38d6186")
+    assert download.SHA256["fashion-mnist"]["train-images-idx3-ubyte.gz"][0].startswith(
+        "3aede38d6186"
+    )
     for table in download.SHA256.values():
         for digests in table.values():
             assert all(len(d) == 64 and int(d, 16) >= 0 for d in digests)

@@ -41,8 +41,9 @@ def trickle():
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     stop.set()
@@ -52,7 +53,8 @@ def trickle():
 
 
 def test_a_trickling_server_is_given_up_at_the_deadline_and_leaves_no_part_file(
-        trickle, isolated, monkeypatch):
+    trickle, isolated, monkeypatch
+):
     monkeypatch.setenv("TRAINLAB_DOWNLOAD_DEADLINE", "1.5")
     start = time.monotonic()
     with pytest.raises(DataError, match=r"deadline"):

@@ -84,7 +84,9 @@ def test_zero_count(tmp_path):
 def test_lying_header_fails_fast(tmp_path):
     # Claims 2**32-1 images of 65535x65535: must fail on the short file, not allocate.
     raw = idx_bytes(np.zeros((1, 2, 2)), count=2**32 - 1)
-    path = write_idx(tmp_path / "img", raw=raw.replace(b"\x00\x00\x00\x02", b"\x00\x00\xff\xff"), gz=True)
+    path = write_idx(
+        tmp_path / "img", raw=raw.replace(b"\x00\x00\x00\x02", b"\x00\x00\xff\xff"), gz=True
+    )
     start = time.perf_counter()
     with pytest.raises(DataError, match="img.*truncated"):
         read_images(path)
@@ -134,7 +136,11 @@ def _break(folder, stem, raw):
     [
         ("train-images-idx3-ubyte", idx_bytes(np.zeros((30, 28, 28)))[:-1], "truncated"),
         ("train-images-idx3-ubyte", idx_bytes(np.zeros((30, 28, 28)), magic=0x801), "magic"),
-        ("t10k-labels-idx1-ubyte", idx_bytes(np.zeros(11)), "holds 12 images but .* holds 11 labels"),
+        (
+            "t10k-labels-idx1-ubyte",
+            idx_bytes(np.zeros(11)),
+            "holds 12 images but .* holds 11 labels",
+        ),
         ("t10k-labels-idx1-ubyte", idx_bytes(np.full(12, 10)), "label 10 is outside 0..9"),
     ],
 )
@@ -159,11 +165,16 @@ def test_load_reports_corrupt_gzip_and_caches_nothing(tmp_path, isolated):
 
 def test_load_synthetic_set(tmp_path, isolated):
     arrays = synthetic_set(tmp_path / "fashion-mnist", gz=False)
-    (x_tr, t_tr), (x_te, t_te) = data.load("fashion-mnist", normalize=False, flatten=False, data_dir=tmp_path)
+    (x_tr, t_tr), (x_te, t_te) = data.load(
+        "fashion-mnist", normalize=False, flatten=False, data_dir=tmp_path
+    )
     np.testing.assert_array_equal(x_tr[:, 0], arrays["train-images-idx3-ubyte"])
     np.testing.assert_array_equal(t_te, arrays["t10k-labels-idx1-ubyte"])
     assert t_tr.dtype == np.int64 and x_te.shape == (12, 1, 28, 28)
-    assert sorted(p.name for p in (isolated / "fashion-mnist").iterdir()) == ["test.npz", "train.npz"]
+    assert sorted(p.name for p in (isolated / "fashion-mnist").iterdir()) == [
+        "test.npz",
+        "train.npz",
+    ]
 
 
 def test_train_and_test_of_different_shapes(tmp_path):

@@ -31,7 +31,9 @@ def _digits_reference():
 
 
 def test_unknown_name_lists_valid_names():
-    with pytest.raises(ConfigError, match="unknown data set 'cifar'; valid names: digits, mnist, fashion-mnist"):
+    with pytest.raises(
+        ConfigError, match="unknown data set 'cifar'; valid names: digits, mnist, fashion-mnist"
+    ):
         data.load("cifar")
 
 
@@ -58,7 +60,12 @@ def test_digits_shapes_and_values():
     assert x_tr.shape == (1500, 64) and x_te.shape == (297, 64)
     assert x_tr.dtype == np.float32 and x_tr.min() == 0.0 and x_tr.max() == 1.0
     assert t_tr.dtype == np.int64 and set(np.unique(t_tr)) == set(range(10))
-    assert (info["name"], info["n_train"], info["n_test"], info["image_shape"]) == ("digits", 1500, 297, (8, 8))
+    assert (info["name"], info["n_train"], info["n_test"], info["image_shape"]) == (
+        "digits",
+        1500,
+        297,
+        (8, 8),
+    )
     assert info["fallback"] is False and "297" in info["note"]
 
 
@@ -111,10 +118,14 @@ def test_data_dir_beats_environment_beats_cache(tmp_path, monkeypatch, isolated)
 
 
 def test_trainlab_data_may_list_several_folders(tmp_path, monkeypatch):
-    monkeypatch.setenv("TRAINLAB_DATA", os.pathsep.join([str(tmp_path / "empty"), str(tmp_path / "full")]))
+    monkeypatch.setenv(
+        "TRAINLAB_DATA", os.pathsep.join([str(tmp_path / "empty"), str(tmp_path / "full")])
+    )
     arrays = _set_for(tmp_path / "full" / "fashion-mnist", 4)
     _, info = data.load_with_info("fashion-mnist")
-    assert info["source"]["test-labels"] == str(tmp_path / "full" / "fashion-mnist" / "t10k-labels-idx1-ubyte.gz")
+    assert info["source"]["test-labels"] == str(
+        tmp_path / "full" / "fashion-mnist" / "t10k-labels-idx1-ubyte.gz"
+    )
     assert info["n_train"] == len(arrays["train-labels-idx1-ubyte"])
 
 
@@ -130,10 +141,14 @@ def test_search_dirs_order(tmp_path, monkeypatch):
     monkeypatch.setenv("TRAINLAB_DATA", str(tmp_path / "env"))
     monkeypatch.setattr(locations, "SYSTEM_DIRS", {"fashion-mnist": (tmp_path / "sys",)})
     expected = [
-        tmp_path / "arg" / "fashion-mnist", tmp_path / "arg",
-        tmp_path / "env" / "fashion-mnist", tmp_path / "env",
-        tmp_path / "cache" / "fashion-mnist", tmp_path / "cache",
-        tmp_path / "sys" / "fashion-mnist", tmp_path / "sys",
+        tmp_path / "arg" / "fashion-mnist",
+        tmp_path / "arg",
+        tmp_path / "env" / "fashion-mnist",
+        tmp_path / "env",
+        tmp_path / "cache" / "fashion-mnist",
+        tmp_path / "cache",
+        tmp_path / "sys" / "fashion-mnist",
+        tmp_path / "sys",
     ]
     assert search_dirs("fashion-mnist", tmp_path / "arg") == expected
     assert tmp_path / "sys" not in search_dirs("mnist", tmp_path / "arg")
@@ -155,7 +170,9 @@ def test_gz_preferred_but_raw_accepted_in_same_folder(tmp_path):
     folder = tmp_path / "fashion-mnist"
     gz = _set_for(folder, 6)
     raw = synthetic_set(tmp_path / "raw", n_train=10, n_test=5, seed=8, gz=False)
-    (folder / "t10k-labels-idx1-ubyte").write_bytes((tmp_path / "raw" / "t10k-labels-idx1-ubyte").read_bytes())
+    (folder / "t10k-labels-idx1-ubyte").write_bytes(
+        (tmp_path / "raw" / "t10k-labels-idx1-ubyte").read_bytes()
+    )
     (_, (_, t_te)) = data.load("fashion-mnist", data_dir=tmp_path)
     np.testing.assert_array_equal(t_te, gz["t10k-labels-idx1-ubyte"])
     (folder / "t10k-labels-idx1-ubyte.gz").unlink()

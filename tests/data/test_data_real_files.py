@@ -69,9 +69,13 @@ def test_load_fashion_mnist_matches_independent_parse(shared, fashion_raw):
     assert x_tr.shape == (60_000, 1, 28, 28) and x_te.shape == (10_000, 1, 28, 28)
     assert x_tr.dtype == np.uint8 and t_tr.dtype == np.int64
     folder = shared / "fashion-mnist"
-    np.testing.assert_array_equal(x_tr.ravel(), _reference(folder / "train-images-idx3-ubyte.gz", 16))
+    np.testing.assert_array_equal(
+        x_tr.ravel(), _reference(folder / "train-images-idx3-ubyte.gz", 16)
+    )
     np.testing.assert_array_equal(t_tr, _reference(folder / "train-labels-idx1-ubyte.gz", 8))
-    np.testing.assert_array_equal(x_te.ravel(), _reference(folder / "t10k-images-idx3-ubyte.gz", 16))
+    np.testing.assert_array_equal(
+        x_te.ravel(), _reference(folder / "t10k-images-idx3-ubyte.gz", 16)
+    )
     np.testing.assert_array_equal(t_te, _reference(folder / "t10k-labels-idx1-ubyte.gz", 8))
     assert info["name"] == "fashion-mnist" and info["fallback"] is False
     assert (info["n_train"], info["n_test"], info["image_shape"]) == (60_000, 10_000, (28, 28))
@@ -82,12 +86,17 @@ def test_load_fashion_normalized_flat_and_one_hot(shared, fashion_raw, isolated)
     (_, (x_raw, t_raw)), _ = fashion_raw
     (x_tr, t_tr), (x_te, t_te) = data.load("fashion_mnist", one_hot_label=True, data_dir=shared)
     assert x_tr.shape == (60_000, 784) and x_te.shape == (10_000, 784)
-    assert x_tr.dtype == np.float32 and 0.0 <= x_tr.min() and x_tr.max() <= 1.0 and x_tr.max() == 1.0
+    assert (
+        x_tr.dtype == np.float32 and 0.0 <= x_tr.min() and x_tr.max() <= 1.0 and x_tr.max() == 1.0
+    )
     np.testing.assert_array_equal(x_te, x_raw.reshape(10_000, 784).astype(np.float32) / 255)
     assert t_te.shape == (10_000, 10) and t_te.dtype == np.float32
     np.testing.assert_array_equal(t_te.argmax(axis=1), t_raw)
     assert t_te.sum(axis=1).tolist() == [1.0] * 10_000
-    assert sorted(p.name for p in (isolated / "fashion-mnist").iterdir()) == ["test.npz", "train.npz"]
+    assert sorted(p.name for p in (isolated / "fashion-mnist").iterdir()) == [
+        "test.npz",
+        "train.npz",
+    ]
 
 
 def test_load_mnist_falls_back_to_split_test_set(shared):
@@ -97,7 +106,9 @@ def test_load_mnist_falls_back_to_split_test_set(shared):
     np.testing.assert_array_equal(x_tr, x_tr2)
     assert x_tr.shape == (8_000, 784) and x_te.shape == (2_000, 784)
     assert info["fallback"] is True and (info["n_train"], info["n_test"]) == (8_000, 2_000)
-    assert "MNIST training files not found" in info["note"] and "10,000-image test set" in info["note"]
+    assert (
+        "MNIST training files not found" in info["note"] and "10,000-image test set" in info["note"]
+    )
     assert set(info["source"]) == {"test-images", "test-labels"}
     assert "train-images-idx3-ubyte" in info["reason"]
     # The split is the documented one: last 2000 of default_rng(0).permutation(10000), in file order.
@@ -119,8 +130,12 @@ def test_raw_and_gz_parse_the_same(shared, tmp_path):
     raw_dir = tmp_path / "raw"
     raw_dir.mkdir()
     for name in ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"):
-        (raw_dir / name).write_bytes(gzip.decompress((shared / "mnist" / f"{name}.gz").read_bytes()))
-    from_raw, info_raw = data.load_with_info("mnist", normalize=False, data_dir=raw_dir, download=False)
+        (raw_dir / name).write_bytes(
+            gzip.decompress((shared / "mnist" / f"{name}.gz").read_bytes())
+        )
+    from_raw, info_raw = data.load_with_info(
+        "mnist", normalize=False, data_dir=raw_dir, download=False
+    )
     from_gz, _ = data.load_with_info("mnist", normalize=False, data_dir=shared, download=False)
     assert info_raw["source"]["test-images"] == str(raw_dir / "t10k-images-idx3-ubyte")
     for a, b in zip(from_raw, from_gz):
@@ -154,8 +169,7 @@ def test_parsed_cache_is_used_and_refreshed(shared, tmp_path, isolated):
 
 def test_rows_loads_only_the_head_of_each_set_with_the_same_bits(shared, isolated):
     (x_all, t_all), (xt_all, tt_all) = data.load("fashion-mnist", data_dir=shared)
-    ((x, t), (xt, tt)), info = data.load_with_info("fashion-mnist", data_dir=shared,
-                                                   rows=(1000, 0))
+    ((x, t), (xt, tt)), info = data.load_with_info("fashion-mnist", data_dir=shared, rows=(1000, 0))
     assert x.shape == (1000, 784) and xt.shape == (0, 784) and tt.shape == (0,)
     assert x.tobytes() == x_all[:1000].tobytes() and np.array_equal(t, t_all[:1000])
     # info still describes the whole data set, as a run's config reports it

@@ -44,6 +44,7 @@ def digits_labels():
 
 # -- the run folders ---------------------------------------------------------------------
 
+
 def test_the_demo_landscape_drawn_in_two_parts_is_the_folder_drawn_at_once(demo, tmp_path):
     from trainlab.landscape.lab import race, write
     from trainlab.viz import file_defaults
@@ -73,6 +74,7 @@ def test_every_experiment_writes_a_run_folder(demo, name):
 
 # -- optimizer-compare: Momentum, AdaGrad and Adam end below SGD ---------------------------
 
+
 def test_momentum_adagrad_adam_end_below_sgd(demo):
     config, metrics = load(demo, "optimizer-compare")
     run = metrics["runs"][0]
@@ -85,6 +87,7 @@ def test_momentum_adagrad_adam_end_below_sgd(demo):
 
 # -- init-compare: std 0.01 does not learn; He beats Xavier under ReLU ----------------------
 
+
 def test_small_weights_do_not_learn_and_he_beats_xavier(demo):
     _, metrics = load(demo, "init-compare")
     run = metrics["runs"][0]
@@ -94,6 +97,7 @@ def test_small_weights_do_not_learn_and_he_beats_xavier(demo):
 
 
 # -- init-histogram ---------------------------------------------------------------------
+
 
 def test_sigmoid_with_std_001_collapses_around_half(demo):
     _, metrics = load(demo, "init-histogram")
@@ -128,10 +132,11 @@ def test_he_keeps_relu_layer_stds_constant_and_xavier_does_not(demo):
 
 # -- batchnorm ------------------------------------------------------------------------------
 
+
 def test_batch_norm_learns_where_the_plain_net_does_not(demo):
     config, metrics = load(demo, "batchnorm")
     t, _ = digits_labels()
-    chance = np.bincount(t[:config["train_size"]]).max() / config["train_size"]
+    chance = np.bincount(t[: config["train_size"]]).max() / config["train_size"]
     run = metrics["runs"][0]
     small = [i for i, w in enumerate(config["weight_scales"]) if 1e-3 <= w <= 3e-2]
     assert len(small) >= 5
@@ -144,11 +149,17 @@ def test_batch_norm_learns_where_the_plain_net_does_not(demo):
 
 # -- lr-diagnosis -----------------------------------------------------------------------------
 
+
 def test_lr_verdicts_name_each_curve(demo):
     _, metrics = load(demo, "lr-diagnosis")
     run = metrics["runs"][0]
-    expected = {"very high": "diverging", "high": "spiking", "good": "healthy", "low": "slow",
-                "bad init": "plateau"}
+    expected = {
+        "very high": "diverging",
+        "high": "spiking",
+        "good": "healthy",
+        "low": "slow",
+        "bad init": "plateau",
+    }
     assert {k: run[k]["verdict"] for k in expected} == expected
     assert run["very high"]["diverged_at"] is not None
     assert metrics["summary"]["low (lr 0.001)"] == "slow: raise the lr"
@@ -156,6 +167,7 @@ def test_lr_verdicts_name_each_curve(demo):
 
 
 # -- batch-size -------------------------------------------------------------------------------
+
 
 def test_full_batch_makes_one_update_per_epoch(demo):
     config, metrics = load(demo, "batch-size")
@@ -174,7 +186,7 @@ def test_larger_batches_give_less_noisy_loss(demo):
     sizes = [b for b in config["batch_sizes"] if b != "full"]
 
     def noise(y):  # std of the residual about a 5-point moving average, second half
-        y = np.asarray(y[len(y) // 2:])
+        y = np.asarray(y[len(y) // 2 :])
         return np.std(y[2:-2] - np.convolve(y, np.ones(5) / 5, mode="valid"))
 
     ns = [noise(run[str(b)]["train_loss"]) for b in sizes]
@@ -187,6 +199,7 @@ def test_larger_batches_give_less_noisy_loss(demo):
 
 
 # -- adaptive-vs-sgd ------------------------------------------------------------------------------
+
 
 def test_learning_rates_are_chosen_on_validation_data(demo):
     config, metrics = load(demo, "adaptive-vs-sgd")
@@ -205,6 +218,7 @@ def test_learning_rates_are_chosen_on_validation_data(demo):
 
 
 # -- the report -------------------------------------------------------------------------------
+
 
 class _Checker(HTMLParser):
     VOID = {"meta", "img", "br", "hr", "link", "input", "source", "wbr", "col", "area"}

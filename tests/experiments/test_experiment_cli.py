@@ -29,14 +29,33 @@ def test_two_seeds_plot_the_mean_with_a_band(isolated, monkeypatch):
     original = viz.save
 
     def spy(fig, path):
-        figures.append([(ax, [ln.get_ydata() for ln in ax.get_lines()],
-                         [c.get_paths() for c in ax.collections]) for ax in fig.axes])
+        figures.append(
+            [
+                (
+                    ax,
+                    [ln.get_ydata() for ln in ax.get_lines()],
+                    [c.get_paths() for c in ax.collections],
+                )
+                for ax in fig.axes
+            ]
+        )
         return original(fig, path)
 
     monkeypatch.setattr(viz, "save", spy)
     out = isolated / "lr"
-    code, _, err = cli("run", "lr-diagnosis", "--seeds", "2", "--set", "epochs=3", "--out", out,
-                       "--quiet", "--workers", "1")  # figures drawn here, where the spy is
+    code, _, err = cli(
+        "run",
+        "lr-diagnosis",
+        "--seeds",
+        "2",
+        "--set",
+        "epochs=3",
+        "--out",
+        out,
+        "--quiet",
+        "--workers",
+        "1",
+    )  # figures drawn here, where the spy is
     assert code == 0, err
     metrics = read_json(out / "metrics.json")
     assert metrics["seeds"] == 2 and len(metrics["runs"]) == 2
@@ -54,8 +73,17 @@ def test_two_seeds_plot_the_mean_with_a_band(isolated, monkeypatch):
 
 def test_more_seeds_extend_fewer_bit_for_bit(isolated):
     for n, sub in ((1, "a"), (2, "b"), (1, "c")):
-        code, _, err = cli("run", "init-compare", "--seeds", n, "--set", "iterations=30",
-                           "--out", isolated / sub, "--quiet")
+        code, _, err = cli(
+            "run",
+            "init-compare",
+            "--seeds",
+            n,
+            "--set",
+            "iterations=30",
+            "--out",
+            isolated / sub,
+            "--quiet",
+        )
         assert code == 0, err
     a, b, c = (read_json(isolated / s / "metrics.json")["runs"] for s in "abc")
     assert a == c  # same seed: identical results
@@ -64,8 +92,17 @@ def test_more_seeds_extend_fewer_bit_for_bit(isolated):
 
 def test_set_overrides_settings(isolated):
     out = isolated / "oc"
-    code, stdout, err = cli("run", "optimizer-compare", "--set", "iterations=40",
-                            "--set", "optimizers=sgd,nesterov", "--out", out, "--quiet")
+    code, stdout, err = cli(
+        "run",
+        "optimizer-compare",
+        "--set",
+        "iterations=40",
+        "--set",
+        "optimizers=sgd,nesterov",
+        "--out",
+        out,
+        "--quiet",
+    )
     assert code == 0, err
     config, metrics = read_json(out / "config.json"), read_json(out / "metrics.json")
     assert config["iterations"] == 40 and config["optimizers"] == ["sgd", "nesterov"]
@@ -77,8 +114,19 @@ def test_set_overrides_settings(isolated):
 
 def test_set_list_of_numbers(isolated):
     out = isolated / "bn"
-    code, _, err = cli("run", "batchnorm", "--set", "weight_scales=0.1,0.01", "--set", "epochs=2",
-                       "--set", "train_size=200", "--out", out, "--quiet")
+    code, _, err = cli(
+        "run",
+        "batchnorm",
+        "--set",
+        "weight_scales=0.1,0.01",
+        "--set",
+        "epochs=2",
+        "--set",
+        "train_size=200",
+        "--out",
+        out,
+        "--quiet",
+    )
     assert code == 0, err
     config, metrics = read_json(out / "config.json"), read_json(out / "metrics.json")
     assert config["weight_scales"] == [0.1, 0.01]
@@ -86,16 +134,19 @@ def test_set_list_of_numbers(isolated):
     assert all(len(r["train_acc"]) == 3 for r in metrics["runs"][0]["bn"])
 
 
-@pytest.mark.parametrize("args, words", [
-    (["run", "nosuch"], ["unknown experiment", "optimizer-compare", "lr-diagnosis"]),
-    (["run", "batchnorm", "--set", "nosuch=1"], ["nosuch", "valid keys", "weight_scales"]),
-    (["run", "batchnorm", "--set", "epochs=abc"], ["epochs", "integer"]),
-    (["run", "overfit", "--set", "optimizer=nosuch"], ["unknown optimizer", "sgd"]),
-    (["run", "all", "--set", "nosuch=1"], ["nosuch", "valid keys"]),
-    (["run", "all", "--set", "nosuch.epochs=1"], ["unknown experiment"]),
-    (["run", "batchnorm", "--set", "epochs"], ["key=value"]),
-    (["run", "batchnorm", "--seeds", "0"], ["positive integer"]),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["run", "nosuch"], ["unknown experiment", "optimizer-compare", "lr-diagnosis"]),
+        (["run", "batchnorm", "--set", "nosuch=1"], ["nosuch", "valid keys", "weight_scales"]),
+        (["run", "batchnorm", "--set", "epochs=abc"], ["epochs", "integer"]),
+        (["run", "overfit", "--set", "optimizer=nosuch"], ["unknown optimizer", "sgd"]),
+        (["run", "all", "--set", "nosuch=1"], ["nosuch", "valid keys"]),
+        (["run", "all", "--set", "nosuch.epochs=1"], ["unknown experiment"]),
+        (["run", "batchnorm", "--set", "epochs"], ["key=value"]),
+        (["run", "batchnorm", "--seeds", "0"], ["positive integer"]),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(isolated, args, words):
     out = isolated / "never"
     code, stdout, err = cli(*args, "--out", out)
@@ -106,10 +157,27 @@ def test_bad_input_is_one_line_and_exit_2(isolated, args, words):
 
 
 def test_every_experiment_runs_on_fashion_mnist(isolated):
-    tiny = ["iterations=20", "epochs=2", "train_size=200", "test_size=200", "ensemble=2",
-            "weight_scales=0.1,0.001", "batch_sizes=full,50", "lr_grid=1"]
-    args = ["run", "all", "--dataset", "fashion-mnist", "--data-dir", SHARED, "--out",
-            isolated / "f", "--quiet"]
+    tiny = [
+        "iterations=20",
+        "epochs=2",
+        "train_size=200",
+        "test_size=200",
+        "ensemble=2",
+        "weight_scales=0.1,0.001",
+        "batch_sizes=full,50",
+        "lr_grid=1",
+    ]
+    args = [
+        "run",
+        "all",
+        "--dataset",
+        "fashion-mnist",
+        "--data-dir",
+        SHARED,
+        "--out",
+        isolated / "f",
+        "--quiet",
+    ]
     for s in tiny:
         args += ["--set", s]
     code, stdout, err = cli(*args)

@@ -20,8 +20,17 @@ from trainlab.experiments import names
 
 #: fields that time something, not compute it
 TIMING = {"seconds", "time"}
-TINY = ["iterations=20", "epochs=2", "train_size=200", "test_size=100", "ensemble=3",
-        "weight_scales=0.1,0.001", "batch_sizes=full,50", "lr_grid=1,3", "samples=100"]
+TINY = [
+    "iterations=20",
+    "epochs=2",
+    "train_size=200",
+    "test_size=100",
+    "ensemble=3",
+    "weight_scales=0.1,0.001",
+    "batch_sizes=full,50",
+    "lr_grid=1,3",
+    "samples=100",
+]
 
 
 @pytest.fixture
@@ -32,8 +41,9 @@ def isolated(tmp_path):
 
 def untimed(obj):
     if isinstance(obj, dict):
-        return {k: untimed(v) for k, v in obj.items()
-                if k not in TIMING and not k.endswith(": seconds")}
+        return {
+            k: untimed(v) for k, v in obj.items() if k not in TIMING and not k.endswith(": seconds")
+        }
     if isinstance(obj, list):
         return [untimed(v) for v in obj]
     return obj
@@ -86,8 +96,17 @@ def test_figures_ignore_this_sessions_matplotlib_settings(isolated, monkeypatch)
     monkeypatch.setitem(matplotlib.rcParams, "font.size", 14.0)
     drawn = {}
     for w in (1, 2):  # here, then by fresh worker processes
-        code, _, err = cli("run", "lr-diagnosis", "--set", "epochs=3", "--out", isolated / f"w{w}",
-                           "--quiet", "--workers", w)
+        code, _, err = cli(
+            "run",
+            "lr-diagnosis",
+            "--set",
+            "epochs=3",
+            "--out",
+            isolated / f"w{w}",
+            "--quiet",
+            "--workers",
+            w,
+        )
         assert code == 0, err
         drawn[w] = _pngs(isolated / f"w{w}")
     assert drawn[1] == drawn[2] and drawn[1]
@@ -97,8 +116,9 @@ def test_figures_drawn_in_parts_are_the_figures_drawn_at_once(isolated):
     from trainlab.experiments.registry import parts, replot
     from trainlab.viz import file_defaults
 
-    code, _, err = cli("run", "init-histogram", "--quick", "--out", isolated / "h", "--quiet",
-                       "--workers", "2")
+    code, _, err = cli(
+        "run", "init-histogram", "--quick", "--out", isolated / "h", "--quiet", "--workers", "2"
+    )
     assert code == 0, err
     together = _pngs(isolated / "h")
     for p in (isolated / "h").glob("*.png"):
@@ -118,11 +138,22 @@ def _config(name):
 
 def test_a_diverging_training_exits_3_and_leaves_no_half_written_run(isolated):
     out = isolated / "d"
-    code, stdout, err = cli("run", "all", "--quick", "--workers", "2", "--out", out, "--quiet",
-                            "--set", "overfit.lr=1e9", *sum((["--set", s] for s in TINY), []))
+    code, stdout, err = cli(
+        "run",
+        "all",
+        "--quick",
+        "--workers",
+        "2",
+        "--out",
+        out,
+        "--quiet",
+        "--set",
+        "overfit.lr=1e9",
+        *sum((["--set", s] for s in TINY), []),
+    )
     assert code == 3, err
     assert len(err.strip().splitlines()) == 1 and "overfit" in err
-    before = names()[:names().index("overfit")]
+    before = names()[: names().index("overfit")]
     for name in names():
         files = sorted(p.name for p in (out / name).iterdir()) if (out / name).exists() else []
         if name in before and files:  # written whole before the failure (if its jobs were done)
@@ -134,13 +165,34 @@ def test_a_diverging_training_exits_3_and_leaves_no_half_written_run(isolated):
 
 
 def test_ctrl_c_stops_every_worker_with_exit_130(tmp_path):
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"),
-           "TRAINLAB_CACHE": str(tmp_path / "cache"), "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src"),
+        "TRAINLAB_CACHE": str(tmp_path / "cache"),
+        "PYTHONUNBUFFERED": "1",
+    }
     out = tmp_path / "c"
-    proc = subprocess.Popen([sys.executable, "-m", "trainlab.cli", "run", "batchnorm",
-                             "--set", "epochs=400", "--workers", "2", "--out", str(out),
-                             "--quiet"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "trainlab.cli",
+            "run",
+            "batchnorm",
+            "--set",
+            "epochs=400",
+            "--workers",
+            "2",
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     assert proc.stdout.readline().startswith("data:")  # the trainings are about to start
     time.sleep(2.0)
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group

@@ -25,10 +25,26 @@ from trainlab.io import read_json
 def fashion(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("fashion")
     with isolated_env(tmp):
-        code, out, err = cli("run", "all", "--quick", "--dataset", "fashion-mnist", "--data-dir",
-                             SHARED, "--set", "lr-diagnosis.epochs=20", "--set",
-                             "overfit.ensemble=0", "--set", "adaptive-vs-sgd.epochs=3", "--set",
-                             "adaptive-vs-sgd.train_size=2000", "--out", tmp / "run", "--quiet")
+        code, out, err = cli(
+            "run",
+            "all",
+            "--quick",
+            "--dataset",
+            "fashion-mnist",
+            "--data-dir",
+            SHARED,
+            "--set",
+            "lr-diagnosis.epochs=20",
+            "--set",
+            "overfit.ensemble=0",
+            "--set",
+            "adaptive-vs-sgd.epochs=3",
+            "--set",
+            "adaptive-vs-sgd.train_size=2000",
+            "--out",
+            tmp / "run",
+            "--quiet",
+        )
     assert code == 0, err
     return tmp / "run"
 
@@ -67,15 +83,17 @@ def test_batch_norm_learns_where_the_plain_net_does_not(fashion):
     from trainlab.data import load as load_data
 
     (_, t), _ = load_data("fashion-mnist", data_dir=SHARED)
-    chance = np.bincount(t[:config["train_size"]]).max() / config["train_size"]
+    chance = np.bincount(t[: config["train_size"]]).max() / config["train_size"]
     run = metrics["runs"][0]
     small = [i for i, w in enumerate(config["weight_scales"]) if 1e-3 <= w <= 3e-2]
     assert len(small) >= 5
     for i in small:
         assert run["bn"][i]["train_acc"][-1] > 0.6
         assert run["plain"][i]["train_acc"][-1] < chance + 0.05
-    assert metrics["summary"]["scales where BN is ahead"] > 2 * \
-        metrics["summary"]["scales where plain is ahead"]
+    assert (
+        metrics["summary"]["scales where BN is ahead"]
+        > 2 * metrics["summary"]["scales where plain is ahead"]
+    )
 
 
 def test_weight_decay_and_dropout_narrow_the_gap_as_in_the_notes(fashion):
@@ -106,6 +124,11 @@ def test_each_loss_curve_gets_the_lectures_verdict(fashion):
     config, metrics = load(fashion, "lr-diagnosis")
     assert list(config["lrs"]) == [3.0, 0.2, 0.05, 0.001]  # Fashion-MNIST's four rates
     run = metrics["runs"][0]
-    expected = {"very high": "diverging", "high": "spiking", "good": "healthy", "low": "slow",
-                "bad init": "plateau"}
+    expected = {
+        "very high": "diverging",
+        "high": "spiking",
+        "good": "healthy",
+        "low": "slow",
+        "bad init": "plateau",
+    }
     assert {k: run[k]["verdict"] for k in expected} == expected

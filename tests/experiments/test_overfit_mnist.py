@@ -19,8 +19,20 @@ from trainlab.io import read_json
 def mnist_overfit(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("overfit")
     with isolated_env(tmp):
-        code, out, err = cli("run", "overfit", "--dataset", "mnist", "--data-dir", SHARED,
-                             "--quick", "--set", "ensemble=0", "--out", tmp / "run", "--quiet")
+        code, out, err = cli(
+            "run",
+            "overfit",
+            "--dataset",
+            "mnist",
+            "--data-dir",
+            SHARED,
+            "--quick",
+            "--set",
+            "ensemble=0",
+            "--out",
+            tmp / "run",
+            "--quiet",
+        )
     assert code == 0, err
     return tmp / "run", out
 

@@ -16,8 +16,27 @@ import argparse
 from trainlab.cli import build_parser
 
 #: values tried on every option whose type refuses them
-POOL = ["x", "", "1.5", "-1", "0", "nan", "inf", "-inf", "1e400", "100000000000", "null",
-        "true", "[1,2]", "{}", "a,b", "=", "\u2603", "1,,2", "0x10"]
+POOL = [
+    "x",
+    "",
+    "1.5",
+    "-1",
+    "0",
+    "nan",
+    "inf",
+    "-inf",
+    "1e400",
+    "100000000000",
+    "null",
+    "true",
+    "[1,2]",
+    "{}",
+    "a,b",
+    "=",
+    "\u2603",
+    "1,,2",
+    "0x10",
+]
 
 #: a command line that would run (fast) but for the bad option appended to it;
 #: ``{out}`` is the output folder the test checks is never created
@@ -25,13 +44,47 @@ BASE = {
     "train": ["train", "--iterations", "1", "--hidden", "8", "--quiet", "--out", "{out}"],
     "run": ["run", "init-histogram", "--quick", "--quiet", "--out", "{out}"],
     "demo": ["demo", "--quiet", "--out", "{out}"],
-    "landscape": ["landscape", "--steps", "5", "--optimizers", "sgd", "--no-newton",
-                  "--out", "{out}"],
-    "tune": ["tune", "--trials", "1", "--epochs", "1", "--train-size", "50", "--hidden", "8",
-             "--quiet", "--out", "{out}"],
-    "benchmark": ["benchmark", "--problems", "noisy-quadratic", "--optimizers", "sgd",
-                  "--seeds", "1", "--lr-grid", "1e-2:1e-1:2", "--epochs", "1", "--quick",
-                  "--quiet", "--out", "{out}"],
+    "landscape": [
+        "landscape",
+        "--steps",
+        "5",
+        "--optimizers",
+        "sgd",
+        "--no-newton",
+        "--out",
+        "{out}",
+    ],
+    "tune": [
+        "tune",
+        "--trials",
+        "1",
+        "--epochs",
+        "1",
+        "--train-size",
+        "50",
+        "--hidden",
+        "8",
+        "--quiet",
+        "--out",
+        "{out}",
+    ],
+    "benchmark": [
+        "benchmark",
+        "--problems",
+        "noisy-quadratic",
+        "--optimizers",
+        "sgd",
+        "--seeds",
+        "1",
+        "--lr-grid",
+        "1e-2:1e-1:2",
+        "--epochs",
+        "1",
+        "--quick",
+        "--quiet",
+        "--out",
+        "{out}",
+    ],
     "lab": ["lab", "--copy-only", "--no-browser"],
     "check": ["check"],
     "diagnose": ["diagnose"],
@@ -47,8 +100,15 @@ SEMANTIC = {
     ("train", "--dataset"): ["nope", "", "cifar"],
     ("train", "--optimizer"): ["nope", "", "adamm"],
     ("train", "--lr"): POSITIVE_BAD,
-    ("train", "--opt"): ["lr=null", "momentum=[1,2]", "lr=true", "lr=x", "nosuch=1",
-                         "momentum=-1", "lr={}"],
+    ("train", "--opt"): [
+        "lr=null",
+        "momentum=[1,2]",
+        "lr=true",
+        "lr=x",
+        "nosuch=1",
+        "momentum=-1",
+        "lr={}",
+    ],
     ("train", "--hidden"): ["100000000000", "100000,100000,100000"],
     ("train", "--activation"): ["elu", "", "RELU "],
     ("train", "--init"): ["bogus", "nan", "inf", "-1", ""],
@@ -89,8 +149,15 @@ SEMANTIC = {
     ("tune", "--dataset"): ["nope"],
     ("tune", "--data-dir"): [],
     ("tune", "--optimizer"): ["nope"],
-    ("tune", "--space"): ["lr=1:0", "lr=x:y", "nosuch=1:2", "lr", "lr=1e-3:1e-1:bogus",
-                          "lr=0:1:log", "dropout=0:2"],
+    ("tune", "--space"): [
+        "lr=1:0",
+        "lr=x:y",
+        "nosuch=1:2",
+        "lr",
+        "lr=1e-3:1e-1:bogus",
+        "lr=0:1:log",
+        "dropout=0:2",
+    ],
     ("tune", "--val-ratio"): RATIO_BAD + ["0"],
     ("tune", "--hidden"): ["100000000000"],
     ("tune", "--storage"): [],
@@ -118,21 +185,32 @@ SEMANTIC = {
 #: options a bad value of cannot be told from a good one without another option;
 #: their bad values are tried in these combinations instead
 COMBOS = {
-    "train": [["--early-stop", "2", "--val-ratio", "0"],
-              ["--data", "{csv}", "--target", "nosuch"],
-              ["--dataset", "fashion-mnist", "--data-dir", "{dir}/nowhere"],
-              ["--resume", "{dir}", "--lr", "0.5"]],
-    "landscape": [["--tune", "--tune-points", "1"], ["--tune", "--tune-points", "100000"],
-                  ["--tune", "--tune-refine", "-1"], ["--tune", "--tune-refine", "100000"],
-                  ["--animate", "--frames", "1"], ["--animate", "--frames", "100000000"]],
-    "tune": [["--sampler", "grid", "--grid-points", "0"],
-             ["--data", "{csv}", "--target", "nosuch"],
-             ["--sampler", "grid", "--grid-points", "1000000000"],
-             ["--sampler", "grid", "--trials", "1000000000000"],
-             ["--dataset", "fashion-mnist", "--data-dir", "{dir}/nowhere"]],
+    "train": [
+        ["--early-stop", "2", "--val-ratio", "0"],
+        ["--data", "{csv}", "--target", "nosuch"],
+        ["--dataset", "fashion-mnist", "--data-dir", "{dir}/nowhere"],
+        ["--resume", "{dir}", "--lr", "0.5"],
+    ],
+    "landscape": [
+        ["--tune", "--tune-points", "1"],
+        ["--tune", "--tune-points", "100000"],
+        ["--tune", "--tune-refine", "-1"],
+        ["--tune", "--tune-refine", "100000"],
+        ["--animate", "--frames", "1"],
+        ["--animate", "--frames", "100000000"],
+    ],
+    "tune": [
+        ["--sampler", "grid", "--grid-points", "0"],
+        ["--data", "{csv}", "--target", "nosuch"],
+        ["--sampler", "grid", "--grid-points", "1000000000"],
+        ["--sampler", "grid", "--trials", "1000000000000"],
+        ["--dataset", "fashion-mnist", "--data-dir", "{dir}/nowhere"],
+    ],
     "run": [["--dataset", "fashion-mnist", "--data-dir", "{dir}/nowhere", "--set", "x=1"]],
-    "benchmark": [["--problems", "fashion-mnist", "--data-dir", "{dir}/nowhere"],
-                  ["--data", "{csv}", "--target-column", "nosuch"]],
+    "benchmark": [
+        ["--problems", "fashion-mnist", "--data-dir", "{dir}/nowhere"],
+        ["--data", "{csv}", "--target-column", "nosuch"],
+    ],
 }
 
 
@@ -148,9 +226,13 @@ def _flag(action) -> str:
 
 def valued(parser) -> list[argparse.Action]:
     """The actions of a command that take a value."""
-    return [a for a in parser._actions
-            if not isinstance(a, argparse._HelpAction) and a.nargs != 0
-            and not isinstance(a, argparse.BooleanOptionalAction)]
+    return [
+        a
+        for a in parser._actions
+        if not isinstance(a, argparse._HelpAction)
+        and a.nargs != 0
+        and not isinstance(a, argparse.BooleanOptionalAction)
+    ]
 
 
 def refused_by_type(action) -> list[str]:

@@ -22,8 +22,7 @@ from trainlab.cli import main
 
 from hostile_table import commands
 
-TINY = ["--hidden", "8", "--batch-size", "20", "--train-size", "100", "--epochs", "1",
-        "--quiet"]
+TINY = ["--hidden", "8", "--batch-size", "20", "--train-size", "100", "--epochs", "1", "--quiet"]
 
 
 def call(argv):
@@ -39,13 +38,19 @@ def call(argv):
 # -- damage, generated ---------------------------------------------------------------------
 def _bytes_damage(data: bytes) -> dict:
     """Damage that works on any file: name → new bytes (or a special kind)."""
-    out = {"empty": b"", "one-byte": data[:1], "truncated-half": data[: len(data) // 2],
-           "truncated-tail": data[:-3], "garbage": np.random.default_rng(0).bytes(200),
-           "text": b"hello\n"}
+    out = {
+        "empty": b"",
+        "one-byte": data[:1],
+        "truncated-half": data[: len(data) // 2],
+        "truncated-tail": data[:-3],
+        "garbage": np.random.default_rng(0).bytes(200),
+        "text": b"hello\n",
+    }
     # XOR 0xFF: never valid UTF-8 in JSON; breaks a zip's or gzip's CRC or structure
     # (64: inside the first member of a zip, inside the deflate data of a gzip file)
-    for at in sorted({a for a in (0, 64, len(data) // 3, len(data) // 2, len(data) - 6)
-                      if 0 <= a < len(data)}):
+    for at in sorted(
+        {a for a in (0, 64, len(data) // 3, len(data) // 2, len(data) - 6) if 0 <= a < len(data)}
+    ):
         flipped = bytearray(data)
         flipped[at] ^= 0xFF
         out[f"flip@{at}"] = bytes(flipped)
@@ -58,9 +63,16 @@ SPECIAL = ("directory", "fifo", "device")
 def _json_damage(doc, wrong: dict) -> dict:
     """JSON of the wrong shape: another top-level type, each key in ``wrong`` removed
     (where ``wrong[key]`` says it is required) or given each of its wrong values."""
-    out = {f"top-{name}": json.dumps(v).encode()
-           for name, v in [("list", []), ("null", None), ("string", "x"), ("number", 1),
-                           ("object", {})]}
+    out = {
+        f"top-{name}": json.dumps(v).encode()
+        for name, v in [
+            ("list", []),
+            ("null", None),
+            ("string", "x"),
+            ("number", 1),
+            ("object", {}),
+        ]
+    }
     out["deep-nesting"] = b"[" * 100_000 + b"]" * 100_000
     for key, (required, values) in wrong.items():
         if required:
@@ -87,9 +99,12 @@ def _apply(path: Path, how, data: dict):
 
 
 def _snapshot(folder: Path) -> dict:
-    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() and not p.is_fifo()
-                                         and not p.is_symlink() else p.is_dir())
-            for p in sorted(folder.rglob("*"))}
+    return {
+        str(p.relative_to(folder)): (
+            p.read_bytes() if p.is_file() and not p.is_fifo() and not p.is_symlink() else p.is_dir()
+        )
+        for p in sorted(folder.rglob("*"))
+    }
 
 
 def _wrong_for_option(action) -> list:
@@ -122,17 +137,32 @@ def _config_wrong(doc: dict) -> dict:
 
 #: checkpoint.json: key → (required, wrong values)
 CHECKPOINT_WRONG = {
-    "format": (True, [2, "1", None]), "arrays": (True, ["../config.json", "", 5, None, "a/b"]),
-    "epoch": (True, [-1, 1.5, "1", None]), "iteration": (True, [-1, "x", None, True]),
-    "position": (False, [-1, "x", 1.5]), "elapsed": (True, [-1, "x", None]),
-    "stopped": (True, ["x", 1, None]), "rng": (True, ["x", None, [], {"state": 1}]),
+    "format": (True, [2, "1", None]),
+    "arrays": (True, ["../config.json", "", 5, None, "a/b"]),
+    "epoch": (True, [-1, 1.5, "1", None]),
+    "iteration": (True, [-1, "x", None, True]),
+    "position": (False, [-1, "x", 1.5]),
+    "elapsed": (True, [-1, "x", None]),
+    "stopped": (True, ["x", 1, None]),
+    "rng": (True, ["x", None, [], {"state": 1}]),
     "network_rng": (False, ["x", {"bit_generator": "nope"}]),
     "history": (True, ["x", None, [], {"train_loss": "x"}, {"train_loss": ["a"]}]),
 }
 
 METRICS_WRONG = {
-    "history": (True, ["x", None, [], {}, {"train_loss": "x"}, {"train_loss": ["a", "b"]},
-                       {"train_loss": [[1]]}, {"train_loss": [True]}]),
+    "history": (
+        True,
+        [
+            "x",
+            None,
+            [],
+            {},
+            {"train_loss": "x"},
+            {"train_loss": ["a", "b"]},
+            {"train_loss": [[1]]},
+            {"train_loss": [True]},
+        ],
+    ),
 }
 
 
@@ -171,10 +201,15 @@ def made(tmp_path_factory):
 def _documents(made: Path) -> dict:
     """file (relative to ``made``) → (family → {damage name → bytes}), generated."""
     run = made / "run"
-    docs = {name: json.loads((run / name).read_text())
-            for name in ("config.json", "checkpoint.json", "metrics.json")}
-    wrong = {"config.json": _config_wrong(docs["config.json"]),
-             "checkpoint.json": CHECKPOINT_WRONG, "metrics.json": METRICS_WRONG}
+    docs = {
+        name: json.loads((run / name).read_text())
+        for name in ("config.json", "checkpoint.json", "metrics.json")
+    }
+    wrong = {
+        "config.json": _config_wrong(docs["config.json"]),
+        "checkpoint.json": CHECKPOINT_WRONG,
+        "metrics.json": METRICS_WRONG,
+    }
     files = [f"run/{n}" for n in docs] + [f"run/{docs['checkpoint.json']['arrays']}"]
     files += [f"idx/{n}" for n in sorted(os.listdir(made / "idx"))]
     out = {}
@@ -188,8 +223,13 @@ def _documents(made: Path) -> dict:
 
 
 #: which command reads each file
-READERS = {"config.json": "resume", "checkpoint.json": "resume", "npz": "resume",
-           "metrics.json": "diagnose", "idx": "mnist"}
+READERS = {
+    "config.json": "resume",
+    "checkpoint.json": "resume",
+    "npz": "resume",
+    "metrics.json": "diagnose",
+    "idx": "mnist",
+}
 FILES = ["config.json", "checkpoint.json", "npz", "metrics.json", "idx"]
 FAMILIES = ["bytes", "special", "json"]
 
@@ -199,21 +239,29 @@ def _argv(reader: str, work: Path) -> list:
         return ["train", "--resume", work / "run", "--quiet"]
     if reader == "diagnose":
         return ["diagnose", work / "run"]
-    return ["train", "--dataset", "mnist", "--data-dir", work / "idx", *TINY,
-            "--out", work / "out"]
+    return ["train", "--dataset", "mnist", "--data-dir", work / "idx", *TINY, "--out", work / "out"]
 
 
 @pytest.mark.parametrize("family", FAMILIES)
 @pytest.mark.parametrize("kind", FILES)
 def test_damaged_file_is_one_line_naming_it_exit_2_and_nothing_changes(
-        made, tmp_path, monkeypatch, kind, family):
+    made, tmp_path, monkeypatch, kind, family
+):
     monkeypatch.setenv("TRAINLAB_OFFLINE", "1")
     monkeypatch.setenv("TRAINLAB_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv("TRAINLAB_DATA", raising=False)
     docs = _documents(made)
-    chosen = {rel: d for rel, d in docs.items()
-              if (Path(rel).suffix == ".npz" if kind == "npz" else
-                  rel.startswith("idx/") if kind == "idx" else Path(rel).name == kind)}
+    chosen = {
+        rel: d
+        for rel, d in docs.items()
+        if (
+            Path(rel).suffix == ".npz"
+            if kind == "npz"
+            else rel.startswith("idx/")
+            if kind == "idx"
+            else Path(rel).name == kind
+        )
+    }
     assert chosen
     tried, failures = 0, []
     for rel, families in chosen.items():
@@ -230,8 +278,13 @@ def test_damaged_file_is_one_line_naming_it_exit_2_and_nothing_changes(
             tried += 1
             lines = err.splitlines()
             named = Path(rel).name in err or str(work / Path(rel).parent) in err
-            if (code != 2 or len(lines) != 1 or not lines[0].startswith("trainlab: error: ")
-                    or not named or _snapshot(work) != before):
+            if (
+                code != 2
+                or len(lines) != 1
+                or not lines[0].startswith("trainlab: error: ")
+                or not named
+                or _snapshot(work) != before
+            ):
                 failures.append(f"{rel} {how}: exit {code}: {err.strip()[:300]}")
             shutil.rmtree(work)
     print(f"{kind} {family}: {tried} damaged files refused")
@@ -239,8 +292,9 @@ def test_damaged_file_is_one_line_naming_it_exit_2_and_nothing_changes(
         assert tried == 0
         return
     assert tried >= (3 if family == "special" else 5)
-    assert not failures, f"{len(failures)} of {tried} damaged files not refused cleanly:\n" + \
-        "\n".join(failures)
+    assert not failures, (
+        f"{len(failures)} of {tried} damaged files not refused cleanly:\n" + "\n".join(failures)
+    )
 
 
 def test_idx_bomb_is_refused_before_allocating(tmp_path):
@@ -268,7 +322,8 @@ def test_idx_bomb_is_refused_before_allocating(tmp_path):
 @pytest.mark.parametrize("family", FAMILIES)
 @pytest.mark.parametrize("name", ["config.json", "metrics.json"])
 def test_report_skips_a_damaged_run_with_one_warning_and_builds_the_rest(
-        made, tmp_path, name, family):
+    made, tmp_path, name, family
+):
     """``report`` reads every run under a folder: a damaged one costs at most one warning
     line naming its file (a value of the wrong type may just be shown as it is)."""
     damages = _documents(made)[f"run/{name}"][family]
@@ -282,8 +337,11 @@ def test_report_skips_a_damaged_run_with_one_warning_and_builds_the_rest(
         page = root / "report.html"
         lines = err.splitlines()
         shown = page.is_file() and "<code>good</code>" in page.read_text(encoding="utf-8")
-        warned = len(lines) == 1 and lines[0].startswith("trainlab: warning: skipped") \
+        warned = (
+            len(lines) == 1
+            and lines[0].startswith("trainlab: warning: skipped")
             and str(root / "bad") in lines[0]
+        )
         if code != 0 or not shown or not (warned or not lines):
             failures.append(f"{name} {how}: exit {code}: {err.strip()[:300]}")
         shutil.rmtree(root)
@@ -298,7 +356,7 @@ def test_idx_bomb_given_as_a_data_file_is_refused_before_allocating(tmp_path):
     from trainlab.data.idx import read_idx
     from trainlab.errors import DataError
 
-    header = struct.pack(">IIII", 0xD03, 2**32 - 1, 28, 28)     # float32, 3 dimensions
+    header = struct.pack(">IIII", 0xD03, 2**32 - 1, 28, 28)  # float32, 3 dimensions
     path = tmp_path / "bomb-x.idx.gz"
     path.write_bytes(gzip.compress(header + bytes(20_000_000), mtime=0))
     assert path.stat().st_size < 100_000

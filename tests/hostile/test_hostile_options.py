@@ -36,8 +36,12 @@ def scratch(tmp_path, monkeypatch):
 
 
 def argv_for(command: str, option: str, extra: list[str], folder: Path) -> list[str]:
-    fill = {"{out}": str(folder / "out"), "{file}": str(folder / "file.txt"),
-            "{csv}": str(folder / "data.csv"), "{dir}": str(folder)}
+    fill = {
+        "{out}": str(folder / "out"),
+        "{file}": str(folder / "file.txt"),
+        "{csv}": str(folder / "data.csv"),
+        "{dir}": str(folder),
+    }
 
     def sub(token: str) -> str:
         for key, value in fill.items():
@@ -71,8 +75,9 @@ def test_every_option_of_every_command_has_bad_values():
     assert len(CASES) > 300
 
 
-@pytest.mark.parametrize("command, option, extra", CASES,
-                         ids=[f"{c}-{o}-{e[-1]!r}" for c, o, e in CASES])
+@pytest.mark.parametrize(
+    "command, option, extra", CASES, ids=[f"{c}-{o}-{e[-1]!r}" for c, o, e in CASES]
+)
 def test_bad_value_is_one_line_exit_2_and_creates_nothing(scratch, command, option, extra):
     before = listing(scratch)
     argv = argv_for(command, option, extra, scratch)
@@ -84,21 +89,34 @@ def test_bad_value_is_one_line_exit_2_and_creates_nothing(scratch, command, opti
     assert listing(scratch) == before, (argv, listing(scratch) - before)
 
 
-END_TO_END = [["train", "--opt", "lr=null"], ["train", "--opt", "momentum=[1,2]"],
-              ["train", "--opt", "lr=true"], ["train", "--hidden", "100000000000"],
-              ["landscape", "--steps", "1000000000000"], ["tune", "--space", "lr=1:0"],
-              ["run", "nope"], ["diagnose", "/nonexistent/run"]]
+END_TO_END = [
+    ["train", "--opt", "lr=null"],
+    ["train", "--opt", "momentum=[1,2]"],
+    ["train", "--opt", "lr=true"],
+    ["train", "--hidden", "100000000000"],
+    ["landscape", "--steps", "1000000000000"],
+    ["tune", "--space", "lr=1:0"],
+    ["run", "nope"],
+    ["diagnose", "/nonexistent/run"],
+]
 
 
 @pytest.mark.parametrize("argv", END_TO_END, ids=lambda a: " ".join(a))
 def test_real_process_prints_one_line_and_no_traceback(tmp_path, argv):
-    env = dict(os.environ, PYTHONPATH=SRC, TRAINLAB_OFFLINE="1",
-               TRAINLAB_CACHE=str(tmp_path / "cache"))
+    env = dict(
+        os.environ, PYTHONPATH=SRC, TRAINLAB_OFFLINE="1", TRAINLAB_CACHE=str(tmp_path / "cache")
+    )
     env.pop("TRAINLAB_DATA", None)
-    res = subprocess.run([sys.executable, "-m", "trainlab.cli", *argv, "--out",
-                          str(tmp_path / "out")] if argv[0] != "diagnose" else
-                         [sys.executable, "-m", "trainlab.cli", *argv],
-                         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    res = subprocess.run(
+        [sys.executable, "-m", "trainlab.cli", *argv, "--out", str(tmp_path / "out")]
+        if argv[0] != "diagnose"
+        else [sys.executable, "-m", "trainlab.cli", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert res.returncode == 2, res.stderr
     assert res.stderr.count("\n") == 1 and res.stderr.startswith("trainlab: error: ")
     assert "Traceback" not in res.stderr

@@ -17,6 +17,7 @@ HAS_NUMBA = importlib.util.find_spec("numba") is not None
 IMPLS = [numpy_impl]
 if HAS_NUMBA:
     from trainlab.kernels import numba_impl
+
     IMPLS.append(numba_impl)
 # 1 element, a chunk boundary crossed, and (numba) the multi-threaded path
 SIZES = [1, 7, numpy_impl.CHUNK + 5, (1 << 20) + 3]
@@ -58,7 +59,7 @@ def test_kernels_match_formulas_bit_for_bit(impl, dtype, n):
     v = np.abs(arrays(n, dtype, 1, seed=1)[0])
     P, M, V = p.copy(), m.copy(), v.copy()
     for t in (1, 2, 3):
-        lr_t = 1e-3 * math.sqrt(1.0 - 0.999 ** t) / (1.0 - 0.9 ** t)
+        lr_t = 1e-3 * math.sqrt(1.0 - 0.999**t) / (1.0 - 0.9**t)
         impl.adam_notes(p, g, m, v, lr_t, 0.9, 0.999, 1e-7)
         adam_ref(P, g, M, V, lr_t, 0.9, 0.999, 1e-7)
     assert same_bits(p, P) and same_bits(m, M) and same_bits(v, V)
@@ -115,7 +116,7 @@ def test_kernels_match_formulas_where_numbers_are_subnormal(impl, dtype, states)
     P, M, V = p.copy(), m.copy(), v.copy()
     with np.errstate(all="ignore"):  # huge random states overflow in both
         for t in range(1, 31):
-            lr_t = 1e-3 * math.sqrt(1.0 - 0.999 ** t) / (1.0 - 0.9 ** t)
+            lr_t = 1e-3 * math.sqrt(1.0 - 0.999**t) / (1.0 - 0.9**t)
             impl.adam_notes(p, g, m, v, lr_t, 0.9, 0.999, 1e-7)
             adam_ref(P, g, M, V, lr_t, 0.9, 0.999, 1e-7)
             g = np.where(np.arange(n) % 3 == 0, 0, g).astype(dtype)  # some gradients stop
@@ -149,16 +150,17 @@ def flat_params(n=3000, dtype=np.float32):
 def test_kernels_equal_trainlab_optim_rules(impl):
     # the wiring promise: a rule that calls the kernel changes no bit of its results
     for rule, kernel, state in (
-            (Adam(lr=0.01), "adam", ("m", "v")),
-            (Momentum(lr=0.05, momentum=0.8), "momentum", ("v",)),
-            (RMSprop(lr=0.02, decay_rate=0.9), "rmsprop", ("h",))):
+        (Adam(lr=0.01), "adam", ("m", "v")),
+        (Momentum(lr=0.05, momentum=0.8), "momentum", ("v",)),
+        (RMSprop(lr=0.02, decay_rate=0.9), "rmsprop", ("h",)),
+    ):
         p, g, params, grads = flat_params()
         q = p.copy()
         s = [np.zeros_like(p) for _ in state]
         for t in range(1, 5):
             rule.update(params, grads)
             if kernel == "adam":
-                lr_t = rule.lr * math.sqrt(1.0 - rule.beta2 ** t) / (1.0 - rule.beta1 ** t)
+                lr_t = rule.lr * math.sqrt(1.0 - rule.beta2**t) / (1.0 - rule.beta1**t)
                 impl.adam_notes(q, g, *s, lr_t, rule.beta1, rule.beta2, rule.eps)
             elif kernel == "momentum":
                 impl.momentum_notes(q, g, *s, rule.lr, rule.momentum)
@@ -178,8 +180,11 @@ def test_each_kernel_gives_the_bits_of_the_readable_rule(backend, dtype, n):
     # _apply (its equation), on the same flat buffer
     kernels.use_backend(backend)
     try:
-        for rule in (Adam(lr=0.01), Momentum(lr=0.05, momentum=0.8),
-                     RMSprop(lr=0.02, decay_rate=0.9)):
+        for rule in (
+            Adam(lr=0.01),
+            Momentum(lr=0.05, momentum=0.8),
+            RMSprop(lr=0.02, decay_rate=0.9),
+        ):
             p, g = arrays(n, dtype, 2, seed=8)
             q = p.copy()
             readable, fused = rule._init_state(p), rule._init_state(p)
@@ -203,9 +208,9 @@ def test_float32_kernel_tracks_the_books_float64_adam():
     q, m32, v32 = p.astype(np.float32), np.zeros(5000, np.float32), np.zeros(5000, np.float32)
     g32 = g.astype(np.float32)
     for t in range(1, 11):
-        lr_t = 0.001 * np.sqrt(1.0 - 0.999 ** t) / (1.0 - 0.9 ** t)
+        lr_t = 0.001 * np.sqrt(1.0 - 0.999**t) / (1.0 - 0.9**t)
         m += (1 - 0.9) * (g - m)
-        v += (1 - 0.999) * (g ** 2 - v)
+        v += (1 - 0.999) * (g**2 - v)
         P -= lr_t * m / (np.sqrt(v) + 1e-7)
         kernels.adam_notes(q, g32, m32, v32, lr_t, 0.9, 0.999, 1e-7)
     step = np.abs(P - p)  # about 10 * lr
@@ -236,8 +241,14 @@ def test_bad_arrays_are_refused():
     with pytest.raises(ConfigError, match="one shape and dtype"):
         kernels.momentum_notes(p, np.zeros(10, np.float64), np.zeros(10, np.float32), 0.1, 0.9)
     with pytest.raises(ConfigError, match="C-contiguous"):
-        kernels.adam_notes(np.zeros((4, 6), np.float32)[:, ::2], *[np.zeros((4, 3), np.float32)] * 3,
-                           1e-3, 0.9, 0.999, 1e-7)
+        kernels.adam_notes(
+            np.zeros((4, 6), np.float32)[:, ::2],
+            *[np.zeros((4, 3), np.float32)] * 3,
+            1e-3,
+            0.9,
+            0.999,
+            1e-7,
+        )
     with pytest.raises(ConfigError, match="float32 or float64"):
         kernels.rmsprop_notes(*[np.zeros(3, np.int32)] * 3, 0.1, 0.9, 1e-7)
 

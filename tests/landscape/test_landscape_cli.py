@@ -13,7 +13,7 @@ from trainlab.optim import RULES, create
 
 
 def bowl(x, y):
-    return x ** 2 / 20 + y ** 2
+    return x**2 / 20 + y**2
 
 
 def test_notes_run_writes_a_complete_run_folder(tmp_path, capsys):
@@ -21,8 +21,15 @@ def test_notes_run_writes_a_complete_run_folder(tmp_path, capsys):
     assert main(["landscape", "--animate", "--frames", "8", "--out", str(out)]) == 0
     stdout = capsys.readouterr().out
     assert stdout.strip().splitlines()[-1] == str(out)
-    for name in ("config.json", "metrics.json", "paths.json", "paths.png", "panels.png",
-                 "values.png", "paths.gif"):
+    for name in (
+        "config.json",
+        "metrics.json",
+        "paths.json",
+        "paths.png",
+        "panels.png",
+        "values.png",
+        "paths.gif",
+    ):
         assert (out / name).is_file(), name
     config = json.loads((out / "config.json").read_text())
     assert config["kind"] == "landscape" and config["function"] == "bowl"
@@ -34,8 +41,9 @@ def test_notes_run_writes_a_complete_run_folder(tmp_path, capsys):
         rec = doc["optimizers"][name]
         assert rec["lr"] == lr and rec["diverged"] is False
         pts = np.array(rec["points"])
-        np.testing.assert_allclose(pts, path("bowl", create(name, lr=lr), (-7, 2), 30),
-                                   rtol=0, atol=1e-12)
+        np.testing.assert_allclose(
+            pts, path("bowl", create(name, lr=lr), (-7, 2), 30), rtol=0, atol=1e-12
+        )
         np.testing.assert_allclose(rec["values"], bowl(pts[:, 0], pts[:, 1]), rtol=1e-12)
         assert rec["final_value"] == pytest.approx(bowl(*pts[-1]), rel=1e-12)
         assert rec["mean_value"] == pytest.approx(np.mean(bowl(pts[:, 0], pts[:, 1])), rel=1e-12)
@@ -55,8 +63,21 @@ def test_notes_run_writes_a_complete_run_folder(tmp_path, capsys):
 
 def test_tuned_run_records_the_grid_and_its_best(tmp_path, capsys):
     out = tmp_path / "tuned"
-    argv = ["landscape", "--function", "beale", "--optimizers", "sgd,adam", "--steps", "20",
-            "--tune", "--tune-points", "6", "--no-newton", "--out", str(out)]
+    argv = [
+        "landscape",
+        "--function",
+        "beale",
+        "--optimizers",
+        "sgd,adam",
+        "--steps",
+        "20",
+        "--tune",
+        "--tune-points",
+        "6",
+        "--no-newton",
+        "--out",
+        str(out),
+    ]
     assert main(argv) == 0
     stdout = capsys.readouterr().out
     assert "tuned lr: 6 runs per rule" in stdout
@@ -70,8 +91,10 @@ def test_tuned_run_records_the_grid_and_its_best(tmp_path, capsys):
         assert tu["lr"] == best == doc["optimizers"][name]["lr"]
         assert tu["evaluations"] == 6
         assert doc["optimizers"][name]["lr_source"] == "tuned"
-        assert any(line.split()[:2] == [name, f"lr={best:.4g}"] and "(tuned)" in line
-                   for line in stdout.splitlines())
+        assert any(
+            line.split()[:2] == [name, f"lr={best:.4g}"] and "(tuned)" in line
+            for line in stdout.splitlines()
+        )
         # the recorded score is the mean of f over the recorded path
         pts = np.array(doc["optimizers"][name]["points"])
         assert min(scores) == pytest.approx(doc["optimizers"][name]["mean_value"], rel=1e-12)
@@ -80,8 +103,18 @@ def test_tuned_run_records_the_grid_and_its_best(tmp_path, capsys):
 
 def test_diverged_rule_is_reported_and_drawn(tmp_path, capsys):
     out = tmp_path / "div"
-    argv = ["landscape", "--lr", "sgd=10", "--steps", "150", "--animate", "--frames", "5",
-            "--out", str(out)]
+    argv = [
+        "landscape",
+        "--lr",
+        "sgd=10",
+        "--steps",
+        "150",
+        "--animate",
+        "--frames",
+        "5",
+        "--out",
+        str(out),
+    ]
     assert main(argv) == 0
     stdout = capsys.readouterr().out
     assert "diverged at step 121" in stdout
@@ -96,16 +129,32 @@ def test_diverged_rule_is_reported_and_drawn(tmp_path, capsys):
 
 def test_all_rules_and_a_parametrised_function(tmp_path, capsys):
     out = tmp_path / "q"
-    argv = ["landscape", "--function", "quadratic:kappa=50,angle=0", "--optimizers", "all",
-            "--steps", "12", "--start", "3,-4", "--lr", "sgd=0.5,adam=0.2", "--out", str(out)]
+    argv = [
+        "landscape",
+        "--function",
+        "quadratic:kappa=50,angle=0",
+        "--optimizers",
+        "all",
+        "--steps",
+        "12",
+        "--start",
+        "3,-4",
+        "--lr",
+        "sgd=0.5,adam=0.2",
+        "--out",
+        str(out),
+    ]
     assert main(argv) == 0
     doc = json.loads((out / "paths.json").read_text())
     assert doc["function"] == "quadratic:kappa=50,angle=0"
     assert set(doc["optimizers"]) == set(RULES)
     # f = (x^2/50 + y^2)/2: SGD lr 0.5 gives x_k = 3 (1 - 0.01)^k, y_k = -4 (0.5)^k
     k = np.arange(13)
-    np.testing.assert_allclose(np.array(doc["optimizers"]["sgd"]["points"]),
-                               np.column_stack([3 * 0.99 ** k, -4 * 0.5 ** k]), rtol=1e-12)
+    np.testing.assert_allclose(
+        np.array(doc["optimizers"]["sgd"]["points"]),
+        np.column_stack([3 * 0.99**k, -4 * 0.5**k]),
+        rtol=1e-12,
+    )
     assert doc["optimizers"]["adam"]["lr"] == 0.2
 
 
@@ -138,7 +187,7 @@ def test_bad_input_exits_2_with_one_line(tmp_path, capsys, extra):
     out = tmp_path / "bad"
     try:
         code = main(["landscape", *extra, "--out", str(out)])
-    except SystemExit as exc:   # argparse's own errors (e.g. a non-integer --steps)
+    except SystemExit as exc:  # argparse's own errors (e.g. a non-integer --steps)
         code = exc.code
     assert code == 2
     err = capsys.readouterr().err

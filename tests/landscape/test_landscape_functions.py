@@ -9,8 +9,10 @@ import pytest
 from trainlab.errors import ConfigError
 from trainlab.landscape import FUNCTIONS, get_function
 
-SPECS = sorted(set(FUNCTIONS) - {"notes"}) + ["quadratic:kappa=100,angle=45",
-                                             "quadratic:kappa=1,angle=0"]
+SPECS = sorted(set(FUNCTIONS) - {"notes"}) + [
+    "quadratic:kappa=100,angle=45",
+    "quadratic:kappa=1,angle=0",
+]
 
 
 def quad(kappa, angle):
@@ -22,18 +24,20 @@ def quad(kappa, angle):
 
 # the textbook formulas, written independently of trainlab
 FORMULAS = {
-    "bowl": lambda x, y: x ** 2 / 20 + y ** 2,
+    "bowl": lambda x, y: x**2 / 20 + y**2,
     "quadratic": quad(10, 30),
     "quadratic:kappa=100,angle=45": quad(100, 45),
     "quadratic:kappa=1,angle=0": quad(1, 0),
-    "rosenbrock": lambda x, y: (1 - x) ** 2 + 100 * (y - x ** 2) ** 2,
-    "beale": lambda x, y: ((1.5 - x + x * y) ** 2 + (2.25 - x + x * y ** 2) ** 2
-                           + (2.625 - x + x * y ** 3) ** 2),
-    "saddle": lambda x, y: x ** 2 - y ** 2,
-    "himmelblau": lambda x, y: (x ** 2 + y - 11) ** 2 + (x + y ** 2 - 7) ** 2,
-    "rastrigin": lambda x, y: (20 + x ** 2 - 10 * np.cos(2 * np.pi * x)
-                               + y ** 2 - 10 * np.cos(2 * np.pi * y)),
-    "plateau": lambda x, y: 1 - np.exp(-(x ** 2 + y ** 2) / 2),
+    "rosenbrock": lambda x, y: (1 - x) ** 2 + 100 * (y - x**2) ** 2,
+    "beale": lambda x, y: (
+        (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2
+    ),
+    "saddle": lambda x, y: x**2 - y**2,
+    "himmelblau": lambda x, y: (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2,
+    "rastrigin": lambda x, y: (
+        20 + x**2 - 10 * np.cos(2 * np.pi * x) + y**2 - 10 * np.cos(2 * np.pi * y)
+    ),
+    "plateau": lambda x, y: 1 - np.exp(-(x**2 + y**2) / 2),
 }
 
 
@@ -44,15 +48,16 @@ def points_in(f, n=60, seed=0):
 
 
 def fd_grad(fun, x, y, h=1e-5):
-    return np.array([(fun(x + h, y) - fun(x - h, y)) / (2 * h),
-                     (fun(x, y + h) - fun(x, y - h)) / (2 * h)])
+    return np.array(
+        [(fun(x + h, y) - fun(x - h, y)) / (2 * h), (fun(x, y + h) - fun(x, y - h)) / (2 * h)]
+    )
 
 
 @pytest.mark.parametrize("spec", SPECS)
 def test_value_matches_textbook_formula(spec):
     f = get_function(spec)
     pts = points_in(f)
-    got = f.value(pts[:, 0], pts[:, 1])           # vectorised, as the contours use it
+    got = f.value(pts[:, 0], pts[:, 1])  # vectorised, as the contours use it
     want = FORMULAS[spec](pts[:, 0], pts[:, 1])
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
 
@@ -132,9 +137,18 @@ def test_defaults_are_usable():
     assert get_function("bowl").start == (-7.0, 2.0) and get_function("bowl").steps == 30
 
 
-@pytest.mark.parametrize("spec", ["nope", "quadratic:kappa=0.5", "quadratic:kappa",
-                                  "quadratic:bogus=1", "beale:a=1", "quadratic:angle=inf",
-                                  42])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "nope",
+        "quadratic:kappa=0.5",
+        "quadratic:kappa",
+        "quadratic:bogus=1",
+        "beale:a=1",
+        "quadratic:angle=inf",
+        42,
+    ],
+)
 def test_bad_function_is_refused_in_one_line(spec):
     with pytest.raises(ConfigError) as err:
         get_function(spec)

@@ -19,7 +19,7 @@ def test_one_step_on_an_offset_quadratic_object():
     a = np.array([[3.0, 1.0], [1.0, 2.0]])
     c = np.array([0.7, -1.3])
 
-    class Offset:   # f = (p - c)^T A (p - c) / 2, minimum at c
+    class Offset:  # f = (p - c)^T A (p - c) / 2, minimum at c
         def value(self, x, y):
             d = np.array([x, y]) - c
             return 0.5 * d @ a @ d
@@ -46,7 +46,7 @@ def test_plain_newton_jumps_onto_the_saddle_and_saddle_free_escapes():
 
 
 def test_singular_hessian_moves_only_where_there_is_curvature():
-    class Trough:   # f = x^2, flat in y: H = diag(2, 0)
+    class Trough:  # f = x^2, flat in y: H = diag(2, 0)
         def value(self, x, y):
             return x * x
 

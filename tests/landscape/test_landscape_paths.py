@@ -57,19 +57,23 @@ def book_adam(lr, x, y, n, beta1=0.9, beta2=0.999):
     hist = [(x, y)]
     for it in range(1, n + 1):
         gx, gy = book_df(x, y)
-        lr_t = lr * math.sqrt(1.0 - beta2 ** it) / (1.0 - beta1 ** it)
+        lr_t = lr * math.sqrt(1.0 - beta2**it) / (1.0 - beta1**it)
         mx += (1 - beta1) * (gx - mx)
-        vx += (1 - beta2) * (gx ** 2 - vx)
+        vx += (1 - beta2) * (gx**2 - vx)
         x -= lr_t * mx / (math.sqrt(vx) + 1e-7)
         my += (1 - beta1) * (gy - my)
-        vy += (1 - beta2) * (gy ** 2 - vy)
+        vy += (1 - beta2) * (gy**2 - vy)
         y -= lr_t * my / (math.sqrt(vy) + 1e-7)
         hist.append((x, y))
     return hist
 
 
-NOTES = [("sgd", 0.95, book_sgd), ("momentum", 0.1, book_momentum),
-         ("adagrad", 1.5, book_adagrad), ("adam", 0.3, book_adam)]
+NOTES = [
+    ("sgd", 0.95, book_sgd),
+    ("momentum", 0.1, book_momentum),
+    ("adagrad", 1.5, book_adagrad),
+    ("adam", 0.3, book_adam),
+]
 
 
 @pytest.mark.parametrize("name,lr,book", NOTES)
@@ -99,7 +103,7 @@ def test_path_shape_and_start():
 
 
 def test_function_object_and_closed_form():
-    class Tilted:   # f = (x - 1)^2 + 3 (y + 2)^2, no registry entry, no domain
+    class Tilted:  # f = (x - 1)^2 + 3 (y + 2)^2, no registry entry, no domain
         def value(self, x, y):
             return (x - 1) ** 2 + 3 * (y + 2) ** 2
 
@@ -123,11 +127,15 @@ def test_matches_pytorch_on_rosenbrock():
         for _ in range(n):
             opt.zero_grad()
             x, y = w[0], w[1]
-            ((1 - x) ** 2 + 100 * (y - x ** 2) ** 2).backward()
+            ((1 - x) ** 2 + 100 * (y - x**2) ** 2).backward()
             opt.step()
             want.append(w.detach().numpy().copy())
-        got = path("rosenbrock", create("nesterov" if nesterov else "momentum", lr=lr),
-                   start=start, steps=n)
+        got = path(
+            "rosenbrock",
+            create("nesterov" if nesterov else "momentum", lr=lr),
+            start=start,
+            steps=n,
+        )
         np.testing.assert_allclose(got, np.array(want), rtol=1e-10, atol=1e-12)
 
 
@@ -138,33 +146,43 @@ def test_sgd_lr_10_on_the_bowl_diverges_and_is_held():
     assert t.diverged and t.diverged_at == first_overflow
     assert t.points.shape == (301, 2) and t.values.shape == (301,)
     assert np.all(np.isfinite(t.points)) and np.all(np.isfinite(t.values))
-    assert np.all(t.points[t.diverged_at:] == t.points[t.diverged_at - 1])
+    assert np.all(t.points[t.diverged_at :] == t.points[t.diverged_at - 1])
     assert t.final_value == math.inf and t.mean_value == math.inf
-    assert abs(t.points[t.last, 1]) == pytest.approx(2 * 19.0 ** t.last, rel=1e-9)
+    assert abs(t.points[t.last, 1]) == pytest.approx(2 * 19.0**t.last, rel=1e-9)
 
 
 def test_non_finite_gradient_stops_the_path():
-    class Cliff:   # the gradient is NaN where |x| >= 2
+    class Cliff:  # the gradient is NaN where |x| >= 2
         def value(self, x, y):
             return x * x + y * y
 
         def grad(self, x, y):
             return (2 * x if abs(x) < 2 else math.nan), 2 * y
 
-    calm = trace(Cliff(), create("sgd", lr=0.25), start=(1.5, 1.0), steps=10)   # x halves
+    calm = trace(Cliff(), create("sgd", lr=0.25), start=(1.5, 1.0), steps=10)  # x halves
     assert not calm.diverged
-    grow = trace(Cliff(), create("sgd", lr=1.5), start=(0.5, 0.0), steps=10)    # x <- -2x
-    assert grow.diverged_at == 3     # reaches x = 2 at step 2, where the gradient is NaN
+    grow = trace(Cliff(), create("sgd", lr=1.5), start=(0.5, 0.0), steps=10)  # x <- -2x
+    assert grow.diverged_at == 3  # reaches x = 2 at step 2, where the gradient is NaN
     np.testing.assert_array_equal(grow.points[:, 0], [0.5, -1.0] + [2.0] * 9)
     np.testing.assert_array_equal(grow.values, [0.25, 1.0] + [4.0] * 9)
 
 
-@pytest.mark.parametrize("kwargs", [
-    dict(steps=0), dict(steps=-3), dict(steps=2.5), dict(steps=True),
-    dict(start=(math.nan, 0.0)), dict(start=(0.0, math.inf)), dict(start=(500.0, 0.0)),
-    dict(start=("a", 1.0)), dict(start=(1.0, 2.0, 3.0)), dict(function="nope"),
-    dict(function=object()),
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(steps=0),
+        dict(steps=-3),
+        dict(steps=2.5),
+        dict(steps=True),
+        dict(start=(math.nan, 0.0)),
+        dict(start=(0.0, math.inf)),
+        dict(start=(500.0, 0.0)),
+        dict(start=("a", 1.0)),
+        dict(start=(1.0, 2.0, 3.0)),
+        dict(function="nope"),
+        dict(function=object()),
+    ],
+)
 def test_bad_input_is_refused_in_one_line(kwargs):
     args = dict(function="bowl", start=None, steps=10) | kwargs
     with pytest.raises(ConfigError) as err:

@@ -38,7 +38,12 @@ def test_one_panel_per_rule_plus_newton():
     fig = panels_figure(r.function, r.traces)
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert [ax.get_title() for ax in visible] == [
-        "sgd (lr=0.01)", "momentum (lr=0.005)", "adagrad (lr=1)", "adam (lr=0.5)", "newton"]
+        "sgd (lr=0.01)",
+        "momentum (lr=0.005)",
+        "adagrad (lr=1)",
+        "adam (lr=0.5)",
+        "newton",
+    ]
     # each panel's path is the rule's own path
     for ax, (t, _) in zip(visible, r.traces.values()):
         line = next(ln for ln in ax.lines if len(ln.get_xdata()) == len(t.points))

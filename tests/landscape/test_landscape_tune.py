@@ -17,7 +17,7 @@ def sgd_bowl_objective(lr, x0=-7.0, y0=2.0, steps=30):
     """SGD on x^2/20 + y^2 in closed form: x_k = x0 (1 - lr/10)^k, y_k = y0 (1 - 2 lr)^k."""
     k = np.arange(steps + 1)
     x, y = x0 * (1 - lr / 10) ** k, y0 * (1 - 2 * lr) ** k
-    f = x ** 2 / 20 + y ** 2
+    f = x**2 / 20 + y**2
     return float(np.mean(f)) if np.all(np.isfinite(f)) else math.inf
 
 
@@ -32,7 +32,7 @@ def test_sgd_on_the_bowl_picks_the_best_grid_rate_of_the_closed_form():
 
 
 def beale(x, y):
-    return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y ** 2) ** 2 + (2.625 - x + x * y ** 3) ** 2
+    return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2
 
 
 @pytest.mark.parametrize("name", SIX)
@@ -52,7 +52,7 @@ def test_tuned_rate_minimises_the_mean_value_over_the_path(name):
 
 def test_a_diverged_path_scores_infinity_and_is_never_chosen():
     t = tune_lr("bowl", "sgd", start=(-7, 2), steps=200, points=5, low=1e-2, high=10)
-    assert t.scores[-1] == math.inf                 # lr 10: y grows as 19^k and overflows
+    assert t.scores[-1] == math.inf  # lr 10: y grows as 19^k and overflows
     assert t.lr < 1.0
 
 
@@ -73,7 +73,7 @@ def test_every_rule_gets_the_same_budget(monkeypatch):
     counts = {k: len(v) for k, v in per_rule.items()}
     assert set(counts.values()) == {10}, counts
     grids = {tuple(round(lr, 15) for _, lr, _, _ in v[:7]) for v in per_rule.values()}
-    assert len(grids) == 1                          # the same grid for everyone
+    assert len(grids) == 1  # the same grid for everyone
     assert {(c[2], c[3]) for v in per_rule.values() for c in v} == {((-0.5, -1.5), 15)}
 
 
@@ -92,8 +92,10 @@ def test_golden_section_refines_inside_the_bracket():
     assert t.score <= best * (1 + 1e-3)
 
 
-@pytest.mark.parametrize("kwargs", [dict(points=1), dict(low=1.0, high=0.1), dict(low=0.0),
-                                    dict(refine=-1), dict(refine=1.5)])
+@pytest.mark.parametrize(
+    "kwargs",
+    [dict(points=1), dict(low=1.0, high=0.1), dict(low=0.0), dict(refine=-1), dict(refine=1.5)],
+)
 def test_bad_tuning_settings_are_refused(kwargs):
     with pytest.raises(ConfigError):
         tune_lr("bowl", "sgd", steps=5, **kwargs)

@@ -152,6 +152,7 @@ def test_float32_across_batch_sizes_within_rounding_of_float64_reference():
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_softmax_with_loss_against_formula(dtype):
     from trainlab.nn import SoftmaxWithLoss
+
     g = np.random.default_rng(4)
     x = (g.standard_normal((9, 7)) * 5).astype(dtype)
     x[2, :] = 1.5  # a row of ties
@@ -177,8 +178,12 @@ def test_softmax_with_loss_against_formula(dtype):
 def test_relu_inplace_switching_shapes_and_dtypes():
     r = Relu(inplace=True)
     g = np.random.default_rng(5)
-    for shape, dtype in [((4, 3), np.float64), ((4, 3), np.float32), ((2, 3), np.float32),
-                         ((4, 3), np.float64)]:
+    for shape, dtype in [
+        ((4, 3), np.float64),
+        ((4, 3), np.float32),
+        ((2, 3), np.float32),
+        ((4, 3), np.float64),
+    ]:
         x = g.standard_normal(shape).astype(dtype)
         expect, keep = np.maximum(x, 0), x > 0
         out = r.forward(x)

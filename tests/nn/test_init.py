@@ -10,10 +10,17 @@ from trainlab.errors import ConfigError
 from trainlab.nn import init_weight, weight_std
 
 
-@pytest.mark.parametrize("spec,expected", [
-    (0.01, 0.01), (1, 1.0), ("xavier", math.sqrt(1 / 100)), ("sigmoid", 0.1),
-    ("he", math.sqrt(2 / 100)), ("relu", math.sqrt(2 / 100)),
-])
+@pytest.mark.parametrize(
+    "spec,expected",
+    [
+        (0.01, 0.01),
+        (1, 1.0),
+        ("xavier", math.sqrt(1 / 100)),
+        ("sigmoid", 0.1),
+        ("he", math.sqrt(2 / 100)),
+        ("relu", math.sqrt(2 / 100)),
+    ],
+)
 def test_notes_scales(spec, expected):
     assert weight_std(spec, 100, 50) == pytest.approx(expected)
     W = init_weight(spec, 100, 400, np.random.default_rng(0))
@@ -26,8 +33,13 @@ def test_he_is_0141_for_100_nodes():  # the notes' worked number
     assert round(weight_std("he", 100), 3) == 0.141
 
 
-@pytest.mark.parametrize("name,torch_fn", [("glorot_normal", torch.nn.init.xavier_normal_),
-                                           ("glorot_uniform", torch.nn.init.xavier_uniform_)])
+@pytest.mark.parametrize(
+    "name,torch_fn",
+    [
+        ("glorot_normal", torch.nn.init.xavier_normal_),
+        ("glorot_uniform", torch.nn.init.xavier_uniform_),
+    ],
+)
 def test_glorot_matches_torch_distribution(name, torch_fn):
     fan_in, fan_out = 300, 200
     W = init_weight(name, fan_in, fan_out, np.random.default_rng(1))

@@ -4,8 +4,17 @@ import numpy as np
 import pytest
 import torch
 
-from trainlab.nn import (Affine, BatchNormalization, Dropout, Relu, Sigmoid, SoftmaxWithLoss,
-                         Tanh, numerical_gradient, relative_error)
+from trainlab.nn import (
+    Affine,
+    BatchNormalization,
+    Dropout,
+    Relu,
+    Sigmoid,
+    SoftmaxWithLoss,
+    Tanh,
+    numerical_gradient,
+    relative_error,
+)
 
 TOL = 1e-6
 

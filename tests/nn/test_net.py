@@ -26,8 +26,12 @@ def flat(d):
 @pytest.mark.parametrize("use_batchnorm", [False, True])
 @pytest.mark.parametrize("lam", [0.0, 0.3])
 def test_gradient_matches_numerical(activation, use_batchnorm, lam):
-    net = make(activation=activation, use_batchnorm=use_batchnorm, weight_decay_lambda=lam,
-               weight_init_std=0.5)
+    net = make(
+        activation=activation,
+        use_batchnorm=use_batchnorm,
+        weight_decay_lambda=lam,
+        weight_init_std=0.5,
+    )
     x, t = batch()
     analytic = {k: v.copy() for k, v in net.gradient(x, t).items()}
     numeric = net.numerical_gradient(x, t, h=1e-5)
@@ -49,8 +53,18 @@ def test_gradient_with_dropout_matches_numerical():
 
 def test_batchnorm_params_and_names():
     net = make(use_batchnorm=True)
-    assert list(net.params) == ["W1", "b1", "gamma1", "beta1", "W2", "b2", "gamma2", "beta2",
-                                "W3", "b3"]
+    assert list(net.params) == [
+        "W1",
+        "b1",
+        "gamma1",
+        "beta1",
+        "W2",
+        "b2",
+        "gamma2",
+        "beta2",
+        "W3",
+        "b3",
+    ]
     assert np.all(net.params["gamma1"] == 1) and np.all(net.params["beta2"] == 0)
 
 
@@ -130,8 +144,15 @@ def test_same_rng_seed_same_net():
     assert np.array_equal(a.gradient(x, t)["W1"], b.gradient(x, t)["W1"])
 
 
-@pytest.mark.parametrize("kw", [dict(activation="swish"), dict(weight_init_std="bogus"),
-                                dict(weight_decay_lambda=-1), dict(dtype=np.int32)])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(activation="swish"),
+        dict(weight_init_std="bogus"),
+        dict(weight_decay_lambda=-1),
+        dict(dtype=np.int32),
+    ],
+)
 def test_bad_arguments(kw):
     with pytest.raises(ConfigError):
         MultiLayerNet(6, [5], 3, **kw)

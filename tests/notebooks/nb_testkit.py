@@ -47,8 +47,9 @@ def execute(path: Path, workdir: Path, timeout: int = 300):
     for cell in nb.cells:
         if "parameters" in cell.metadata.get("tags", []):
             cell.source = 'DATASET = "digits"'
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                   resources={"metadata": {"path": str(workdir)}}).execute()
+    NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
+    ).execute()
     return nb
 
 
@@ -75,6 +76,7 @@ def run_and_check(path: Path, workdir: Path) -> str:
     lang = path.parent.name
     assert DONE[lang] in said, f"{path.name}: the check cell printed {said!r}"
     text = outputs_text(nb)
-    assert "missing from font" not in text and "missing from current font" not in text, \
+    assert "missing from font" not in text and "missing from current font" not in text, (
         f"{path.name}: a label drew empty boxes"
+    )
     return text

@@ -81,17 +81,29 @@ def server(tmp_path_factory):
     """``trainlab lab`` on a free port: Korean notebooks at the top, English in en/."""
     tmp = tmp_path_factory.mktemp("lab")
     folder = tmp / "notebooks"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "JUPYTER_CONFIG_DIR": str(tmp / "config"),
-           "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
-           "JUPYTERLAB_SETTINGS_DIR": str(tmp / "settings"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "workspaces")}
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "JUPYTER_CONFIG_DIR": str(tmp / "config"),
+        "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(tmp / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "workspaces"),
+    }
     cli = [sys.executable, "-m", "trainlab.cli", "lab"]
-    subprocess.run([*cli, str(folder / "en"), "--lang", "en", "--copy-only"], env=env,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [*cli, str(folder / "en"), "--lang", "en", "--copy-only"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     port = free_port()
-    proc = subprocess.Popen([*cli, str(folder), "--lang", "ko", "--no-browser",
-                             "--port", str(port)], env=env, stdout=subprocess.PIPE,
-                            stderr=open(tmp / "jupyter.log", "w"), text=True)
+    proc = subprocess.Popen(
+        [*cli, str(folder), "--lang", "ko", "--no-browser", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=open(tmp / "jupyter.log", "w"),
+        text=True,
+    )
     try:
         url = _wait_for_url(proc)
         assert url.startswith(f"http://127.0.0.1:{port}/lab?token=")
@@ -100,7 +112,7 @@ def server(tmp_path_factory):
         _wait_until_serving(base, token, proc)
         yield base, token
     finally:
-        proc.terminate()          # trainlab passes it on: JupyterLab stops with its kernels
+        proc.terminate()  # trainlab passes it on: JupyterLab stops with its kernels
         try:
             proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
@@ -114,8 +126,14 @@ def server(tmp_path_factory):
 def browser():
     opts = Options()
     opts.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1400,1100", "--lang=ko-KR"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1400,1100",
+        "--lang=ko-KR",
+    ):
         opts.add_argument(arg)
     driver = webdriver.Chrome(service=Service(DRIVER), options=opts)
     driver.set_script_timeout(30)
@@ -131,13 +149,18 @@ def open_and_run_all(driver, base, token, path, done_text):
     wait = WebDriverWait(driver, START_TIMEOUT)
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-Notebook .jp-Cell"))
     time.sleep(2)  # let the notebook panel finish its first layout
-    menu = next(m for m in driver.find_elements(By.CSS_SELECTOR, "#jp-MainMenu .lm-MenuBar-item")
-                if m.text.strip() in ("Run", "실행"))
+    menu = next(
+        m
+        for m in driver.find_elements(By.CSS_SELECTOR, "#jp-MainMenu .lm-MenuBar-item")
+        if m.text.strip() in ("Run", "실행")
+    )
     menu.click()
-    WebDriverWait(driver, 20).until(lambda d: d.find_elements(
-        By.CSS_SELECTOR, 'li.lm-Menu-item[data-command="runmenu:run-all"]'))
-    driver.find_element(By.CSS_SELECTOR,
-                        'li.lm-Menu-item[data-command="runmenu:run-all"]').click()
+    WebDriverWait(driver, 20).until(
+        lambda d: d.find_elements(
+            By.CSS_SELECTOR, 'li.lm-Menu-item[data-command="runmenu:run-all"]'
+        )
+    )
+    driver.find_element(By.CSS_SELECTOR, 'li.lm-Menu-item[data-command="runmenu:run-all"]').click()
 
     def finished(d):
         text = " ".join(o.text for o in d.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output"))
@@ -163,7 +186,9 @@ def image_fingerprint(driver, img) -> str:
     data = driver.execute_async_script(
         "const [img, done] = arguments;"
         "fetch(img.src).then(r => r.arrayBuffer())"
-        ".then(b => done(Array.from(new Uint8Array(b)).join(',')))", img)
+        ".then(b => done(Array.from(new Uint8Array(b)).join(',')))",
+        img,
+    )
     return img.get_attribute("src") + hashlib.sha256(data.encode()).hexdigest()
 
 
@@ -182,7 +207,8 @@ def test_korean_notebook_renders_korean_text(server, browser):
     base, token = server
     browser.get(f"{base}/lab/tree/01-sgd-weakness.ipynb?token={token}")
     WebDriverWait(browser, START_TIMEOUT).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-RenderedMarkdown h1"))
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-RenderedMarkdown h1")
+    )
     title = browser.find_element(By.CSS_SELECTOR, ".jp-RenderedMarkdown h1").text
     assert "SGD의 약점" in title
     # Hangul drawn with the page's sans-serif font differs from the box drawn for a
@@ -190,7 +216,9 @@ def test_korean_notebook_renders_korean_text(server, browser):
     pixels = browser.execute_script(
         "return arguments[0].map(ch => { const c = document.createElement('canvas');"
         "c.width = c.height = 48; const x = c.getContext('2d'); x.font = '36px sans-serif';"
-        "x.fillText(ch, 4, 40); return c.toDataURL(); });", ["한", "글", "\u0378"])
+        "x.fillText(ch, 4, 40); return c.toDataURL(); });",
+        ["한", "글", "\u0378"],
+    )
     assert pixels[0] != pixels[2] and pixels[0] != pixels[1]
 
 
@@ -198,39 +226,48 @@ def test_moving_the_lr_slider_redraws_the_landscape(server, browser, tmp_path):
     base, token = server
     open_and_run_all(browser, base, token, "01-sgd-weakness.ipynb", "확인: SGD는 지그재그")
     before = image_fingerprint(browser, widget_image(browser))
-    slider = next(s for s in browser.find_elements(By.CSS_SELECTOR, ".widget-hslider")
-                  if s.find_element(By.CSS_SELECTOR, ".widget-label").text == "학습률")
+    slider = next(
+        s
+        for s in browser.find_elements(By.CSS_SELECTOR, ".widget-hslider")
+        if s.find_element(By.CSS_SELECTOR, ".widget-label").text == "학습률"
+    )
     readout = slider.find_element(By.CSS_SELECTOR, ".widget-readout")
-    assert float(readout.text) == 0.95                 # SGD at the notes' lr
+    assert float(readout.text) == 0.95  # SGD at the notes' lr
     handle = slider.find_element(By.CSS_SELECTOR, ".noUi-handle")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", handle)
     handle.click()
     for _ in range(6):
-        handle.send_keys(Keys.ARROW_LEFT)   # SGD's lr, down
+        handle.send_keys(Keys.ARROW_LEFT)  # SGD's lr, down
     wait_for_change(browser, lambda: widget_image(browser), before)
     assert float(readout.text) < 0.95
 
 
 def test_choosing_a_weight_scale_redraws_the_histograms(server, browser):
     base, token = server
-    open_and_run_all(browser, base, token, "03-initial-weights.ipynb",
-                     "확인: 초깃값이 분포와 학습을 결정합니다")
+    open_and_run_all(
+        browser, base, token, "03-initial-weights.ipynb", "확인: 초깃값이 분포와 학습을 결정합니다"
+    )
     before = image_fingerprint(browser, widget_image(browser))
-    button = next(b for b in browser.find_elements(By.CSS_SELECTOR, ".widget-toggle-button")
-                  if b.text.strip() == "std 0.01")
+    button = next(
+        b
+        for b in browser.find_elements(By.CSS_SELECTOR, ".widget-toggle-button")
+        if b.text.strip() == "std 0.01"
+    )
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
     button.click()
     after = wait_for_change(browser, lambda: widget_image(browser), before)
-    button = next(b for b in browser.find_elements(By.CSS_SELECTOR, ".widget-toggle-button")
-                  if b.text.strip() == "relu")
+    button = next(
+        b
+        for b in browser.find_elements(By.CSS_SELECTOR, ".widget-toggle-button")
+        if b.text.strip() == "relu"
+    )
     button.click()
     wait_for_change(browser, lambda: widget_image(browser), after)
 
 
 def test_screenshot_of_the_english_landscape_widget(server, browser, tmp_path):
     base, token = server
-    open_and_run_all(browser, base, token, "en/01-sgd-weakness.ipynb",
-                     "checked: SGD zig-zags")
+    open_and_run_all(browser, base, token, "en/01-sgd-weakness.ipynb", "checked: SGD zig-zags")
     img = widget_image(browser)
     box = img.find_element(By.XPATH, "ancestor::div[contains(@class, 'widget-vbox')][1]")
     browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", box)

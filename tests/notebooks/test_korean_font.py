@@ -27,8 +27,9 @@ def test_a_korean_font_is_chosen_and_has_the_glyphs():
 
     family = use_korean_font()
     assert family is not None, "install a CJK font: apt-get install fonts-noto-cjk"
-    path = font_manager.findfont(font_manager.FontProperties(family=["sans-serif"]),
-                                 fallback_to_default=False)
+    path = font_manager.findfont(
+        font_manager.FontProperties(family=["sans-serif"]), fallback_to_default=False
+    )
     font = FT2Font(path)
     assert all(font.get_char_index(ord(ch)) for ch in SAMPLE if not ch.isspace()), path
 

@@ -43,7 +43,7 @@ def test_an_untouched_older_copy_is_updated(tmp_path):
     old = b'{"an": "older shipped version"}'
     (tmp_path / name).write_bytes(old)
     record = json.loads((tmp_path / RECORD).read_text("utf-8"))
-    record[name] = hashlib.sha256(old).hexdigest()       # as copied by an older trainlab
+    record[name] = hashlib.sha256(old).hexdigest()  # as copied by an older trainlab
     (tmp_path / RECORD).write_text(json.dumps(record), "utf-8")
     report = copy_notebooks(tmp_path, "en")
     assert report.updated == [name] and report.kept == []
@@ -63,8 +63,11 @@ def test_cli_without_jupyterlab_is_one_line_and_copies_nothing(tmp_path, capsys,
     import importlib.util
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "jupyterlab" else real(name, *a))
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "jupyterlab" else real(name, *a),
+    )
     assert main(["lab", str(tmp_path / "nb")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("trainlab: error: JupyterLab is not installed")
@@ -102,8 +105,9 @@ def test_the_jupyter_command_binds_to_localhost_and_keeps_the_token_off_it(tmp_p
 def test_cli_default_folder_is_trainlab_notebooks_here(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["lab", "--copy-only"]) == 0
-    assert sorted(p.name for p in (tmp_path / "trainlab-notebooks").glob("*.ipynb")) == \
-        notebook_names("en")
+    assert sorted(
+        p.name for p in (tmp_path / "trainlab-notebooks").glob("*.ipynb")
+    ) == notebook_names("en")
 
 
 def test_notebook_02_picks_fashion_mnist_only_when_its_files_are_found(tmp_path, monkeypatch):

@@ -43,8 +43,9 @@ def test_committed_notebooks_are_what_the_builder_makes():
 def test_korean_and_english_have_the_same_cells():
     for ko_path, en_path in zip(notebook_paths("ko"), notebook_paths("en")):
         ko, en = read(ko_path)["cells"], read(en_path)["cells"]
-        assert [(c["cell_type"], c["metadata"]) for c in ko] == \
-               [(c["cell_type"], c["metadata"]) for c in en], ko_path.name
+        assert [(c["cell_type"], c["metadata"]) for c in ko] == [
+            (c["cell_type"], c["metadata"]) for c in en
+        ], ko_path.name
         for a, b in zip(ko, en):
             if a["cell_type"] == "code":  # same code lines; only strings and comments differ
                 assert len(source(a).splitlines()) == len(source(b).splitlines()), ko_path.name

@@ -29,7 +29,7 @@ def test_moving_an_lr_slider_redraws_that_rule_only(landscape):
     assert landscape.image.value != before_png
     assert not np.allclose(landscape.traces["sgd"].points, before["sgd"])
     assert np.array_equal(landscape.traces["adam"].points, before["adam"])
-    landscape.rules["sgd"]["lr"].value = 1.2      # |1 - 2·lr| > 1 along y: diverges
+    landscape.rules["sgd"]["lr"].value = 1.2  # |1 - 2·lr| > 1 along y: diverges
     assert abs(landscape.traces["sgd"].points[-1, 1]) > 2 or landscape.traces["sgd"].diverged
     landscape.rules["sgd"]["lr"].value = 0.95
 
@@ -73,23 +73,23 @@ def test_histograms_follow_scale_and_activation():
     png = lab.image.value
     lab.scale_box.value = "0.01"
     assert lab.image.value != png
-    assert saturated > 0.5                          # std 1: piled up at 0 and 1
-    assert np.mean(np.abs(lab.layers[-1] - 0.5) < 0.02) > 0.5   # std 0.01: at 0.5
+    assert saturated > 0.5  # std 1: piled up at 0 and 1
+    assert np.mean(np.abs(lab.layers[-1] - 0.5) < 0.02) > 0.5  # std 0.01: at 0.5
     lab.activation_box.value = "relu"
     lab.scale_box.value = "he"
     stds = [z.std() for z in lab.layers]
-    assert max(stds) / min(stds) < 3            # He keeps ReLU layers' spread
+    assert max(stds) / min(stds) < 3  # He keeps ReLU layers' spread
 
 
 def test_loss_curve_follows_the_lr_and_says_its_verdict():
-    lab = LossCurveLab(lr=0.1, lang="en")      # the notebook's settings
+    lab = LossCurveLab(lr=0.1, lang="en")  # the notebook's settings
     good = list(lab.curve)
     assert lab.kind == "healthy" and "healthy" in lab.verdict_box.value
     png = lab.image.value
     lab.lr_box.value = 0.001
     assert lab.image.value != png and lab.curve != good
-    assert lab.kind in ("slow", "plateau"), lab.kind   # a too-small step: barely moving
-    lab.lr_box.value = 0.1                     # cached: the same curve at once
+    assert lab.kind in ("slow", "plateau"), lab.kind  # a too-small step: barely moving
+    lab.lr_box.value = 0.1  # cached: the same curve at once
     assert lab.curve == good
 
 
@@ -107,11 +107,12 @@ def test_live_loss_draws_while_training_and_once_at_the_end():
     live = LiveLoss(display=False, every=0.0)
     for name in ("sgd", "adam"):
         net = MultiLayerNet(64, [20], 10, rng=np.random.default_rng(0))
-        config = TrainConfig(iterations=5, mini_batch_size=50, progress=False,
-                             callbacks=[live.next(name)])
+        config = TrainConfig(
+            iterations=5, mini_batch_size=50, progress=False, callbacks=[live.next(name)]
+        )
         Trainer(net, Data(x[:200], t[:200]), name, config).train()
     assert list(live.curves) == ["sgd", "adam"] and len(live.curves["adam"]) == 5
-    assert 2 <= live.redraws <= 12 and live.image.value[:4] == b"\x89PNG"   # and at each end
+    assert 2 <= live.redraws <= 12 and live.image.value[:4] == b"\x89PNG"  # and at each end
 
 
 def test_live_loss_spends_at_most_a_fifth_of_the_time_drawing(monkeypatch):
@@ -121,13 +122,13 @@ def test_live_loss_spends_at_most_a_fifth_of_the_time_drawing(monkeypatch):
     clock = [0.0]
     monkeypatch.setattr(live_module.time, "perf_counter", lambda: clock[0])
 
-    def slow_png(fig, dpi=80):   # every picture "takes" one second to draw
+    def slow_png(fig, dpi=80):  # every picture "takes" one second to draw
         clock[0] += 1.0
         return b"\x89PNG"
 
     monkeypatch.setattr(widgets_module, "png", slow_png)
     live = LiveLoss(display=False, every=0.0)
-    for step in range(100):      # 100 steps of 0.1 s: 10 s of training
+    for step in range(100):  # 100 steps of 0.1 s: 10 s of training
         clock[0] += 0.1
         live.on_step(None, step, 1.0)
     drawing = live.redraws * 1.0

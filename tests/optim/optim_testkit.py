@@ -9,8 +9,7 @@ from trainlab.optim import RULES, GradientNoise, create
 #: one constructor per rule, with options that switch on every code path
 FACTORIES = {
     "sgd": lambda: create("sgd", lr=0.05),
-    "sgd-momentum": lambda: create("sgd", lr=0.05, momentum=0.9, dampening=0.2,
-                                   weight_decay=0.01),
+    "sgd-momentum": lambda: create("sgd", lr=0.05, momentum=0.9, dampening=0.2, weight_decay=0.01),
     "sgd-nesterov": lambda: create("sgd", lr=0.05, momentum=0.9, nesterov=True, maximize=True),
     "momentum": lambda: create("momentum", lr=0.05),
     "nesterov": lambda: create("nesterov", lr=0.05, weight_decay=0.01),
@@ -22,22 +21,26 @@ FACTORIES = {
     "adam-torch": lambda: create("adam", lr=0.01, eps_placement="torch", weight_decay=0.01),
     "adam-nobias": lambda: create("adam", lr=0.01, bias_correction=False),
     "adam-l2-max": lambda: create("adam", lr=0.01, weight_decay=0.01, maximize=True),
-    "adam-decoupled": lambda: create("adam", lr=0.01, weight_decay=0.01,
-                                     decoupled_weight_decay=True),
+    "adam-decoupled": lambda: create(
+        "adam", lr=0.01, weight_decay=0.01, decoupled_weight_decay=True
+    ),
     "momentum-l2": lambda: create("momentum", lr=0.05, weight_decay=0.01),
     "amsgrad": lambda: create("amsgrad", lr=0.01),
     "adamw": lambda: create("adamw", lr=0.01, amsgrad=True),
     "nadam": lambda: create("nadam", lr=0.01, weight_decay=0.01, decoupled_weight_decay=True),
     "radam": lambda: create("radam", lr=0.01, weight_decay=0.01),
     "swats": lambda: create("swats", lr=0.01, tol=1e-3),
-    "noise-adam": lambda: GradientNoise(create("adam", lr=0.01), eta=0.3,
-                                        rng=np.random.default_rng(7)),
-    "noise-swats": lambda: GradientNoise(create("swats", lr=0.01, tol=1e-3), eta=0.1,
-                                         rng=np.random.default_rng(8)),
+    "noise-adam": lambda: GradientNoise(
+        create("adam", lr=0.01), eta=0.3, rng=np.random.default_rng(7)
+    ),
+    "noise-swats": lambda: GradientNoise(
+        create("swats", lr=0.01, tol=1e-3), eta=0.1, rng=np.random.default_rng(8)
+    ),
 }
 
 assert {f().__class__.__name__.lower() for f in FACTORIES.values()} >= {
-    c.__name__.lower() for c in RULES.values()}, "every rule needs a factory"
+    c.__name__.lower() for c in RULES.values()
+}, "every rule needs a factory"
 
 SHAPES = [(7, 5), (), (5,), (3, 2, 4)]
 
@@ -46,8 +49,10 @@ def random_problem(seed: int, steps: int, dtype=np.float64, shapes=SHAPES):
     """Initial parameters and a list of gradient dicts, all from ``seed``."""
     rng = np.random.default_rng(seed)
     params = {f"p{i}": rng.standard_normal(s).astype(dtype) for i, s in enumerate(shapes)}
-    grads = [{k: (rng.standard_normal(v.shape) + 0.3 * v).astype(dtype)
-              for k, v in params.items()} for _ in range(steps)]
+    grads = [
+        {k: (rng.standard_normal(v.shape) + 0.3 * v).astype(dtype) for k, v in params.items()}
+        for _ in range(steps)
+    ]
     return params, grads
 
 

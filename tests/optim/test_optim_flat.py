@@ -17,7 +17,7 @@ def flat_views(arrays: dict, dtype=np.float32):
     buf = np.empty(total, dtype)
     views, off = {}, 0
     for k, a in arrays.items():
-        views[k] = buf[off:off + a.size].reshape(a.shape)
+        views[k] = buf[off : off + a.size].reshape(a.shape)
         views[k][...] = a
         off += a.size
     return buf, views
@@ -35,8 +35,9 @@ def test_flat_buffer_equals_separate_arrays(name, dtype, kernel_backend):
     assert SHAPES[0][0] * SHAPES[0][1] > CHUNK
     rng = np.random.default_rng(3)
     start = {f"p{i}": rng.standard_normal(s).astype(dtype) for i, s in enumerate(SHAPES)}
-    noise = [{k: rng.standard_normal(v.shape).astype(dtype) for k, v in start.items()}
-             for _ in range(20)]
+    noise = [
+        {k: rng.standard_normal(v.shape).astype(dtype) for k, v in start.items()} for _ in range(20)
+    ]
     _, flat = flat_views(start, dtype)
     sep = {k: v.copy() for k, v in start.items()}
     gbuf, gflat = flat_views(start, dtype)
@@ -67,13 +68,18 @@ def test_flat_update_is_in_place_and_leaves_grads_alone():
     rng = np.random.default_rng(0)
     start = {"a": rng.standard_normal((4, 3)), "b": rng.standard_normal(2)}
     buf, params = flat_views(start, np.float64)
-    gbuf, grads = flat_views({k: rng.standard_normal(v.shape) for k, v in start.items()},
-                             np.float64)
+    gbuf, grads = flat_views(
+        {k: rng.standard_normal(v.shape) for k, v in start.items()}, np.float64
+    )
     before = gbuf.copy()
     opt = FACTORIES["adam"]()
     opt.update(params, grads)
     assert np.array_equal(gbuf, before)
     assert np.shares_memory(params["a"], buf)
     # the step went into the caller's buffer: Adam's first step is about lr * sign(g)
-    np.testing.assert_allclose(buf, np.concatenate([v.ravel() for v in start.values()])
-                               - 0.01 * np.sign(before), rtol=0, atol=1e-6)
+    np.testing.assert_allclose(
+        buf,
+        np.concatenate([v.ravel() for v in start.values()]) - 0.01 * np.sign(before),
+        rtol=0,
+        atol=1e-6,
+    )

@@ -22,8 +22,8 @@ def flat_problem(dtype=np.float32, seed=0):
     params, grads, off = {}, {}, 0
     for k, s in shapes.items():
         size = int(np.prod(s))
-        params[k] = pbuf[off:off + size].reshape(s)
-        grads[k] = gbuf[off:off + size].reshape(s)
+        params[k] = pbuf[off : off + size].reshape(s)
+        grads[k] = gbuf[off : off + size].reshape(s)
         off += size
     return pbuf, gbuf, params, grads
 
@@ -35,15 +35,24 @@ def spy(monkeypatch, name):
     def wrapper(p, g, *rest):
         calls.append((p, g))
         return real(p, g, *rest)
+
     monkeypatch.setattr(kernels, name, wrapper)
     return calls
 
 
-@pytest.mark.parametrize("factory,kernel", [
-    ("adam", "adam_notes"), ("adam-nobias", "adam_notes"), ("adam-l2-max", "adam_notes"),
-    ("adam-decoupled", "adam_notes"), ("noise-adam", "adam_notes"),
-    ("momentum", "momentum_notes"), ("momentum-l2", "momentum_notes"),
-    ("rmsprop", "rmsprop_notes")])
+@pytest.mark.parametrize(
+    "factory,kernel",
+    [
+        ("adam", "adam_notes"),
+        ("adam-nobias", "adam_notes"),
+        ("adam-l2-max", "adam_notes"),
+        ("adam-decoupled", "adam_notes"),
+        ("noise-adam", "adam_notes"),
+        ("momentum", "momentum_notes"),
+        ("momentum-l2", "momentum_notes"),
+        ("rmsprop", "rmsprop_notes"),
+    ],
+)
 def test_rules_with_a_kernel_update_the_whole_buffer_in_one_call(factory, kernel, monkeypatch):
     calls = spy(monkeypatch, kernel)
     pbuf, gbuf, params, grads = flat_problem()
@@ -54,12 +63,25 @@ def test_rules_with_a_kernel_update_the_whole_buffer_in_one_call(factory, kernel
     for p, g in calls:
         assert p is pbuf and g.size == gbuf.size
     # the gradient handed over is the caller's, unless maximize or L2 changed it first
-    assert (calls[0][1] is gbuf) == (factory in ("adam", "adam-nobias", "adam-decoupled",
-                                                 "momentum", "rmsprop"))
+    assert (calls[0][1] is gbuf) == (
+        factory in ("adam", "adam-nobias", "adam-decoupled", "momentum", "rmsprop")
+    )
 
 
-@pytest.mark.parametrize("factory", ["amsgrad", "adam-torch", "adamw", "rmsprop-centered",
-                                     "nesterov", "sgd", "sgd-momentum", "adagrad", "radam"])
+@pytest.mark.parametrize(
+    "factory",
+    [
+        "amsgrad",
+        "adam-torch",
+        "adamw",
+        "rmsprop-centered",
+        "nesterov",
+        "sgd",
+        "sgd-momentum",
+        "adagrad",
+        "radam",
+    ],
+)
 def test_options_without_a_kernel_keep_the_numpy_path(factory, monkeypatch):
     calls = [spy(monkeypatch, name) for name in ("adam_notes", "momentum_notes", "rmsprop_notes")]
     _, _, params, grads = flat_problem()
@@ -95,8 +117,11 @@ def test_kernel_path_follows_the_notes_formulas(dtype, kernel_backend):
     # Adam, Momentum and RMSprop as the notes write them, in float64, over 5 steps
     pbuf, gbuf, params, grads = flat_problem(dtype, seed=1)
     p0, g = pbuf.astype(np.float64), gbuf.astype(np.float64)
-    rules = {"adam": create("adam", lr=0.01), "momentum": create("momentum", lr=0.05),
-             "rmsprop": create("rmsprop", lr=0.01)}
+    rules = {
+        "adam": create("adam", lr=0.01),
+        "momentum": create("momentum", lr=0.05),
+        "rmsprop": create("rmsprop", lr=0.01),
+    }
     tol = 1e-5 if dtype == np.float32 else 1e-12
     for name, opt in rules.items():
         pbuf[...] = p0
@@ -105,8 +130,8 @@ def test_kernel_path_follows_the_notes_formulas(dtype, kernel_backend):
             opt.update(params, grads)
             if name == "adam":
                 a += (1 - 0.9) * (g - a)
-                b += (1 - 0.999) * (g ** 2 - b)
-                p -= 0.01 * np.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t) * a / (np.sqrt(b) + 1e-7)
+                b += (1 - 0.999) * (g**2 - b)
+                p -= 0.01 * np.sqrt(1 - 0.999**t) / (1 - 0.9**t) * a / (np.sqrt(b) + 1e-7)
             elif name == "momentum":
                 a = 0.9 * a - 0.05 * g
                 p += a
@@ -151,8 +176,9 @@ def test_huge_finite_gradients_are_not_called_nonfinite(flat):
 def test_checks_run_once_while_the_same_dicts_hold_the_same_arrays(monkeypatch):
     seen = []
     real = Optimizer._check
-    monkeypatch.setattr(Optimizer, "_check", staticmethod(
-        lambda p, g: seen.append(1) or real(p, g)))
+    monkeypatch.setattr(
+        Optimizer, "_check", staticmethod(lambda p, g: seen.append(1) or real(p, g))
+    )
     _, _, params, grads = flat_problem()
     opt = create("momentum")
     for _ in range(5):

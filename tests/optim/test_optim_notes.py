@@ -57,7 +57,7 @@ class BookAdam:
             self.m = {key: 0.0 for key in params}
             self.v = {key: 0.0 for key in params}
         self.iter += 1
-        lr_t = self.lr * np.sqrt(1.0 - self.beta2 ** self.iter) / (1.0 - self.beta1 ** self.iter)
+        lr_t = self.lr * np.sqrt(1.0 - self.beta2**self.iter) / (1.0 - self.beta1**self.iter)
         for key in params.keys():
             self.m[key] += (1 - self.beta1) * (grads[key] - self.m[key])
             self.v[key] += (1 - self.beta2) * (grads[key] ** 2 - self.v[key])
@@ -163,7 +163,7 @@ def test_rmsprop_and_amsgrad_in_the_notes_form():
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
         vmax = np.maximum(vmax, v)
-        xa = xa - lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t) * m / (np.sqrt(vmax) + eps)
+        xa = xa - lr * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(vmax) + eps)
         ref_a.append(xa.copy())
     assert np.max(np.abs(path(create("rmsprop", lr=0.05), True) - ref_r)) <= 1e-12
     assert np.max(np.abs(path(create("amsgrad", lr=lr, beta2=b2), True) - ref_a)) <= 1e-12
@@ -180,11 +180,10 @@ def test_adam_eps_inside_is_the_lectures_adam_with_its_warm_start():
     w, m, v = w0.copy(), np.zeros_like(w0), np.zeros_like(w0)
     for t, g in enumerate(grads, start=1):
         m = b1 * m + (1 - b1) * g
-        v = b2 * v + (1 - b2) * g ** 2
-        mb, vb = m / (1 - b1 ** t), v / (1 - b2 ** t)
+        v = b2 * v + (1 - b2) * g**2
+        mb, vb = m / (1 - b1**t), v / (1 - b2**t)
         w = w - lr * mb / np.sqrt(vb + eps)
-    params, opt = {"W": w0.copy()}, Adam(lr=lr, beta1=b1, beta2=b2, eps=eps,
-                                         eps_placement="inside")
+    params, opt = {"W": w0.copy()}, Adam(lr=lr, beta1=b1, beta2=b2, eps=eps, eps_placement="inside")
     for g in grads:
         opt.update(params, {"W": g.copy()})
     np.testing.assert_allclose(params["W"], w, rtol=1e-12, atol=1e-14)
@@ -192,4 +191,4 @@ def test_adam_eps_inside_is_the_lectures_adam_with_its_warm_start():
     other = Adam(lr=lr, beta1=b1, beta2=b2, eps=eps)
     for g in grads:
         other.update(notes, {"W": g.copy()})
-    assert np.max(np.abs(notes["W"] - w)) > 1e-9    # the placement is visible on these data
+    assert np.max(np.abs(notes["W"] - w)) > 1e-9  # the placement is visible on these data

@@ -23,7 +23,7 @@ def problem(flat: bool):
         buf = start.copy()
         out, off = {}, 0
         for i, (s, n) in enumerate(zip(shapes, sizes)):
-            view = buf[off:off + n].reshape(s)
+            view = buf[off : off + n].reshape(s)
             out[f"p{i}"] = view if flat else view.copy()
             off += n
         return out
@@ -32,8 +32,8 @@ def problem(flat: bool):
         out, off = {}, 0
         gbuf = np.empty(sum(sizes))
         for key, v in p.items():
-            view = gbuf[off:off + v.size].reshape(v.shape)
-            view[...] = 0.3 * v + noise[k, off:off + v.size].reshape(v.shape)
+            view = gbuf[off : off + v.size].reshape(v.shape)
+            view[...] = 0.3 * v + noise[k, off : off + v.size].reshape(v.shape)
             out[key] = view if flat else view.copy()
             off += v.size
         return out
@@ -74,10 +74,15 @@ def test_resume_from_npz_is_bit_identical(name, flat, tmp_path):
 def test_state_dict_holds_what_each_rule_needs():
     p = {"w": np.ones(3)}
     g = {"w": np.full(3, 0.5)}
-    expect = {"amsgrad": "state/w/vmax", "nadam": "extra/mu_product",
-              "swats": "extra/switch_step", "noise-adam": "noise/rng/state/state",
-              "rmsprop-centered": "state/w/c", "sgd-momentum": "state/w/b",
-              "adadelta": "state/w/u"}
+    expect = {
+        "amsgrad": "state/w/vmax",
+        "nadam": "extra/mu_product",
+        "swats": "extra/switch_step",
+        "noise-adam": "noise/rng/state/state",
+        "rmsprop-centered": "state/w/c",
+        "sgd-momentum": "state/w/b",
+        "adadelta": "state/w/u",
+    }
     for name, key in expect.items():
         opt = FACTORIES[name]()
         opt.update(p, g)

@@ -16,15 +16,18 @@ def quadratic(seed: int, steps: int, noise: float):
     """Curvatures, start point and noise for g = curv * w + noise_k (flattened, key order)."""
     rng = np.random.default_rng(seed)
     n = sum(int(np.prod(s)) for s in SHAPES.values())
-    return (rng.uniform(0.5, 2.0, n), rng.standard_normal(n),
-            noise * rng.standard_normal((steps, n)))
+    return (
+        rng.uniform(0.5, 2.0, n),
+        rng.standard_normal(n),
+        noise * rng.standard_normal((steps, n)),
+    )
 
 
 def split(vec):
     out, off = {}, 0
     for k, s in SHAPES.items():
         n = int(np.prod(s))
-        out[k] = vec[off:off + n].reshape(s).copy()
+        out[k] = vec[off : off + n].reshape(s).copy()
         off += n
     return out
 
@@ -45,13 +48,13 @@ def swats_reference(w, curv, noise, lr, beta1, beta2, eps, tol):
             continue
         m = b1 * m + (1 - b1) * g
         a = b2 * a + (1 - b2) * g * g
-        p = -lr * np.sqrt(1 - b2 ** k) / (1 - b1 ** k) * m / (np.sqrt(a) + eps)
+        p = -lr * np.sqrt(1 - b2**k) / (1 - b1**k) * m / (np.sqrt(a) + eps)
         w = w + p
         if p @ g != 0:
             gamma = (p @ p) / (-(p @ g))
             lam = b2 * lam + (1 - b2) * gamma
-            if k > 1 and abs(lam / (1 - b2 ** k) - gamma) < tol:
-                phase, v, rate, switch = "sgd", 0 * w, lam / (1 - b2 ** k), k
+            if k > 1 and abs(lam / (1 - b2**k) - gamma) < tol:
+                phase, v, rate, switch = "sgd", 0 * w, lam / (1 - b2**k), k
     return w, switch, rate
 
 
@@ -67,8 +70,7 @@ def run(opt, curv, w0, noise, stop=None, tmp_path=None, make=None):
     return join(params), opt
 
 
-@pytest.mark.parametrize("seed,tol,noise_scale", [(4, 1e-5, 0.3), (3, 1e-6, 0.0),
-                                                  (1, 1e-3, 0.0)])
+@pytest.mark.parametrize("seed,tol,noise_scale", [(4, 1e-5, 0.3), (3, 1e-6, 0.0), (1, 1e-3, 0.0)])
 def test_swats_follows_the_paper(seed, tol, noise_scale):
     curv, w0, noise = quadratic(seed, 120, noise_scale)
     kw = dict(lr=0.01, beta1=0.9, beta2=0.999, eps=1e-9, tol=tol)
@@ -88,8 +90,9 @@ def test_swats_switches_late_on_a_noisy_problem_and_resumes_across_it(tmp_path):
     make = lambda: SWATS(lr=0.01, tol=1e-5)  # noqa: E731
     whole, opt = run(make(), curv, w0, noise)
     assert opt.switch_step is not None and opt.switch_step > 10
-    resumed, opt2 = run(make(), curv, w0, noise, stop=opt.switch_step - 3,
-                        tmp_path=tmp_path, make=make)
+    resumed, opt2 = run(
+        make(), curv, w0, noise, stop=opt.switch_step - 3, tmp_path=tmp_path, make=make
+    )
     assert np.array_equal(resumed, whole)
     assert (opt2.switch_step, opt2.switch_lr) == (opt.switch_step, opt.switch_lr)
     sd = opt.state_dict()

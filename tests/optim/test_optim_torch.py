@@ -38,20 +38,51 @@ def betas(rng):
 
 # name -> list of option sets; numbers are drawn, flags name the options covered
 VARIANTS = {
-    "SGD": [{}, {"momentum"}, {"momentum", "dampening"}, {"momentum", "nesterov"},
-            {"momentum", "weight_decay", "maximize"}, {"weight_decay"}],
-    "Adagrad": [{}, {"lr_decay"}, {"initial_accumulator_value", "eps"},
-                {"lr_decay", "initial_accumulator_value", "weight_decay", "maximize"}],
-    "RMSprop": [{}, {"alpha", "eps"}, {"centered"}, {"momentum"}, {"centered", "momentum"},
-                {"centered", "momentum", "weight_decay", "maximize"}],
+    "SGD": [
+        {},
+        {"momentum"},
+        {"momentum", "dampening"},
+        {"momentum", "nesterov"},
+        {"momentum", "weight_decay", "maximize"},
+        {"weight_decay"},
+    ],
+    "Adagrad": [
+        {},
+        {"lr_decay"},
+        {"initial_accumulator_value", "eps"},
+        {"lr_decay", "initial_accumulator_value", "weight_decay", "maximize"},
+    ],
+    "RMSprop": [
+        {},
+        {"alpha", "eps"},
+        {"centered"},
+        {"momentum"},
+        {"centered", "momentum"},
+        {"centered", "momentum", "weight_decay", "maximize"},
+    ],
     "Adadelta": [{}, {"lr", "rho", "eps"}, {"weight_decay", "maximize"}],
-    "Adam": [{}, {"betas", "eps"}, {"amsgrad"}, {"weight_decay"}, {"amsgrad", "weight_decay"},
-             {"decoupled_weight_decay", "weight_decay", "maximize"}],
+    "Adam": [
+        {},
+        {"betas", "eps"},
+        {"amsgrad"},
+        {"weight_decay"},
+        {"amsgrad", "weight_decay"},
+        {"decoupled_weight_decay", "weight_decay", "maximize"},
+    ],
     "AdamW": [{}, {"betas", "eps", "weight_decay"}, {"amsgrad", "weight_decay"}, {"maximize"}],
-    "NAdam": [{}, {"betas", "momentum_decay"}, {"weight_decay"},
-              {"weight_decay", "decoupled_weight_decay"}, {"maximize"}],
-    "RAdam": [{}, {"betas", "eps"}, {"weight_decay"},
-              {"weight_decay", "decoupled_weight_decay", "maximize"}],
+    "NAdam": [
+        {},
+        {"betas", "momentum_decay"},
+        {"weight_decay"},
+        {"weight_decay", "decoupled_weight_decay"},
+        {"maximize"},
+    ],
+    "RAdam": [
+        {},
+        {"betas", "eps"},
+        {"weight_decay"},
+        {"weight_decay", "decoupled_weight_decay", "maximize"},
+    ],
 }
 
 
@@ -115,12 +146,14 @@ def run_both(name: str, kw: dict, seed: int, new_lr: float | None = None) -> flo
     return worst
 
 
-CASES = [(name, i, flags) for name, variants in VARIANTS.items()
-         for i, flags in enumerate(variants)]
+CASES = [
+    (name, i, flags) for name, variants in VARIANTS.items() for i, flags in enumerate(variants)
+]
 
 
-@pytest.mark.parametrize("name,index,flags", CASES,
-                         ids=[f"{n}-{'+'.join(sorted(f)) or 'defaults'}" for n, _, f in CASES])
+@pytest.mark.parametrize(
+    "name,index,flags", CASES, ids=[f"{n}-{'+'.join(sorted(f)) or 'defaults'}" for n, _, f in CASES]
+)
 def test_matches_torch(name, index, flags):
     for draw_no in range(2):  # two independent draws of every option set
         seed = 1000 * index + draw_no + 17 * len(name)
@@ -212,8 +245,12 @@ def test_notes_momentum_keeps_old_lr_inside_v_but_torch_form_rescales():
         assert np.max(np.abs(ours(torch_form, True) - changed)) < TOL
         # the notes' form differs after the change: its velocity carries lr=0.1
         assert np.max(np.abs(ours(notes_cls(lr=0.1, momentum=0.9), True) - changed)) > 1e-3
-    np.testing.assert_allclose(ours(Momentum(lr=0.1, momentum=0.9), True),
-                               notes_momentum_reference(True), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        ours(Momentum(lr=0.1, momentum=0.9), True),
+        notes_momentum_reference(True),
+        rtol=0,
+        atol=1e-12,
+    )
 
 
 def test_notes_adam_eps_differs_from_torch_adam_eps():

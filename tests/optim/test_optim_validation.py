@@ -10,25 +10,28 @@ from trainlab.errors import ConfigError, DivergenceError
 from trainlab.optim import RULES, SGD, create, options
 
 
-@pytest.mark.parametrize("name,kw,arg", [
-    ("sgd", {"lr": 0.0}, "lr"),
-    ("adam", {"lr": -1e-3}, "lr"),
-    ("adam", {"beta1": 1.0}, "beta1"),
-    ("nadam", {"beta2": -0.1}, "beta2"),
-    ("radam", {"beta1": 1.5}, "beta1"),
-    ("adam", {"eps": 0.0}, "eps"),
-    ("adagrad", {"eps": -1e-8}, "eps"),
-    ("momentum", {"momentum": -0.5}, "momentum"),
-    ("sgd", {"momentum": -0.1}, "momentum"),
-    ("rmsprop", {"momentum": -0.1}, "momentum"),
-    ("sgd", {"momentum": 0.9, "dampening": 0.1, "nesterov": True}, "nesterov"),
-    ("sgd", {"nesterov": True}, "nesterov"),
-    ("adam", {"eps_placement": "under"}, "eps_placement"),
-    ("adam", {"nonfinite": "ignore"}, "nonfinite"),
-    ("adam", {"weight_decay": -1.0}, "weight_decay"),
-    ("swats", {"tol": 0.0}, "tol"),
-    ("adam", {"momentum": 0.9}, "momentum"),  # not an Adam option
-])
+@pytest.mark.parametrize(
+    "name,kw,arg",
+    [
+        ("sgd", {"lr": 0.0}, "lr"),
+        ("adam", {"lr": -1e-3}, "lr"),
+        ("adam", {"beta1": 1.0}, "beta1"),
+        ("nadam", {"beta2": -0.1}, "beta2"),
+        ("radam", {"beta1": 1.5}, "beta1"),
+        ("adam", {"eps": 0.0}, "eps"),
+        ("adagrad", {"eps": -1e-8}, "eps"),
+        ("momentum", {"momentum": -0.5}, "momentum"),
+        ("sgd", {"momentum": -0.1}, "momentum"),
+        ("rmsprop", {"momentum": -0.1}, "momentum"),
+        ("sgd", {"momentum": 0.9, "dampening": 0.1, "nesterov": True}, "nesterov"),
+        ("sgd", {"nesterov": True}, "nesterov"),
+        ("adam", {"eps_placement": "under"}, "eps_placement"),
+        ("adam", {"nonfinite": "ignore"}, "nonfinite"),
+        ("adam", {"weight_decay": -1.0}, "weight_decay"),
+        ("swats", {"tol": 0.0}, "tol"),
+        ("adam", {"momentum": 0.9}, "momentum"),  # not an Adam option
+    ],
+)
 def test_bad_settings_raise_config_error_naming_the_argument(name, kw, arg):
     with pytest.raises(ConfigError, match=arg) as err:
         create(name, **kw)
@@ -120,6 +123,7 @@ def test_params_must_be_arrays():
 
 def test_every_rule_documents_equation_paper_defaults_and_pytorch():
     from trainlab.optim import GradientNoise
+
     for cls in [*RULES.values(), GradientNoise]:
         doc = cls.__doc__ or ""
         for part in ("Paper:", "Defaults:", "PyTorch:"):

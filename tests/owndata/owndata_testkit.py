@@ -38,7 +38,7 @@ def regression(n: int = 300, seed: int = 2):
 
 
 def _s(v) -> str:
-    return repr(float(v))        # round-trips every float64 exactly
+    return repr(float(v))  # round-trips every float64 exactly
 
 
 def write_csv(path, header, rows, delimiter=","):
@@ -81,9 +81,19 @@ def breast_cancer_csv(folder: Path) -> Path:
 
 def cli(tmp_path, *argv, timeout=300):
     """``python -m trainlab.cli ARGV`` in a child process: (code, stdout, stderr)."""
-    env = dict(os.environ, PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""),
-               TRAINLAB_OFFLINE="1", TRAINLAB_CACHE=str(tmp_path / "cache"),
-               OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
-    p = subprocess.run([sys.executable, "-m", "trainlab.cli", *map(str, argv)],
-                       capture_output=True, text=True, env=env, timeout=timeout)
+    env = dict(
+        os.environ,
+        PYTHONPATH=SRC + os.pathsep + os.environ.get("PYTHONPATH", ""),
+        TRAINLAB_OFFLINE="1",
+        TRAINLAB_CACHE=str(tmp_path / "cache"),
+        OPENBLAS_NUM_THREADS="1",
+        OMP_NUM_THREADS="1",
+    )
+    p = subprocess.run(
+        [sys.executable, "-m", "trainlab.cli", *map(str, argv)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
     return p.returncode, p.stdout, p.stderr

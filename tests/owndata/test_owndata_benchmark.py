@@ -16,7 +16,7 @@ from trainlab.cli import main
 from trainlab.io import read_json
 from trainlab.tune.protocol import AUTO_FRACTION, TAUS
 
-FACTORY = '''
+FACTORY = """
 import numpy as np
 from trainlab.tune.problems import Problem
 
@@ -33,7 +33,7 @@ def make():
 
 def broken():
     return 42
-'''
+"""
 RULES = ["sgd", "momentum", "adam"]
 
 
@@ -44,12 +44,38 @@ def bench(tmp_path_factory):
     sys.path.insert(0, str(root))
     out = root / "bench"
     try:
-        code = main(["benchmark", "--data", str(class_csv(root)), "--target", "animal",
-                     "--problem", "own_problem:make", "--optimizers", ",".join(RULES),
-                     "--lr-grid", "1e-3:1:4", "--space", "weight_decay=1e-6:1e-3:log",
-                     "--space", "momentum=0.5:0.95", "--trials", "3", "--seeds", "3",
-                     "--epochs", "3", "--hidden", "16", "--batch-size", "30", "--quiet",
-                     "--out", str(out)])
+        code = main(
+            [
+                "benchmark",
+                "--data",
+                str(class_csv(root)),
+                "--target",
+                "animal",
+                "--problem",
+                "own_problem:make",
+                "--optimizers",
+                ",".join(RULES),
+                "--lr-grid",
+                "1e-3:1:4",
+                "--space",
+                "weight_decay=1e-6:1e-3:log",
+                "--space",
+                "momentum=0.5:0.95",
+                "--trials",
+                "3",
+                "--seeds",
+                "3",
+                "--epochs",
+                "3",
+                "--hidden",
+                "16",
+                "--batch-size",
+                "30",
+                "--quiet",
+                "--out",
+                str(out),
+            ]
+        )
     finally:
         sys.path.remove(str(root))
     assert code == 0
@@ -61,8 +87,13 @@ def test_every_rule_gets_the_same_draws_and_budget(bench):
     assert set(m["problems"]) == {"blobs", "halfplane"} and m["budget_per_rule"] == 3
     assert m["space"]["weight_decay"] == {"low": 1e-6, "high": 1e-3, "log": True, "grid": False}
     for per in m["problems"].values():
-        draws = [sorted((t["params"]["lr"], t["params"]["weight_decay"], t["params"]["momentum"])
-                        for t in per[r]["tuned"]) for r in RULES]
+        draws = [
+            sorted(
+                (t["params"]["lr"], t["params"]["weight_decay"], t["params"]["momentum"])
+                for t in per[r]["tuned"]
+            )
+            for r in RULES
+        ]
         assert draws[0] == draws[1] == draws[2] and len(draws[0]) == 3
         for r in RULES:
             lr, wd = per[r]["best_params"]["lr"], per[r]["best_params"]["weight_decay"]
@@ -77,9 +108,12 @@ def test_automatic_and_given_targets_are_stated(bench):
     _, m, _ = bench
     assert m["targets"]["halfplane"] == {"value": 0.8, "how": "given"}
     auto = m["targets"]["blobs"]
-    best = max(t["val"] for r in RULES for t in m["problems"]["blobs"][r]["tuned"]
-               if t["val"] is not None)
-    assert auto["value"] == pytest.approx(AUTO_FRACTION * best) and auto["how"].startswith("automatic")
+    best = max(
+        t["val"] for r in RULES for t in m["problems"]["blobs"][r]["tuned"] if t["val"] is not None
+    )
+    assert auto["value"] == pytest.approx(AUTO_FRACTION * best) and auto["how"].startswith(
+        "automatic"
+    )
 
 
 def test_time_to_target_in_steps_epochs_and_cpu_seconds(bench):
@@ -87,8 +121,9 @@ def test_time_to_target_in_steps_epochs_and_cpu_seconds(bench):
     per_epoch = {"blobs": math.ceil(192 / 30), "halfplane": 200 // 20}
     for p, per in m["problems"].items():
         for e in per.values():
-            for ep, st, sec in zip(e["epochs_to_target"], e["steps_to_target"],
-                                   e["seconds_to_target"]):
+            for ep, st, sec in zip(
+                e["epochs_to_target"], e["steps_to_target"], e["seconds_to_target"]
+            ):
                 if ep == "inf":
                     assert st == sec == "inf"
                 else:
@@ -103,8 +138,9 @@ def test_profile_has_the_fixed_range_and_its_area(bench):
         rho = np.asarray(prof["rho"][r])
         area = np.trapezoid(rho, prof["tau"]) / 3.0
         assert prof["area"][r] == pytest.approx(area) and 0 <= area <= 1
-    assert m["overall"] == sorted(RULES, key=lambda r: (-prof["area"][r],
-                                                         -m["profile_steps"]["area"][r], r))
+    assert m["overall"] == sorted(
+        RULES, key=lambda r: (-prof["area"][r], -m["profile_steps"]["area"][r], r)
+    )
 
 
 def test_ranking_says_which_gaps_exceed_the_seed_spread(bench):
@@ -112,7 +148,7 @@ def test_ranking_says_which_gaps_exceed_the_seed_spread(bench):
     for p, rows in m["ranking"].items():
         per = m["problems"][p]
         means = [per[r["rule"]]["test_mean"] for r in rows]
-        assert means == sorted(means, reverse=True)              # accuracies, best first
+        assert means == sorted(means, reverse=True)  # accuracies, best first
         best = rows[0]["rule"]
         for r in rows[1:]:
             gap = per[best]["test_mean"] - per[r["rule"]]["test_mean"]
@@ -138,9 +174,27 @@ def test_the_page_is_self_contained_and_its_command_runs(bench, tmp_path):
 
 def test_edge_warnings_reach_metrics_and_stderr(tmp_path, capsys):
     out = tmp_path / "b"
-    assert main(["benchmark", "--data", str(reg_npz(tmp_path)), "--optimizers", "sgd",
-                 "--lr-grid", "1e-6:1e-5:2", "--seeds", "2", "--epochs", "2", "--quiet",
-                 "--out", str(out)]) == 0        # tiny rates: the best is the top one
+    assert (
+        main(
+            [
+                "benchmark",
+                "--data",
+                str(reg_npz(tmp_path)),
+                "--optimizers",
+                "sgd",
+                "--lr-grid",
+                "1e-6:1e-5:2",
+                "--seeds",
+                "2",
+                "--epochs",
+                "2",
+                "--quiet",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )  # tiny rates: the best is the top one
     m = read_json(out / "metrics.json")
     assert m["problems"]["linear"]["sgd"]["metric"] == "mse"
     warning = "linear sgd: best lr 1e-05 is at the top of its range [1e-06, 1e-05]"
@@ -152,8 +206,10 @@ def test_a_factory_that_returns_no_problem_is_one_line(tmp_path, capsys, bench):
     _, _, root = bench
     sys.path.insert(0, str(root))
     try:
-        assert main(["benchmark", "--problem", "own_problem:broken", "--out",
-                     str(tmp_path / "x")]) == 2
+        assert (
+            main(["benchmark", "--problem", "own_problem:broken", "--out", str(tmp_path / "x")])
+            == 2
+        )
         assert main(["benchmark", "--problem", "own_problem", "--out", str(tmp_path / "x")]) == 2
     finally:
         sys.path.remove(str(root))

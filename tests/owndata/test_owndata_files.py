@@ -6,7 +6,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from owndata_testkit import LABELS, _s, class_csv, classification, idx_file, reg_npz, regression, write_csv
+from owndata_testkit import (
+    LABELS,
+    _s,
+    class_csv,
+    classification,
+    idx_file,
+    reg_npz,
+    regression,
+    write_csv,
+)
 from trainlab.data.files import infer_task, load_file
 from trainlab.errors import ConfigError, DataError
 
@@ -16,8 +25,8 @@ def test_csv_with_a_text_target_in_the_middle(tmp_path):
     d = load_file(str(class_csv(tmp_path)), target="animal")
     assert d.task == "classification" and d.classes == ["cat", "dog", "fox"]
     assert d.features == ["f0", "f1", "f2", "f3"] and d.target == "animal"
-    assert np.array_equal(d.y, y)                      # sorted names: cat 0, dog 1, fox 2
-    assert np.allclose(d.x, x, rtol=0, atol=0)         # repr round-trips every float
+    assert np.array_equal(d.y, y)  # sorted names: cat 0, dog 1, fox 2
+    assert np.allclose(d.x, x, rtol=0, atol=0)  # repr round-trips every float
 
 
 def test_tsv_and_the_default_target_is_the_last_column(tmp_path):
@@ -25,7 +34,7 @@ def test_tsv_and_the_default_target_is_the_last_column(tmp_path):
     rows = [[*map(_s, r), int(c) + 10] for r, c in zip(x, y)]
     path = write_csv(tmp_path / "b.tsv", ["a", "b", "c", "d", "label"], rows, "\t")
     d = load_file(str(path))
-    assert d.target == "label" and d.task == "classification"   # whole numbers, 3 values
+    assert d.target == "label" and d.task == "classification"  # whole numbers, 3 values
     assert d.classes == [10, 11, 12] and np.array_equal(d.y, y)
 
 
@@ -46,7 +55,7 @@ def test_npz_with_its_own_test_set_and_text_labels(tmp_path):
 
 def test_idx_pair_of_any_type_and_shape(tmp_path):
     rng = np.random.default_rng(3)
-    images = rng.random((50, 3, 2)).astype(np.float32)         # float IDX, not MNIST's bytes
+    images = rng.random((50, 3, 2)).astype(np.float32)  # float IDX, not MNIST's bytes
     labels = rng.integers(0, 4, 50).astype(np.uint8)
     a = idx_file(tmp_path / "things-x.idx", images, 0x0D)
     b = idx_file(tmp_path / "things-y.idx", labels)
@@ -57,21 +66,24 @@ def test_idx_pair_of_any_type_and_shape(tmp_path):
 
 def test_task_inference_rule():
     assert infer_task(np.array([0.0, 1.0, 1.0, 2.0])) == "classification"
-    assert infer_task(np.arange(21.0)) == "regression"             # too many distinct values
+    assert infer_task(np.arange(21.0)) == "regression"  # too many distinct values
     assert infer_task(np.array([0.5, 1.0])) == "regression"
     assert infer_task(np.array(["a", "b"])) == "classification"
 
 
-@pytest.mark.parametrize("content, target, words", [
-    ("a,b,y\n1,2,3\n1,x,4\n", None, "non-numeric value 'x' in column 'b' at row 2"),
-    ("a,b,y\n1,2,3\n1,,4\n", None, "missing value (NaN) in column 'b' at row 2"),
-    ("a,b,y\n1,2,3\n1,nan,4\n", None, "missing value (NaN) in column 'b' at row 2"),
-    ("a,b,y\n1,2,3\n1,2,4\n", "z", "no column 'z' for --target; columns are a, b, y"),
-    ("a,b,y\n1,2,3\n1,2\n", None, "row 2 has 2 fields, the header 3"),
-    ("a,b,y\n1,2,s\n3,4,s\n", None, "the target has one class only ('s')"),
-    ("a,b,y\n", None, "needs a header row and at least one data row"),
-    ("a,b,y\n1,2,3\n1,inf,4\n", None, "NaN or infinite value in the features at row 2"),
-])
+@pytest.mark.parametrize(
+    "content, target, words",
+    [
+        ("a,b,y\n1,2,3\n1,x,4\n", None, "non-numeric value 'x' in column 'b' at row 2"),
+        ("a,b,y\n1,2,3\n1,,4\n", None, "missing value (NaN) in column 'b' at row 2"),
+        ("a,b,y\n1,2,3\n1,nan,4\n", None, "missing value (NaN) in column 'b' at row 2"),
+        ("a,b,y\n1,2,3\n1,2,4\n", "z", "no column 'z' for --target; columns are a, b, y"),
+        ("a,b,y\n1,2,3\n1,2\n", None, "row 2 has 2 fields, the header 3"),
+        ("a,b,y\n1,2,s\n3,4,s\n", None, "the target has one class only ('s')"),
+        ("a,b,y\n", None, "needs a header row and at least one data row"),
+        ("a,b,y\n1,2,3\n1,inf,4\n", None, "NaN or infinite value in the features at row 2"),
+    ],
+)
 def test_bad_csv_names_the_file_and_the_problem(tmp_path, content, target, words):
     path = tmp_path / "bad.csv"
     path.write_text(content, encoding="utf-8")
@@ -88,13 +100,22 @@ def test_regression_refuses_text_targets(tmp_path):
         load_file(str(path), task="regression")
 
 
-@pytest.mark.parametrize("arrays, words", [
-    ({"x": np.zeros((3, 2))}, "no array 'y'"),
-    ({"x": np.zeros((3, 2)), "y": np.zeros(2)}, "x has 3 rows but y has 2"),
-    ({"x": np.array([[1.0, np.nan], [0, 0]]), "y": np.array([0.5, 1.5])}, "NaN or infinite value in x at row 1"),
-    ({"x": np.zeros((3, 2)), "y": np.ones(3, int)}, "one class only"),
-    ({"x": np.zeros((3, 2)), "y": np.arange(3), "x_test": np.zeros((1, 2))}, "x_test and y_test come together"),
-])
+@pytest.mark.parametrize(
+    "arrays, words",
+    [
+        ({"x": np.zeros((3, 2))}, "no array 'y'"),
+        ({"x": np.zeros((3, 2)), "y": np.zeros(2)}, "x has 3 rows but y has 2"),
+        (
+            {"x": np.array([[1.0, np.nan], [0, 0]]), "y": np.array([0.5, 1.5])},
+            "NaN or infinite value in x at row 1",
+        ),
+        ({"x": np.zeros((3, 2)), "y": np.ones(3, int)}, "one class only"),
+        (
+            {"x": np.zeros((3, 2)), "y": np.arange(3), "x_test": np.zeros((1, 2))},
+            "x_test and y_test come together",
+        ),
+    ],
+)
 def test_bad_npz(tmp_path, arrays, words):
     np.savez(tmp_path / "bad.npz", **arrays)
     with pytest.raises(DataError, match=words):

@@ -16,7 +16,7 @@ def test_split_is_the_seeded_permutation_cut_in_three():
     order = np.random.default_rng(7).permutation(100)
     idx = split_indices(100, 0.25, 0.2, seed=7)
     assert np.array_equal(idx["test"], np.sort(order[:20]))
-    assert np.array_equal(idx["val"], np.sort(order[20:40]))       # int(80 * 0.25)
+    assert np.array_equal(idx["val"], np.sort(order[20:40]))  # int(80 * 0.25)
     assert np.array_equal(idx["train"], np.sort(order[40:]))
     assert np.array_equal(split_indices(100, 0.25, 0.2, seed=7)["val"], idx["val"])
     assert not np.array_equal(split_indices(100, 0.25, 0.2, seed=8)["val"], idx["val"])
@@ -38,7 +38,7 @@ def test_scaling_uses_training_statistics_only(tmp_path, scale):
     for part, rows in ((p.train, tr), (p.val, va), (p.test, te)):
         assert np.allclose(part[0], ((x[rows] - shift) / div).astype(np.float32), atol=1e-6)
         assert np.array_equal(part[1], y[rows])
-    if scale == "standard":     # the held-out parts are not standardised by their own stats
+    if scale == "standard":  # the held-out parts are not standardised by their own stats
         assert abs(p.val[0].mean(axis=0)).max() > 1e-3
     rec = p.split_record()
     assert rec["train"] == tr.tolist() and rec["seed"] == 3 and rec["rows"] == len(x)
@@ -55,8 +55,10 @@ def test_a_file_with_its_own_test_set_keeps_it(tmp_path):
 
 def test_too_few_samples_for_the_batch_size(tmp_path):
     data = load_file(str(reg_npz(tmp_path)))
-    with pytest.raises(DataError, match="linear.npz: the training split holds 192 samples, "
-                                        "fewer than the batch size 500"):
+    with pytest.raises(
+        DataError,
+        match="linear.npz: the training split holds 192 samples, fewer than the batch size 500",
+    ):
         prepare(data, batch_size=500)
     with pytest.raises(DataError, match="too few"):
         prepare(data, limit=3)

@@ -35,7 +35,9 @@ def images(n, rows, cols, seed=0):
 @given(st.binary(max_size=300), st.sampled_from([read_images, read_labels]))
 def test_random_bytes(data, reader):
     out = read(reader, data)
-    assert out is None or (out.dtype == np.uint8 and out.ndim == (3 if reader is read_images else 1))
+    assert out is None or (
+        out.dtype == np.uint8 and out.ndim == (3 if reader is read_images else 1)
+    )
 
 
 @SETTINGS
@@ -44,23 +46,29 @@ def test_random_bytes_behind_a_valid_magic(tail, reader):
     magic = 0x803 if reader is read_images else 0x801
     out = read(reader, struct.pack(">I", magic) + tail)
     if out is not None:  # then the header and the body agree exactly
-        dims = struct.unpack(f">{magic & 0xFF}I", tail[:4 * (magic & 0xFF)])
-        assert out.shape == dims and out.tobytes() == tail[4 * len(dims):]
+        dims = struct.unpack(f">{magic & 0xFF}I", tail[: 4 * (magic & 0xFF)])
+        assert out.shape == dims and out.tobytes() == tail[4 * len(dims) :]
 
 
 @SETTINGS
-@given(n=st.integers(1, 4), rows=st.integers(1, 5), cols=st.integers(1, 5),
-       cut=st.integers(0, 200), flip=st.integers(0, 200), extra=st.binary(max_size=3),
-       compress=st.booleans())
+@given(
+    n=st.integers(1, 4),
+    rows=st.integers(1, 5),
+    cols=st.integers(1, 5),
+    cut=st.integers(0, 200),
+    flip=st.integers(0, 200),
+    extra=st.binary(max_size=3),
+    compress=st.booleans(),
+)
 def test_corrupted_valid_files(n, rows, cols, cut, flip, extra, compress):
     good, array = images(n, rows, cols)
     assert np.array_equal(read(read_images, gzip.compress(good) if compress else good), array)
-    bad = bytearray(good[:max(0, len(good) - 1 - cut % len(good))])  # truncated ...
+    bad = bytearray(good[: max(0, len(good) - 1 - cut % len(good))])  # truncated ...
     if bad and flip % 2:
         bad[flip % len(bad)] ^= 0xFF  # ... and perhaps a flipped byte
     bad = bytes(bad)
     if compress:
-        bad = gzip.compress(good)[:-1 - cut % 8]  # a cut gzip stream
+        bad = gzip.compress(good)[: -1 - cut % 8]  # a cut gzip stream
     assert read(read_images, bad) is None
     assert read(read_images, good + extra) is None or not extra
 

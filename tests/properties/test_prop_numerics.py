@@ -10,16 +10,21 @@ from trainlab.nn import MultiLayerNet, SoftmaxWithLoss, softmax
 from trainlab.optim import create
 from trainlab.train import Data, TrainConfig, Trainer
 
-LOGITS = hnp.arrays(np.float64, st.tuples(st.integers(1, 6), st.integers(2, 6)),
-                    elements=st.one_of(st.sampled_from([-1e4, 1e4, 0.0]),
-                                       st.floats(-1e4, 1e4)))
+LOGITS = hnp.arrays(
+    np.float64,
+    st.tuples(st.integers(1, 6), st.integers(2, 6)),
+    elements=st.one_of(st.sampled_from([-1e4, 1e4, 0.0]), st.floats(-1e4, 1e4)),
+)
 
 
 @settings(max_examples=60, deadline=None)
 @given(x=LOGITS, data=st.data())
 def test_softmax_cross_entropy_finite_and_match_torch_for_logits_up_to_1e4(x, data):
-    t = np.array(data.draw(st.lists(st.integers(0, x.shape[1] - 1), min_size=x.shape[0],
-                                    max_size=x.shape[0])))
+    t = np.array(
+        data.draw(
+            st.lists(st.integers(0, x.shape[1] - 1), min_size=x.shape[0], max_size=x.shape[0])
+        )
+    )
     layer = SoftmaxWithLoss()
     loss = layer.forward(x.copy(), t)
     dx = layer.backward(1)
@@ -42,9 +47,12 @@ def test_float32_and_float64_runs_agree():
     losses = {}
     for dtype in (np.float32, np.float64):
         net = MultiLayerNet(64, [50, 50], 10, dtype=dtype, rng=np.random.default_rng(0))
-        h = Trainer(net, Data(x[:600].astype(dtype), t[:600], xt.astype(dtype), tt),
-                    create("momentum", lr=0.05),
-                    TrainConfig(epochs=5, rng=np.random.default_rng(1), progress=False)).train()
+        h = Trainer(
+            net,
+            Data(x[:600].astype(dtype), t[:600], xt.astype(dtype), tt),
+            create("momentum", lr=0.05),
+            TrainConfig(epochs=5, rng=np.random.default_rng(1), progress=False),
+        ).train()
         losses[dtype] = (h["train_loss_epoch"][-1], h["test_loss"][-1])
     for a, b in zip(losses[np.float32], losses[np.float64]):
         assert abs(a - b) <= 1e-3 * abs(b)

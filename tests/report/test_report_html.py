@@ -81,8 +81,10 @@ def tree(tmp_path_factory):
     root = tmp_path_factory.mktemp("runs")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TRAINLAB_CACHE", str(root / ".cache"))
-        for args in (["lr-diagnosis", "--quick", "--set", "epochs=3"],
-                     ["init-histogram", "--set", "activations=sigmoid", "--set", "inits=1,0.01"]):
+        for args in (
+            ["lr-diagnosis", "--quick", "--set", "epochs=3"],
+            ["init-histogram", "--set", "activations=sigmoid", "--set", "inits=1,0.01"],
+        ):
             code, _, err = cli("run", *args, "--out", root / args[0], "--quiet")
             assert code == 0, err
     land = root / "landscape-bowl"
@@ -115,8 +117,9 @@ def test_page_is_valid_and_self_contained(tree, tmp_path):
     assert all(not re.match(r"(https?:)?//", r, re.I) for r in page.refs)
     assert all(r.startswith(("data:", "#")) for r in page.refs)
     embedded = page.embedded
-    figures = [p for p in tree.rglob("*")
-               if p.suffix in (".png", ".gif") and ".trash" not in p.parts]
+    figures = [
+        p for p in tree.rglob("*") if p.suffix in (".png", ".gif") and ".trash" not in p.parts
+    ]
     assert len(figures) == 6  # lr-diagnosis 1, init-histogram 2, landscape 2, benchmark 1
     for f in figures:
         assert embedded.get(f.read_bytes()) == ("image/gif" if f.suffix == ".gif" else "image/png")
@@ -130,7 +133,7 @@ def test_every_run_gets_a_section_with_its_numbers(tree, tmp_path):
     assert "Reading the loss curve" in text and "Initial weights: activation histograms" in text
     assert "SGD zigzags" in text  # landscape has its own explanation
     assert "<h2>Benchmark</h2>" in text  # unknown kind: a title from the kind
-    assert "<td class=\"num\">1234</td>" in text and "<td>adam</td>" in text
+    assert '<td class="num">1234</td>' in text and "<td>adam</td>" in text
     assert "<code>more/bench-1</code>" in text
     summary = read_json(tree / "lr-diagnosis" / "metrics.json")["summary"]
     assert all(html.escape(v) in text for v in summary.values())  # verdicts in the table

@@ -13,8 +13,13 @@ def draw(spec, arrays, meta):
     g = np.random.default_rng(spec["seed"])
     x = arrays["x"]
     w = g.standard_normal((x.shape[1], 3)).astype(x.dtype)
-    return {"i": spec["i"], "value": float((x @ w).sum()), "pid": os.getpid(),
-            "writeable": bool(x.flags.writeable), "meta": meta}
+    return {
+        "i": spec["i"],
+        "value": float((x @ w).sum()),
+        "pid": os.getpid(),
+        "writeable": bool(x.flags.writeable),
+        "meta": meta,
+    }
 
 
 def fail_at(spec, arrays, meta):

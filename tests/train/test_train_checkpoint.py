@@ -22,15 +22,35 @@ def build(digits, folder=None, every=None, callbacks=()):
     Adam with gradient noise (moments, step count, noise rng), a plateau
     schedule, early stopping (best weights), replacement sampling."""
     (x, t), (xv, tv), (xt, tt) = digits
-    net = MultiLayerNet(64, [40, 40], 10, use_batchnorm=True, use_dropout=True,
-                        dropout_ratio=0.2, rng=np.random.default_rng(5))
+    net = MultiLayerNet(
+        64,
+        [40, 40],
+        10,
+        use_batchnorm=True,
+        use_dropout=True,
+        dropout_ratio=0.2,
+        rng=np.random.default_rng(5),
+    )
     opt = GradientNoise(create("adam", lr=0.003), eta=0.01, rng=np.random.default_rng(6))
-    return Trainer(net, Data(x[:400], t[:400], xt, tt, x_val=xv, t_val=tv), opt,
-                   TrainConfig(epochs=EPOCHS, mini_batch_size=64,
-                               schedule=make_schedule("plateau", 0.003, EPOCHS, patience=0),
-                               sampling="replacement", early_stop=4, monitor=True, clip_norm=5.0,
-                               rng=np.random.default_rng(7), progress=False, checkpoint_dir=folder,
-                               checkpoint_every=every, callbacks=callbacks))
+    return Trainer(
+        net,
+        Data(x[:400], t[:400], xt, tt, x_val=xv, t_val=tv),
+        opt,
+        TrainConfig(
+            epochs=EPOCHS,
+            mini_batch_size=64,
+            schedule=make_schedule("plateau", 0.003, EPOCHS, patience=0),
+            sampling="replacement",
+            early_stop=4,
+            monitor=True,
+            clip_norm=5.0,
+            rng=np.random.default_rng(7),
+            progress=False,
+            checkpoint_dir=folder,
+            checkpoint_every=every,
+            callbacks=callbacks,
+        ),
+    )
 
 
 def state(trainer):
@@ -87,8 +107,13 @@ def test_checkpoint_holds_plain_arrays_only(digits, tmp_path):
     tr.train()
     arrays = load_npz(tmp_path / read_json(tmp_path / "checkpoint.json")["arrays"])  # no pickle
     assert all(a.dtype.kind in "biuf" for a in arrays.values())
-    assert {"params/W1", "buffers/running_mean1", "optimizer/t", "optimizer/state/W1/m",
-            "callback/EarlyStopping/best"} <= set(arrays)
+    assert {
+        "params/W1",
+        "buffers/running_mean1",
+        "optimizer/t",
+        "optimizer/state/W1/m",
+        "callback/EarlyStopping/best",
+    } <= set(arrays)
     np.testing.assert_array_equal(arrays["params/W1"], tr.network.params["W1"])
 
 
@@ -146,12 +171,29 @@ def _monitored(digits, folder=None, callbacks=()):
     """A monitored run without gradient transforms: its epoch record holds the
     per-layer gradient norms of the epoch's last step."""
     (x, t), _, (xt, tt) = digits
-    net = MultiLayerNet(64, [30, 30], 10, use_batchnorm=True, use_dropout=True,
-                        dropout_ratio=0.1, rng=np.random.default_rng(3))
-    return Trainer(net, Data(x[:300], t[:300], xt, tt), create("adam"),
-                   TrainConfig(epochs=3, mini_batch_size=50, monitor=True,
-                               rng=np.random.default_rng(4), progress=False,
-                               checkpoint_dir=folder, callbacks=callbacks))
+    net = MultiLayerNet(
+        64,
+        [30, 30],
+        10,
+        use_batchnorm=True,
+        use_dropout=True,
+        dropout_ratio=0.1,
+        rng=np.random.default_rng(3),
+    )
+    return Trainer(
+        net,
+        Data(x[:300], t[:300], xt, tt),
+        create("adam"),
+        TrainConfig(
+            epochs=3,
+            mini_batch_size=50,
+            monitor=True,
+            rng=np.random.default_rng(4),
+            progress=False,
+            checkpoint_dir=folder,
+            callbacks=callbacks,
+        ),
+    )
 
 
 @pytest.mark.parametrize("stop_at", [5, 6, 12])  # 6 steps per epoch: before, at and at an end

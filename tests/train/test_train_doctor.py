@@ -22,14 +22,21 @@ def history(epoch_loss, train_acc, val_acc, noise=0.05, seed=0, **extra):
     epoch curve with multiplicative mini-batch noise."""
     rng = np.random.default_rng(seed)
     epoch_loss = np.asarray(epoch_loss, dtype=float)
-    steps = np.interp(np.arange(IT * (len(epoch_loss) - 1)) / IT, np.arange(len(epoch_loss)),
-                      epoch_loss)
+    steps = np.interp(
+        np.arange(IT * (len(epoch_loss) - 1)) / IT, np.arange(len(epoch_loss)), epoch_loss
+    )
     steps = steps * np.exp(noise * rng.standard_normal(steps.size))
     val_acc = np.asarray(val_acc, dtype=float)
-    return {"train_loss": steps.tolist(), "epoch": list(range(len(epoch_loss))),
-            "lr": [0.01] * len(epoch_loss), "train_loss_epoch": epoch_loss.tolist(),
-            "train_acc": list(train_acc), "val_acc": val_acc.tolist(),
-            "val_loss": (-np.log(np.clip(val_acc, 0.05, 0.999))).tolist(), **extra}
+    return {
+        "train_loss": steps.tolist(),
+        "epoch": list(range(len(epoch_loss))),
+        "lr": [0.01] * len(epoch_loss),
+        "train_loss_epoch": epoch_loss.tolist(),
+        "train_acc": list(train_acc),
+        "val_acc": val_acc.tolist(),
+        "val_loss": (-np.log(np.clip(val_acc, 0.05, 0.999))).tolist(),
+        **extra,
+    }
 
 
 E = np.arange(EPOCHS + 1)
@@ -110,8 +117,9 @@ def test_underfitting():
 
 def _acts(dead=0.0, std=0.3, kind="relu"):
     key = "dead" if kind == "relu" else "saturated"
-    return [[{"layer": i, "kind": kind, "mean": 0.2, "std": std, key: dead} for i in (1, 2)]
-            for _ in E]
+    return [
+        [{"layer": i, "kind": kind, "mean": 0.2, "std": std, key: dead} for i in (1, 2)] for _ in E
+    ]
 
 
 def test_dead_relu_units_are_vanishing_activations():
@@ -120,8 +128,7 @@ def test_dead_relu_units_are_vanishing_activations():
 
 
 def test_tiny_activation_std_is_vanishing():
-    v = diagnose({"history": history(GOOD_LOSS, GOOD_TRAIN, GOOD_VAL,
-                                     activations=_acts(std=1e-5))})
+    v = diagnose({"history": history(GOOD_LOSS, GOOD_TRAIN, GOOD_VAL, activations=_acts(std=1e-5))})
     assert v[0].name == "vanishing_activations" and "std 1e-05" in v[0].evidence
 
 
@@ -140,32 +147,45 @@ def test_saturated_sigmoid():
 
 
 def test_exploding_gradient_norms():
-    norms = [None] + [{"layer1": 1.0 * 2.0 ** e, "layer2": 0.5} for e in E[1:]]
+    norms = [None] + [{"layer1": 1.0 * 2.0**e, "layer2": 0.5} for e in E[1:]]
     v = diagnose({"history": history(GOOD_LOSS, GOOD_TRAIN, GOOD_VAL, grad_norm=norms)})
     assert v[0].name == "exploding_gradients" and "layer1" in v[0].evidence
     steady = [None] + [{"layer1": 2.0, "layer2": 0.5} for _ in E[1:]]
-    assert names({"history": history(GOOD_LOSS, GOOD_TRAIN, GOOD_VAL, grad_norm=steady)}) == \
-        ["healthy"]
+    assert names({"history": history(GOOD_LOSS, GOOD_TRAIN, GOOD_VAL, grad_norm=steady)}) == [
+        "healthy"
+    ]
 
 
 def test_recorded_divergence_names_step_layer_and_fix():
-    m = {"history": history(GOOD_LOSS[:3], GOOD_TRAIN[:3], GOOD_VAL[:3]),
-         "divergence": {"reason": "gradient_norm", "what": "gradient norm 1e+06 exceeds 1e+03",
-                        "step": 17, "lr": 0.5, "layer": "layer 2 (largest gradient norm 9e5)"}}
+    m = {
+        "history": history(GOOD_LOSS[:3], GOOD_TRAIN[:3], GOOD_VAL[:3]),
+        "divergence": {
+            "reason": "gradient_norm",
+            "what": "gradient norm 1e+06 exceeds 1e+03",
+            "step": 17,
+            "lr": 0.5,
+            "layer": "layer 2 (largest gradient norm 9e5)",
+        },
+    }
     v = diagnose(m)[0]
     assert v.name == "exploding_gradients"
     assert "step 17" in v.evidence and "layer 2" in v.evidence and "--clip-norm" in v.fix
 
 
 # -- real trainings on digits, each made to fail in a known way ----------------------------
-def run(digits, make_net, *, lr, epochs=10, n=None, activation="relu", init="relu",
-        optimizer="sgd"):
+def run(
+    digits, make_net, *, lr, epochs=10, n=None, activation="relu", init="relu", optimizer="sgd"
+):
     (x, t), (xv, tv), _ = digits
     if n:
         x, t = x[:n], t[:n]
     net = make_net(activation=activation, weight_init_std=init)
-    tr = Trainer(net, Data(x, t, x_val=xv, t_val=tv), create(optimizer, lr=lr),
-                 TrainConfig(epochs=epochs, monitor=True, progress=False))
+    tr = Trainer(
+        net,
+        Data(x, t, x_val=xv, t_val=tv),
+        create(optimizer, lr=lr),
+        TrainConfig(epochs=epochs, monitor=True, progress=False),
+    )
     try:
         tr.train()
     except DivergenceError:
@@ -184,10 +204,12 @@ def test_real_lr_1e6_is_too_slow(digits, make_net):
 
 
 def test_real_sigmoid_std_1_saturates_and_xavier_does_not(digits, make_net):
-    assert "saturated_activations" in [x.name for x in run(digits, make_net, lr=0.1,
-                                                            activation="sigmoid", init=1.0)]
-    assert "saturated_activations" not in [x.name for x in run(
-        digits, make_net, lr=0.1, activation="sigmoid", init="xavier")]
+    assert "saturated_activations" in [
+        x.name for x in run(digits, make_net, lr=0.1, activation="sigmoid", init=1.0)
+    ]
+    assert "saturated_activations" not in [
+        x.name for x in run(digits, make_net, lr=0.1, activation="sigmoid", init="xavier")
+    ]
 
 
 def test_real_300_samples_overfit(digits, make_net):
@@ -207,8 +229,13 @@ def test_empty_metrics_do_not_crash(bad):
 # -- the lecture's curves: lr-diagnosis on digits and Fashion-MNIST, and 2-D functions --------
 SHARED = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data").resolve()
 #: the lecture figure's curve → the doctor's verdict on its epoch loss
-LECTURE = {"very high": "lr_too_high", "high": "lr_too_high", "good": "healthy",
-           "low": "lr_too_low", "bad init": "plateau"}
+LECTURE = {
+    "very high": "lr_too_high",
+    "high": "lr_too_high",
+    "good": "healthy",
+    "low": "lr_too_low",
+    "bad init": "plateau",
+}
 
 
 @pytest.fixture(scope="module", params=["digits", "fashion-mnist"])
@@ -218,15 +245,23 @@ def lecture_curves(request, tmp_path_factory):
 
     quick = request.param == "digits"
     cfg = make_config("lr-diagnosis", quick, dataset=request.param)
-    m = run_experiment("lr-diagnosis", tmp_path_factory.mktemp(request.param), cfg,
-                       dataset=request.param, data_dir=SHARED, progress=False)
+    m = run_experiment(
+        "lr-diagnosis",
+        tmp_path_factory.mktemp(request.param),
+        cfg,
+        dataset=request.param,
+        data_dir=SHARED,
+        progress=False,
+    )
     return request.param, m["runs"][0]
 
 
 def test_doctor_reads_the_lectures_four_curves(lecture_curves):
     dataset, run = lecture_curves
-    got = {k: diagnose({"history": {"train_loss_epoch": run[k]["epoch_loss"]}})[0].name
-           for k in LECTURE}
+    got = {
+        k: diagnose({"history": {"train_loss_epoch": run[k]["epoch_loss"]}})[0].name
+        for k in LECTURE
+    }
     assert got == LECTURE, dataset
 
 
@@ -235,15 +270,18 @@ def _values(function, rule, lr, steps, start=None):
     from trainlab.optim import create
 
     t = trace(function, create(rule, lr=lr), start=start, steps=steps)
-    return list(t.values[:t.last + 1]) + ([math.inf] if t.diverged else [])
+    return list(t.values[: t.last + 1]) + ([math.inf] if t.diverged else [])
 
 
-@pytest.mark.parametrize("function, rule, lr, steps, kind", [
-    ("bowl", "sgd", 1.05, 30, "diverging"),   # |1 - 2 lr| > 1 along y: blows up
-    ("rosenbrock", "sgd", 0.0045, 100, "spiking"),  # near its stability limit: jumps
-    ("bowl", "sgd", 0.95, 30, "healthy"),     # the notes' rate: fast, then levelling off
-    ("bowl", "sgd", 0.01, 30, "slow"),        # a straight, slow descent
-])
+@pytest.mark.parametrize(
+    "function, rule, lr, steps, kind",
+    [
+        ("bowl", "sgd", 1.05, 30, "diverging"),  # |1 - 2 lr| > 1 along y: blows up
+        ("rosenbrock", "sgd", 0.0045, 100, "spiking"),  # near its stability limit: jumps
+        ("bowl", "sgd", 0.95, 30, "healthy"),  # the notes' rate: fast, then levelling off
+        ("bowl", "sgd", 0.01, 30, "slow"),  # a straight, slow descent
+    ],
+)
 def test_the_same_shape_rules_read_paths_on_2d_functions(function, rule, lr, steps, kind):
     _check_both(_values(function, rule, lr, steps), kind)
 
@@ -257,6 +295,11 @@ def _check_both(values, kind):
     from trainlab.train.curve import classify
 
     assert classify(values) == kind
-    doctor = {"diverging": "lr_too_high", "spiking": "lr_too_high", "healthy": "healthy",
-              "slow": "lr_too_low", "plateau": "plateau"}[kind]
+    doctor = {
+        "diverging": "lr_too_high",
+        "spiking": "lr_too_high",
+        "healthy": "healthy",
+        "slow": "lr_too_low",
+        "plateau": "plateau",
+    }[kind]
     assert diagnose({"history": {"train_loss_epoch": values}})[0].name == doctor

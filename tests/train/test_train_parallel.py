@@ -38,6 +38,7 @@ def test_shared_arrays_are_one_copy_viewed_read_only():
         assert shared.nbytes == x.nbytes
         name = shared.spec()["x"][0]
     from multiprocessing import shared_memory
+
     with pytest.raises(FileNotFoundError):
         shared_memory.SharedMemory(name=name)  # freed on close
 
@@ -56,11 +57,16 @@ class _Bar:
 @pytest.mark.parametrize("workers", [1, 2])
 def test_one_bar_counts_every_job_of_every_worker(monkeypatch, workers):
     bars = []
-    monkeypatch.setattr(parallel, "_bar", lambda total, desc, progress: bars.append(_Bar(total))
-                        or bars[-1])
+    monkeypatch.setattr(
+        parallel, "_bar", lambda total, desc, progress: bars.append(_Bar(total)) or bars[-1]
+    )
     seen = []
-    run_jobs(fail_at, [{"i": i} for i in range(5)], workers=workers,
-             on_result=lambda i, r, s: seen.append(i))
+    run_jobs(
+        fail_at,
+        [{"i": i} for i in range(5)],
+        workers=workers,
+        on_result=lambda i, r, s: seen.append(i),
+    )
     [bar] = bars
     assert bar.total == 5 and bar.n == 5 and bar.closed
     assert sorted(seen) == list(range(5))
@@ -70,8 +76,9 @@ def test_a_failing_job_stops_the_others_and_raises_its_error():
     specs = [{"i": 0, "fail": True}] + [{"i": i, "sleep": 0.5} for i in range(1, 9)]
     seen = []
     with pytest.raises(ValueError, match="job 0 is bad"):
-        run_jobs(fail_at, specs, workers=2, progress=False,
-                 on_result=lambda i, r, s: seen.append(i))
+        run_jobs(
+            fail_at, specs, workers=2, progress=False, on_result=lambda i, r, s: seen.append(i)
+        )
     assert len(seen) < 8  # the jobs not yet started never ran
     assert _workers_gone()
 
@@ -81,8 +88,13 @@ def test_an_error_in_this_process_ends_the_workers():
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run_jobs(fail_at, [{"i": i, "sleep": 0.3} for i in range(6)], workers=2,
-                 progress=False, on_result=stop)
+        run_jobs(
+            fail_at,
+            [{"i": i, "sleep": 0.3} for i in range(6)],
+            workers=2,
+            progress=False,
+            on_result=stop,
+        )
     assert _workers_gone()
 
 
@@ -109,16 +121,29 @@ def test_jobs_returned_by_on_result_run_too_and_are_listed_after(workers):
     def more(i, result, seconds):  # each first-round job asks for one follow-up
         return [{"i": 10 + i}] if i < 3 else None
 
-    out = run_jobs(fail_at, [{"i": i} for i in range(3)], workers=workers, progress=False,
-                   on_result=more)
+    out = run_jobs(
+        fail_at, [{"i": i} for i in range(3)], workers=workers, progress=False, on_result=more
+    )
     assert [r for r, _ in out[:3]] == [0, 1, 2]
     assert sorted(r for r, _ in out[3:]) == [10, 11, 12] and len(out) == 6
 
 
 def test_a_pool_started_before_the_work_runs_it_and_ends_on_an_error():
     with parallel.pool(2) as ex:  # started before any job exists, as run_many does
-        assert len({r for r, _ in run_jobs(draw_pid, [{"i": i, "sleep": 0.2} for i in range(6)],
-                                           executor=ex, progress=False)}) == 2
+        assert (
+            len(
+                {
+                    r
+                    for r, _ in run_jobs(
+                        draw_pid,
+                        [{"i": i, "sleep": 0.2} for i in range(6)],
+                        executor=ex,
+                        progress=False,
+                    )
+                }
+            )
+            == 2
+        )
     assert _workers_gone()
     with pytest.raises(RuntimeError, match="loading failed"):
         with parallel.pool(2):

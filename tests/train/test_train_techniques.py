@@ -41,15 +41,18 @@ def id_data(n=50):
 
 
 def epochs_of(spy, per_epoch):
-    return [np.concatenate(spy.steps[i:i + per_epoch]) for i in range(0, len(spy.steps), per_epoch)]
+    return [
+        np.concatenate(spy.steps[i : i + per_epoch]) for i in range(0, len(spy.steps), per_epoch)
+    ]
 
 
 # -- sampling -----------------------------------------------------------------------------
 def test_shuffle_is_a_fresh_permutation_every_epoch():
     x, t = id_data()
     spy = IdSpy()
-    Trainer(spy, Data(x, t),
-            config=TrainConfig(epochs=3, mini_batch_size=10, progress=False)).train()
+    Trainer(
+        spy, Data(x, t), config=TrainConfig(epochs=3, mini_batch_size=10, progress=False)
+    ).train()
     seen = epochs_of(spy, 5)
     for ids in seen:
         assert sorted(ids) == list(range(50))
@@ -59,9 +62,11 @@ def test_shuffle_is_a_fresh_permutation_every_epoch():
 def test_sequential_keeps_data_order():
     x, t = id_data()
     spy = IdSpy()
-    Trainer(spy, Data(x, t),
-            config=TrainConfig(epochs=2, mini_batch_size=10, sampling="sequential",
-                               progress=False)).train()
+    Trainer(
+        spy,
+        Data(x, t),
+        config=TrainConfig(epochs=2, mini_batch_size=10, sampling="sequential", progress=False),
+    ).train()
     for ids in epochs_of(spy, 5):
         assert np.array_equal(ids, np.arange(50))
 
@@ -69,9 +74,11 @@ def test_sequential_keeps_data_order():
 def test_replacement_sampling_draws_duplicates():
     x, t = id_data()
     spy = IdSpy()
-    Trainer(spy, Data(x, t),
-            config=TrainConfig(epochs=4, mini_batch_size=10, sampling="replacement",
-                               progress=False)).train()
+    Trainer(
+        spy,
+        Data(x, t),
+        config=TrainConfig(epochs=4, mini_batch_size=10, sampling="replacement", progress=False),
+    ).train()
     seen = epochs_of(spy, 5)  # n // batch = 5 batches per epoch, as in the book
     assert len(spy.steps) == 20 and all(len(s) == 10 for s in spy.steps)
     # 50 draws from 50 samples: with replacement, repeats (and misses) are all but certain
@@ -83,8 +90,12 @@ def test_replacement_sampling_draws_duplicates():
 def test_early_stopping_restores_the_best_validation_accuracy(digits, make_net):
     (x, t), (xv, tv), _ = digits
     net = make_net(dtype=np.float64)
-    tr = Trainer(net, Data(x[:300], t[:300], x_val=xv, t_val=tv), create("sgd", lr=0.1),
-                 TrainConfig(epochs=60, early_stop=3, progress=False))
+    tr = Trainer(
+        net,
+        Data(x[:300], t[:300], x_val=xv, t_val=tv),
+        create("sgd", lr=0.1),
+        TrainConfig(epochs=60, early_stop=3, progress=False),
+    )
     h = tr.train()
     val = h["val_acc"]
     best = int(np.argmax(val[1:])) + 1  # first epoch with the best accuracy
@@ -119,18 +130,26 @@ def test_trainer_follows_the_curriculum():
     x, t = id_data()
     scores = np.random.default_rng(2).random(50)
     spy = IdSpy()
-    tr = Trainer(spy, Data(x, t),
-                 config=TrainConfig(epochs=4, mini_batch_size=10,
-                                    curriculum=Curriculum(scores, 0.3), progress=False))
+    tr = Trainer(
+        spy,
+        Data(x, t),
+        config=TrainConfig(
+            epochs=4, mini_batch_size=10, curriculum=Curriculum(scores, 0.3), progress=False
+        ),
+    )
     tr.train()
     easiest = set(np.argsort(scores)[:15])
     first = np.concatenate(spy.steps[:2])  # 15 samples → batches of 10 and 5
     assert sorted(first) == sorted(easiest)
     assert sorted(np.concatenate(spy.steps[-5:])) == list(range(50))  # full set by epoch 3
     assert tr.current_iter == tr.max_iter == 2 + 4 + 5 + 5  # pools of 15, 33, 50, 50
-    exact = Trainer(IdSpy(), Data(x, t),
-                    config=TrainConfig(iterations=23, mini_batch_size=10,
-                                       curriculum=Curriculum(scores, 0.3), progress=False))
+    exact = Trainer(
+        IdSpy(),
+        Data(x, t),
+        config=TrainConfig(
+            iterations=23, mini_batch_size=10, curriculum=Curriculum(scores, 0.3), progress=False
+        ),
+    )
     exact.train()
     assert exact.current_iter == 23  # smaller pools: more epochs to reach the steps asked for
 
@@ -148,7 +167,7 @@ def test_clip_by_norm_matches_torch():
     assert norm == pytest.approx(float(before), rel=1e-12)
     np.testing.assert_allclose(a, ta.grad.numpy(), rtol=1e-6)
     np.testing.assert_allclose(b, tb.grad.numpy(), rtol=1e-6)
-    assert math.sqrt(np.sum(a ** 2) + np.sum(b ** 2)) == pytest.approx(2.0, rel=1e-6)
+    assert math.sqrt(np.sum(a**2) + np.sum(b**2)) == pytest.approx(2.0, rel=1e-6)
 
 
 def test_clip_by_norm_leaves_small_gradients_alone():
@@ -167,7 +186,9 @@ def test_clip_by_value_matches_torch():
     assert np.array_equal(a, ta.grad.numpy())
 
 
-@pytest.mark.parametrize("kw, bound", [({"clip_norm": 0.05}, "norm"), ({"clip_value": 1e-3}, "value")])
+@pytest.mark.parametrize(
+    "kw, bound", [({"clip_norm": 0.05}, "norm"), ({"clip_value": 1e-3}, "value")]
+)
 def test_clipping_bounds_every_sgd_update(digits, make_net, kw, bound):
     (x, t), _, _ = digits
     net = make_net(hidden=[50, 50], dtype=np.float64)
@@ -181,8 +202,12 @@ def test_clipping_bounds_every_sgd_update(digits, make_net, kw, bound):
             steps.append(net.flat_params - self.before)
             self.before = net.flat_params.copy()
 
-    Trainer(net, Data(x[:500], t[:500]), create("sgd", lr=lr),
-            TrainConfig(**kw, epochs=1, callbacks=[Watch()], progress=False)).train()
+    Trainer(
+        net,
+        Data(x[:500], t[:500]),
+        create("sgd", lr=lr),
+        TrainConfig(**kw, epochs=1, callbacks=[Watch()], progress=False),
+    ).train()
     sizes = [np.linalg.norm(d) if bound == "norm" else np.abs(d).max() for d in steps]
     limit = lr * (kw.get("clip_norm") or kw.get("clip_value"))
     assert max(sizes) <= limit * (1 + 1e-9)
@@ -191,13 +216,18 @@ def test_clipping_bounds_every_sgd_update(digits, make_net, kw, bound):
 
 def test_gradient_norm_threshold_stops_training(digits, make_net):
     (x, t), _, _ = digits
-    tr = Trainer(make_net(hidden=[20, 20]), Data(x[:200], t[:200]),
-                 config=TrainConfig(epochs=2, max_grad_norm=1e-3, progress=False))
+    tr = Trainer(
+        make_net(hidden=[20, 20]),
+        Data(x[:200], t[:200]),
+        config=TrainConfig(epochs=2, max_grad_norm=1e-3, progress=False),
+    )
     with pytest.raises(DivergenceError, match=r"gradient norm .* exceeds .* at step 1 .*layer"):
         tr.train()
     assert tr.current_iter == 0 and tr.divergence["reason"] == "gradient_norm"
-    assert diagnose({"history": tr.history, "divergence": tr.divergence})[0].name == \
-        "exploding_gradients"
+    assert (
+        diagnose({"history": tr.history, "divergence": tr.divergence})[0].name
+        == "exploding_gradients"
+    )
 
 
 # -- gradient noise -----------------------------------------------------------------------
@@ -208,8 +238,12 @@ def test_gradient_noise_is_seeded_and_changes_the_run(digits, make_net):
         opt = create("sgd", lr=0.1)
         if noise:
             opt = GradientNoise(opt, eta=0.3, rng=np.random.default_rng(8))
-        return Trainer(make_net(hidden=[30]), Data(x[:300], t[:300]), opt,
-                       TrainConfig(epochs=2, progress=False)).train()["train_loss"]
+        return Trainer(
+            make_net(hidden=[30]),
+            Data(x[:300], t[:300]),
+            opt,
+            TrainConfig(epochs=2, progress=False),
+        ).train()["train_loss"]
 
     plain, noisy, again = run(False), run(True), run(True)
     assert noisy == again and noisy != plain

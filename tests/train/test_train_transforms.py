@@ -7,8 +7,16 @@ import pytest
 
 from trainlab.errors import ConfigError
 from trainlab.optim import GradientNoise, create
-from trainlab.optim.transforms import (GradientNormError, add_decayed_weights, add_noise, chain,
-                                       clip_by_norm, clip_by_value, negate, stop_above_norm)
+from trainlab.optim.transforms import (
+    GradientNormError,
+    add_decayed_weights,
+    add_noise,
+    chain,
+    clip_by_norm,
+    clip_by_value,
+    negate,
+    stop_above_norm,
+)
 from trainlab.train import Data, TrainConfig, Trainer
 
 
@@ -41,15 +49,20 @@ def test_bad_bounds_are_refused(bad):
 def run(digits, make_net, opt, **config):
     (x, t), _, _ = digits
     net = make_net(hidden=[30])
-    Trainer(net, Data(x[:300], t[:300]), opt,
-            TrainConfig(epochs=2, progress=False, rng=np.random.default_rng(2), **config)).train()
+    Trainer(
+        net,
+        Data(x[:300], t[:300]),
+        opt,
+        TrainConfig(epochs=2, progress=False, rng=np.random.default_rng(2), **config),
+    ).train()
     return net.flat_params
 
 
 def test_the_rules_weight_decay_is_the_trainers_transform_bit_for_bit(digits, make_net):
     by_rule = run(digits, make_net, create("momentum", lr=0.05, weight_decay=0.01))
-    by_trainer = run(digits, make_net, create("momentum", lr=0.05),
-                     transforms=[add_decayed_weights(0.01)])
+    by_trainer = run(
+        digits, make_net, create("momentum", lr=0.05), transforms=[add_decayed_weights(0.01)]
+    )
     assert by_rule.tobytes() == by_trainer.tobytes()
 
 

@@ -16,10 +16,11 @@ SCRIPT = ROOT / "scripts" / "test-postgres.sh"
 def postgres_url():
     """Start a test cluster with ``scripts/test-postgres.sh`` (installing PostgreSQL
     if needed); yield its URL; stop and delete it afterwards."""
-    folder = tempfile.mkdtemp(prefix="trainlab-pg-", dir="/tmp")   # reachable by user postgres
+    folder = tempfile.mkdtemp(prefix="trainlab-pg-", dir="/tmp")  # reachable by user postgres
     try:
-        proc = subprocess.run(["bash", str(SCRIPT), "start", folder], text=True,
-                              capture_output=True, timeout=900)
+        proc = subprocess.run(
+            ["bash", str(SCRIPT), "start", folder], text=True, capture_output=True, timeout=900
+        )
         assert proc.returncode == 0, proc.stderr
         url = proc.stdout.strip().splitlines()[-1]
         assert url.startswith("postgresql://") and "@127.0.0.1:" in url

@@ -21,23 +21,43 @@ PROBLEMS = ["digits", "noisy-quadratic"]
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory):
     out = tmp_path_factory.mktemp("bench")
-    assert main(["benchmark", "--quick", "--problems", ",".join(PROBLEMS), "--optimizers",
-                 ",".join(RULES), "--seeds", "3", "--target", "digits=0.5",
-                 "--quiet", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "benchmark",
+                "--quick",
+                "--problems",
+                ",".join(PROBLEMS),
+                "--optimizers",
+                ",".join(RULES),
+                "--seeds",
+                "3",
+                "--target",
+                "digits=0.5",
+                "--quiet",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     return out, read_json(out / "metrics.json")
 
 
 def test_every_rule_gets_the_same_lr_grid_and_seeds(bench):
     out, metrics = bench
-    grid = list(10.0 ** np.linspace(-3, 0, 4))            # --quick: 1e-3:1:4
+    grid = list(10.0 ** np.linspace(-3, 0, 4))  # --quick: 1e-3:1:4
     for p in PROBLEMS:
         for r in RULES:
             e = metrics["problems"][p][r]
             assert np.allclose(e["sensitivity"]["lr"], grid, rtol=1e-9)
             assert e["seeds"] == [1, 2, 3]
             # the chosen rate is the grid point with the best final validation metric
-            vals = [(v, lr) for lr, v in zip(e["sensitivity"]["lr"], e["sensitivity"]["val"])
-                    if v is not None]
+            vals = [
+                (v, lr)
+                for lr, v in zip(e["sensitivity"]["lr"], e["sensitivity"]["val"])
+                if v is not None
+            ]
             best = max(vals)[1] if e["metric"] == "accuracy" else min(vals)[1]
             assert e["best_lr"] == best
     assert read_json(out / "config.json")["kind"] == "benchmark"
@@ -52,7 +72,7 @@ def test_test_metric_is_mean_and_sample_std_over_seeds(bench):
             assert x.size == 3
             mean, std = x.sum() / 3, math.sqrt(((x - x.sum() / 3) ** 2).sum() / 2)
             assert e["test_mean"] == pytest.approx(mean) and e["test_std"] == pytest.approx(std)
-            if p == "digits":       # accuracies on the 297 test images
+            if p == "digits":  # accuracies on the 297 test images
                 assert all(abs(v * 297 - round(v * 297)) < 1e-6 for v in x)
             short = "acc" if p == "digits" else "loss"
             assert metrics["summary"][f"{p} {r} test {short}"].startswith(f"{mean:.4g} ± ")
@@ -61,15 +81,19 @@ def test_test_metric_is_mean_and_sample_std_over_seeds(bench):
 def test_performance_profile_matches_its_definition(bench):
     out, metrics = bench
     times, taus = metrics["time_to_target"], metrics["profile"]["tau"]
-    t = {p: {r: (math.inf if v in (None, "inf") else v) for r, v in per.items()}
-         for p, per in times.items()}
+    t = {
+        p: {r: (math.inf if v in (None, "inf") else v) for r, v in per.items()}
+        for p, per in times.items()
+    }
     assert taus[0] == 1.0 and all(b > a for a, b in zip(taus, taus[1:]))
     for r in RULES:
         rho = metrics["profile"]["rho"][r]
         assert all(0.0 <= v <= 1.0 for v in rho)
-        assert all(b >= a for a, b in zip(rho, rho[1:]))          # monotone in τ
+        assert all(b >= a for a, b in zip(rho, rho[1:]))  # monotone in τ
         for tau, value in zip(taus, rho):
-            solved = [p for p in t if math.isfinite(t[p][r]) and t[p][r] <= tau * min(t[p].values())]
+            solved = [
+                p for p in t if math.isfinite(t[p][r]) and t[p][r] <= tau * min(t[p].values())
+            ]
             assert value == pytest.approx(len(solved) / len(t))
     for name in ("sensitivity.png", "performance_profile.png"):
         assert (out / name).read_bytes()[:4] == b"\x89PNG"
@@ -86,8 +110,9 @@ def test_seed_reruns_are_trials_of_their_own_study(bench):
 
 def test_profile_by_hand():
     # p1: a takes 1 s, b 2 s; p2: a never gets there, b takes 3 s
-    taus, rho = profile({"p1": {"a": 1.0, "b": 2.0}, "p2": {"a": math.inf, "b": 3.0}},
-                        taus=[1.0, 1.5, 2.0, 10.0])
+    taus, rho = profile(
+        {"p1": {"a": 1.0, "b": 2.0}, "p2": {"a": math.inf, "b": 3.0}}, taus=[1.0, 1.5, 2.0, 10.0]
+    )
     assert rho["a"] == [0.5, 0.5, 0.5, 0.5]
     assert rho["b"] == [0.5, 0.5, 1.0, 1.0]
 

@@ -10,9 +10,30 @@ TIMING = ("seconds_to_target", "median_seconds_to_target")
 
 
 def _bench(out, workers):
-    assert main(["benchmark", "--quick", "--problems", "digits,noisy-quadratic", "--optimizers",
-                 "sgd,adam", "--seeds", "2", "--lr-grid", "1e-2:1:2", "--epochs", "2",
-                 "--workers", str(workers), "--quiet", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "benchmark",
+                "--quick",
+                "--problems",
+                "digits,noisy-quadratic",
+                "--optimizers",
+                "sgd,adam",
+                "--seeds",
+                "2",
+                "--lr-grid",
+                "1e-2:1:2",
+                "--epochs",
+                "2",
+                "--workers",
+                str(workers),
+                "--quiet",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     return read_json(out / "config.json"), read_json(out / "metrics.json")
 
 
@@ -24,5 +45,6 @@ def test_one_or_two_workers_give_the_same_results(tmp_path):
     for problem in ("digits", "noisy-quadratic"):
         for rule in ("sgd", "adam"):
             a, b = m1["problems"][problem][rule], m2["problems"][problem][rule]
-            assert {k: v for k, v in a.items() if k not in TIMING} == \
-                   {k: v for k, v in b.items() if k not in TIMING}
+            assert {k: v for k, v in a.items() if k not in TIMING} == {
+                k: v for k, v in b.items() if k not in TIMING
+            }

@@ -43,8 +43,10 @@ def _state(study, trial):
 
 def _queued(study) -> list:
     """The parameters and origin of the trials queued to run again."""
-    return [(t.system_attrs["fixed_params"], t.user_attrs["retry_of"])
-            for t in study.get_trials(states=(TrialState.WAITING,))]
+    return [
+        (t.system_attrs["fixed_params"], t.user_attrs["retry_of"])
+        for t in study.get_trials(states=(TrialState.WAITING,))
+    ]
 
 
 def _dead_worker() -> dict:
@@ -55,7 +57,7 @@ def _dead_worker() -> dict:
 
 def test_a_reused_pid_does_not_keep_a_dead_trial_running(journal):
     _, study = journal
-    sleeper = subprocess.Popen(["sleep", "60"])      # a live process with the dead one's pid
+    sleeper = subprocess.Popen(["sleep", "60"])  # a live process with the dead one's pid
     try:
         live = {**me(), "token": "live", "pid": sleeper.pid, "started": start_time(sleeper.pid)}
         reused = {**live, "token": "dead", "started": live["started"] - 1}
@@ -75,33 +77,34 @@ def test_a_live_trial_of_another_machine_with_a_skewed_clock_is_not_reaped(journ
     # same host name and pid as this process, another machine (boot id), a clock a year off
     other = {**me(), "token": "other", "boot": "another-machine", "started": 1}
     trial = _running(study, other)
-    trial.set_user_attr("heartbeat", time.time() - 86400)    # its wall clock is a day behind
+    trial.set_user_attr("heartbeat", time.time() - 86400)  # its wall clock is a day behind
     real = time.time
     monkeypatch.setattr(time, "time", lambda: real() + 365 * 86400)
     monkeypatch.setattr(tr, "_WATCHES", {"s": Watch(grace=1.0)})
     beat, end = Heartbeat(trial, interval=0.0), time.monotonic() + 3.0
-    while time.monotonic() < end:            # it keeps beating: never reaped
+    while time.monotonic() < end:  # it keeps beating: never reaped
         beat.beat()
         assert tr.reap(study, None, ("lr",)) == 0
         time.sleep(0.2)
     assert _state(study, trial).state == TrialState.RUNNING
-    time.sleep(1.5)                          # it stops beating: reaped after the grace period
+    time.sleep(1.5)  # it stops beating: reaped after the grace period
     assert tr.reap(study, None, ("lr",)) == 1
     assert _state(study, trial).user_attrs["lost"] is True
 
 
-@pytest.mark.filterwarnings("ignore:Heartbeat of storage")     # ask() outside optimize()
+@pytest.mark.filterwarnings("ignore:Heartbeat of storage")  # ask() outside optimize()
 def test_on_postgres_the_database_server_clock_decides(postgres_url, monkeypatch):
     storage = open_storage(postgres_url)
     storage.heartbeat_interval, storage.grace_period = 1, 2
-    study = optuna.create_study(storage=storage, study_name=f"skew-{uuid.uuid4().hex[:8]}",
-                                direction="maximize")
+    study = optuna.create_study(
+        storage=storage, study_name=f"skew-{uuid.uuid4().hex[:8]}", direction="maximize"
+    )
     trial = _running(study, {**me(), "token": "other", "boot": "another-machine", "started": 1})
     real = time.time
-    monkeypatch.setattr(time, "time", lambda: real() - 365 * 86400)   # this machine's clock is off
+    monkeypatch.setattr(time, "time", lambda: real() - 365 * 86400)  # this machine's clock is off
     beat, end = Heartbeat(trial, interval=0.0), time.monotonic() + 4.0
     while time.monotonic() < end:
-        beat.beat()                          # Optuna's RDB heartbeat, stamped by the server
+        beat.beat()  # Optuna's RDB heartbeat, stamped by the server
         assert tr.reap(study, storage, ("lr",)) == 0
         time.sleep(0.3)
     time.sleep(3.0)
@@ -118,12 +121,14 @@ def test_a_lost_trial_is_marked_in_one_write(journal, monkeypatch):
     trial = _running(study, _dead_worker())
     backend, calls = study._storage._backend, []
     append = backend.append_logs
-    monkeypatch.setattr(backend, "append_logs", lambda logs: (calls.append(len(logs)), append(logs)))
+    monkeypatch.setattr(
+        backend, "append_logs", lambda logs: (calls.append(len(logs)), append(logs))
+    )
     assert tr.mark_lost(study, trial, "lost: test") is True
-    assert calls == [3]              # state and both attributes, one append under the lock
+    assert calls == [3]  # state and both attributes, one append under the lock
     frozen = _state(study, trial)
     assert frozen.state == TrialState.FAIL and frozen.user_attrs["fail_reason"] == "lost: test"
-    assert tr.mark_lost(study, trial, "lost: again") is False    # finished: left as it is
+    assert tr.mark_lost(study, trial, "lost: again") is False  # finished: left as it is
     assert _state(study, trial).user_attrs["fail_reason"] == "lost: test"
 
 
@@ -131,7 +136,7 @@ def test_a_lost_trial_is_marked_in_one_write(journal, monkeypatch):
 def test_retries_of_the_same_parameters_are_capped_and_reported(journal, cap):
     _, study = journal
     trial = _running(study, _dead_worker())
-    for _ in range(cap + 3):                  # its worker dies every time
+    for _ in range(cap + 3):  # its worker dies every time
         tr.reap(study, None, ("lr",), max_retries=cap)
         if not study.get_trials(states=(TrialState.WAITING,)):
             break
@@ -148,7 +153,7 @@ def test_a_worker_whose_trial_was_failed_by_another_carries_on_quietly(journal, 
     taken = []
 
     def objective(trial):
-        if not taken:                 # the first trial is reaped while it trains
+        if not taken:  # the first trial is reaped while it trains
             taken.append(trial.number)
             assert tr.mark_lost(study, study._storage.get_trial(trial._trial_id), "lost: late")
             if late == "heartbeat":
@@ -179,12 +184,19 @@ def test_this_process_start_time_is_read():
     assert start_time(os.getpid()) == me()["started"] and me()["started"] > 0
 
 
-@pytest.mark.parametrize("extra, words", [(["--max-retries", "-1"], "--max-retries"),
-                                          (["--storage-wait", "nan"], "--storage-wait"),
-                                          (["--storage-wait", "-5"], "--storage-wait"),
-                                          (["--storage-wait", "1e308"], "--storage-wait"),
-                                          (["--storage", "postgresql://u:secret@h:y/db"],
-                                           "malformed --storage URL postgresql://u@h:y/db")])
+@pytest.mark.parametrize(
+    "extra, words",
+    [
+        (["--max-retries", "-1"], "--max-retries"),
+        (["--storage-wait", "nan"], "--storage-wait"),
+        (["--storage-wait", "-5"], "--storage-wait"),
+        (["--storage-wait", "1e308"], "--storage-wait"),
+        (
+            ["--storage", "postgresql://u:secret@h:y/db"],
+            "malformed --storage URL postgresql://u@h:y/db",
+        ),
+    ],
+)
 def test_bad_retry_and_wait_options_fail_in_one_line(tmp_path, capsys, extra, words):
     from trainlab.cli import main
     from tune_testkit import TINY

@@ -33,8 +33,9 @@ ARGS = ["--trials", str(TRIALS), "--epochs", "150", "--train-size", "300"]
 
 
 def _pg(mode: str, folder: str) -> str:
-    proc = subprocess.run(["bash", str(SCRIPT), mode, folder], text=True, capture_output=True,
-                          timeout=300)
+    proc = subprocess.run(
+        ["bash", str(SCRIPT), mode, folder], text=True, capture_output=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.strip()
 
@@ -57,7 +58,7 @@ def _trials(url: str, name: str):
             return optuna.load_study(study_name=name, storage=storage).trials
         finally:
             storage.engine.dispose()
-    except Exception:           # not created yet
+    except Exception:  # not created yet
         return None
 
 
@@ -73,20 +74,23 @@ def _wait_for(url, name, proc, n: int, timeout: float = 120) -> dict:
     import sqlalchemy
 
     engine = sqlalchemy.create_engine(url.replace("postgresql://", "postgresql+psycopg2://"))
-    query = sqlalchemy.text("SELECT count(*) FROM trials t JOIN studies s USING (study_id) "
-                            "WHERE s.study_name = :n AND t.state IN ('COMPLETE', 'PRUNED')")
+    query = sqlalchemy.text(
+        "SELECT count(*) FROM trials t JOIN studies s USING (study_id) "
+        "WHERE s.study_name = :n AND t.state IN ('COMPLETE', 'PRUNED')"
+    )
     deadline = time.time() + timeout
     try:
         while time.time() < deadline:
             try:
                 with engine.connect() as conn:
                     finished = conn.execute(query, {"n": name}).scalar()
-            except sqlalchemy.exc.ProgrammingError:     # no tables yet
+            except sqlalchemy.exc.ProgrammingError:  # no tables yet
                 finished = 0
             if finished >= n:
                 done = _done(_trials(url, name))
-                assert proc.poll() is None and len(done) < TRIALS, \
+                assert proc.poll() is None and len(done) < TRIALS, (
                     "the search ended before the damage"
+                )
                 return done
             time.sleep(0.05)
     finally:
@@ -97,12 +101,12 @@ def _wait_for(url, name, proc, n: int, timeout: float = 120) -> dict:
 def _check_study(url, name, trials_asked: int, before: dict) -> None:
     trials = _trials(url, name)
     done = _done(trials)
-    assert len(done) == trials_asked                       # exactly --trials finished
-    assert [t.number for t in trials] == list(range(len(trials)))     # no duplicates, no gaps
-    assert all(done[n] == before[n] for n in before)       # every earlier result kept
+    assert len(done) == trials_asked  # exactly --trials finished
+    assert [t.number for t in trials] == list(range(len(trials)))  # no duplicates, no gaps
+    assert all(done[n] == before[n] for n in before)  # every earlier result kept
     assert not [t for t in trials if t.state in (TrialState.RUNNING, TrialState.WAITING)]
     lost = [t for t in trials if t.state == TrialState.FAIL]
-    assert all(t.user_attrs.get("lost") for t in lost)     # no trial failed for another reason
+    assert all(t.user_attrs.get("lost") for t in lost)  # no trial failed for another reason
     assert len(trials) == trials_asked + len(lost)
     firsts = [t for t in trials if "retry_of" not in t.user_attrs]
     assert len({tuple(sorted(t.params.items())) for t in firsts}) == len(firsts)
@@ -113,15 +117,26 @@ def _stray_lines(err: str) -> bool:
     return any(not line.startswith("trainlab: ") for line in err.splitlines())
 
 
-@pytest.mark.parametrize("pruner", ["none", "median"])   # median: each epoch reports
+@pytest.mark.parametrize("pruner", ["none", "median"])  # median: each epoch reports
 def test_server_stopped_and_restarted_mid_search_the_study_finishes(server, tmp_path, pruner):
     url, folder = server
     name = f"outage-{tmp_path.name}"
-    proc = cli_process("tune", *TINY, *ARGS, "--storage", url, "--study-name", name,
-                       "--out", str(tmp_path / "o"), "--pruner", pruner)
+    proc = cli_process(
+        "tune",
+        *TINY,
+        *ARGS,
+        "--storage",
+        url,
+        "--study-name",
+        name,
+        "--out",
+        str(tmp_path / "o"),
+        "--pruner",
+        pruner,
+    )
     try:
         before = _wait_for(url, name, proc, 3)
-        _pg("halt", folder)            # as a crash: no clean shutdown
+        _pg("halt", folder)  # as a crash: no clean shutdown
         time.sleep(6)
         _pg("start", folder)
         out, err = proc.communicate(timeout=240)
@@ -136,13 +151,26 @@ def test_server_stopped_and_restarted_mid_search_the_study_finishes(server, tmp_
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_server_down_longer_than_the_budget_stops_with_the_resume_command(server, tmp_path,
-                                                                          workers):
+def test_server_down_longer_than_the_budget_stops_with_the_resume_command(
+    server, tmp_path, workers
+):
     url, folder = server
     name = f"down-{tmp_path.name}"
-    proc = cli_process("tune", *TINY, *ARGS, "--storage", url, "--study-name", name,
-                       "--out", str(tmp_path / "o"), "--storage-wait", "3",
-                       "--workers", str(workers))
+    proc = cli_process(
+        "tune",
+        *TINY,
+        *ARGS,
+        "--storage",
+        url,
+        "--study-name",
+        name,
+        "--out",
+        str(tmp_path / "o"),
+        "--storage-wait",
+        "3",
+        "--workers",
+        str(workers),
+    )
     try:
         before = _wait_for(url, name, proc, 2)
         _pg("halt", folder)
@@ -154,13 +182,16 @@ def test_server_down_longer_than_the_budget_stops_with_the_resume_command(server
     assert proc.returncode == 2, err
     assert not _stray_lines(err), err
     lines = err.strip().splitlines()
-    assert len(lines) == workers + 1, err         # the outage seen by each worker, the error
+    assert len(lines) == workers + 1, err  # the outage seen by each worker, the error
     assert all("unreachable" in x and "retrying for up to 3 s" in x for x in lines[:-1])
-    assert lines[-1].startswith("trainlab: error: storage postgresql://") and "resume with: " in lines[-1]
+    assert (
+        lines[-1].startswith("trainlab: error: storage postgresql://")
+        and "resume with: " in lines[-1]
+    )
     command = shlex.split(lines[-1].split("resume with: ", 1)[1])
     assert command[0] == "trainlab" and "--storage" in command
 
-    again = cli_process(*command[1:])     # the resume command, as printed
+    again = cli_process(*command[1:])  # the resume command, as printed
     out, err = again.communicate(timeout=240)
     assert again.returncode == 0, err
     _check_study(url, name, TRIALS, before)
@@ -169,7 +200,7 @@ def test_server_down_longer_than_the_budget_stops_with_the_resume_command(server
 def _signal(pid: int, sig: int) -> None:
     try:
         os.kill(pid, sig)
-    except ProcessLookupError:      # a backend whose session had just ended
+    except ProcessLookupError:  # a backend whose session had just ended
         pass
 
 
@@ -193,9 +224,19 @@ def test_a_frozen_server_meets_a_deadline_and_the_search_goes_on(server, tmp_pat
     monkeypatch.setenv("TRAINLAB_PG_DEADLINE_S", "2")
     # longer trials (about 0.4 s): on a busy machine a search of shorter ones could reach
     # its end (which may need no server call) before the freeze is over
-    proc = cli_process("tune", *TINY, *ARGS, "--epochs", "600", "--storage", url,
-                       "--study-name", name,
-                       "--out", str(tmp_path / "o"))
+    proc = cli_process(
+        "tune",
+        *TINY,
+        *ARGS,
+        "--epochs",
+        "600",
+        "--storage",
+        url,
+        "--study-name",
+        name,
+        "--out",
+        str(tmp_path / "o"),
+    )
     pids = []
     try:
         before = _wait_for(url, name, proc, 2)
@@ -235,8 +276,19 @@ def _children(pid: int) -> list[int]:
 def test_a_killed_worker_loses_one_trial_and_the_study_finishes(server, tmp_path):
     url, _ = server
     name = f"kill-{tmp_path.name}"
-    proc = cli_process("tune", *TINY, *ARGS, "--storage", url, "--study-name", name,
-                       "--out", str(tmp_path / "o"), "--workers", "2")
+    proc = cli_process(
+        "tune",
+        *TINY,
+        *ARGS,
+        "--storage",
+        url,
+        "--study-name",
+        name,
+        "--out",
+        str(tmp_path / "o"),
+        "--workers",
+        "2",
+    )
     try:
         before = _wait_for(url, name, proc, 2)
         os.kill(worker_pids(proc.pid)[0], signal.SIGKILL)

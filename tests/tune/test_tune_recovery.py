@@ -22,26 +22,31 @@ def test_sigkill_mid_study_then_rerun_finishes_it(tmp_path):
             time.sleep(0.05)
             if (tmp_path / "study.journal").exists():
                 try:
-                    done = [t for t in journal_study(tmp_path).trials if t.state == TrialState.COMPLETE]
-                except KeyError:      # the study is not created yet
+                    done = [
+                        t for t in journal_study(tmp_path).trials if t.state == TrialState.COMPLETE
+                    ]
+                except KeyError:  # the study is not created yet
                     pass
         assert proc.poll() is None, "the worker finished before it could be killed"
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
-    before = {t.number: (t.params, t.value) for t in journal_study(tmp_path).trials
-              if t.state == TrialState.COMPLETE}
+    before = {
+        t.number: (t.params, t.value)
+        for t in journal_study(tmp_path).trials
+        if t.state == TrialState.COMPLETE
+    }
     assert len(before) >= 3
 
-    assert tune(tmp_path, *ARGS) == 0           # the same command again
+    assert tune(tmp_path, *ARGS) == 0  # the same command again
 
     trials = journal_study(tmp_path).trials
     after = {t.number: (t.params, t.value) for t in trials if t.state == TrialState.COMPLETE}
-    assert all(after[n] == before[n] for n in before)   # every finished trial is still there
+    assert all(after[n] == before[n] for n in before)  # every finished trial is still there
     lost = [t for t in trials if t.user_attrs.get("lost")]
     assert len(lost) <= 1 and all(t.state == TrialState.FAIL for t in lost)
-    for t in lost:              # its configuration runs again (if it was drawn whole)
+    for t in lost:  # its configuration runs again (if it was drawn whole)
         retry = [r for r in trials if r.user_attrs.get("retry_of") == t.number]
         assert len(retry) == (1 if set(t.params) == {"lr", "weight_decay"} else 0)
         assert all(r.params == t.params and r.state == TrialState.COMPLETE for r in retry)
@@ -58,7 +63,7 @@ def test_a_killed_worker_of_two_loses_at_most_its_trial(tmp_path):
             time.sleep(0.05)
             try:
                 done = [t for t in journal_study(tmp_path).trials if t.state == TrialState.COMPLETE]
-            except (KeyError, OSError, ValueError):     # the study is not created yet
+            except (KeyError, OSError, ValueError):  # the study is not created yet
                 pass
         assert proc.poll() is None, "the search finished before a worker could be killed"
         os.kill(worker_pids(proc.pid)[0], signal.SIGKILL)

@@ -16,7 +16,9 @@ from trainlab.io import read_json
 from trainlab.nn import MultiLayerNet
 from tune_testkit import N_TEST, N_VAL, is_fraction_of, journal_study, tune
 
-LINE = re.compile(r"^Best-(\d+)\(val acc:([0-9.e-]+)\) \| lr:([0-9.e+-]+), weight decay:([0-9.e+-]+)$")
+LINE = re.compile(
+    r"^Best-(\d+)\(val acc:([0-9.e-]+)\) \| lr:([0-9.e+-]+), weight decay:([0-9.e+-]+)$"
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,7 @@ def test_listing_is_the_notes_format_sorted_by_validation_accuracy(random_run):
     trials = {(t.params["lr"], t.params["weight_decay"]): t.value for t in study.trials}
     for m in rows:
         assert trials[(float(m[3]), float(m[4]))] == float(m[2])
-        assert is_fraction_of(float(m[2]), N_VAL)        # an accuracy on the 40 validation samples
+        assert is_fraction_of(float(m[2]), N_VAL)  # an accuracy on the 40 validation samples
         lr, wd = float(m[3]), float(m[4])
         assert 1e-6 <= lr <= 1e-2 and 1e-8 <= wd <= 1e-4
 
@@ -101,18 +103,44 @@ def test_tpe_sampler_runs(tmp_path):
 
 
 def test_grid_sampler_covers_the_grid(tmp_path):
-    assert tune(tmp_path, "--trials", "10", "--sampler", "grid", "--grid-points", "2",
-                "--space", "lr=1e-3:1e-1:log", "--space", "weight_decay=1e-8:1e-4:log") == 0
+    assert (
+        tune(
+            tmp_path,
+            "--trials",
+            "10",
+            "--sampler",
+            "grid",
+            "--grid-points",
+            "2",
+            "--space",
+            "lr=1e-3:1e-1:log",
+            "--space",
+            "weight_decay=1e-8:1e-4:log",
+        )
+        == 0
+    )
     trials = journal_study(tmp_path).trials
-    expected = set(itertools.product([1e-3, 1e-1], [1e-8, 1e-4]))   # 2 × 2 < 10 trials
+    expected = set(itertools.product([1e-3, 1e-1], [1e-8, 1e-4]))  # 2 × 2 < 10 trials
     assert {(t.params["lr"], t.params["weight_decay"]) for t in trials} == expected
     assert len(trials) == 4
 
 
 def test_median_pruner_stops_hopeless_trials(tmp_path):
     # most of this range cannot learn in 5 epochs: those trials fall below the median
-    assert tune(tmp_path, "--trials", "14", "--epochs", "5", "--pruner", "median",
-                "--space", "lr=1e-7:3e-1:log") == 0
+    assert (
+        tune(
+            tmp_path,
+            "--trials",
+            "14",
+            "--epochs",
+            "5",
+            "--pruner",
+            "median",
+            "--space",
+            "lr=1e-7:3e-1:log",
+        )
+        == 0
+    )
     trials = journal_study(tmp_path).trials
     pruned = [t for t in trials if t.state == TrialState.PRUNED]
     assert pruned and len(trials) == 14
@@ -124,8 +152,18 @@ def test_median_pruner_stops_hopeless_trials(tmp_path):
 
 def test_diverging_trials_are_failed_and_the_study_goes_on(tmp_path):
     # the ½λΣW² penalty alone makes W ← (1 − lr·λ) W: it blows up once lr·λ > 2
-    assert tune(tmp_path, "--trials", "8", "--space", "lr=0.05:0.5:log",
-                "--space", "weight_decay=1e-3:1e4:log") == 0
+    assert (
+        tune(
+            tmp_path,
+            "--trials",
+            "8",
+            "--space",
+            "lr=0.05:0.5:log",
+            "--space",
+            "weight_decay=1e-3:1e4:log",
+        )
+        == 0
+    )
     trials = journal_study(tmp_path).trials
     failed = [t for t in trials if t.state == TrialState.FAIL]
     assert len(trials) == 8 and failed and len(failed) < 8
@@ -142,7 +180,7 @@ def test_rerunning_resumes_the_study(tmp_path):
     assert tune(tmp_path, "--trials", "9") == 0
     again = journal_study(tmp_path).trials
     assert len(again) == 9 and [(t.number, t.params, t.value) for t in again[:3]] == first
-    assert tune(tmp_path, "--trials", "9") == 0           # nothing left to do
+    assert tune(tmp_path, "--trials", "9") == 0  # nothing left to do
     assert len(journal_study(tmp_path).trials) == 9
 
 
@@ -155,13 +193,13 @@ def test_resuming_with_other_settings_is_refused(tmp_path, capsys):
 
 
 def test_two_worker_processes_share_the_journal(tmp_path):
-    longer = ["--trials", "12", "--epochs", "120", "--train-size", "300"]   # ~0.1 s a trial
+    longer = ["--trials", "12", "--epochs", "120", "--train-size", "300"]  # ~0.1 s a trial
     assert tune(tmp_path, *longer, "--workers", "2") == 0
     trials = journal_study(tmp_path).trials
     assert sorted(t.number for t in trials) == list(range(12))
     assert all(t.state == TrialState.COMPLETE for t in trials)
     pids = {t.user_attrs["worker"]["pid"] for t in trials}
-    assert len(pids) == 2 and os.getpid() not in pids     # two worker processes did the work
+    assert len(pids) == 2 and os.getpid() not in pids  # two worker processes did the work
     # trial k's values depend on the seed and k only: a one-worker run draws the same
     one = tmp_path / "one"
     assert tune(one, *longer) == 0
@@ -181,4 +219,4 @@ def test_trials_see_the_notes_split_of_the_normalised_data_read_only():
     for mine, ref in ((x, rx), (t, rt), (xv, rxv), (tv, rtv), (x_test, test[0]), (t_test, test[1])):
         assert mine.dtype == ref.dtype and np.array_equal(mine, ref)
         assert not mine.flags.writeable
-    assert load_split(setup)[0][0] is x       # loaded once per process
+    assert load_split(setup)[0][0] is x  # loaded once per process

@@ -23,12 +23,21 @@ def test_parse_the_notes_ranges():
     assert parse_param(" momentum = 0.5 : 0.99 ") == Param("momentum", 0.5, 0.99)
 
 
-@pytest.mark.parametrize("text, words", [
-    ("lr", "malformed"), ("lr=1e-3", "malformed"), ("lr=a:b", "numbers"),
-    ("=1:2", "malformed"), ("lr=1:2:cube", "flag"), ("lr=1e-2:1e-6:log", "inverted"),
-    ("lr=0.1:0.1", "empty"), ("lr=0:1:log", "LOW > 0"), ("n=1.5:4:int", "whole"),
-    ("lr=1:inf", "finite"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("lr", "malformed"),
+        ("lr=1e-3", "malformed"),
+        ("lr=a:b", "numbers"),
+        ("=1:2", "malformed"),
+        ("lr=1:2:cube", "flag"),
+        ("lr=1e-2:1e-6:log", "inverted"),
+        ("lr=0.1:0.1", "empty"),
+        ("lr=0:1:log", "LOW > 0"),
+        ("n=1.5:4:int", "whole"),
+        ("lr=1:inf", "finite"),
+    ],
+)
 def test_bad_specs_name_the_problem(text, words):
     with pytest.raises(ConfigError, match=words) as info:
         parse_param(text)
@@ -53,8 +62,9 @@ def test_bounds_are_checked_against_the_rule():
 
 
 def test_grid_is_even_on_the_sampling_axis():
-    assert np.allclose(grid_values(Param("lr", 1e-4, 1.0, log=True), 5),
-                       [1e-4, 1e-3, 1e-2, 1e-1, 1.0], rtol=1e-12)
+    assert np.allclose(
+        grid_values(Param("lr", 1e-4, 1.0, log=True), 5), [1e-4, 1e-3, 1e-2, 1e-1, 1.0], rtol=1e-12
+    )
     assert grid_values(Param("m", 0.0, 1.0), 3) == [0.0, 0.5, 1.0]
     assert grid_values(Param("n", 1, 4, int=True), 4) == [1, 2, 3, 4]
 
@@ -73,7 +83,7 @@ def test_narrow_example_by_hand():
 @given(st.lists(st.floats(-6, -2), min_size=1, max_size=8))
 def test_narrow_contains_the_values_and_stays_inside(logs):
     orig = Param("lr", 1e-6, 1e-2, log=True)
-    values = [10.0 ** u for u in logs]
+    values = [10.0**u for u in logs]
     p = narrow(orig, values)
     assert orig.low <= p.low <= min(values) and max(values) <= p.high <= orig.high
     # the printed spec, read back, still contains them

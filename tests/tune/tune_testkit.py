@@ -15,8 +15,8 @@ from trainlab.cli import main
 ROOT = Path(__file__).resolve().parents[2]
 #: a tiny version of the notes' search (seconds, not minutes)
 TINY = ["--train-size", "200", "--epochs", "3", "--hidden", "20,20", "--quiet"]
-N_VAL = 40        # int(200 * 0.2) validation samples
-N_TEST = 297      # digits' fixed test split
+N_VAL = 40  # int(200 * 0.2) validation samples
+N_TEST = 297  # digits' fixed test split
 
 
 def tune(out: Path, *extra: str) -> int:
@@ -47,10 +47,19 @@ def closed_port() -> int:
 
 def cli_process(*args: str) -> subprocess.Popen:
     """``trainlab ARGS`` in a child process with one BLAS thread."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "OMP_NUM_THREADS": "1",
-           "OPENBLAS_NUM_THREADS": "1"}
-    return subprocess.Popen([sys.executable, "-m", "trainlab.cli", *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "trainlab.cli", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def worker_pids(pid: int) -> list[int]:

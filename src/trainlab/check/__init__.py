@@ -31,6 +31,7 @@ def check(target, rule=None, opts=None, *, timeout=None):
         a :class:`trainlab.check.result.Result`.
     """
     from trainlab.check.api import check as run_check
+
     return run_check(target, rule=rule, opts=opts, timeout=timeout)
 
 

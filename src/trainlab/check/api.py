@@ -25,8 +25,7 @@ class _OutOfTime(BaseException):
 
 @contextlib.contextmanager
 def _time_limit(seconds: float):
-    usable = (hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread())
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable:
         yield
         return
@@ -43,19 +42,27 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGALRM, old)
 
 
-def check(target, rule: str | None = None, opts: dict | None = None,
-          timeout: float | None = None) -> Result:
+def check(
+    target, rule: str | None = None, opts: dict | None = None, timeout: float | None = None
+) -> Result:
     if isinstance(target, (str, os.PathLike)):
         return run_file(os.fspath(target), rule, opts, timeout)
     if not isinstance(target, type):
-        raise ConfigError(f"check takes a class or the path of a file, got "
-                          f"{type(target).__name__}; give the class itself, not an instance")
+        raise ConfigError(
+            f"check takes a class or the path of a file, got "
+            f"{type(target).__name__}; give the class itself, not an instance"
+        )
     seconds = DEFAULT_TIMEOUT if timeout is None else check_positive("timeout", timeout)
     stages = ["starting"]
     try:
         with _time_limit(seconds):
             return check_class(target, rule, opts, progress=stages.append)
     except _OutOfTime:
-        return Result(target.__qualname__, "timeout", notes=[
-            f"stopped after {seconds:g} s, while {stages[-1]}: an endless loop, or a rule "
-            "far slower than it should be? (a longer limit: timeout=SECONDS)"])
+        return Result(
+            target.__qualname__,
+            "timeout",
+            notes=[
+                f"stopped after {seconds:g} s, while {stages[-1]}: an endless loop, or a rule "
+                "far slower than it should be? (a longer limit: timeout=SECONDS)"
+            ],
+        )

@@ -43,10 +43,14 @@ def stage(name: str) -> None:
 def load_class(path: Path, class_name: str):
     from trainlab.check.replay import trainlab_frames_removed
     from trainlab.errors import ConfigError
+
     sys.path.insert(0, str(path.parent))
     # under its own name unless that would hide a module trainlab needs (json.py, ...)
-    name = path.stem if path.stem.isidentifier() and path.stem not in sys.modules \
+    name = (
+        path.stem
+        if path.stem.isidentifier() and path.stem not in sys.modules
         else f"_trainlab_check_{abs(hash(path.stem))}"
+    )
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise ConfigError(f"{path}: not a Python file")
@@ -57,8 +61,11 @@ def load_class(path: Path, class_name: str):
         spec.loader.exec_module(module)
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - the learner's code
         raise LearnerError(trainlab_frames_removed(exc)) from None
-    classes = {n: c for n, c in vars(module).items()
-               if isinstance(c, type) and c.__module__ == module.__name__}
+    classes = {
+        n: c
+        for n, c in vars(module).items()
+        if isinstance(c, type) and c.__module__ == module.__name__
+    }
     if class_name:
         cls = getattr(module, class_name, None)
         if not isinstance(cls, type):
@@ -77,6 +84,7 @@ def run(path: str, class_name: str, rule: str, opts: dict) -> dict:
     from trainlab.check.engine import check_class
     from trainlab.check.result import Result
     from trainlab.errors import ConfigError
+
     file = Path(path)
     target = f"{file.name}:{class_name}" if class_name else file.name
     try:
@@ -88,14 +96,16 @@ def run(path: str, class_name: str, rule: str, opts: dict) -> dict:
     except SeveralRules as exc:
         return {"several": exc.names}
     except LearnerError as exc:
-        result = Result(target, "error", traceback=exc.text,
-                        notes=["your file raised while it was imported"])
+        result = Result(
+            target, "error", traceback=exc.text, notes=["your file raised while it was imported"]
+        )
         return {"result": result.to_dict()}
 
 
 def write_json(doc: dict, out: str) -> None:
     """Atomically; NaN stays NaN (Python's json reads it back), for a step that gave NaN."""
     from trainlab.atomic import write_atomic
+
     text = json.dumps(doc).encode("utf-8")
     write_atomic(out, lambda fh: fh.write(text))
 

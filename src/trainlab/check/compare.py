@@ -14,23 +14,24 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-RTOL = 1e-6     # of the step
-ULPS = 1e-13    # of the parameter
+RTOL = 1e-6  # of the step
+ULPS = 1e-13  # of the parameter
 
 
 @dataclass
 class Departure:
     """The first place where a rule's numbers leave trainlab's."""
+
     scenario: str
-    step: int                 # 1-based
-    kind: str                 # 'value', 'error', 'replaced', 'grads', 'unreadable'
+    step: int  # 1-based
+    kind: str  # 'value', 'error', 'replaced', 'grads', 'unreadable'
     key: str = ""
     index: tuple = ()
     before: float = math.nan
     yours: float = math.nan
     trainlab: float = math.nan
-    what: str = ""            # what was new at this step, if anything
-    detail: str = ""          # the exception, or what was written into grads
+    what: str = ""  # what was new at this step, if anything
+    detail: str = ""  # the exception, or what was written into grads
 
     @property
     def abs_diff(self) -> float:
@@ -73,8 +74,13 @@ def first_departure(scenario, outputs, against=None, values_only=False) -> Depar
     for k, step in enumerate(scenario.steps):
         if k >= outputs.steps:
             if outputs.error is not None and not values_only:
-                return Departure(scenario.name, k + 1, "error", what=step.what,
-                                 detail=f"{type(outputs.error).__name__}: {outputs.error}")
+                return Departure(
+                    scenario.name,
+                    k + 1,
+                    "error",
+                    what=step.what,
+                    detail=f"{type(outputs.error).__name__}: {outputs.error}",
+                )
             return None
         mine, ref = outputs.after[k], against[k]
         for key in step.params_order:
@@ -84,9 +90,17 @@ def first_departure(scenario, outputs, against=None, values_only=False) -> Depar
             far = _far(before, mine[key], ref[key])
             if far.any():
                 i = np.unravel_index(int(np.argmax(far.reshape(-1))), far.shape)
-                return Departure(scenario.name, k + 1, "value", key, tuple(int(j) for j in i),
-                                 float(before[i]), float(mine[key][i]), float(ref[key][i]),
-                                 what=step.what)
+                return Departure(
+                    scenario.name,
+                    k + 1,
+                    "value",
+                    key,
+                    tuple(int(j) for j in i),
+                    float(before[i]),
+                    float(mine[key][i]),
+                    float(ref[key][i]),
+                    what=step.what,
+                )
         if values_only:
             continue
         if outputs.replaced[k]:
@@ -94,8 +108,9 @@ def first_departure(scenario, outputs, against=None, values_only=False) -> Depar
             return Departure(scenario.name, k + 1, "replaced", key, what=step.what)
         if outputs.written[k]:
             w = outputs.written[k][0]
-            return Departure(scenario.name, k + 1, "grads", w.key, w.index, w.was, w.now,
-                             w.was, what=step.what)
+            return Departure(
+                scenario.name, k + 1, "grads", w.key, w.index, w.was, w.now, w.was, what=step.what
+            )
     return None
 
 
@@ -109,5 +124,6 @@ def same_behaviour(scenario, a, b) -> bool:
         return False
     if first_departure(scenario, a, against=b.after, values_only=True) is not None:
         return False
-    return all(set(x) == set(y) for x, y in zip(a.replaced, b.replaced)) and \
-        all(bool(x) == bool(y) for x, y in zip(a.written, b.written))
+    return all(set(x) == set(y) for x, y in zip(a.replaced, b.replaced)) and all(
+        bool(x) == bool(y) for x, y in zip(a.written, b.written)
+    )

@@ -20,10 +20,10 @@ from trainlab.check.replay import replay
 class Diagnosis:
     id: str
     title: str
-    kind: str          # 'bug', 'variant', 'convention'
+    kind: str  # 'bug', 'variant', 'convention'
     why: str
     fix: str
-    evidence: str      # what was run and what it showed
+    evidence: str  # what was run and what it showed
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -37,8 +37,14 @@ def _usable(scenario, outputs) -> bool:
     return not outputs.skipped
 
 
-def diagnose(rule: str, hp: dict, scenarios, learner: dict, kinds=("bug", "variant",
-             "convention"), first=None) -> Diagnosis | None:
+def diagnose(
+    rule: str,
+    hp: dict,
+    scenarios,
+    learner: dict,
+    kinds=("bug", "variant", "convention"),
+    first=None,
+) -> Diagnosis | None:
     """The first cause that reproduces ``learner`` (scenario name -> Outputs) everywhere.
 
     The scenarios run in the order given, the order the learner's rule ran them
@@ -53,13 +59,17 @@ def diagnose(rule: str, hp: dict, scenarios, learner: dict, kinds=("bug", "varia
         if all(_reproduces(cause, s, learner[s.name], theirs) for s in used):
             total = sum(learner[s.name].steps for s in used)
             names = ", ".join(s.name for s in used)
-            raised = [f"step {learner[s.name].error_step + 1} of {s.name}" for s in used
-                      if learner[s.name].error is not None]
-            evidence = (f"trainlab built {rule} with this change and ran it from the same "
-                        f"inputs: it gives your numbers at all {total} steps ({names})"
-                        + _quote(first, theirs)
-                        + (f", and raises where yours raises ({', '.join(raised)})"
-                           if raised else ""))
+            raised = [
+                f"step {learner[s.name].error_step + 1} of {s.name}"
+                for s in used
+                if learner[s.name].error is not None
+            ]
+            evidence = (
+                f"trainlab built {rule} with this change and ran it from the same "
+                f"inputs: it gives your numbers at all {total} steps ({names})"
+                + _quote(first, theirs)
+                + (f", and raises where yours raises ({', '.join(raised)})" if raised else "")
+            )
             return Diagnosis(cause.id, cause.title, cause.kind, cause.why, cause.fix, evidence)
     return None
 
@@ -69,10 +79,15 @@ def _quote(departure, outputs) -> str:
     if departure is None or departure.kind != "value" or departure.scenario not in outputs:
         return ""
     after = outputs[departure.scenario].after[departure.step - 1][departure.key]
-    where = f"{departure.key}[{', '.join(map(str, departure.index))}]" if departure.index \
+    where = (
+        f"{departure.key}[{', '.join(map(str, departure.index))}]"
+        if departure.index
         else departure.key
-    return (f"; at {departure.scenario} step {departure.step}, {where} it gives "
-            f"{float(after[departure.index]):.10g}, as yours does")
+    )
+    return (
+        f"; at {departure.scenario} step {departure.step}, {where} it gives "
+        f"{float(after[departure.index]):.10g}, as yours does"
+    )
 
 
 def _reproduces(cause, scenario, outputs, keep: dict) -> bool:

@@ -23,6 +23,7 @@ def _builder(cls, kwargs, lr_name):
         if lr is not None and lr_name:
             kw[lr_name] = lr
         return cls(**kw)
+
     return build
 
 
@@ -71,8 +72,9 @@ def _lr_attribute(obj, lr_name):
     return None
 
 
-def check_class(cls, rule: str | None = None, opts: dict | None = None,
-                target: str | None = None, progress=None) -> Result:
+def check_class(
+    cls, rule: str | None = None, opts: dict | None = None, target: str | None = None, progress=None
+) -> Result:
     """Check ``cls`` (a class with ``update(params, grads)``) against trainlab's rule.
 
     ``progress(text)``, if given, is told each stage as it starts."""
@@ -94,13 +96,21 @@ def check_class(cls, rule: str | None = None, opts: dict | None = None,
         try:
             rule, how = _by_behaviour(cls, sig, opts)
         except _RaisedFirst as raised:
-            return Result(target, "error", traceback=trainlab_frames_removed(raised.error),
-                          notes=["your update raised at its first step, before its rule could "
-                                 "be told from its numbers; --rule NAME says which it is"])
+            return Result(
+                target,
+                "error",
+                traceback=trainlab_frames_removed(raised.error),
+                notes=[
+                    "your update raised at its first step, before its rule could "
+                    "be told from its numbers; --rule NAME says which it is"
+                ],
+            )
         if rule is None:
-            raise ConfigError(f"cannot tell which rule {cls.__name__} is, from its name or "
-                              f"its numbers; name it with --rule (one of "
-                              f"{', '.join(sorted(rec.NAMED))})")
+            raise ConfigError(
+                f"cannot tell which rule {cls.__name__} is, from its name or "
+                f"its numbers; name it with --rule (one of "
+                f"{', '.join(sorted(rec.NAMED))})"
+            )
     kwargs, hp, lr_name, notes = rec.settings(rule, sig, opts)
     result = Result(target, "pass", rule, how, hp, notes=notes)
     build = _builder(cls, kwargs, lr_name)
@@ -128,9 +138,11 @@ def check_class(cls, rule: str | None = None, opts: dict | None = None,
         result.scenarios.append({"name": s.name, "title": s.title, "status": status})
     returned = next((o.returned for o in outputs.values() if o.returned), "")
     if returned:
-        result.notes.append(f"your update returns a {returned}; the book's update(params, "
-                            "grads) changes params in place and returns nothing, and "
-                            "trainlab ignores what it returns")
+        result.notes.append(
+            f"your update returns a {returned}; the book's update(params, "
+            "grads) changes params in place and returns nothing, and "
+            "trainlab ignores what it returns"
+        )
     progress("looking for the cause")
     return _verdict(result, rule, hp, scenarios, outputs, first)
 
@@ -149,8 +161,9 @@ def _verdict(result, rule, hp, scenarios, outputs, first) -> Result:
         return result
     out = outputs[lr_change.name]
     if out.skipped:
-        result.notes.append(f"not checked: what happens when lr changes between steps "
-                            f"({out.skipped})")
+        result.notes.append(
+            f"not checked: what happens when lr changes between steps ({out.skipped})"
+        )
         return result
     dep = first_departure(lr_change, out)
     if dep is not None:
@@ -159,12 +172,16 @@ def _verdict(result, rule, hp, scenarios, outputs, first) -> Result:
         if d is not None:
             result.verdict, result.diagnosis = "another convention", d
             elem = f"{dep.key}[{', '.join(map(str, dep.index))}]" if dep.index else dep.key
-            result.notes.insert(0, f"where the two differ: after lr changed, at step {dep.step} "
-                                f"of 'lr change', {elem} is {dep.yours:.10g} with yours, "
-                                f"{dep.trainlab:.10g} with trainlab's {rule}")
+            result.notes.insert(
+                0,
+                f"where the two differ: after lr changed, at step {dep.step} "
+                f"of 'lr change', {elem} is {dep.yours:.10g} with yours, "
+                f"{dep.trainlab:.10g} with trainlab's {rule}",
+            )
         else:
-            result.notes.append(f"equal to trainlab while lr is constant, but not after lr "
-                                f"changes (scenario 'lr change', step {dep.step}, "
-                                f"parameter {dep.key!r})")
+            result.notes.append(
+                f"equal to trainlab while lr is constant, but not after lr "
+                f"changes (scenario 'lr change', step {dep.step}, "
+                f"parameter {dep.key!r})"
+            )
     return result
-

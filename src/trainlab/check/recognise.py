@@ -16,24 +16,60 @@ from trainlab.errors import ConfigError
 from trainlab.optim import create
 
 #: the rules ``trainlab check`` knows, as the class names a learner writes them
-NAMED = ("adamw", "nadam", "radam", "adadelta", "adagrad", "rmsprop", "nesterov",
-         "momentum", "adam", "sgd")
+NAMED = (
+    "adamw",
+    "nadam",
+    "radam",
+    "adadelta",
+    "adagrad",
+    "rmsprop",
+    "nesterov",
+    "momentum",
+    "adam",
+    "sgd",
+)
 SPELLINGS = {"nag": "nesterov"}
 #: the rules the notes write out; their defaults are the notes', the others PyTorch's
 NOTES_RULES = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 
-_COMMON = {"lr": "lr", "learning_rate": "lr", "eta": "lr", "step_size": "lr",
-           "eps": "eps", "epsilon": "eps", "delta": "eps",
-           "weight_decay": "weight_decay", "wd": "weight_decay"}
+_COMMON = {
+    "lr": "lr",
+    "learning_rate": "lr",
+    "eta": "lr",
+    "step_size": "lr",
+    "eps": "eps",
+    "epsilon": "eps",
+    "delta": "eps",
+    "weight_decay": "weight_decay",
+    "wd": "weight_decay",
+}
 _PER_RULE = {
     "sgd": {"momentum": "momentum", "nesterov": "nesterov", "dampening": "dampening"},
-    "momentum": {"momentum": "momentum", "mu": "momentum", "alpha": "momentum",
-                 "beta": "momentum", "gamma": "momentum"},
-    "rmsprop": {"decay_rate": "decay_rate", "rho": "decay_rate", "alpha": "decay_rate",
-                "beta": "decay_rate", "gamma": "decay_rate", "decay": "decay_rate"},
+    "momentum": {
+        "momentum": "momentum",
+        "mu": "momentum",
+        "alpha": "momentum",
+        "beta": "momentum",
+        "gamma": "momentum",
+    },
+    "rmsprop": {
+        "decay_rate": "decay_rate",
+        "rho": "decay_rate",
+        "alpha": "decay_rate",
+        "beta": "decay_rate",
+        "gamma": "decay_rate",
+        "decay": "decay_rate",
+    },
     "adadelta": {"rho": "rho", "decay_rate": "rho", "gamma": "rho"},
-    "adam": {"beta1": "beta1", "beta2": "beta2", "b1": "beta1", "b2": "beta2",
-             "beta_1": "beta1", "beta_2": "beta2", "alpha": "lr"},
+    "adam": {
+        "beta1": "beta1",
+        "beta2": "beta2",
+        "b1": "beta1",
+        "b2": "beta2",
+        "beta_1": "beta1",
+        "beta_2": "beta2",
+        "alpha": "lr",
+    },
 }
 _PER_RULE["nesterov"] = _PER_RULE["momentum"]
 for _r in ("adamw", "nadam", "radam"):
@@ -52,8 +88,10 @@ def rule_from_name(class_name: str) -> str | None:
 
     The name is cut into words (``My``, ``RMS``, ``Prop``) and a rule must be a
     run of whole words, so that ``BrokenAdam`` is not taken for NAdam."""
-    words = [w.lower() for w in re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+",
-                                          class_name)]
+    words = [
+        w.lower()
+        for w in re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+", class_name)
+    ]
     runs = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
     runs |= {SPELLINGS[r] for r in runs if r in SPELLINGS}
     return next((name for name in NAMED if name in runs), None)
@@ -81,8 +119,11 @@ class Signature:
         except (TypeError, ValueError):
             sig = inspect.Signature()
         kinds = inspect.Parameter
-        self.params = {n: p.default for n, p in sig.parameters.items()
-                       if p.kind in (kinds.POSITIONAL_OR_KEYWORD, kinds.KEYWORD_ONLY)}
+        self.params = {
+            n: p.default
+            for n, p in sig.parameters.items()
+            if p.kind in (kinds.POSITIONAL_OR_KEYWORD, kinds.KEYWORD_ONLY)
+        }
         self.var_kw = any(p.kind is kinds.VAR_KEYWORD for p in sig.parameters.values())
 
     def required(self) -> list[str]:
@@ -102,8 +143,10 @@ def settings(rule: str, sig: Signature, opts: dict):
             mine = [n for n in sig.params if table.get(n) == key]
             if not mine:
                 known = ", ".join(sig.params) or "none"
-                raise ConfigError(f"--opt {key}: the constructor takes no parameter {key!r} "
-                                  f"(its parameters: {known})")
+                raise ConfigError(
+                    f"--opt {key}: the constructor takes no parameter {key!r} "
+                    f"(its parameters: {known})"
+                )
             key = mine[0]
         kwargs[key] = value
     for name, default in sig.params.items():
@@ -112,19 +155,25 @@ def settings(rule: str, sig: Signature, opts: dict):
         elif default is inspect.Parameter.empty:
             option = table.get(name)
             if option is None:
-                raise ConfigError(f"the constructor needs {name!r}, which trainlab cannot "
-                                  f"guess; give it with --opt {name}=VALUE")
+                raise ConfigError(
+                    f"the constructor needs {name!r}, which trainlab cannot "
+                    f"guess; give it with --opt {name}=VALUE"
+                )
             values[name] = kwargs[name] = defaults[option]
-            notes.append(f"{name} has no default in your constructor; checked with "
-                         f"trainlab's {option}={defaults[option]!r}")
+            notes.append(
+                f"{name} has no default in your constructor; checked with "
+                f"trainlab's {option}={defaults[option]!r}"
+            )
         else:
             values[name] = default
     hp, lr_name = {"lr": defaults["lr"]}, None
     for name, value in values.items():
         option = table.get(name)
         if option is None:
-            notes.append(f"trainlab's {rule} has no counterpart to your {name}={value!r}; "
-                         "it was left as it is")
+            notes.append(
+                f"trainlab's {rule} has no counterpart to your {name}={value!r}; "
+                "it was left as it is"
+            )
             continue
         if isinstance(defaults[option], bool):
             if not isinstance(value, bool):
@@ -137,17 +186,22 @@ def settings(rule: str, sig: Signature, opts: dict):
         lr_name = name if option == "lr" else lr_name
         if name not in kwargs and value != defaults[option]:
             whose = "the notes'" if rule in NOTES_RULES else "trainlab's (PyTorch's)"
-            notes.append(f"your default {name}={value!r} differs from {whose} "
-                         f"{option}={defaults[option]!r}; checked with yours")
+            notes.append(
+                f"your default {name}={value!r} differs from {whose} "
+                f"{option}={defaults[option]!r}; checked with yours"
+            )
     if "eps" in defaults and "eps" not in hp and rule != "adadelta":
-        notes.append(f"no eps in your constructor: compared with trainlab's "
-                     f"eps={defaults['eps']:g}, the value the book writes into the step")
+        notes.append(
+            f"no eps in your constructor: compared with trainlab's "
+            f"eps={defaults['eps']:g}, the value the book writes into the step"
+        )
     return kwargs, hp, lr_name, notes
 
 
 def bowl_lr(rule: str) -> float | None:
     """The lr of ``rule`` in the notes' bowl figure (trainlab's landscape table), if any."""
     from trainlab.landscape import get_function
+
     return get_function("bowl").lrs.get(rule)
 
 
@@ -156,5 +210,6 @@ def check_opts(sig: Signature, opts: dict) -> None:
     for key in opts:
         if key not in sig.params and not sig.var_kw:
             known = ", ".join(sig.params) or "none"
-            raise ConfigError(f"--opt {key}: the constructor takes no parameter {key!r} "
-                              f"(its parameters: {known})")
+            raise ConfigError(
+                f"--opt {key}: the constructor takes no parameter {key!r} (its parameters: {known})"
+            )

@@ -20,6 +20,7 @@ import numpy as np
 @dataclass
 class Written:
     """A rule wrote into ``grads``: the first element that changed."""
+
     key: str
     index: tuple
     was: float
@@ -28,13 +29,13 @@ class Written:
 
 @dataclass
 class Outputs:
-    after: list[dict] = field(default_factory=list)       # key -> array, or None if unreadable
-    replaced: list[tuple] = field(default_factory=list)   # keys whose array was replaced
-    written: list[list] = field(default_factory=list)     # Written, per step
+    after: list[dict] = field(default_factory=list)  # key -> array, or None if unreadable
+    replaced: list[tuple] = field(default_factory=list)  # keys whose array was replaced
+    written: list[list] = field(default_factory=list)  # Written, per step
     error: BaseException | None = None
-    error_step: int | None = None                         # 0-based step that raised
-    skipped: str = ""                                     # why the scenario was not run
-    returned: str = ""                                    # type update returned, if not None
+    error_step: int | None = None  # 0-based step that raised
+    skipped: str = ""  # why the scenario was not run
+    returned: str = ""  # type update returned, if not None
 
     @property
     def steps(self) -> int:
@@ -103,20 +104,29 @@ def replay(build, scenario, lr_attr: str | None = "lr") -> Outputs:
                 return out
             if returned is not None and not out.returned:
                 out.returned = type(returned).__name__
-            out.after.append({key: _readable(params.get(key), step.before[key].shape)
-                              for key in step.params_order})
-            out.replaced.append(tuple(key for key in step.params_order
-                                      if params.get(key) is not arrays[key]))
-            changes = [_first_change(key, step.grads[key], grads.get(key))
-                       for key in step.grads_order]
+            out.after.append(
+                {
+                    key: _readable(params.get(key), step.before[key].shape)
+                    for key in step.params_order
+                }
+            )
+            out.replaced.append(
+                tuple(key for key in step.params_order if params.get(key) is not arrays[key])
+            )
+            changes = [
+                _first_change(key, step.grads[key], grads.get(key)) for key in step.grads_order
+            ]
             out.written.append([c for c in changes if c is not None])
     return out
 
 
 def trainlab_frames_removed(exc: BaseException) -> str:
     """The exception's traceback without trainlab's own frames or importlib's."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if not f.filename.startswith("<frozen") and not _is_trainlab(f.filename)]
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if not f.filename.startswith("<frozen") and not _is_trainlab(f.filename)
+    ]
     lines = ["Traceback (most recent call last):\n"] if frames else []
     lines += traceback.format_list(frames)
     lines += traceback.format_exception_only(type(exc), exc)

@@ -10,23 +10,25 @@ from trainlab.check.compare import Departure
 from trainlab.check.diagnose import Diagnosis
 
 PASSING = ("pass", "pass with a note", "another convention")
-VERDICT_TEXT = {"pass": "PASS: the same numbers as trainlab's {rule}, step for step",
-                "pass with a note": "PASS, with a note: a known variant of {rule}, not a mistake",
-                "another convention": "PASS, with a note: {rule} in another convention, the "
-                                      "same numbers while lr is constant",
-                "departs": "DEPARTS from trainlab's {rule}",
-                "error": "ERROR: your code raised an exception",
-                "timeout": "TIMEOUT: your code did not finish in time"}
+VERDICT_TEXT = {
+    "pass": "PASS: the same numbers as trainlab's {rule}, step for step",
+    "pass with a note": "PASS, with a note: a known variant of {rule}, not a mistake",
+    "another convention": "PASS, with a note: {rule} in another convention, the "
+    "same numbers while lr is constant",
+    "departs": "DEPARTS from trainlab's {rule}",
+    "error": "ERROR: your code raised an exception",
+    "timeout": "TIMEOUT: your code did not finish in time",
+}
 
 
 @dataclass
 class Result:
     target: str
-    verdict: str                        # one of VERDICT_TEXT
+    verdict: str  # one of VERDICT_TEXT
     rule: str = ""
-    rule_how: str = ""                  # how the rule was chosen
+    rule_how: str = ""  # how the rule was chosen
     hyperparameters: dict = field(default_factory=dict)
-    scenarios: list = field(default_factory=list)   # [{'name', 'title', 'status'}]
+    scenarios: list = field(default_factory=list)  # [{'name', 'title', 'status'}]
     departure: Departure | None = None
     diagnosis: Diagnosis | None = None
     notes: list = field(default_factory=list)
@@ -55,17 +57,39 @@ class Result:
         """(heading, text after the heading, [indented lines]), shared by every format."""
         out = []
         if self.rule:
-            hp = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v!r}"
-                           for k, v in self.hyperparameters.items())
-            out.append(("rule", f"{self.rule} ({self.rule_how}), compared with trainlab's "
-                        f"{_class_name(self.rule)}({hp})", []))
+            hp = ", ".join(
+                f"{k}={v:g}" if isinstance(v, float) else f"{k}={v!r}"
+                for k, v in self.hyperparameters.items()
+            )
+            out.append(
+                (
+                    "rule",
+                    f"{self.rule} ({self.rule_how}), compared with trainlab's "
+                    f"{_class_name(self.rule)}({hp})",
+                    [],
+                )
+            )
         if self.scenarios:
             width = max(len(s["name"]) for s in self.scenarios)
-            out.append(("scenarios", "each step from the same parameters and gradients as "
-                        "trainlab's", [f"{s['name']:<{width}}  {s['status']:<18}  {s['title']}"
-                                       for s in self.scenarios]))
-        out.append(("verdict", VERDICT_TEXT[self.verdict].format(
-            rule=_class_name(self.rule) if self.rule else "rule"), []))
+            out.append(
+                (
+                    "scenarios",
+                    "each step from the same parameters and gradients as trainlab's",
+                    [
+                        f"{s['name']:<{width}}  {s['status']:<18}  {s['title']}"
+                        for s in self.scenarios
+                    ],
+                )
+            )
+        out.append(
+            (
+                "verdict",
+                VERDICT_TEXT[self.verdict].format(
+                    rule=_class_name(self.rule) if self.rule else "rule"
+                ),
+                [],
+            )
+        )
         if self.departure:
             head, *body = _departure_lines(self.departure)
             out.append(("first departure", head, body))
@@ -73,15 +97,30 @@ class Result:
             out.append(("your traceback", "", self.traceback.splitlines()))
         if self.diagnosis:
             d = self.diagnosis
-            label = {"bug": "most likely cause", "variant": "known variant",
-                     "convention": "another convention"}[d.kind]
-            out.append((label, d.title, [d.evidence, f"what it does: {d.why}",
-                                         ("fix: " if d.kind == "bug" else "in trainlab: ")
-                                         + d.fix]))
+            label = {
+                "bug": "most likely cause",
+                "variant": "known variant",
+                "convention": "another convention",
+            }[d.kind]
+            out.append(
+                (
+                    label,
+                    d.title,
+                    [
+                        d.evidence,
+                        f"what it does: {d.why}",
+                        ("fix: " if d.kind == "bug" else "in trainlab: ") + d.fix,
+                    ],
+                )
+            )
         elif self.departure and self.departure.kind != "error":
-            out.append(("most likely cause", "none of trainlab's catalogue of mistakes "
-                        "reproduces your numbers", ["look at the step above, where the two "
-                                                    "first differ"]))
+            out.append(
+                (
+                    "most likely cause",
+                    "none of trainlab's catalogue of mistakes reproduces your numbers",
+                    ["look at the step above, where the two first differ"],
+                )
+            )
         if self.notes:
             out.append(("notes", "", list(self.notes)))
         return out
@@ -130,10 +169,17 @@ WIDTH = 96
 
 def _wrap(text: str, indent: str, more: str | None = None) -> list[str]:
     import textwrap
+
     if more is None:
         indent, more = "", indent
-    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=more,
-                         break_on_hyphens=False, break_long_words=False) or [indent]
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=more,
+        break_on_hyphens=False,
+        break_long_words=False,
+    ) or [indent]
 
 
 def _fmt(x: float) -> str:
@@ -142,6 +188,7 @@ def _fmt(x: float) -> str:
 
 def _class_name(rule: str) -> str:
     from trainlab.optim import RULES
+
     cls = RULES.get(rule)
     return cls.__name__ if cls else rule
 
@@ -153,22 +200,29 @@ def _departure_lines(d: Departure) -> list[str]:
     if d.kind == "error":
         return [f"{where}: your update raised {d.detail}"]
     if d.kind == "unreadable":
-        return [f"{where}: after your update, params[{d.key!r}] is missing or not an array "
-                "of its shape"]
+        return [
+            f"{where}: after your update, params[{d.key!r}] is missing or not an array of its shape"
+        ]
     if d.kind == "replaced":
-        return [f"{where}: your update put a new array into params[{d.key!r}] instead of "
-                "changing the one it was given, in place"]
+        return [
+            f"{where}: your update put a new array into params[{d.key!r}] instead of "
+            "changing the one it was given, in place"
+        ]
     elem = f"{d.key}[{', '.join(map(str, d.index))}]" if d.index else d.key
     if d.kind == "grads":
-        return [f"{where}: your update wrote into grads: {elem} was {_fmt(d.before)}, "
-                f"is now {_fmt(d.yours)}"]
+        return [
+            f"{where}: your update wrote into grads: {elem} was {_fmt(d.before)}, "
+            f"is now {_fmt(d.yours)}"
+        ]
     if math.isnan(d.yours) or math.isinf(d.yours):
         size = f"yours is {_fmt(d.yours)}, not a number trainlab's rule can give"
     else:
         rel = "" if math.isinf(d.rel_diff) else f" ({d.rel_diff:.3g} of trainlab's step)"
         size = f"{d.abs_diff:.3g}{rel}"
-    return [f"{where}, {elem}",
-            f"before the step  {_fmt(d.before)}",
-            f"yours            {_fmt(d.yours)}   (a step of {_fmt(d.yours - d.before)})",
-            f"trainlab's       {_fmt(d.trainlab)}   (a step of {_fmt(d.trainlab - d.before)})",
-            f"difference       {size}"]
+    return [
+        f"{where}, {elem}",
+        f"before the step  {_fmt(d.before)}",
+        f"yours            {_fmt(d.yours)}   (a step of {_fmt(d.yours - d.before)})",
+        f"trainlab's       {_fmt(d.trainlab)}   (a step of {_fmt(d.trainlab - d.before)})",
+        f"difference       {size}",
+    ]

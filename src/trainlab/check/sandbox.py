@@ -25,8 +25,10 @@ class SeveralRules(ConfigError):
     """The file defines several classes with ``update`` and none was named."""
 
     def __init__(self, path: Path, names: list[str]):
-        super().__init__(f"{path.name} defines several rules ({', '.join(names)}); "
-                         f"choose one as {path.name}:CLASS")
+        super().__init__(
+            f"{path.name} defines several rules ({', '.join(names)}); "
+            f"choose one as {path.name}:CLASS"
+        )
         self.path, self.names = path, names
 
 
@@ -38,26 +40,48 @@ def split_target(text: str) -> tuple[Path, str]:
     return Path(text), ""
 
 
-def run_file(target: str, rule: str | None = None, opts: dict | None = None,
-             timeout: float | None = None) -> Result:
+def run_file(
+    target: str, rule: str | None = None, opts: dict | None = None, timeout: float | None = None
+) -> Result:
     path, class_name = split_target(target)
     if not path.is_file():
         raise ConfigError(f"no such file: {path}")
     timeout = DEFAULT_TIMEOUT if timeout is None else check_positive("timeout", timeout)
     with tempfile.TemporaryDirectory(prefix="trainlab-check-") as tmp:
         out, stages, errors = (Path(tmp) / n for n in ("result.json", "stages.txt", "stderr.txt"))
-        cmd = [sys.executable, "-m", "trainlab.check.child", str(path.resolve()), class_name,
-               rule or "", json.dumps(opts or {}), str(out), str(stages)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "trainlab.check.child",
+            str(path.resolve()),
+            class_name,
+            rule or "",
+            json.dumps(opts or {}),
+            str(out),
+            str(stages),
+        ]
         with open(errors, "w", encoding="utf-8") as err:
             try:
-                proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                      stderr=err, timeout=timeout, env=_child_env(), cwd=tmp)
+                proc = subprocess.run(
+                    cmd,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=err,
+                    timeout=timeout,
+                    env=_child_env(),
+                    cwd=tmp,
+                )
             except subprocess.TimeoutExpired:
                 return _timed_out(path, class_name, timeout, _last_line(stages, "starting"))
         if not out.is_file():
             last = _last_line(errors, "no output")
-            return Result(_name(path, class_name), "error", notes=[
-                f"the check stopped without a result (exit status {proc.returncode}): {last}"])
+            return Result(
+                _name(path, class_name),
+                "error",
+                notes=[
+                    f"the check stopped without a result (exit status {proc.returncode}): {last}"
+                ],
+            )
         doc = json.loads(out.read_text(encoding="utf-8"))
     if "usage_error" in doc:
         raise ConfigError(doc["usage_error"])
@@ -69,6 +93,7 @@ def run_file(target: str, rule: str | None = None, opts: dict | None = None,
 def _child_env() -> dict:
     """This process's environment, with this trainlab first on the child's path."""
     import trainlab
+
     src = str(Path(trainlab.__file__).resolve().parent.parent)
     rest = os.environ.get("PYTHONPATH", "")
     return dict(os.environ, PYTHONPATH=src + (os.pathsep + rest if rest else ""))
@@ -89,6 +114,11 @@ def _last_line(path: Path, default: str) -> str:
 
 
 def _timed_out(path, class_name, timeout, where) -> Result:
-    return Result(_name(path, class_name), "timeout", notes=[
-        f"stopped after {timeout:g} s, while {where}: an endless loop, or a rule far slower "
-        f"than it should be? (a longer limit: --timeout SECONDS)"])
+    return Result(
+        _name(path, class_name),
+        "timeout",
+        notes=[
+            f"stopped after {timeout:g} s, while {where}: an endless loop, or a rule far slower "
+            f"than it should be? (a longer limit: --timeout SECONDS)"
+        ],
+    )

@@ -31,12 +31,12 @@ LR_CHANGE_AT = 11  # first step that runs with the lowered lr
 
 @dataclass
 class Step:
-    params_order: tuple[str, ...]          # the params dict's keys, in order
-    grads_order: tuple[str, ...]           # the grads dict's keys, in order
-    before: dict[str, np.ndarray]          # parameters before the step
+    params_order: tuple[str, ...]  # the params dict's keys, in order
+    grads_order: tuple[str, ...]  # the grads dict's keys, in order
+    before: dict[str, np.ndarray]  # parameters before the step
     grads: dict[str, np.ndarray]
-    lr: float | None = None                # set on the rule before this step
-    what: str = ""                         # what is new at this step, if anything
+    lr: float | None = None  # set on the rule before this step
+    what: str = ""  # what is new at this step, if anything
 
 
 @dataclass
@@ -45,9 +45,9 @@ class Scenario:
     title: str
     steps: list[Step]
     reference: list[dict[str, np.ndarray]]  # trainlab's parameters after each step
-    same_dict: bool = False                  # one params dict for every call
-    lr: float | None = None                  # lr the rule is built with here
-    explains_only: bool = False              # never fails a rule, only explains
+    same_dict: bool = False  # one params dict for every call
+    lr: float | None = None  # lr the rule is built with here
+    explains_only: bool = False  # never fails a rule, only explains
 
 
 def _array(x) -> np.ndarray:
@@ -75,6 +75,7 @@ def _run(rule, params_of, grads_of, n, orders=None, lrs=None, same_dict=None):
 
 def bowl(rule, lr: float | None) -> Scenario:
     from trainlab.landscape import get_function
+
     f = get_function("bowl")
     x0, y0 = f.start
 
@@ -84,8 +85,9 @@ def bowl(rule, lr: float | None) -> Scenario:
 
     steps, ref = _run(rule, lambda: {"x": _array(x0), "y": _array(y0)}, grads_of, BOWL_STEPS)
     lr_text = f", lr={lr:g} (the notes' figure)" if lr is not None else ""
-    return Scenario("bowl", f"x²/20 + y² from ({x0:g}, {y0:g}), {BOWL_STEPS} steps{lr_text}",
-                    steps, ref, lr=lr)
+    return Scenario(
+        "bowl", f"x²/20 + y² from ({x0:g}, {y0:g}), {BOWL_STEPS} steps{lr_text}", steps, ref, lr=lr
+    )
 
 
 SHAPES = {"W": (4, 3), "b": (3,), "s": (), "k": (2, 3, 2), "g": (1,)}
@@ -105,18 +107,24 @@ def _grads_from(draws):
         out, off = {}, 0
         for key, shape in SHAPES.items():
             n = int(np.prod(shape, dtype=int))
-            out[key] = draws[k, off:off + n].reshape(shape) * SCALES[key]
+            out[key] = draws[k, off : off + n].reshape(shape) * SCALES[key]
             off += n
         return out
+
     return grads_of
 
 
 def arrays(rule) -> Scenario:
     start, draws = _random_dict(SEED)
-    steps, ref = _run(rule, lambda: {k: v.copy() for k, v in start.items()},
-                      _grads_from(draws), ARRAY_STEPS)
-    return Scenario("arrays", f"{len(SHAPES)} arrays, 0-d to 3-d, random gradients 1e-6 to 10, "
-                    f"{ARRAY_STEPS} steps", steps, ref)
+    steps, ref = _run(
+        rule, lambda: {k: v.copy() for k, v in start.items()}, _grads_from(draws), ARRAY_STEPS
+    )
+    return Scenario(
+        "arrays",
+        f"{len(SHAPES)} arrays, 0-d to 3-d, random gradients 1e-6 to 10, {ARRAY_STEPS} steps",
+        steps,
+        ref,
+    )
 
 
 def _orders(k):
@@ -141,15 +149,25 @@ def _orders(k):
 
 def order(rule) -> Scenario:
     start, draws = _random_dict(SEED + 1)
-    steps, ref = _run(rule, lambda: {k: v.copy() for k, v in start.items()},
-                      _grads_from(draws), ORDER_STEPS, orders=_orders)
-    return Scenario("order", f"dict orders changing, a key left out now and then, "
-                    f"{ORDER_STEPS} steps", steps, ref)
+    steps, ref = _run(
+        rule,
+        lambda: {k: v.copy() for k, v in start.items()},
+        _grads_from(draws),
+        ORDER_STEPS,
+        orders=_orders,
+    )
+    return Scenario(
+        "order",
+        f"dict orders changing, a key left out now and then, {ORDER_STEPS} steps",
+        steps,
+        ref,
+    )
 
 
 def network(rule) -> Scenario:
     from trainlab.data import load
     from trainlab.nn import MultiLayerNet
+
     (x, t), _ = load("digits")
     x = x.astype(np.float64)
     net = MultiLayerNet(x.shape[1], [16], 10, dtype=np.float64, rng=np.random.default_rng(SEED))
@@ -160,21 +178,41 @@ def network(rule) -> Scenario:
         return net.gradient(x[batches[k]], t[batches[k]])
 
     steps, ref = _run(rule, lambda: arrays_, grads_of, NET_STEPS, same_dict=net.params)
-    return Scenario("network", f"MultiLayerNet 64-16-10 on digits, {NET_STEPS} batches of 32",
-                    steps, ref, same_dict=True)
+    return Scenario(
+        "network",
+        f"MultiLayerNet 64-16-10 on digits, {NET_STEPS} batches of 32",
+        steps,
+        ref,
+        same_dict=True,
+    )
 
 
 def lr_change(rule) -> Scenario:
     start, draws = _random_dict(SEED + 3)
     lr0 = float(rule.lr)
-    steps, ref = _run(rule, lambda: {k: v.copy() for k, v in start.items()}, _grads_from(draws),
-                      LR_STEPS, lrs=lambda k: lr0 / 10 if k + 1 == LR_CHANGE_AT else None)
+    steps, ref = _run(
+        rule,
+        lambda: {k: v.copy() for k, v in start.items()},
+        _grads_from(draws),
+        LR_STEPS,
+        lrs=lambda k: lr0 / 10 if k + 1 == LR_CHANGE_AT else None,
+    )
     steps[LR_CHANGE_AT - 1].what = f"lr lowered from {lr0:g} to {lr0 / 10:g}"
-    return Scenario("lr change", f"lr cut to a tenth at step {LR_CHANGE_AT}, {LR_STEPS} steps "
-                    "(explains, never fails)", steps, ref, explains_only=True)
+    return Scenario(
+        "lr change",
+        f"lr cut to a tenth at step {LR_CHANGE_AT}, {LR_STEPS} steps (explains, never fails)",
+        steps,
+        ref,
+        explains_only=True,
+    )
 
 
 def all_scenarios(make_reference, bowl_lr: float | None) -> list[Scenario]:
     """Every scenario, each from a fresh trainlab rule ``make_reference(lr=None)``."""
-    return [bowl(make_reference(lr=bowl_lr), bowl_lr), arrays(make_reference()),
-            order(make_reference()), network(make_reference()), lr_change(make_reference())]
+    return [
+        bowl(make_reference(lr=bowl_lr), bowl_lr),
+        arrays(make_reference()),
+        order(make_reference()),
+        network(make_reference()),
+        lr_change(make_reference()),
+    ]

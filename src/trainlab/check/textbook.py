@@ -26,13 +26,32 @@ import numpy as np
 
 RULES = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adadelta")
 OPTIONS = ("lr", "momentum", "decay_rate", "beta1", "beta2", "rho", "eps")
-STATE = {"sgd": (), "momentum": ("v",), "nesterov": ("v",), "adagrad": ("h",),
-         "rmsprop": ("h",), "adam": ("m", "v"), "adadelta": ("h", "u")}
+STATE = {
+    "sgd": (),
+    "momentum": ("v",),
+    "nesterov": ("v",),
+    "adagrad": ("h",),
+    "rmsprop": ("h",),
+    "adam": ("m", "v"),
+    "adadelta": ("h", "u"),
+}
 
 
 class Textbook:
-    def __init__(self, rule: str, faults=(), *, lr, momentum=0.9, decay_rate=0.99,
-                 beta1=0.9, beta2=0.999, rho=0.9, eps=None, state: dict | None = None):
+    def __init__(
+        self,
+        rule: str,
+        faults=(),
+        *,
+        lr,
+        momentum=0.9,
+        decay_rate=0.99,
+        beta1=0.9,
+        beta2=0.999,
+        rho=0.9,
+        eps=None,
+        state: dict | None = None,
+    ):
         """``state``: the per-key state dict to use (one dict given to several
         objects makes them share it, as a class attribute would)."""
         self.rule, self.faults = rule, frozenset(faults)
@@ -99,13 +118,14 @@ class Textbook:
         p -= self.lr * g / self._denominator(s["h"])
 
     def _rmsprop(self, p, g, s, t):
-        s["h"] = self._average(s["h"], self._squared(g), self.decay_rate,
-                               "swap_decay" in self.faults)
+        s["h"] = self._average(
+            s["h"], self._squared(g), self.decay_rate, "swap_decay" in self.faults
+        )
         p -= self.lr * g / self._denominator(s["h"])
 
     def _adam(self, p, g, s, t):
         b1, b2 = np.float64(self.beta1), np.float64(self.beta2)
-        c1, c2 = 1.0 - b1 ** t, 1.0 - b2 ** t
+        c1, c2 = 1.0 - b1**t, 1.0 - b2**t
         if "no_bias_correction" in self.faults:
             c1 = c2 = 1.0
         s["m"] = self._average(s["m"], g, self.beta1, "swap_beta1" in self.faults)

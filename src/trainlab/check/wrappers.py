@@ -87,8 +87,10 @@ class PairedByPosition(Wrapped):
 class StateByPosition(Wrapped):
     def update(self, params, grads):
         keys = list(params)
-        self.inner.update({str(i): params[k] for i, k in enumerate(keys)},
-                          {str(i): grads[k] for i, k in enumerate(keys)})
+        self.inner.update(
+            {str(i): params[k] for i, k in enumerate(keys)},
+            {str(i): grads[k] for i, k in enumerate(keys)},
+        )
 
 
 class Idle(Wrapped):

@@ -12,7 +12,9 @@ def int_list(text: str) -> list[int]:
     try:
         sizes = [int(s) for s in text.split(",") if s.strip()]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated integers, got {text!r}"
+        ) from None
     if any(s < 1 for s in sizes):
         raise argparse.ArgumentTypeError(f"layer sizes must be ≥ 1, got {text!r}")
     return sizes
@@ -50,63 +52,107 @@ def worker_count(text: str) -> int:
     """``--workers``: a positive integer, at most :data:`MAX_WORKERS`."""
     value = positive_int(text)
     if value > MAX_WORKERS:
-        raise argparse.ArgumentTypeError(f"expected at most {MAX_WORKERS} worker processes on "
-                                         f"one machine, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected at most {MAX_WORKERS} worker processes on one machine, got {text!r}"
+        )
     return value
 
 
 def add_data_args(p: argparse.ArgumentParser, default: str = "digits") -> None:
-    p.add_argument("--dataset", default=default,
-                   help="digits (embedded, default), mnist or fashion-mnist")
-    p.add_argument("--data-dir", default=None,
-                   help="folder holding the IDX files (else $TRAINLAB_DATA, then the cache)")
+    p.add_argument(
+        "--dataset", default=default, help="digits (embedded, default), mnist or fashion-mnist"
+    )
+    p.add_argument(
+        "--data-dir",
+        default=None,
+        help="folder holding the IDX files (else $TRAINLAB_DATA, then the cache)",
+    )
 
 
-def add_file_args(p: argparse.ArgumentParser, test_ratio: bool = True,
-                  target: bool = True) -> None:
+def add_file_args(p: argparse.ArgumentParser, test_ratio: bool = True, target: bool = True) -> None:
     """``--data FILE`` and its companions (see docs/own-data.md). ``target=False``
     leaves ``--target`` to the command (benchmark's ``--target`` also takes
     PROBLEM=VALUE); ``--target-column`` always names the column."""
     g = p.add_argument_group("your own data (instead of --dataset)")
-    g.add_argument("--data", dest="data_file", default=None, metavar="FILE",
-                   help="a .npz (x, y[, x_test, y_test]), .csv or .tsv (header row) file, or "
-                        "IDX files as IMAGES,LABELS[,TEST_IMAGES,TEST_LABELS]")
+    g.add_argument(
+        "--data",
+        dest="data_file",
+        default=None,
+        metavar="FILE",
+        help="a .npz (x, y[, x_test, y_test]), .csv or .tsv (header row) file, or "
+        "IDX files as IMAGES,LABELS[,TEST_IMAGES,TEST_LABELS]",
+    )
     flags = ("--target", "--target-column") if target else ("--target-column",)
-    g.add_argument(*flags, dest="target_column", default=None, metavar="COLUMN",
-                   help="the CSV/TSV column to predict (default the last)")
-    g.add_argument("--task", default=None, choices=("classification", "regression"),
-                   help="default: inferred (text or few whole-number targets: classification)")
-    g.add_argument("--scale", default="standard", choices=("standard", "minmax", "none"),
-                   help="feature scaling, fitted on the training split only (default standard)")
+    g.add_argument(
+        *flags,
+        dest="target_column",
+        default=None,
+        metavar="COLUMN",
+        help="the CSV/TSV column to predict (default the last)",
+    )
+    g.add_argument(
+        "--task",
+        default=None,
+        choices=("classification", "regression"),
+        help="default: inferred (text or few whole-number targets: classification)",
+    )
+    g.add_argument(
+        "--scale",
+        default="standard",
+        choices=("standard", "minmax", "none"),
+        help="feature scaling, fitted on the training split only (default standard)",
+    )
     if test_ratio:
-        g.add_argument("--test-ratio", type=float, default=0.2,
-                       help="share of the rows held out for testing when the file has no "
-                            "x_test (default 0.2)")
-    g.add_argument("--split-seed", type=int, default=0,
-                   help="seed of the validation/test split (default 0; written to splits.json)")
+        g.add_argument(
+            "--test-ratio",
+            type=float,
+            default=0.2,
+            help="share of the rows held out for testing when the file has no x_test (default 0.2)",
+        )
+    g.add_argument(
+        "--split-seed",
+        type=int,
+        default=0,
+        help="seed of the validation/test split (default 0; written to splits.json)",
+    )
 
 
 def file_options(args, **kw) -> dict:
     """Keywords for :func:`trainlab.data.prepared.open_data` from parsed arguments."""
-    return {"target": args.target_column, "task": args.task, "scale": args.scale,
-            "test_ratio": getattr(args, "test_ratio", 0.2), "seed": args.split_seed, **kw}
+    return {
+        "target": args.target_column,
+        "task": args.task,
+        "scale": args.scale,
+        "test_ratio": getattr(args, "test_ratio", 0.2),
+        "seed": args.split_seed,
+        **kw,
+    }
 
 
 def add_workers_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workers", type=worker_count, default=None, metavar="N",
-                   help="processes for the independent trainings (default: every core, at most "
-                        "one per training); the results are the same for any N")
+    p.add_argument(
+        "--workers",
+        type=worker_count,
+        default=None,
+        metavar="N",
+        help="processes for the independent trainings (default: every core, at most "
+        "one per training); the results are the same for any N",
+    )
 
 
 def add_overwrite(p: argparse.ArgumentParser) -> None:
     """``--overwrite``: the one way to write over a folder that already holds a run."""
-    p.add_argument("--overwrite", action="store_true",
-                   help="replace the run already in the output folder (it is removed first); "
-                        "without it such a folder is refused")
+    p.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the run already in the output folder (it is removed first); "
+        "without it such a folder is refused",
+    )
 
 
 def _saved_ok(action: argparse.Action, value) -> str | None:
     """What ``value`` (from a saved config.json) should have been for ``action``, or None."""
+
     def is_int(v):
         return isinstance(v, int) and not isinstance(v, bool)
 
@@ -122,8 +168,12 @@ def _saved_ok(action: argparse.Action, value) -> str | None:
         return None if ok else "a list of positive integers"
     if kind is key_value:
         ok = isinstance(value, list) and all(
-            isinstance(kv, list) and len(kv) == 2 and isinstance(kv[0], str)
-            and (kv[1] is None or isinstance(kv[1], (str, int, float, bool))) for kv in value)
+            isinstance(kv, list)
+            and len(kv) == 2
+            and isinstance(kv[0], str)
+            and (kv[1] is None or isinstance(kv[1], (str, int, float, bool)))
+            for kv in value
+        )
         return None if ok else "a list of [name, value] pairs"
     if kind is None:
         return None if isinstance(value, str) else "a string"
@@ -151,8 +201,10 @@ def check_saved(parser: argparse.ArgumentParser, saved: dict, path) -> None:
         if action.dest in saved and action.dest not in ("help", "resume", "out"):
             want = _saved_ok(action, saved[action.dest])
             if want:
-                raise DataError(f"{path}: {action.dest!r} is {saved[action.dest]!r}, expected "
-                                f"{want}; the file is damaged: restore it or start a new run")
+                raise DataError(
+                    f"{path}: {action.dest!r} is {saved[action.dest]!r}, expected "
+                    f"{want}; the file is damaged: restore it or start a new run"
+                )
 
 
 def check_data_args(args) -> None:
@@ -167,8 +219,9 @@ def check_data_args(args) -> None:
         canonical_name(args.dataset)
     data_dir = getattr(args, "data_dir", None)
     if data_dir is not None and not Path(data_dir).expanduser().is_dir():
-        raise ConfigError(f"data folder {data_dir} does not exist; pass an existing folder "
-                          "to --data-dir")
+        raise ConfigError(
+            f"data folder {data_dir} does not exist; pass an existing folder to --data-dir"
+        )
 
 
 def warn_if_password(storage) -> None:
@@ -186,9 +239,11 @@ def warn_if_password(storage) -> None:
     except ValueError:
         return
     if password:
-        print("trainlab: warning: the --storage URL holds a password, which other users can "
-              "read in 'ps'; leave it out and set PGPASSWORD or a ~/.pgpass line instead",
-              file=sys.stderr)
+        print(
+            "trainlab: warning: the --storage URL holds a password, which other users can "
+            "read in 'ps'; leave it out and set PGPASSWORD or a ~/.pgpass line instead",
+            file=sys.stderr,
+        )
 
 
 def refuse_changed_options(args, parser, saved) -> None:
@@ -199,8 +254,9 @@ def refuse_changed_options(args, parser, saved) -> None:
     from trainlab.errors import ConfigError
 
     if getattr(args, "overwrite", False):
-        raise ConfigError("--overwrite starts a new run and --resume continues one; "
-                          "give only one of them")
+        raise ConfigError(
+            "--overwrite starts a new run and --resume continues one; give only one of them"
+        )
     start = vars(parser.parse_args([]))
     for key, value in vars(args).items():
         if key in ("resume", "quiet", "epochs") or key not in start or value == start[key]:
@@ -212,6 +268,8 @@ def refuse_changed_options(args, parser, saved) -> None:
             continue
         if value != had:
             flag = "--" + key.replace("_", "-")
-            raise ConfigError(f"{flag} {value!r} differs from the run's saved {had!r}; --resume "
-                              f"continues {args.resume} as it was started: drop {flag}, or "
-                              "start a new run in another --out")
+            raise ConfigError(
+                f"{flag} {value!r} differs from the run's saved {had!r}; --resume "
+                f"continues {args.resume} as it was started: drop {flag}, or "
+                "start a new run in another --out"
+            )

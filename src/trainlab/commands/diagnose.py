@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 NAME = "diagnose"
-HELP = ("read a run's metrics.json; say what went wrong (learning rate, overfitting, ...) "
-        "and what to try")
+HELP = (
+    "read a run's metrics.json; say what went wrong (learning rate, overfitting, ...) "
+    "and what to try"
+)
 
 
 def add_arguments(p):
@@ -26,21 +28,25 @@ def run(args) -> int:
     except FileNotFoundError:
         raise ConfigError(f"{path} not found; pass the folder of a trainlab train run") from None
     except NotADirectoryError:
-        raise ConfigError(f"{args.run_dir} is not a folder; pass the folder of a trainlab "
-                          "train run") from None
+        raise ConfigError(
+            f"{args.run_dir} is not a folder; pass the folder of a trainlab train run"
+        ) from None
     except ValueError as exc:
         if "is a folder" in str(exc):
-            raise ConfigError(f"{path} is a folder; pass the folder of a trainlab train "
-                              "run") from None
+            raise ConfigError(
+                f"{path} is a folder; pass the folder of a trainlab train run"
+            ) from None
         raise
     history = metrics.get("history") if isinstance(metrics, dict) else None
     if not isinstance(history, dict) or "train_loss" not in history:
-        raise ConfigError(f"{path} holds no training history; diagnose reads runs of "
-                          "trainlab train")
+        raise ConfigError(
+            f"{path} holds no training history; diagnose reads runs of trainlab train"
+        )
     schema.history(history, path, "history", fix)  # numbers where the doctor reads numbers
     try:
         print(report(diagnose(metrics)))
     except (TypeError, KeyError, AttributeError, IndexError, ValueError) as exc:
-        raise ConfigError(f"{path} has an unexpected layout ({type(exc).__name__}: {exc}); "
-                          f"{fix}") from None
+        raise ConfigError(
+            f"{path} has an unexpected layout ({type(exc).__name__}: {exc}); {fix}"
+        ) from None
     return 0

@@ -3,24 +3,37 @@
 from __future__ import annotations
 
 NAME = "lab"
-HELP = ("copy the notes' notebooks (Korean or English) into a folder and start JupyterLab "
-        "on 127.0.0.1")
+HELP = (
+    "copy the notes' notebooks (Korean or English) into a folder and start JupyterLab on 127.0.0.1"
+)
 
 DEFAULT_DIR = "trainlab-notebooks"
 
 
 def add_arguments(p) -> None:
-    p.add_argument("dir", nargs="?", default=DEFAULT_DIR, metavar="DIR",
-                   help="folder for the notebooks (default: ./%(default)s); notebooks you "
-                        "edited there are never overwritten")
-    p.add_argument("--lang", choices=("ko", "en"), default="en",
-                   help="ko: the notes' Korean; en: English (default: %(default)s)")
-    p.add_argument("--port", type=int, default=0,
-                   help="port for JupyterLab (default: a free one)")
-    p.add_argument("--no-browser", action="store_true",
-                   help="only print the URL; do not open a browser")
-    p.add_argument("--copy-only", action="store_true",
-                   help="copy the notebooks and stop (for your own Jupyter or VS Code)")
+    p.add_argument(
+        "dir",
+        nargs="?",
+        default=DEFAULT_DIR,
+        metavar="DIR",
+        help="folder for the notebooks (default: ./%(default)s); notebooks you "
+        "edited there are never overwritten",
+    )
+    p.add_argument(
+        "--lang",
+        choices=("ko", "en"),
+        default="en",
+        help="ko: the notes' Korean; en: English (default: %(default)s)",
+    )
+    p.add_argument("--port", type=int, default=0, help="port for JupyterLab (default: a free one)")
+    p.add_argument(
+        "--no-browser", action="store_true", help="only print the URL; do not open a browser"
+    )
+    p.add_argument(
+        "--copy-only",
+        action="store_true",
+        help="copy the notebooks and stop (for your own Jupyter or VS Code)",
+    )
 
 
 def free_port() -> int:
@@ -36,17 +49,24 @@ def check_jupyterlab() -> None:
 
     from trainlab.errors import ConfigError
 
-    if importlib.util.find_spec("jupyterlab") is None or \
-            importlib.util.find_spec("ipywidgets") is None:
-        raise ConfigError("JupyterLab is not installed; install it with "
-                          "pip install 'trainlab[learn]' (or use --copy-only)")
+    if (
+        importlib.util.find_spec("jupyterlab") is None
+        or importlib.util.find_spec("ipywidgets") is None
+    ):
+        raise ConfigError(
+            "JupyterLab is not installed; install it with "
+            "pip install 'trainlab[learn]' (or use --copy-only)"
+        )
 
 
 def describe(report, folder) -> list[str]:
     """What the copy did, a line per kind of outcome."""
     lines = []
-    for names, what in ((report.copied, "copied"), (report.updated, "updated"),
-                        (report.current, "up to date")):
+    for names, what in (
+        (report.copied, "copied"),
+        (report.updated, "updated"),
+        (report.current, "up to date"),
+    ):
         if names:
             lines.append(f"{what}: {len(names)} notebook{'s' * (len(names) != 1)} in {folder}")
     for name in report.kept:
@@ -58,9 +78,15 @@ def jupyter_command(folder, port: int, browser: bool) -> list[str]:
     import os
     import sys
 
-    cmd = [sys.executable, "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1",
-           f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-           f"--ServerApp.root_dir={folder}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--ServerApp.root_dir={folder}",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--ServerApp.allow_root=True")  # containers and Colab-like machines
     return cmd if browser else [*cmd, "--no-browser"]
@@ -123,6 +149,8 @@ def run(args) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
     if code not in (0, -2, 130):
-        raise ConfigError(f"JupyterLab exited with status {code}; its message is above "
-                          f"(port {port} taken? try another --port)")
+        raise ConfigError(
+            f"JupyterLab exited with status {code}; its message is above "
+            f"(port {port} taken? try another --port)"
+        )
     return 0

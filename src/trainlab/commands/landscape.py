@@ -16,33 +16,76 @@ NOTES_RULES = "sgd,momentum,adagrad,adam"
 def add_arguments(parser) -> None:
     from trainlab.landscape import FUNCTIONS
 
-    parser.add_argument("--function", default="bowl", metavar="NAME[:K=V,...]",
-                        help=f"one of {', '.join(FUNCTIONS)}; parameters after a colon, "
-                             "e.g. quadratic:kappa=100,angle=45 (default: bowl, the notes')")
-    parser.add_argument("--optimizers", default=NOTES_RULES, metavar="LIST",
-                        help="comma-separated rule names, or 'all' (default: %(default)s)")
-    parser.add_argument("--steps", type=int, default=None,
-                        help="updates per rule (default: the function's, 30 for the bowl)")
-    parser.add_argument("--start", default=None, metavar="X,Y",
-                        help="start point (default: the function's, (-7, 2) for the bowl)")
-    parser.add_argument("--lr", action="append", default=[], metavar="NAME=VALUE",
-                        help="learning rate of one rule (repeat, or comma-separate)")
-    parser.add_argument("--tune", action="store_true",
-                        help="tune each rule's lr: same log grid for all, objective = mean f "
-                             "over the path")
-    parser.add_argument("--tune-points", type=int, default=25, metavar="N",
-                        help="grid points for --tune (default: %(default)s)")
-    parser.add_argument("--tune-range", default="1e-4,10", metavar="LOW,HIGH",
-                        help="lr range for --tune (default: %(default)s)")
-    parser.add_argument("--tune-refine", type=int, default=0, metavar="N",
-                        help="golden-section steps after the grid, same for all (default: 0)")
-    parser.add_argument("--newton", action=argparse.BooleanOptionalAction, default=True,
-                        help="add Newton's method as a second-order reference (default: on)")
+    parser.add_argument(
+        "--function",
+        default="bowl",
+        metavar="NAME[:K=V,...]",
+        help=f"one of {', '.join(FUNCTIONS)}; parameters after a colon, "
+        "e.g. quadratic:kappa=100,angle=45 (default: bowl, the notes')",
+    )
+    parser.add_argument(
+        "--optimizers",
+        default=NOTES_RULES,
+        metavar="LIST",
+        help="comma-separated rule names, or 'all' (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--steps",
+        type=int,
+        default=None,
+        help="updates per rule (default: the function's, 30 for the bowl)",
+    )
+    parser.add_argument(
+        "--start",
+        default=None,
+        metavar="X,Y",
+        help="start point (default: the function's, (-7, 2) for the bowl)",
+    )
+    parser.add_argument(
+        "--lr",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="learning rate of one rule (repeat, or comma-separate)",
+    )
+    parser.add_argument(
+        "--tune",
+        action="store_true",
+        help="tune each rule's lr: same log grid for all, objective = mean f over the path",
+    )
+    parser.add_argument(
+        "--tune-points",
+        type=int,
+        default=25,
+        metavar="N",
+        help="grid points for --tune (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--tune-range",
+        default="1e-4,10",
+        metavar="LOW,HIGH",
+        help="lr range for --tune (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--tune-refine",
+        type=int,
+        default=0,
+        metavar="N",
+        help="golden-section steps after the grid, same for all (default: 0)",
+    )
+    parser.add_argument(
+        "--newton",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="add Newton's method as a second-order reference (default: on)",
+    )
     parser.add_argument("--animate", action="store_true", help="also write paths.gif")
-    parser.add_argument("--frames", type=int, default=120,
-                        help="most frames in the GIF (default: %(default)s)")
-    parser.add_argument("--out", default=None, metavar="DIR",
-                        help="run folder (default: runs/landscape-<function>)")
+    parser.add_argument(
+        "--frames", type=int, default=120, help="most frames in the GIF (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--out", default=None, metavar="DIR", help="run folder (default: runs/landscape-<function>)"
+    )
     from trainlab.commands._args import add_overwrite
 
     add_overwrite(parser)
@@ -53,8 +96,9 @@ def parse_pair(text: str, option: str) -> tuple[float, float]:
     try:
         a, b = (float(p) for p in parts)
     except ValueError:
-        raise ConfigError(f"{option} must be two numbers as A,B (e.g. -7,2), "
-                          f"got {text!r}") from None
+        raise ConfigError(
+            f"{option} must be two numbers as A,B (e.g. -7,2), got {text!r}"
+        ) from None
     if not (math.isfinite(a) and math.isfinite(b)):
         raise ConfigError(f"{option} must be two finite numbers, got {text!r}")
     return a, b
@@ -71,8 +115,9 @@ def parse_lrs(items: list[str]) -> dict[str, float]:
         except ValueError:
             lr = math.nan
         if not eq or not name.strip() or not (math.isfinite(lr) and lr > 0):
-            raise ConfigError(f"--lr takes NAME=VALUE with a number > 0 (e.g. sgd=0.95), "
-                              f"got {item!r}")
+            raise ConfigError(
+                f"--lr takes NAME=VALUE with a number > 0 (e.g. sgd=0.95), got {item!r}"
+            )
         lrs[name.strip()] = lr
     return lrs
 
@@ -93,27 +138,45 @@ def run(args) -> int:
     low, high = parse_pair(args.tune_range, "--tune-range")
     if not 0 < low < high:
         raise ConfigError(f"--tune-range must satisfy 0 < LOW < HIGH, got {args.tune_range!r}")
-    r = race(f, names, start=start, steps=args.steps, lrs=parse_lrs(args.lr), tune=args.tune,
-             tune_points=args.tune_points, tune_range=(low, high), tune_refine=args.tune_refine,
-             newton=args.newton, progress=args.tune)
-    out = prepare_out(args.out or f"runs/landscape-{f.name}", "landscape",
-                      overwrite=args.overwrite)
-    config = {"lrs": {k: lr for k, (_, lr) in r.rules.items()}, "lr_source": r.source,
-              "tune": {"points": args.tune_points, "range": [low, high],
-                       "refine": args.tune_refine} if args.tune else None}
+    r = race(
+        f,
+        names,
+        start=start,
+        steps=args.steps,
+        lrs=parse_lrs(args.lr),
+        tune=args.tune,
+        tune_points=args.tune_points,
+        tune_range=(low, high),
+        tune_refine=args.tune_refine,
+        newton=args.newton,
+        progress=args.tune,
+    )
+    out = prepare_out(args.out or f"runs/landscape-{f.name}", "landscape", overwrite=args.overwrite)
+    config = {
+        "lrs": {k: lr for k, (_, lr) in r.rules.items()},
+        "lr_source": r.source,
+        "tune": {"points": args.tune_points, "range": [low, high], "refine": args.tune_refine}
+        if args.tune
+        else None,
+    }
     write(r, out, config=config, animate=args.animate, frames=args.frames)
 
     print(f"{f.spec} from ({r.start[0]:g}, {r.start[1]:g}), {r.steps} steps")
     for name, (t, lr) in r.traces.items():
         lr_text = "" if lr is None else f"lr={lr:<10.4g} ({r.source[name]})"
-        state = (f"diverged at step {t.diverged_at}" if t.diverged
-                 else f"final f={t.final_value:.6g}  mean f={t.mean_value:.6g}")
+        state = (
+            f"diverged at step {t.diverged_at}"
+            if t.diverged
+            else f"final f={t.final_value:.6g}  mean f={t.mean_value:.6g}"
+        )
         print(f"  {name:<10} {lr_text:<26} {state}")
     if r.tuned:
         runs = "/".join(map(str, sorted({tu.evaluations for tu in r.tuned.values()})))
-        print(f"  tuned lr: {runs} runs per rule ({args.tune_points}-point log grid over "
-              f"[{low:g}, {high:g}] + {args.tune_refine} golden-section steps), "
-              "objective: mean f over the path")
+        print(
+            f"  tuned lr: {runs} runs per rule ({args.tune_points}-point log grid over "
+            f"[{low:g}, {high:g}] + {args.tune_refine} golden-section steps), "
+            "objective: mean f over the path"
+        )
     if any(t.diverged for t, _ in r.traces.values()):
         print("  diverged: " + ", ".join(k for k, (t, _) in r.traces.items() if t.diverged))
     print(out)

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from trainlab.commands._args import (add_data_args, add_overwrite, add_workers_arg,
-                                     check_data_args, key_value, non_negative_int, positive_int)
+from trainlab.commands._args import (
+    add_data_args,
+    add_overwrite,
+    add_workers_arg,
+    check_data_args,
+    key_value,
+    non_negative_int,
+    positive_int,
+)
 
 NAME = "run"
 HELP = "rerun an experiment of the notes (or all) and draw its figures; prints the folder"
@@ -19,17 +26,31 @@ def add_arguments(p):
     p.epilog = sources_help()
     p.add_argument("experiment", metavar="EXPERIMENT", help=f"{', '.join(names())}, or all")
     add_data_args(p)
-    p.add_argument("--seeds", type=positive_int, default=1,
-                   help="repeat with N seeds; figures show the mean and a ±1 std band")
+    p.add_argument(
+        "--seeds",
+        type=positive_int,
+        default=1,
+        help="repeat with N seeds; figures show the mean and a ±1 std band",
+    )
     p.add_argument("--seed", type=non_negative_int, default=0, help="base seed (default 0)")
     p.add_argument("--quick", action="store_true", help="shrunken settings that finish fast")
-    p.add_argument("--out", default=None, metavar="DIR",
-                   help="run folder (default runs/<experiment>-<time>); with all, one subfolder "
-                        "per experiment and report.html")
-    p.add_argument("--set", dest="overrides", type=key_value, action="append", default=[],
-                   metavar="KEY=VALUE",
-                   help="change a setting, e.g. --set optimizers=sgd,adam,nesterov; with all, "
-                        "EXPERIMENT.KEY=VALUE sets one experiment's")
+    p.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="run folder (default runs/<experiment>-<time>); with all, one subfolder "
+        "per experiment and report.html",
+    )
+    p.add_argument(
+        "--set",
+        dest="overrides",
+        type=key_value,
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="change a setting, e.g. --set optimizers=sgd,adam,nesterov; with all, "
+        "EXPERIMENT.KEY=VALUE sets one experiment's",
+    )
     add_workers_arg(p)
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     add_overwrite(p)
@@ -37,8 +58,9 @@ def add_arguments(p):
 
 def _line(name, metrics, limit=6) -> str:
     items = list(metrics["summary"].items())
-    shown = ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}"
-                      for k, v in items[:limit])
+    shown = ", ".join(
+        f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in items[:limit]
+    )
     more = f", … ({len(items) - limit} more)" if len(items) > limit else ""
     return f"{name}: {shown}{more} ({metrics['seconds']:.1f}s)"
 
@@ -56,8 +78,21 @@ def plan(names, quick=False, overrides=(), dataset=None) -> dict:
     return {n: make_config(n, quick, per[n], dataset=dataset) for n in names}
 
 
-def execute(configs: dict, out, *, dataset="digits", data_dir=None, seeds=1, seed=0,
-            quick=False, progress=None, report=True, echo=print, workers=None, extra=()):
+def execute(
+    configs: dict,
+    out,
+    *,
+    dataset="digits",
+    data_dir=None,
+    seeds=1,
+    seed=0,
+    quick=False,
+    progress=None,
+    report=True,
+    echo=print,
+    workers=None,
+    extra=(),
+):
     """Run the planned experiments into ``out`` (one subfolder each when several,
     then ``report.html``), their trainings and figures on ``workers`` processes
     (``None``: every core), with the ``extra`` jobs of
@@ -66,9 +101,20 @@ def execute(configs: dict, out, *, dataset="digits", data_dir=None, seeds=1, see
 
     several = len(configs) > 1
     outs = {n: out / n if several else out for n in configs}
-    run_many(configs, outs, dataset=dataset, data_dir=data_dir, seeds=seeds, seed=seed,
-             quick=quick, progress=progress, workers=workers, echo=echo,
-             on_done=lambda n, m: echo(_line(n, m)), extra=extra)
+    run_many(
+        configs,
+        outs,
+        dataset=dataset,
+        data_dir=data_dir,
+        seeds=seeds,
+        seed=seed,
+        quick=quick,
+        progress=progress,
+        workers=workers,
+        echo=echo,
+        on_done=lambda n, m: echo(_line(n, m)),
+        extra=extra,
+    )
     if several and report:
         from trainlab.report import build
 
@@ -82,13 +128,23 @@ def run(args) -> int:
     every = args.experiment == "all"
     if not every:
         get(args.experiment)  # unknown name: one line listing the valid ones
-    configs = plan(names() if every else [args.experiment], args.quick, args.overrides,
-                   dataset=args.dataset)
+    configs = plan(
+        names() if every else [args.experiment], args.quick, args.overrides, dataset=args.dataset
+    )
     check_data_args(args)
-    out = prepare_out(args.out, "experiments" if every else args.experiment,
-                      overwrite=args.overwrite)
-    execute(configs, out, dataset=args.dataset, data_dir=args.data_dir, seeds=args.seeds,
-            seed=args.seed, quick=args.quick, progress=False if args.quiet else None,
-            workers=args.workers)
+    out = prepare_out(
+        args.out, "experiments" if every else args.experiment, overwrite=args.overwrite
+    )
+    execute(
+        configs,
+        out,
+        dataset=args.dataset,
+        data_dir=args.data_dir,
+        seeds=args.seeds,
+        seed=args.seed,
+        quick=args.quick,
+        progress=False if args.quiet else None,
+        workers=args.workers,
+    )
     print(out)
     return 0

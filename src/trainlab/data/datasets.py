@@ -61,7 +61,9 @@ def canonical_name(name: str) -> str:
     """``'fashion_mnist'`` → ``'fashion-mnist'``; unknown names raise :class:`ConfigError`."""
     key = name.strip().lower().replace("_", "-") if isinstance(name, str) else None
     if key not in NAMES:
-        raise ConfigError(f"unknown data set {name!r}; valid names: {', '.join(NAMES)} (or fashion_mnist)")
+        raise ConfigError(
+            f"unknown data set {name!r}; valid names: {', '.join(NAMES)} (or fashion_mnist)"
+        )
     return key
 
 
@@ -77,7 +79,13 @@ def load(
 ):
     """Return ``((x_train, t_train), (x_test, t_test))``; see :func:`load_with_info`."""
     data, info = load_with_info(
-        name, normalize, flatten, one_hot_label, data_dir, allow_fallback=allow_fallback, download=download
+        name,
+        normalize,
+        flatten,
+        one_hot_label,
+        data_dir,
+        allow_fallback=allow_fallback,
+        download=download,
     )
     if info["fallback"]:
         warnings.warn(info["note"], DataFallbackWarning, stacklevel=2)
@@ -139,10 +147,24 @@ def load_with_info(
     )
     n_tr, n_te = rows
     data = (
-        _finish(x_tr[:n_tr], t_tr[:n_tr], normalize, flatten, one_hot_label, scale,
-                alloc and (lambda s: alloc("x", s))),
-        _finish(x_te[:n_te], t_te[:n_te], normalize, flatten, one_hot_label, scale,
-                alloc and (lambda s: alloc("x_test", s))),
+        _finish(
+            x_tr[:n_tr],
+            t_tr[:n_tr],
+            normalize,
+            flatten,
+            one_hot_label,
+            scale,
+            alloc and (lambda s: alloc("x", s)),
+        ),
+        _finish(
+            x_te[:n_te],
+            t_te[:n_te],
+            normalize,
+            flatten,
+            one_hot_label,
+            scale,
+            alloc and (lambda s: alloc("x_test", s)),
+        ),
     )
     return data, info
 
@@ -157,8 +179,8 @@ def to_float(x, scale, out=None) -> np.ndarray:
     out = np.empty(np.shape(x), np.float32) if out is None else out
     scale = np.float32(scale)
     for lo in range(0, len(x), _BLOCK):
-        block = out[lo:lo + _BLOCK]
-        block[...] = x[lo:lo + _BLOCK]
+        block = out[lo : lo + _BLOCK]
+        block[...] = x[lo : lo + _BLOCK]
         block /= scale
     return out
 
@@ -180,7 +202,9 @@ def _finish(x, t, normalize, flatten, one_hot_label, scale, alloc=None):
 
 def _load_idx(name, data_dir, allow_fallback, download):
     if data_dir is not None and not Path(data_dir).expanduser().is_dir():
-        raise DataError(f"data folder {data_dir} does not exist; pass an existing folder to --data-dir")
+        raise DataError(
+            f"data folder {data_dir} does not exist; pass an existing folder to --data-dir"
+        )
     folders = search_dirs(name, data_dir)
     may_fetch = download and not offline()
     problems: list[str] = []
@@ -236,7 +260,9 @@ def _obtain(name, part, folders, may_fetch, problems):
         if path is None:
             searched = ", ".join(str(f) for f in folders)
             if not may_fetch:
-                problems.append(f"{stem}[.gz] not found in {searched} and downloading is off; {_HINT}")
+                problems.append(
+                    f"{stem}[.gz] not found in {searched} and downloading is off; {_HINT}"
+                )
                 return None
             try:
                 path = fetch(name, f"{stem}.gz", cache_dir() / name)

@@ -28,11 +28,21 @@ RESOURCE = "trainlab/data/digits.csv.gz"
 def read_digits() -> tuple[np.ndarray, np.ndarray]:
     """All 1797 images as ``uint8 (N, 8, 8)`` and their labels as ``uint8 (N,)``."""
     try:
-        text = gzip.decompress(resources.files("trainlab.data").joinpath("digits.csv.gz").read_bytes())
-        table = np.loadtxt(io.StringIO(text.decode("ascii")), delimiter=",", dtype=np.int64, ndmin=2)
+        text = gzip.decompress(
+            resources.files("trainlab.data").joinpath("digits.csv.gz").read_bytes()
+        )
+        table = np.loadtxt(
+            io.StringIO(text.decode("ascii")), delimiter=",", dtype=np.int64, ndmin=2
+        )
     except (OSError, EOFError, ValueError) as exc:
-        raise DataError(f"{RESOURCE}: cannot read the packaged digits ({exc}); reinstall trainlab") from exc
-    if table.shape != (N_SAMPLES, SIDE * SIDE + 1) or table.min() < 0 or table[:, :-1].max() > MAX_VALUE:
+        raise DataError(
+            f"{RESOURCE}: cannot read the packaged digits ({exc}); reinstall trainlab"
+        ) from exc
+    if (
+        table.shape != (N_SAMPLES, SIDE * SIDE + 1)
+        or table.min() < 0
+        or table[:, :-1].max() > MAX_VALUE
+    ):
         raise DataError(f"{RESOURCE}: unexpected content {table.shape}; reinstall trainlab")
     images = table[:, :-1].astype(np.uint8).reshape(-1, SIDE, SIDE)
     return images, table[:, -1].astype(np.uint8)

@@ -118,7 +118,9 @@ def mirrors_for(name: str, mirrors: Sequence[str] | None = None) -> list[str]:
     bases = [m.replace("{name}", name) for m in mirrors if m]
     for base in bases:
         if not base.startswith(("http://", "https://")):
-            raise ConfigError(f"mirror {base!r} is not an http:// or https:// URL; fix TRAINLAB_MIRRORS")
+            raise ConfigError(
+                f"mirror {base!r} is not an http:// or https:// URL; fix TRAINLAB_MIRRORS"
+            )
     return bases
 
 
@@ -145,7 +147,9 @@ def fetch(
     """
     known = SHA256.get(name, {}).get(filename)
     if not known:
-        raise DataError(f"{name}/{filename}: no known SHA-256 to verify a download against; {_HINT}")
+        raise DataError(
+            f"{name}/{filename}: no known SHA-256 to verify a download against; {_HINT}"
+        )
     bases = mirrors_for(name, mirrors)
     if not bases:
         raise DataError(f"{name}/{filename}: no download mirror configured; {_HINT}")
@@ -199,8 +203,9 @@ def _remove_stale_parts(dest: Path) -> None:
                 pass
 
 
-def _fetch_one(url: str, dest: Path, known: tuple[str, ...], timeout: float,
-               deadline: float = float("inf")) -> None:
+def _fetch_one(
+    url: str, dest: Path, known: tuple[str, ...], timeout: float, deadline: float = float("inf")
+) -> None:
     request = urllib.request.Request(url, headers={"User-Agent": "trainlab"})
     left = deadline - time.monotonic()
     with urllib.request.urlopen(request, timeout=max(0.01, min(timeout, left))) as response:
@@ -209,8 +214,7 @@ def _fetch_one(url: str, dest: Path, known: tuple[str, ...], timeout: float,
             # read1: one network read at a time, so the deadline is checked between them
             for chunk in iter(lambda: response.read1(_CHUNK), b""):
                 if time.monotonic() > deadline:
-                    raise _Rejected(f"too slow: not finished within the {_deadline():g} s "
-                                    "deadline")
+                    raise _Rejected(f"too slow: not finished within the {_deadline():g} s deadline")
                 size += len(chunk)
                 if size > MAX_BYTES:
                     raise _Rejected(f"more than {MAX_BYTES} bytes")

@@ -40,10 +40,10 @@ class FileData:
     """The arrays of one data file, before splitting and scaling."""
 
     x: np.ndarray
-    y: np.ndarray                  # class numbers (int64) or real targets (float64)
+    y: np.ndarray  # class numbers (int64) or real targets (float64)
     task: str
     source: str
-    classes: list | None = None    # original value of each class number
+    classes: list | None = None  # original value of each class number
     features: list = field(default_factory=list)
     target: str | None = None
     x_test: np.ndarray | None = None
@@ -64,7 +64,9 @@ def load_file(spec: str, target: str | None = None, task: str | None = None) -> 
     parts = [s.strip() for s in spec.split(",")] if "," in spec else [spec]
     for p in parts:
         if not Path(p).is_file():
-            raise DataError(f"{p}: no such file; pass an existing .npz, .csv, .tsv or IDX file to --data")
+            raise DataError(
+                f"{p}: no such file; pass an existing .npz, .csv, .tsv or IDX file to --data"
+            )
     suffix = Path(parts[0]).suffix.lower()
     if len(parts) == 1 and suffix == ".npz":
         x, y, xt, yt = _read_npz(parts[0])
@@ -76,8 +78,10 @@ def load_file(spec: str, target: str | None = None, task: str | None = None) -> 
         x, y, xt, yt = _read_idx_pairs(parts)
         features, column = [f"x{i}" for i in range(int(np.prod(x.shape[1:])))], None
     else:
-        raise DataError(f"{spec}: give one .npz, .csv or .tsv file, or IDX files as "
-                        "IMAGES,LABELS[,TEST_IMAGES,TEST_LABELS]")
+        raise DataError(
+            f"{spec}: give one .npz, .csv or .tsv file, or IDX files as "
+            "IMAGES,LABELS[,TEST_IMAGES,TEST_LABELS]"
+        )
     if target is not None and column is None:
         raise ConfigError(f"--target names a column of a .csv/.tsv file; {spec} has none")
     x = x.reshape(len(x), -1)
@@ -89,8 +93,17 @@ def load_file(spec: str, target: str | None = None, task: str | None = None) -> 
     for name, a in (("x", x), ("x_test", xt)):
         if a is not None:
             _finite(spec, name, a)
-    return FileData(x.astype(np.float64), y, task, spec, classes, features, column,
-                    None if xt is None else xt.astype(np.float64), yt)
+    return FileData(
+        x.astype(np.float64),
+        y,
+        task,
+        spec,
+        classes,
+        features,
+        column,
+        None if xt is None else xt.astype(np.float64),
+        yt,
+    )
 
 
 def infer_task(y) -> str:
@@ -116,26 +129,34 @@ def _targets(spec, y, yt, task):
                 continue
             if a.dtype.kind in "USO":
                 bad = next(i for i, v in enumerate(a.reshape(-1)) if not _is_number(v))
-                raise DataError(f"{spec}: non-numeric target {str(a.reshape(-1)[bad])!r} at row "
-                                f"{bad + 1} of {name}; regression needs numbers (or pass "
-                                "--task classification)")
+                raise DataError(
+                    f"{spec}: non-numeric target {str(a.reshape(-1)[bad])!r} at row "
+                    f"{bad + 1} of {name}; regression needs numbers (or pass "
+                    "--task classification)"
+                )
             a = a.astype(np.float64)
             _finite(spec, name, a)
             out.append(a)
         return out[0], out[1], None
     if y.ndim != 1:
-        raise DataError(f"{spec}: class targets must be one value per sample, got shape "
-                        f"{y.shape}; pass --task regression for several outputs")
+        raise DataError(
+            f"{spec}: class targets must be one value per sample, got shape "
+            f"{y.shape}; pass --task regression for several outputs"
+        )
     if y.dtype.kind == "f":
         _finite(spec, "y", y)
         if not np.all(y == np.round(y)):
             row = int(np.argmax(y != np.round(y)))
-            raise DataError(f"{spec}: target {y[row]:g} at row {row + 1} is not a whole "
-                            "number; pass --task regression for real-valued targets")
+            raise DataError(
+                f"{spec}: target {y[row]:g} at row {row + 1} is not a whole "
+                "number; pass --task regression for real-valued targets"
+            )
     values = np.unique(y if yt is None else np.concatenate([y, yt.astype(y.dtype)]))
     if len(np.unique(y)) < 2:
-        raise DataError(f"{spec}: the target has one class only ({_plain(y[0])!r}); "
-                        "classification needs at least two")
+        raise DataError(
+            f"{spec}: the target has one class only ({_plain(y[0])!r}); "
+            "classification needs at least two"
+        )
     classes = [_plain(v) for v in values]
     lookup = np.searchsorted(values, y)
     t_test = None if yt is None else np.searchsorted(values, yt.astype(y.dtype)).astype(np.int64)
@@ -159,8 +180,10 @@ def _finite(spec, name, a):
     bad = ~np.isfinite(a.reshape(len(a), -1)).all(axis=1)
     if bad.any():
         row = int(np.argmax(bad))
-        raise DataError(f"{spec}: NaN or infinite value in {name} at row {row + 1}; "
-                        "remove or fill the missing values")
+        raise DataError(
+            f"{spec}: NaN or infinite value in {name} at row {row + 1}; "
+            "remove or fill the missing values"
+        )
 
 
 def _read_npz(path):
@@ -169,14 +192,16 @@ def _read_npz(path):
             names = set(z.files)
             missing = [k for k in ("x", "y") if k not in names]
             if missing:
-                raise DataError(f"{path}: no array {' or '.join(map(repr, missing))} (it holds "
-                                f"{', '.join(sorted(names)) or 'nothing'}); save x and y")
+                raise DataError(
+                    f"{path}: no array {' or '.join(map(repr, missing))} (it holds "
+                    f"{', '.join(sorted(names)) or 'nothing'}); save x and y"
+                )
             if ("x_test" in names) != ("y_test" in names):
                 raise DataError(f"{path}: x_test and y_test come together; save both or neither")
             arrays = {k: z[k] for k in ("x", "y", "x_test", "y_test") if k in names}
     except DataError:
         raise
-    except ValueError as exc:   # object arrays need pickle, which is refused
+    except ValueError as exc:  # object arrays need pickle, which is refused
         raise DataError(f"{path}: {exc}; save numeric or text arrays only") from None
     except (OSError, zipfile.BadZipFile, EOFError) as exc:
         raise DataError(f"{path}: not a readable .npz file ({exc})") from None
@@ -201,7 +226,9 @@ def _read_table(path, target):
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: not a UTF-8 text file ({exc.reason})") from None
     except csv.Error as exc:
-        raise DataError(f"{path}: malformed {'TSV' if delimiter == chr(9) else 'CSV'} ({exc})") from None
+        raise DataError(
+            f"{path}: malformed {'TSV' if delimiter == chr(9) else 'CSV'} ({exc})"
+        ) from None
     rows = [r for r in rows if any(c.strip() for c in r)]
     if len(rows) < 2:
         raise DataError(f"{path}: needs a header row and at least one data row")
@@ -209,13 +236,16 @@ def _read_table(path, target):
     if len(set(header)) != len(header):
         raise DataError(f"{path}: the header repeats a column name")
     if len(header) < 2:
-        raise DataError(f"{path}: needs at least one feature column and a target column "
-                        f"(found {len(header)} column; is the delimiter "
-                        f"{'a tab' if delimiter == chr(9) else 'a comma'}?)")
+        raise DataError(
+            f"{path}: needs at least one feature column and a target column "
+            f"(found {len(header)} column; is the delimiter "
+            f"{'a tab' if delimiter == chr(9) else 'a comma'}?)"
+        )
     column = header[-1] if target is None else str(target)
     if column not in header:
-        raise DataError(f"{path}: no column {column!r} for --target; columns are "
-                        f"{', '.join(header)}")
+        raise DataError(
+            f"{path}: no column {column!r} for --target; columns are {', '.join(header)}"
+        )
     j = header.index(column)
     features = [h for i, h in enumerate(header) if i != j]
     x = np.empty((len(rows) - 1, len(header) - 1))
@@ -226,13 +256,17 @@ def _read_table(path, target):
         cells = [c.strip() for c in row]
         for k, (i, c) in enumerate((i, c) for i, c in enumerate(cells) if i != j):
             if c.lower() in _MISSING:
-                raise DataError(f"{path}: missing value (NaN) in column {header[i]!r} at row "
-                                f"{n}; remove or fill it")
+                raise DataError(
+                    f"{path}: missing value (NaN) in column {header[i]!r} at row "
+                    f"{n}; remove or fill it"
+                )
             try:
                 x[n - 1, k] = float(c)
             except ValueError:
-                raise DataError(f"{path}: non-numeric value {c!r} in column {header[i]!r} at "
-                                f"row {n}; features must be numbers") from None
+                raise DataError(
+                    f"{path}: non-numeric value {c!r} in column {header[i]!r} at "
+                    f"row {n}; features must be numbers"
+                ) from None
         if cells[j].lower() in _MISSING:
             raise DataError(f"{path}: missing target (NaN) in column {column!r} at row {n}")
         y.append(cells[j])
@@ -247,8 +281,10 @@ def _read_idx_pairs(parts):
     arrays = [read_idx(p) for p in parts]
     for (xp, yp), (x, y) in zip(zip(parts[::2], parts[1::2]), zip(arrays[::2], arrays[1::2])):
         if len(x) != len(y):
-            raise DataError(f"{xp} holds {len(x)} items but {yp} holds {len(y)}; pass a "
-                            "matching pair as IMAGES,LABELS")
+            raise DataError(
+                f"{xp} holds {len(x)} items but {yp} holds {len(y)}; pass a "
+                "matching pair as IMAGES,LABELS"
+            )
     x, y = arrays[0], arrays[1]
     xt, yt = (arrays[2], arrays[3]) if len(arrays) == 4 else (None, None)
     if y.ndim == 2 and y.shape[1] == 1:

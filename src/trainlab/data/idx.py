@@ -96,13 +96,17 @@ def _parse(stream, path: Path, magic: int, ndim: int, kind: str, room: int) -> n
         if isinstance(stream, gzip.GzipFile):  # a damaged stream says so (chunks, no memory)
             while stream.read(1 << 20):
                 pass
-        raise DataError(f"{path}: truncated or forged IDX file: its header claims {dims[0]:,} "
-                        f"{kind}s ({size:,} bytes), more "
-                        f"than a file of {os.path.getsize(path):,} bytes can hold (at most "
-                        f"{room:,}); {_FIX}")
+        raise DataError(
+            f"{path}: truncated or forged IDX file: its header claims {dims[0]:,} "
+            f"{kind}s ({size:,} bytes), more "
+            f"than a file of {os.path.getsize(path):,} bytes can hold (at most "
+            f"{room:,}); {_FIX}"
+        )
     body = _read_exactly(stream, size, path, f"{dims[0]} {kind}s")
     if stream.read(1):
-        raise DataError(f"{path}: extra bytes after the {dims[0]} {kind}s the header announces; {_FIX}")
+        raise DataError(
+            f"{path}: extra bytes after the {dims[0]} {kind}s the header announces; {_FIX}"
+        )
     return np.frombuffer(body, dtype=np.uint8).reshape(dims).copy()  # writable, like np.load's
 
 
@@ -138,22 +142,27 @@ def read_idx(path: str | Path) -> np.ndarray:
             with stream:
                 head = _read_exactly(stream, 4, path, "magic number")
                 if head[:2] != b"\0\0" or head[2] not in IDX_TYPES or head[3] == 0:
-                    raise DataError(f"{path}: not an IDX file (magic 0x{head.hex().upper()}); "
-                                    "an IDX file starts with 0x0000, a type byte and a "
-                                    "number of dimensions")
+                    raise DataError(
+                        f"{path}: not an IDX file (magic 0x{head.hex().upper()}); "
+                        "an IDX file starts with 0x0000, a type byte and a "
+                        "number of dimensions"
+                    )
                 dtype, ndim = np.dtype(IDX_TYPES[head[2]]), head[3]
                 dims = struct.unpack(f">{ndim}I", _read_exactly(stream, 4 * ndim, path, "header"))
                 if 0 in dims:
                     raise DataError(f"{path}: IDX header has a zero size {dims}")
                 size = math.prod(dims) * dtype.itemsize
                 if size > room:  # refused before the body is read
-                    raise DataError(f"{path}: truncated or forged IDX file: its header claims "
-                                    f"{size:,} bytes, more than a file of "
-                                    f"{os.path.getsize(path):,} bytes can hold")
+                    raise DataError(
+                        f"{path}: truncated or forged IDX file: its header claims "
+                        f"{size:,} bytes, more than a file of "
+                        f"{os.path.getsize(path):,} bytes can hold"
+                    )
                 body = _read_exactly(stream, size, path, f"{dims[0]} items")
                 if stream.read(1):
-                    raise DataError(f"{path}: extra bytes after the {dims[0]} items the "
-                                    "header announces")
+                    raise DataError(
+                        f"{path}: extra bytes after the {dims[0]} items the header announces"
+                    )
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise DataError(f"{path}: corrupt gzip stream ({exc})") from exc
     except DataError:

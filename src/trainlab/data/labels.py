@@ -19,9 +19,13 @@ def one_hot(t, n_classes: int) -> np.ndarray:
         raise ConfigError(f"n_classes={n_classes!r} must be a positive integer")
     t = np.asarray(t)
     if not np.issubdtype(t.dtype, np.integer):
-        raise DataError(f"labels must be integers, got dtype {t.dtype}; convert them with astype(int)")
+        raise DataError(
+            f"labels must be integers, got dtype {t.dtype}; convert them with astype(int)"
+        )
     if t.size and (t.min() < 0 or t.max() >= n_classes):
-        raise DataError(f"labels range {t.min()}..{t.max()} is outside 0..{n_classes - 1}; check n_classes")
+        raise DataError(
+            f"labels range {t.min()}..{t.max()} is outside 0..{n_classes - 1}; check n_classes"
+        )
     out = np.zeros(t.shape + (int(n_classes),), dtype=np.float32)
     np.put_along_axis(out, t[..., None].astype(np.intp), 1.0, axis=-1)
     return out

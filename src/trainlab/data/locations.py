@@ -76,6 +76,8 @@ def find_file(stem: str, folders: list[Path]) -> Path | None:
             if os.path.lexists(candidate):
                 from trainlab.errors import DataError
 
-                raise DataError(f"{candidate} is not a regular file (a folder, FIFO, device "
-                                "or broken link); remove it or put the IDX file there")
+                raise DataError(
+                    f"{candidate} is not a regular file (a folder, FIFO, device "
+                    "or broken link); remove it or put the IDX file there"
+                )
     return None

@@ -54,16 +54,20 @@ class Prepared:
     train: tuple
     val: tuple | None
     test: tuple
-    indices: dict               # split name -> sorted row numbers of the file (test: None if given)
+    indices: dict  # split name -> sorted row numbers of the file (test: None if given)
     scaler: Scaler
     info: dict
 
     def split_record(self) -> dict:
         """The splits as plain JSON: row numbers of the file, counted from 0."""
-        return {"source": self.info["source"], "seed": self.info["split_seed"],
-                "rows": self.info["rows"], "note": "row numbers of the data file, counted "
-                "from 0 (the CSV header not counted); test: null when the file holds x_test",
-                **{k: (None if v is None else v.tolist()) for k, v in self.indices.items()}}
+        return {
+            "source": self.info["source"],
+            "seed": self.info["split_seed"],
+            "rows": self.info["rows"],
+            "note": "row numbers of the data file, counted "
+            "from 0 (the CSV header not counted); test: null when the file holds x_test",
+            **{k: (None if v is None else v.tolist()) for k, v in self.indices.items()},
+        }
 
 
 def split_indices(n: int, val_ratio: float, test_ratio: float, seed: int) -> dict:
@@ -71,14 +75,24 @@ def split_indices(n: int, val_ratio: float, test_ratio: float, seed: int) -> dic
     order = np.random.default_rng(seed).permutation(n)
     n_test = int(n * test_ratio)
     n_val = int((n - n_test) * val_ratio)
-    return {"train": np.sort(order[n_test + n_val:]),
-            "val": np.sort(order[n_test:n_test + n_val]),
-            "test": np.sort(order[:n_test])}
+    return {
+        "train": np.sort(order[n_test + n_val :]),
+        "val": np.sort(order[n_test : n_test + n_val]),
+        "test": np.sort(order[:n_test]),
+    }
 
 
-def prepare(data: FileData, *, val_ratio: float = 0.2, test_ratio: float = 0.2, seed: int = 0,
-            scale: str = "standard", batch_size: int | None = None,
-            limit: int | None = None, dtype=np.float32) -> Prepared:
+def prepare(
+    data: FileData,
+    *,
+    val_ratio: float = 0.2,
+    test_ratio: float = 0.2,
+    seed: int = 0,
+    scale: str = "standard",
+    batch_size: int | None = None,
+    limit: int | None = None,
+    dtype=np.float32,
+) -> Prepared:
     """Split, scale and check ``data``; see the module docstring. ``limit`` keeps the
     first rows only; ``batch_size`` must not exceed the training split."""
     for name, r in (("--val-ratio", val_ratio), ("--test-ratio", test_ratio)):
@@ -91,38 +105,61 @@ def prepare(data: FileData, *, val_ratio: float = 0.2, test_ratio: float = 0.2, 
     idx = split_indices(len(x), val_ratio, 0.0 if given_test else test_ratio, seed)
     src = data.source
     if len(idx["train"]) == 0 or (val_ratio > 0 and len(idx["val"]) == 0):
-        raise DataError(f"{src}: {len(x)} samples are too few for a training and a "
-                        "validation split; use more data or other ratios")
+        raise DataError(
+            f"{src}: {len(x)} samples are too few for a training and a "
+            "validation split; use more data or other ratios"
+        )
     if not given_test and test_ratio > 0 and len(idx["test"]) == 0:
         raise DataError(f"{src}: {len(x)} samples are too few for a test split")
     if batch_size is not None and len(idx["train"]) < batch_size:
-        raise DataError(f"{src}: the training split holds {len(idx['train'])} samples, fewer "
-                        f"than the batch size {batch_size}; use more data or a smaller "
-                        "--batch-size")
+        raise DataError(
+            f"{src}: the training split holds {len(idx['train'])} samples, fewer "
+            f"than the batch size {batch_size}; use more data or a smaller "
+            "--batch-size"
+        )
     if data.task == "classification" and len(np.unique(y[idx["train"]])) < 2:
-        raise DataError(f"{src}: the training split has one class only; classification "
-                        "needs at least two")
+        raise DataError(
+            f"{src}: the training split has one class only; classification needs at least two"
+        )
     scaler = Scaler.fit(x[idx["train"]], scale)
-    part = {k: (scaler.apply(x[i], dtype), _targets(y[i], data.task, dtype)) for k, i in idx.items()}
+    part = {
+        k: (scaler.apply(x[i], dtype), _targets(y[i], data.task, dtype)) for k, i in idx.items()
+    }
     if given_test:
         part["test"] = (scaler.apply(data.x_test, dtype), _targets(data.y_test, data.task, dtype))
         idx["test"] = None
     val = part["val"] if val_ratio > 0 else None
     name = _stem(src)
-    info = {"name": name, "title": name, "source": src, "task": data.task,
-            "target": data.target, "features": list(data.features),
-            "n_classes": data.n_outputs if data.task == "classification" else None,
-            "n_outputs": data.n_outputs, "classes": data.classes,
-            "rows": len(x), "n_train": len(part["train"][0]),
-            "n_val": 0 if val is None else len(val[0]), "n_test": len(part["test"][0]),
-            "scale": scale, "scaler": {"shift": scaler.shift.tolist(),
-                                       "scale": scaler.scale.tolist()}, "split_seed": seed, "test_from_file": given_test}
-    kind = (f"{data.n_outputs}-class classification" if data.task == "classification"
-            else "regression (mean squared error)")
-    info["note"] = (f"{src}: {len(x)} rows, {x.shape[1]} features, {kind}; "
-                    f"{info['n_train']}/{info['n_val']}/{info['n_test']} train/validation/test "
-                    f"(split seed {seed}{', test from the file' if given_test else ''}), "
-                    f"{scale} scaling fitted on the training split")
+    info = {
+        "name": name,
+        "title": name,
+        "source": src,
+        "task": data.task,
+        "target": data.target,
+        "features": list(data.features),
+        "n_classes": data.n_outputs if data.task == "classification" else None,
+        "n_outputs": data.n_outputs,
+        "classes": data.classes,
+        "rows": len(x),
+        "n_train": len(part["train"][0]),
+        "n_val": 0 if val is None else len(val[0]),
+        "n_test": len(part["test"][0]),
+        "scale": scale,
+        "scaler": {"shift": scaler.shift.tolist(), "scale": scaler.scale.tolist()},
+        "split_seed": seed,
+        "test_from_file": given_test,
+    }
+    kind = (
+        f"{data.n_outputs}-class classification"
+        if data.task == "classification"
+        else "regression (mean squared error)"
+    )
+    info["note"] = (
+        f"{src}: {len(x)} rows, {x.shape[1]} features, {kind}; "
+        f"{info['n_train']}/{info['n_val']}/{info['n_test']} train/validation/test "
+        f"(split seed {seed}{', test from the file' if given_test else ''}), "
+        f"{scale} scaling fitted on the training split"
+    )
     return Prepared(part["train"], val, part["test"], idx, scaler, info)
 
 
@@ -136,8 +173,7 @@ def _stem(spec: str) -> str:
     return Path(spec.split(",")[0]).stem
 
 
-def open_data(spec: str, *, target: str | None = None, task: str | None = None,
-              **kw) -> Prepared:
+def open_data(spec: str, *, target: str | None = None, task: str | None = None, **kw) -> Prepared:
     """:func:`~trainlab.data.files.load_file` then :func:`prepare` (keywords as there)."""
     from trainlab.data.files import load_file
 

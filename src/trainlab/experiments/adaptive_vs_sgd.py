@@ -48,11 +48,16 @@ def units(cfg) -> int:
 
 def evaluation(cfg) -> dict:
     n = cfg.curve_samples or "all"
-    return {"each_epoch": {"train": f"{n} (the first of the split's random order)",
-                           "validation": "all", "test": f"{n} (a fixed seeded subsample)"},
-            "final": "train, validation and test accuracy on the whole sets; the lr is "
-                     "chosen on the whole validation set",
-            "curve_samples": cfg.curve_samples}
+    return {
+        "each_epoch": {
+            "train": f"{n} (the first of the split's random order)",
+            "validation": "all",
+            "test": f"{n} (a fixed seeded subsample)",
+        },
+        "final": "train, validation and test accuracy on the whole sets; the lr is "
+        "chosen on the whole validation set",
+        "curve_samples": cfg.curve_samples,
+    }
 
 
 def reads(cfg) -> tuple:
@@ -64,9 +69,18 @@ def jobs(cfg, rng) -> list[dict]:
     """One training per (rule, lr factor): same split, initial weights and batches for all."""
     split_seed, init_seed, batch_seed = seeds(rng, 3)
     (probe_seed,) = seeds(rng, 1)
-    return [{"rule": name, "factor": float(f), "split": split_seed, "init": init_seed,
-             "batch": batch_seed, "probe": probe_seed}
-            for name in cfg.optimizers for f in cfg.lr_grid]
+    return [
+        {
+            "rule": name,
+            "factor": float(f),
+            "split": split_seed,
+            "init": init_seed,
+            "batch": batch_seed,
+            "probe": probe_seed,
+        }
+        for name in cfg.optimizers
+        for f in cfg.lr_grid
+    ]
 
 
 def _test_probe(data, n, seed):
@@ -88,21 +102,32 @@ def job(cfg, data, spec) -> dict:
     (x, t), (xv, tv) = train_val_split(x, t, cfg.val_ratio, gen(spec["split"]))
     n = cfg.curve_samples
     lr = create(spec["rule"]).lr * spec["factor"]
-    tr = Trainer(network(data, cfg.hidden, spec["init"]),
-                 Data(x, t, *_test_probe(data, n, spec["probe"]), x_val=xv, t_val=tv),
-                 create(spec["rule"], lr=lr),
-                 TrainConfig(epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
-                             evaluate_sample_num_per_epoch=max(n, len(xv)) if n else None,
-                             rng=gen(spec["batch"]), progress=False))
+    tr = Trainer(
+        network(data, cfg.hidden, spec["init"]),
+        Data(x, t, *_test_probe(data, n, spec["probe"]), x_val=xv, t_val=tv),
+        create(spec["rule"], lr=lr),
+        TrainConfig(
+            epochs=cfg.epochs,
+            mini_batch_size=cfg.batch_size,
+            evaluate_sample_num_per_epoch=max(n, len(xv)) if n else None,
+            rng=gen(spec["batch"]),
+            progress=False,
+        ),
+    )
     h = fit(tr)
     final = None
     if h["diverged_at"] is None:
         net = tr.network
-        final = {f"{k}_acc": float(net.evaluate(a, b)[1])
-                 for k, a, b in (("train", x, t), ("val", xv, tv),
-                                 ("test", data.x_test, data.t_test))}
-    return {"lr": lr, "diverged_at": h["diverged_at"], "final": final,
-            **{k: h[k] for k in ("train_acc", "val_acc", "test_acc")}}
+        final = {
+            f"{k}_acc": float(net.evaluate(a, b)[1])
+            for k, a, b in (("train", x, t), ("val", xv, tv), ("test", data.x_test, data.t_test))
+        }
+    return {
+        "lr": lr,
+        "diverged_at": h["diverged_at"],
+        "final": final,
+        **{k: h[k] for k in ("train_acc", "val_acc", "test_acc")},
+    }
 
 
 def gather(cfg, specs, results) -> dict:
@@ -112,11 +137,14 @@ def gather(cfg, specs, results) -> dict:
         r = out.setdefault(spec["rule"], {"grid": [], "best": None})
         ok = h["diverged_at"] is None
         val = h["final"]["val_acc"] if ok else float("nan")
-        r["grid"].append({"lr": h["lr"], "factor": spec["factor"], "val_acc": val,
-                          "diverged": not ok})
+        r["grid"].append(
+            {"lr": h["lr"], "factor": spec["factor"], "val_acc": val, "diverged": not ok}
+        )
         if ok and (r["best"] is None or val > r["best"]["final"]["val_acc"]):
-            r["best"] = {"lr": h["lr"], **{k: h[k] for k in ("train_acc", "val_acc", "test_acc",
-                                                              "final")}}
+            r["best"] = {
+                "lr": h["lr"],
+                **{k: h[k] for k in ("train_acc", "val_acc", "test_acc", "final")},
+            }
     return out
 
 
@@ -144,32 +172,53 @@ def plot(metrics, cfg, out) -> list:
         lr = metrics["summary"][f"{rule_label(name)}: tuned lr"]
         for ax, key in zip(axes, ("train_acc", "test_acc")):
             curves = np.array([b[key] for b in bests], dtype=float)
-            band(ax, np.arange(curves.shape[1]), curves, color=f"C{i}",
-                 label=f"{rule_label(name)} (lr {lr:.2g})")
+            band(
+                ax,
+                np.arange(curves.shape[1]),
+                curves,
+                color=f"C{i}",
+                label=f"{rule_label(name)} (lr {lr:.2g})",
+            )
     for ax, what in zip(axes, ("training", "test")):
         ax.set(xlabel="epochs", ylabel=f"{what} accuracy", title=f"{what} accuracy, tuned lr")
         lows = [ln.get_ydata()[-1] for ln in ax.get_lines()]
         if lows:
             ax.set_ylim(max(0.0, min(lows) - 0.1), 1.0)
     axes[1].legend(fontsize=8, loc="lower right")
-    fig.suptitle(f"{metrics['data']['title']}: same budget ({cfg.epochs} epochs), lr tuned on "
-                 f"validation accuracy over {len(cfg.lr_grid)} values")
+    fig.suptitle(
+        f"{metrics['data']['title']}: same budget ({cfg.epochs} epochs), lr tuned on "
+        f"validation accuracy over {len(cfg.lr_grid)} values"
+    )
     fig.tight_layout()
-    caption(fig, "Compare the right panel's end points: does a tuned adaptive rule test worse "
-                 "than SGD with momentum, as Wilson et al. (2017) found?")
+    caption(
+        fig,
+        "Compare the right panel's end points: does a tuned adaptive rule test worse "
+        "than SGD with momentum, as Wilson et al. (2017) found?",
+    )
     paths = [save(fig, out / "adaptive_vs_sgd.png")]
 
     fig, ax = pyplot.subplots(figsize=(6, 4))
     for i, name in enumerate(cfg.optimizers):
-        vals = np.array([[g["val_acc"] for g in r[name]["grid"]] for r in metrics["runs"]],
-                        dtype=float)
-        band(ax, np.asarray(cfg.lr_grid, dtype=float), vals, color=f"C{i}", marker="o", ms=3,
-             label=rule_label(name))
-    ax.set(xscale="log", xlabel="lr ÷ the rule's default lr", ylabel="final validation accuracy",
-           title="learning-rate grid (validation data)")
+        vals = np.array(
+            [[g["val_acc"] for g in r[name]["grid"]] for r in metrics["runs"]], dtype=float
+        )
+        band(
+            ax,
+            np.asarray(cfg.lr_grid, dtype=float),
+            vals,
+            color=f"C{i}",
+            marker="o",
+            ms=3,
+            label=rule_label(name),
+        )
+    ax.set(
+        xscale="log",
+        xlabel="lr ÷ the rule's default lr",
+        ylabel="final validation accuracy",
+        title="learning-rate grid (validation data)",
+    )
     ax.legend(fontsize=8)
     fig.tight_layout()
-    caption(fig, "each rule's lr is its peak here, on validation data: the test set plays no "
-                 "part")
+    caption(fig, "each rule's lr is its peak here, on validation data: the test set plays no part")
     paths.append(save(fig, out / "adaptive_lr_grid.png"))
     return paths

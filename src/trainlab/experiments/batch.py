@@ -56,8 +56,11 @@ def _work(job, arrays, meta):
     # matplotlib's own settings, so that this process draws what a fresh worker draws
     with tempfile.TemporaryDirectory(prefix="trainlab-") as scratch, file_defaults():
         getattr(importlib.import_module(module), function)(out=scratch, **kwargs)
-        return {p.relative_to(scratch).as_posix(): p.read_bytes()
-                for p in sorted(Path(scratch).rglob("*")) if p.is_file()}
+        return {
+            p.relative_to(scratch).as_posix(): p.read_bytes()
+            for p in sorted(Path(scratch).rglob("*"))
+            if p.is_file()
+        }
 
 
 def write_files(folder, files: dict) -> None:
@@ -84,9 +87,22 @@ def plan(configs: dict, seeds: int, seed: int):
     return jobs, per
 
 
-def run_many(configs: dict, outs: dict, *, dataset: str = "digits", data_dir=None,
-             seeds: int = 1, seed: int = 0, quick: bool = False, data=None, progress=None,
-             workers: int | None = None, echo=None, on_done=None, extra=()) -> dict:
+def run_many(
+    configs: dict,
+    outs: dict,
+    *,
+    dataset: str = "digits",
+    data_dir=None,
+    seeds: int = 1,
+    seed: int = 0,
+    quick: bool = False,
+    data=None,
+    progress=None,
+    workers: int | None = None,
+    echo=None,
+    on_done=None,
+    extra=(),
+) -> dict:
     """Run the experiments ``configs`` (name → config) into ``outs`` (name → folder).
 
     ``workers``: processes (``None``: every core, at most one per job).
@@ -108,11 +124,13 @@ def run_many(configs: dict, outs: dict, *, dataset: str = "digits", data_dir=Non
         shared = SharedArrays() if executor is not None and trains else None
         try:
             if trains and data is None:
+
                 def alloc(which, shape):  # the images go straight into shared memory
                     return shared.empty(which, shape, np.float32)
 
-                data = load_data(dataset, data_dir, alloc=None if shared is None else alloc,
-                                 rows=reads(configs))  # no more than the jobs read
+                data = load_data(
+                    dataset, data_dir, alloc=None if shared is None else alloc, rows=reads(configs)
+                )  # no more than the jobs read
                 if echo is not None:
                     echo(f"data: {data.info['note']}")
             if shared is not None:  # one copy, mapped by every worker
@@ -122,15 +140,26 @@ def run_many(configs: dict, outs: dict, *, dataset: str = "digits", data_dir=Non
                 data = Data(*(shared.arrays[k] for k in ARRAYS), data.info)
             source = shared or _Local({k: getattr(data, k) for k in ARRAYS} if trains else {})
             how = dict(data_dir=data_dir, seeds=seeds, seed=seed, quick=quick)
-            return _run(configs, outs, jobs, per, executor, workers, source, data, progress,
-                        on_done, extra, how)
+            return _run(
+                configs,
+                outs,
+                jobs,
+                per,
+                executor,
+                workers,
+                source,
+                data,
+                progress,
+                on_done,
+                extra,
+                how,
+            )
         finally:
             if shared is not None:
                 shared.close()
 
 
-def _run(configs, outs, jobs, per, executor, workers, shared, data, progress, on_done, extra,
-         how):
+def _run(configs, outs, jobs, per, executor, workers, shared, data, progress, on_done, extra, how):
     from trainlab.io import write_json
     from trainlab.train.parallel import run_jobs
 
@@ -151,11 +180,15 @@ def _run(configs, outs, jobs, per, executor, workers, shared, data, progress, on
             for j in span:
                 results[j] = None
         meta = _data_meta(data if mod.TRAINS else None)
-        metrics[name] = {"summary": mod.summarize(runs, cfg), "data": meta,
-                         "seeds": int(how["seeds"]), "seconds": round(spent, 3), "runs": runs}
+        metrics[name] = {
+            "summary": mod.summarize(runs, cfg),
+            "data": meta,
+            "seeds": int(how["seeds"]),
+            "seconds": round(spent, 3),
+            "runs": runs,
+        }
         docs[name] = documents(name, cfg, metrics[name], meta=meta, **how)
-        new = [("files", FIGURES, {"docs": docs[name], "part": part})
-               for part in parts(name, cfg)]
+        new = [("files", FIGURES, {"docs": docs[name], "part": part}) for part in parts(name, cfg)]
         for k in range(len(new)):
             figure_of[count[0] + k] = (name, k)
         count[0] += len(new)
@@ -201,11 +234,16 @@ def _run(configs, outs, jobs, per, executor, workers, shared, data, progress, on
         write_ready()
         return more
 
-    run_jobs(_work, [*jobs, *[("files", t, kw) for _, t, kw in extra], *start,
-                     *[("warm",)] * len(warm)],
-             shared=shared, meta=data.info if data is not None else None, progress=progress,
-             desc=order[0] if len(order) == 1 else "experiments", on_result=arrived,
-             executor=executor)
+    run_jobs(
+        _work,
+        [*jobs, *[("files", t, kw) for _, t, kw in extra], *start, *[("warm",)] * len(warm)],
+        shared=shared,
+        meta=data.info if data is not None else None,
+        progress=progress,
+        desc=order[0] if len(order) == 1 else "experiments",
+        on_result=arrived,
+        executor=executor,
+    )
     write_ready()
     return metrics
 

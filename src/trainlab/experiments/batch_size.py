@@ -51,7 +51,7 @@ def noise(losses) -> float:
     noise of std s, a difference has std s*sqrt(2); a slow trend barely
     contributes). NaN with fewer than 3 points."""
     y = floats(losses)
-    y = y[len(y) // 2:]
+    y = y[len(y) // 2 :]
     return float(np.std(np.diff(y)) / math.sqrt(2)) if len(y) >= 3 else float("nan")
 
 
@@ -60,9 +60,11 @@ def units(cfg) -> int:
 
 
 def evaluation(cfg) -> dict:
-    return {"each_step": "loss of the training batch",
-            "each_epoch": f"loss on the whole training set ({cfg.train_size} samples)",
-            "final": "the last loss on the whole training set"}
+    return {
+        "each_step": "loss of the training batch",
+        "each_epoch": f"loss on the whole training set ({cfg.train_size} samples)",
+        "final": "the last loss on the whole training set",
+    }
 
 
 def reads(cfg) -> tuple:
@@ -73,8 +75,7 @@ def reads(cfg) -> tuple:
 def jobs(cfg, rng) -> list[dict]:
     """One training per batch size, same initial weights and batch seed for all."""
     init_seed, batch_seed = seeds(rng, 2)
-    return [{"batch": str(b), "init": init_seed, "batch_seed": batch_seed}
-            for b in cfg.batch_sizes]
+    return [{"batch": str(b), "init": init_seed, "batch_seed": batch_seed} for b in cfg.batch_sizes]
 
 
 def job(cfg, data, spec) -> dict:
@@ -84,13 +85,25 @@ def job(cfg, data, spec) -> dict:
     x, t = head(data.x, data.t, cfg.train_size)
     b = spec["batch"]
     net = network(data, cfg.hidden, spec["init"])
-    tr = Trainer(net, Data(x, t), create(cfg.optimizer, lr=cfg.lr),
-                 TrainConfig(epochs=cfg.epochs, mini_batch_size=size_of(b, len(x)),
-                             rng=gen(spec["batch_seed"]), progress=False))
+    tr = Trainer(
+        net,
+        Data(x, t),
+        create(cfg.optimizer, lr=cfg.lr),
+        TrainConfig(
+            epochs=cfg.epochs,
+            mini_batch_size=size_of(b, len(x)),
+            rng=gen(spec["batch_seed"]),
+            progress=False,
+        ),
+    )
     h = tr.train()
-    return {"train_loss": h["train_loss"], "epoch_loss": h["train_loss_epoch"],
-            "time": h["time"], "updates_per_epoch": tr.iter_per_epoch,
-            "batch": size_of(b, len(x))}
+    return {
+        "train_loss": h["train_loss"],
+        "epoch_loss": h["train_loss_epoch"],
+        "time": h["time"],
+        "updates_per_epoch": tr.iter_per_epoch,
+        "batch": size_of(b, len(x)),
+    }
 
 
 def gather(cfg, specs, results) -> dict:
@@ -117,22 +130,44 @@ def plot(metrics, cfg, out) -> list:
         rs = [r[b] for r in metrics["runs"]]
         color = f"C{i}"
         it = np.array([r["train_loss"] for r in rs], dtype=float)
-        band(a1, np.arange(1, it.shape[1] + 1), it, label=label(b), color=color, lw=0.7,
-             alpha=0.8, marker="o" if it.shape[1] < 50 else None, ms=3,
-             zorder=3 + i - (10 if rs[0]["batch"] == 1 else 0))  # batch 1 underneath
+        band(
+            a1,
+            np.arange(1, it.shape[1] + 1),
+            it,
+            label=label(b),
+            color=color,
+            lw=0.7,
+            alpha=0.8,
+            marker="o" if it.shape[1] < 50 else None,
+            ms=3,
+            zorder=3 + i - (10 if rs[0]["batch"] == 1 else 0),
+        )  # batch 1 underneath
         ep = np.array([floats(r["epoch_loss"]) for r in rs])
         band(a2, np.arange(ep.shape[1]), ep, label=label(b), color=color, marker="o", ms=3)
         secs = np.mean([floats(r["time"][1:]) for r in rs], axis=0)
         band(a3, secs, ep[:, 1:], label=label(b), color=color, marker="o", ms=3)
-    a1.set(xscale="log", xlabel="updates (log scale)", ylabel="loss of the batch",
-           title="loss per update")
+    a1.set(
+        xscale="log",
+        xlabel="updates (log scale)",
+        ylabel="loss of the batch",
+        title="loss per update",
+    )
     a2.set(xlabel="epochs", ylabel="loss on the training set", title="loss per epoch")
-    a3.set(xscale="log", xlabel="training time (s, log scale)", ylabel="loss on the training set",
-           title="loss per second")
+    a3.set(
+        xscale="log",
+        xlabel="training time (s, log scale)",
+        ylabel="loss on the training set",
+        title="loss per second",
+    )
     a2.legend(fontsize=8)
-    fig.suptitle(f"{metrics['data']['title']}: {cfg.train_size} samples, {cfg.optimizer} "
-                 f"lr {cfg.lr:g}, {cfg.epochs} epochs")
+    fig.suptitle(
+        f"{metrics['data']['title']}: {cfg.train_size} samples, {cfg.optimizer} "
+        f"lr {cfg.lr:g}, {cfg.epochs} epochs"
+    )
     fig.tight_layout()
-    caption(fig, "Smaller batches make more, noisier updates per epoch and get further per "
-                 "epoch; the full batch makes one update per epoch")
+    caption(
+        fig,
+        "Smaller batches make more, noisier updates per epoch and get further per "
+        "epoch; the full batch makes one update per epoch",
+    )
     return [save(fig, out / "batch_size.png")]

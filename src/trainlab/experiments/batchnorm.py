@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trainlab.experiments.common import (first, fit, floats, gen, head, mean, network, seeds,
-                                         stack)
+from trainlab.experiments.common import first, fit, floats, gen, head, mean, network, seeds, stack
 
 TITLE = "Batch normalisation and the weight scale"
 TRAINS = True
@@ -42,9 +41,11 @@ def units(cfg) -> int:
 
 
 def evaluation(cfg) -> dict:
-    return {"each_epoch": f"training accuracy on the whole training set ({cfg.train_size} "
-                          "samples, as the book): the curves",
-            "final": "the last point of each curve"}
+    return {
+        "each_epoch": f"training accuracy on the whole training set ({cfg.train_size} "
+        "samples, as the book): the curves",
+        "final": "the last point of each curve",
+    }
 
 
 def reads(cfg) -> tuple:
@@ -57,8 +58,10 @@ def jobs(cfg, rng) -> list[dict]:
     out = []
     for w in cfg.weight_scales:
         init_seed, batch_seed = seeds(rng, 2)
-        out += [{"scale": float(w), "bn": bn, "init": init_seed, "batch": batch_seed}
-                for bn in (True, False)]
+        out += [
+            {"scale": float(w), "bn": bn, "init": init_seed, "batch": batch_seed}
+            for bn in (True, False)
+        ]
     return out
 
 
@@ -67,11 +70,21 @@ def job(cfg, data, spec) -> dict:
     from trainlab.train import Data, TrainConfig, Trainer
 
     x, t = head(data.x, data.t, cfg.train_size)
-    net = network(data, cfg.hidden, spec["init"], weight_init_std=spec["scale"],
-                  use_batchnorm=spec["bn"])
-    tr = Trainer(net, Data(x, t), create(cfg.optimizer, lr=cfg.lr),
-                 TrainConfig(epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
-                             rng=gen(spec["batch"]), progress=False, sampling="replacement"))
+    net = network(
+        data, cfg.hidden, spec["init"], weight_init_std=spec["scale"], use_batchnorm=spec["bn"]
+    )
+    tr = Trainer(
+        net,
+        Data(x, t),
+        create(cfg.optimizer, lr=cfg.lr),
+        TrainConfig(
+            epochs=cfg.epochs,
+            mini_batch_size=cfg.batch_size,
+            rng=gen(spec["batch"]),
+            progress=False,
+            sampling="replacement",
+        ),
+    )
     h = fit(tr)
     return {"train_acc": h["train_acc"], "diverged_at": h["diverged_at"]}
 
@@ -85,8 +98,9 @@ def gather(cfg, specs, results) -> dict:
 
 def final(run, key) -> np.ndarray:
     """Final training accuracy per weight scale (NaN where the run diverged)."""
-    return np.array([floats(r["train_acc"])[-1] if r["diverged_at"] is None else np.nan
-                     for r in run[key]])
+    return np.array(
+        [floats(r["train_acc"])[-1] if r["diverged_at"] is None else np.nan for r in run[key]]
+    )
 
 
 def summarize(runs, cfg) -> dict:
@@ -98,8 +112,9 @@ def summarize(runs, cfg) -> dict:
         "plain mean final train acc": mean(plain0.mean(axis=0)),
         "scales where BN is ahead": int(np.sum(bn0.mean(0) > plain0.mean(0) + AHEAD)),
         "scales where plain is ahead": int(np.sum(plain0.mean(0) > bn0.mean(0) + AHEAD)),
-        "plain runs diverged": int(sum(r2["diverged_at"] is not None
-                                       for r in runs for r2 in r["plain"])),
+        "plain runs diverged": int(
+            sum(r2["diverged_at"] is not None for r in runs for r2 in r["plain"])
+        ),
         f"BN at W={cfg.weight_scales[-1]:.2g}": mean(bn[:, -1]),
         f"plain at W={cfg.weight_scales[-1]:.2g}": mean(plain[:, -1]),
     }
@@ -118,19 +133,28 @@ def plot(metrics, cfg, out) -> list:
     cols = math.ceil(math.sqrt(n))
     rows = math.ceil(n / cols)
     height = 2.2 * rows + 1.1  # the panels, and above and below them the titles and caption
-    fig, axes = pyplot.subplots(rows, cols, figsize=(2.6 * cols, height), squeeze=False,
-                                sharex=True, sharey=True)
+    fig, axes = pyplot.subplots(
+        rows, cols, figsize=(2.6 * cols, height), squeeze=False, sharex=True, sharey=True
+    )
     runs = metrics["runs"]
     chance = 1.0 / (metrics["data"].get("n_classes") or 10)
     he = int(np.argmin([abs(math.log(w / he_scale(cfg))) for w in cfg.weight_scales]))
     for i, w in enumerate(cfg.weight_scales):
         ax = axes[i // cols][i % cols]
         ax.axhline(chance, color="0.6", lw=0.8, ls=":", label=f"chance ({chance:.1f})")
-        for key, style, label in (("bn", "-", "with batch norm"),
-                                  ("plain", "--", "without (plain)")):
+        for key, style, label in (
+            ("bn", "-", "with batch norm"),
+            ("plain", "--", "without (plain)"),
+        ):
             curves = stack([r[key][i]["train_acc"] for r in runs])
-            band(ax, np.arange(curves.shape[1]), curves, label=label, ls=style,
-                 color="C0" if key == "bn" else "C1")
+            band(
+                ax,
+                np.arange(curves.shape[1]),
+                curves,
+                label=label,
+                ls=style,
+                color="C0" if key == "bn" else "C1",
+            )
             for r in runs:
                 if r[key][i]["diverged_at"] is not None:
                     ax.plot(len(r[key][i]["train_acc"]) - 1, 0.1, "x", color="C1", ms=7)
@@ -145,14 +169,30 @@ def plot(metrics, cfg, out) -> list:
         axes[r][0].set_ylabel("train acc")
     for c in range(cols):
         axes[rows - 1][c].set_xlabel("epoch")
-    by_hand(fig, f"{metrics['data']['title']}: training accuracy per epoch, weights N(0, W²) "
-                 f"(×: the plain net's loss overflowed)",
-            left=0.6, right=0.1, top=0.95, bottom=0.88, wspace=0.1, hspace=0.35)
+    by_hand(
+        fig,
+        f"{metrics['data']['title']}: training accuracy per epoch, weights N(0, W²) "
+        f"(×: the plain net's loss overflowed)",
+        left=0.6,
+        right=0.1,
+        top=0.95,
+        bottom=0.88,
+        wspace=0.1,
+        hspace=0.35,
+    )
     handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend([handles[1], handles[2], handles[0]], [labels[1], labels[2], labels[0]],
-               loc="upper center", bbox_to_anchor=(0.5, 1 - 0.36 / height), ncol=3,
-               frameon=False)
-    caption(fig, "Where the plain net stays at chance, batch norm still learns; near the He "
-                 "scale (bold) the plain net is already well scaled and can be ahead",
-            inside=True)
+    fig.legend(
+        [handles[1], handles[2], handles[0]],
+        [labels[1], labels[2], labels[0]],
+        loc="upper center",
+        bbox_to_anchor=(0.5, 1 - 0.36 / height),
+        ncol=3,
+        frameon=False,
+    )
+    caption(
+        fig,
+        "Where the plain net stays at chance, batch norm still learns; near the He "
+        "scale (bold) the plain net is already well scaled and can be ahead",
+        inside=True,
+    )
     return [save(fig, out / "batchnorm.png", tight=False)]

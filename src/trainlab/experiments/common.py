@@ -33,8 +33,7 @@ def load_data(dataset: str, data_dir=None, alloc=None, rows=(None, None)) -> Dat
     :func:`trainlab.data.load_with_info`)."""
     from trainlab.data import load_with_info
 
-    ((x, t), (xt, tt)), info = load_with_info(dataset, data_dir=data_dir, alloc=alloc,
-                                              rows=rows)
+    ((x, t), (xt, tt)), info = load_with_info(dataset, data_dir=data_dir, alloc=alloc, rows=rows)
     return Data(x, t, xt, tt, info)
 
 
@@ -97,14 +96,14 @@ def stack(curves) -> np.ndarray:
     curves = [floats(c) for c in curves]
     out = np.full((len(curves), max(len(c) for c in curves)), np.nan)
     for i, c in enumerate(curves):
-        out[i, :len(c)] = c
+        out[i, : len(c)] = c
     return out
 
 
 def tail_mean(values, share: float = 0.1) -> float:
     """Mean of the last ``share`` of a curve (at least one point)."""
     y = floats(values)
-    return float(np.mean(y[-max(1, int(len(y) * share)):]))
+    return float(np.mean(y[-max(1, int(len(y) * share)) :]))
 
 
 def mean(values) -> float:
@@ -115,9 +114,19 @@ def mean(values) -> float:
 
 def rule_label(name: str) -> str:
     """Display name of an update rule, as the notes write it."""
-    return {"sgd": "SGD", "momentum": "Momentum", "nesterov": "Nesterov", "adagrad": "AdaGrad",
-            "rmsprop": "RMSprop", "adam": "Adam", "adamw": "AdamW", "adadelta": "Adadelta",
-            "nadam": "NAdam", "radam": "RAdam", "swats": "SWATS"}.get(name.lower(), name)
+    return {
+        "sgd": "SGD",
+        "momentum": "Momentum",
+        "nesterov": "Nesterov",
+        "adagrad": "AdaGrad",
+        "rmsprop": "RMSprop",
+        "adam": "Adam",
+        "adamw": "AdamW",
+        "adadelta": "Adadelta",
+        "nadam": "NAdam",
+        "radam": "RAdam",
+        "swats": "SWATS",
+    }.get(name.lower(), name)
 
 
 def arch(data_meta: dict, hidden) -> str:
@@ -130,7 +139,9 @@ def arch(data_meta: dict, hidden) -> str:
 def batch_loss_evaluation(train_probe: int) -> dict:
     """What an experiment whose figure is the loss of each training batch evaluates:
     the curve costs nothing extra; only the final test accuracy uses a whole set."""
-    return {"each_step": "loss of the training batch (the curve)",
-            "each_epoch": f"none recorded (the Trainer's own record: first {train_probe} "
-                          "training samples)",
-            "final": "test accuracy on the whole test set"}
+    return {
+        "each_step": "loss of the training batch (the curve)",
+        "each_epoch": f"none recorded (the Trainer's own record: first {train_probe} "
+        "training samples)",
+        "final": "test accuracy on the whole test set",
+    }

@@ -6,8 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trainlab.experiments.common import (arch, batch_loss_evaluation, init_spec, mean, seeds,
-                                         tail_mean)
+from trainlab.experiments.common import (
+    arch,
+    batch_loss_evaluation,
+    init_spec,
+    mean,
+    seeds,
+    tail_mean,
+)
 from trainlab.experiments.init_histogram import init_label
 
 TITLE = "Initial weights on the notes' network"
@@ -50,13 +56,22 @@ def job(cfg, data, spec) -> dict:
     from trainlab.train.compare import compare_optimizers
 
     init = spec["init"]
-    r = compare_optimizers(data.x, data.t, data.x_test, data.t_test,
-                           {init: {"name": cfg.optimizer, "lr": cfg.lr}}, hidden=cfg.hidden,
-                           activation=cfg.activation, weight_init_std=init_spec(init),
-                           iterations=cfg.iterations, batch_size=cfg.batch_size,
-                           seed=spec["seed"], progress=False,
-                           test_each_epoch=False,
-                           evaluate_sample_num_per_epoch=TRAIN_PROBE)[init]
+    r = compare_optimizers(
+        data.x,
+        data.t,
+        data.x_test,
+        data.t_test,
+        {init: {"name": cfg.optimizer, "lr": cfg.lr}},
+        hidden=cfg.hidden,
+        activation=cfg.activation,
+        weight_init_std=init_spec(init),
+        iterations=cfg.iterations,
+        batch_size=cfg.batch_size,
+        seed=spec["seed"],
+        progress=False,
+        test_each_epoch=False,
+        evaluate_sample_num_per_epoch=TRAIN_PROBE,
+    )[init]
     return {"train_loss": r["train_loss"], "test_acc": r["test_acc"]}
 
 
@@ -65,10 +80,13 @@ def gather(cfg, specs, results) -> dict:
 
 
 def summarize(runs, cfg) -> dict:
-    s = {f"{init_label(k)} final loss": mean([tail_mean(r[k]["train_loss"]) for r in runs])
-         for k in cfg.inits}
-    s.update({f"{init_label(k)} test acc": mean([r[k]["test_acc"] for r in runs])
-              for k in cfg.inits})
+    s = {
+        f"{init_label(k)} final loss": mean([tail_mean(r[k]["train_loss"]) for r in runs])
+        for k in cfg.inits
+    }
+    s.update(
+        {f"{init_label(k)} test acc": mean([r[k]["test_acc"] for r in runs]) for k in cfg.inits}
+    )
     return s
 
 
@@ -77,10 +95,15 @@ def plot(metrics, cfg, out) -> list:
 
     d = metrics["data"]
     path = out / "init_compare.png"
-    curves = {f"weights {init_label(k)}": [r[k]["train_loss"] for r in metrics["runs"]]
-              for k in cfg.inits}
-    plot_loss_curves(curves, path, title=f"{d['title']}: {arch(d, cfg.hidden)}, {cfg.activation}, "
-                                         f"{cfg.optimizer} lr {cfg.lr:g}",
-                     caption="std 0.01 stays at ln 10 ≈ 2.30 (nothing is learnt); with ReLU, "
-                             "He's weights learn faster than Xavier's")
+    curves = {
+        f"weights {init_label(k)}": [r[k]["train_loss"] for r in metrics["runs"]] for k in cfg.inits
+    }
+    plot_loss_curves(
+        curves,
+        path,
+        title=f"{d['title']}: {arch(d, cfg.hidden)}, {cfg.activation}, "
+        f"{cfg.optimizer} lr {cfg.lr:g}",
+        caption="std 0.01 stays at ln 10 ≈ 2.30 (nothing is learnt); with ReLU, "
+        "He's weights learn faster than Xavier's",
+    )
     return [path]

@@ -60,10 +60,10 @@ def cap(cfg, act) -> float:
 #: what to see in each activation's figure
 LESSON = {
     "sigmoid": "std 1 piles up at 0 and 1 (gradients vanish), std 0.01 at 0.5 (every unit says "
-               "the same); Xavier stays spread out in every layer",
+    "the same); Xavier stays spread out in every layer",
     "tanh": "std 1 piles up at ±1, std 0.01 collapses to 0; Xavier keeps the spread in every layer",
     "relu": "He keeps the same spread in every layer; under Xavier the values crowd toward 0 "
-            "layer by layer; std 0.01 shrinks them to nothing",
+    "layer by layer; std 0.01 shrinks them to nothing",
 }
 
 
@@ -101,11 +101,17 @@ def job(cfg, data, spec) -> dict:
             layers = []
             for z in forward(x, [std] * cfg.layers, act, ws):
                 counts, edges = np.histogram(z, bins=cfg.bins, range=_range(act))
-                layers.append({"mean": float(z.mean()), "std": float(z.std()),
-                               "near_half": float(np.mean(np.abs(z - 0.5) < NEAR)),
-                               "near_0_or_1": float(np.mean((z < NEAR) | (z > 1 - NEAR))),
-                               "zeros": float(np.mean(z == 0)),
-                               "counts": counts.tolist(), "edges": edges.tolist()})
+                layers.append(
+                    {
+                        "mean": float(z.mean()),
+                        "std": float(z.std()),
+                        "near_half": float(np.mean(np.abs(z - 0.5) < NEAR)),
+                        "near_0_or_1": float(np.mean((z < NEAR) | (z > 1 - NEAR))),
+                        "zeros": float(np.mean(z == 0)),
+                        "counts": counts.tolist(),
+                        "edges": edges.tolist(),
+                    }
+                )
             out[f"{act}/{spec_}"] = layers
     return out
 
@@ -127,11 +133,13 @@ def summarize(runs, cfg) -> dict:
             s[f"{act}, {init_label(spec)}: layer-{cfg.layers} std"] = avg(key, "std")
             if act == "sigmoid":
                 s[f"{act}, {init_label(spec)}: share within {NEAR} of 0.5"] = avg(key, "near_half")
-                s[f"{act}, {init_label(spec)}: share within {NEAR} of 0 or 1"] = avg(key,
-                                                                                    "near_0_or_1")
+                s[f"{act}, {init_label(spec)}: share within {NEAR} of 0 or 1"] = avg(
+                    key, "near_0_or_1"
+                )
             if act == "relu":
                 s[f"{act}, {init_label(spec)}: std ratio layer {cfg.layers}/1"] = mean(
-                    [r[key][last]["std"] / r[key][0]["std"] for r in runs])
+                    [r[key][last]["std"] / r[key][0]["std"] for r in runs]
+                )
                 s[f"{act}, {init_label(spec)}: share of zeros"] = avg(key, "zeros")
     return s
 
@@ -155,31 +163,56 @@ def plot(metrics, cfg, out, part=None) -> list:
         top = cap(cfg, act)
         rows = len(cfg.inits)
         lo, hi = _range(act)
-        fig, axes = pyplot.subplots(rows, cfg.layers, figsize=(2.4 * cfg.layers, 1.9 * rows + 0.9),
-                                    squeeze=False, sharex=True, sharey=True)
+        fig, axes = pyplot.subplots(
+            rows,
+            cfg.layers,
+            figsize=(2.4 * cfg.layers, 1.9 * rows + 0.9),
+            squeeze=False,
+            sharex=True,
+            sharey=True,
+        )
         for i, spec in enumerate(cfg.inits):
             for k, layer in enumerate(first[f"{act}/{spec}"]):
                 ax = axes[i][k]
                 hist_cut(ax, layer["counts"], layer["edges"], top, total)
                 outside = 1.0 - sum(layer["counts"]) / total
                 if outside >= 0.005:
-                    ax.text(0.97, 0.6, f"{outside:.0%} above {hi:g}\n(not drawn)",
-                            transform=ax.transAxes, ha="right", fontsize=7, color="#555")
+                    ax.text(
+                        0.97,
+                        0.6,
+                        f"{outside:.0%} above {hi:g}\n(not drawn)",
+                        transform=ax.transAxes,
+                        ha="right",
+                        fontsize=7,
+                        color="#555",
+                    )
                 if i == 0:
                     ax.set_title(f"{k + 1}-layer", y=1.0)  # y given: no costly search above
                 if k == 0:
                     ax.set_ylabel(init_label(spec))
         axes[0][0].set_xlim(lo, hi)
-        by_hand(fig, f"{act}: activations per layer ({cfg.bins} bins on {lo:g}..{hi:g}, counts "
-                     f"cut at {top:,.0f}; red: a cut bar, with its share)",
-                left=0.8, right=0.25, top=0.65, bottom=0.75, wspace=0.24, hspace=0.22)
-        caption(fig, LESSON.get(act, "compare the rows: the spread each initial weight leaves"),
-                inside=True)
+        by_hand(
+            fig,
+            f"{act}: activations per layer ({cfg.bins} bins on {lo:g}..{hi:g}, counts "
+            f"cut at {top:,.0f}; red: a cut bar, with its share)",
+            left=0.8,
+            right=0.25,
+            top=0.65,
+            bottom=0.75,
+            wspace=0.24,
+            hspace=0.22,
+        )
+        caption(
+            fig,
+            LESSON.get(act, "compare the rows: the spread each initial weight leaves"),
+            inside=True,
+        )
         paths.append(save(fig, out / f"init_histogram_{act}.png", tight=False))
     if part not in (None, "std"):
         return paths
-    fig, axes = pyplot.subplots(1, len(cfg.activations), figsize=(4.2 * len(cfg.activations), 4.0),
-                                squeeze=False)
+    fig, axes = pyplot.subplots(
+        1, len(cfg.activations), figsize=(4.2 * len(cfg.activations), 4.0), squeeze=False
+    )
     x = np.arange(1, cfg.layers + 1)
     for ax, act in zip(axes[0], cfg.activations):
         for spec in cfg.inits:
@@ -189,7 +222,11 @@ def plot(metrics, cfg, out, part=None) -> list:
         ax.set_title(act, y=1.0)
         ax.legend(fontsize=8)
     by_hand(fig, None, left=0.75, right=0.15, top=0.35, bottom=0.95, wspace=0.28)
-    caption(fig, "A flat line keeps the signal's size through the layers: Xavier for sigmoid "
-                 "and tanh, He for ReLU; a falling line is a vanishing signal", inside=True)
+    caption(
+        fig,
+        "A flat line keeps the signal's size through the layers: Xavier for sigmoid "
+        "and tanh, He for ReLU; a falling line is a vanishing signal",
+        inside=True,
+    )
     paths.append(save(fig, out / "init_layer_std.png", tight=False))
     return paths

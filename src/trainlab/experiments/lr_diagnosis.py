@@ -15,8 +15,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trainlab.experiments.common import (first, fit, floats, gen, head, init_spec, network,
-                                         seeds, stack)
+from trainlab.experiments.common import (
+    first,
+    fit,
+    floats,
+    gen,
+    head,
+    init_spec,
+    network,
+    seeds,
+    stack,
+)
 from trainlab.experiments.verdict import ADVICE, classify
 
 TITLE = "Diagnosing the learning rate from the loss curve"
@@ -43,26 +52,34 @@ QUICK = {"epochs": 10}
 
 #: the lecture gives shapes, not numbers: each data set's own four rates (the
 #: defaults are those of the digits), measured to give the four shapes
-DATASETS = {"fashion-mnist": {"lrs": (3.0, 0.2, 0.05, 0.001)},
-            "mnist": {"lrs": (3.0, 1.0, 0.01, 0.001)}}
-WHY = {"fashion-mnist": "The lecture's figure has no numbers. On Fashion-MNIST lr 0.5 "
-                        "already diverges and lr 0.1 sometimes jumps, so the high and good "
-                        "rates are 0.2 and 0.05.",
-       "mnist": "The lecture's figure has no numbers. On MNIST's test images lr 0.5 falls "
-                "smoothly and lr 0.1 and 0.05 jump once the loss is near zero, so the high "
-                "and good rates are 1.0 and 0.01."}
-WHY_KO = {"fashion-mnist": "강의 그림에는 수치가 없습니다. Fashion-MNIST에서는 학습률 0.5가 이미 "
-                           "발산하고 0.1도 가끔 튀므로 큰 학습률과 적당한 학습률로 0.2와 0.05를 씁니다.",
-          "mnist": "강의 그림에는 수치가 없습니다. MNIST 시험 이미지에서는 학습률 0.5가 매끄럽게 "
-                   "내려가고 0.1과 0.05는 손실이 0에 가까워지면 튀므로 1.0과 0.01을 씁니다."}
+DATASETS = {
+    "fashion-mnist": {"lrs": (3.0, 0.2, 0.05, 0.001)},
+    "mnist": {"lrs": (3.0, 1.0, 0.01, 0.001)},
+}
+WHY = {
+    "fashion-mnist": "The lecture's figure has no numbers. On Fashion-MNIST lr 0.5 "
+    "already diverges and lr 0.1 sometimes jumps, so the high and good "
+    "rates are 0.2 and 0.05.",
+    "mnist": "The lecture's figure has no numbers. On MNIST's test images lr 0.5 falls "
+    "smoothly and lr 0.1 and 0.05 jump once the loss is near zero, so the high "
+    "and good rates are 1.0 and 0.01.",
+}
+WHY_KO = {
+    "fashion-mnist": "강의 그림에는 수치가 없습니다. Fashion-MNIST에서는 학습률 0.5가 이미 "
+    "발산하고 0.1도 가끔 튀므로 큰 학습률과 적당한 학습률로 0.2와 0.05를 씁니다.",
+    "mnist": "강의 그림에는 수치가 없습니다. MNIST 시험 이미지에서는 학습률 0.5가 매끄럽게 "
+    "내려가고 0.1과 0.05는 손실이 0에 가까워지면 튀므로 1.0과 0.01을 씁니다.",
+}
 
 
 def curves(cfg) -> list[tuple[str, float, str]]:
     """(label, lr, initial weights) of every curve."""
     if len(cfg.labels) != len(cfg.lrs):
         from trainlab.errors import ConfigError
-        raise ConfigError(f"lr-diagnosis: {len(cfg.labels)} labels but {len(cfg.lrs)} lrs; "
-                          "give one label per lr")
+
+        raise ConfigError(
+            f"lr-diagnosis: {len(cfg.labels)} labels but {len(cfg.lrs)} lrs; give one label per lr"
+        )
     out = [(lab, float(lr), cfg.weight_init) for lab, lr in zip(cfg.labels, cfg.lrs)]
     if str(cfg.bad_init):
         out.append(("bad init", float(cfg.bad_init_lr), str(cfg.bad_init)))
@@ -74,9 +91,11 @@ def units(cfg) -> int:
 
 
 def evaluation(cfg) -> dict:
-    return {"each_epoch": f"loss on the whole training set ({cfg.train_size} samples): the "
-                          "verdicts read small differences of this curve",
-            "final": "the verdict of each curve"}
+    return {
+        "each_epoch": f"loss on the whole training set ({cfg.train_size} samples): the "
+        "verdicts read small differences of this curve",
+        "final": "the verdict of each curve",
+    }
 
 
 def reads(cfg) -> tuple:
@@ -87,8 +106,10 @@ def reads(cfg) -> tuple:
 def jobs(cfg, rng) -> list[dict]:
     """One training per curve, same initial draws and batches for all."""
     init_seed, batch_seed = seeds(rng, 2)
-    return [{"label": label, "lr": lr, "init": init, "init_seed": init_seed,
-             "batch_seed": batch_seed} for label, lr, init in curves(cfg)]
+    return [
+        {"label": label, "lr": lr, "init": init, "init_seed": init_seed, "batch_seed": batch_seed}
+        for label, lr, init in curves(cfg)
+    ]
 
 
 def job(cfg, data, spec) -> dict:
@@ -97,13 +118,26 @@ def job(cfg, data, spec) -> dict:
 
     x, t = head(data.x, data.t, cfg.train_size)
     net = network(data, cfg.hidden, spec["init_seed"], weight_init_std=init_spec(spec["init"]))
-    tr = Trainer(net, Data(x, t), create(cfg.optimizer, lr=spec["lr"]),
-                 TrainConfig(epochs=cfg.epochs, mini_batch_size=cfg.batch_size,
-                             rng=gen(spec["batch_seed"]), progress=False))
+    tr = Trainer(
+        net,
+        Data(x, t),
+        create(cfg.optimizer, lr=spec["lr"]),
+        TrainConfig(
+            epochs=cfg.epochs,
+            mini_batch_size=cfg.batch_size,
+            rng=gen(spec["batch_seed"]),
+            progress=False,
+        ),
+    )
     h = fit(tr)
     loss = list(h["train_loss_epoch"]) + ([float("inf")] if h["diverged_at"] else [])
-    return {"lr": spec["lr"], "init": spec["init"], "epoch_loss": loss,
-            "diverged_at": h["diverged_at"], "verdict": classify(loss)}
+    return {
+        "lr": spec["lr"],
+        "init": spec["init"],
+        "epoch_loss": loss,
+        "diverged_at": h["diverged_at"],
+        "verdict": classify(loss),
+    }
 
 
 def gather(cfg, specs, results) -> dict:
@@ -136,13 +170,27 @@ def plot(metrics, cfg, out) -> list:
         kind = majority(runs, label)
         extra = f", weights {init}" if label == "bad init" else ""
         advice = "" if kind == ADVICE[kind] else f" → {ADVICE[kind]}"
-        band(ax, np.arange(y.shape[1]), y, color=COLORS.get(label), marker="o", ms=3,
-             label=f"{label} (lr {lr:g}{extra}): {kind}{advice}")
-    ax.set(xlabel="epoch", ylabel="loss on the training set", ylim=(0, top),
-           title=f"{metrics['data']['title']}: {cfg.optimizer}, batch {cfg.batch_size}")
+        band(
+            ax,
+            np.arange(y.shape[1]),
+            y,
+            color=COLORS.get(label),
+            marker="o",
+            ms=3,
+            label=f"{label} (lr {lr:g}{extra}): {kind}{advice}",
+        )
+    ax.set(
+        xlabel="epoch",
+        ylabel="loss on the training set",
+        ylim=(0, top),
+        title=f"{metrics['data']['title']}: {cfg.optimizer}, batch {cfg.batch_size}",
+    )
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(fontsize=8, loc="upper right")
     fig.tight_layout()
-    caption(fig, "Red is what we want; a jump or blow-up: lower the lr; a straight slow line: "
-                 "raise it; a flat line: check the initial weights")
+    caption(
+        fig,
+        "Red is what we want; a jump or blow-up: lower the lr; a straight slow line: "
+        "raise it; a flat line: check the initial weights",
+    )
     return [save(fig, out / "lr_diagnosis.png")]

@@ -6,8 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trainlab.experiments.common import (arch, batch_loss_evaluation, mean, rule_label, seeds,
-                                         tail_mean)
+from trainlab.experiments.common import (
+    arch,
+    batch_loss_evaluation,
+    mean,
+    rule_label,
+    seeds,
+    tail_mean,
+)
 
 TITLE = "Update rules on the notes' network"
 TRAINS = True
@@ -48,12 +54,22 @@ def job(cfg, data, spec) -> dict:
     from trainlab.train.compare import compare_optimizers
 
     name = spec["rule"]
-    r = compare_optimizers(data.x, data.t, data.x_test, data.t_test, {name: {"name": name}},
-                           hidden=cfg.hidden, activation=cfg.activation,
-                           weight_init_std=cfg.weight_init, iterations=cfg.iterations,
-                           batch_size=cfg.batch_size, seed=spec["seed"], progress=False,
-                           test_each_epoch=False,
-                           evaluate_sample_num_per_epoch=TRAIN_PROBE)[name]
+    r = compare_optimizers(
+        data.x,
+        data.t,
+        data.x_test,
+        data.t_test,
+        {name: {"name": name}},
+        hidden=cfg.hidden,
+        activation=cfg.activation,
+        weight_init_std=cfg.weight_init,
+        iterations=cfg.iterations,
+        batch_size=cfg.batch_size,
+        seed=spec["seed"],
+        progress=False,
+        test_each_epoch=False,
+        evaluate_sample_num_per_epoch=TRAIN_PROBE,
+    )[name]
     return {"train_loss": r["train_loss"], "test_acc": r["test_acc"], "seconds": r["seconds"]}
 
 
@@ -76,13 +92,19 @@ def plot(metrics, cfg, out) -> list:
     from trainlab.optim import create
 
     runs = metrics["runs"]
-    curves = {f"{rule_label(n)} (lr {create(n).lr:g})": [r[n]["train_loss"] for r in runs]
-              for n in cfg.optimizers}
+    curves = {
+        f"{rule_label(n)} (lr {create(n).lr:g})": [r[n]["train_loss"] for r in runs]
+        for n in cfg.optimizers
+    }
     path = out / "optimizer_compare.png"
     d = metrics["data"]
-    plot_loss_curves(curves, path, log=True,
-                     title=f"{d['title']}: {arch(d, cfg.hidden)}, batch {cfg.batch_size}, "
-                           "same start and batches, each rule at its default lr",
-                     caption="SGD's loss falls slowest; Momentum, AdaGrad and Adam reach a "
-                             "lower loss sooner (log scale)")
+    plot_loss_curves(
+        curves,
+        path,
+        log=True,
+        title=f"{d['title']}: {arch(d, cfg.hidden)}, batch {cfg.batch_size}, "
+        "same start and batches, each rule at its default lr",
+        caption="SGD's loss falls slowest; Momentum, AdaGrad and Adam reach a "
+        "lower loss sooner (log scale)",
+    )
     return [path]

@@ -42,19 +42,24 @@ class Config:
 QUICK = {"epochs": 101}
 
 #: where the notes' settings do not show the lesson on a data set
-DATASETS = {"digits": {"lr": 0.1, "weight_decay": 0.01, "dropout": 0.15,
-                       "dropout_mode": "inverted"}}
-WHY = {"digits": "On the 8×8 digits the notes' lr 0.01 leaves the dropout net at about 40% "
-                 "training accuracy after 100 epochs, and λ = 0.1 lowers test accuracy as much "
-                 "as training accuracy, so neither narrows the gap. With lr 0.1, λ = 0.01 and "
-                 "dropout 0.15 that rescales the kept units while training (the inverted form; "
-                 "the notes' form shrinks the signal of each of the 6 layers instead), every "
-                 "net converges and both remedies narrow the gap."}
-WHY_KO = {"digits": "8×8 digits에서는 노트의 학습률 0.01로 100 에폭을 학습해도 드롭아웃 신경망의 "
-                    "훈련 정확도가 40% 정도에 머물고, λ = 0.1은 훈련 정확도만큼 시험 정확도도 낮춰서 "
-                    "어느 쪽도 간극을 줄이지 못합니다. 학습률 0.1, λ = 0.01, 학습 때 남은 뉴런을 "
-                    "키우는(inverted) 드롭아웃 0.15를 쓰면 모든 신경망이 수렴하고 두 방법 모두 "
-                    "간극을 줄입니다(노트의 방식은 6개 층의 신호를 매번 줄입니다)."}
+DATASETS = {
+    "digits": {"lr": 0.1, "weight_decay": 0.01, "dropout": 0.15, "dropout_mode": "inverted"}
+}
+WHY = {
+    "digits": "On the 8×8 digits the notes' lr 0.01 leaves the dropout net at about 40% "
+    "training accuracy after 100 epochs, and λ = 0.1 lowers test accuracy as much "
+    "as training accuracy, so neither narrows the gap. With lr 0.1, λ = 0.01 and "
+    "dropout 0.15 that rescales the kept units while training (the inverted form; "
+    "the notes' form shrinks the signal of each of the 6 layers instead), every "
+    "net converges and both remedies narrow the gap."
+}
+WHY_KO = {
+    "digits": "8×8 digits에서는 노트의 학습률 0.01로 100 에폭을 학습해도 드롭아웃 신경망의 "
+    "훈련 정확도가 40% 정도에 머물고, λ = 0.1은 훈련 정확도만큼 시험 정확도도 낮춰서 "
+    "어느 쪽도 간극을 줄이지 못합니다. 학습률 0.1, λ = 0.01, 학습 때 남은 뉴런을 "
+    "키우는(inverted) 드롭아웃 0.15를 쓰면 모든 신경망이 수렴하고 두 방법 모두 "
+    "간극을 줄입니다(노트의 방식은 6개 층의 신호를 매번 줄입니다)."
+}
 
 
 def variants(cfg) -> list[str]:
@@ -73,10 +78,12 @@ def units(cfg) -> int:
 
 
 def evaluation(cfg) -> dict:
-    return {"each_epoch": f"train accuracy on all {cfg.train_size} training samples and test "
-                          f"accuracy on the first {cfg.test_size or 'all'} test samples: the "
-                          "curves and their gap",
-            "final": "mean of the last tenth of each curve"}
+    return {
+        "each_epoch": f"train accuracy on all {cfg.train_size} training samples and test "
+        f"accuracy on the first {cfg.test_size or 'all'} test samples: the "
+        "curves and their gap",
+        "final": "mean of the last tenth of each curve",
+    }
 
 
 def reads(cfg) -> tuple:
@@ -94,12 +101,16 @@ def jobs(cfg, rng) -> list[dict]:
     init0, batch0 = seeds(rng, 2)
     extra = seeds(rng, 2 * max(cfg.ensemble - 1, 0))
     ensemble = "ensemble" in variants(cfg)
-    out = [{"variant": name, "init": init0, "batch": batch0,
-            "outputs": ensemble and name == "none"}
-           for name in variants(cfg) if name != "ensemble"]
+    out = [
+        {"variant": name, "init": init0, "batch": batch0, "outputs": ensemble and name == "none"}
+        for name in variants(cfg)
+        if name != "ensemble"
+    ]
     if ensemble:
-        out += [{"variant": "member", "init": i, "batch": b, "outputs": True}
-                for i, b in zip(extra[0::2], extra[1::2])]
+        out += [
+            {"variant": "member", "init": i, "batch": b, "outputs": True}
+            for i, b in zip(extra[0::2], extra[1::2])
+        ]
     return out
 
 
@@ -126,9 +137,16 @@ def job(cfg, data, spec) -> dict:
 
     x, t = head(data.x, data.t, cfg.train_size)
     xt, tt = head(data.x_test, data.t_test, cfg.test_size)
-    kw = {"none": {}, "member": {}, "weight decay": {"weight_decay_lambda": cfg.weight_decay},
-          "dropout": {"use_dropout": True, "dropout_ratio": cfg.dropout,
-                      "dropout_mode": cfg.dropout_mode}}[spec["variant"]]
+    kw = {
+        "none": {},
+        "member": {},
+        "weight decay": {"weight_decay_lambda": cfg.weight_decay},
+        "dropout": {
+            "use_dropout": True,
+            "dropout_ratio": cfg.dropout,
+            "dropout_mode": cfg.dropout_mode,
+        },
+    }[spec["variant"]]
     net = network(data, cfg.hidden, spec["init"], **kw)
     opt, g = create(cfg.optimizer, lr=cfg.lr), gen(spec["batch"])
     out = {"train_acc": [], "test_acc": []}
@@ -147,8 +165,9 @@ def job(cfg, data, spec) -> dict:
             grads = net.gradient(x[idx], t[idx])
             if not math.isfinite(net.last_loss):
                 name = "ensemble" if spec["variant"] == "member" else spec["variant"]
-                raise DivergenceError(f"overfit/{name}: loss is {net.last_loss} in epoch "
-                                      f"{epoch + 1}; lower lr")
+                raise DivergenceError(
+                    f"overfit/{name}: loss is {net.last_loss} in epoch {epoch + 1}; lower lr"
+                )
             opt.update(net.params, grads)
         evaluate()
     if spec["outputs"]:
@@ -168,10 +187,13 @@ def gather(cfg, specs, results) -> dict:
     members = [r["scores"] for r in results if "scores" in r]
     if members:
         labels = next(r["labels"] for r in results if "labels" in r)
-        out["ensemble"] = {f"{k}_acc": [_accuracy([_softmax64(m[k][e]) for m in members],
-                                                  labels[k])
-                                        for e in range(cfg.epochs + 1)]
-                           for k in ("train", "test")}
+        out["ensemble"] = {
+            f"{k}_acc": [
+                _accuracy([_softmax64(m[k][e]) for m in members], labels[k])
+                for e in range(cfg.epochs + 1)
+            ]
+            for k in ("train", "test")
+        }
     return out
 
 
@@ -189,9 +211,11 @@ def summarize(runs, cfg) -> dict:
 def setting(cfg, name) -> str:
     """A variant's name with its setting, for titles and legends."""
     mode = "" if cfg.dropout_mode == "notes" else f", {cfg.dropout_mode}"
-    return {"weight decay": f"weight decay λ={cfg.weight_decay:g}",
-            "dropout": f"dropout {cfg.dropout:g}{mode}",
-            "ensemble": f"ensemble of {cfg.ensemble}"}.get(name, "no regularisation")
+    return {
+        "weight decay": f"weight decay λ={cfg.weight_decay:g}",
+        "dropout": f"dropout {cfg.dropout:g}{mode}",
+        "ensemble": f"ensemble of {cfg.ensemble}",
+    }.get(name, "no regularisation")
 
 
 def plot(metrics, cfg, out) -> list:
@@ -199,23 +223,38 @@ def plot(metrics, cfg, out) -> list:
 
     pyplot = plt()
     names = variants(cfg)
-    fig, axes = pyplot.subplots(1, len(names), figsize=(4 * len(names), 3.6), squeeze=False,
-                                sharey=True)
+    fig, axes = pyplot.subplots(
+        1, len(names), figsize=(4 * len(names), 3.6), squeeze=False, sharey=True
+    )
     s = metrics["summary"]
     for ax, name in zip(axes[0], names):
         for key, style in (("train_acc", "-"), ("test_acc", "--")):
             curves = np.array([r[name][key] for r in metrics["runs"]], dtype=float)
-            band(ax, np.arange(curves.shape[1]), curves, label=key.replace("_acc", ""), ls=style,
-                 color="C0" if key == "train_acc" else "C1")
+            band(
+                ax,
+                np.arange(curves.shape[1]),
+                curves,
+                label=key.replace("_acc", ""),
+                ls=style,
+                color="C0" if key == "train_acc" else "C1",
+            )
         gap = s[f"{name}: gap"]
-        ax.set(title=f"{setting(cfg, name)}\ngap {gap:.3f}"
-                     + ("" if name == "none" else f" ({gap - s['none: gap']:+.3f})"),
-               xlabel="epochs", ylim=(0, 1.0))
+        ax.set(
+            title=f"{setting(cfg, name)}\ngap {gap:.3f}"
+            + ("" if name == "none" else f" ({gap - s['none: gap']:+.3f})"),
+            xlabel="epochs",
+            ylim=(0, 1.0),
+        )
         ax.legend(loc="lower right")
     axes[0][0].set_ylabel("accuracy")
-    fig.suptitle(f"{metrics['data']['title']}: {cfg.train_size} training samples, "
-                 f"{len(cfg.hidden)} hidden layers, {cfg.optimizer} lr {cfg.lr:g}")
+    fig.suptitle(
+        f"{metrics['data']['title']}: {cfg.train_size} training samples, "
+        f"{len(cfg.hidden)} hidden layers, {cfg.optimizer} lr {cfg.lr:g}"
+    )
     fig.tight_layout()
-    caption(fig, "gap = train − test accuracy over the last tenth of the epochs; a remedy "
-                 "works where its gap is narrower than the unregularised one (in brackets)")
+    caption(
+        fig,
+        "gap = train − test accuracy over the last tenth of the epochs; a remedy "
+        "works where its gap is narrower than the unregularised one (in brackets)",
+    )
     return [save(fig, out / "overfit.png")]

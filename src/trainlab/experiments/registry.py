@@ -78,15 +78,22 @@ def get(name: str):
 
 # -- configuration -----------------------------------------------------------------------
 
+
 def _coerce(name: str, default, value):
     """``value`` (from the command line or JSON) as the type of ``default``."""
+
     def bad(what):
         return ConfigError(f"--set {name}={value!r}: expected {what}")
 
     if isinstance(default, tuple):
-        items = value.split(",") if isinstance(value, str) else (
-            list(value) if isinstance(value, (list, tuple)) else [value])
-        items = [parse_scalar(i) if isinstance(i, str) else i for i in items if str(i).strip() != ""]
+        items = (
+            value.split(",")
+            if isinstance(value, str)
+            else (list(value) if isinstance(value, (list, tuple)) else [value])
+        )
+        items = [
+            parse_scalar(i) if isinstance(i, str) else i for i in items if str(i).strip() != ""
+        ]
         if default and len({type(d) for d in default}) == 1:  # one type: coerce every item
             return tuple(_coerce(name, default[0], i) for i in items)
         return tuple(items)
@@ -147,8 +154,10 @@ def config_from_json(name: str, saved: dict):
     """Rebuild the dataclass from a saved ``config.json`` (unknown keys ignored)."""
     mod = get(name)
     fields = {f.name for f in dataclasses.fields(mod.Config)}
-    return dataclasses.replace(mod.Config(), **{k: _coerce(k, getattr(mod.Config(), k), v)
-                                                for k, v in saved.items() if k in fields})
+    return dataclasses.replace(
+        mod.Config(),
+        **{k: _coerce(k, getattr(mod.Config(), k), v) for k, v in saved.items() if k in fields},
+    )
 
 
 def split_overrides(pairs, experiments) -> dict[str, dict]:
@@ -159,15 +168,17 @@ def split_overrides(pairs, experiments) -> dict[str, dict]:
         target, dot, field = key.rpartition(".")
         if dot:
             if target not in out:
-                raise ConfigError(f"--set {key}: unknown experiment {target!r}; "
-                                  f"choose one of {', '.join(out)}")
+                raise ConfigError(
+                    f"--set {key}: unknown experiment {target!r}; choose one of {', '.join(out)}"
+                )
             out[target][field] = value
             continue
         owners = [n for n in out if key in {f.name for f in dataclasses.fields(get(n).Config)}]
         if not owners:
             valid = sorted({f.name for n in out for f in dataclasses.fields(get(n).Config)})
-            raise ConfigError(f"no experiment has a setting {key!r}; "
-                              f"valid keys: {', '.join(valid)}")
+            raise ConfigError(
+                f"no experiment has a setting {key!r}; valid keys: {', '.join(valid)}"
+            )
         for n in owners:
             out[n][key] = value
     return out
@@ -175,20 +186,44 @@ def split_overrides(pairs, experiments) -> dict[str, dict]:
 
 # -- running -----------------------------------------------------------------------------
 
+
 def _data_meta(data) -> dict:
     if data is None:
-        return {"name": None, "title": "randn input", "note": "no data set: standard-normal input",
-                "fallback": False, "n_inputs": None, "n_classes": None}
+        return {
+            "name": None,
+            "title": "randn input",
+            "note": "no data set: standard-normal input",
+            "fallback": False,
+            "n_inputs": None,
+            "n_classes": None,
+        }
     info = data.info
-    return {"name": info.get("name"), "title": info.get("title", info.get("name")),
-            "note": info.get("note", ""), "fallback": bool(info.get("fallback", False)),
-            "n_train": int(info.get("n_train", len(data.x))),
-            "n_test": int(info.get("n_test", len(data.x_test))),
-            "n_inputs": data.n_inputs, "n_classes": data.n_classes}
+    return {
+        "name": info.get("name"),
+        "title": info.get("title", info.get("name")),
+        "note": info.get("note", ""),
+        "fallback": bool(info.get("fallback", False)),
+        "n_train": int(info.get("n_train", len(data.x))),
+        "n_test": int(info.get("n_test", len(data.x_test))),
+        "n_inputs": data.n_inputs,
+        "n_classes": data.n_classes,
+    }
 
 
-def run(name: str, out, cfg=None, *, dataset: str = "digits", data_dir=None, seeds: int = 1,
-        seed: int = 0, quick: bool = False, data=None, progress=None, workers: int | None = 1) -> dict:
+def run(
+    name: str,
+    out,
+    cfg=None,
+    *,
+    dataset: str = "digits",
+    data_dir=None,
+    seeds: int = 1,
+    seed: int = 0,
+    quick: bool = False,
+    data=None,
+    progress=None,
+    workers: int | None = 1,
+) -> dict:
     """Run experiment ``name`` with ``seeds`` seeds into folder ``out``; return its metrics.
 
     Seed ``i`` of ``seeds`` is child ``i`` of ``numpy.random.SeedSequence(seed)``,
@@ -200,17 +235,36 @@ def run(name: str, out, cfg=None, *, dataset: str = "digits", data_dir=None, see
     from trainlab.experiments.batch import run_many
 
     cfg = make_config(name, quick, dataset=dataset) if cfg is None else cfg
-    return run_many({name: cfg}, {name: out}, dataset=dataset, data_dir=data_dir, seeds=seeds,
-                    seed=seed, quick=quick, data=data, progress=progress, workers=workers)[name]
+    return run_many(
+        {name: cfg},
+        {name: out},
+        dataset=dataset,
+        data_dir=data_dir,
+        seeds=seeds,
+        seed=seed,
+        quick=quick,
+        data=data,
+        progress=progress,
+        workers=workers,
+    )[name]
 
 
-def documents(name: str, cfg, metrics: dict, *, meta: dict, data_dir, seeds: int, seed: int,
-              quick: bool) -> dict:
+def documents(
+    name: str, cfg, metrics: dict, *, meta: dict, data_dir, seeds: int, seed: int, quick: bool
+) -> dict:
     """``{"config.json": ..., "metrics.json": ...}`` of a finished run (plain data)."""
     mod = get(name)
-    config = {"kind": name, "title": mod.TITLE, "dataset": meta["name"], "data_dir": data_dir,
-              "data_note": meta["note"], "seeds": int(seeds), "seed": int(seed),
-              "quick": bool(quick), **dataclasses.asdict(cfg)}
+    config = {
+        "kind": name,
+        "title": mod.TITLE,
+        "dataset": meta["name"],
+        "data_dir": data_dir,
+        "data_note": meta["note"],
+        "seeds": int(seeds),
+        "seed": int(seed),
+        "quick": bool(quick),
+        **dataclasses.asdict(cfg),
+    }
     if hasattr(mod, "evaluation"):
         config["evaluation"] = mod.evaluation(cfg)
     return {"config.json": config, "metrics.json": metrics}

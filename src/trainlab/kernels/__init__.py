@@ -34,9 +34,23 @@ bits as that readable rule on those buffers.
 threads NumPy's BLAS uses for the net's matrix products (see :mod:`.threads`).
 """
 
-from trainlab.kernels.dispatch import (adam_notes, all_finite, backend, momentum_notes,
-                                       rmsprop_notes, use_backend)
+from trainlab.kernels.dispatch import (
+    adam_notes,
+    all_finite,
+    backend,
+    momentum_notes,
+    rmsprop_notes,
+    use_backend,
+)
 from trainlab.kernels.threads import blas_threads, set_blas_threads
 
-__all__ = ["adam_notes", "momentum_notes", "rmsprop_notes", "all_finite", "backend",
-           "use_backend", "blas_threads", "set_blas_threads"]
+__all__ = [
+    "adam_notes",
+    "momentum_notes",
+    "rmsprop_notes",
+    "all_finite",
+    "backend",
+    "use_backend",
+    "blas_threads",
+    "set_blas_threads",
+]

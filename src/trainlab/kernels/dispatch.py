@@ -52,19 +52,26 @@ def _load(size: int | None = None):
         else:
             try:
                 from trainlab.kernels import numba_impl
+
                 _impl = numba_impl
             except Exception as exc:  # not installed, or broken: NumPy does the same work
                 if _choice == "numba":
-                    raise ConfigError(f"the numba kernels cannot be loaded ({exc}); "
-                                      "install numba or use backend 'auto'") from None
+                    raise ConfigError(
+                        f"the numba kernels cannot be loaded ({exc}); "
+                        "install numba or use backend 'auto'"
+                    ) from None
                 _impl = numpy_impl
     return _impl
 
 
 def _by_size(size) -> bool:
     """True where 'auto' keeps NumPy for an array of ``size`` elements."""
-    return (_choice == "auto" and size is not None and size < NUMBA_MIN
-            and _numpy_seconds < NUMBA_PAYS_AFTER_S)
+    return (
+        _choice == "auto"
+        and size is not None
+        and size < NUMBA_MIN
+        and _numpy_seconds < NUMBA_PAYS_AFTER_S
+    )
 
 
 def _call(name: str, size: int, *args):
@@ -89,11 +96,15 @@ def backend(size: int | None = None) -> str:
 def _check(p, *others):
     for a in (p, *others):
         if not isinstance(a, np.ndarray) or a.shape != p.shape or a.dtype != p.dtype:
-            raise ConfigError("kernel arrays must be numpy arrays of one shape and dtype; "
-                              f"got {[(np.shape(x), getattr(x, 'dtype', None)) for x in (p, *others)]}")
+            raise ConfigError(
+                "kernel arrays must be numpy arrays of one shape and dtype; "
+                f"got {[(np.shape(x), getattr(x, 'dtype', None)) for x in (p, *others)]}"
+            )
         if not a.flags.c_contiguous:
-            raise ConfigError("kernel arrays must be C-contiguous; pass the flat buffers "
-                              "(net.flat_params, net.flat_grads) or np.ascontiguousarray copies")
+            raise ConfigError(
+                "kernel arrays must be C-contiguous; pass the flat buffers "
+                "(net.flat_params, net.flat_grads) or np.ascontiguousarray copies"
+            )
     if p.dtype not in (np.float32, np.float64):
         raise ConfigError(f"kernels work on float32 or float64 arrays, got {p.dtype}")
 

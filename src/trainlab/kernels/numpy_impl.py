@@ -21,7 +21,7 @@ def adam_notes(p, g, m, v, lr_t, beta1, beta2, eps):
     d0, e0 = _scratch(p)
     for c in _chunks(p.size):
         pc, gc, mc, vc = p[c], g[c], m[c], v[c]
-        d, e = d0[:gc.size], e0[:gc.size]
+        d, e = d0[: gc.size], e0[: gc.size]
         np.subtract(gc, mc, out=d)
         d *= 1.0 - beta1
         mc += d
@@ -40,7 +40,7 @@ def momentum_notes(p, g, v, lr, momentum):
     p, g, v = (a.reshape(-1) for a in (p, g, v))
     (d0,) = _scratch(p, 1)
     for c in _chunks(p.size):
-        vc, d = v[c], d0[:c.stop - c.start]
+        vc, d = v[c], d0[: c.stop - c.start]
         vc *= momentum
         np.multiply(g[c], lr, out=d)
         vc -= d
@@ -52,7 +52,7 @@ def rmsprop_notes(p, g, h, lr, decay, eps):
     d0, e0 = _scratch(p)
     for c in _chunks(p.size):
         gc, hc = g[c], h[c]
-        d, e = d0[:gc.size], e0[:gc.size]
+        d, e = d0[: gc.size], e0[: gc.size]
         hc *= decay
         np.multiply(gc, gc, out=d)
         d *= 1.0 - decay

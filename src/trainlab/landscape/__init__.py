@@ -14,5 +14,20 @@ from trainlab.landscape.newton import Newton
 from trainlab.landscape.paths import Trace, path, trace
 from trainlab.landscape.tune import Tuning, grid, objective, tune_lr
 
-__all__ = ["FUNCTIONS", "Function", "get_function", "check_start", "path", "trace", "Trace",
-           "Newton", "objective", "grid", "tune_lr", "Tuning", "race", "write", "Race"]
+__all__ = [
+    "FUNCTIONS",
+    "Function",
+    "get_function",
+    "check_start",
+    "path",
+    "trace",
+    "Trace",
+    "Newton",
+    "objective",
+    "grid",
+    "tune_lr",
+    "Tuning",
+    "race",
+    "write",
+    "Race",
+]

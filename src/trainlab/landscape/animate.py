@@ -20,8 +20,10 @@ MAX_FRAMES = 1000
 def check_frames(frames) -> int:
     frames = check_count("frames", frames, minimum=2)
     if frames > MAX_FRAMES:
-        raise ConfigError(f"frames={frames:,} is more than the {MAX_FRAMES:,} a GIF is drawn "
-                          "with (each frame is a figure); choose fewer --frames")
+        raise ConfigError(
+            f"frames={frames:,} is more than the {MAX_FRAMES:,} a GIF is drawn "
+            "with (each frame is a figure); choose fewer --frames"
+        )
     return frames
 
 
@@ -60,10 +62,10 @@ def animate(function, traces, path, *, frames: int = 120, fps: int = 12, title: 
         step = int(idx[k])
         for t, trail, head, cross in artists:
             end = min(step, t.last)
-            pts = t.points[:end + 1]
+            pts = t.points[: end + 1]
             trail.set_data(pts[:, 0], pts[:, 1])
             head.set_data(pts[-1:, 0], pts[-1:, 1])
-            if t.diverged and step >= t.last:   # the cross stays on the window's edge
+            if t.diverged and step >= t.last:  # the cross stays on the window's edge
                 cross.set_data([min(max(pts[-1, 0], x0), x1)], [min(max(pts[-1, 1], y0), y1)])
             else:
                 cross.set_data([], [])

@@ -23,14 +23,14 @@ class Function:
     """Base class: subclasses define ``value``, ``grad`` and ``hessian``."""
 
     name = ""
-    window = ((-1.0, 1.0), (-1.0, 1.0))   # (x range, y range) drawn
-    domain = window                         # start points must lie inside this box
+    window = ((-1.0, 1.0), (-1.0, 1.0))  # (x range, y range) drawn
+    domain = window  # start points must lie inside this box
     start = (0.5, 0.5)
     steps = 300
-    minima: tuple = ()                      # ((x, y), ...) global (or listed local) minima
-    min_value: float | None = 0.0           # value at the minima; None if unbounded below
+    minima: tuple = ()  # ((x, y), ...) global (or listed local) minima
+    min_value: float | None = 0.0  # value at the minima; None if unbounded below
     saddles: tuple = ()
-    log_scale = False                       # draw contours of f - min on a log scale
+    log_scale = False  # draw contours of f - min on a log scale
     #: default learning rate per update rule: the best of a 25-point log grid plus
     #: 8 golden-section steps under the mean-value objective (see tune.py), from
     #: the default start and steps, rounded down to 1, 2, 3 or 5 times a power of ten
@@ -68,11 +68,17 @@ class Bowl(Function):
     start = (-7.0, 2.0)
     steps = 30
     minima = ((0.0, 0.0),)
-    lrs = {"sgd": 0.95, "momentum": 0.1, "adagrad": 1.5, "adam": 0.3,  # the notes'
-           "nesterov": 0.3, "rmsprop": 0.2}                              # tuned
+    lrs = {
+        "sgd": 0.95,
+        "momentum": 0.1,
+        "adagrad": 1.5,
+        "adam": 0.3,  # the notes'
+        "nesterov": 0.3,
+        "rmsprop": 0.2,
+    }  # tuned
 
     def value(self, x, y):
-        return x ** 2 / 20.0 + y ** 2
+        return x**2 / 20.0 + y**2
 
     def grad(self, x, y):
         return x / 10.0, 2.0 * y
@@ -97,8 +103,14 @@ class Quadratic(Function):
     steps = 100
     minima = ((0.0, 0.0),)
     log_scale = True
-    lrs = {"sgd": 1.0, "momentum": 0.2, "nesterov": 0.5, "adagrad": 3.0,
-           "rmsprop": 0.3, "adam": 1.0}
+    lrs = {
+        "sgd": 1.0,
+        "momentum": 0.2,
+        "nesterov": 0.5,
+        "adagrad": 3.0,
+        "rmsprop": 0.3,
+        "adam": 1.0,
+    }
 
     def __init__(self, kappa: float = 10.0, angle: float = 30.0):
         kappa, angle = float(kappa), float(angle)
@@ -108,7 +120,7 @@ class Quadratic(Function):
             raise ConfigError(f"quadratic: angle must be finite (degrees), got {angle}")
         self.kappa, self.angle = kappa, angle
         c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
-        a, b = 1.0 / kappa, 1.0   # curvatures along u = (c, s) and v = (-s, c)
+        a, b = 1.0 / kappa, 1.0  # curvatures along u = (c, s) and v = (-s, c)
         self._h = (a * c * c + b * s * s, (a - b) * c * s, a * s * s + b * c * c)
 
     @property
@@ -139,8 +151,14 @@ class Rosenbrock(Function):
     steps = 500
     minima = ((1.0, 1.0),)
     log_scale = True
-    lrs = {"sgd": 0.003, "momentum": 0.001, "nesterov": 0.001, "adagrad": 1.0,
-           "rmsprop": 0.03, "adam": 0.3}
+    lrs = {
+        "sgd": 0.003,
+        "momentum": 0.001,
+        "nesterov": 0.001,
+        "adagrad": 1.0,
+        "rmsprop": 0.03,
+        "adam": 0.3,
+    }
 
     def value(self, x, y):
         return (1.0 - x) ** 2 + 100.0 * (y - x * x) ** 2
@@ -149,8 +167,7 @@ class Rosenbrock(Function):
         return -2.0 * (1.0 - x) - 400.0 * x * (y - x * x), 200.0 * (y - x * x)
 
     def hessian(self, x, y):
-        return ((2.0 - 400.0 * y + 1200.0 * x * x, -400.0 * x),
-                (-400.0 * x, 200.0 + 0.0 * x))
+        return ((2.0 - 400.0 * y + 1200.0 * x * x, -400.0 * x), (-400.0 * x, 200.0 + 0.0 * x))
 
 
 class Beale(Function):
@@ -163,14 +180,20 @@ class Beale(Function):
     steps = 300
     minima = ((3.0, 0.5),)
     log_scale = True
-    lrs = {"sgd": 0.01, "momentum": 0.005, "nesterov": 0.003, "adagrad": 1.0,
-           "rmsprop": 0.1, "adam": 0.5}
+    lrs = {
+        "sgd": 0.01,
+        "momentum": 0.005,
+        "nesterov": 0.003,
+        "adagrad": 1.0,
+        "rmsprop": 0.1,
+        "adam": 0.5,
+    }
 
     @staticmethod
     def _terms(x, y):
         # a_i = c_i - x + x y^i and their derivatives
-        a = (1.5 - x + x * y, 2.25 - x + x * y * y, 2.625 - x + x * y ** 3)
-        ax = (y - 1.0, y * y - 1.0, y ** 3 - 1.0)
+        a = (1.5 - x + x * y, 2.25 - x + x * y * y, 2.625 - x + x * y**3)
+        ax = (y - 1.0, y * y - 1.0, y**3 - 1.0)
         ay = (x, 2.0 * x * y, 3.0 * x * y * y)
         return a, ax, ay
 
@@ -180,13 +203,15 @@ class Beale(Function):
 
     def grad(self, x, y):
         a, ax, ay = self._terms(x, y)
-        return (2.0 * sum(ai * d for ai, d in zip(a, ax)),
-                2.0 * sum(ai * d for ai, d in zip(a, ay)))
+        return (
+            2.0 * sum(ai * d for ai, d in zip(a, ax)),
+            2.0 * sum(ai * d for ai, d in zip(a, ay)),
+        )
 
     def hessian(self, x, y):
         a, ax, ay = self._terms(x, y)
-        ayy = (0.0, 2.0 * x, 6.0 * x * y)     # d²a_i/dy²  (d²a_i/dx² = 0)
-        axy = (1.0, 2.0 * y, 3.0 * y * y)     # d²a_i/dxdy
+        ayy = (0.0, 2.0 * x, 6.0 * x * y)  # d²a_i/dy²  (d²a_i/dx² = 0)
+        axy = (1.0, 2.0 * y, 3.0 * y * y)  # d²a_i/dxdy
         fxx = 2.0 * sum(d * d for d in ax)
         fxy = 2.0 * sum(dx * dy + ai * c for ai, dx, dy, c in zip(a, ax, ay, axy))
         fyy = 2.0 * sum(dy * dy + ai * c for ai, dy, c in zip(a, ay, ayy))
@@ -208,8 +233,14 @@ class Saddle(Function):
     min_value = None
     saddles = ((0.0, 0.0),)
     # picked by hand: unbounded below, so tuning just takes the largest rate
-    lrs = {"sgd": 0.1, "momentum": 0.03, "nesterov": 0.03, "adagrad": 0.3,
-           "rmsprop": 0.03, "adam": 0.1}
+    lrs = {
+        "sgd": 0.1,
+        "momentum": 0.03,
+        "nesterov": 0.03,
+        "adagrad": 0.3,
+        "rmsprop": 0.03,
+        "adam": 0.1,
+    }
 
     def value(self, x, y):
         return x * x - y * y
@@ -230,13 +261,21 @@ class Himmelblau(Function):
     domain = window
     start = (-0.5, -1.5)
     steps = 200
-    minima = ((3.0, 2.0),
-              (-2.805118086952745, 3.131312518250573),
-              (-3.779310253377747, -3.283185991286169),
-              (3.5844283403304917, -1.8481265269644034))
+    minima = (
+        (3.0, 2.0),
+        (-2.805118086952745, 3.131312518250573),
+        (-3.779310253377747, -3.283185991286169),
+        (3.5844283403304917, -1.8481265269644034),
+    )
     log_scale = True
-    lrs = {"sgd": 0.01, "momentum": 0.005, "nesterov": 0.005, "adagrad": 1.0,
-           "rmsprop": 0.1, "adam": 1.0}
+    lrs = {
+        "sgd": 0.01,
+        "momentum": 0.005,
+        "nesterov": 0.005,
+        "adagrad": 1.0,
+        "rmsprop": 0.1,
+        "adam": 1.0,
+    }
 
     def value(self, x, y):
         return (x * x + y - 11.0) ** 2 + (x + y * y - 7.0) ** 2
@@ -259,8 +298,14 @@ class Rastrigin(Function):
     start = (3.2, 2.1)
     steps = 200
     minima = ((0.0, 0.0),)
-    lrs = {"sgd": 0.003, "momentum": 0.0005, "nesterov": 0.001, "adagrad": 1.0,
-           "rmsprop": 0.1, "adam": 0.3}   # adam: tuned 2.4 is chaotic, 1 and 2 leave the window
+    lrs = {
+        "sgd": 0.003,
+        "momentum": 0.0005,
+        "nesterov": 0.001,
+        "adagrad": 1.0,
+        "rmsprop": 0.1,
+        "adam": 0.3,
+    }  # adam: tuned 2.4 is chaotic, 1 and 2 leave the window
 
     def value(self, x, y):
         tau = 2.0 * math.pi
@@ -273,8 +318,10 @@ class Rastrigin(Function):
     def hessian(self, x, y):
         tau = 2.0 * math.pi
         zero = 0.0 * np.asarray(x, dtype=np.float64)
-        return ((2.0 + 10.0 * tau * tau * np.cos(tau * x), zero),
-                (zero, 2.0 + 10.0 * tau * tau * np.cos(tau * y)))
+        return (
+            (2.0 + 10.0 * tau * tau * np.cos(tau * x), zero),
+            (zero, 2.0 + 10.0 * tau * tau * np.cos(tau * y)),
+        )
 
 
 class Plateau(Function):
@@ -290,8 +337,14 @@ class Plateau(Function):
     start = (3.0, 2.0)
     steps = 200
     minima = ((0.0, 0.0),)
-    lrs = {"sgd": 1.0, "momentum": 2.0, "nesterov": 1.0, "adagrad": 1.0,
-           "rmsprop": 0.05, "adam": 1.0}
+    lrs = {
+        "sgd": 1.0,
+        "momentum": 2.0,
+        "nesterov": 1.0,
+        "adagrad": 1.0,
+        "rmsprop": 0.05,
+        "adam": 1.0,
+    }
 
     def value(self, x, y):
         return 1.0 - np.exp(-(x * x + y * y) / 2.0)
@@ -307,8 +360,14 @@ class Plateau(Function):
 
 #: name -> class (called with the parameters after the colon); 'notes' is the bowl
 FUNCTIONS: dict[str, type[Function]] = {
-    "bowl": Bowl, "notes": Bowl, "quadratic": Quadratic, "rosenbrock": Rosenbrock,
-    "beale": Beale, "saddle": Saddle, "himmelblau": Himmelblau, "rastrigin": Rastrigin,
+    "bowl": Bowl,
+    "notes": Bowl,
+    "quadratic": Quadratic,
+    "rosenbrock": Rosenbrock,
+    "beale": Beale,
+    "saddle": Saddle,
+    "himmelblau": Himmelblau,
+    "rastrigin": Rastrigin,
     "plateau": Plateau,
 }
 
@@ -321,8 +380,9 @@ def get_function(spec) -> Function:
     if not isinstance(spec, str):
         if callable(getattr(spec, "value", None)) and callable(getattr(spec, "grad", None)):
             return spec
-        raise ConfigError(f"function must be a name or have value(x, y) and grad(x, y), "
-                          f"got {type(spec).__name__}")
+        raise ConfigError(
+            f"function must be a name or have value(x, y) and grad(x, y), got {type(spec).__name__}"
+        )
     name, _, rest = spec.strip().partition(":")
     cls = FUNCTIONS.get(name.strip().lower())
     if cls is None:
@@ -335,14 +395,16 @@ def get_function(spec) -> Function:
         except ValueError:
             eq = ""
         if not eq:
-            raise ConfigError(f"bad function parameter {item!r} in {spec!r}; "
-                              "write name:key=number,key=number")
+            raise ConfigError(
+                f"bad function parameter {item!r} in {spec!r}; write name:key=number,key=number"
+            )
     try:
         return cls(**kwargs)
     except TypeError:
-        raise ConfigError(f"{cls.name} takes no parameter(s) {', '.join(kwargs)}; "
-                          f"use {cls.name}" + ("" if cls is not Quadratic
-                                               else ":kappa=K,angle=DEGREES")) from None
+        raise ConfigError(
+            f"{cls.name} takes no parameter(s) {', '.join(kwargs)}; "
+            f"use {cls.name}" + ("" if cls is not Quadratic else ":kappa=K,angle=DEGREES")
+        ) from None
 
 
 def check_start(function, start=None) -> tuple[float, float]:
@@ -350,8 +412,9 @@ def check_start(function, start=None) -> tuple[float, float]:
     if start is None:
         start = getattr(function, "start", None)
         if start is None:
-            raise ConfigError("no start point given and the function has no default; "
-                              "pass start=(x, y)")
+            raise ConfigError(
+                "no start point given and the function has no default; pass start=(x, y)"
+            )
     try:
         x, y = (float(v) for v in start)
     except (TypeError, ValueError):
@@ -362,7 +425,9 @@ def check_start(function, start=None) -> tuple[float, float]:
     if domain is not None:
         (x0, x1), (y0, y1) = domain
         if not (x0 <= x <= x1 and y0 <= y <= y1):
-            raise ConfigError(f"start ({x:g}, {y:g}) is outside the domain of "
-                              f"{getattr(function, 'name', 'the function')}, "
-                              f"[{x0:g}, {x1:g}] × [{y0:g}, {y1:g}]; pick a start inside it")
+            raise ConfigError(
+                f"start ({x:g}, {y:g}) is outside the domain of "
+                f"{getattr(function, 'name', 'the function')}, "
+                f"[{x0:g}, {x1:g}] × [{y0:g}, {y1:g}]; pick a start inside it"
+            )
     return x, y

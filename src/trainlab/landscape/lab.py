@@ -40,9 +40,9 @@ class Race:
     function: object
     start: tuple
     steps: int
-    traces: dict = field(default_factory=dict)   # label -> (Trace, lr)
-    source: dict = field(default_factory=dict)   # rule -> where its lr came from
-    tuned: dict = field(default_factory=dict)    # rule -> Tuning
+    traces: dict = field(default_factory=dict)  # label -> (Trace, lr)
+    source: dict = field(default_factory=dict)  # rule -> where its lr came from
+    tuned: dict = field(default_factory=dict)  # rule -> Tuning
 
     @property
     def rules(self) -> dict:
@@ -56,9 +56,20 @@ class Race:
         return name if name is not None and math.isfinite(scores[name]) else None
 
 
-def race(function, optimizers, *, start=None, steps=None, lrs=None, tune=False,
-         tune_points=25, tune_range=(1e-4, 10.0), tune_refine=0, newton=True,
-         progress=False) -> Race:
+def race(
+    function,
+    optimizers,
+    *,
+    start=None,
+    steps=None,
+    lrs=None,
+    tune=False,
+    tune_points=25,
+    tune_range=(1e-4, 10.0),
+    tune_refine=0,
+    newton=True,
+    progress=False,
+) -> Race:
     """Follow every rule in ``optimizers`` (names in ``RULES``) from the same start."""
     f = get_function(function)
     steps = check_steps(getattr(f, "steps", None) if steps is None else steps)
@@ -71,23 +82,33 @@ def race(function, optimizers, *, start=None, steps=None, lrs=None, tune=False,
     given = {rule_key(k): float(v) for k, v in (lrs or {}).items()}
     for k in given:
         if k not in names:
-            raise ConfigError(f"a learning rate is given for {k}, which is not among the "
-                              f"optimizers ({', '.join(names)}); add it or drop its lr")
+            raise ConfigError(
+                f"a learning rate is given for {k}, which is not among the "
+                f"optimizers ({', '.join(names)}); add it or drop its lr"
+            )
     if tune:
-        grid(tune_points, *tune_range)   # check the settings before any work
+        grid(tune_points, *tune_range)  # check the settings before any work
     out = Race(f, start, steps)
     table = getattr(f, "lrs", {}) or {}
     todo = names
     if progress:
         from tqdm.auto import tqdm
+
         todo = tqdm(names, desc="tuning", unit="rule", leave=False, disable=None)
     for name in todo:
         if name in given:
             opt, src = create(name, lr=given[name]), "given"
         elif tune:
-            out.tuned[name] = tuning = tune_lr(f, name, start, steps, points=tune_points,
-                                               low=tune_range[0], high=tune_range[1],
-                                               refine=tune_refine)
+            out.tuned[name] = tuning = tune_lr(
+                f,
+                name,
+                start,
+                steps,
+                points=tune_points,
+                low=tune_range[0],
+                high=tune_range[1],
+                refine=tune_refine,
+            )
             opt, src = create(name, lr=tuning.lr), "tuned"
         elif name in table:
             opt, src = create(name, lr=table[name]), "default"
@@ -101,13 +122,20 @@ def race(function, optimizers, *, start=None, steps=None, lrs=None, tune=False,
 
 
 def _record(t: Trace, lr) -> dict:
-    return {"lr": lr, "points": t.points, "values": t.values, "diverged": t.diverged,
-            "diverged_at": t.diverged_at, "final_value": t.final_value,
-            "mean_value": t.mean_value}
+    return {
+        "lr": lr,
+        "points": t.points,
+        "values": t.values,
+        "diverged": t.diverged,
+        "diverged_at": t.diverged_at,
+        "final_value": t.final_value,
+        "mean_value": t.mean_value,
+    }
 
 
-def write(r: Race, out, *, config: dict | None = None, animate=False, frames=120,
-          parts=("figures", "gif")) -> Path:
+def write(
+    r: Race, out, *, config: dict | None = None, animate=False, frames=120, parts=("figures", "gif")
+) -> Path:
     """Write the run folder for ``r`` into ``out``; returns ``out``. ``parts``:
     which of the JSON files with the figures (``"figures"``) and the animation
     (``"gif"``, when ``animate``) to write, so that two processes can share the work."""
@@ -120,24 +148,48 @@ def write(r: Race, out, *, config: dict | None = None, animate=False, frames=120
         write_gif(r.function, r.traces, out / "paths.gif", frames=frames, title=spec)
     if "figures" not in parts:
         return out
-    io.write_json(out / "config.json", {
-        "kind": "landscape", "function": spec, "start": list(r.start), "steps": r.steps,
-        "optimizers": list(r.rules), "animate": bool(animate), "frames": frames,
-        "newton": REFERENCE in r.traces, **(config or {})})
-    doc = {"function": spec, "start": list(r.start), "steps": r.steps,
-           "objective": "mean of f over the path, start included; inf if it diverged",
-           "optimizers": {}, "tuning": {}}
+    io.write_json(
+        out / "config.json",
+        {
+            "kind": "landscape",
+            "function": spec,
+            "start": list(r.start),
+            "steps": r.steps,
+            "optimizers": list(r.rules),
+            "animate": bool(animate),
+            "frames": frames,
+            "newton": REFERENCE in r.traces,
+            **(config or {}),
+        },
+    )
+    doc = {
+        "function": spec,
+        "start": list(r.start),
+        "steps": r.steps,
+        "objective": "mean of f over the path, start included; inf if it diverged",
+        "optimizers": {},
+        "tuning": {},
+    }
     for name, (t, lr) in r.rules.items():
         doc["optimizers"][name] = {**_record(t, lr), "lr_source": r.source[name]}
     if REFERENCE in r.traces:
         doc[REFERENCE] = _record(*r.traces[REFERENCE])
     for name, tu in r.tuned.items():
-        doc["tuning"][name] = {"lr": tu.lr, "score": tu.score, "evaluations": tu.evaluations,
-                               "lrs": tu.lrs, "scores": tu.scores}
+        doc["tuning"][name] = {
+            "lr": tu.lr,
+            "score": tu.score,
+            "evaluations": tu.evaluations,
+            "lrs": tu.lrs,
+            "scores": tu.scores,
+        }
     io.write_json(out / "paths.json", doc)
 
-    summary = {"function": spec, "steps": r.steps, "best": r.best or "none",
-               "diverged": ", ".join(k for k, (t, _) in r.rules.items() if t.diverged) or "none"}
+    summary = {
+        "function": spec,
+        "steps": r.steps,
+        "best": r.best or "none",
+        "diverged": ", ".join(k for k, (t, _) in r.rules.items() if t.diverged) or "none",
+    }
     for name, (t, lr) in r.rules.items():
         summary[f"{name} lr"] = lr
         summary[f"{name} mean f"] = "diverged" if t.diverged else t.mean_value

@@ -54,9 +54,11 @@ def check_steps(steps) -> int:
     if steps > MAX_STEPS:
         from trainlab.limits import human
 
-        raise ConfigError(f"steps={steps:,} is more than the {MAX_STEPS:,} a landscape path "
-                          f"takes (its points alone would need {human(steps * 16)} per "
-                          "rule); choose fewer --steps")
+        raise ConfigError(
+            f"steps={steps:,} is more than the {MAX_STEPS:,} a landscape path "
+            f"takes (its points alone would need {human(steps * 16)} per "
+            "rule); choose fewer --steps"
+        )
     return steps
 
 
@@ -70,7 +72,7 @@ def trace(function, optimizer, start=None, steps=None) -> Trace:
     """
     f = get_function(function)
     steps = check_steps(getattr(f, "steps", None) if steps is None else steps)
-    x, y = (np.float64(v) for v in check_start(f, start))   # NumPy floats overflow to inf
+    x, y = (np.float64(v) for v in check_start(f, start))  # NumPy floats overflow to inf
     with np.errstate(all="ignore"):
         v = float(f.value(x, y))
     if not math.isfinite(v):

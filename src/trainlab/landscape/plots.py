@@ -14,7 +14,7 @@ import numpy as np
 
 from trainlab.viz import plt
 
-REFERENCE = "newton"   # drawn black and dashed
+REFERENCE = "newton"  # drawn black and dashed
 
 
 def window(function, traces) -> tuple:
@@ -34,8 +34,10 @@ def hue(i: int, n: int):
 
 
 def log_scaled(function) -> bool:
-    return bool(getattr(function, "log_scale", False)) and \
-        getattr(function, "min_value", None) is not None
+    return (
+        bool(getattr(function, "log_scale", False))
+        and getattr(function, "min_value", None) is not None
+    )
 
 
 def contour(ax, function, win, n: int = 240) -> None:
@@ -52,8 +54,15 @@ def contour(ax, function, win, n: int = 240) -> None:
         top = np.nanmax(z)
         lo = max(np.nanmin(np.where(z > 0, z, np.nan)), top * 1e-9)
         levels = np.geomspace(lo, top, 24)
-        ax.contour(xx, yy, np.clip(z, lo, None), levels=levels, norm=LogNorm(lo, top),
-                   cmap="viridis", linewidths=0.6)
+        ax.contour(
+            xx,
+            yy,
+            np.clip(z, lo, None),
+            levels=levels,
+            norm=LogNorm(lo, top),
+            cmap="viridis",
+            linewidths=0.6,
+        )
     else:
         levels = np.linspace(np.nanmin(z), np.nanquantile(z, 0.9), 16)
         ax.contour(xx, yy, z, levels=levels, cmap="viridis", linewidths=0.6)
@@ -79,16 +88,25 @@ def label(name: str, t, lr) -> str:
 def cross(ax, x, y, color) -> None:
     """The divergence mark at (x, y), kept inside the axes so that it is seen."""
     (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
-    ax.plot(min(max(x, x0), x1), min(max(y, y0), y1), "x", color=color, ms=11, mew=2.5,
-            zorder=6, clip_on=False)
+    ax.plot(
+        min(max(x, x0), x1),
+        min(max(y, y0), y1),
+        "x",
+        color=color,
+        ms=11,
+        mew=2.5,
+        zorder=6,
+        clip_on=False,
+    )
 
 
 def draw_path(ax, name, t, lr, color=None):
     """One path as dots and lines; a cross where it diverged. Returns the line."""
-    pts = t.points[:t.last + 1]
+    pts = t.points[: t.last + 1]
     style = dict(color="black", ls="--") if name == REFERENCE else dict(color=color, ls="-")
-    (line,) = ax.plot(pts[:, 0], pts[:, 1], marker="o", ms=2.5, lw=1.2,
-                      label=label(name, t, lr), **style)
+    (line,) = ax.plot(
+        pts[:, 0], pts[:, 1], marker="o", ms=2.5, lw=1.2, label=label(name, t, lr), **style
+    )
     if t.diverged:
         cross(ax, *pts[-1], line.get_color())
     return line
@@ -139,17 +157,23 @@ def values_figure(function, traces, title: str = ""):
         top = 1e3 * max(max(t.values[0] - function.min_value for t, _ in traces.values()), 1e-300)
     marks = []
     for i, (name, (t, lr)) in enumerate(traces.items()):
-        v = t.values[:t.last + 1]
+        v = t.values[: t.last + 1]
         if log:
             v = v - function.min_value
             # an exact hit of the minimum has no log; far above the start is off the axes
             v = np.where((v > 0) & (v <= top), v, np.nan)
-        style = (dict(color="black", ls="--") if name == REFERENCE
-                 else dict(color=hue(i, len(traces))))
+        style = (
+            dict(color="black", ls="--") if name == REFERENCE else dict(color=hue(i, len(traces)))
+        )
         (line,) = ax.plot(np.arange(len(v)), v, lw=1.4, label=label(name, t, lr), **style)
         if t.diverged:
-            marks.append((len(v) - 1, t.values[t.last] - (function.min_value if log else 0.0),
-                          line.get_color()))
+            marks.append(
+                (
+                    len(v) - 1,
+                    t.values[t.last] - (function.min_value if log else 0.0),
+                    line.get_color(),
+                )
+            )
     if log:
         ax.set_yscale("log")
     for x, y, color in marks:

@@ -22,7 +22,7 @@ from trainlab.errors import ConfigError
 from trainlab.landscape.paths import Trace, trace
 from trainlab.optim import create
 
-INVPHI = (math.sqrt(5.0) - 1.0) / 2.0   # 1/golden ratio
+INVPHI = (math.sqrt(5.0) - 1.0) / 2.0  # 1/golden ratio
 
 
 def objective(t: Trace) -> float:
@@ -40,9 +40,11 @@ def grid(points: int = 25, low: float = 1e-4, high: float = 10.0) -> np.ndarray:
     if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 2:
         raise ConfigError(f"the tuning grid needs a whole number ≥ 2 of points, got {points!r}")
     if points > MAX_POINTS:
-        raise ConfigError(f"a tuning grid of {points:,} points is more than the {MAX_POINTS:,} "
-                          "trainlab tries (each point is a whole path); choose fewer "
-                          "--tune-points")
+        raise ConfigError(
+            f"a tuning grid of {points:,} points is more than the {MAX_POINTS:,} "
+            "trainlab tries (each point is a whole path); choose fewer "
+            "--tune-points"
+        )
     if not (0.0 < low < high and math.isfinite(high)):
         raise ConfigError(f"tuning range must satisfy 0 < low < high, got [{low}, {high}]")
     return np.geomspace(low, high, int(points))
@@ -73,14 +75,25 @@ class Tuning:
         return len(self.lrs)
 
 
-def tune_lr(function, name: str, start=None, steps=None, *, points: int = 25,
-            low: float = 1e-4, high: float = 10.0, refine: int = 0) -> Tuning:
+def tune_lr(
+    function,
+    name: str,
+    start=None,
+    steps=None,
+    *,
+    points: int = 25,
+    low: float = 1e-4,
+    high: float = 10.0,
+    refine: int = 0,
+) -> Tuning:
     """Tune the learning rate of rule ``name`` on ``function`` (see module doc)."""
     if isinstance(refine, bool) or not isinstance(refine, (int, np.integer)) or refine < 0:
         raise ConfigError(f"refine must be a whole number ≥ 0, got {refine!r}")
     if refine > MAX_POINTS:
-        raise ConfigError(f"refine={refine:,} is more than the {MAX_POINTS:,} golden-section "
-                          "steps trainlab takes; choose a smaller --tune-refine")
+        raise ConfigError(
+            f"refine={refine:,} is more than the {MAX_POINTS:,} golden-section "
+            "steps trainlab takes; choose a smaller --tune-refine"
+        )
     lrs = grid(points, low, high)
     create(name)  # unknown names fail here, before any work
     result = Tuning(name)
@@ -99,12 +112,12 @@ def tune_lr(function, name: str, start=None, steps=None, *, points: int = 25,
     b = math.log(lrs[min(i + 1, len(lrs) - 1)])
     c, d = b - INVPHI * (b - a), a + INVPHI * (b - a)
     fc = fd = None
-    for _ in range(refine):   # one evaluation per round
+    for _ in range(refine):  # one evaluation per round
         if fc is not None and fd is not None:
-            if fc <= fd:      # the minimum lies in [a, d]
+            if fc <= fd:  # the minimum lies in [a, d]
                 b, d, fd = d, c, fc
                 c, fc = b - INVPHI * (b - a), None
-            else:             # the minimum lies in [c, b]
+            else:  # the minimum lies in [c, b]
                 a, c, fc = c, d, fd
                 d, fd = a + INVPHI * (b - a), None
         if fc is None:

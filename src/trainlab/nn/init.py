@@ -44,11 +44,14 @@ def weight_std(spec, fan_in: int, fan_out: int | None = None) -> float:
         return math.sqrt(2.0 / (fan_in + fan_out))
     if key == "glorot_uniform":
         return math.sqrt(2.0 / (fan_in + fan_out))  # the uniform's std is the same
-    raise ConfigError(f"unknown weight_init_std {spec!r}; use a number or one of {', '.join(NAMES)}")
+    raise ConfigError(
+        f"unknown weight_init_std {spec!r}; use a number or one of {', '.join(NAMES)}"
+    )
 
 
-def init_weight(spec, fan_in: int, fan_out: int, rng: np.random.Generator,
-                dtype=np.float64, gain: float = 1.0) -> np.ndarray:
+def init_weight(
+    spec, fan_in: int, fan_out: int, rng: np.random.Generator, dtype=np.float64, gain: float = 1.0
+) -> np.ndarray:
     """A (fan_in, fan_out) weight matrix drawn as ``spec`` says, from ``rng``."""
     if str(spec).lower() == "glorot_uniform":
         a = gain * math.sqrt(6.0 / (fan_in + fan_out))

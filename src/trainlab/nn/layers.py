@@ -72,8 +72,7 @@ class Affine:
     call (the net's hidden layers); by default each call returns new arrays.
     """
 
-    def __init__(self, W, b, dW=None, db=None, need_dx: bool = True,
-                 reuse_buffers: bool = False):
+    def __init__(self, W, b, dW=None, db=None, need_dx: bool = True, reuse_buffers: bool = False):
         self.W, self.b = W, b
         self.dW = np.zeros_like(W) if dW is None else dW
         self.db = np.zeros_like(b) if db is None else db
@@ -103,8 +102,11 @@ class Affine:
             out = x @ W
         else:
             n, cols = x.shape[0], W.shape[1]
-            out = (self._reused(self._out, "_last_out", n, cols) if self.reuse_buffers
-                   else np.empty((n, cols), x.dtype))
+            out = (
+                self._reused(self._out, "_last_out", n, cols)
+                if self.reuse_buffers
+                else np.empty((n, cols), x.dtype)
+            )
             np.matmul(x, W, out=out)
         out += self.b
         return out
@@ -149,8 +151,11 @@ class Relu:
         if self._last[0] != (shape, dtype):
             # max against an array of zeros is the same operation as against the
             # scalar 0, and several times faster than broadcasting it
-            self._last = ((shape, dtype), _buffer(self._bufs, shape, np.bool_),
-                          _buffer(self._bufs, shape, dtype, fill=0))
+            self._last = (
+                (shape, dtype),
+                _buffer(self._bufs, shape, np.bool_),
+                _buffer(self._bufs, shape, dtype, fill=0),
+            )
         _, keep, zeros = self._last
         self.keep = np.greater(x, 0, out=keep)
         return np.maximum(x, zeros, out=x)
@@ -263,8 +268,17 @@ class BatchNormalization:
     Defaults follow the book: ``momentum=0.9``, ``eps=1e-6`` (``10e-7`` there).
     """
 
-    def __init__(self, gamma, beta, dgamma=None, dbeta=None, momentum: float = 0.9,
-                 eps: float = 1e-6, running_mean=None, running_var=None):
+    def __init__(
+        self,
+        gamma,
+        beta,
+        dgamma=None,
+        dbeta=None,
+        momentum: float = 0.9,
+        eps: float = 1e-6,
+        running_mean=None,
+        running_var=None,
+    ):
         self.gamma, self.beta = gamma, beta
         self.dgamma = np.zeros_like(gamma) if dgamma is None else dgamma
         self.dbeta = np.zeros_like(beta) if dbeta is None else dbeta

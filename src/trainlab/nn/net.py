@@ -17,8 +17,7 @@ import numpy as np
 from trainlab.errors import ConfigError
 from trainlab.nn.gradcheck import numerical_gradient
 from trainlab.nn.init import init_weight, weight_std
-from trainlab.nn.layers import (ACTIVATIONS, Affine, BatchNormalization, Dropout,
-                                SoftmaxWithLoss)
+from trainlab.nn.layers import ACTIVATIONS, Affine, BatchNormalization, Dropout, SoftmaxWithLoss
 from trainlab.nn.losses import MeanSquaredError, r2_score
 
 LOSSES = ("cross_entropy", "mse")
@@ -40,9 +39,12 @@ def check_size(sizes, itemsize: int = 4) -> None:
     from trainlab import limits
 
     n_params = sum(int(a) * int(b) + int(b) for a, b in zip(sizes[:-1], sizes[1:]))
-    limits.check(n_params * itemsize * 5, f"a network of layer sizes {list(sizes)} "
-                 f"({n_params:,} parameters, their gradients and an optimizer's state)",
-                 "choose smaller hidden layers (--hidden)")
+    limits.check(
+        n_params * itemsize * 5,
+        f"a network of layer sizes {list(sizes)} "
+        f"({n_params:,} parameters, their gradients and an optimizer's state)",
+        "choose smaller hidden layers (--hidden)",
+    )
 
 
 class MultiLayerNet:
@@ -67,16 +69,29 @@ class MultiLayerNet:
             the score is R², so "higher is better" holds for both).
     """
 
-    def __init__(self, input_size, hidden_size_list, output_size, activation="relu",
-                 weight_init_std="relu", weight_decay_lambda=0.0, use_dropout=False,
-                 dropout_ratio=0.5, use_batchnorm=False, dtype=np.float32, rng=None,
-                 dropout_mode="notes", loss="cross_entropy"):
+    def __init__(
+        self,
+        input_size,
+        hidden_size_list,
+        output_size,
+        activation="relu",
+        weight_init_std="relu",
+        weight_decay_lambda=0.0,
+        use_dropout=False,
+        dropout_ratio=0.5,
+        use_batchnorm=False,
+        dtype=np.float32,
+        rng=None,
+        dropout_mode="notes",
+        loss="cross_entropy",
+    ):
         sizes = [input_size, *list(hidden_size_list), output_size]
         if any(int(s) != s or s < 1 for s in sizes):
             raise ConfigError(f"layer sizes must be positive integers, got {sizes}")
         if activation not in ACTIVATIONS:
-            raise ConfigError(f"unknown activation {activation!r}; "
-                              f"choose one of {', '.join(ACTIVATIONS)}")
+            raise ConfigError(
+                f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
+            )
         if not np.isfinite(weight_decay_lambda) or weight_decay_lambda < 0:
             raise ConfigError(f"weight_decay_lambda must be ≥ 0, got {weight_decay_lambda}")
         if loss not in LOSSES:
@@ -107,8 +122,8 @@ class MultiLayerNet:
         off = 0
         for name, shape in layout:
             n = int(np.prod(shape))
-            self.params[name] = self.flat_params[off:off + n].reshape(shape)
-            self.grads[name] = self.flat_grads[off:off + n].reshape(shape)
+            self.params[name] = self.flat_params[off : off + n].reshape(shape)
+            self.grads[name] = self.flat_grads[off : off + n].reshape(shape)
             off += n
         self.init_params(rng)
 
@@ -120,13 +135,22 @@ class MultiLayerNet:
             # hidden layers reuse their output buffers; the last one returns
             # fresh logits, which predict() hands to the caller
             last = i == len(self.sizes) - 1
-            self.layers.append(Affine(P[f"W{i}"], P[f"b{i}"], G[f"W{i}"], G[f"b{i}"],
-                                      need_dx=i > 1, reuse_buffers=not last))
+            self.layers.append(
+                Affine(
+                    P[f"W{i}"],
+                    P[f"b{i}"],
+                    G[f"W{i}"],
+                    G[f"b{i}"],
+                    need_dx=i > 1,
+                    reuse_buffers=not last,
+                )
+            )
             if last:
                 break
             if use_batchnorm:
-                bn = BatchNormalization(P[f"gamma{i}"], P[f"beta{i}"],
-                                        G[f"gamma{i}"], G[f"beta{i}"])
+                bn = BatchNormalization(
+                    P[f"gamma{i}"], P[f"beta{i}"], G[f"gamma{i}"], G[f"beta{i}"]
+                )
                 self.batchnorms.append(bn)
                 self.layers.append(bn)
             act = ACTIVATIONS[activation]
@@ -144,8 +168,9 @@ class MultiLayerNet:
         for name, p in self.params.items():
             if name.startswith("W"):
                 i = int(name[1:])
-                p[...] = init_weight(self.weight_init_std, self.sizes[i - 1], self.sizes[i],
-                                     rng, dtype=self.dtype)
+                p[...] = init_weight(
+                    self.weight_init_std, self.sizes[i - 1], self.sizes[i], rng, dtype=self.dtype
+                )
             elif name.startswith("gamma"):
                 p[...] = 1
             else:
@@ -175,8 +200,11 @@ class MultiLayerNet:
         lam = self.weight_decay_lambda
         if not lam:
             return 0.0
-        return 0.5 * lam * sum(float(np.vdot(W, W)) for k, W in self.params.items()
-                               if k.startswith("W"))
+        return (
+            0.5
+            * lam
+            * sum(float(np.vdot(W, W)) for k, W in self.params.items() if k.startswith("W"))
+        )
 
     def loss(self, x, t, train_flg: bool = False) -> float:
         """Mean cross-entropy (or mean squared error) plus ½λΣW²."""
@@ -196,8 +224,8 @@ class MultiLayerNet:
             return float("nan")
         correct = 0
         for lo in range(0, n, batch_size):
-            y = self.predict(x[lo:lo + batch_size])
-            correct += int(np.sum(y.argmax(axis=1) == t[lo:lo + batch_size]))
+            y = self.predict(x[lo : lo + batch_size])
+            correct += int(np.sum(y.argmax(axis=1) == t[lo : lo + batch_size]))
         return correct / n
 
     def evaluate(self, x, t, batch_size: int = 10000) -> tuple[float, float]:
@@ -205,15 +233,16 @@ class MultiLayerNet:
         regressor (mean squared error + ½λΣW², R²)."""
         t = np.asarray(t)
         if self.loss_name == "mse":
-            y = np.concatenate([self.predict(x[lo:lo + batch_size])
-                                for lo in range(0, x.shape[0], batch_size)])
+            y = np.concatenate(
+                [self.predict(x[lo : lo + batch_size]) for lo in range(0, x.shape[0], batch_size)]
+            )
             return self.last_layer.forward(y, t) + self._decay_term(), r2_score(y, t)
         labels = t.argmax(axis=1) if t.ndim != 1 else t
         n = x.shape[0]
         total, correct = 0.0, 0
         for lo in range(0, n, batch_size):
-            y = self.predict(x[lo:lo + batch_size])
-            tb = labels[lo:lo + batch_size]
+            y = self.predict(x[lo : lo + batch_size])
+            tb = labels[lo : lo + batch_size]
             total += self.last_layer.forward(y, tb) * len(tb)
             correct += int(np.sum(y.argmax(axis=1) == tb))
         return total / n + self._decay_term(), correct / n
@@ -257,8 +286,10 @@ class MultiLayerNet:
         return grads
 
     def __repr__(self) -> str:
-        return (f"MultiLayerNet(sizes={self.sizes}, activation={self.activation!r}, "
-                f"weight_init_std={self.weight_init_std!r}, batchnorm={self.use_batchnorm}, "
-                f"dropout={self.dropout_ratio if self.use_dropout else 0}, "
-                f"weight_decay_lambda={self.weight_decay_lambda}, dtype={self.dtype.name}"
-                + (", loss='mse')" if self.loss_name == "mse" else ")"))
+        return (
+            f"MultiLayerNet(sizes={self.sizes}, activation={self.activation!r}, "
+            f"weight_init_std={self.weight_init_std!r}, batchnorm={self.use_batchnorm}, "
+            f"dropout={self.dropout_ratio if self.use_dropout else 0}, "
+            f"weight_decay_lambda={self.weight_decay_lambda}, dtype={self.dtype.name}"
+            + (", loss='mse')" if self.loss_name == "mse" else ")")
+        )

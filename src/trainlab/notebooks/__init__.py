@@ -18,8 +18,13 @@ from __future__ import annotations
 
 from trainlab.notebooks.files import LANGS, copy_notebooks, notebook_names, shipped_dir
 
-_LAZY = {"LandscapeLab": "widgets", "HistogramLab": "network_labs",
-         "LossCurveLab": "network_labs", "LiveLoss": "live", "use_korean_font": "fonts"}
+_LAZY = {
+    "LandscapeLab": "widgets",
+    "HistogramLab": "network_labs",
+    "LossCurveLab": "network_labs",
+    "LiveLoss": "live",
+    "use_korean_font": "fonts",
+}
 
 
 def pick_dataset() -> str:
@@ -40,5 +45,4 @@ def __getattr__(name):
     raise AttributeError(f"module 'trainlab.notebooks' has no attribute {name!r}")
 
 
-__all__ = ["LANGS", "copy_notebooks", "notebook_names", "shipped_dir", "pick_dataset",
-           *_LAZY]
+__all__ = ["LANGS", "copy_notebooks", "notebook_names", "shipped_dir", "pick_dataset", *_LAZY]

@@ -41,10 +41,10 @@ def _sha(data: bytes) -> str:
 class CopyReport:
     """What :func:`copy_notebooks` did, file name by file name."""
 
-    copied: list = field(default_factory=list)     # new in the folder
-    updated: list = field(default_factory=list)    # untouched copy replaced by a newer one
-    current: list = field(default_factory=list)    # already the shipped version
-    kept: list = field(default_factory=list)       # edited by the learner: left alone
+    copied: list = field(default_factory=list)  # new in the folder
+    updated: list = field(default_factory=list)  # untouched copy replaced by a newer one
+    current: list = field(default_factory=list)  # already the shipped version
+    kept: list = field(default_factory=list)  # edited by the learner: left alone
 
 
 def _read_record(folder: Path) -> dict:
@@ -88,6 +88,7 @@ def copy_notebooks(folder, lang: str = "en") -> CopyReport:
                 report.kept.append(name)
                 continue
         record[name] = _sha(new)
-    _write_atomic(folder / RECORD, (json.dumps(record, indent=1, sort_keys=True) + "\n")
-                  .encode("utf-8"))
+    _write_atomic(
+        folder / RECORD, (json.dumps(record, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    )
     return report

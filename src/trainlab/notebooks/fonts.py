@@ -8,8 +8,14 @@ matplotlib font cache built before they were installed does not list them, so
 from __future__ import annotations
 
 #: families tried in order; the KR face draws Hangul in its Korean forms
-CJK_FAMILIES = ("Noto Sans CJK KR", "Noto Sans KR", "Noto Sans CJK JP", "NanumGothic",
-                "Malgun Gothic", "AppleGothic")
+CJK_FAMILIES = (
+    "Noto Sans CJK KR",
+    "Noto Sans KR",
+    "Noto Sans CJK JP",
+    "NanumGothic",
+    "Malgun Gothic",
+    "AppleGothic",
+)
 
 
 def _known(font_manager) -> set[str]:

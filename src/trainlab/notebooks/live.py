@@ -22,20 +22,22 @@ from trainlab.notebooks.text import check_lang, say
 class LiveLoss:
     """Trainer callback: an Image widget with the loss so far (one curve per label)."""
 
-    def __init__(self, label: str = "", *, lang: str = "en", every: float = 1.0,
-                 display: bool = True):
+    def __init__(
+        self, label: str = "", *, lang: str = "en", every: float = 1.0, display: bool = True
+    ):
         import ipywidgets as w
 
         self.lang = check_lang(lang)
         if lang == "ko":
             from trainlab.notebooks.fonts import use_korean_font
+
             use_korean_font()
         self.label, self.every = label, float(every)
         self.curves: dict[str, list] = {}
         self.image = w.Image(format="png")
         self.redraws = 0
         self._shown = not display
-        self._next = 0.0   # when the next redraw may happen
+        self._next = 0.0  # when the next redraw may happen
         self._fig = None
 
     def next(self, label: str) -> "LiveLoss":
@@ -46,6 +48,7 @@ class LiveLoss:
     def on_step(self, trainer, it, loss) -> None:
         if not self._shown:
             from IPython.display import display
+
             display(self.image)
             self._shown = True
         self.curves.setdefault(self.label, []).append(float(loss))
@@ -67,8 +70,11 @@ class LiveLoss:
         ax.clear()
         for name, y in self.curves.items():
             y = np.asarray(y)
-            ax.plot(np.arange(1, len(y) + 1), smooth(np.where(np.isfinite(y), y, np.nan)),
-                    label=name or None)
+            ax.plot(
+                np.arange(1, len(y) + 1),
+                smooth(np.where(np.isfinite(y), y, np.nan)),
+                label=name or None,
+            )
         ax.set(xlabel=say("iteration", self.lang), ylabel=say("loss", self.lang))
         if any(self.curves):
             ax.legend(fontsize=8)

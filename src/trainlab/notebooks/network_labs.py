@@ -22,19 +22,31 @@ class HistogramLab(_Lab):
 
     SCALES = (("std 1", "1"), ("std 0.01", "0.01"), ("Xavier", "xavier"), ("He", "he"))
 
-    def __init__(self, scale: str = "1", activation: str = "sigmoid", *, lang: str = "en",
-                 rng=None, samples: int = 1000, nodes: int = 100, layers: int = 5):
+    def __init__(
+        self,
+        scale: str = "1",
+        activation: str = "sigmoid",
+        *,
+        lang: str = "en",
+        rng=None,
+        samples: int = 1000,
+        nodes: int = 100,
+        layers: int = 5,
+    ):
         import ipywidgets as w
 
         super().__init__(lang)
         rng = np.random.default_rng(0) if rng is None else rng
         self.x = rng.standard_normal((samples, nodes))
         self.standard_normals = [rng.standard_normal((nodes, nodes)) for _ in range(layers)]
-        self.scale_box = w.ToggleButtons(options=self.SCALES, value=scale,
-                                         description=say("weights", lang))
-        self.activation_box = w.ToggleButtons(options=["sigmoid", "tanh", "relu"],
-                                              value=activation,
-                                              description=say("activation", lang))
+        self.scale_box = w.ToggleButtons(
+            options=self.SCALES, value=scale, description=say("weights", lang)
+        )
+        self.activation_box = w.ToggleButtons(
+            options=["sigmoid", "tanh", "relu"],
+            value=activation,
+            description=say("activation", lang),
+        )
         for c in (self.scale_box, self.activation_box):
             c.observe(self._changed, names="value")
         self.layers = []
@@ -48,27 +60,34 @@ class HistogramLab(_Lab):
 
         spec = self.scale_box.value
         std = weight_std(float(spec) if spec[0].isdigit() else spec, self.x.shape[1])
-        self.layers = forward(self.x, [std] * len(self.standard_normals),
-                              self.activation_box.value, self.standard_normals)
+        self.layers = forward(
+            self.x,
+            [std] * len(self.standard_normals),
+            self.activation_box.value,
+            self.standard_normals,
+        )
         return self.layers
 
     def draw(self):
         layers = self.compute()
         act = self.activation_box.value
         lo, hi = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}.get(
-            act, (0.0, max(float(z.max()) for z in layers) or 1.0))
+            act, (0.0, max(float(z.max()) for z in layers) or 1.0)
+        )
         edges = np.linspace(lo, hi, 31)
         counts = [np.histogram(z, bins=edges)[0] for z in layers]
         if self._fig is None:
-            self._fig, self._axes = _pyplot().subplots(1, len(layers), figsize=(11, 2.8),
-                                                       sharey=True)
+            self._fig, self._axes = _pyplot().subplots(
+                1, len(layers), figsize=(11, 2.8), sharey=True
+            )
             self._fig.subplots_adjust(left=0.06, right=0.99, bottom=0.1, top=0.8, wspace=0.08)
-            self._bars = [ax.stairs(c, edges, fill=True, color="C0")
-                          for ax, c in zip(self._axes, counts)]
+            self._bars = [
+                ax.stairs(c, edges, fill=True, color="C0") for ax, c in zip(self._axes, counts)
+            ]
             for k, ax in enumerate(self._axes):
                 ax.set_title(f"{k + 1}{say('-layer', self.lang)}")
         for ax, bars, c in zip(self._axes, self._bars, counts):
-            bars.set_data(c, edges)   # one artist per layer: redrawn, not rebuilt
+            bars.set_data(c, edges)  # one artist per layer: redrawn, not rebuilt
             ax.set_xlim(lo, hi)
         self._axes[0].set_ylim(0, 1.05 * max(int(c.max()) for c in counts))
         label = dict((v, k) for k, v in self.SCALES)[self.scale_box.value]
@@ -85,31 +104,47 @@ class LossCurveLab(_Lab):
     going back to a learning rate redraws at once.
     """
 
-    def __init__(self, lr: float = 0.1, optimizer: str = "sgd", *, lang: str = "en",
-                 data=None, epochs: int = 10, train_size: int = 1000, hidden=(50, 50, 50),
-                 seed: int = 0):
+    def __init__(
+        self,
+        lr: float = 0.1,
+        optimizer: str = "sgd",
+        *,
+        lang: str = "en",
+        data=None,
+        epochs: int = 10,
+        train_size: int = 1000,
+        hidden=(50, 50, 50),
+        seed: int = 0,
+    ):
         import ipywidgets as w
 
         super().__init__(lang)
         if data is None:
             from trainlab.data import load
+
             (x, t), _ = load("digits")
         else:
             x, t = data
         self.x, self.t = x[:train_size], t[:train_size]
         self.epochs, self.hidden, self.seed = epochs, tuple(hidden), seed
-        self.lr_box = w.FloatLogSlider(value=lr, min=-4, max=1, step=0.25,
-                                       description=say("lr", lang), readout_format=".3g",
-                                       continuous_update=False)
-        self.rule_box = w.Dropdown(options=["sgd", "momentum", "adam"], value=optimizer,
-                                   description=say("rule", lang))
+        self.lr_box = w.FloatLogSlider(
+            value=lr,
+            min=-4,
+            max=1,
+            step=0.25,
+            description=say("lr", lang),
+            readout_format=".3g",
+            continuous_update=False,
+        )
+        self.rule_box = w.Dropdown(
+            options=["sgd", "momentum", "adam"], value=optimizer, description=say("rule", lang)
+        )
         self.verdict_box = w.HTML()
         for c in (self.lr_box, self.rule_box):
             c.observe(self._changed, names="value")
         self._cache = {}
         self._fig = None
-        self.widget = w.VBox([w.HBox([self.rule_box, self.lr_box]), self.verdict_box,
-                              self.image])
+        self.widget = w.VBox([w.HBox([self.rule_box, self.lr_box]), self.verdict_box, self.image])
         self.redraw()
 
     def train(self, rule: str, lr: float) -> list:
@@ -121,10 +156,18 @@ class LossCurveLab(_Lab):
 
         key = (rule, round(float(lr), 12))
         if key not in self._cache:
-            net = MultiLayerNet(self.x.shape[1], list(self.hidden), int(self.t.max()) + 1,
-                                rng=np.random.default_rng(self.seed))
-            config = TrainConfig(epochs=self.epochs, mini_batch_size=100,
-                                 rng=np.random.default_rng(self.seed + 1), progress=False)
+            net = MultiLayerNet(
+                self.x.shape[1],
+                list(self.hidden),
+                int(self.t.max()) + 1,
+                rng=np.random.default_rng(self.seed),
+            )
+            config = TrainConfig(
+                epochs=self.epochs,
+                mini_batch_size=100,
+                rng=np.random.default_rng(self.seed + 1),
+                progress=False,
+            )
             tr = Trainer(net, Data(self.x, self.t), create(rule, lr=float(lr)), config)
             try:
                 curve = list(tr.train()["train_loss_epoch"])
@@ -149,12 +192,14 @@ class LossCurveLab(_Lab):
         top = 1.5 * curve[0]
         shown = np.where(np.isfinite(curve), np.minimum(curve, top), top)
         ax.plot(np.arange(len(curve)), shown, "o-", color="C3")
-        ax.set(xlabel=say("epoch", self.lang), ylabel=say("training loss", self.lang),
-               ylim=(0, top))
+        ax.set(
+            xlabel=say("epoch", self.lang), ylabel=say("training loss", self.lang), ylim=(0, top)
+        )
         kind = say(self.kind, self.lang)
         text = kind if self.advice == self.kind else f"{kind}: {say(self.advice, self.lang)}"
-        ax.set_title(f"{self.rule_box.value}, {say('lr', self.lang)} "
-                     f"{self.lr_box.value:.3g} → {text}")
+        ax.set_title(
+            f"{self.rule_box.value}, {say('lr', self.lang)} {self.lr_box.value:.3g} → {text}"
+        )
         self.verdict_box.value = f"<b>{say('verdict', self.lang)}</b>: {text}"
         self._fig.tight_layout()
         return self._fig

@@ -29,8 +29,10 @@ WORDS = {
     "slow": ("너무 느림 (직선)", "slow (a straight line)"),
     "plateau": ("정체", "plateau"),
     "healthy": ("건강함", "healthy"),
-    "lower the lr, or raise Adam's eps": ("학습률을 낮추거나 Adam의 eps를 키우세요",
-                                          "lower the lr, or raise Adam's eps"),
+    "lower the lr, or raise Adam's eps": (
+        "학습률을 낮추거나 Adam의 eps를 키우세요",
+        "lower the lr, or raise Adam's eps",
+    ),
     "raise the lr": ("학습률을 키우세요", "raise the lr"),
     "check the initial weights": ("가중치 초깃값을 확인하세요", "check the initial weights"),
 }

@@ -43,8 +43,11 @@ def momentum_option(rule: str) -> str | None:
     from trainlab.optim import RULES, options
 
     opts = options(RULES[rule])
-    return "momentum" if "momentum" in opts and rule != "sgd" else (
-        "beta1" if "beta1" in opts else None)
+    return (
+        "momentum"
+        if "momentum" in opts and rule != "sgd"
+        else ("beta1" if "beta1" in opts else None)
+    )
 
 
 class _Lab:
@@ -56,9 +59,10 @@ class _Lab:
         self.lang = check_lang(lang)
         if lang == "ko":
             from trainlab.notebooks.fonts import use_korean_font
+
             use_korean_font()
         self.image = w.Image(format="png", layout=w.Layout(max_width="100%"))
-        self.seconds = 0.0     # how long the last redraw took
+        self.seconds = 0.0  # how long the last redraw took
         self.redraws = 0
         self._hold = False
 
@@ -86,8 +90,16 @@ class LandscapeLab(_Lab):
     ``traces`` holds the last race: rule -> :class:`trainlab.landscape.Trace`.
     """
 
-    def __init__(self, function: str = "bowl", rules=NOTES_RULES, *, lang: str = "en",
-                 start=None, steps=None, lrs=None):
+    def __init__(
+        self,
+        function: str = "bowl",
+        rules=NOTES_RULES,
+        *,
+        lang: str = "en",
+        start=None,
+        steps=None,
+        lrs=None,
+    ):
         import ipywidgets as w
 
         from trainlab.landscape import FUNCTIONS
@@ -95,29 +107,48 @@ class LandscapeLab(_Lab):
 
         super().__init__(lang)
         names = sorted(k for k in FUNCTIONS if k != "notes")
-        self.function_box = w.Dropdown(options=names, value=function,
-                                       description=say("function", lang))
+        self.function_box = w.Dropdown(
+            options=names, value=function, description=say("function", lang)
+        )
         self.rules = {}
         for rule in rules:
             opt = momentum_option(rule)
-            own = getattr(create(rule), opt) if opt else 0.9   # the rule's own default
-            row = {"on": w.Checkbox(value=True, description=rule, indent=False,
-                                    layout=w.Layout(width="110px")),
-                   "lr": w.FloatLogSlider(value=0.1, min=-4, max=1, step=0.05,
-                                          description=say("lr", lang), readout_format=".3g",
-                                          continuous_update=False),
-                   "momentum": w.FloatSlider(value=own, min=0.0, max=0.999, step=0.001,
-                                             description="β1" if opt == "beta1" else
-                                             say("momentum", lang), readout_format=".3g",
-                                             disabled=opt is None, continuous_update=False),
-                   "option": opt}
+            own = getattr(create(rule), opt) if opt else 0.9  # the rule's own default
+            row = {
+                "on": w.Checkbox(
+                    value=True, description=rule, indent=False, layout=w.Layout(width="110px")
+                ),
+                "lr": w.FloatLogSlider(
+                    value=0.1,
+                    min=-4,
+                    max=1,
+                    step=0.05,
+                    description=say("lr", lang),
+                    readout_format=".3g",
+                    continuous_update=False,
+                ),
+                "momentum": w.FloatSlider(
+                    value=own,
+                    min=0.0,
+                    max=0.999,
+                    step=0.001,
+                    description="β1" if opt == "beta1" else say("momentum", lang),
+                    readout_format=".3g",
+                    disabled=opt is None,
+                    continuous_update=False,
+                ),
+                "option": opt,
+            }
             self.rules[rule] = row
-        self.start_x = w.FloatSlider(description=f"{say('start', lang)} x", step=0.1,
-                                     continuous_update=False)
-        self.start_y = w.FloatSlider(description=f"{say('start', lang)} y", step=0.1,
-                                     continuous_update=False)
-        self.steps_box = w.IntSlider(min=1, max=300, description=say("steps", lang),
-                                     continuous_update=False)
+        self.start_x = w.FloatSlider(
+            description=f"{say('start', lang)} x", step=0.1, continuous_update=False
+        )
+        self.start_y = w.FloatSlider(
+            description=f"{say('start', lang)} y", step=0.1, continuous_update=False
+        )
+        self.steps_box = w.IntSlider(
+            min=1, max=300, description=say("steps", lang), continuous_update=False
+        )
         self._fig = None
         self.traces = {}
         self._set_function(function, start=start, steps=steps, lrs=lrs)
@@ -125,8 +156,14 @@ class LandscapeLab(_Lab):
             c.observe(self._changed, names="value")
         self.function_box.observe(self._function_changed, names="value")
         rows = [w.HBox([r["on"], r["lr"], r["momentum"]]) for r in self.rules.values()]
-        self.widget = w.VBox([w.HBox([self.function_box, self.steps_box]),
-                              w.HBox([self.start_x, self.start_y]), *rows, self.image])
+        self.widget = w.VBox(
+            [
+                w.HBox([self.function_box, self.steps_box]),
+                w.HBox([self.start_x, self.start_y]),
+                *rows,
+                self.image,
+            ]
+        )
         self.redraw()
 
     def _controls(self):
@@ -180,17 +217,20 @@ class LandscapeLab(_Lab):
         from trainlab.landscape import trace
 
         start = (self.start_x.value, self.start_y.value)
-        self.traces = {rule: trace(self.function, self.optimizer(rule), start,
-                                   self.steps_box.value)
-                       for rule, r in self.rules.items() if r["on"].value}
+        self.traces = {
+            rule: trace(self.function, self.optimizer(rule), start, self.steps_box.value)
+            for rule, r in self.rules.items()
+            if r["on"].value
+        }
         return self.traces
 
     def _figure(self):
         from trainlab.landscape.plots import contour, landmarks
 
         if self._fig is None:
-            fig, (ax, axv) = _pyplot().subplots(1, 2, figsize=(11, 4.4),
-                                                gridspec_kw={"width_ratios": [1.25, 1]})
+            fig, (ax, axv) = _pyplot().subplots(
+                1, 2, figsize=(11, 4.4), gridspec_kw={"width_ratios": [1.25, 1]}
+            )
             fig.subplots_adjust(left=0.06, right=0.98, bottom=0.12, top=0.92, wspace=0.18)
             contour(ax, self.function, self.function.window, n=160)
             landmarks(ax, self.function)
@@ -212,20 +252,28 @@ class LandscapeLab(_Lab):
         for i, (rule, t) in enumerate(traces.items()):
             color = f"C{i}"
             lr = self.rules[rule]["lr"].value
-            pts = t.points[:t.last + 1]
-            (line,) = ax.plot(pts[:, 0], pts[:, 1], "o-", ms=2.5, lw=1.2, color=color,
-                              label=label(rule, t, lr))
+            pts = t.points[: t.last + 1]
+            (line,) = ax.plot(
+                pts[:, 0], pts[:, 1], "o-", ms=2.5, lw=1.2, color=color, label=label(rule, t, lr)
+            )
             self._drawn.append(line)
             if t.diverged:
                 cross(ax, *pts[-1], color)
                 self._drawn.append(ax.lines[-1])
-            v = t.values[:t.last + 1] - (low or 0.0)
-            axv.plot(np.arange(len(v)), np.where(v > 0, v, np.nan) if low is not None else v,
-                     color=color, lw=1.4)
+            v = t.values[: t.last + 1] - (low or 0.0)
+            axv.plot(
+                np.arange(len(v)),
+                np.where(v > 0, v, np.nan) if low is not None else v,
+                color=color,
+                lw=1.4,
+            )
         if traces:
             self._drawn.append(ax.legend(fontsize=8, loc="upper right"))
         if low is not None:
             axv.set_yscale("log")
-        axv.set(xlabel=say("step", self.lang), ylabel="f - min" if low is not None else "f",
-                title=say("value per step", self.lang))
+        axv.set(
+            xlabel=say("step", self.lang),
+            ylabel="f - min" if low is not None else "f",
+            title=say("value per step", self.lang),
+        )
         return fig  # fixed margins: a layout pass per redraw would double its time

@@ -46,8 +46,9 @@ class AMSGrad(Adam):
 
     _fixed = ("amsgrad",)
 
-    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-                 eps: float = 1e-7, **kw):
+    def __init__(
+        self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-7, **kw
+    ):
         super().__init__(lr, beta1, beta2, eps, amsgrad=True, **kw)
 
 
@@ -73,8 +74,11 @@ def options(cls: type[Optimizer]) -> list[str]:
     names = []
     for c in cls.__mro__[:-1]:  # not object
         if "__init__" in vars(c):
-            names += [p for p in inspect.signature(c.__init__).parameters
-                      if p not in ("self", "kw", "lr", *names, *cls._fixed)]
+            names += [
+                p
+                for p in inspect.signature(c.__init__).parameters
+                if p not in ("self", "kw", "lr", *names, *cls._fixed)
+            ]
     return ["lr", *names]
 
 
@@ -87,8 +91,7 @@ def create(name: str, **kwargs) -> Optimizer:
     allowed = options(cls)
     bad = sorted(set(kwargs) - set(allowed))
     if bad:
-        raise ConfigError(f"{key} has no option {', '.join(bad)}; options are "
-                          f"{', '.join(allowed)}")
+        raise ConfigError(f"{key} has no option {', '.join(bad)}; options are {', '.join(allowed)}")
     _check_types(cls, key, kwargs)
     return cls(**kwargs)
 
@@ -115,8 +118,11 @@ def _check_types(cls: type[Optimizer], key: str, kwargs: dict) -> None:
             ok, what = isinstance(value, bool), "true or false"
         elif isinstance(default, (int, float)) or name == "lr":
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-            ok = ok or (hasattr(value, "dtype") and getattr(value, "shape", None) == ()
-                        and value.dtype.kind in "iuf")
+            ok = ok or (
+                hasattr(value, "dtype")
+                and getattr(value, "shape", None) == ()
+                and value.dtype.kind in "iuf"
+            )
             what = "a number"
         elif isinstance(default, str):
             ok, what = isinstance(value, str), "a name"
@@ -130,6 +136,23 @@ def _check_types(cls: type[Optimizer], key: str, kwargs: dict) -> None:
             raise ConfigError(f"{key} option {name} must be {what}, got {shown}")
 
 
-__all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adadelta",
-           "Adam", "AdamW", "AMSGrad", "NAdam", "RAdam", "SWATS", "GradientNoise",
-           "RULES", "create", "options", "from_torch"]
+__all__ = [
+    "Optimizer",
+    "SGD",
+    "Momentum",
+    "Nesterov",
+    "AdaGrad",
+    "RMSprop",
+    "Adadelta",
+    "Adam",
+    "AdamW",
+    "AMSGrad",
+    "NAdam",
+    "RAdam",
+    "SWATS",
+    "GradientNoise",
+    "RULES",
+    "create",
+    "options",
+    "from_torch",
+]

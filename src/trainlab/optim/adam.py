@@ -83,13 +83,22 @@ class Adam(_Moments):
     array([ 0.8, -1.8])
     """
 
-    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-                 eps: float = 1e-7, amsgrad: bool = False, bias_correction: bool = True,
-                 eps_placement: str = "notes", **kw):
+    def __init__(
+        self,
+        lr: float = 0.001,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-7,
+        amsgrad: bool = False,
+        bias_correction: bool = True,
+        eps_placement: str = "notes",
+        **kw,
+    ):
         super().__init__(lr, beta1, beta2, eps, **kw)
         if eps_placement not in ("notes", "torch", "inside"):
-            raise ConfigError("eps_placement must be 'notes', 'torch' or 'inside', "
-                              f"got {eps_placement!r}")
+            raise ConfigError(
+                f"eps_placement must be 'notes', 'torch' or 'inside', got {eps_placement!r}"
+            )
         self.amsgrad = bool(amsgrad)
         self.bias_correction = bool(bias_correction)
         self.eps_placement = eps_placement
@@ -98,8 +107,8 @@ class Adam(_Moments):
 
     def _begin_step(self):
         if self.bias_correction:
-            self._bc1 = 1.0 - self.beta1 ** self.t
-            self._bc2 = 1.0 - self.beta2 ** self.t
+            self._bc1 = 1.0 - self.beta1**self.t
+            self._bc2 = 1.0 - self.beta2**self.t
 
     def _lr_t(self) -> float:
         """The notes' step size, ``lr * sqrt(1 - beta2^t) / (1 - beta1^t)``."""
@@ -108,8 +117,9 @@ class Adam(_Moments):
     def _kernel(self):
         if self.amsgrad or self.eps_placement != "notes":
             return None
-        return lambda p, g, s: kernels.adam_notes(p, g, s["m"], s["v"], self._lr_t(),
-                                                  self.beta1, self.beta2, self.eps)
+        return lambda p, g, s: kernels.adam_notes(
+            p, g, s["m"], s["v"], self._lr_t(), self.beta1, self.beta2, self.eps
+        )
 
     def _apply(self, p, g, s):
         m, v = s["m"], s["v"]
@@ -161,11 +171,28 @@ class AdamW(Adam):
 
     _fixed = ("decoupled_weight_decay",)
 
-    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-                 eps: float = 1e-8, weight_decay: float = 0.01, amsgrad: bool = False,
-                 eps_placement: str = "torch", **kw):
-        super().__init__(lr, beta1, beta2, eps, amsgrad=amsgrad, eps_placement=eps_placement,
-                         weight_decay=weight_decay, decoupled_weight_decay=True, **kw)
+    def __init__(
+        self,
+        lr: float = 0.001,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        weight_decay: float = 0.01,
+        amsgrad: bool = False,
+        eps_placement: str = "torch",
+        **kw,
+    ):
+        super().__init__(
+            lr,
+            beta1,
+            beta2,
+            eps,
+            amsgrad=amsgrad,
+            eps_placement=eps_placement,
+            weight_decay=weight_decay,
+            decoupled_weight_decay=True,
+            **kw,
+        )
 
 
 class NAdam(_Moments):
@@ -199,8 +226,15 @@ class NAdam(_Moments):
     state_names = ("m", "v")
     _runtime = Optimizer._runtime + ("mu_product",)
 
-    def __init__(self, lr: float = 0.002, beta1: float = 0.9, beta2: float = 0.999,
-                 eps: float = 1e-8, momentum_decay: float = 0.004, **kw):
+    def __init__(
+        self,
+        lr: float = 0.002,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        momentum_decay: float = 0.004,
+        **kw,
+    ):
         super().__init__(lr, beta1, beta2, eps, **kw)
         self.momentum_decay = check_positive("momentum_decay", momentum_decay, allow_zero=True)
         self.mu_product = 1.0
@@ -212,7 +246,7 @@ class NAdam(_Moments):
         self.mu_product *= mu
         self._c_grad = self.lr * (1.0 - mu) / (1.0 - self.mu_product)
         self._c_mom = self.lr * mu_next / (1.0 - self.mu_product * mu_next)
-        self._bc2 = 1.0 - self.beta2 ** t
+        self._bc2 = 1.0 - self.beta2**t
 
     def _apply(self, p, g, s):
         m, v = s["m"], s["v"]
@@ -261,20 +295,22 @@ class RAdam(_Moments):
 
     state_names = ("m", "v")
 
-    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-                 eps: float = 1e-8, **kw):
+    def __init__(
+        self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8, **kw
+    ):
         super().__init__(lr, beta1, beta2, eps, **kw)
 
     def _begin_step(self):
         t, b2 = self.t, self.beta2
-        self._bc1 = 1.0 - self.beta1 ** t
-        self._bc2 = 1.0 - b2 ** t
+        self._bc1 = 1.0 - self.beta1**t
+        self._bc2 = 1.0 - b2**t
         rho_inf = 2.0 / (1.0 - b2) - 1.0
-        rho_t = rho_inf - 2.0 * t * b2 ** t / self._bc2
+        rho_t = rho_inf - 2.0 * t * b2**t / self._bc2
         self._rect = None
         if rho_t > 5.0:
-            self._rect = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf
-                                   / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+            self._rect = math.sqrt(
+                (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
+            )
 
     def _apply(self, p, g, s):
         m, v = s["m"], s["v"]
@@ -283,5 +319,9 @@ class RAdam(_Moments):
         if self._rect is None:  # too few steps: momentum SGD
             p -= m * (self.lr / self._bc1)
         else:
-            p -= math.sqrt(self._bc2) / (np.sqrt(v) + self.eps) * m * (
-                self.lr * self._rect / self._bc1)
+            p -= (
+                math.sqrt(self._bc2)
+                / (np.sqrt(v) + self.eps)
+                * m
+                * (self.lr * self._rect / self._bc1)
+            )

@@ -39,13 +39,20 @@ class AdaGrad(Optimizer):
 
     state_names = ("h",)
 
-    def __init__(self, lr: float = 0.01, eps: float = 1e-7, lr_decay: float = 0.0,
-                 initial_accumulator_value: float = 0.0, **kw):
+    def __init__(
+        self,
+        lr: float = 0.01,
+        eps: float = 1e-7,
+        lr_decay: float = 0.0,
+        initial_accumulator_value: float = 0.0,
+        **kw,
+    ):
         super().__init__(lr, **kw)
         self.eps = check_positive("eps", eps)
         self.lr_decay = check_positive("lr_decay", lr_decay, allow_zero=True)
         self.initial_accumulator_value = check_positive(
-            "initial_accumulator_value", initial_accumulator_value, allow_zero=True)
+            "initial_accumulator_value", initial_accumulator_value, allow_zero=True
+        )
 
     def _init_state(self, p):
         return {"h": np.full_like(p, self.initial_accumulator_value)}
@@ -91,8 +98,15 @@ class RMSprop(Optimizer):
     array([-0.7089, -0.2911])
     """
 
-    def __init__(self, lr: float = 0.01, decay_rate: float = 0.99, eps: float = 1e-7,
-                 momentum: float = 0.0, centered: bool = False, **kw):
+    def __init__(
+        self,
+        lr: float = 0.01,
+        decay_rate: float = 0.99,
+        eps: float = 1e-7,
+        momentum: float = 0.0,
+        centered: bool = False,
+        **kw,
+    ):
         super().__init__(lr, **kw)
         self.decay_rate = check_unit("decay_rate", decay_rate)
         self.eps = check_positive("eps", eps)
@@ -103,8 +117,9 @@ class RMSprop(Optimizer):
     def _kernel(self):
         if self.centered or self.momentum:
             return None
-        return lambda p, g, s: kernels.rmsprop_notes(p, g, s["h"], self.lr, self.decay_rate,
-                                                     self.eps)
+        return lambda p, g, s: kernels.rmsprop_notes(
+            p, g, s["h"], self.lr, self.decay_rate, self.eps
+        )
 
     def _apply(self, p, g, s):
         rho, h = self.decay_rate, s["h"]

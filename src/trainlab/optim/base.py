@@ -59,9 +59,15 @@ class Optimizer:
     #: whether :meth:`_kernel` may stand for :meth:`_apply` (set per class)
     _kernel_ok: bool = True
 
-    def __init__(self, lr: float, *, weight_decay: float = 0.0,
-                 decoupled_weight_decay: bool = False, maximize: bool = False,
-                 nonfinite: str = "raise"):
+    def __init__(
+        self,
+        lr: float,
+        *,
+        weight_decay: float = 0.0,
+        decoupled_weight_decay: bool = False,
+        maximize: bool = False,
+        nonfinite: str = "raise",
+    ):
         self.lr = check_positive("lr", lr)
         self.weight_decay = check_positive("weight_decay", weight_decay, allow_zero=True)
         self.decoupled_weight_decay = bool(decoupled_weight_decay)
@@ -79,7 +85,9 @@ class Optimizer:
         # the gradient transforms this rule's options ask for, in PyTorch's order
         steps = ([negate()] if self.maximize else []) + (
             [add_decayed_weights(self.weight_decay)]
-            if self.weight_decay and not self.decoupled_weight_decay else [])
+            if self.weight_decay and not self.decoupled_weight_decay
+            else []
+        )
         self._grad_transform = chain(*steps) if steps else None
 
     def __init_subclass__(cls, **kw):
@@ -122,7 +130,8 @@ class Optimizer:
                 bad = [k for k in plan.keys if not np.all(np.isfinite(grads[k]))]
                 raise DivergenceError(
                     f"non-finite gradient in {', '.join(bad)} at step {self.t + 1}; "
-                    "lower the learning rate or use nonfinite='skip'")
+                    "lower the learning rate or use nonfinite='skip'"
+                )
             self.skipped += 1
             return
         self.t += 1
@@ -132,8 +141,11 @@ class Optimizer:
                 p, g = params[k], np.asarray(grads[k])
                 s = self._state_for(k, p)
                 if p.ndim == 0:  # 0-d arrays: work on 1-element views so `-=` works
-                    p, g, s = p.reshape(1), np.reshape(g, 1), {n: a.reshape(1)
-                                                              for n, a in s.items()}
+                    p, g, s = (
+                        p.reshape(1),
+                        np.reshape(g, 1),
+                        {n: a.reshape(1) for n, a in s.items()},
+                    )
                 self._apply(p, self._prepare(p, g), s)
         self._end_step()
 
@@ -161,11 +173,14 @@ class Optimizer:
         for k in params:
             p, g = params[k], grads[k]
             if not isinstance(p, np.ndarray):
-                raise ConfigError(f"params[{k!r}] must be a numpy array to update in place, "
-                                  f"got {type(p).__name__}")
+                raise ConfigError(
+                    f"params[{k!r}] must be a numpy array to update in place, "
+                    f"got {type(p).__name__}"
+                )
             if np.shape(g) != p.shape:
-                raise ConfigError(f"grads[{k!r}] has shape {np.shape(g)}, "
-                                  f"params[{k!r}] has shape {p.shape}")
+                raise ConfigError(
+                    f"grads[{k!r}] has shape {np.shape(g)}, params[{k!r}] has shape {p.shape}"
+                )
         return list(params)
 
     # -- state ------------------------------------------------------------------
@@ -178,9 +193,13 @@ class Optimizer:
     # -- persistence -------------------------------------------------------------
     def hyperparameters(self) -> dict:
         """The scalar settings of this rule (what ``__init__`` took)."""
-        return {k: v for k, v in vars(self).items()
-                if not k.startswith("_") and isinstance(v, (int, float, str, bool))
-                and k not in self._runtime}
+        return {
+            k: v
+            for k, v in vars(self).items()
+            if not k.startswith("_")
+            and isinstance(v, (int, float, str, bool))
+            and k not in self._runtime
+        }
 
     def state_dict(self) -> dict[str, np.ndarray]:
         """Flat dict of numeric arrays, ready for ``np.savez`` (no pickle).
@@ -188,8 +207,7 @@ class Optimizer:
         Keys: ``t``, ``skipped``, ``lr`` (the current rate, which a schedule may
         have changed), ``state/<param>/<name>`` for the per-parameter arrays and
         ``extra/<name>`` for a rule's scalar state."""
-        out = {"t": np.array(self.t), "skipped": np.array(self.skipped),
-               "lr": np.array(self.lr)}
+        out = {"t": np.array(self.t), "skipped": np.array(self.skipped), "lr": np.array(self.lr)}
         for k, s in self.state.items():
             for name, arr in s.items():
                 out[f"state/{k}/{name}"] = np.array(arr)
@@ -209,8 +227,9 @@ class Optimizer:
                 s = self.state.setdefault(k, {})
                 if name in s:
                     if s[name].shape != arr.shape:
-                        raise ConfigError(f"state {k}/{name} has shape {arr.shape}, "
-                                          f"expected {s[name].shape}")
+                        raise ConfigError(
+                            f"state {k}/{name} has shape {arr.shape}, expected {s[name].shape}"
+                        )
                     s[name][...] = arr
                 else:
                     s[name] = np.array(arr)

@@ -39,11 +39,14 @@ class Plan:
         self.pbuf = self.gbuf = self.layout = None
 
     def still_holds(self, params: dict, grads: dict) -> bool:
-        return (self.params is params and self.grads is grads
-                and self.ids == (*map(id, params.values()), *map(id, grads.values()))
-                and self.keys == tuple(params) and self.gkeys == tuple(grads)
-                and all(a.shape == shape and a.dtype == dtype
-                        for a, shape, dtype in self.arrays))
+        return (
+            self.params is params
+            and self.grads is grads
+            and self.ids == (*map(id, params.values()), *map(id, grads.values()))
+            and self.keys == tuple(params)
+            and self.gkeys == tuple(grads)
+            and all(a.shape == shape and a.dtype == dtype for a, shape, dtype in self.arrays)
+        )
 
 
 def plan_for(opt, params: dict, grads: dict) -> Plan:
@@ -69,8 +72,10 @@ def all_finite(grads: dict, plan: Plan) -> bool:
     # one summed pass per array: NaN or inf anywhere makes the sum non-finite;
     # a sum that overflowed is confirmed element by element
     with np.errstate(over="ignore", invalid="ignore"):
-        return all(np.isfinite(np.sum(grads[k], dtype=np.float64))
-                   or np.isfinite(grads[k]).all() for k in plan.keys)
+        return all(
+            np.isfinite(np.sum(grads[k], dtype=np.float64)) or np.isfinite(grads[k]).all()
+            for k in plan.keys
+        )
 
 
 def update_flat(opt, params: dict, plan: Plan) -> bool:
@@ -112,7 +117,7 @@ def _flat_state_ready(opt, params: dict, plan: Plan) -> bool:
         old = opt.state.get(k, {})
         opt.state[k] = {}
         for name, arr in flat.items():
-            view = arr[off:off + n].reshape(shape)
+            view = arr[off : off + n].reshape(shape)
             if name in old:  # e.g. restored by load_state_dict
                 view[...] = old[name]
             opt.state[k][name] = view
@@ -144,8 +149,12 @@ def covering_buffer(arrays: list[np.ndarray]) -> np.ndarray | None:
         return None
     expected = _address(base)
     for a in arrays:
-        if (not isinstance(a, np.ndarray) or a.dtype != base.dtype
-                or not a.flags.c_contiguous or _address(a) != expected):
+        if (
+            not isinstance(a, np.ndarray)
+            or a.dtype != base.dtype
+            or not a.flags.c_contiguous
+            or _address(a) != expected
+        ):
             return None
         root = a.base
         while isinstance(root, np.ndarray) and isinstance(root.base, np.ndarray):

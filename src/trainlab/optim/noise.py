@@ -44,18 +44,24 @@ class GradientNoise(Optimizer):
     array([ 0.8934, -1.8995])
     """
 
-    def __init__(self, optimizer: Optimizer, eta: float = 0.01, gamma: float = 0.55,
-                 rng: np.random.Generator | int | None = None):
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        eta: float = 0.01,
+        gamma: float = 0.55,
+        rng: np.random.Generator | int | None = None,
+    ):
         if not isinstance(optimizer, Optimizer):
-            raise ConfigError(f"GradientNoise wraps a trainlab optimizer, got "
-                              f"{type(optimizer).__name__}; build one with create(name)")
+            raise ConfigError(
+                f"GradientNoise wraps a trainlab optimizer, got "
+                f"{type(optimizer).__name__}; build one with create(name)"
+            )
         self.optimizer = optimizer
         self._noise = add_noise(eta, gamma, rng)
         self.eta, self.gamma, self.rng = self._noise.eta, self._noise.gamma, self._noise.rng
 
     # the wrapped rule's attributes, so trainers and schedules see one optimizer
-    lr = property(lambda self: self.optimizer.lr,
-                  lambda self, v: setattr(self.optimizer, "lr", v))
+    lr = property(lambda self: self.optimizer.lr, lambda self, v: setattr(self.optimizer, "lr", v))
     t = property(lambda self: self.optimizer.t)
     skipped = property(lambda self: self.optimizer.skipped)
     state = property(lambda self: self.optimizer.state)
@@ -71,19 +77,21 @@ class GradientNoise(Optimizer):
         self.optimizer.update(params, dict(zip(keys, noisy)))
 
     def hyperparameters(self) -> dict:
-        return {"rule": type(self.optimizer).__name__, **self.optimizer.hyperparameters(),
-                "eta": self.eta, "gamma": self.gamma}
+        return {
+            "rule": type(self.optimizer).__name__,
+            **self.optimizer.hyperparameters(),
+            "eta": self.eta,
+            "gamma": self.gamma,
+        }
 
     def state_dict(self) -> dict[str, np.ndarray]:
         out = self.optimizer.state_dict()
-        out.update({f"noise/rng/{k}": v
-                    for k, v in _words(self.rng.bit_generator.state).items()})
+        out.update({f"noise/rng/{k}": v for k, v in _words(self.rng.bit_generator.state).items()})
         return out
 
     def load_state_dict(self, sd: dict[str, np.ndarray]) -> None:
-        self.optimizer.load_state_dict({k: v for k, v in sd.items()
-                                        if not k.startswith("noise/")})
-        words = {k[len("noise/rng/"):]: v for k, v in sd.items() if k.startswith("noise/rng/")}
+        self.optimizer.load_state_dict({k: v for k, v in sd.items() if not k.startswith("noise/")})
+        words = {k[len("noise/rng/") :]: v for k, v in sd.items() if k.startswith("noise/rng/")}
         self.rng.bit_generator.state = _unwords(self.rng.bit_generator.state, words)
 
 
@@ -120,8 +128,9 @@ def _unwords(template: dict, arrays: dict, prefix: str = "") -> dict:
         elif isinstance(v, str):
             new[k] = v
         elif key not in arrays:
-            raise ConfigError(f"saved rng state has no field {key}; it was saved "
-                              "from a different bit generator")
+            raise ConfigError(
+                f"saved rng state has no field {key}; it was saved from a different bit generator"
+            )
         elif isinstance(v, np.ndarray):
             new[k] = np.asarray(arrays[key], dtype=v.dtype)
         else:

@@ -16,21 +16,75 @@ _BETAS = (0.9, 0.999)
 
 #: torch.optim class name -> (trainlab class, torch's options with torch's defaults)
 TORCH_RULES: dict[str, tuple[type[Optimizer], dict]] = {
-    "SGD": (SGD, dict(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0,
-                      nesterov=False, maximize=False)),
-    "Adagrad": (AdaGrad, dict(lr=1e-2, lr_decay=0.0, weight_decay=0.0,
-                              initial_accumulator_value=0.0, eps=1e-10, maximize=False)),
-    "RMSprop": (RMSprop, dict(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0,
-                              centered=False, maximize=False)),
+    "SGD": (
+        SGD,
+        dict(
+            lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False, maximize=False
+        ),
+    ),
+    "Adagrad": (
+        AdaGrad,
+        dict(
+            lr=1e-2,
+            lr_decay=0.0,
+            weight_decay=0.0,
+            initial_accumulator_value=0.0,
+            eps=1e-10,
+            maximize=False,
+        ),
+    ),
+    "RMSprop": (
+        RMSprop,
+        dict(
+            lr=1e-2,
+            alpha=0.99,
+            eps=1e-8,
+            weight_decay=0.0,
+            momentum=0.0,
+            centered=False,
+            maximize=False,
+        ),
+    ),
     "Adadelta": (Adadelta, dict(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, maximize=False)),
-    "Adam": (Adam, dict(lr=1e-3, betas=_BETAS, eps=1e-8, weight_decay=0.0, amsgrad=False,
-                        maximize=False, decoupled_weight_decay=False)),
-    "AdamW": (AdamW, dict(lr=1e-3, betas=_BETAS, eps=1e-8, weight_decay=1e-2, amsgrad=False,
-                          maximize=False)),
-    "NAdam": (NAdam, dict(lr=2e-3, betas=_BETAS, eps=1e-8, weight_decay=0.0,
-                          momentum_decay=4e-3, decoupled_weight_decay=False, maximize=False)),
-    "RAdam": (RAdam, dict(lr=1e-3, betas=_BETAS, eps=1e-8, weight_decay=0.0,
-                          decoupled_weight_decay=False, maximize=False)),
+    "Adam": (
+        Adam,
+        dict(
+            lr=1e-3,
+            betas=_BETAS,
+            eps=1e-8,
+            weight_decay=0.0,
+            amsgrad=False,
+            maximize=False,
+            decoupled_weight_decay=False,
+        ),
+    ),
+    "AdamW": (
+        AdamW,
+        dict(lr=1e-3, betas=_BETAS, eps=1e-8, weight_decay=1e-2, amsgrad=False, maximize=False),
+    ),
+    "NAdam": (
+        NAdam,
+        dict(
+            lr=2e-3,
+            betas=_BETAS,
+            eps=1e-8,
+            weight_decay=0.0,
+            momentum_decay=4e-3,
+            decoupled_weight_decay=False,
+            maximize=False,
+        ),
+    ),
+    "RAdam": (
+        RAdam,
+        dict(
+            lr=1e-3,
+            betas=_BETAS,
+            eps=1e-8,
+            weight_decay=0.0,
+            decoupled_weight_decay=False,
+            maximize=False,
+        ),
+    ),
 }
 
 #: options that only choose torch's implementation; they do not change the steps
@@ -49,13 +103,16 @@ def from_torch(name: str, **torch_kwargs) -> Optimizer:
     """
     match = {k.lower(): k for k in TORCH_RULES}.get(str(name).lower())
     if match is None:
-        raise ConfigError(f"unknown torch.optim class {name!r}; choose one of "
-                          f"{', '.join(TORCH_RULES)}")
+        raise ConfigError(
+            f"unknown torch.optim class {name!r}; choose one of {', '.join(TORCH_RULES)}"
+        )
     cls, defaults = TORCH_RULES[match]
     unknown = sorted(set(torch_kwargs) - set(defaults) - set(IGNORED))
     if unknown:
-        raise ConfigError(f"torch.optim.{match} has no option {', '.join(unknown)} here; "
-                          f"valid options are {', '.join(list(defaults) + list(IGNORED))}")
+        raise ConfigError(
+            f"torch.optim.{match} has no option {', '.join(unknown)} here; "
+            f"valid options are {', '.join(list(defaults) + list(IGNORED))}"
+        )
     kw = {**defaults, **{k: v for k, v in torch_kwargs.items() if k not in IGNORED}}
     if "betas" in kw:
         betas = kw.pop("betas")

@@ -49,12 +49,13 @@ class Schedule:
         if self.epochs < 1:
             raise ConfigError(f"epochs must be ≥ 1, got {epochs}")
         if not 0 <= self.warmup < self.epochs:
-            raise ConfigError(f"warmup must be in [0, epochs) = [0, {self.epochs}), "
-                              f"got {warmup}")
+            raise ConfigError(f"warmup must be in [0, epochs) = [0, {self.epochs}), got {warmup}")
         bad = sorted(set(options) - set(self.defaults))
         if bad:
-            raise ConfigError(f"schedule {self.name!r} has no option {', '.join(bad)}; "
-                              f"options are {', '.join(self.defaults) or 'none'}")
+            raise ConfigError(
+                f"schedule {self.name!r} has no option {', '.join(bad)}; "
+                f"options are {', '.join(self.defaults) or 'none'}"
+            )
         for k, default in self.defaults.items():
             value = float(options.get(k, default))
             if not math.isfinite(value) or value < 0:
@@ -88,8 +89,10 @@ class Schedule:
 
     def __repr__(self) -> str:
         opts = "".join(f", {k}={getattr(self, k)!r}" for k in self.defaults)
-        return (f"make_schedule({self.name!r}, lr={self.lr!r}, epochs={self.epochs}, "
-                f"warmup={self.warmup}{opts})")
+        return (
+            f"make_schedule({self.name!r}, lr={self.lr!r}, epochs={self.epochs}, "
+            f"warmup={self.warmup}{opts})"
+        )
 
 
 class Step(Schedule):
@@ -111,7 +114,7 @@ class Exponential(Schedule):
     defaults = {"gamma": 0.95}
 
     def _rate(self, e):
-        return self.lr * self.gamma ** e
+        return self.lr * self.gamma**e
 
 
 class Cosine(Schedule):
@@ -145,7 +148,7 @@ class Plateau(Schedule):
         self.reductions = 0
 
     def _rate(self, e):
-        return max(self.min_lr, self.lr * self.factor ** self.reductions)
+        return max(self.min_lr, self.lr * self.factor**self.reductions)
 
     def observe(self, epoch, metric):
         if int(epoch) < self.warmup:
@@ -160,8 +163,7 @@ class Plateau(Schedule):
             self.bad_epochs = 0
 
     def state_dict(self):
-        return {"best": self.best, "bad_epochs": self.bad_epochs,
-                "reductions": self.reductions}
+        return {"best": self.best, "bad_epochs": self.bad_epochs, "reductions": self.reductions}
 
     def load_state_dict(self, state):
         best = state.get("best")

@@ -43,15 +43,22 @@ class SGD(Optimizer):
     array([ 0.9, -1.9])
     """
 
-    def __init__(self, lr: float = 0.01, momentum: float = 0.0, dampening: float = 0.0,
-                 nesterov: bool = False, **kw):
+    def __init__(
+        self,
+        lr: float = 0.01,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        nesterov: bool = False,
+        **kw,
+    ):
         super().__init__(lr, **kw)
         self.momentum = check_positive("momentum", momentum, allow_zero=True)
         self.dampening = check_positive("dampening", dampening, allow_zero=True)
         self.nesterov = bool(nesterov)
         if self.nesterov and (self.momentum == 0 or self.dampening != 0):
-            raise ConfigError("nesterov=True needs momentum > 0 and dampening = 0; "
-                              "set momentum or drop nesterov")
+            raise ConfigError(
+                "nesterov=True needs momentum > 0 and dampening = 0; set momentum or drop nesterov"
+            )
         self.state_names = ("b",) if self.momentum else ()
 
     def _apply(self, p, g, s):

@@ -60,8 +60,15 @@ class SWATS(_Moments):
     state_names = ("m", "v")
     _runtime = Optimizer._runtime + ("switch_step", "switch_lr")
 
-    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
-                 eps: float = 1e-9, tol: float = 1e-9, **kw):
+    def __init__(
+        self,
+        lr: float = 0.001,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-9,
+        tol: float = 1e-9,
+        **kw,
+    ):
         super().__init__(lr, beta1, beta2, eps, **kw)
         self.tol = check_positive("tol", tol)
         self.switch_step: int | None = None
@@ -72,7 +79,7 @@ class SWATS(_Moments):
     def _begin_step(self):
         self._pp = self._pg = 0.0
         t = self.t
-        self._lr_t = self.lr * math.sqrt(1.0 - self.beta2 ** t) / (1.0 - self.beta1 ** t)
+        self._lr_t = self.lr * math.sqrt(1.0 - self.beta2**t) / (1.0 - self.beta1**t)
 
     def _dot(self, a, b) -> float:
         """a.b in float64, summed per parameter (the same on both update paths)."""
@@ -101,7 +108,7 @@ class SWATS(_Moments):
             return
         gamma = self._pp / -self._pg
         self._lam = self.beta2 * self._lam + (1.0 - self.beta2) * gamma
-        estimate = self._lam / (1.0 - self.beta2 ** self.t)
+        estimate = self._lam / (1.0 - self.beta2**self.t)
         if self.t > 1 and abs(estimate - gamma) < self.tol:
             self.switch_step, self.switch_lr = self.t, estimate
             self._lr_at_switch = self.lr
@@ -109,10 +116,12 @@ class SWATS(_Moments):
                 s["m"][...] = 0.0
 
     def _extra_state(self):
-        return {"lambda": self._lam,
-                "switch_step": -1 if self.switch_step is None else self.switch_step,
-                "switch_lr": math.nan if self.switch_lr is None else self.switch_lr,
-                "lr_at_switch": self._lr_at_switch}
+        return {
+            "lambda": self._lam,
+            "switch_step": -1 if self.switch_step is None else self.switch_step,
+            "switch_lr": math.nan if self.switch_lr is None else self.switch_lr,
+            "lr_at_switch": self._lr_at_switch,
+        }
 
     def _load_extra_state(self, extra):
         self._lam = float(extra["lambda"])

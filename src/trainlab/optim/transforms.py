@@ -45,10 +45,12 @@ class GradientNormError(DivergenceError):
 
 def chain(*transforms):
     """One transform that applies ``transforms`` in the order given."""
+
     def chained(grads, params):
         for transform in transforms:
             grads = transform(grads, params)
         return grads
+
     chained.transforms = transforms
     return chained
 
@@ -133,6 +135,7 @@ def clip_by_value(max_value: float):
         for g in grads:
             np.clip(g, -c, c, out=g)
         return grads
+
     return clip
 
 
@@ -147,16 +150,19 @@ class add_noise:  # noqa: N801
     Very Deep Networks", arXiv:1511.06807, 2015.
     """
 
-    def __init__(self, eta: float = 0.01, gamma: float = 0.55,
-                 rng: np.random.Generator | int | None = None):
+    def __init__(
+        self, eta: float = 0.01, gamma: float = 0.55, rng: np.random.Generator | int | None = None
+    ):
         self.eta = check_positive("eta", eta)
         self.gamma = check_positive("gamma", gamma, allow_zero=True)
         if rng is None or isinstance(rng, (int, np.integer)):
             rng = np.random.default_rng(0 if rng is None else int(rng))
         if not isinstance(rng, np.random.Generator):
             from trainlab.errors import ConfigError
-            raise ConfigError(f"rng must be a numpy.random.Generator or an int seed, "
-                              f"got {type(rng).__name__}")
+
+            raise ConfigError(
+                f"rng must be a numpy.random.Generator or an int seed, got {type(rng).__name__}"
+            )
         self.rng, self.t = rng, 0
         self._buf: np.ndarray | None = None
 
@@ -177,7 +183,7 @@ class add_noise:  # noqa: N801
         self.t += 1
         out, off = [], 0
         for g in grads:
-            view = noise[off:off + g.size].reshape(g.shape)
+            view = noise[off : off + g.size].reshape(g.shape)
             view += g
             out.append(view)
             off += g.size

@@ -20,12 +20,19 @@ from pathlib import Path
 from trainlab.atomic import atomic_write
 from trainlab.optim import create, from_torch
 
-FIGURES = (("performance_profile.png", "Performance profile: share of problems on which a rule "
-            "reaches the target within τ times the best rule's median CPU time (τ from 1 to 4)."),
-           ("sensitivity.png", "Sensitivity: final validation metric of every tuned setting "
-            "against its learning rate (diverged runs left out)."),
-           ("curves.png", "Validation metric per epoch of the best setting, mean ± std over "
-            "seeds."))
+FIGURES = (
+    (
+        "performance_profile.png",
+        "Performance profile: share of problems on which a rule "
+        "reaches the target within τ times the best rule's median CPU time (τ from 1 to 4).",
+    ),
+    (
+        "sensitivity.png",
+        "Sensitivity: final validation metric of every tuned setting "
+        "against its learning rate (diverged runs left out).",
+    ),
+    ("curves.png", "Validation metric per epoch of the best setting, mean ± std over seeds."),
+)
 
 CSS = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
 color:#222;line-height:1.5}h1{border-bottom:2px solid #444}h2{margin-top:2em;
@@ -73,16 +80,20 @@ def torch_equivalent(rule: str, options: dict) -> tuple[str, dict, str]:
         if kind == "AdamW":
             kw["weight_decay"] = opt.weight_decay
         if getattr(opt, "eps_placement", "torch") != "torch":
-            note = ("trainlab's adam adds eps as the notes do; torch.optim.Adam adds it after "
-                    "the bias correction, so the steps differ by terms of order eps")
+            note = (
+                "trainlab's adam adds eps as the notes do; torch.optim.Adam adds it after "
+                "the bias correction, so the steps differ by terms of order eps"
+            )
     elif kind == "Adadelta":
         cls, kw["rho"], kw["eps"] = "Adadelta", opt.rho, opt.eps
     else:
         return "", {}, f"{kind} has no torch.optim counterpart"
-    back = from_torch(cls, **kw)                       # the mapping, checked both ways
-    same = all(math.isclose(getattr(back, a), getattr(opt, a))
-               for a in ("lr", "momentum", "beta1", "beta2", "eps", "decay_rate", "rho")
-               if hasattr(opt, a) and hasattr(back, a))
+    back = from_torch(cls, **kw)  # the mapping, checked both ways
+    same = all(
+        math.isclose(getattr(back, a), getattr(opt, a))
+        for a in ("lr", "momentum", "beta1", "beta2", "eps", "decay_rate", "rho")
+        if hasattr(opt, a) and hasattr(back, a)
+    )
     if not same:
         note = (note + "; " if note else "") + "from_torch maps these options differently"
     return cls, kw, note
@@ -98,12 +109,23 @@ def train_command(problem: dict, rule: str, options: dict, plan: dict) -> str | 
             args += ["--target", f["target"]]
         if f.get("task"):
             args += ["--task", f["task"]]
-        args += ["--scale", f.get("scale", "standard"), "--split-seed", str(f.get("seed", 0)),
-                 "--hidden", ",".join(map(str, f.get("hidden", (100, 100)))),
-                 "--batch-size", str(f.get("batch_size", 100))]
+        args += [
+            "--scale",
+            f.get("scale", "standard"),
+            "--split-seed",
+            str(f.get("seed", 0)),
+            "--hidden",
+            ",".join(map(str, f.get("hidden", (100, 100)))),
+            "--batch-size",
+            str(f.get("batch_size", 100)),
+        ]
     elif problem.get("dataset") in ("digits", "fashion-mnist"):
-        args += ["--dataset", problem["dataset"], "--hidden",
-                 ",".join(map(str, problem.get("hidden", (100,) * 4)))]
+        args += [
+            "--dataset",
+            problem["dataset"],
+            "--hidden",
+            ",".join(map(str, problem.get("hidden", (100,) * 4))),
+        ]
     else:
         return None
     rest = dict(options)
@@ -121,10 +143,12 @@ def _torch_code(cls: str, kw: dict, wd: float) -> str:
     inner = ", ".join(f"{k}={v!r}" for k, v in kw.items())
     if not wd:
         return f"torch.optim.{cls}(model.parameters(), {inner})"
-    return (f"weights = [p for n, p in model.named_parameters() if n.endswith('weight')]\n"
-            f"others = [p for n, p in model.named_parameters() if not n.endswith('weight')]\n"
-            f"torch.optim.{cls}([{{'params': weights, 'weight_decay': {wd!r}}},\n"
-            f"                  {{'params': others}}], {inner})")
+    return (
+        f"weights = [p for n, p in model.named_parameters() if n.endswith('weight')]\n"
+        f"others = [p for n, p in model.named_parameters() if not n.endswith('weight')]\n"
+        f"torch.optim.{cls}([{{'params': weights, 'weight_decay': {wd!r}}},\n"
+        f"                  {{'params': others}}], {inner})"
+    )
 
 
 def _table(head, rows) -> str:
@@ -134,66 +158,126 @@ def _table(head, rows) -> str:
 
 
 def build_page(folder: Path, plan: dict, metrics: dict) -> str:
-    parts = [f"<h1>Which update rule? {_e(', '.join(plan['problems']))}</h1>",
-             f"<p>Protocol: {_e(plan.get('protocol_text', ''))}. Every rule: "
-             f"{_e(metrics['budget_per_rule'])} tuning runs of {plan['epochs']} epochs, then "
-             f"{plan['seeds']} seeds. Times are CPU seconds of the training process; steps "
-             "and epochs do not depend on the machine.</p>"]
+    parts = [
+        f"<h1>Which update rule? {_e(', '.join(plan['problems']))}</h1>",
+        f"<p>Protocol: {_e(plan.get('protocol_text', ''))}. Every rule: "
+        f"{_e(metrics['budget_per_rule'])} tuning runs of {plan['epochs']} epochs, then "
+        f"{plan['seeds']} seeds. Times are CPU seconds of the training process; steps "
+        "and epochs do not depend on the machine.</p>",
+    ]
     space = metrics["space"]
-    parts.append("<h2>Declared search space (the same for every rule)</h2>" + _table(
-        ("parameter", "low", "high", "scale"),
-        [(k, f"{s['low']:g}", f"{s['high']:g}", "grid" if s.get("grid") else
-          ("log" if s.get("log") else "linear")) for k, s in space.items()]) +
-        "<p><code>momentum</code> is each rule's momentum (momentum, nesterov) or beta1 (the "
+    parts.append(
+        "<h2>Declared search space (the same for every rule)</h2>"
+        + _table(
+            ("parameter", "low", "high", "scale"),
+            [
+                (
+                    k,
+                    f"{s['low']:g}",
+                    f"{s['high']:g}",
+                    "grid" if s.get("grid") else ("log" if s.get("log") else "linear"),
+                )
+                for k, s in space.items()
+            ],
+        )
+        + "<p><code>momentum</code> is each rule's momentum (momentum, nesterov) or beta1 (the "
         "Adam family); rules without one by default (sgd, rmsprop, adagrad) ignore the draw. "
-        "<code>weight_decay</code> is the network's ½λΣW² penalty, for every rule.</p>")
+        "<code>weight_decay</code> is the network's ½λΣW² penalty, for every rule.</p>"
+    )
     if metrics["warnings"]:
-        parts.append("<h2 class=warn>Warnings</h2><ul>" + "".join(
-            f"<li class=warn>{_e(w)}</li>" for w in metrics["warnings"]) + "</ul>")
-    parts.append("<h2>Ranking</h2><p>Overall, by the area under the performance profile "
-                 "(τ ∈ [1, 4]; 1 = fastest to the target everywhere, 0 = never reaches it): " +
-                 _e(", ".join(f"{r} {metrics['profile']['area'][r]:.3f}"
-                              for r in metrics["overall"])) + "; by steps instead of CPU "
-                 "seconds: " + _e(", ".join(f"{r} {metrics['profile_steps']['area'][r]:.3f}"
-                                             for r in metrics["overall"])) + ".</p>")
+        parts.append(
+            "<h2 class=warn>Warnings</h2><ul>"
+            + "".join(f"<li class=warn>{_e(w)}</li>" for w in metrics["warnings"])
+            + "</ul>"
+        )
+    parts.append(
+        "<h2>Ranking</h2><p>Overall, by the area under the performance profile "
+        "(τ ∈ [1, 4]; 1 = fastest to the target everywhere, 0 = never reaches it): "
+        + _e(", ".join(f"{r} {metrics['profile']['area'][r]:.3f}" for r in metrics["overall"]))
+        + "; by steps instead of CPU "
+        "seconds: "
+        + _e(
+            ", ".join(f"{r} {metrics['profile_steps']['area'][r]:.3f}" for r in metrics["overall"])
+        )
+        + ".</p>"
+    )
     for pname, rows in metrics["ranking"].items():
         t = metrics["targets"][pname]
         per = metrics["problems"][pname]
-        parts.append(f"<h3>{_e(pname)}: target {_num(t['value'])} ({_e(t['how'])})</h3>" + _table(
-            ("rank", "rule", "test mean ± std", "gap to best", "seed spread", "verdict",
-             "median steps / epochs / CPU s to target"),
-            [(r["rank"], r["rule"], f"{_num(r['test_mean'])} ± {_num(r['test_std'])}",
-              _num(r["gap_to_best"]), _num(r["spread"]), r["verdict"],
-              " / ".join(_num(per[r["rule"]][k]) for k in
-                         ("median_steps_to_target", "median_epochs_to_target",
-                          "median_seconds_to_target"))) for r in rows]))
+        parts.append(
+            f"<h3>{_e(pname)}: target {_num(t['value'])} ({_e(t['how'])})</h3>"
+            + _table(
+                (
+                    "rank",
+                    "rule",
+                    "test mean ± std",
+                    "gap to best",
+                    "seed spread",
+                    "verdict",
+                    "median steps / epochs / CPU s to target",
+                ),
+                [
+                    (
+                        r["rank"],
+                        r["rule"],
+                        f"{_num(r['test_mean'])} ± {_num(r['test_std'])}",
+                        _num(r["gap_to_best"]),
+                        _num(r["spread"]),
+                        r["verdict"],
+                        " / ".join(
+                            _num(per[r["rule"]][k])
+                            for k in (
+                                "median_steps_to_target",
+                                "median_epochs_to_target",
+                                "median_seconds_to_target",
+                            )
+                        ),
+                    )
+                    for r in rows
+                ],
+            )
+        )
     parts.append("<h2>Recommended</h2>")
     for pname, rec in metrics["recommended"].items():
         opts = rec["options"]
-        parts.append(f"<h3>{_e(pname)}: {_e(rec['rule'])}</h3><p>{_e(rec['why'])}. Settings: "
-                     f"<code>{_e(opts)}</code></p>")
-        cmd = train_command(plan.get("custom", {}).get(pname) or {"dataset": pname},
-                            rec["rule"], opts, plan)
+        parts.append(
+            f"<h3>{_e(pname)}: {_e(rec['rule'])}</h3><p>{_e(rec['why'])}. Settings: "
+            f"<code>{_e(opts)}</code></p>"
+        )
+        cmd = train_command(
+            plan.get("custom", {}).get(pname) or {"dataset": pname}, rec["rule"], opts, plan
+        )
         if cmd:
-            same = ("on the same split and scaling; " if "file" in
-                    plan.get("custom", {}).get(pname, {}) else "")
-            parts.append(f"<p>Train with these settings ({same}the seed's random streams "
-                         f"differ from the benchmark's runs):</p><pre>{_e(cmd)}</pre>")
+            same = (
+                "on the same split and scaling; "
+                if "file" in plan.get("custom", {}).get(pname, {})
+                else ""
+            )
+            parts.append(
+                f"<p>Train with these settings ({same}the seed's random streams "
+                f"differ from the benchmark's runs):</p><pre>{_e(cmd)}</pre>"
+            )
         cls, kw, note = torch_equivalent(rec["rule"], opts)
         if cls:
-            parts.append("<p>In PyTorch (the mapping of <code>trainlab.optim.from_torch</code>; "
-                         f"<code>from_torch({cls!r}, {_e(', '.join(f'{k}={v!r}' for k, v in kw.items()))})"
-                         f"</code> gives back this rule):</p><pre>"
-                         f"{_e(_torch_code(cls, kw, opts.get('weight_decay', 0.0)))}</pre>"
-                         + (f"<p>{_e(note)}</p>" if note else ""))
+            parts.append(
+                "<p>In PyTorch (the mapping of <code>trainlab.optim.from_torch</code>; "
+                f"<code>from_torch({cls!r}, {_e(', '.join(f'{k}={v!r}' for k, v in kw.items()))})"
+                f"</code> gives back this rule):</p><pre>"
+                f"{_e(_torch_code(cls, kw, opts.get('weight_decay', 0.0)))}</pre>"
+                + (f"<p>{_e(note)}</p>" if note else "")
+            )
     for name, caption in FIGURES:
         path = folder / name
         if path.is_file():
             data = base64.b64encode(path.read_bytes()).decode("ascii")
-            parts.append(f"<figure><img alt='{_e(name)}' src='data:image/png;base64,{data}'>"
-                         f"<figcaption>{_e(caption)}</figcaption></figure>")
-    return ("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>trainlab "
-            f"benchmark</title><style>{CSS}</style></head><body>{''.join(parts)}</body></html>\n")
+            parts.append(
+                f"<figure><img alt='{_e(name)}' src='data:image/png;base64,{data}'>"
+                f"<figcaption>{_e(caption)}</figcaption></figure>"
+            )
+    return (
+        "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>trainlab "
+        f"benchmark</title><style>{CSS}</style></head><body>{''.join(parts)}</body></html>\n"
+    )
 
 
 def write_page(folder, plan: dict, metrics: dict) -> Path:

@@ -55,8 +55,9 @@ def find_runs(root) -> list[Path]:
         if (folder / "metrics.json").is_file():
             found.append(folder)
     kinds = {f: _kind(f) for f in found}
-    return sorted(found, key=lambda f: (order.index(kinds[f]) if kinds[f] in order else len(order),
-                                        str(f)))
+    return sorted(
+        found, key=lambda f: (order.index(kinds[f]) if kinds[f] in order else len(order), str(f))
+    )
 
 
 def _kind(folder: Path) -> str:
@@ -71,8 +72,11 @@ def _figures(folder: Path, replot: bool) -> list[Path]:
     from trainlab.experiments.registry import replot as redraw
 
     def plain():  # regular files of the folder itself: no symbolic link out of it
-        return sorted(p for p in folder.iterdir() if p.suffix.lower() in FIGURES
-                      and not p.is_symlink() and p.is_file())
+        return sorted(
+            p
+            for p in folder.iterdir()
+            if p.suffix.lower() in FIGURES and not p.is_symlink() and p.is_file()
+        )
 
     figs = plain()
     if _kind(folder) in MODULES and (replot or not figs):
@@ -102,8 +106,10 @@ def _load(folder: Path) -> tuple[dict, dict]:
         docs.append(doc)
     summary = docs[1].get("summary")
     if summary is not None and not isinstance(summary, dict):
-        raise ConfigError(f"{folder / 'metrics.json'}: 'summary' should be an object, got "
-                          f"{type(summary).__name__}; rerun it or remove the folder")
+        raise ConfigError(
+            f"{folder / 'metrics.json'}: 'summary' should be an object, got "
+            f"{type(summary).__name__}; rerun it or remove the folder"
+        )
     return docs[0], docs[1]
 
 
@@ -149,11 +155,15 @@ def _provenance(kind: str, config: dict, ui: dict, lang: str) -> list[str]:
         out.append(f'<p class="meta">{esc(ui["source"])}: {esc(line)}</p>')
     diff = differences(kind, config)
     if diff:
-        rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(a)}</td><td>{esc(b)}</td><td>{esc(w)}</td>"
-                       "</tr>" for k, a, b, w in diff)
-        out.append(f"<table><caption>{esc(ui['differ'])}</caption><tr><th></th>"
-                   f"<th>{esc(ui['default'])}</th><th>{esc(ui['used'])}</th>"
-                   f"<th>{esc(ui['why'])}</th></tr>{rows}</table>")
+        rows = "".join(
+            f"<tr><th>{esc(k)}</th><td>{esc(a)}</td><td>{esc(b)}</td><td>{esc(w)}</td></tr>"
+            for k, a, b, w in diff
+        )
+        out.append(
+            f"<table><caption>{esc(ui['differ'])}</caption><tr><th></th>"
+            f"<th>{esc(ui['default'])}</th><th>{esc(ui['used'])}</th>"
+            f"<th>{esc(ui['why'])}</th></tr>{rows}</table>"
+        )
         why = why_dataset(kind, config, lang)
         if why and any(w.endswith("(below)") for *_, w in diff):
             out.append(f"<p>{esc(why)}</p>")
@@ -176,8 +186,11 @@ def _section(i: int, folder: Path, root: Path, lang: str, replot: bool) -> tuple
         meta.append(f"{esc(ui['seeds'])}: {int(config['seeds'])}")
     if config.get("quick"):
         meta.append(esc(ui["quick"]))
-    parts = [f'<section id="{anchor}">', f"<h2>{esc(t['title'])}</h2>",
-             f'<p class="meta">{" · ".join(meta)}</p>']
+    parts = [
+        f'<section id="{anchor}">',
+        f"<h2>{esc(t['title'])}</h2>",
+        f'<p class="meta">{" · ".join(meta)}</p>',
+    ]
     if t["shows"]:
         parts += [f"<h3>{esc(ui['shows'])}</h3>", f"<p>{esc(t['shows'])}</p>"]
     if t["notes"]:
@@ -186,8 +199,10 @@ def _section(i: int, folder: Path, root: Path, lang: str, replot: bool) -> tuple
     figs = _figures(folder, replot)
     for fig in figs:
         data = base64.b64encode(_figure_bytes(fig)).decode("ascii")
-        parts.append(f'<figure><img src="data:{FIGURES[fig.suffix.lower()]};base64,{data}" '
-                     f'alt="{esc(fig.name)}"><figcaption>{esc(fig.name)}</figcaption></figure>')
+        parts.append(
+            f'<figure><img src="data:{FIGURES[fig.suffix.lower()]};base64,{data}" '
+            f'alt="{esc(fig.name)}"><figcaption>{esc(fig.name)}</figcaption></figure>'
+        )
     if not figs:
         parts.append(f"<p>{esc(ui['no_figures'])}</p>")
     summary = metrics.get("summary") or {}
@@ -197,17 +212,23 @@ def _section(i: int, folder: Path, root: Path, lang: str, replot: bool) -> tuple
         key = key_numbers(kind, summary)
         parts.append(f"<table><caption>{esc(ui['numbers'])}</caption>{_rows(key)}</table>")
         if len(key) < len(summary):
-            parts.append(f"<details><summary>{esc(ui['all_numbers'])}</summary>"
-                         f"<table>{_rows(summary)}</table></details>")
+            parts.append(
+                f"<details><summary>{esc(ui['all_numbers'])}</summary>"
+                f"<table>{_rows(summary)}</table></details>"
+            )
     settings = {k: v for k, v in config.items() if k not in ("kind", "title", "data_note")}
     if settings:
-        rows = "".join(f"<tr><th>{esc(str(k))}</th><td>{esc(_setting(v))}</td></tr>"
-                       for k, v in settings.items())
-        parts.append(f"<details><summary>{esc(ui['settings'])}</summary><table>{rows}</table>"
-                     "</details>")
+        rows = "".join(
+            f"<tr><th>{esc(str(k))}</th><td>{esc(_setting(v))}</td></tr>"
+            for k, v in settings.items()
+        )
+        parts.append(
+            f"<details><summary>{esc(ui['settings'])}</summary><table>{rows}</table></details>"
+        )
     parts.append("</section>")
-    toc = (f'<li><a href="#{anchor}">{esc(t["title"])}</a> '
-           f'<span class="meta">({esc(rel)})</span></li>')
+    toc = (
+        f'<li><a href="#{anchor}">{esc(t["title"])}</a> <span class="meta">({esc(rel)})</span></li>'
+    )
     return "\n".join(parts), toc
 
 
@@ -235,8 +256,10 @@ def build(root, out=None, lang: str = "en", replot: bool = False, warn=_warn) ->
     shown = []
     for folder in runs:
         if is_incomplete(folder):
-            warn(f"skipped {folder}: the command writing it did not finish; rerun it with "
-                 "--overwrite (or resume it)")
+            warn(
+                f"skipped {folder}: the command writing it did not finish; rerun it with "
+                "--overwrite (or resume it)"
+            )
             continue
         try:
             s, entry = _section(len(shown) + 1, folder, root, lang, replot)
@@ -249,16 +272,21 @@ def build(root, out=None, lang: str = "en", replot: bool = False, warn=_warn) ->
         shown.append(folder)
     runs = shown
     esc = html.escape
-    body = [f"<h1>{esc(ui['report'])}</h1>",
-            f"<p>{esc(ui['intro'].format(n=len(runs), root=str(root)))}</p>"]
+    body = [
+        f"<h1>{esc(ui['report'])}</h1>",
+        f"<p>{esc(ui['intro'].format(n=len(runs), root=str(root)))}</p>",
+    ]
     if runs:
         body.append(f"<nav><h2>{esc(ui['contents'])}</h2><ol>{''.join(toc)}</ol></nav>")
     else:
         body.append(f"<p>{esc(ui['none'])}</p>")
-    page = (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{esc(ui['report'])}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-            + "\n".join(body + sections) + "\n</body>\n</html>\n")
+    page = (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{esc(ui['report'])}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(body + sections)
+        + "\n</body>\n</html>\n"
+    )
     path = Path(out) if out else root / "report.html"
     write_atomic(path, lambda fh: fh.write(page.encode("utf-8")))
     return path

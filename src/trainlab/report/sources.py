@@ -13,44 +13,99 @@ from __future__ import annotations
 import dataclasses
 
 SOURCES = {
-    "optimizer-compare": {"notes": ("notes: Optimizer, image 2-6", "노트: Optimizer, 그림 2-6"), "book": "§6.1.8, Fig. 6-9",
-                          "script": "ch06/optimizer_compare_mnist.py"},
-    "init-histogram": {"notes": ("notes: initial weights, images 2-7 to 2-10-1", "노트: 가중치 초기값, 그림 2-7 ~ 2-10-1"),
-                       "book": "§6.2.2–6.2.3, Fig. 6-10, 6-11, 6-13, 6-14",
-                       "script": "ch06/weight_init_activation_histogram.py"},
-    "init-compare": {"notes": ("notes: He initial weights, image 2-11", "노트: He 초깃값, 그림 2-11"), "book": "§6.2.4, Fig. 6-15",
-                     "script": "ch06/weight_init_compare.py"},
-    "batchnorm": {"notes": ("notes: batch normalisation, images 2-12, 2-13", "노트: 배치 정규화, 그림 2-12, 2-13"),
-                  "book": "§6.3.2, Fig. 6-18, 6-19", "script": "ch06/batch_norm_test.py"},
-    "overfit": {"notes": ("notes: overfitting, images 2-14, 2-15 (weight decay) and 2-17 (dropout)", "노트: 오버피팅, 그림 2-14, 2-15(가중치 감소), 2-17(드롭아웃)"),
-                "book": "§6.4.1–6.4.3, Fig. 6-20, 6-21, 6-23",
-                "script": "ch06/overfit_weight_decay.py, ch06/overfit_dropout.py"},
-    "batch-size": {"notes": ("lecture 08 (optimisation): batch, stochastic and mini-batch gradient "
-                            "descent", "강의 08 (Optimization 방법론): Batch / Stochastic / Mini-batch "
-                            "Gradient Descent"), "book": "§4.2.3 (mini-batches)", "script": None},
-    "adaptive-vs-sgd": {"notes": ("lecture on optimisation: comparison of optimization "
-                                  "algorithms (Wilson et al. 2017; SWATS)",
-                                  "최적화 강의: Comparison of optimization algorithms "
-                                  "(Wilson 등 2017; SWATS)"),
-                        "book": "§6.1.7 (which rule to use)", "script": None},
-    "lr-diagnosis": {"notes": ("lecture 08 (optimisation): the conclusion's loss-curve figure "
-                               "(optimization007)", "강의 08 (Optimization 방법론): 결론의 손실 "
-                               "곡선 그림 (optimization007)"), "book": "—", "script": None},
-    "landscape": {"notes": ("notes: the weakness of SGD, images 2-2 to 2-5", "노트: SGD 단점, 그림 2-2 ~ 2-5"), "book": "§6.1.2–6.1.7, "
-                  "Fig. 6-3, 6-5, 6-6, 6-7, 6-8", "script": "ch06/optimizer_compare_naive.py"},
-    "tune": {"notes": ("notes: hyperparameter optimisation, image 2-19", "노트: 하이퍼파라미터 최적화, 그림 2-19"), "book": "§6.5.3, Fig. 6-24",
-             "script": "ch06/hyperparameter_optimization.py"},
+    "optimizer-compare": {
+        "notes": ("notes: Optimizer, image 2-6", "노트: Optimizer, 그림 2-6"),
+        "book": "§6.1.8, Fig. 6-9",
+        "script": "ch06/optimizer_compare_mnist.py",
+    },
+    "init-histogram": {
+        "notes": (
+            "notes: initial weights, images 2-7 to 2-10-1",
+            "노트: 가중치 초기값, 그림 2-7 ~ 2-10-1",
+        ),
+        "book": "§6.2.2–6.2.3, Fig. 6-10, 6-11, 6-13, 6-14",
+        "script": "ch06/weight_init_activation_histogram.py",
+    },
+    "init-compare": {
+        "notes": ("notes: He initial weights, image 2-11", "노트: He 초깃값, 그림 2-11"),
+        "book": "§6.2.4, Fig. 6-15",
+        "script": "ch06/weight_init_compare.py",
+    },
+    "batchnorm": {
+        "notes": (
+            "notes: batch normalisation, images 2-12, 2-13",
+            "노트: 배치 정규화, 그림 2-12, 2-13",
+        ),
+        "book": "§6.3.2, Fig. 6-18, 6-19",
+        "script": "ch06/batch_norm_test.py",
+    },
+    "overfit": {
+        "notes": (
+            "notes: overfitting, images 2-14, 2-15 (weight decay) and 2-17 (dropout)",
+            "노트: 오버피팅, 그림 2-14, 2-15(가중치 감소), 2-17(드롭아웃)",
+        ),
+        "book": "§6.4.1–6.4.3, Fig. 6-20, 6-21, 6-23",
+        "script": "ch06/overfit_weight_decay.py, ch06/overfit_dropout.py",
+    },
+    "batch-size": {
+        "notes": (
+            "lecture 08 (optimisation): batch, stochastic and mini-batch gradient descent",
+            "강의 08 (Optimization 방법론): Batch / Stochastic / Mini-batch Gradient Descent",
+        ),
+        "book": "§4.2.3 (mini-batches)",
+        "script": None,
+    },
+    "adaptive-vs-sgd": {
+        "notes": (
+            "lecture on optimisation: comparison of optimization "
+            "algorithms (Wilson et al. 2017; SWATS)",
+            "최적화 강의: Comparison of optimization algorithms (Wilson 등 2017; SWATS)",
+        ),
+        "book": "§6.1.7 (which rule to use)",
+        "script": None,
+    },
+    "lr-diagnosis": {
+        "notes": (
+            "lecture 08 (optimisation): the conclusion's loss-curve figure (optimization007)",
+            "강의 08 (Optimization 방법론): 결론의 손실 곡선 그림 (optimization007)",
+        ),
+        "book": "—",
+        "script": None,
+    },
+    "landscape": {
+        "notes": (
+            "notes: the weakness of SGD, images 2-2 to 2-5",
+            "노트: SGD 단점, 그림 2-2 ~ 2-5",
+        ),
+        "book": "§6.1.2–6.1.7, Fig. 6-3, 6-5, 6-6, 6-7, 6-8",
+        "script": "ch06/optimizer_compare_naive.py",
+    },
+    "tune": {
+        "notes": (
+            "notes: hyperparameter optimisation, image 2-19",
+            "노트: 하이퍼파라미터 최적화, 그림 2-19",
+        ),
+        "book": "§6.5.3, Fig. 6-24",
+        "script": "ch06/hyperparameter_optimization.py",
+    },
 }
 
 #: summary keys (by suffix or exact name) that prove each figure's claim
 KEYS = {
     "optimizer-compare": ("final loss",),
-    "init-histogram": ("sigmoid, std 1: share within 0.02 of 0 or 1",
-                       "sigmoid, std 0.01: share within 0.02 of 0.5",
-                       "relu, Xavier: std ratio layer 5/1", "relu, He: std ratio layer 5/1"),
+    "init-histogram": (
+        "sigmoid, std 1: share within 0.02 of 0 or 1",
+        "sigmoid, std 0.01: share within 0.02 of 0.5",
+        "relu, Xavier: std ratio layer 5/1",
+        "relu, He: std ratio layer 5/1",
+    ),
     "init-compare": ("final loss",),
-    "batchnorm": ("scales where BN is ahead", "scales where plain is ahead",
-                  "BN mean final train acc", "plain mean final train acc"),
+    "batchnorm": (
+        "scales where BN is ahead",
+        "scales where plain is ahead",
+        "BN mean final train acc",
+        "plain mean final train acc",
+    ),
     "overfit": (": gap",),
     "batch-size": ("loss noise",),
     "adaptive-vs-sgd": (": test acc", ": tuned lr"),
@@ -106,8 +161,11 @@ def differences(kind: str, config: dict) -> list[tuple[str, str, str, str]]:
         if key in getattr(mod, "QUICK", {}) and config.get("quick"):
             why = "--quick: shorter, so the demo finishes in seconds"
         elif key in by_data:
-            why = f"for {config.get('dataset')} (below)" if why_data else \
-                f"the setting for {config.get('dataset')}"
+            why = (
+                f"for {config.get('dataset')} (below)"
+                if why_data
+                else f"the setting for {config.get('dataset')}"
+            )
         else:
             why = "set on the command line (--set)"
         out.append((key, _text(default), _text(used), why))

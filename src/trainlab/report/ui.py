@@ -8,8 +8,8 @@ UI = {
     "en": {
         "report": "trainlab report",
         "intro": "Experiments from the chapter on training techniques of Deep Learning from "
-                 "Scratch and the lecture on optimisation, rebuilt from {n} saved run folder(s) "
-                 "under {root}.",
+        "Scratch and the lecture on optimisation, rebuilt from {n} saved run folder(s) "
+        "under {root}.",
         "contents": "Contents",
         "shows": "What the figure shows",
         "notes": "What the notes conclude",
@@ -31,7 +31,7 @@ UI = {
     "ko": {
         "report": "trainlab 보고서",
         "intro": "『밑바닥부터 시작하는 딥러닝』의 학습 관련 기술 장과 최적화 강의의 실험을 "
-                 "{root} 아래에 저장된 실행 폴더 {n}개로부터 다시 만든 보고서입니다.",
+        "{root} 아래에 저장된 실행 폴더 {n}개로부터 다시 만든 보고서입니다.",
         "contents": "목차",
         "shows": "그림이 보여주는 것",
         "notes": "노트의 결론",

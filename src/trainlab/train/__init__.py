@@ -6,5 +6,14 @@ from trainlab.train.curriculum import Curriculum, difficulty_scores
 from trainlab.train.doctor import Verdict, diagnose
 from trainlab.train.trainer import Trainer, TrainingInterrupted
 
-__all__ = ["Trainer", "Data", "TrainConfig", "TrainingInterrupted", "EarlyStopping", "Curriculum", "difficulty_scores",
-           "Verdict", "diagnose"]
+__all__ = [
+    "Trainer",
+    "Data",
+    "TrainConfig",
+    "TrainingInterrupted",
+    "EarlyStopping",
+    "Curriculum",
+    "difficulty_scores",
+    "Verdict",
+    "diagnose",
+]

@@ -28,13 +28,19 @@ def activation_stats(network, x) -> list[dict]:
     out = []
     h = np.asarray(x, dtype=network.dtype)
     for layer in network.layers[:-1]:  # the output Affine has no activation
-        h = layer.forward(h, False) if isinstance(layer, (BatchNormalization, Dropout)) \
+        h = (
+            layer.forward(h, False)
+            if isinstance(layer, (BatchNormalization, Dropout))
             else layer.forward(h)
+        )
         if not isinstance(layer, (Relu, Sigmoid, Tanh)):
             continue
-        rec = {"layer": len(out) + 1, "kind": type(layer).__name__.lower(),
-               "mean": float(np.mean(h, dtype=np.float64)),
-               "std": float(np.std(h, dtype=np.float64))}
+        rec = {
+            "layer": len(out) + 1,
+            "kind": type(layer).__name__.lower(),
+            "mean": float(np.mean(h, dtype=np.float64)),
+            "std": float(np.std(h, dtype=np.float64)),
+        }
         if isinstance(layer, Relu):
             rec["dead"] = float(np.mean(~(h > 0).any(axis=0)))
         else:
@@ -72,8 +78,11 @@ def blame_layer(network, x, grads: dict) -> str:
         with np.errstate(all="ignore"):
             for layer in layers:
                 k += isinstance(layer, Affine)
-                h = layer.forward(h, False) if isinstance(layer, (BatchNormalization, Dropout)) \
+                h = (
+                    layer.forward(h, False)
+                    if isinstance(layer, (BatchNormalization, Dropout))
                     else layer.forward(h)
+                )
                 if not np.all(np.isfinite(h)):
                     return f"layer {k} ({type(layer).__name__} output is not finite)"
     norms = layer_grad_norms(grads)

@@ -24,8 +24,13 @@ class EarlyStopping:
     best so far by more than ``min_delta``.
     """
 
-    def __init__(self, patience: int, monitor: str = "val_acc", min_delta: float = 0.0,
-                 restore_best: bool = True):
+    def __init__(
+        self,
+        patience: int,
+        monitor: str = "val_acc",
+        min_delta: float = 0.0,
+        restore_best: bool = True,
+    ):
         if isinstance(patience, bool) or int(patience) != patience or patience < 1:
             raise ConfigError(f"early-stopping patience must be a positive integer, got {patience}")
         self.patience, self.monitor = int(patience), monitor
@@ -36,13 +41,17 @@ class EarlyStopping:
     def on_epoch_end(self, trainer, epoch, record) -> bool:
         value = record.get(self.monitor)
         if value is None:
-            raise ConfigError(f"early stopping watches {self.monitor}, which this run does not "
-                              "measure; give validation data (e.g. --val-ratio 0.2)")
+            raise ConfigError(
+                f"early stopping watches {self.monitor}, which this run does not "
+                "measure; give validation data (e.g. --val-ratio 0.2)"
+            )
         if value > self.best + self.min_delta:
             self.best, self.best_epoch, self.wait = float(value), int(epoch), 0
             net = trainer.network
-            state = {**{f"params/{k}": v for k, v in net.params.items()},
-                     **{f"buffers/{k}": v for k, v in getattr(net, "buffers", dict)().items()}}
+            state = {
+                **{f"params/{k}": v for k, v in net.params.items()},
+                **{f"buffers/{k}": v for k, v in getattr(net, "buffers", dict)().items()},
+            }
             for k, v in state.items():
                 if k in self.best_params:
                     self.best_params[k][...] = v
@@ -56,16 +65,21 @@ class EarlyStopping:
         if not (self.restore_best and self.best_params):
             return
         net = trainer.network
-        targets = {**{f"params/{k}": v for k, v in net.params.items()},
-                   **{f"buffers/{k}": v for k, v in getattr(net, "buffers", dict)().items()}}
+        targets = {
+            **{f"params/{k}": v for k, v in net.params.items()},
+            **{f"buffers/{k}": v for k, v in getattr(net, "buffers", dict)().items()},
+        }
         for k, v in targets.items():
             v[...] = self.best_params[k]
         trainer.best_epoch = self.best_epoch
 
     def state_dict(self) -> dict:
-        return {"best": np.array(self.best), "best_epoch": np.array(self.best_epoch),
-                "wait": np.array(self.wait),
-                **{f"best/{k}": v for k, v in self.best_params.items()}}
+        return {
+            "best": np.array(self.best),
+            "best_epoch": np.array(self.best_epoch),
+            "wait": np.array(self.wait),
+            **{f"best/{k}": v for k, v in self.best_params.items()},
+        }
 
     def load_state_dict(self, d: dict) -> None:
         self.best, self.best_epoch = float(d["best"]), int(d["best_epoch"])

@@ -65,8 +65,10 @@ def guarded_write(path, write, *args):
     try:
         return write(path, *args)
     except OSError as exc:
-        raise OSError(f"cannot write {path}: {exc.strerror or exc}; free some disk space "
-                      "or choose another output folder (earlier files are intact)") from None
+        raise OSError(
+            f"cannot write {path}: {exc.strerror or exc}; free some disk space "
+            "or choose another output folder (earlier files are intact)"
+        ) from None
 
 
 def save_checkpoint(trainer, folder) -> Path:
@@ -85,15 +87,19 @@ def save_checkpoint(trainer, folder) -> Path:
     guarded_write(folder / name, save_npz, arrays)
     net_rng = _rng_of(net)
     meta = {
-        "format": FORMAT, "arrays": name,
-        "epoch": trainer.current_epoch, "iteration": trainer.current_iter,
+        "format": FORMAT,
+        "arrays": name,
+        "epoch": trainer.current_epoch,
+        "iteration": trainer.current_iter,
         "position": trainer._pos if trainer._plan is not None else None,
-        "elapsed": trainer.elapsed, "stopped": trainer.stopped,
+        "elapsed": trainer.elapsed,
+        "stopped": trainer.stopped,
         "epoch_max_grad_norm": trainer._epoch_max_norm,
         "rng": trainer.rng.bit_generator.state,
         "network_rng": None if net_rng is None else net_rng.bit_generator.state,
         "schedule": trainer.schedule.state_dict()
-        if hasattr(trainer.schedule, "state_dict") else None,
+        if hasattr(trainer.schedule, "state_dict")
+        else None,
         "history": trainer.history,
     }
     path = guarded_write(folder / CHECKPOINT, write_json, meta)
@@ -123,15 +129,18 @@ def load_checkpoint(trainer, folder) -> dict:
     try:
         arrays = load_npz(folder / meta["arrays"])
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"checkpoint in {folder} is unreadable ({exc}); "
-                          "start a new run") from None
+        raise ConfigError(
+            f"checkpoint in {folder} is unreadable ({exc}); start a new run"
+        ) from None
     try:
         return _restore(trainer, folder, meta, arrays)
     except ConfigError:
         raise
     except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
-        raise ConfigError(f"checkpoint in {folder} does not fit this run ({type(exc).__name__}: "
-                          f"{str(exc)[:120]}); it is damaged: start a new run") from None
+        raise ConfigError(
+            f"checkpoint in {folder} does not fit this run ({type(exc).__name__}: "
+            f"{str(exc)[:120]}); it is damaged: start a new run"
+        ) from None
 
 
 def _read_meta(folder: Path) -> dict:
@@ -143,19 +152,20 @@ def _read_meta(folder: Path) -> dict:
     try:
         meta = schema.document(read_json(path), path, fix)
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"checkpoint in {folder} is unreadable ({exc}); "
-                          "start a new run") from None
+        raise ConfigError(
+            f"checkpoint in {folder} is unreadable ({exc}); start a new run"
+        ) from None
     if meta.get("format") != FORMAT:
-        raise ConfigError(f"checkpoint in {folder} has format {meta.get('format')!r}, "
-                          f"expected {FORMAT}")
+        raise ConfigError(
+            f"checkpoint in {folder} has format {meta.get('format')!r}, expected {FORMAT}"
+        )
     schema.rel_name(meta.get("arrays"), path, "arrays", fix)
     schema.need(meta, "epoch", schema.INT, path, fix, minimum=0)
     schema.need(meta, "iteration", schema.INT, path, fix, minimum=0)
     schema.need(meta, "position", (schema.INT, schema.NONE), path, fix, minimum=0)
     schema.need(meta, "elapsed", schema.NUMBER, path, fix, minimum=0)
     schema.need(meta, "stopped", schema.BOOL, path, fix)
-    schema.need(meta, "epoch_max_grad_norm", (schema.NUMBER, schema.NONE), path, fix,
-                optional=True)
+    schema.need(meta, "epoch_max_grad_norm", (schema.NUMBER, schema.NONE), path, fix, optional=True)
     schema.need(meta, "rng", schema.DICT, path, fix)
     schema.need(meta, "network_rng", (schema.DICT, schema.NONE), path, fix, optional=True)
     schema.need(meta, "schedule", (schema.DICT, schema.NONE), path, fix, optional=True)
@@ -166,25 +176,35 @@ def _read_meta(folder: Path) -> dict:
 def _restore(trainer, folder: Path, meta: dict, arrays: dict) -> dict:
     from trainlab import schema
 
-    schema.history(meta["history"], folder / CHECKPOINT, "history",
-                   "it is damaged: start a new run", required=list(trainer.history))
+    schema.history(
+        meta["history"],
+        folder / CHECKPOINT,
+        "history",
+        "it is damaged: start a new run",
+        required=list(trainer.history),
+    )
     net = trainer.network
     targets = {f"params/{k}": v for k, v in net.params.items()}
     targets.update({f"buffers/{k}": v for k, v in _buffers(net).items()})
     for key, dest in targets.items():
         src = arrays.get(key)
         if src is None or src.shape != dest.shape:
-            raise ConfigError(f"checkpoint in {folder} does not fit this network "
-                              f"({key}: {None if src is None else src.shape} vs {dest.shape})")
+            raise ConfigError(
+                f"checkpoint in {folder} does not fit this network "
+                f"({key}: {None if src is None else src.shape} vs {dest.shape})"
+            )
         dest[...] = src
-    trainer.optimizer.load_state_dict({k[len("optimizer/"):]: v for k, v in arrays.items()
-                                       if k.startswith("optimizer/")})
+    trainer.optimizer.load_state_dict(
+        {k[len("optimizer/") :]: v for k, v in arrays.items() if k.startswith("optimizer/")}
+    )
     for key, cb in _stateful(trainer.callbacks).items():
         prefix = f"callback/{key}/"
-        state = {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
+        state = {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
         if not state:
-            raise ConfigError(f"checkpoint in {folder} has no state for {key}; resume with "
-                              "the options the run was started with")
+            raise ConfigError(
+                f"checkpoint in {folder} has no state for {key}; resume with "
+                "the options the run was started with"
+            )
         cb.load_state_dict(state)
     trainer.rng.bit_generator.state = meta["rng"]
     net_rng = _rng_of(net)
@@ -201,12 +221,20 @@ def _restore(trainer, folder: Path, meta: dict, arrays: dict) -> dict:
         order, sizes = arrays["plan/order"], arrays["plan/sizes"]
         data = getattr(trainer, "data", trainer)  # the Trainer keeps its arrays in .data
         n = len(data.x_train)
-        if (order.dtype.kind not in "iu" or sizes.dtype.kind not in "iu" or order.ndim != 1
-                or (order.size and (order.min() < 0 or order.max() >= n))
-                or sizes.ndim != 1 or (sizes < 0).any() or sizes.sum() != order.size
-                or int(meta["position"]) > sizes.size):
-            raise ConfigError(f"checkpoint in {folder} holds a batch plan that does not fit "
-                              f"this run's {n} training samples; it is damaged: start a new run")
+        if (
+            order.dtype.kind not in "iu"
+            or sizes.dtype.kind not in "iu"
+            or order.ndim != 1
+            or (order.size and (order.min() < 0 or order.max() >= n))
+            or sizes.ndim != 1
+            or (sizes < 0).any()
+            or sizes.sum() != order.size
+            or int(meta["position"]) > sizes.size
+        ):
+            raise ConfigError(
+                f"checkpoint in {folder} holds a batch plan that does not fit "
+                f"this run's {n} training samples; it is damaged: start a new run"
+            )
         trainer._plan = np.split(order, np.cumsum(sizes)[:-1])
         trainer._pos = int(meta["position"])
     else:

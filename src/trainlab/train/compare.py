@@ -9,11 +9,24 @@ from trainlab.optim import create
 from trainlab.train import Data, TrainConfig, Trainer
 
 
-def compare_optimizers(x_train, t_train, x_test, t_test, optimizers: dict, *,
-                       hidden=(100, 100, 100, 100), activation="relu", weight_init_std="relu",
-                       iterations: int = 2000, batch_size: int = 128, seed: int = 0,
-                       dtype=np.float32, progress=None, test_each_epoch: bool = True,
-                       evaluate_sample_num_per_epoch: int | None = None) -> dict:
+def compare_optimizers(
+    x_train,
+    t_train,
+    x_test,
+    t_test,
+    optimizers: dict,
+    *,
+    hidden=(100, 100, 100, 100),
+    activation="relu",
+    weight_init_std="relu",
+    iterations: int = 2000,
+    batch_size: int = 128,
+    seed: int = 0,
+    dtype=np.float32,
+    progress=None,
+    test_each_epoch: bool = True,
+    evaluate_sample_num_per_epoch: int | None = None,
+) -> dict:
     """Train one net per rule; ``optimizers`` maps a label to ``create`` keyword
     arguments (with ``name``). Every rule starts from the same initial weights
     and sees the same batches (common random numbers), so only the rule differs.
@@ -31,16 +44,29 @@ def compare_optimizers(x_train, t_train, x_test, t_test, optimizers: dict, *,
         spec = dict(spec)
         opt = create(spec.pop("name", label), **spec)
         seeds = np.random.SeedSequence(seed).spawn(2)
-        net = MultiLayerNet(x_train.shape[1], list(hidden), n_classes, activation=activation,
-                            weight_init_std=weight_init_std, dtype=dtype,
-                            rng=np.random.default_rng(seeds[0]))
+        net = MultiLayerNet(
+            x_train.shape[1],
+            list(hidden),
+            n_classes,
+            activation=activation,
+            weight_init_std=weight_init_std,
+            dtype=dtype,
+            rng=np.random.default_rng(seeds[0]),
+        )
         test = (x_test, t_test) if test_each_epoch else (None, None)
-        trainer = Trainer(net, Data(x_train, t_train, *test), opt,
-                          TrainConfig(iterations=iterations, mini_batch_size=batch_size,
-                                      evaluate_sample_num_per_epoch=evaluate_sample_num_per_epoch,
-                                      rng=np.random.default_rng(seeds[1]), progress=progress))
+        trainer = Trainer(
+            net,
+            Data(x_train, t_train, *test),
+            opt,
+            TrainConfig(
+                iterations=iterations,
+                mini_batch_size=batch_size,
+                evaluate_sample_num_per_epoch=evaluate_sample_num_per_epoch,
+                rng=np.random.default_rng(seeds[1]),
+                progress=progress,
+            ),
+        )
         h = trainer.train()
         acc = h["test_acc"][-1] if test_each_epoch else net.evaluate(x_test, t_test)[1]
-        out[label] = {"train_loss": h["train_loss"], "test_acc": acc,
-                      "seconds": trainer.elapsed}
+        out[label] = {"train_loss": h["train_loss"], "test_acc": acc, "seconds": trainer.elapsed}
     return out

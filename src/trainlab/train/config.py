@@ -36,17 +36,24 @@ class Data:
 
     def __post_init__(self):
         if len(self.x_train) != len(self.t_train):
-            raise ConfigError(f"x_train has {len(self.x_train)} samples but t_train has "
-                              f"{len(self.t_train)}")
+            raise ConfigError(
+                f"x_train has {len(self.x_train)} samples but t_train has {len(self.t_train)}"
+            )
         if len(self.x_train) == 0:
             raise ConfigError("the training set is empty")
 
     def sets(self, limit: int | None = None):
         """``(name, x, t)`` for train, val and test, the sets that are given
         (their first ``limit`` samples, if a limit is given)."""
-        return [(name, x[:limit], t[:limit]) for name, x, t in (
-            ("train", self.x_train, self.t_train), ("val", self.x_val, self.t_val),
-            ("test", self.x_test, self.t_test)) if x is not None]
+        return [
+            (name, x[:limit], t[:limit])
+            for name, x, t in (
+                ("train", self.x_train, self.t_train),
+                ("val", self.x_val, self.t_val),
+                ("test", self.x_test, self.t_test),
+            )
+            if x is not None
+        ]
 
 
 @dataclass
@@ -118,10 +125,12 @@ class TrainConfig:
         self.iterations = _optional(check_count, "iterations", self.iterations)
         self.mini_batch_size = check_count("mini_batch_size", self.mini_batch_size)
         if self.sampling not in SAMPLING:
-            raise ConfigError(f"unknown sampling {self.sampling!r}; choose one of "
-                              f"{', '.join(SAMPLING)}")
+            raise ConfigError(
+                f"unknown sampling {self.sampling!r}; choose one of {', '.join(SAMPLING)}"
+            )
         self.evaluate_sample_num_per_epoch = _optional(
-            check_count, "evaluate_sample_num_per_epoch", self.evaluate_sample_num_per_epoch)
+            check_count, "evaluate_sample_num_per_epoch", self.evaluate_sample_num_per_epoch
+        )
         self.early_stop = _optional(check_count, "early_stop", self.early_stop)
         for name in ("max_grad_norm", "clip_norm", "clip_value"):
             setattr(self, name, _optional(check_positive, name, getattr(self, name)))

@@ -23,8 +23,9 @@ import numpy as np
 from trainlab.errors import ConfigError
 
 
-def difficulty_scores(x, t, rng: np.random.Generator, *, epochs: int = 3, batch_size: int = 100,
-                      lr: float = 0.01) -> np.ndarray:
+def difficulty_scores(
+    x, t, rng: np.random.Generator, *, epochs: int = 3, batch_size: int = 100, lr: float = 0.01
+) -> np.ndarray:
     """Per-sample loss of a softmax regression trained for ``epochs`` with Adam."""
     from trainlab.data.batching import epoch_indices
     from trainlab.nn import MultiLayerNet, log_softmax
@@ -33,8 +34,9 @@ def difficulty_scores(x, t, rng: np.random.Generator, *, epochs: int = 3, batch_
     t = np.asarray(t)
     labels = t.argmax(axis=1) if t.ndim == 2 else t
     n = len(x)
-    net = MultiLayerNet(x.shape[1], [], int(labels.max()) + 1, weight_init_std=0.01,
-                        dtype=np.float64, rng=rng)
+    net = MultiLayerNet(
+        x.shape[1], [], int(labels.max()) + 1, weight_init_std=0.01, dtype=np.float64, rng=rng
+    )
     opt = create("adam", lr=lr)
     for _ in range(epochs):
         for idx in epoch_indices(n, min(batch_size, n), rng):
@@ -65,4 +67,4 @@ class Curriculum:
 
     def pool(self, epoch: int, epochs: int) -> np.ndarray:
         """Indices of that epoch's samples, from easiest to hardest."""
-        return self.order[:self.size(epoch, epochs)]
+        return self.order[: self.size(epoch, epochs)]

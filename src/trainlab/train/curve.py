@@ -62,8 +62,9 @@ def early_share(losses) -> float:
     return float((y[0] - y[math.ceil(n / 4)]) / fall)
 
 
-def classify(losses, *, spike: float = 0.25, floor: float = 0.02, stall: float = 0.05,
-             early: float = 0.5) -> str:
+def classify(
+    losses, *, spike: float = 0.25, floor: float = 0.02, stall: float = 0.05, early: float = 0.5
+) -> str:
     """One of ``diverging``, ``spiking``, ``plateau``, ``slow``, ``healthy``."""
     from trainlab.errors import ConfigError
 

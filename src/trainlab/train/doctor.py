@@ -34,22 +34,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SPIKE_RATIO = 3.0          # a spike: loss > SPIKE_RATIO x the median of the previous window
-SPIKE_MIN_RISE = 0.1       # ... and rises by this share of the initial loss at least
-SPIKES_TOO_MANY = 2        # this many spikes (separate events) → lr too high
-EXPLODE_NORM = 1e3         # gradient norm of a layer that counts as exploding
-EXPLODE_GROWTH = 100.0     # or this many times its first recorded value
-DEAD_SHARE = 0.5           # share of dead ReLU units in a layer
-SATURATED_SHARE = 0.5      # share of saturated sigmoid/tanh outputs in a layer
-VANISH_STD = 1e-3          # activation std below this → the signal vanished
-VANISH_GRAD = 1e-4         # a layer's gradient norm below this share of the largest
-SLOW_EARLY = 0.5           # less than this share of the fall in the first quarter → too low
-PLATEAU_CHANGE = 0.02      # relative change over the last third that counts as flat
-PLATEAU_ACC = 0.95         # ... while training accuracy is below this
-GAP = 0.05                 # train - validation accuracy that counts as a gap
-GAP_GROWTH = 0.03          # ... grown by this much since its smallest value
-VAL_LOSS_RISE = 0.10       # validation loss this much above its minimum
-UNDERFIT_ACC = 0.90        # training accuracy below this → underfitting
+SPIKE_RATIO = 3.0  # a spike: loss > SPIKE_RATIO x the median of the previous window
+SPIKE_MIN_RISE = 0.1  # ... and rises by this share of the initial loss at least
+SPIKES_TOO_MANY = 2  # this many spikes (separate events) → lr too high
+EXPLODE_NORM = 1e3  # gradient norm of a layer that counts as exploding
+EXPLODE_GROWTH = 100.0  # or this many times its first recorded value
+DEAD_SHARE = 0.5  # share of dead ReLU units in a layer
+SATURATED_SHARE = 0.5  # share of saturated sigmoid/tanh outputs in a layer
+VANISH_STD = 1e-3  # activation std below this → the signal vanished
+VANISH_GRAD = 1e-4  # a layer's gradient norm below this share of the largest
+SLOW_EARLY = 0.5  # less than this share of the fall in the first quarter → too low
+PLATEAU_CHANGE = 0.02  # relative change over the last third that counts as flat
+PLATEAU_ACC = 0.95  # ... while training accuracy is below this
+GAP = 0.05  # train - validation accuracy that counts as a gap
+GAP_GROWTH = 0.03  # ... grown by this much since its smallest value
+VAL_LOSS_RISE = 0.10  # validation loss this much above its minimum
+UNDERFIT_ACC = 0.90  # training accuracy below this → underfitting
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,15 @@ def _diagnose(metrics: dict) -> list[Verdict]:
     history = metrics.get("history", metrics)
     lr = _series(history, "lr")
     lr_text = f" (lr {_fmt(lr[-1])})" if lr.size and math.isfinite(lr[-1]) else ""
-    found = [v for v in (_divergence(metrics, history, lr_text), _gradients(history),
-                         *_activations(history)) if v]
+    found = [
+        v
+        for v in (
+            _divergence(metrics, history, lr_text),
+            _gradients(history),
+            *_activations(history),
+        )
+        if v
+    ]
     diverged = bool(metrics.get("divergence")) or any(v.name == "lr_too_high" for v in found)
     if not diverged:
         spikes = _spikes(history, lr_text) or _epoch_jump(history, lr_text)
@@ -141,26 +148,36 @@ def _divergence(metrics, history, lr_text):
     div = metrics.get("divergence")
     if div:
         reason = div.get("reason", "nonfinite_loss")
-        return Verdict("exploding_gradients" if reason == "gradient_norm" else "lr_too_high",
-                       f"training diverged: {div.get('what', 'non-finite loss')} at step "
-                       f"{div.get('step', '?')} in {div.get('layer', 'an unknown layer')} "
-                       f"(lr {_fmt(_num(div.get('lr')))})",
-                       divergence_fix(reason, _num(div.get("lr"))))
+        return Verdict(
+            "exploding_gradients" if reason == "gradient_norm" else "lr_too_high",
+            f"training diverged: {div.get('what', 'non-finite loss')} at step "
+            f"{div.get('step', '?')} in {div.get('layer', 'an unknown layer')} "
+            f"(lr {_fmt(_num(div.get('lr')))})",
+            divergence_fix(reason, _num(div.get("lr"))),
+        )
     loss = _series(history, "train_loss")
     bad = np.flatnonzero(~np.isfinite(loss))
     lr = _series(history, "lr")
     fix = divergence_fix("nonfinite_loss", lr[-1] if lr.size else None)
     if bad.size:
-        return Verdict("lr_too_high", f"the loss became {loss[bad[0]]} at step {bad[0] + 1}"
-                       f"{lr_text}", fix)
+        return Verdict(
+            "lr_too_high", f"the loss became {loss[bad[0]]} at step {bad[0] + 1}{lr_text}", fix
+        )
     epoch_loss = _series(history, "train_loss_epoch")
     bad = np.flatnonzero(~np.isfinite(epoch_loss))
     if bad.size:
-        return Verdict("lr_too_high", f"the epoch loss became {epoch_loss[bad[0]]} at epoch "
-                       f"{bad[0]}{lr_text}", fix)
+        return Verdict(
+            "lr_too_high",
+            f"the epoch loss became {epoch_loss[bad[0]]} at epoch {bad[0]}{lr_text}",
+            fix,
+        )
     if epoch_loss.size >= 3 and epoch_loss[-1] > 1.5 * epoch_loss[0]:
-        return Verdict("lr_too_high", f"the training loss rose from {_fmt(epoch_loss[0])} to "
-                       f"{_fmt(epoch_loss[-1])}{lr_text}: diverging", fix)
+        return Verdict(
+            "lr_too_high",
+            f"the training loss rose from {_fmt(epoch_loss[0])} to "
+            f"{_fmt(epoch_loss[-1])}{lr_text}: diverging",
+            fix,
+        )
     return None
 
 
@@ -180,30 +197,43 @@ def _spikes(history, lr_text):
     if events < SPIKES_TOO_MANY:
         return None
     worst = steps[np.argmax(loss[steps] / med[steps - w])]
-    return Verdict("lr_too_high",
-                   f"{events} loss spikes{lr_text}, e.g. step {worst + 1}: {_fmt(loss[worst])} "
-                   f"after a median of {_fmt(med[worst - w])} (> {SPIKE_RATIO:g}x)",
-                   "lower the learning rate (e.g. halve it); with Adam, raise eps "
-                   "(e.g. --opt eps=1e-4); or clip gradients (--clip-norm 5)")
+    return Verdict(
+        "lr_too_high",
+        f"{events} loss spikes{lr_text}, e.g. step {worst + 1}: {_fmt(loss[worst])} "
+        f"after a median of {_fmt(med[worst - w])} (> {SPIKE_RATIO:g}x)",
+        "lower the learning rate (e.g. halve it); with Adam, raise eps "
+        "(e.g. --opt eps=1e-4); or clip gradients (--clip-norm 5)",
+    )
 
 
 def _gradients(history):
     norms = [g for g in history.get("grad_norm") or [] if g]
     peak = _series(history, "grad_norm_max")
-    fix = ("clip gradients (--clip-norm 5), lower the learning rate, or use batch norm "
-           "(--batchnorm) and He/Xavier initial weights")
+    fix = (
+        "clip gradients (--clip-norm 5), lower the learning rate, or use batch norm "
+        "(--batchnorm) and He/Xavier initial weights"
+    )
     if peak.size and np.nanmax(peak, initial=0) > EXPLODE_NORM:
-        return Verdict("exploding_gradients", f"the gradient norm reached "
-                       f"{_fmt(np.nanmax(peak))} (> {EXPLODE_NORM:g})", fix)
+        return Verdict(
+            "exploding_gradients",
+            f"the gradient norm reached {_fmt(np.nanmax(peak))} (> {EXPLODE_NORM:g})",
+            fix,
+        )
     if not norms:
         return None
     first, last = norms[0], norms[-1]
     for layer, value in last.items():
         value, start = _num(value), _num(first.get(layer))
-        if not math.isfinite(value) or value > EXPLODE_NORM or (
-                start > 0 and value > EXPLODE_GROWTH * start and value > 10):
-            return Verdict("exploding_gradients", f"{layer} gradient norm {_fmt(value)} "
-                           f"(first epoch {_fmt(start)})", fix)
+        if (
+            not math.isfinite(value)
+            or value > EXPLODE_NORM
+            or (start > 0 and value > EXPLODE_GROWTH * start and value > 10)
+        ):
+            return Verdict(
+                "exploding_gradients",
+                f"{layer} gradient norm {_fmt(value)} (first epoch {_fmt(start)})",
+                fix,
+            )
     return None
 
 
@@ -211,8 +241,11 @@ def _activations(history):
     stats = [s for s in history.get("activations") or [] if s]
     last = stats[-1] if stats else []
     dead = [(r["layer"], r["dead"]) for r in last if r.get("dead", 0) > DEAD_SHARE]
-    flat = [(r["layer"], r["std"]) for r in last
-            if r.get("std", 1) < VANISH_STD and r.get("dead", 0) <= DEAD_SHARE]
+    flat = [
+        (r["layer"], r["std"])
+        for r in last
+        if r.get("std", 1) < VANISH_STD and r.get("dead", 0) <= DEAD_SHARE
+    ]
     sat = [(r["layer"], r["saturated"]) for r in last if r.get("saturated", 0) > SATURATED_SHARE]
     norms = [g for g in history.get("grad_norm") or [] if g]
     weak = []
@@ -225,14 +258,23 @@ def _activations(history):
         parts = [f"layer {i}: {s:.0%} of ReLU units dead" for i, s in dead]
         parts += [f"layer {i}: activation std {_fmt(s)}" for i, s in flat]
         parts += [f"{k} gradient norm {_fmt(v)} vs {_fmt(top)} at most" for k, v in weak]
-        out.append(Verdict("vanishing_activations", "; ".join(parts),
-                           "use He initial weights (--init he) for ReLU, Xavier for "
-                           "sigmoid/tanh; add batch norm (--batchnorm); lower the learning rate"))
+        out.append(
+            Verdict(
+                "vanishing_activations",
+                "; ".join(parts),
+                "use He initial weights (--init he) for ReLU, Xavier for "
+                "sigmoid/tanh; add batch norm (--batchnorm); lower the learning rate",
+            )
+        )
     if sat:
-        out.append(Verdict("saturated_activations", "; ".join(
-            f"layer {i}: {s:.0%} of outputs near 0 or 1" for i, s in sat),
-            "use smaller initial weights, Xavier for sigmoid/tanh (--init xavier), "
-            "or ReLU with He (--activation relu --init he); add batch norm (--batchnorm)"))
+        out.append(
+            Verdict(
+                "saturated_activations",
+                "; ".join(f"layer {i}: {s:.0%} of outputs near 0 or 1" for i, s in sat),
+                "use smaller initial weights, Xavier for sigmoid/tanh (--init xavier), "
+                "or ReLU with He (--activation relu --init he); add batch norm (--batchnorm)",
+            )
+        )
     return out
 
 
@@ -251,20 +293,32 @@ def _overfitting(history):
         return None
     gap = train - held
     best = int(np.nanargmax(held))
-    fix = (f"stop early (best {key} acc {held[best]:.3f} at epoch {best}: --early-stop 3), "
-           "add weight decay (--weight-decay 0.01) or dropout (--dropout 0.3), or use more data")
+    fix = (
+        f"stop early (best {key} acc {held[best]:.3f} at epoch {best}: --early-stop 3), "
+        "add weight decay (--weight-decay 0.01) or dropout (--dropout 0.3), or use more data"
+    )
     if gap[-1] > GAP and gap[-1] - np.nanmin(gap[1:]) > GAP_GROWTH:
-        return Verdict("overfitting",
-                       f"train acc {train[-1]:.3f} vs {key} acc {held[-1]:.3f}: the gap grew "
-                       f"from {np.nanmin(gap[1:]):.3f} to {gap[-1]:.3f}", fix)
+        return Verdict(
+            "overfitting",
+            f"train acc {train[-1]:.3f} vs {key} acc {held[-1]:.3f}: the gap grew "
+            f"from {np.nanmin(gap[1:]):.3f} to {gap[-1]:.3f}",
+            fix,
+        )
     train_loss = _series(history, "train_loss_epoch")
     if held_loss.size == train.size and np.all(np.isfinite(held_loss)):
         low = int(np.argmin(held_loss))
-        if (held_loss[-1] > (1 + VAL_LOSS_RISE) * held_loss[low] and gap[-1] > GAP
-                and train_loss.size and train_loss[-1] < train_loss[low]):
-            return Verdict("overfitting",
-                           f"{key} loss rose from {_fmt(held_loss[low])} (epoch {low}) to "
-                           f"{_fmt(held_loss[-1])} while the training loss kept falling", fix)
+        if (
+            held_loss[-1] > (1 + VAL_LOSS_RISE) * held_loss[low]
+            and gap[-1] > GAP
+            and train_loss.size
+            and train_loss[-1] < train_loss[low]
+        ):
+            return Verdict(
+                "overfitting",
+                f"{key} loss rose from {_fmt(held_loss[low])} (epoch {low}) to "
+                f"{_fmt(held_loss[-1])} while the training loss kept falling",
+                fix,
+            )
     return None
 
 
@@ -272,10 +326,12 @@ def _underfitting(history):
     train = _series(history, "train_acc")
     if not train.size or train[-1] >= UNDERFIT_ACC:
         return None
-    return Verdict("underfitting",
-                   f"train acc is only {train[-1]:.3f} after {train.size - 1} epochs",
-                   "train longer, use a bigger network (--hidden), less regularisation "
-                   "(--weight-decay, --dropout), or a higher learning rate")
+    return Verdict(
+        "underfitting",
+        f"train acc is only {train[-1]:.3f} after {train.size - 1} epochs",
+        "train longer, use a bigger network (--hidden), less regularisation "
+        "(--weight-decay, --dropout), or a higher learning rate",
+    )
 
 
 def _healthy(history):
@@ -289,5 +345,8 @@ def _healthy(history):
         parts.append(f"train acc {train[-1]:.3f}")
     if key:
         parts.append(f"{key} acc {held[-1]:.3f}")
-    return Verdict("healthy", ", ".join(parts) or "no problem found in the saved metrics",
-                   "nothing to fix; more epochs or a learning-rate schedule may still help")
+    return Verdict(
+        "healthy",
+        ", ".join(parts) or "no problem found in the saved metrics",
+        "nothing to fix; more epochs or a learning-rate schedule may still help",
+    )

@@ -7,8 +7,7 @@ import math
 
 import numpy as np
 
-from trainlab.train.doctor import (PLATEAU_ACC, PLATEAU_CHANGE, SLOW_EARLY, Verdict, _fmt,
-                                   _series)
+from trainlab.train.doctor import PLATEAU_ACC, PLATEAU_CHANGE, SLOW_EARLY, Verdict, _fmt, _series
 
 
 def _epoch_jump(history, lr_text):
@@ -18,13 +17,18 @@ def _epoch_jump(history, lr_text):
     loss = _series(history, "train_loss_epoch")
     if loss.size < 3 or not np.all(np.isfinite(loss)) or classify(loss) != "spiking":
         return None
-    k = int(np.argmax(np.diff(loss) / np.maximum(loss[0] - np.minimum.accumulate(loss)[:-1],
-                                                 1e-12))) + 1
-    return Verdict("lr_too_high",
-                   f"the epoch loss jumped from {_fmt(loss[k - 1])} to {_fmt(loss[k])} at epoch "
-                   f"{k} after falling from {_fmt(loss[0])}{lr_text}",
-                   "lower the learning rate (e.g. halve it); with Adam, raise eps "
-                   "(e.g. --opt eps=1e-4)")
+    k = (
+        int(
+            np.argmax(np.diff(loss) / np.maximum(loss[0] - np.minimum.accumulate(loss)[:-1], 1e-12))
+        )
+        + 1
+    )
+    return Verdict(
+        "lr_too_high",
+        f"the epoch loss jumped from {_fmt(loss[k - 1])} to {_fmt(loss[k])} at epoch "
+        f"{k} after falling from {_fmt(loss[0])}{lr_text}",
+        "lower the learning rate (e.g. halve it); with Adam, raise eps (e.g. --opt eps=1e-4)",
+    )
 
 
 def _flat(history):
@@ -34,11 +38,13 @@ def _flat(history):
     loss = _series(history, "train_loss_epoch")
     if loss.size < 3 or not np.all(np.isfinite(loss)) or classify(loss) != "plateau":
         return None
-    return Verdict("plateau",
-                   f"the loss did not move: {_fmt(loss[0])} → {_fmt(loss[-1])} in "
-                   f"{loss.size - 1} epochs ({(loss[0] - loss[-1]) / loss[0]:.2%})",
-                   "check the initial weights (--init he for ReLU, xavier for sigmoid/tanh) "
-                   "or add batch norm (--batchnorm)")
+    return Verdict(
+        "plateau",
+        f"the loss did not move: {_fmt(loss[0])} → {_fmt(loss[-1])} in "
+        f"{loss.size - 1} epochs ({(loss[0] - loss[-1]) / loss[0]:.2%})",
+        "check the initial weights (--init he for ReLU, xavier for sigmoid/tanh) "
+        "or add batch norm (--batchnorm)",
+    )
 
 
 def _too_slow(history, lr_text):
@@ -55,12 +61,14 @@ def _too_slow(history, lr_text):
     share = early_share(loss)
     if not math.isfinite(share) or share >= SLOW_EARLY:
         return None
-    return Verdict("lr_too_low",
-                   f"the loss fell {drop:.2%} ({_fmt(loss[0])} → {_fmt(loss[-1])}) in "
-                   f"{loss.size - 1} epochs, {share:.0%} of it in the first quarter: a "
-                   f"near-straight line{lr_text}",
-                   "raise the learning rate about 10x (or use Adam); a linear loss curve "
-                   "means the steps are too small")
+    return Verdict(
+        "lr_too_low",
+        f"the loss fell {drop:.2%} ({_fmt(loss[0])} → {_fmt(loss[-1])}) in "
+        f"{loss.size - 1} epochs, {share:.0%} of it in the first quarter: a "
+        f"near-straight line{lr_text}",
+        "raise the learning rate about 10x (or use Adam); a linear loss curve "
+        "means the steps are too small",
+    )
 
 
 def _plateau(history):
@@ -73,9 +81,11 @@ def _plateau(history):
     early = (loss[0] - loss[k]) / loss[0]
     if change >= PLATEAU_CHANGE or early <= PLATEAU_CHANGE or acc[-1] >= PLATEAU_ACC:
         return None
-    return Verdict("plateau",
-                   f"the loss fell {early:.0%} by epoch {k}, then moved {change:.2%} over the "
-                   f"last {loss.size - 1 - k} epochs (at {_fmt(loss[-1])}); train acc "
-                   f"{acc[-1]:.3f}",
-                   "lower the learning rate when progress stalls (--schedule plateau), try "
-                   "Adam, or add batch norm (--batchnorm)")
+    return Verdict(
+        "plateau",
+        f"the loss fell {early:.0%} by epoch {k}, then moved {change:.2%} over the "
+        f"last {loss.size - 1 - k} epochs (at {_fmt(loss[-1])}); train acc "
+        f"{acc[-1]:.3f}",
+        "lower the learning rate when progress stalls (--schedule plateau), try "
+        "Adam, or add batch norm (--batchnorm)",
+    )

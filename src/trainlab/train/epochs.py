@@ -22,10 +22,13 @@ class EpochPlan:
     def __init__(self, n: int, batch_size: int, sampling: str, curriculum=None):
         if curriculum is not None and not hasattr(curriculum, "pool"):
             from trainlab.train.curriculum import Curriculum
+
             curriculum = Curriculum(curriculum)
         if curriculum is not None and curriculum.order.size != n:
-            raise ConfigError(f"the curriculum scores {curriculum.order.size} samples but the "
-                              f"training set has {n}")
+            raise ConfigError(
+                f"the curriculum scores {curriculum.order.size} samples but the "
+                f"training set has {n}"
+            )
         self.n, self.batch_size, self.curriculum = n, int(min(batch_size, n)), curriculum
         self.shuffle, self.replacement = sampling == "shuffle", sampling == "replacement"
 
@@ -43,9 +46,17 @@ class EpochPlan:
     def draw(self, epoch: int, epochs: int, rng: np.random.Generator) -> list:
         """The batches (index arrays into the training set) of epoch ``epoch``."""
         if self.curriculum is None:
-            return epoch_indices(self.n, self.batch_size, rng, shuffle=self.shuffle,
-                                 replacement=self.replacement)
+            return epoch_indices(
+                self.n, self.batch_size, rng, shuffle=self.shuffle, replacement=self.replacement
+            )
         pool = self.curriculum.pool(epoch, epochs)
-        return [pool[b] for b in epoch_indices(len(pool), min(self.batch_size, len(pool)), rng,
-                                               shuffle=self.shuffle,
-                                               replacement=self.replacement)]
+        return [
+            pool[b]
+            for b in epoch_indices(
+                len(pool),
+                min(self.batch_size, len(pool)),
+                rng,
+                shuffle=self.shuffle,
+                replacement=self.replacement,
+            )
+        ]

@@ -34,8 +34,14 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 from trainlab.errors import ConfigError
 
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-               "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+THREAD_VARS = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "BLIS_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+)
 
 _WORKER: dict = {}
 
@@ -163,8 +169,9 @@ def pool(workers: int, blas_threads: int = 1):
     ctx = multiprocessing.get_context("spawn")
     env = {k: str(blas_threads) for k in THREAD_VARS if not os.environ.get(k)}
     with environment(env), _no_sigint():  # the workers read these when they import NumPy
-        ex = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init,
-                                 initargs=(blas_threads,))
+        ex = ProcessPoolExecutor(
+            max_workers=workers, mp_context=ctx, initializer=_init, initargs=(blas_threads,)
+        )
         try:
             for _ in range(workers):  # one start-up call each: every worker is spawned now
                 ex.submit(_ready)
@@ -179,8 +186,19 @@ def pool(workers: int, blas_threads: int = 1):
     _stop(ex)  # every job is done: the idle workers need no orderly exit
 
 
-def run_jobs(fn, specs, *, workers: int = 1, shared=None, meta=None, blas_threads: int = 1,
-             progress=None, desc: str = "trainings", on_result=None, executor=None) -> list:
+def run_jobs(
+    fn,
+    specs,
+    *,
+    workers: int = 1,
+    shared=None,
+    meta=None,
+    blas_threads: int = 1,
+    progress=None,
+    desc: str = "trainings",
+    on_result=None,
+    executor=None,
+) -> list:
     """``[(fn(spec, arrays, meta), seconds) for spec in specs]``, in the order of ``specs``.
 
     ``fn`` must be a module-level function (workers import it by name) and
@@ -193,8 +211,16 @@ def run_jobs(fn, specs, *, workers: int = 1, shared=None, meta=None, blas_thread
     specs = list(specs)
     if executor is None and workers > 1 and len(specs) > 1:
         with pool(workers, blas_threads) as ex:
-            return run_jobs(fn, specs, shared=shared, meta=meta, progress=progress, desc=desc,
-                            on_result=on_result, executor=ex)
+            return run_jobs(
+                fn,
+                specs,
+                shared=shared,
+                meta=meta,
+                progress=progress,
+                desc=desc,
+                on_result=on_result,
+                executor=ex,
+            )
     out = [None] * len(specs)
     bar = _bar(len(specs), desc, progress)
 

@@ -23,17 +23,27 @@ def plot_history(history: dict, path, title: str = "", score: str = "accuracy") 
             ax2.plot(epochs, history[key], style, marker="o", ms=3, label=key.replace("_acc", ""))
     if score == "accuracy":
         ax2.set(xlabel="epoch", ylabel="accuracy", ylim=(0, 1.0), title="accuracy")
-    else:                 # R² is at most 1 and unbounded below
-        ax2.set(xlabel="epoch", ylabel=score, ylim=(max(-1.0, ax2.get_ylim()[0]), 1.0),
-                title=f"{score} (1 = perfect, 0 = predicting the mean)")
+    else:  # R² is at most 1 and unbounded below
+        ax2.set(
+            xlabel="epoch",
+            ylabel=score,
+            ylim=(max(-1.0, ax2.get_ylim()[0]), 1.0),
+            title=f"{score} (1 = perfect, 0 = predicting the mean)",
+        )
     ax2.legend()
     if title:
         fig.suptitle(title)
     save(fig, path)
 
 
-def plot_loss_curves(curves: dict, path, title: str = "", xlabel: str = "iterations",
-                     log: bool = False, caption: str = "") -> None:
+def plot_loss_curves(
+    curves: dict,
+    path,
+    title: str = "",
+    xlabel: str = "iterations",
+    log: bool = False,
+    caption: str = "",
+) -> None:
     """Smoothed training loss of several runs; each value is one curve or
     a list of curves (seeds), drawn as mean ± std; ``caption``: one line
     under the figure saying what to see."""

@@ -43,8 +43,9 @@ class SharedArrays:
     def empty(self, name: str, shape, dtype) -> np.ndarray:
         """A new writable block ``name``; read-only once :meth:`put` or :meth:`spec` is called."""
         shape, dtype = tuple(int(s) for s in shape), np.dtype(dtype)
-        block = shared_memory.SharedMemory(create=True,
-                                           size=max(1, int(np.prod(shape)) * dtype.itemsize))
+        block = shared_memory.SharedMemory(
+            create=True, size=max(1, int(np.prod(shape)) * dtype.itemsize)
+        )
         self._blocks.append(block)
         view = np.ndarray(shape, dtype=dtype, buffer=block.buf)
         self.arrays[name] = view

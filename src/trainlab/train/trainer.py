@@ -61,8 +61,13 @@ class Trainer:
     12
     """
 
-    def __init__(self, network, data: Data, optimizer: Optimizer | str = "sgd",
-                 config: TrainConfig | None = None):
+    def __init__(
+        self,
+        network,
+        data: Data,
+        optimizer: Optimizer | str = "sgd",
+        config: TrainConfig | None = None,
+    ):
         config = TrainConfig() if config is None else config
         if not isinstance(data, Data):
             raise ConfigError(f"data must be a trainlab.train.Data, got {type(data).__name__}")
@@ -84,16 +89,27 @@ class Trainer:
         self.callbacks = list(config.callbacks)
         if config.early_stop is not None:
             if data.x_val is None:
-                raise ConfigError("early stopping watches the validation accuracy; give "
-                                  "validation data (e.g. --val-ratio 0.2)")
+                raise ConfigError(
+                    "early stopping watches the validation accuracy; give "
+                    "validation data (e.g. --val-ratio 0.2)"
+                )
             self.callbacks.append(EarlyStopping(config.early_stop))
         self.transforms = config.gradient_transforms()
         self._measured = [tr for tr in self.transforms if isinstance(tr, _Measured)]
-        self._probe = data.x_train[:config.probe_size]
+        self._probe = data.x_train[: config.probe_size]
         self.checkpoint_dir, self.checkpoint_every = config.checkpoint_dir, config.checkpoint_every
-        self.history = {"train_loss": [], "epoch": [], "lr": [], "time": [],
-                        "train_loss_epoch": [], "train_acc": [], "val_loss": [], "val_acc": [],
-                        "test_loss": [], "test_acc": []}
+        self.history = {
+            "train_loss": [],
+            "epoch": [],
+            "lr": [],
+            "time": [],
+            "train_loss_epoch": [],
+            "train_acc": [],
+            "val_loss": [],
+            "val_acc": [],
+            "test_loss": [],
+            "test_acc": [],
+        }
         if config.monitor:
             self.history.update(activations=[], grad_norm=[])
         if self._measured:
@@ -101,12 +117,12 @@ class Trainer:
         self.current_iter = 0
         self.current_epoch = 0
         self.elapsed = 0.0
-        self.stopped = False          # a callback ended training early
-        self.stop_requested = False   # request_stop() was called
-        self.best_epoch = None        # set by early stopping
+        self.stopped = False  # a callback ended training early
+        self.stop_requested = False  # request_stop() was called
+        self.best_epoch = None  # set by early stopping
         self.divergence: dict | None = None
-        self._plan: list | None = None   # the current epoch's batches
-        self._pos = 0                    # batches of it already done
+        self._plan: list | None = None  # the current epoch's batches
+        self._pos = 0  # batches of it already done
         self._epoch_max_norm = 0.0
 
     # -- book-compatible names ---------------------------------------------------------
@@ -140,8 +156,7 @@ class Trainer:
         if self.config.monitor:
             h["activations"].append(activation_stats(net, self._probe))
             grads = getattr(net, "grads", None)
-            h["grad_norm"].append(layer_grad_norms(grads) if grads and self.current_iter
-                                  else None)
+            h["grad_norm"].append(layer_grad_norms(grads) if grads and self.current_iter else None)
         if self._measured:
             h["grad_norm_max"].append(self._epoch_max_norm if self.current_iter else None)
             self._epoch_max_norm = 0.0
@@ -173,18 +188,27 @@ class Trainer:
         if self.checkpoint_dir is not None:
             self.save_checkpoint()
             where = f"; checkpoint saved in {self.checkpoint_dir}"
-        raise TrainingInterrupted(f"stopped at step {self.current_iter} (epoch "
-                                  f"{self.current_epoch + 1}){where}")
+        raise TrainingInterrupted(
+            f"stopped at step {self.current_iter} (epoch {self.current_epoch + 1}){where}"
+        )
 
     def _diverged(self, reason: str, what: str, xb, grads) -> DivergenceError:
         from trainlab.train.doctor import divergence_fix
 
         step, lr = self.current_iter + 1, self.optimizer.lr
         layer = blame_layer(self.network, xb, grads)
-        self.divergence = {"reason": reason, "what": what, "step": step,
-                           "epoch": self.current_epoch + 1, "lr": lr, "layer": layer}
-        msg = (f"{what} at step {step} (epoch {self.current_epoch + 1}, lr {lr:g}) in {layer}; "
-               f"{divergence_fix(reason, lr)}")
+        self.divergence = {
+            "reason": reason,
+            "what": what,
+            "step": step,
+            "epoch": self.current_epoch + 1,
+            "lr": lr,
+            "layer": layer,
+        }
+        msg = (
+            f"{what} at step {step} (epoch {self.current_epoch + 1}, lr {lr:g}) in {layer}; "
+            f"{divergence_fix(reason, lr)}"
+        )
         self.divergence["message"] = msg
         return DivergenceError(msg)
 
@@ -195,8 +219,13 @@ class Trainer:
             return None
         from tqdm.auto import tqdm
 
-        return tqdm(total=self.max_iter, unit="it", leave=False, dynamic_ncols=True,
-                    desc=type(self.optimizer).__name__)
+        return tqdm(
+            total=self.max_iter,
+            unit="it",
+            leave=False,
+            dynamic_ncols=True,
+            desc=type(self.optimizer).__name__,
+        )
 
     def train_step(self, xb, tb) -> float:
         """One step: gradient → transforms → update; returns the loss."""
@@ -211,8 +240,9 @@ class Trainer:
         except GradientNormError as exc:
             raise self._diverged("gradient_norm", str(exc), xb, grads) from None
         except DivergenceError:
-            raise self._diverged("nonfinite_gradient", "the gradient is not finite", xb,
-                                 grads) from None
+            raise self._diverged(
+                "nonfinite_gradient", "the gradient is not finite", xb, grads
+            ) from None
         return loss
 
     def _transform(self, grads: dict) -> None:
@@ -220,8 +250,11 @@ class Trainer:
         if self.transforms:
             net = self.network
             try:
-                apply_in_place(self.transforms, _buffers(net, grads, "flat_grads"),
-                               _buffers(net, net.params, "flat_params"))
+                apply_in_place(
+                    self.transforms,
+                    _buffers(net, grads, "flat_grads"),
+                    _buffers(net, net.params, "flat_params"),
+                )
             finally:
                 self._record_norm()
 
@@ -256,8 +289,11 @@ class Trainer:
     def _epochs(self, bar) -> None:
         x, t, losses = self.data.x_train, self.data.t_train, self.history["train_loss"]
         on_step = [cb for cb in self.callbacks if hasattr(cb, "on_step")]
-        while (not self.stopped and self.current_epoch < self.epochs
-               and self.current_iter < self.max_iter):
+        while (
+            not self.stopped
+            and self.current_epoch < self.epochs
+            and self.current_iter < self.max_iter
+        ):
             if self._plan is None:
                 if self.stop_requested:  # asked on an epoch's last step: stop after its end
                     self._interrupt()
@@ -294,8 +330,9 @@ class Trainer:
                 self.schedule.observe(self.current_epoch - 1, metric)
             stop = False
             for cb in self.callbacks:
-                if hasattr(cb, "on_epoch_end") and cb.on_epoch_end(self, self.current_epoch,
-                                                                   record):
+                if hasattr(cb, "on_epoch_end") and cb.on_epoch_end(
+                    self, self.current_epoch, record
+                ):
                     stop = True
             self.stopped = stop
             if self.checkpoint_every and self.current_epoch % self.checkpoint_every == 0:

@@ -41,8 +41,13 @@ from trainlab.errors import ConfigError
 from trainlab.kernels.threads import one_blas_thread
 from trainlab.tune import protocol
 from trainlab.tune.outage import Patience
-from trainlab.tune.plan import (_with_target, declared, problems_of, rule_options,  # noqa: F401
-                                 search_space)
+from trainlab.tune.plan import (
+    _with_target,
+    declared,
+    problems_of,
+    rule_options,  # noqa: F401
+    search_space,
+)
 from trainlab.tune.protocol import profile, time_to_target  # noqa: F401  (the public names)
 from trainlab.tune.samplers import BudgetGridSampler, SeededRandomSampler
 from trainlab.tune.storage import BudgetLock, open_storage
@@ -59,13 +64,17 @@ def lr_grid(text: str) -> list[float]:
     try:
         low, high, n = float(parts[0]), float(parts[1]), int(parts[2])
     except (ValueError, IndexError):
-        raise ConfigError(f"malformed --lr-grid {text!r}; write LOW:HIGH:POINTS, e.g. 1e-4:1:9") from None
+        raise ConfigError(
+            f"malformed --lr-grid {text!r}; write LOW:HIGH:POINTS, e.g. 1e-4:1:9"
+        ) from None
     if len(parts) != 3 or not (0 < low < high and math.isfinite(high)) or n < 2:
         raise ConfigError(f"--lr-grid {text!r} needs 0 < LOW < HIGH and POINTS ≥ 2, e.g. 1e-4:1:9")
     if n > MAX_GRID:
-        raise ConfigError(f"--lr-grid {text!r} asks for {n:,} learning rates, more than the "
-                          f"{MAX_GRID} a benchmark trains (each is a whole training run); "
-                          "choose fewer POINTS")
+        raise ConfigError(
+            f"--lr-grid {text!r} asks for {n:,} learning rates, more than the "
+            f"{MAX_GRID} a benchmark trains (each is a whole training run); "
+            "choose fewer POINTS"
+        )
     values = [float(v) for v in np.geomspace(low, high, n)]
     values[0], values[-1] = low, high
     return values
@@ -89,14 +98,17 @@ def _settings(plan: dict, problem) -> dict:
 
 
 def _open(storage, name, direction, sampler, settings):
-    study = optuna.create_study(storage=storage, study_name=name, direction=direction,
-                                load_if_exists=True, sampler=sampler)
+    study = optuna.create_study(
+        storage=storage, study_name=name, direction=direction, load_if_exists=True, sampler=sampler
+    )
     theirs = study.user_attrs.get("settings")
     if theirs is None:
         study.set_user_attr("settings", settings)
     elif theirs != settings:
-        raise ConfigError(f"study {name!r} exists with other settings; pass another "
-                          "--study-prefix or --out to start afresh")
+        raise ConfigError(
+            f"study {name!r} exists with other settings; pass another "
+            "--study-prefix or --out to start afresh"
+        )
     return study
 
 
@@ -109,12 +121,21 @@ def open_studies(plan: dict, storage) -> dict:
         settings = _settings(plan, problem)
         for rule in plan["optimizers"]:
             lr_name, seed_name = names(plan, pname, rule)
-            sampler = (SeededRandomSampler(0) if plan.get("space")
-                       else BudgetGridSampler({"lr": plan["lrs"]}))
+            sampler = (
+                SeededRandomSampler(0)
+                if plan.get("space")
+                else BudgetGridSampler({"lr": plan["lrs"]})
+            )
             out[pname, rule] = (
                 _open(storage, lr_name, direction, sampler, settings),
-                _open(storage, seed_name, direction,
-                      BudgetGridSampler({"seed": list(range(1, plan["seeds"] + 1))}), settings))
+                _open(
+                    storage,
+                    seed_name,
+                    direction,
+                    BudgetGridSampler({"seed": list(range(1, plan["seeds"] + 1))}),
+                    settings,
+                ),
+            )
     return out
 
 
@@ -136,6 +157,7 @@ def best_lr(study):
 def _objective(problem, rule, plan, best=None):
     """lr phase (``best`` None): the trial's values, seed 0. Seed phase: ``best``,
     the grid's seed."""
+
     def objective(trial):
         if best is None:
             values, seed = dict(trial.params), 0
@@ -143,15 +165,23 @@ def _objective(problem, rule, plan, best=None):
             values, seed = dict(best), trial.params["seed"]
         opts = rule_options(rule, values)
         rate = opts.pop("lr")
-        with one_blas_thread():      # CPU seconds count work, not idle helper threads
-            r = problem.run(rule, rate, seed, plan["epochs"], callbacks=(Heartbeat(trial),),
-                            test=best is not None, **({"options": opts} if opts else {}))
+        with one_blas_thread():  # CPU seconds count work, not idle helper threads
+            r = problem.run(
+                rule,
+                rate,
+                seed,
+                plan["epochs"],
+                callbacks=(Heartbeat(trial),),
+                test=best is not None,
+                **({"options": opts} if opts else {}),
+            )
         for key, value in r.items():
             trial.set_user_attr(key, value)
         trial.set_user_attr("lr", rate)
         if best is not None:
             trial.set_user_attr("params", values)
         return r["val"][-1]
+
     return objective
 
 
@@ -176,7 +206,9 @@ def work(plan: dict, index: int = 0) -> int:
             progress = 0
             for key, phase in list(pending):
                 study = studies[key][phase]
-                lock = locks.setdefault(study.study_name, BudgetLock(plan["storage"], study.study_name))
+                lock = locks.setdefault(
+                    study.study_name, BudgetLock(plan["storage"], study.study_name)
+                )
                 if phase == 0:
                     objective = _objective(problems[key[0]], key[1], plan)
                     n = plan["trials"] if plan.get("space") else len(plan["lrs"])
@@ -186,12 +218,19 @@ def work(plan: dict, index: int = 0) -> int:
                     if counted(lr_study) < budget or not settled(lr_study):
                         with locks[lr_study.study_name]:
                             reap(lr_study, storage, ("lr",))
-                        continue             # its lr study is still running somewhere
+                        continue  # its lr study is still running somewhere
                     best = best_params(lr_study)
                     n = plan["seeds"] if best is not None else 0
                     objective = _objective(problems[key[0]], key[1], plan, best)
-                progress += run_trials(study, storage, lock, n, objective, _space(plan, phase),
-                                       patience=Patience(plan["storage"]))
+                progress += run_trials(
+                    study,
+                    storage,
+                    lock,
+                    n,
+                    objective,
+                    _space(plan, phase),
+                    patience=Patience(plan["storage"]),
+                )
                 if counted(study) >= n and settled(study):
                     pending.remove((key, phase))
             ran += progress
@@ -207,7 +246,7 @@ def run(plan: dict, workers: int = 1) -> dict:
     """Run the whole benchmark (resuming what the storage already holds)."""
     from trainlab.tune.workers import run_workers
 
-    for problem in problems_of(plan).values():   # unknown names or missing data fail here
+    for problem in problems_of(plan).values():  # unknown names or missing data fail here
         if hasattr(problem, "dataset"):
             problem.dataset()
     storage = open_storage(plan["storage"])
@@ -219,8 +258,11 @@ def run(plan: dict, workers: int = 1) -> dict:
 
 
 def _finished(study):
-    return [t for t in study.get_trials(deepcopy=False)
-            if t.state in (TrialState.COMPLETE, TrialState.FAIL) and not t.user_attrs.get("lost")]
+    return [
+        t
+        for t in study.get_trials(deepcopy=False)
+        if t.state in (TrialState.COMPLETE, TrialState.FAIL) and not t.user_attrs.get("lost")
+    ]
 
 
 def _targets(problems: dict, studies: dict) -> dict:
@@ -230,13 +272,19 @@ def _targets(problems: dict, studies: dict) -> dict:
         if problem.target is not None:
             out[pname] = {"value": float(problem.target), "how": "given"}
             continue
-        finals = [t.value for (p, _), (lr_study, _) in studies.items() if p == pname
-                  for t in lr_study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
-                  if t.value is not None and math.isfinite(t.value)]
+        finals = [
+            t.value
+            for (p, _), (lr_study, _) in studies.items()
+            if p == pname
+            for t in lr_study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+            if t.value is not None and math.isfinite(t.value)
+        ]
         best = (max if problem.metric == "accuracy" else min)(finals, default=math.nan)
-        out[pname] = {"value": protocol.auto_target(problem.metric, best),
-                      "how": "automatic: " + protocol.auto_target_text(problem.metric),
-                      "best_tuned": best}
+        out[pname] = {
+            "value": protocol.auto_target(problem.metric, best),
+            "how": "automatic: " + protocol.auto_target_text(problem.metric),
+            "best_tuned": best,
+        }
     return out
 
 
@@ -247,14 +295,21 @@ def collect(plan: dict, storage=None) -> dict:
     problems = problems_of(plan)
     targets = _targets(problems, studies)
     space = declared(plan)
-    res = {"problems": {}, "time_to_target": {}, "steps_to_target": {}, "targets": targets,
-           "space": space, "warnings": [], "budget_per_rule": plan.get("trials") if
-           plan.get("space") else len(plan["lrs"])}
+    res = {
+        "problems": {},
+        "time_to_target": {},
+        "steps_to_target": {},
+        "targets": targets,
+        "space": space,
+        "warnings": [],
+        "budget_per_rule": plan.get("trials") if plan.get("space") else len(plan["lrs"]),
+    }
     for (pname, rule), (lr_study, seed_study) in studies.items():
         problem = _with_target(problems[pname], targets[pname]["value"])
         tuned = [t for t in _finished(lr_study) if "lr" in t.params]
-        sens = sorted((t.params["lr"], t.value if t.state == TrialState.COMPLETE else None)
-                      for t in tuned)
+        sens = sorted(
+            (t.params["lr"], t.value if t.state == TrialState.COMPLETE else None) for t in tuned
+        )
         seeds = sorted(_finished(seed_study), key=lambda t: t.params.get("seed", 0))
         tests, epochs, secs, steps, curves = [], [], [], [], []
         for t in seeds:
@@ -262,8 +317,9 @@ def collect(plan: dict, storage=None) -> dict:
                 tests.append(t.user_attrs["test"])
                 val = t.user_attrs["val"]
                 e, sec = time_to_target(problem, val, t.user_attrs["time"])
-                st = protocol.steps_to_target(problem, val, t.user_attrs.get("steps") or
-                                              list(range(len(val))))
+                st = protocol.steps_to_target(
+                    problem, val, t.user_attrs.get("steps") or list(range(len(val)))
+                )
                 curves.append(val)
             else:
                 tests.append(math.nan)
@@ -274,18 +330,25 @@ def collect(plan: dict, storage=None) -> dict:
         arr = np.asarray(tests, dtype=float)
         best = best_params(lr_study)
         entry = {
-            "metric": problem.metric, "target": problem.target, "best_lr": best_lr(lr_study),
-            "best_params": best, "options": rule_options(rule, best or {}),
+            "metric": problem.metric,
+            "target": problem.target,
+            "best_lr": best_lr(lr_study),
+            "best_params": best,
+            "options": rule_options(rule, best or {}),
             "sensitivity": {"lr": [a for a, _ in sens], "val": [b for _, b in sens]},
             "tuned": [{"params": dict(t.params), "val": t.value} for t in tuned],
-            "seeds": [t.params.get("seed") for t in seeds], "test": tests,
+            "seeds": [t.params.get("seed") for t in seeds],
+            "test": tests,
             "test_mean": float(np.mean(arr)) if arr.size else math.nan,
             "test_std": float(np.std(arr, ddof=1)) if arr.size > 1 else 0.0,
-            "epochs_to_target": epochs, "seconds_to_target": secs, "steps_to_target": steps,
+            "epochs_to_target": epochs,
+            "seconds_to_target": secs,
+            "steps_to_target": steps,
             "median_epochs_to_target": float(np.median(epochs)) if epochs else math.inf,
             "median_seconds_to_target": float(np.median(secs)) if secs else math.inf,
             "median_steps_to_target": float(np.median(steps)) if steps else math.inf,
-            "reached": int(np.sum(np.isfinite(secs))), "curves": curves,
+            "reached": int(np.sum(np.isfinite(secs))),
+            "curves": curves,
             "edge_warnings": protocol.edge_warnings(f"{pname} {rule}", best or {}, space),
         }
         res["warnings"] += entry["edge_warnings"]
@@ -293,11 +356,19 @@ def collect(plan: dict, storage=None) -> dict:
         res["time_to_target"].setdefault(pname, {})[rule] = entry["median_seconds_to_target"]
         res["steps_to_target"].setdefault(pname, {})[rule] = entry["median_steps_to_target"]
     taus, rho = profile(res["time_to_target"], taus=protocol.TAUS)
-    res["profile"] = {"tau": taus.tolist(), "rho": rho, "measure": "CPU seconds to target",
-                      "area": {r: protocol.profile_area(taus, v) for r, v in rho.items()}}
+    res["profile"] = {
+        "tau": taus.tolist(),
+        "rho": rho,
+        "measure": "CPU seconds to target",
+        "area": {r: protocol.profile_area(taus, v) for r, v in rho.items()},
+    }
     taus, rho = profile(res["steps_to_target"], taus=protocol.TAUS)
-    res["profile_steps"] = {"tau": taus.tolist(), "rho": rho, "measure": "steps to target",
-                            "area": {r: protocol.profile_area(taus, v) for r, v in rho.items()}}
+    res["profile_steps"] = {
+        "tau": taus.tolist(),
+        "rho": rho,
+        "measure": "steps to target",
+        "area": {r: protocol.profile_area(taus, v) for r, v in rho.items()},
+    }
     res["ranking"] = {p: protocol.ranking(per) for p, per in res["problems"].items()}
     area = res["profile"]["area"]
     res["overall"] = sorted(area, key=lambda r: (-area[r], -res["profile_steps"]["area"][r], r))

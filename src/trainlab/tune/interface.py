@@ -73,17 +73,35 @@ class NetProblem:
     def network(self, n_inputs, n_outputs, rng, weight_decay=0.0):
         from trainlab.nn import MultiLayerNet
 
-        return MultiLayerNet(n_inputs, list(self.hidden), n_outputs, rng=rng,
-                             weight_decay_lambda=weight_decay,
-                             loss="cross_entropy" if self.metric == "accuracy" else "mse")
+        return MultiLayerNet(
+            n_inputs,
+            list(self.hidden),
+            n_outputs,
+            rng=rng,
+            weight_decay_lambda=weight_decay,
+            loss="cross_entropy" if self.metric == "accuracy" else "mse",
+        )
 
     def settings(self) -> dict:
         """JSON settings that identify the problem (a study refuses others)."""
-        return {"name": self.name, "metric": self.metric, "target": self.target,
-                "hidden": list(self.hidden), "batch_size": self.batch_size}
+        return {
+            "name": self.name,
+            "metric": self.metric,
+            "target": self.target,
+            "hidden": list(self.hidden),
+            "batch_size": self.batch_size,
+        }
 
-    def run(self, optimizer: str, lr: float, seed: int, epochs: int, callbacks=(),
-            test: bool = False, options: dict | None = None) -> dict:
+    def run(
+        self,
+        optimizer: str,
+        lr: float,
+        seed: int,
+        epochs: int,
+        callbacks=(),
+        test: bool = False,
+        options: dict | None = None,
+    ) -> dict:
         """Train once; ``options``: ``weight_decay`` (the network's ½λΣW²) and
         options of the rule. Returns the validation metric after every epoch
         (``val``, epoch 0 = start), CPU seconds and steps at those points
@@ -99,19 +117,30 @@ class NetProblem:
         net = self.network(x.shape[1], info["n_outputs"], np.random.default_rng(init), wd)
         clock = _CpuClock()
         scored = _ValMSE(net, xv, tv) if self.metric != "accuracy" else None
-        trainer = Trainer(net, Data(x, t, x_val=xv, t_val=tv), create(optimizer, lr=lr, **options),
-                          TrainConfig(epochs=epochs, mini_batch_size=self.batch_size,
-                                      rng=np.random.default_rng(batches), progress=False,
-                                      # the clock last: its epoch mark follows every evaluation
-                                      callbacks=(*callbacks, *([scored] if scored else []), clock)))
-        trainer.evaluate()                  # epoch 0, outside the clock
+        trainer = Trainer(
+            net,
+            Data(x, t, x_val=xv, t_val=tv),
+            create(optimizer, lr=lr, **options),
+            TrainConfig(
+                epochs=epochs,
+                mini_batch_size=self.batch_size,
+                rng=np.random.default_rng(batches),
+                progress=False,
+                # the clock last: its epoch mark follows every evaluation
+                callbacks=(*callbacks, *([scored] if scored else []), clock),
+            ),
+        )
+        trainer.evaluate()  # epoch 0, outside the clock
         clock.mark = clock.last = time.process_time()
         h = trainer.train()
         val = [float(v) for v in h["val_acc"]] if scored is None else scored.values
         out = {"val": val, "time": clock.times, "steps": clock.steps}
         if test:
-            out["test"] = (float(net.evaluate(xt, tt)[1]) if self.metric == "accuracy"
-                           else mean_squared_error(net.predict(xt), tt))
+            out["test"] = (
+                float(net.evaluate(xt, tt)[1])
+                if self.metric == "accuracy"
+                else mean_squared_error(net.predict(xt), tt)
+            )
         return out
 
 
@@ -123,7 +152,7 @@ class Problem(NetProblem):
     What ``--problem package.module:factory`` returns; see docs/own-data.md."""
 
     name: str
-    data: object                       # () -> (train, val, test) pairs
+    data: object  # () -> (train, val, test) pairs
     metric: str = "accuracy"
     target: float | None = None
     build: object = None
@@ -133,8 +162,9 @@ class Problem(NetProblem):
 
     def __post_init__(self):
         if self.metric not in ("accuracy", "mse", "loss"):
-            raise ConfigError(f"problem {self.name!r}: metric must be accuracy, mse or loss, "
-                              f"got {self.metric!r}")
+            raise ConfigError(
+                f"problem {self.name!r}: metric must be accuracy, mse or loss, got {self.metric!r}"
+            )
 
     def dataset(self):
         cached = self.__dict__.get("_cache")
@@ -144,9 +174,11 @@ class Problem(NetProblem):
             info = dict(parts[3]) if len(parts) > 3 else {}
             t = np.asarray(train[1])
             if "n_outputs" not in info:
-                info["n_outputs"] = (int(max(np.max(train[1]), np.max(val[1]), np.max(test[1]))) + 1
-                                     if self.metric == "accuracy"
-                                     else (1 if t.ndim == 1 else int(t.shape[1])))
+                info["n_outputs"] = (
+                    int(max(np.max(train[1]), np.max(val[1]), np.max(test[1]))) + 1
+                    if self.metric == "accuracy"
+                    else (1 if t.ndim == 1 else int(t.shape[1]))
+                )
             cached = (*(tuple(np.asarray(a) for a in p) for p in (train, val, test)), info)
             object.__setattr__(self, "_cache", cached)
         return cached
@@ -174,12 +206,15 @@ def file_problem(spec: dict) -> Problem:
         return p.train, p.val, p.test, {**p.info, "split": p.split_record()}
 
     info = data()[3]
-    return Problem(name=spec.get("name") or info["name"], data=data,
-                   metric="accuracy" if info["task"] == "classification" else "mse",
-                   target=None, hidden=tuple(spec.get("hidden", (100, 100))),
-                   batch_size=spec.get("batch_size", 100),
-                   describe={"data": spec["data"], **opts, "rows": info["rows"],
-                             "task": info["task"]})
+    return Problem(
+        name=spec.get("name") or info["name"],
+        data=data,
+        metric="accuracy" if info["task"] == "classification" else "mse",
+        target=None,
+        hidden=tuple(spec.get("hidden", (100, 100))),
+        batch_size=spec.get("batch_size", 100),
+        describe={"data": spec["data"], **opts, "rows": info["rows"], "task": info["task"]},
+    )
 
 
 def factory_problem(spec: str):
@@ -192,21 +227,28 @@ def factory_problem(spec: str):
     try:
         fn = getattr(importlib.import_module(module), attr)
     except ImportError as exc:
-        raise ConfigError(f"--problem {spec!r}: cannot import {module} ({exc}); put it on "
-                          "PYTHONPATH") from None
+        raise ConfigError(
+            f"--problem {spec!r}: cannot import {module} ({exc}); put it on PYTHONPATH"
+        ) from None
     except AttributeError:
         raise ConfigError(f"--problem {spec!r}: {module} has no {attr}") from None
     if not callable(fn):
-        raise ConfigError(f"--problem {spec!r}: {module}.{attr} is a {type(fn).__name__}, not "
-                          "a function; name a factory that returns a problem")
+        raise ConfigError(
+            f"--problem {spec!r}: {module}.{attr} is a {type(fn).__name__}, not "
+            "a function; name a factory that returns a problem"
+        )
     try:
         problem = fn()
     except Exception as exc:  # the user's code: say where it failed, in one line
-        raise ConfigError(f"--problem {spec!r}: {attr}() raised {type(exc).__name__}: "
-                          f"{str(exc)[:200]}; fix the factory") from None
+        raise ConfigError(
+            f"--problem {spec!r}: {attr}() raised {type(exc).__name__}: "
+            f"{str(exc)[:200]}; fix the factory"
+        ) from None
     missing = [a for a in ("name", "metric", "target", "run") if not hasattr(problem, a)]
     if missing:
-        raise ConfigError(f"--problem {spec!r}: {attr}() returned {type(problem).__name__}, "
-                          f"which lacks {', '.join(missing)}; return a trainlab.tune.problems."
-                          "Problem")
+        raise ConfigError(
+            f"--problem {spec!r}: {attr}() returned {type(problem).__name__}, "
+            f"which lacks {', '.join(missing)}; return a trainlab.tune.problems."
+            "Problem"
+        )
     return problem

@@ -42,13 +42,16 @@ def _parse(line: bytes):
     """``line`` (without its newline) as JSON; ``_TORN`` if it does not parse."""
     try:
         return json.loads(line)
-    except ValueError:        # JSONDecodeError and UnicodeDecodeError
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError
         return _TORN
 
 
 def _is_record(value) -> bool:
-    return (isinstance(value, dict) and type(value.get("op_code")) is int
-            and isinstance(value.get("worker_id"), str))
+    return (
+        isinstance(value, dict)
+        and type(value.get("op_code")) is int
+        and isinstance(value.get("worker_id"), str)
+    )
 
 
 def _whole(line: bytes) -> bool:
@@ -84,9 +87,12 @@ def _set_aside(path: Path, torn: bytes) -> Path:
 
 
 def _warn(path: Path, n_bytes: int, side: Path) -> None:
-    print(f"trainlab: warning: {path} ended with a torn record ({n_bytes} bytes, from an "
-          f"interrupted write); set aside in {side.name}, the study continues", file=sys.stderr,
-          flush=True)
+    print(
+        f"trainlab: warning: {path} ended with a torn record ({n_bytes} bytes, from an "
+        f"interrupted write); set aside in {side.name}, the study continues",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _cut_tail(path: Path) -> None:
@@ -99,7 +105,7 @@ def _cut_tail(path: Path) -> None:
         if fh.read(1) == b"\n":
             return
         back = min(size, 1 << 16)
-        while True:       # find the start of the last line
+        while True:  # find the start of the last line
             fh.seek(size - back)
             chunk = fh.read(back)
             nl = chunk.rfind(b"\n")
@@ -122,17 +128,19 @@ def repair(path: Path) -> None:
         return
     _cut_tail(path)
     data = path.read_bytes()
-    lines = data.split(b"\n")[:-1]        # every line now ends with a newline
+    lines = data.split(b"\n")[:-1]  # every line now ends with a newline
     torn, kept, changed = [], [], False
     for i, line in enumerate(lines):
         value = _parse(line)
         if _is_record(value):
             kept.append(line)
             continue
-        if value is not _TORN:      # whole JSON, but no journal record: not a torn write
-            raise ConfigError(f"journal {path} holds something other than Optuna records on "
-                              f"line {i + 1}; restore it from a backup or choose another "
-                              "--storage")
+        if value is not _TORN:  # whole JSON, but no journal record: not a torn write
+            raise ConfigError(
+                f"journal {path} holds something other than Optuna records on "
+                f"line {i + 1}; restore it from a backup or choose another "
+                "--storage"
+            )
         glued = _split_glued(line)
         if glued is not None:
             torn.append(glued[0])
@@ -140,9 +148,11 @@ def repair(path: Path) -> None:
         elif i == len(lines) - 1:
             torn.append(line + b"\n")
         else:
-            raise ConfigError(f"journal {path} has an unreadable record on line {i + 1} that is "
-                              "not a torn last write; restore it from a backup or pass another "
-                              "--storage")
+            raise ConfigError(
+                f"journal {path} has an unreadable record on line {i + 1} that is "
+                "not a torn last write; restore it from a backup or pass another "
+                "--storage"
+            )
         changed = True
     if not changed:
         return
@@ -172,7 +182,7 @@ class SafeJournalBackend(JournalFileBackend):
         self._lock.acquire()
         try:
             _cut_tail(Path(self._file_path))
-            with open(self._file_path, "ab") as fh:     # as Optuna's own backend writes
+            with open(self._file_path, "ab") as fh:  # as Optuna's own backend writes
                 fh.write(text.encode("utf-8"))
                 fh.flush()
                 os.fsync(fh.fileno())

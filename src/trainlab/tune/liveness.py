@@ -61,13 +61,18 @@ def me() -> dict:
     """This process's signature (drawn again in a forked child)."""
     if _ME.get("pid") != os.getpid():
         _ME.clear()
-        _ME.update(host=socket.gethostname(), pid=os.getpid(), token=secrets.token_hex(8),
-                   boot=_boot_id(), started=start_time(os.getpid()))
+        _ME.update(
+            host=socket.gethostname(),
+            pid=os.getpid(),
+            token=secrets.token_hex(8),
+            boot=_boot_id(),
+            started=start_time(os.getpid()),
+        )
     return dict(_ME)
 
 
 def _alive_here(worker: dict) -> bool:
-    if worker.get("started") is None:    # signed by an older trainlab: pid only
+    if worker.get("started") is None:  # signed by an older trainlab: pid only
         try:
             os.kill(int(worker["pid"]), 0)
         except ProcessLookupError:

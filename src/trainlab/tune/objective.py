@@ -38,7 +38,7 @@ class Setup:
     epochs: int = 50
     optimizer: str = "sgd"
     seed: int = 0
-    data: str | None = None           # a data file instead of ``dataset``
+    data: str | None = None  # a data file instead of ``dataset``
     target_column: str | None = None
     task: str | None = None
     scale: str = "standard"
@@ -63,10 +63,11 @@ def load_split(setup: Setup):
 
     if setup.data:
         return _file_split(setup)
-    ((x, t), (x_test, t_test)), info = load_with_info(setup.dataset, data_dir=setup.data_dir,
-                                                      normalize=False)
+    ((x, t), (x_test, t_test)), info = load_with_info(
+        setup.dataset, data_dir=setup.data_dir, normalize=False
+    )
     if setup.train_size:
-        x, t = x[:setup.train_size], t[:setup.train_size]
+        x, t = x[: setup.train_size], t[: setup.train_size]
     x, x_test = to_float(x, info["scale"]), to_float(x_test, info["scale"])
     rng = np.random.default_rng(np.random.SeedSequence([setup.seed, 0]))
     train, val = train_val_split(x, t, setup.val_ratio, rng)
@@ -78,17 +79,26 @@ def load_split(setup: Setup):
 def _file_split(setup: Setup):
     from trainlab.data.prepared import open_data
 
-    p = open_data(setup.data, target=setup.target_column, task=setup.task, scale=setup.scale,
-                  seed=setup.split_seed, val_ratio=setup.val_ratio, test_ratio=setup.test_ratio,
-                  batch_size=setup.batch_size, limit=setup.train_size)
+    p = open_data(
+        setup.data,
+        target=setup.target_column,
+        task=setup.task,
+        scale=setup.scale,
+        seed=setup.split_seed,
+        val_ratio=setup.val_ratio,
+        test_ratio=setup.test_ratio,
+        batch_size=setup.batch_size,
+        limit=setup.train_size,
+    )
     for a in (*p.train, *p.val, *p.test):
         a.flags.writeable = False
     info = {**p.info, "n_classes": p.info["n_outputs"], "split": p.split_record()}  # output units
     return p.train, p.val, p.test, info
 
 
-def train_once(setup: Setup, params: dict, train, val, number: int, n_classes: int = 10,
-               callbacks=()):
+def train_once(
+    setup: Setup, params: dict, train, val, number: int, n_classes: int = 10, callbacks=()
+):
     """Train one network with ``params``; its seed is ``(setup.seed, number)``.
     Returns the finished :class:`~trainlab.train.Trainer` (history on validation)."""
     from trainlab.nn import MultiLayerNet
@@ -100,14 +110,29 @@ def train_once(setup: Setup, params: dict, train, val, number: int, n_classes: i
     init_ss, batch_ss = np.random.SeedSequence([setup.seed, 1, number]).spawn(2)
     dropout = net_kw.pop("dropout_ratio", 0.0)
     loss = "mse" if np.asarray(t).dtype.kind == "f" else "cross_entropy"  # real targets: regression
-    net = MultiLayerNet(x.shape[1], list(setup.hidden), n_classes, loss=loss,
-                        use_dropout=dropout > 0, dropout_ratio=dropout or 0.5,
-                        rng=np.random.default_rng(init_ss), **net_kw)
+    net = MultiLayerNet(
+        x.shape[1],
+        list(setup.hidden),
+        n_classes,
+        loss=loss,
+        use_dropout=dropout > 0,
+        dropout_ratio=dropout or 0.5,
+        rng=np.random.default_rng(init_ss),
+        **net_kw,
+    )
     batch = trainer_kw.get("mini_batch_size", setup.batch_size)
-    trainer = Trainer(net, Data(x, t, x_val=xv, t_val=tv), create(setup.optimizer, **rule_kw),
-                      TrainConfig(epochs=setup.epochs, mini_batch_size=batch,
-                                  rng=np.random.default_rng(batch_ss), progress=False,
-                                  callbacks=callbacks))
+    trainer = Trainer(
+        net,
+        Data(x, t, x_val=xv, t_val=tv),
+        create(setup.optimizer, **rule_kw),
+        TrainConfig(
+            epochs=setup.epochs,
+            mini_batch_size=batch,
+            rng=np.random.default_rng(batch_ss),
+            progress=False,
+            callbacks=callbacks,
+        ),
+    )
     trainer.train()
     return trainer
 
@@ -130,15 +155,22 @@ class Objective:
 
     def __init__(self, setup: Setup, report: bool = True):
         self.setup, self.report = setup, report
-        self.train, self.val, _test, info = load_split(setup)   # the test set is dropped here
+        self.train, self.val, _test, info = load_split(setup)  # the test set is dropped here
         self.n_classes = info["n_classes"]
 
     def __call__(self, trial) -> float:
-        params = dict(trial.params)          # drawn when the trial was created
+        params = dict(trial.params)  # drawn when the trial was created
         report = _Report(trial)
         callbacks = (report, Heartbeat(trial)) if self.report else (Heartbeat(trial),)
-        trainer = train_once(self.setup, params, self.train, self.val, seed_number(trial),
-                             self.n_classes, callbacks=callbacks)
+        trainer = train_once(
+            self.setup,
+            params,
+            self.train,
+            self.val,
+            seed_number(trial),
+            self.n_classes,
+            callbacks=callbacks,
+        )
         h = trainer.history
         trial.set_user_attr("val_acc", [float(v) for v in h["val_acc"]])
         trial.set_user_attr("train_acc", [float(v) for v in h["train_acc"]])

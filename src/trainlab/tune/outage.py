@@ -17,7 +17,7 @@ import time
 from trainlab.errors import ConfigError
 
 RETRY_S = 60.0
-EXIT_STORAGE_DOWN = 75       # a worker process's exit status for "storage down"
+EXIT_STORAGE_DOWN = 75  # a worker process's exit status for "storage down"
 
 
 class StorageDown(ConfigError):
@@ -36,8 +36,17 @@ def is_outage(exc: BaseException) -> bool:
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
-        if isinstance(exc, (Unreachable, sa.OperationalError, sa.InterfaceError, sa.TimeoutError,
-                            psycopg2.OperationalError, psycopg2.InterfaceError)):
+        if isinstance(
+            exc,
+            (
+                Unreachable,
+                sa.OperationalError,
+                sa.InterfaceError,
+                sa.TimeoutError,
+                psycopg2.OperationalError,
+                psycopg2.InterfaceError,
+            ),
+        ):
             return True
         if isinstance(exc, sa.DBAPIError) and exc.connection_invalidated:
             return True
@@ -57,8 +66,7 @@ def _reason(exc: BaseException) -> str:
     """The driver's own words (the first psycopg2 error of the chain), first line."""
     import psycopg2
 
-    words = next((e for e in _chain(exc) if isinstance(e, psycopg2.Error) and str(e).strip()),
-                 exc)
+    words = next((e for e in _chain(exc) if isinstance(e, psycopg2.Error) and str(e).strip()), exc)
     text = str(words).strip()
     return text.splitlines()[0][:200] if text.strip("()") else type(words).__name__
 
@@ -69,8 +77,9 @@ def ping(spec: str) -> None:
 
     from trainlab.tune.storage import DEADLINES, _driver_url
 
-    engine = sqlalchemy.create_engine(_driver_url(spec), poolclass=sqlalchemy.pool.NullPool,
-                                      connect_args=DEADLINES)
+    engine = sqlalchemy.create_engine(
+        _driver_url(spec), poolclass=sqlalchemy.pool.NullPool, connect_args=DEADLINES
+    )
     try:
         with engine.connect() as conn:
             conn.execute(sqlalchemy.text("SELECT 1"))
@@ -82,17 +91,25 @@ class Patience:
     """Waits out an outage of the storage ``spec`` (``wait(exc)``), at most ``budget_s``
     seconds in all per outage; ``resume`` is the command that resumes the study."""
 
-    def __init__(self, spec: str, budget_s: float = RETRY_S, resume: str | None = None,
-                 quiet: bool = False):
-        self.spec, self.budget_s, self.resume, self.quiet = str(spec), float(budget_s), resume, quiet
+    def __init__(
+        self, spec: str, budget_s: float = RETRY_S, resume: str | None = None, quiet: bool = False
+    ):
+        self.spec, self.budget_s, self.resume, self.quiet = (
+            str(spec),
+            float(budget_s),
+            resume,
+            quiet,
+        )
 
     def down(self, reason: str) -> StorageDown:
         from trainlab.tune.storage import redacted
 
         again = f"resume with: {self.resume}" if self.resume else "rerun the same command to resume"
-        return StorageDown(f"storage {redacted(self.spec)} unreachable for more than "
-                           f"{self.budget_s:g} s ({reason}); every finished trial is kept "
-                           f"there; {again}")
+        return StorageDown(
+            f"storage {redacted(self.spec)} unreachable for more than "
+            f"{self.budget_s:g} s ({reason}); every finished trial is kept "
+            f"there; {again}"
+        )
 
     def wait(self, exc: BaseException) -> None:
         """Called with an outage error: return once the storage answers again, or
@@ -103,8 +120,12 @@ class Patience:
             raise exc
         reason = _reason(exc)
         if not self.quiet:
-            print(f"trainlab: storage {redacted(self.spec)} unreachable ({reason}); retrying "
-                  f"for up to {self.budget_s:g} s", file=sys.stderr, flush=True)
+            print(
+                f"trainlab: storage {redacted(self.spec)} unreachable ({reason}); retrying "
+                f"for up to {self.budget_s:g} s",
+                file=sys.stderr,
+                flush=True,
+            )
         start, delay = time.monotonic(), 0.5
         while True:
             left = self.budget_s - (time.monotonic() - start)

@@ -17,13 +17,17 @@ def problems_of(plan: dict) -> dict:
     for p in plan["problems"]:
         custom = plan.get("custom", {}).get(p)
         if custom is None:
-            out[p] = make_problem(p, quick=plan["quick"], target=plan["targets"].get(p),
-                                  data_dir=plan.get("data_dir"))
+            out[p] = make_problem(
+                p, quick=plan["quick"], target=plan["targets"].get(p), data_dir=plan.get("data_dir")
+            )
             continue
         key = (p, repr(custom))
         if key not in _MADE:
-            made = (file_problem(custom["file"]) if "file" in custom
-                    else factory_problem(custom["factory"]))
+            made = (
+                file_problem(custom["file"])
+                if "file" in custom
+                else factory_problem(custom["factory"])
+            )
             if plan["targets"].get(p) is not None:
                 made = _with_target(made, plan["targets"][p])
             _MADE[key] = made
@@ -59,8 +63,13 @@ def rule_options(rule: str, params: dict) -> dict:
     defaults = {}
     for c in reversed(cls.__mro__[:-1]):
         if "__init__" in vars(c):
-            defaults.update({k: p.default for k, p in inspect.signature(c.__init__).parameters.items()
-                             if isinstance(p.default, (int, float)) and not isinstance(p.default, bool)})
+            defaults.update(
+                {
+                    k: p.default
+                    for k, p in inspect.signature(c.__init__).parameters.items()
+                    if isinstance(p.default, (int, float)) and not isinstance(p.default, bool)
+                }
+            )
     out = {}
     for name, value in params.items():
         if name in ("lr", "weight_decay"):
@@ -91,9 +100,15 @@ def declared(plan: dict) -> dict:
     """The lr phase's space as plain JSON (for metrics, edge warnings and the page)."""
     from trainlab.tune.space import parse_space
 
-    out = {"lr": {"low": plan["lrs"][0], "high": plan["lrs"][-1], "log": True,
-                  "grid": not plan.get("space"), "points": None if plan.get("space") else
-                  plan["lrs"]}}
-    for p in (parse_space(plan["space"]).values() if plan.get("space") else ()):
+    out = {
+        "lr": {
+            "low": plan["lrs"][0],
+            "high": plan["lrs"][-1],
+            "log": True,
+            "grid": not plan.get("space"),
+            "points": None if plan.get("space") else plan["lrs"],
+        }
+    }
+    for p in parse_space(plan["space"]).values() if plan.get("space") else ():
         out[p.name] = {"low": p.low, "high": p.high, "log": p.log, "grid": False}
     return out

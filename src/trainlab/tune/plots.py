@@ -89,7 +89,12 @@ def profile(taus, rho: dict, path, what: str = "time to target") -> None:
     fig, ax = plt().subplots(figsize=(6, 4))
     for name, values in rho.items():
         ax.step(taus, values, where="post", label=name)
-    ax.set(xscale="log", xlabel="τ (ratio to the best " + what + ")",
-           ylabel="share of problems", ylim=(-0.02, 1.02), title="performance profile")
+    ax.set(
+        xscale="log",
+        xlabel="τ (ratio to the best " + what + ")",
+        ylabel="share of problems",
+        ylim=(-0.02, 1.02),
+        title="performance profile",
+    )
     ax.legend(fontsize=8)
     save(fig, path)

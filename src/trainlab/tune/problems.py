@@ -39,9 +39,9 @@ class Classification(NetProblem):
 
     name: str
     dataset_name: str
-    target: float                     # validation accuracy to reach
-    train_size: int | None = None     # first N training images (None: all)
-    test_size: int | None = None      # first N test images (None: all)
+    target: float  # validation accuracy to reach
+    train_size: int | None = None  # first N training images (None: all)
+    test_size: int | None = None  # first N test images (None: all)
     hidden: tuple = (100, 100, 100, 100)
     batch_size: int = 100
     val_ratio: float = 0.2
@@ -54,10 +54,14 @@ class Classification(NetProblem):
             from trainlab.data import load_with_info, train_val_split
 
             ((x, t), (xt, tt)), info = load_with_info(self.dataset_name, data_dir=self.data_dir)
-            x, t = x[:self.train_size], t[:self.train_size]
+            x, t = x[: self.train_size], t[: self.train_size]
             train, val = train_val_split(x, t, self.val_ratio, np.random.default_rng(0))
-            _DATA[key] = train, val, (xt[:self.test_size], tt[:self.test_size]), \
-                {**info, "n_outputs": info["n_classes"]}
+            _DATA[key] = (
+                train,
+                val,
+                (xt[: self.test_size], tt[: self.test_size]),
+                {**info, "n_outputs": info["n_classes"]},
+            )
         return _DATA[key]
 
     data = dataset
@@ -72,7 +76,7 @@ class Classification(NetProblem):
 @dataclass(frozen=True)
 class NoisyQuadratic:
     name: str = "noisy-quadratic"
-    target: float = 0.1               # noise-free loss to reach
+    target: float = 0.1  # noise-free loss to reach
     dim: int = 20
     h_min: float = 0.1
     h_max: float = 10.0
@@ -87,8 +91,16 @@ class NoisyQuadratic:
     def settings(self) -> dict:
         return dict(vars(self))
 
-    def run(self, optimizer: str, lr: float, seed: int, epochs: int, callbacks=(),
-            test: bool = False, options: dict | None = None) -> dict:
+    def run(
+        self,
+        optimizer: str,
+        lr: float,
+        seed: int,
+        epochs: int,
+        callbacks=(),
+        test: bool = False,
+        options: dict | None = None,
+    ) -> dict:
         """As :meth:`NetProblem.run`; ``weight_decay`` λ adds ``λ x`` to the gradient."""
         from trainlab.optim import create
 
@@ -126,15 +138,17 @@ _DATA: dict = {}
 
 PROBLEMS = {
     "digits": Classification("digits", "digits", target=0.9),
-    "fashion-mnist": Classification("fashion-mnist", "fashion-mnist", target=0.8,
-                                    train_size=10000, test_size=2000),
+    "fashion-mnist": Classification(
+        "fashion-mnist", "fashion-mnist", target=0.8, train_size=10000, test_size=2000
+    ),
     "noisy-quadratic": NoisyQuadratic(),
 }
 QUICK = {"digits": {"train_size": 600}, "fashion-mnist": {"train_size": 2000, "test_size": 500}}
 
 
-def make_problem(name: str, *, quick: bool = False, target: float | None = None,
-                 data_dir: str | None = None):
+def make_problem(
+    name: str, *, quick: bool = False, target: float | None = None, data_dir: str | None = None
+):
     if name not in PROBLEMS:
         raise ConfigError(f"unknown problem {name!r}; choose from {', '.join(PROBLEMS)}")
     p = PROBLEMS[name]

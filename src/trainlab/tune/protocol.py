@@ -59,8 +59,9 @@ def auto_target(metric: str, best: float) -> float:
 
 def auto_target_text(metric: str) -> str:
     if metric == "accuracy":
-        return (f"{AUTO_FRACTION:g} × the best final validation accuracy found while tuning "
-                "(any rule)")
+        return (
+            f"{AUTO_FRACTION:g} × the best final validation accuracy found while tuning (any rule)"
+        )
     return f"the best final validation {metric} found while tuning (any rule) / {AUTO_FRACTION:g}"
 
 
@@ -94,11 +95,13 @@ def profile_area(taus, values) -> float:
 def ranking(per_rule: dict) -> list[dict]:
     """``per_rule[rule] = entry`` (``metric``, ``test_mean``, ``test_std``) → rows,
     best first, each saying whether its gap to the best exceeds the seed spread."""
+
     def key(item):
         mean = item[1]["test_mean"]
         mean = -math.inf if mean is None or not np.isfinite(mean) else mean
-        return -mean if item[1]["metric"] == "accuracy" else (
-            math.inf if mean == -math.inf else mean)
+        return (
+            -mean if item[1]["metric"] == "accuracy" else (math.inf if mean == -math.inf else mean)
+        )
 
     rows = sorted(per_rule.items(), key=key)
     best_rule, best = rows[0]
@@ -107,12 +110,24 @@ def ranking(per_rule: dict) -> list[dict]:
         gap = abs(e["test_mean"] - best["test_mean"])
         spread = max(e["test_std"], best["test_std"])
         clear = bool(np.isfinite(gap) and gap > spread) if rule != best_rule else False
-        out.append({"rank": i, "rule": rule, "test_mean": e["test_mean"],
-                    "test_std": e["test_std"], "gap_to_best": gap if rule != best_rule else 0.0,
-                    "spread": spread, "exceeds_spread": clear,
-                    "verdict": ("best" if rule == best_rule else
-                                f"worse than {best_rule} beyond the seed spread" if clear else
-                                f"tied with {best_rule} within the seed spread")})
+        out.append(
+            {
+                "rank": i,
+                "rule": rule,
+                "test_mean": e["test_mean"],
+                "test_std": e["test_std"],
+                "gap_to_best": gap if rule != best_rule else 0.0,
+                "spread": spread,
+                "exceeds_spread": clear,
+                "verdict": (
+                    "best"
+                    if rule == best_rule
+                    else f"worse than {best_rule} beyond the seed spread"
+                    if clear
+                    else f"tied with {best_rule} within the seed spread"
+                ),
+            }
+        )
     return out
 
 
@@ -132,8 +147,10 @@ def edge_warnings(label: str, best: dict, space: dict) -> list[str]:
             u = (f(value) - f(low)) / (f(high) - f(low)) if high > low else 0.5
             edge = "bottom" if u < EDGE_SHARE else "top" if u > 1 - EDGE_SHARE else None
         if edge:
-            out.append(f"{label}: best {name} {value:.3g} is at the {edge} of its range "
-                       f"[{low:g}, {high:g}]; widen the range to be sure the optimum is inside")
+            out.append(
+                f"{label}: best {name} {value:.3g} is at the {edge} of its range "
+                f"[{low:g}, {high:g}]; widen the range to be sure the optimum is inside"
+            )
     return out
 
 
@@ -142,15 +159,24 @@ def recommend(per_rule: dict, rows: list[dict]) -> dict:
     tied with it within the seed spread, the one with the fewest median steps to
     target (then CPU seconds). Returns ``{"rule", "why", "tied"}``."""
     tied = [r["rule"] for r in rows if not r["exceeds_spread"]]
-    pick = min(tied, key=lambda r: (per_rule[r]["median_steps_to_target"],
-                                    per_rule[r]["median_seconds_to_target"],
-                                    [x["rule"] for x in rows].index(r)))
+    pick = min(
+        tied,
+        key=lambda r: (
+            per_rule[r]["median_steps_to_target"],
+            per_rule[r]["median_seconds_to_target"],
+            [x["rule"] for x in rows].index(r),
+        ),
+    )
     best = rows[0]["rule"]
     if pick == best:
-        why = (f"best mean test {per_rule[best]['metric']}" +
-               (f"; {', '.join(t for t in tied if t != best)} within the seed spread"
-                if len(tied) > 1 else "; the others are worse beyond the seed spread"))
+        why = f"best mean test {per_rule[best]['metric']}" + (
+            f"; {', '.join(t for t in tied if t != best)} within the seed spread"
+            if len(tied) > 1
+            else "; the others are worse beyond the seed spread"
+        )
     else:
-        why = (f"tied with {best} on the test {per_rule[best]['metric']} within the seed "
-               "spread, and fewer median steps to the target")
+        why = (
+            f"tied with {best} on the test {per_rule[best]['metric']} within the seed "
+            "spread, and fewer median steps to the target"
+        )
     return {"rule": pick, "why": why, "tied": tied}

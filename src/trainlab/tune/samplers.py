@@ -35,8 +35,11 @@ class SeededRandomSampler(optuna.samplers.RandomSampler):
         d = param_distribution
         rng = np.random.default_rng([self.base_seed, trial.number, zlib.crc32(param_name.encode())])
         if isinstance(d, FloatDistribution) and d.step is None:
-            v = (10.0 ** rng.uniform(math.log10(d.low), math.log10(d.high)) if d.log
-                 else rng.uniform(d.low, d.high))
+            v = (
+                10.0 ** rng.uniform(math.log10(d.low), math.log10(d.high))
+                if d.log
+                else rng.uniform(d.low, d.high)
+            )
             return float(min(max(v, d.low), d.high))
         if isinstance(d, IntDistribution) and d.step == 1:
             if d.log:
@@ -64,7 +67,9 @@ def make_sampler(name: str, space: dict, seed: int, *, budget: int = 100, points
     if name == "tpe":
         return optuna.samplers.TPESampler(seed=seed, n_startup_trials=max(2, min(10, budget // 4)))
     if name == "grid":
-        return BudgetGridSampler({p.name: grid_values(p, points) for p in space.values()}, seed=seed)
+        return BudgetGridSampler(
+            {p.name: grid_values(p, points) for p in space.values()}, seed=seed
+        )
     raise ConfigError(f"unknown sampler {name!r}; choose one of {', '.join(SAMPLERS)}")
 
 
@@ -74,6 +79,7 @@ def make_pruner(name: str, epochs: int):
     if name == "median":
         return optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=0)
     if name == "hyperband":
-        return optuna.pruners.HyperbandPruner(min_resource=1, max_resource=max(1, epochs),
-                                              reduction_factor=3)
+        return optuna.pruners.HyperbandPruner(
+            min_resource=1, max_resource=max(1, epochs), reduction_factor=3
+        )
     raise ConfigError(f"unknown pruner {name!r}; choose one of {', '.join(PRUNERS)}")

@@ -23,8 +23,19 @@ from trainlab.tune.outage import EXIT_STORAGE_DOWN, RETRY_S, Patience
 from trainlab.tune.trials import MAX_RETRIES, run_trials, seed_number
 
 #: settings that must match for a study to be resumed
-SETTINGS = ("dataset", "train_size", "val_ratio", "hidden", "batch_size", "epochs", "optimizer",
-            "seed", "sampler", "pruner", "grid_points")
+SETTINGS = (
+    "dataset",
+    "train_size",
+    "val_ratio",
+    "hidden",
+    "batch_size",
+    "epochs",
+    "optimizer",
+    "seed",
+    "sampler",
+    "pruner",
+    "grid_points",
+)
 #: ... and with a data file (``--data``)
 FILE_SETTINGS = ("data", "target_column", "task", "scale", "split_seed", "test_ratio")
 HEADER = "=========== Hyper-Parameter Optimization Result ==========="
@@ -58,18 +69,24 @@ def open_study(cfg: dict):
     cfg.setdefault("grid_points", None)
     cfg["grid_points"] = grid_points(space, cfg["trials"], cfg["grid_points"])
     storage = open_storage(cfg["storage"])
-    study = optuna.create_study(storage=storage, study_name=cfg["study_name"],
-                                direction="maximize", load_if_exists=True,
-                                sampler=_sampler(cfg, space, cfg["seed"], budget(cfg, space)),
-                                pruner=make_pruner(cfg["pruner"], cfg["epochs"]))
+    study = optuna.create_study(
+        storage=storage,
+        study_name=cfg["study_name"],
+        direction="maximize",
+        load_if_exists=True,
+        sampler=_sampler(cfg, space, cfg["seed"], budget(cfg, space)),
+        pruner=make_pruner(cfg["pruner"], cfg["epochs"]),
+    )
     mine = _settings(cfg, space)
     theirs = study.user_attrs.get("settings")
     if theirs is None:
         study.set_user_attr("settings", mine)
     elif theirs != mine:
         diff = ", ".join(k for k in mine if mine[k] != theirs.get(k))
-        raise ConfigError(f"study {cfg['study_name']!r} in {cfg['storage']} was made with other "
-                          f"settings ({diff}); pass another --study-name or --out to start afresh")
+        raise ConfigError(
+            f"study {cfg['study_name']!r} in {cfg['storage']} was made with other "
+            f"settings ({diff}); pass another --study-name or --out to start afresh"
+        )
     return study, storage, space
 
 
@@ -82,6 +99,7 @@ def _printer(space):
         else:
             head = f"failed ({t.user_attrs.get('fail_reason', 'error')})"
         print(f"trial {t.number}: {head} | {describe(t.params, space)}", flush=True)
+
     return show
 
 
@@ -99,17 +117,30 @@ def work(cfg: dict, index: int = 0, wait: bool = False) -> int:
     n = budget(cfg, space)
     study = wait_out.call(optuna.load_study, study_name=cfg["study_name"], storage=storage)
     seed = cfg["seed"]
-    if cfg["sampler"] == "tpe":      # distinct, reproducible streams per worker and resume
-        seed = int(np.random.SeedSequence([seed, index, len(study.get_trials(deepcopy=False))]).generate_state(1)[0])
+    if cfg["sampler"] == "tpe":  # distinct, reproducible streams per worker and resume
+        seed = int(
+            np.random.SeedSequence(
+                [seed, index, len(study.get_trials(deepcopy=False))]
+            ).generate_state(1)[0]
+        )
     study.sampler = _sampler(cfg, space, seed, n)
     study.pruner = make_pruner(cfg["pruner"], cfg["epochs"])
     lock = BudgetLock(cfg["storage"], cfg["study_name"])
     try:
         objective = Objective(Setup.of(cfg), report=cfg["pruner"] != "none")
         distributions = {p.name: p.distribution() for p in space.values()}
-        return run_trials(study, storage, lock, n, objective, distributions,
-                          on_done=None if cfg.get("quiet") else _printer(space), wait=wait,
-                          patience=wait_out, max_retries=cfg.get("max_retries", MAX_RETRIES))
+        return run_trials(
+            study,
+            storage,
+            lock,
+            n,
+            objective,
+            distributions,
+            on_done=None if cfg.get("quiet") else _printer(space),
+            wait=wait,
+            patience=wait_out,
+            max_retries=cfg.get("max_retries", MAX_RETRIES),
+        )
     finally:
         lock.close()
 
@@ -120,14 +151,17 @@ def search(cfg: dict, workers: int = 1):
     from trainlab.tune.workers import run_workers
 
     study, _, _ = open_study(cfg)
-    Objective(Setup.of(cfg))          # bad data settings fail here, before any worker starts
+    Objective(Setup.of(cfg))  # bad data settings fail here, before any worker starts
     if workers > 1:
         codes = run_workers(work, workers, cfg)
         if EXIT_STORAGE_DOWN in codes:
             raise patience(cfg).down("seen by the worker processes")
         if any(codes):
-            print(f"trainlab: warning: worker exit codes {codes}; finishing the study here", file=sys.stderr)
-    work(cfg, 0, wait=True)   # what is left (a worker died), then wait for other machines
+            print(
+                f"trainlab: warning: worker exit codes {codes}; finishing the study here",
+                file=sys.stderr,
+            )
+    work(cfg, 0, wait=True)  # what is left (a worker died), then wait for other machines
     return snapshot(study, patience(cfg))
 
 
@@ -152,8 +186,10 @@ def ranked(study) -> list:
 
 
 def listing(trials, space) -> list[str]:
-    return [HEADER] + [f"Best-{i}(val acc:{t.value}) | {describe(t.params, space)}"
-                       for i, t in enumerate(trials, 1)]
+    return [HEADER] + [
+        f"Best-{i}(val acc:{t.value}) | {describe(t.params, space)}"
+        for i, t in enumerate(trials, 1)
+    ]
 
 
 def counts(study) -> dict:
@@ -180,16 +216,26 @@ def conclude(cfg: dict, study, top: int = 5) -> dict:
     """Ranking, suggested ranges and the best configuration's test accuracy."""
     space = parse_space(cfg["space"])
     order = ranked(study)
-    result = {"ranked": order, "listing": listing(order, space), "counts": counts(study),
-              "suggested": suggest_ranges(order, space, top), "best": None}
+    result = {
+        "ranked": order,
+        "listing": listing(order, space),
+        "counts": counts(study),
+        "suggested": suggest_ranges(order, space, top),
+        "best": None,
+    }
     if order:
         setup = Setup.of(cfg)
         train, val, (x_test, t_test), info = load_split(setup)
         best = order[0]
         trainer = train_once(setup, best.params, train, val, seed_number(best), info["n_classes"])
-        test_loss, test_acc = trainer.network.evaluate(x_test, t_test)   # the one test evaluation
-        result["best"] = {"trial": best.number, "params": dict(best.params), "val_acc": best.value,
-                          "retrained_val_acc": float(trainer.history["val_acc"][-1]),
-                          "test_acc": float(test_acc), "test_loss": float(test_loss),
-                          "n_test": int(len(x_test))}
+        test_loss, test_acc = trainer.network.evaluate(x_test, t_test)  # the one test evaluation
+        result["best"] = {
+            "trial": best.number,
+            "params": dict(best.params),
+            "val_acc": best.value,
+            "retrained_val_acc": float(trainer.history["val_acc"][-1]),
+            "test_acc": float(test_acc),
+            "test_loss": float(test_loss),
+            "n_test": int(len(x_test)),
+        }
     return result

@@ -33,7 +33,7 @@ class Param:
         return np.log10(v) if self.log else np.asarray(v, dtype=float)
 
     def unwarp(self, u):
-        return 10.0 ** u if self.log else u
+        return 10.0**u if self.log else u
 
     def distribution(self):
         from optuna.distributions import FloatDistribution, IntDistribution
@@ -68,8 +68,10 @@ def parse_param(text: str) -> Param:
         raise ConfigError(f"--space {name}: bounds must be finite, got {low}:{high}")
     if low >= high:
         what = "empty" if low == high else "inverted"
-        raise ConfigError(f"--space {name}: range {parts[0]}:{parts[1]} is {what}; "
-                          "write the lower bound first and make it smaller than the upper")
+        raise ConfigError(
+            f"--space {name}: range {parts[0]}:{parts[1]} is {what}; "
+            "write the lower bound first and make it smaller than the upper"
+        )
     if "log" in flags and low <= 0:
         raise ConfigError(f"--space {name}: a :log range needs LOW > 0, got {parts[0]}")
     if "int" in flags and (low != int(low) or high != int(high)):
@@ -127,7 +129,7 @@ def grid_values(p: Param, points: int) -> list:
     """``points`` values spread evenly on the sampling axis (ends included)."""
     u = np.linspace(p.warp(p.low), p.warp(p.high), points)
     values = [float(v) for v in p.unwarp(u)]
-    values[0], values[-1] = p.low, p.high    # exact ends, free of rounding
+    values[0], values[-1] = p.low, p.high  # exact ends, free of rounding
     if p.int:
         values = sorted({int(round(v)) for v in values})
     return values
@@ -138,7 +140,7 @@ def _outward(v: float, up: bool) -> float:
     if v == 0:
         return 0.0
     e = math.floor(math.log10(abs(v))) - 2
-    m = v / 10.0 ** e
+    m = v / 10.0**e
     m = math.ceil(m - 1e-9) if up else math.floor(m + 1e-9)
     r = float(f"{m}e{e}")
     while (r < v) if up else (r > v):

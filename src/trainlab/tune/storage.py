@@ -29,10 +29,15 @@ STATEMENT_TIMEOUT_S = 30
 #: every PostgreSQL call has a deadline: connecting, each statement (a lock wait
 #: included), and a dead or frozen server noticed by TCP keepalives and
 #: ``tcp_user_timeout`` instead of waiting for the kernel's minutes
-DEADLINES = {"connect_timeout": CONNECT_TIMEOUT_S,
-             "options": f"-c statement_timeout={STATEMENT_TIMEOUT_S * 1000}",
-             "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,
-             "keepalives_count": 3, "tcp_user_timeout": 15000}
+DEADLINES = {
+    "connect_timeout": CONNECT_TIMEOUT_S,
+    "options": f"-c statement_timeout={STATEMENT_TIMEOUT_S * 1000}",
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 15000,
+}
 #: the client's own deadline on each call (a server that is frozen, not gone,
 #: still has its kernel acknowledge every packet, so no TCP timeout fires);
 #: ``TRAINLAB_PG_DEADLINE_S`` overrides it
@@ -54,18 +59,22 @@ def is_url(spec: str) -> bool:
 def _check(spec: str) -> str:
     spec = str(spec)
     if is_url(spec) and not spec.startswith(_SCHEMES):
-        raise ConfigError(f"unsupported --storage {spec.split('://')[0]}://...; "
-                          "give a journal file path or a postgresql:// URL")
+        raise ConfigError(
+            f"unsupported --storage {spec.split('://')[0]}://...; "
+            "give a journal file path or a postgresql:// URL"
+        )
     if is_url(spec):
         try:
             from sqlalchemy.engine import make_url
 
-            make_url(spec).port     # the port is parsed on first use
+            make_url(spec).port  # the port is parsed on first use
         except ImportError:
             pass
         except (ValueError, TypeError) as exc:
-            raise ConfigError(f"malformed --storage URL {redacted(spec)} ({exc}); write it as "
-                              "postgresql://USER@HOST:PORT/DATABASE") from None
+            raise ConfigError(
+                f"malformed --storage URL {redacted(spec)} ({exc}); write it as "
+                "postgresql://USER@HOST:PORT/DATABASE"
+            ) from None
     return spec
 
 
@@ -77,19 +86,28 @@ def _wait_with_deadline(conn) -> None:
     import psycopg2
     from psycopg2 import extensions as ext
 
-    limit = (CONNECT_TIMEOUT_S if conn.status == ext.STATUS_SETUP
-             else float(os.environ.get("TRAINLAB_PG_DEADLINE_S", CALL_DEADLINE_S)))
+    limit = (
+        CONNECT_TIMEOUT_S
+        if conn.status == ext.STATUS_SETUP
+        else float(os.environ.get("TRAINLAB_PG_DEADLINE_S", CALL_DEADLINE_S))
+    )
     deadline = time.monotonic() + limit
     while True:
         state = conn.poll()
         if state == ext.POLL_OK:
             return
         left = deadline - time.monotonic()
-        if left <= 0:       # worded so that SQLAlchemy drops the connection
-            raise psycopg2.OperationalError(f"could not receive data from server within {limit:g} s")
+        if left <= 0:  # worded so that SQLAlchemy drops the connection
+            raise psycopg2.OperationalError(
+                f"could not receive data from server within {limit:g} s"
+            )
         fd = conn.fileno()
-        select.select([fd] if state == ext.POLL_READ else [], [fd] if state == ext.POLL_WRITE else [],
-                      [], left)
+        select.select(
+            [fd] if state == ext.POLL_READ else [],
+            [fd] if state == ext.POLL_WRITE else [],
+            [],
+            left,
+        )
 
 
 def deadlines() -> None:
@@ -102,7 +120,11 @@ def deadlines() -> None:
 
 def _driver_url(url: str) -> str:
     """Name the psycopg2 driver (SQLAlchemy 2.1 defaults to psycopg 3)."""
-    return "postgresql+psycopg2://" + url[len("postgresql://"):] if url.startswith(_SCHEMES[0]) else url
+    return (
+        "postgresql+psycopg2://" + url[len("postgresql://") :]
+        if url.startswith(_SCHEMES[0])
+        else url
+    )
 
 
 def redacted(url: str) -> str:
@@ -141,21 +163,26 @@ def open_storage(spec: str):
         from trainlab.tune.journal import SafeJournalBackend
 
         path = Path(spec)
-        if path.exists() and not path.is_file():     # a FIFO would block the reads for ever
-            raise ConfigError(f"journal {path} is not a regular file; "
-                              "choose another --storage or --out")
+        if path.exists() and not path.is_file():  # a FIFO would block the reads for ever
+            raise ConfigError(
+                f"journal {path} is not a regular file; choose another --storage or --out"
+            )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             backend = SafeJournalBackend(str(path), lock_obj=FlockLock(str(path)))
         except OSError as exc:
-            raise ConfigError(f"cannot open journal file {path}: {exc.strerror}; "
-                              "choose another --storage or --out") from None
+            raise ConfigError(
+                f"cannot open journal file {path}: {exc.strerror}; "
+                "choose another --storage or --out"
+            ) from None
         try:
             return JournalStorage(backend)
         except (KeyError, IndexError, TypeError, ValueError, AssertionError) as exc:
-            raise ConfigError(f"journal {path} holds records Optuna cannot replay "
-                              f"({type(exc).__name__}: {str(exc)[:80]}); restore it from a "
-                              "backup or choose another --storage") from None
+            raise ConfigError(
+                f"journal {path} holds records Optuna cannot replay "
+                f"({type(exc).__name__}: {str(exc)[:80]}); restore it from a "
+                "backup or choose another --storage"
+            ) from None
     import optuna
     import sqlalchemy
     from optuna.storages import RDBStorage
@@ -165,24 +192,33 @@ def open_storage(spec: str):
     logging.getLogger("optuna.storages._rdb.storage").setLevel(logging.ERROR)
     try:
         deadlines()
-        engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool,
-                                          connect_args=DEADLINES)
-        with engine.connect() as conn:    # one process at a time creates the tables
-            conn.execute(sqlalchemy.text("SELECT pg_advisory_lock(:k)"), {"k": _key("trainlab:schema")})
+        engine = sqlalchemy.create_engine(
+            url, poolclass=sqlalchemy.pool.NullPool, connect_args=DEADLINES
+        )
+        with engine.connect() as conn:  # one process at a time creates the tables
+            conn.execute(
+                sqlalchemy.text("SELECT pg_advisory_lock(:k)"), {"k": _key("trainlab:schema")}
+            )
             try:
-                with warnings.catch_warnings():     # heartbeat_interval is "experimental"
+                with warnings.catch_warnings():  # heartbeat_interval is "experimental"
                     warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-                    return RDBStorage(url, heartbeat_interval=HEARTBEAT_S, grace_period=GRACE_S,
-                                      engine_kwargs={"connect_args": DEADLINES,
-                                                     "pool_pre_ping": True})
+                    return RDBStorage(
+                        url,
+                        heartbeat_interval=HEARTBEAT_S,
+                        grace_period=GRACE_S,
+                        engine_kwargs={"connect_args": DEADLINES, "pool_pre_ping": True},
+                    )
             finally:
-                conn.execute(sqlalchemy.text("SELECT pg_advisory_unlock(:k)"),
-                             {"k": _key("trainlab:schema")})
+                conn.execute(
+                    sqlalchemy.text("SELECT pg_advisory_unlock(:k)"), {"k": _key("trainlab:schema")}
+                )
                 conn.commit()
     except (sqlalchemy.exc.SQLAlchemyError, ImportError) as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise Unreachable(f"cannot reach storage {redacted(spec)}: {reason}; "
-                          "check the URL and that the server is running") from None
+        raise Unreachable(
+            f"cannot reach storage {redacted(spec)}: {reason}; "
+            "check the URL and that the server is running"
+        ) from None
     finally:
         if engine is not None:
             engine.dispose()
@@ -190,8 +226,9 @@ def open_storage(spec: str):
 
 def _key(study_name: str) -> int:
     """A signed 64-bit advisory-lock key for a study."""
-    return int.from_bytes(hashlib.blake2b(study_name.encode(), digest_size=8).digest(),
-                          "big", signed=True)
+    return int.from_bytes(
+        hashlib.blake2b(study_name.encode(), digest_size=8).digest(), "big", signed=True
+    )
 
 
 class BudgetLock:
@@ -205,8 +242,9 @@ class BudgetLock:
         import sqlalchemy
 
         deadlines()
-        engine = sqlalchemy.create_engine(_driver_url(self.spec), connect_args=DEADLINES,
-                                          poolclass=sqlalchemy.pool.NullPool)
+        engine = sqlalchemy.create_engine(
+            _driver_url(self.spec), connect_args=DEADLINES, poolclass=sqlalchemy.pool.NullPool
+        )
         return engine.connect()
 
     def _sql(self, query: str, commit: bool = False) -> None:
@@ -241,7 +279,7 @@ class BudgetLock:
             self._sql("SELECT pg_advisory_unlock(:k)", commit=True)
         if self._fd is not None:
             with contextlib.suppress(OSError):
-                os.close(self._fd)    # closing releases the flock
+                os.close(self._fd)  # closing releases the flock
             self._fd = None
         return False
 

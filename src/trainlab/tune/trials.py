@@ -70,24 +70,32 @@ def mark_lost(study, t, reason: str, give_up: bool = False) -> bool:
     storage = study._storage
     attrs = {"lost": True, "fail_reason": reason, **({"given_up": True} if give_up else {})}
     rdb = _rdb(storage)
-    if rdb is not None:           # one transaction: the state and both attributes
+    if rdb is not None:  # one transaction: the state and both attributes
         import json
 
         import sqlalchemy
+
         with rdb.engine.begin() as conn:
-            done = conn.execute(sqlalchemy.text(
-                "UPDATE trials SET state = 'FAIL', datetime_complete = now() "
-                "WHERE trial_id = :id AND state = 'RUNNING'"), {"id": t._trial_id}).rowcount
+            done = conn.execute(
+                sqlalchemy.text(
+                    "UPDATE trials SET state = 'FAIL', datetime_complete = now() "
+                    "WHERE trial_id = :id AND state = 'RUNNING'"
+                ),
+                {"id": t._trial_id},
+            ).rowcount
             for key, value in attrs.items() if done else ():
-                conn.execute(sqlalchemy.text(
-                    "INSERT INTO trial_user_attributes (trial_id, key, value_json) "
-                    "VALUES (:id, :k, :v) ON CONFLICT (trial_id, key) "
-                    "DO UPDATE SET value_json = EXCLUDED.value_json"),
-                    {"id": t._trial_id, "k": key, "v": json.dumps(value)})
+                conn.execute(
+                    sqlalchemy.text(
+                        "INSERT INTO trial_user_attributes (trial_id, key, value_json) "
+                        "VALUES (:id, :k, :v) ON CONFLICT (trial_id, key) "
+                        "DO UPDATE SET value_json = EXCLUDED.value_json"
+                    ),
+                    {"id": t._trial_id, "k": key, "v": json.dumps(value)},
+                )
         return bool(done)
     backend = getattr(storage, "_backend", None)
-    if hasattr(backend, "append_logs") and hasattr(storage, "_replay_result"):   # a journal:
-        from datetime import datetime, timezone     # its records in one append
+    if hasattr(backend, "append_logs") and hasattr(storage, "_replay_result"):  # a journal:
+        from datetime import datetime, timezone  # its records in one append
 
         from optuna.storages.journal._storage import JournalOperation as Op
 
@@ -97,16 +105,26 @@ def mark_lost(study, t, reason: str, give_up: bool = False) -> bool:
             storage._sync_with_backend()
             if storage._replay_result.get_trial(t._trial_id).state.is_finished():
                 return False
-            backend.append_logs([
-                *({"op_code": Op.SET_TRIAL_USER_ATTR, **head, "user_attr": {k: v}}
-                  for k, v in attrs.items()),
-                {"op_code": Op.SET_TRIAL_STATE_VALUES, **head, "state": TrialState.FAIL,
-                 "values": None, "datetime_complete": stamp.isoformat(timespec="microseconds")}])
+            backend.append_logs(
+                [
+                    *(
+                        {"op_code": Op.SET_TRIAL_USER_ATTR, **head, "user_attr": {k: v}}
+                        for k, v in attrs.items()
+                    ),
+                    {
+                        "op_code": Op.SET_TRIAL_STATE_VALUES,
+                        **head,
+                        "state": TrialState.FAIL,
+                        "values": None,
+                        "datetime_complete": stamp.isoformat(timespec="microseconds"),
+                    },
+                ]
+            )
             storage._sync_with_backend()
             now = storage._replay_result.get_trial(t._trial_id)
         # another process may have finished it between the check and the append
         return now.datetime_complete == stamp.astimezone().replace(tzinfo=None)
-    try:                          # any other storage (tests): the state change decides
+    try:  # any other storage (tests): the state change decides
         for key, value in attrs.items():
             storage.set_trial_user_attr(t._trial_id, key, value)
         storage.set_trial_state_values(t._trial_id, TrialState.FAIL)
@@ -135,11 +153,17 @@ def requeue(study, names=()) -> None:
     trials = study.get_trials(deepcopy=False)
     handled = {r.user_attrs["requeue_of"] for r in trials if "requeue_of" in r.user_attrs}
     for t in _lost(trials):
-        if (t.number in handled or t.user_attrs.get("given_up") or not t.params
-                or not set(names) <= set(t.params)):
+        if (
+            t.number in handled
+            or t.user_attrs.get("given_up")
+            or not t.params
+            or not set(names) <= set(t.params)
+        ):
             continue
-        if any("requeue_of" not in r.user_attrs and r.number > t.number and _root(r) == _root(t)
-               for r in trials):          # queued by an older trainlab
+        if any(
+            "requeue_of" not in r.user_attrs and r.number > t.number and _root(r) == _root(t)
+            for r in trials
+        ):  # queued by an older trainlab
             continue
         study.enqueue_trial(t.params, user_attrs={"retry_of": _root(t), "requeue_of": t.number})
 
@@ -157,11 +181,16 @@ def reap(study, storage=None, names=(), max_retries: int = MAX_RETRIES) -> int:
     Call it under the budget lock."""
     running = study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
     stale = None
-    if _heartbeat_on(study._storage):      # judged by the database server's clock
-        stale = set(_rdb(study._storage)._get_stale_trial_ids(study._study_id)) if running else set()
+    if _heartbeat_on(study._storage):  # judged by the database server's clock
+        stale = (
+            set(_rdb(study._storage)._get_stale_trial_ids(study._study_id)) if running else set()
+        )
     watch = _WATCHES.setdefault(study.study_name, Watch())
-    n = sum(lose(study, t, "lost: its worker stopped before the trial finished", names,
-                 max_retries) for t in running if is_lost(t, watch, stale))
+    n = sum(
+        lose(study, t, "lost: its worker stopped before the trial finished", names, max_retries)
+        for t in running
+        if is_lost(t, watch, stale)
+    )
     requeue(study, names)
     return n
 
@@ -172,10 +201,10 @@ def seed_number(trial) -> int:
 
 
 def _start(study, distributions):
-    with warnings.catch_warnings():     # "heartbeat is supposed to be used with optimize"
+    with warnings.catch_warnings():  # "heartbeat is supposed to be used with optimize"
         warnings.simplefilter("ignore")
         trial = study.ask(distributions)
-    if _heartbeat_on(study._storage):   # first: every signed trial has a heartbeat row
+    if _heartbeat_on(study._storage):  # first: every signed trial has a heartbeat row
         study._storage.record_heartbeat(trial._trial_id)
     trial.set_user_attr("worker", me())
     return trial
@@ -184,7 +213,7 @@ def _start(study, distributions):
 def _tell(study, trial, value=None, state=None):
     try:
         return study.tell(trial, value, state=state, skip_if_finished=True)
-    except UpdateFinishedTrialError:     # failed by another worker between check and write
+    except UpdateFinishedTrialError:  # failed by another worker between check and write
         return study._storage.get_trial(trial._trial_id)
 
 
@@ -193,9 +222,18 @@ def _give_back(study, lock, trial, reason, names, max_retries) -> None:
         lose(study, trial, reason, names, max_retries)
 
 
-def run_trials(study, storage, lock, budget: int, objective, distributions: dict,
-               on_done=None, wait: bool = False, patience: Patience | None = None,
-               max_retries: int = MAX_RETRIES) -> int:
+def run_trials(
+    study,
+    storage,
+    lock,
+    budget: int,
+    objective,
+    distributions: dict,
+    on_done=None,
+    wait: bool = False,
+    patience: Patience | None = None,
+    max_retries: int = MAX_RETRIES,
+) -> int:
     """Run trials of ``study`` until ``budget`` trials use the budget; returns how
     many this worker ran. Every parameter of ``distributions`` is sampled when the
     trial is created (so a lost trial can be queued again whole);
@@ -214,11 +252,11 @@ def run_trials(study, storage, lock, budget: int, objective, distributions: dict
                     trial = _start(study, distributions)
                 elif not wait or settled(study):
                     return ran
-        except Exception as exc:        # an outage: the next round reaps what it left
+        except Exception as exc:  # an outage: the next round reaps what it left
             patience.wait(exc)
             continue
         if trial is None:
-            time.sleep(1.0)      # trials of other workers are still running
+            time.sleep(1.0)  # trials of other workers are still running
             continue
         ran += 1
         state, value = None, None
@@ -232,21 +270,24 @@ def run_trials(study, storage, lock, budget: int, objective, distributions: dict
                 patience.call(trial.set_user_attr, "fail_reason", f"diverged: {exc}")
             except UpdateFinishedTrialError:
                 continue
-        except (Taken, UpdateFinishedTrialError):   # failed by another worker while it ran
-            continue                                # late: its parameters run again
+        except (Taken, UpdateFinishedTrialError):  # failed by another worker while it ran
+            continue  # late: its parameters run again
         except BaseException as exc:
             outage = isinstance(exc, Exception) and is_outage(exc)
             if outage:
                 patience.wait(exc)
-            reason = ("lost: the storage was unreachable" if outage
-                      else f"lost: {type(exc).__name__} {exc}".strip())
+            reason = (
+                "lost: the storage was unreachable"
+                if outage
+                else f"lost: {type(exc).__name__} {exc}".strip()
+            )
             patience.call(_give_back, study, lock, trial, reason, names, max_retries)
             if outage:
                 continue
             raise
         try:
             frozen = patience.call(_tell, study, trial, value, state)
-        except UpdateFinishedTrialError:            # the fail_reason came too late
+        except UpdateFinishedTrialError:  # the fail_reason came too late
             continue
         if on_done is not None:
             on_done(frozen)
