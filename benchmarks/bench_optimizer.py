@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 import harness
+import numpy as np
 
 RULES = {
     # name: (trainlab.optim class, kwargs, torch.optim class, kwargs, bytes moved per

@@ -74,7 +74,7 @@ def figure(res: dict, path) -> bool:
         ("gemm", "matrix products alone (3 per layer)", "0.4", "^"),
     )
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
-    for ax, axis in zip(axes, ("batch", "width")):
+    for ax, axis in zip(axes, ("batch", "width"), strict=False):
         rows = [r for r in res["rows"] if r["axis"] == axis]
         xs = [r[axis] for r in rows]
         for key, label, color, marker in sides_shown:

@@ -16,6 +16,7 @@ WARMUP_STEPS = 3000
 def save_data(folder) -> str:
     """Fashion-MNIST's training set as x.npy / t.npy in ``folder``, for the sides."""
     import numpy as np
+
     from trainlab.data import load
 
     (x, t), _ = load("fashion-mnist", data_dir=harness.DATA_DIR)

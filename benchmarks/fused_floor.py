@@ -74,6 +74,7 @@ def _softmax_loss(out, b, t, dx, db):
 def step(sizes, data, batch):
     """``fn(n)``: n training steps, Adam, same data and batches as the other sides."""
     from sides import _data
+
     from trainlab.kernels import numba_impl
     from trainlab.nn import MultiLayerNet
 

@@ -15,8 +15,8 @@ import numpy as np
 
 sys.path.append(str(Path(__file__).resolve().parents[1] / "src"))
 from trainlab.kernels import backend as kernel_backend  # noqa: E402
-from trainlab.kernels.dispatch import NUMBA_MIN  # noqa: E402
 from trainlab.kernels import blas_threads  # noqa: E402
+from trainlab.kernels.dispatch import NUMBA_MIN  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO.parent / "shared" / "data"

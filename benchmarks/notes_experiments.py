@@ -22,8 +22,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
-
-from notes_reference import Affine, Adam, MultiLayerNet, Relu, SoftmaxWithLoss
+from notes_reference import Adam, Affine, MultiLayerNet, Relu, SoftmaxWithLoss
 
 
 class SGD:

@@ -20,8 +20,8 @@ sys.path.insert(0, sys.argv[1])
 sys.path.insert(1, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
-
 import sides  # noqa: E402
+
 from trainlab.nn import MultiLayerNet  # noqa: E402
 from trainlab.optim import Adam  # noqa: E402
 

@@ -12,9 +12,8 @@ import math
 from itertools import cycle
 from pathlib import Path
 
-import numpy as np
-
 import notes_reference
+import numpy as np
 
 
 def _data(data: str, batch: int, count: int = 64, seed: int = 0):
@@ -75,7 +74,7 @@ def torch_step(sizes, data, batch, **adam_kw):
     torch.set_num_threads(int(__import__("os").environ.get("OMP_NUM_THREADS", "1")))
     x, t, idx = _data(data, batch)
     layers = []
-    for a, b in zip(sizes[:-1], sizes[1:]):
+    for a, b in zip(sizes[:-1], sizes[1:], strict=False):
         layers += [torch.nn.Linear(a, b), torch.nn.ReLU()]
     model = torch.nn.Sequential(*layers[:-1])
     with torch.no_grad():
@@ -113,7 +112,7 @@ def gemm_step(sizes, batch, first_dx: bool = True, data=None):
     g = np.random.default_rng(0)
     f32 = np.float32
     work = []
-    for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
+    for k, (a, b) in enumerate(zip(sizes[:-1], sizes[1:], strict=False)):
         x, w = g.standard_normal((batch, a), dtype=f32), g.standard_normal((a, b), dtype=f32)
         d = g.standard_normal((batch, b), dtype=f32)
         out, dw = np.empty((batch, b), f32), np.empty((a, b), f32)
@@ -132,5 +131,5 @@ def gemm_step(sizes, batch, first_dx: bool = True, data=None):
 
 
 def gemm_flops(sizes, batch: int, first_dx: bool = True) -> float:
-    per_layer = [2.0 * batch * a * b for a, b in zip(sizes[:-1], sizes[1:])]
+    per_layer = [2.0 * batch * a * b for a, b in zip(sizes[:-1], sizes[1:], strict=False)]
     return 3 * sum(per_layer) - (0 if first_dx else per_layer[0])

@@ -1,4 +1,4 @@
-from _cells import code, md, check
+from _cells import check, code, md
 
 TITLE = ("나만의 갱신 규칙 쓰기", "Write your own update rule")
 

@@ -59,7 +59,7 @@ def open_regular(path, limit: int = MAX_FILE_BYTES, follow: bool = True):
         flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(path, flags)
-    except OSError as exc:
+    except OSError:
         if not follow and path.is_symlink():
             raise DataError(
                 f"{path} is a symbolic link; trainlab reads only the files "

@@ -4,9 +4,9 @@ import subprocess
 import sys
 
 import pytest
+from fixture_rules import FIXTURES, fixture_class
 
 import trainlab
-from fixture_rules import FIXTURES, fixture_class
 from trainlab.check.result import Result
 from trainlab.errors import ConfigError
 

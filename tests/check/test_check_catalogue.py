@@ -7,7 +7,8 @@ from trainlab.check.catalogue import causes
 from trainlab.check.compare import first_departure
 from trainlab.check.recognise import NAMED, trainlab_defaults
 from trainlab.check.replay import replay
-from trainlab.check.textbook import RULES as TEXTBOOK_RULES, Textbook
+from trainlab.check.textbook import RULES as TEXTBOOK_RULES
+from trainlab.check.textbook import Textbook
 from trainlab.optim import create
 
 
@@ -40,7 +41,9 @@ def test_every_cause_gives_numbers_of_its_own(rule):
         departs = [first_departure(s, replay(cause.build, s)) for s in runs]
         assert any(d is not None for d in departs), (rule, cause.id)
         if cause.kind == "convention":  # the same while lr is constant
-            assert all(d is None for d, s in zip(departs, runs) if not s.explains_only), cause.id
+            assert all(
+                d is None for d, s in zip(departs, runs, strict=False) if not s.explains_only
+            ), cause.id
 
 
 def test_catalogue_covers_the_issue_list():

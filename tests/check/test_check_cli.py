@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from fixture_rules import FIXTURES
 
 import trainlab
-from fixture_rules import FIXTURES
 
 SRC = str(Path(trainlab.__file__).resolve().parents[1])
 #: trainlab's own files, which no traceback shown to the learner may name

@@ -1,8 +1,8 @@
 """Every learner-style fixture gets its verdict, and every faulty one the right cause."""
 
 import pytest
-
 from fixture_rules import fixture_class
+
 from trainlab.check.engine import check_class
 from trainlab.check.recognise import rule_from_name
 

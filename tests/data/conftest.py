@@ -13,8 +13,8 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from data_testkit import SHARED, closed_port
+
 from trainlab.data import locations
 
 

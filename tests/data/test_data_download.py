@@ -9,13 +9,12 @@ import time
 
 import numpy as np
 import pytest
+from data_testkit import closed_port, synthetic_set
 
 import trainlab.data as data
 from trainlab.data import download
 from trainlab.data.download import fetch, mirrors_for
 from trainlab.errors import ConfigError, DataError
-
-from data_testkit import closed_port, synthetic_set
 
 LABELS = "t10k-labels-idx1-ubyte.gz"
 IMAGES = "t10k-images-idx3-ubyte.gz"

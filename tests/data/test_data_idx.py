@@ -7,12 +7,11 @@ import time
 
 import numpy as np
 import pytest
+from data_testkit import idx_bytes, synthetic_set, write_idx
 
 import trainlab.data as data
 from trainlab.data.idx import read_images, read_labels
 from trainlab.errors import DataError
-
-from data_testkit import idx_bytes, synthetic_set, write_idx
 
 
 def _no_cache_files(cache):

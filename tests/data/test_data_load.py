@@ -10,13 +10,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from data_testkit import synthetic_set
 
 import trainlab.data as data
 from trainlab.data import locations
 from trainlab.data.locations import cache_dir, search_dirs
 from trainlab.errors import ConfigError, DataError
-
-from data_testkit import synthetic_set
 
 DIGITS_CSV = Path(__file__).resolve().parents[2] / "src" / "trainlab" / "data" / "digits.csv.gz"
 

@@ -138,7 +138,7 @@ def test_raw_and_gz_parse_the_same(shared, tmp_path):
     )
     from_gz, _ = data.load_with_info("mnist", normalize=False, data_dir=shared, download=False)
     assert info_raw["source"]["test-images"] == str(raw_dir / "t10k-images-idx3-ubyte")
-    for a, b in zip(from_raw, from_gz):
+    for a, b in zip(from_raw, from_gz, strict=False):
         np.testing.assert_array_equal(a[0], b[0])
         np.testing.assert_array_equal(a[1], b[1])
 

@@ -15,8 +15,8 @@ from html.parser import HTMLParser
 
 import numpy as np
 import pytest
-
 from exp_testkit import cli, isolated_env
+
 from trainlab.experiments import names
 from trainlab.io import read_json
 

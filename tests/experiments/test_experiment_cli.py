@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from exp_testkit import SHARED, cli, isolated_env
+
 from trainlab.experiments import names
 from trainlab.io import read_json
 

@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from exp_testkit import cli, isolated_env
+
 from trainlab.experiments import names
 
 #: fields that time something, not compute it

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from exp_testkit import cli, isolated_env
+
 from trainlab.experiments import make_config
 from trainlab.io import read_json
 

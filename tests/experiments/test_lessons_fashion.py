@@ -15,8 +15,8 @@ import math
 
 import numpy as np
 import pytest
-
 from exp_testkit import SHARED, cli, isolated_env
+
 from trainlab.experiments import names
 from trainlab.io import read_json
 

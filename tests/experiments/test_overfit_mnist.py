@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from exp_testkit import SHARED, cli, isolated_env
+
 from trainlab.io import read_json
 
 

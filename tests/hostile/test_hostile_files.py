@@ -17,10 +17,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hostile_table import commands
 
 from trainlab.cli import main
-
-from hostile_table import commands
 
 TINY = ["--hidden", "8", "--batch-size", "20", "--train-size", "100", "--epochs", "1", "--quiet"]
 

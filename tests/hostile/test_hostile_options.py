@@ -12,11 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from hostile_table import BASE, cases, commands, uncovered
 
 import trainlab
 from trainlab.cli import main
-
-from hostile_table import BASE, cases, commands, uncovered
 
 SRC = str(Path(trainlab.__file__).resolve().parents[1])
 CASES = cases()

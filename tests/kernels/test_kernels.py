@@ -167,7 +167,7 @@ def test_kernels_equal_trainlab_optim_rules(impl):
             else:
                 impl.rmsprop_notes(q, g, *s, rule.lr, rule.decay_rate, rule.eps)
         assert same_bits(p, q), kernel
-        for name, arr in zip(state, s):
+        for name, arr in zip(state, s, strict=False):
             got = np.concatenate([rule.state[k][name].ravel() for k in params])
             assert same_bits(got, arr), (kernel, name)
 

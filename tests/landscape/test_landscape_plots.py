@@ -45,7 +45,7 @@ def test_one_panel_per_rule_plus_newton():
         "newton",
     ]
     # each panel's path is the rule's own path
-    for ax, (t, _) in zip(visible, r.traces.values()):
+    for ax, (t, _) in zip(visible, r.traces.values(), strict=False):
         line = next(ln for ln in ax.lines if len(ln.get_xdata()) == len(t.points))
         np.testing.assert_array_equal(line.get_xydata(), t.points)
     plt().close(fig)

@@ -83,7 +83,7 @@ def test_golden_section_refines_inside_the_bracket():
     i = int(np.argmin(t.scores[:25]))
     assert t.evaluations == 33
     assert all(grid[max(i - 1, 0)] <= lr <= grid[min(i + 1, 24)] for lr in t.lrs[25:])
-    for lr, s in zip(t.lrs[25:], t.scores[25:]):
+    for lr, s in zip(t.lrs[25:], t.scores[25:], strict=False):
         assert s == pytest.approx(sgd_bowl_objective(lr), rel=1e-9)
     assert t.score <= min(t.scores[:25])
     # the refined rate is within a hair of the best of a fine scan of the closed form

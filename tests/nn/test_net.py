@@ -110,7 +110,7 @@ def test_matches_torch_model():
     tl.backward()
     grads = net.gradient(x, t)
     assert net.last_loss == pytest.approx(tl.item(), abs=1e-12)
-    for i, lin in zip((1, 2, 3), model[::2]):
+    for i, lin in zip((1, 2, 3), model[::2], strict=False):
         assert np.allclose(grads[f"W{i}"], lin.weight.grad.numpy().T, atol=1e-12)
         assert np.allclose(grads[f"b{i}"], lin.bias.grad.numpy(), atol=1e-12)
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import pytest
-
 from nb_testkit import notebook_paths, run_and_check
 
 

@@ -5,7 +5,6 @@ on the two test workers side by side.)"""
 from __future__ import annotations
 
 import pytest
-
 from nb_testkit import notebook_paths, run_and_check
 
 

@@ -7,7 +7,6 @@ import re
 
 import nbformat
 import pytest
-
 from nb_testkit import LANGS, NOTEBOOKS, ROOT, builder, notebook_paths, read, source
 
 NUMBERS = [f"{i:02d}" for i in range(1, 10)]
@@ -41,19 +40,19 @@ def test_committed_notebooks_are_what_the_builder_makes():
 
 
 def test_korean_and_english_have_the_same_cells():
-    for ko_path, en_path in zip(notebook_paths("ko"), notebook_paths("en")):
+    for ko_path, en_path in zip(notebook_paths("ko"), notebook_paths("en"), strict=False):
         ko, en = read(ko_path)["cells"], read(en_path)["cells"]
         assert [(c["cell_type"], c["metadata"]) for c in ko] == [
             (c["cell_type"], c["metadata"]) for c in en
         ], ko_path.name
-        for a, b in zip(ko, en):
+        for a, b in zip(ko, en, strict=False):
             if a["cell_type"] == "code":  # same code lines; only strings and comments differ
                 assert len(source(a).splitlines()) == len(source(b).splitlines()), ko_path.name
 
 
 def test_korean_markdown_is_korean_and_english_is_not():
     hangul = re.compile("[\uac00-\ud7a3]")
-    for ko_path, en_path in zip(notebook_paths("ko"), notebook_paths("en")):
+    for ko_path, en_path in zip(notebook_paths("ko"), notebook_paths("en"), strict=False):
         ko_md = [source(c) for c in read(ko_path)["cells"] if c["cell_type"] == "markdown"]
         en_md = [source(c) for c in read(en_path)["cells"] if c["cell_type"] == "markdown"]
         assert all(hangul.search(s) for s in ko_md[1:]), ko_path.name

@@ -21,7 +21,7 @@ def rates(s: Schedule, epochs=EPOCHS):
 
 def close(a, b):
     assert len(a) == len(b)
-    assert max(abs(x - y) for x, y in zip(a, b)) <= 1e-15, (a, b)
+    assert max(abs(x - y) for x, y in zip(a, b, strict=False)) <= 1e-15, (a, b)
 
 
 def test_names():
@@ -87,7 +87,7 @@ def test_warmup_combines_with_each_schedule():
         rates(make_schedule("inverse-time", LR, EPOCHS, warmup=w)),
         ramp + [LR / (1 + 0.1 * e) for e in range(T)],
     )
-    assert all(a < b for a, b in zip(ramp, ramp[1:] + [LR]))  # rises to lr
+    assert all(a < b for a, b in zip(ramp, ramp[1:] + [LR], strict=False))  # rises to lr
 
 
 def test_plateau_reduces_after_patience_epochs_without_improvement():

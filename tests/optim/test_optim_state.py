@@ -22,7 +22,7 @@ def problem(flat: bool):
     def params():
         buf = start.copy()
         out, off = {}, 0
-        for i, (s, n) in enumerate(zip(shapes, sizes)):
+        for i, (s, n) in enumerate(zip(shapes, sizes, strict=False)):
             view = buf[off : off + n].reshape(s)
             out[f"p{i}"] = view if flat else view.copy()
             off += n

@@ -135,7 +135,7 @@ def run_both(name: str, kw: dict, seed: int, new_lr: float | None = None) -> flo
                 group["lr"] = new_lr
             opt.lr = new_lr
         grads = [rng.standard_normal(s) for s in shapes]
-        for t, g in zip(tparams, grads):
+        for t, g in zip(tparams, grads, strict=False):
             t.grad = torch.tensor(g)
         topt.step()
         opt.update(mine, {f"w{i}": g for i, g in enumerate(grads)})

@@ -52,7 +52,7 @@ def write_csv(path, header, rows, delimiter=","):
 def class_csv(folder: Path, name="blobs.csv", delimiter=",") -> Path:
     """Features f0..f3, then the text target ``animal`` in the middle of the header."""
     x, y = classification()
-    rows = [[*map(_s, r[:2]), LABELS[c], *map(_s, r[2:])] for r, c in zip(x, y)]
+    rows = [[*map(_s, r[:2]), LABELS[c], *map(_s, r[2:])] for r, c in zip(x, y, strict=False)]
     return write_csv(folder / name, ["f0", "f1", "animal", "f2", "f3"], rows, delimiter)
 
 
@@ -75,7 +75,7 @@ def breast_cancer_csv(folder: Path) -> Path:
 
     d = load_breast_cancer()
     names = [n.replace(" ", "_") for n in d.feature_names]
-    rows = [[*map(_s, r), d.target_names[t]] for r, t in zip(d.data, d.target)]
+    rows = [[*map(_s, r), d.target_names[t]] for r, t in zip(d.data, d.target, strict=False)]
     return write_csv(folder / "breast_cancer.csv", [*names, "diagnosis"], rows)
 
 

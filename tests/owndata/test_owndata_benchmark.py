@@ -10,8 +10,8 @@ import sys
 
 import numpy as np
 import pytest
-
 from owndata_testkit import class_csv, reg_npz
+
 from trainlab.cli import main
 from trainlab.io import read_json
 from trainlab.tune.protocol import AUTO_FRACTION, TAUS
@@ -122,7 +122,7 @@ def test_time_to_target_in_steps_epochs_and_cpu_seconds(bench):
     for p, per in m["problems"].items():
         for e in per.values():
             for ep, st, sec in zip(
-                e["epochs_to_target"], e["steps_to_target"], e["seconds_to_target"]
+                e["epochs_to_target"], e["steps_to_target"], e["seconds_to_target"], strict=False
             ):
                 if ep == "inf":
                     assert st == sec == "inf"

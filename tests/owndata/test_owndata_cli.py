@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from owndata_testkit import breast_cancer_csv, class_csv, cli, reg_npz, regression
 from sklearn.metrics import mean_squared_error as sk_mse
 
-from owndata_testkit import breast_cancer_csv, class_csv, cli, reg_npz, regression
 from trainlab.cli import main
 from trainlab.data.prepared import split_indices
 from trainlab.io import load_npz, read_json
@@ -317,7 +317,7 @@ def test_train_on_a_tsv_regression_with_a_named_target(tmp_path):
     from owndata_testkit import write_csv
 
     x, y = regression(120)
-    rows = [[f"{v!r}" for v in (float(t), *map(float, r))] for r, t in zip(x, y)]
+    rows = [[f"{v!r}" for v in (float(t), *map(float, r))] for r, t in zip(x, y, strict=False)]
     path = write_csv(tmp_path / "r.tsv", ["price", *[f"f{i}" for i in range(5)]], rows, "\t")
     out = tmp_path / "run"
     assert (

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from owndata_testkit import (
     LABELS,
     _s,
@@ -16,6 +15,7 @@ from owndata_testkit import (
     regression,
     write_csv,
 )
+
 from trainlab.data.files import infer_task, load_file
 from trainlab.errors import ConfigError, DataError
 
@@ -31,7 +31,7 @@ def test_csv_with_a_text_target_in_the_middle(tmp_path):
 
 def test_tsv_and_the_default_target_is_the_last_column(tmp_path):
     x, y = classification()
-    rows = [[*map(_s, r), int(c) + 10] for r, c in zip(x, y)]
+    rows = [[*map(_s, r), int(c) + 10] for r, c in zip(x, y, strict=False)]
     path = write_csv(tmp_path / "b.tsv", ["a", "b", "c", "d", "label"], rows, "\t")
     d = load_file(str(path))
     assert d.target == "label" and d.task == "classification"  # whole numbers, 3 values

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from owndata_testkit import class_csv, classification, reg_npz, regression
+
 from trainlab.data.files import load_file
 from trainlab.data.prepared import open_data, prepare, split_indices
 from trainlab.errors import DataError

@@ -10,6 +10,7 @@ import pytest
 
 from trainlab.optim import create, from_torch
 from trainlab.report.benchmark_page import torch_equivalent, train_command
+from trainlab.tune.problems import make_problem
 from trainlab.tune.protocol import (
     auto_target,
     edge_warnings,
@@ -19,7 +20,6 @@ from trainlab.tune.protocol import (
     recommend,
     steps_to_target,
 )
-from trainlab.tune.problems import make_problem
 
 
 def test_area_of_a_step_profile():

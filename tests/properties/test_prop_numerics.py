@@ -54,6 +54,6 @@ def test_float32_and_float64_runs_agree():
             TrainConfig(epochs=5, rng=np.random.default_rng(1), progress=False),
         ).train()
         losses[dtype] = (h["train_loss_epoch"][-1], h["test_loss"][-1])
-    for a, b in zip(losses[np.float32], losses[np.float64]):
+    for a, b in zip(losses[np.float32], losses[np.float64], strict=False):
         assert abs(a - b) <= 1e-3 * abs(b)
     assert losses[np.float64][0] < 0.5  # it did learn: the comparison is not of two flat lines

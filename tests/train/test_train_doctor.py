@@ -241,7 +241,8 @@ LECTURE = {
 @pytest.fixture(scope="module", params=["digits", "fashion-mnist"])
 def lecture_curves(request, tmp_path_factory):
     """lr-diagnosis (digits: the demo's settings; Fashion-MNIST: the notes' 20 epochs)."""
-    from trainlab.experiments import make_config, run as run_experiment
+    from trainlab.experiments import make_config
+    from trainlab.experiments import run as run_experiment
 
     quick = request.param == "digits"
     cfg = make_config("lr-diagnosis", quick, dataset=request.param)

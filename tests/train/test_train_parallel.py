@@ -7,8 +7,8 @@ import time
 
 import numpy as np
 import pytest
-
 from parallel_jobs import draw, draw_pid, fail_at, modules, total
+
 from trainlab.train import parallel
 from trainlab.train.parallel import choose_workers, run_jobs
 from trainlab.train.shared import SharedArrays

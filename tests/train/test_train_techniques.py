@@ -9,8 +9,8 @@ import torch
 from trainlab.errors import DivergenceError
 from trainlab.nn import MultiLayerNet
 from trainlab.optim import GradientNoise, create
-from trainlab.train import Data, TrainConfig, Trainer
 from trainlab.optim.transforms import clip_by_norm, clip_by_value
+from trainlab.train import Data, TrainConfig, Trainer
 from trainlab.train.curriculum import Curriculum, difficulty_scores
 from trainlab.train.doctor import diagnose
 

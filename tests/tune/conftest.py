@@ -6,7 +6,6 @@ import subprocess
 import tempfile
 
 import pytest
-
 from tune_testkit import ROOT
 
 SCRIPT = ROOT / "scripts" / "test-postgres.sh"

@@ -7,12 +7,12 @@ import math
 import numpy as np
 import pytest
 from optuna.trial import TrialState
+from tune_testkit import journal_study
 
 from trainlab.cli import main
 from trainlab.io import read_json
 from trainlab.tune.benchmark import profile, time_to_target
 from trainlab.tune.problems import NoisyQuadratic, make_problem
-from tune_testkit import journal_study
 
 RULES = ["sgd", "adam"]
 PROBLEMS = ["digits", "noisy-quadratic"]
@@ -55,7 +55,7 @@ def test_every_rule_gets_the_same_lr_grid_and_seeds(bench):
             # the chosen rate is the grid point with the best final validation metric
             vals = [
                 (v, lr)
-                for lr, v in zip(e["sensitivity"]["lr"], e["sensitivity"]["val"])
+                for lr, v in zip(e["sensitivity"]["lr"], e["sensitivity"]["val"], strict=False)
                 if v is not None
             ]
             best = max(vals)[1] if e["metric"] == "accuracy" else min(vals)[1]
@@ -85,12 +85,12 @@ def test_performance_profile_matches_its_definition(bench):
         p: {r: (math.inf if v in (None, "inf") else v) for r, v in per.items()}
         for p, per in times.items()
     }
-    assert taus[0] == 1.0 and all(b > a for a, b in zip(taus, taus[1:]))
+    assert taus[0] == 1.0 and all(b > a for a, b in zip(taus, taus[1:], strict=False))
     for r in RULES:
         rho = metrics["profile"]["rho"][r]
         assert all(0.0 <= v <= 1.0 for v in rho)
-        assert all(b >= a for a, b in zip(rho, rho[1:]))  # monotone in τ
-        for tau, value in zip(taus, rho):
+        assert all(b >= a for a, b in zip(rho, rho[1:], strict=False))  # monotone in τ
+        for tau, value in zip(taus, rho, strict=False):
             solved = [
                 p for p in t if math.isfinite(t[p][r]) and t[p][r] <= tau * min(t[p].values())
             ]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
+from tune_testkit import TINY, closed_port
 
 from trainlab.cli import main
-from tune_testkit import TINY, closed_port
 
 
 def _fails(capsys, argv) -> str:

@@ -198,8 +198,9 @@ def test_this_process_start_time_is_read():
     ],
 )
 def test_bad_retry_and_wait_options_fail_in_one_line(tmp_path, capsys, extra, words):
-    from trainlab.cli import main
     from tune_testkit import TINY
+
+    from trainlab.cli import main
 
     assert main(["tune", "--out", str(tmp_path / "o"), *TINY, *extra]) == 2
     err = capsys.readouterr().err.strip().splitlines()

@@ -20,7 +20,6 @@ import time
 import optuna
 import pytest
 from optuna.trial import TrialState
-
 from tune_testkit import ROOT, TINY, cli_process, worker_pids
 
 SCRIPT = ROOT / "scripts" / "test-postgres.sh"

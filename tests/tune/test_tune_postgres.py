@@ -5,7 +5,6 @@ from __future__ import annotations
 import optuna
 import sqlalchemy
 from optuna.trial import TrialState
-
 from tune_testkit import TINY, cli_process
 
 

@@ -7,7 +7,6 @@ import signal
 import time
 
 from optuna.trial import TrialState
-
 from tune_testkit import TINY, cli_process, journal_study, tune, worker_pids
 
 ARGS = ["--trials", "12", "--epochs", "120", "--train-size", "300"]  # ~0.1 s a trial

@@ -10,11 +10,11 @@ import re
 import numpy as np
 import pytest
 from optuna.trial import TrialState
+from tune_testkit import N_TEST, N_VAL, is_fraction_of, journal_study, tune
 
 from trainlab.data import load
 from trainlab.io import read_json
 from trainlab.nn import MultiLayerNet
-from tune_testkit import N_TEST, N_VAL, is_fraction_of, journal_study, tune
 
 LINE = re.compile(
     r"^Best-(\d+)\(val acc:([0-9.e-]+)\) \| lr:([0-9.e+-]+), weight decay:([0-9.e+-]+)$"

@@ -9,10 +9,10 @@ import time
 
 import pytest
 from optuna.trial import TrialState
+from tune_testkit import TINY, cli_process, journal_study, tune
 
 from trainlab.tune.journal import repair
 from trainlab.tune.storage import FlockLock
-from tune_testkit import TINY, cli_process, journal_study, tune
 
 TORN = b'{"op_code":4,"wor'
 ARGS = ["--trials", "8", "--epochs", "90", "--train-size", "300"]  # ~0.1 s a trial

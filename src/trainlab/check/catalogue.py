@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from trainlab.check import wrappers as w
 from trainlab.check.recognise import trainlab_defaults
-from trainlab.check.textbook import OPTIONS, RULES as TEXTBOOK_RULES, Textbook
+from trainlab.check.textbook import OPTIONS, Textbook
+from trainlab.check.textbook import RULES as TEXTBOOK_RULES
 from trainlab.optim import create
 
 #: what a step becomes when the state is re-initialised at every call

@@ -124,6 +124,6 @@ def same_behaviour(scenario, a, b) -> bool:
         return False
     if first_departure(scenario, a, against=b.after, values_only=True) is not None:
         return False
-    return all(set(x) == set(y) for x, y in zip(a.replaced, b.replaced)) and all(
-        bool(x) == bool(y) for x, y in zip(a.written, b.written)
+    return all(set(x) == set(y) for x, y in zip(a.replaced, b.replaced, strict=False)) and all(
+        bool(x) == bool(y) for x, y in zip(a.written, b.written, strict=False)
     )

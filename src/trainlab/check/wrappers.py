@@ -81,7 +81,7 @@ class WritingGrads(Wrapped):
 
 class PairedByPosition(Wrapped):
     def update(self, params, grads):
-        self.inner.update(params, dict(zip(params, grads.values())))
+        self.inner.update(params, dict(zip(params, grads.values(), strict=False)))
 
 
 class StateByPosition(Wrapped):

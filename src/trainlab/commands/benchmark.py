@@ -160,10 +160,9 @@ def run(args) -> int:
     from trainlab.optim import create
     from trainlab.runs import prepare_out
     from trainlab.tune import benchmark, plots
-    from trainlab.tune.storage import redacted
-
     from trainlab.tune.plan import problems_of
     from trainlab.tune.space import parse_space
+    from trainlab.tune.storage import redacted
 
     base = QUICK if args.quick else FULL
     for rule in args.optimizers:
@@ -288,7 +287,7 @@ def run(args) -> int:
     taus, rho = res["profile"]["tau"], res["profile"]["rho"]
     plots.profile(taus, rho, out / "performance_profile.png", what="CPU time to target")
     for rule, values in rho.items():
-        tau2 = next((v for t, v in zip(taus, values) if t >= 2.0), values[-1])
+        tau2 = next((v for t, v in zip(taus, values, strict=False) if t >= 2.0), values[-1])
         summary[f"profile {rule} ρ(1)"] = values[0]
         summary[f"profile {rule} ρ(2)"] = tau2
         summary[f"profile {rule} area"] = res["profile"]["area"][rule]

@@ -224,7 +224,9 @@ def _load_idx(name, data_dir, allow_fallback, download):
             )
         roles = ("train-images", "train-labels", "test-images", "test-labels")
         info = {
-            "source": {role: str(p) for role, p in zip(roles, found["train"] + found["test"])},
+            "source": {
+                role: str(p) for role, p in zip(roles, found["train"] + found["test"], strict=False)
+            },
             "fallback": False,
             "cached": cached_tr and cached_te,
             "note": (

@@ -32,8 +32,8 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
-from trainlab.errors import ConfigError, DataError
 from trainlab.atomic import atomic_write
+from trainlab.errors import ConfigError, DataError
 
 #: Base URLs per data set; a file's URL is ``base + file name``.
 MIRRORS: dict[str, tuple[str, ...]] = {

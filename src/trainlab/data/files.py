@@ -279,7 +279,11 @@ def _read_idx_pairs(parts):
     from trainlab.data.idx import read_idx
 
     arrays = [read_idx(p) for p in parts]
-    for (xp, yp), (x, y) in zip(zip(parts[::2], parts[1::2]), zip(arrays[::2], arrays[1::2])):
+    for (xp, yp), (x, y) in zip(
+        zip(parts[::2], parts[1::2], strict=False),
+        zip(arrays[::2], arrays[1::2], strict=False),
+        strict=False,
+    ):
         if len(x) != len(y):
             raise DataError(
                 f"{xp} holds {len(x)} items but {yp} holds {len(y)}; pass a "

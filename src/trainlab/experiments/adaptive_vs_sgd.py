@@ -133,7 +133,7 @@ def job(cfg, data, spec) -> dict:
 def gather(cfg, specs, results) -> dict:
     """Per rule: the grid, and the lr with the best final validation accuracy."""
     out = {}
-    for spec, h in zip(specs, results):
+    for spec, h in zip(specs, results, strict=False):
         r = out.setdefault(spec["rule"], {"grid": [], "best": None})
         ok = h["diverged_at"] is None
         val = h["final"]["val_acc"] if ok else float("nan")
@@ -170,7 +170,7 @@ def plot(metrics, cfg, out) -> list:
         if not bests:
             continue
         lr = metrics["summary"][f"{rule_label(name)}: tuned lr"]
-        for ax, key in zip(axes, ("train_acc", "test_acc")):
+        for ax, key in zip(axes, ("train_acc", "test_acc"), strict=False):
             curves = np.array([b[key] for b in bests], dtype=float)
             band(
                 ax,
@@ -179,7 +179,7 @@ def plot(metrics, cfg, out) -> list:
                 color=f"C{i}",
                 label=f"{rule_label(name)} (lr {lr:.2g})",
             )
-    for ax, what in zip(axes, ("training", "test")):
+    for ax, what in zip(axes, ("training", "test"), strict=False):
         ax.set(xlabel="epochs", ylabel=f"{what} accuracy", title=f"{what} accuracy, tuned lr")
         lows = [ln.get_ydata()[-1] for ln in ax.get_lines()]
         if lows:

@@ -107,7 +107,7 @@ def job(cfg, data, spec) -> dict:
 
 
 def gather(cfg, specs, results) -> dict:
-    return {spec["batch"]: r for spec, r in zip(specs, results)}
+    return {spec["batch"]: r for spec, r in zip(specs, results, strict=False)}
 
 
 def summarize(runs, cfg) -> dict:

@@ -91,7 +91,7 @@ def job(cfg, data, spec) -> dict:
 
 def gather(cfg, specs, results) -> dict:
     out = {"bn": [], "plain": []}
-    for spec, r in zip(specs, results):
+    for spec, r in zip(specs, results, strict=False):
         out["bn" if spec["bn"] else "plain"].append(r)
     return out
 

@@ -76,7 +76,7 @@ def job(cfg, data, spec) -> dict:
 
 
 def gather(cfg, specs, results) -> dict:
-    return {spec["init"]: r for spec, r in zip(specs, results)}
+    return {spec["init"]: r for spec, r in zip(specs, results, strict=False)}
 
 
 def summarize(runs, cfg) -> dict:

@@ -72,7 +72,7 @@ def forward(x, stds, act, standard_normals):
     from trainlab.nn import ACTIVATIONS
 
     out = []
-    for w, std in zip(standard_normals, stds):
+    for w, std in zip(standard_normals, stds, strict=False):
         x = ACTIVATIONS[act]().forward(x @ (w * std))
         out.append(x)
     return out
@@ -214,7 +214,7 @@ def plot(metrics, cfg, out, part=None) -> list:
         1, len(cfg.activations), figsize=(4.2 * len(cfg.activations), 4.0), squeeze=False
     )
     x = np.arange(1, cfg.layers + 1)
-    for ax, act in zip(axes[0], cfg.activations):
+    for ax, act in zip(axes[0], cfg.activations, strict=False):
         for spec in cfg.inits:
             runs = [[layer["std"] for layer in r[f"{act}/{spec}"]] for r in metrics["runs"]]
             band(ax, x, runs, label=f"weights {init_label(spec)}", marker="o", ms=3)

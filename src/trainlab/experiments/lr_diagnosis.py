@@ -80,7 +80,7 @@ def curves(cfg) -> list[tuple[str, float, str]]:
         raise ConfigError(
             f"lr-diagnosis: {len(cfg.labels)} labels but {len(cfg.lrs)} lrs; give one label per lr"
         )
-    out = [(lab, float(lr), cfg.weight_init) for lab, lr in zip(cfg.labels, cfg.lrs)]
+    out = [(lab, float(lr), cfg.weight_init) for lab, lr in zip(cfg.labels, cfg.lrs, strict=False)]
     if str(cfg.bad_init):
         out.append(("bad init", float(cfg.bad_init_lr), str(cfg.bad_init)))
     return out
@@ -141,7 +141,7 @@ def job(cfg, data, spec) -> dict:
 
 
 def gather(cfg, specs, results) -> dict:
-    return {spec["label"]: r for spec, r in zip(specs, results)}
+    return {spec["label"]: r for spec, r in zip(specs, results, strict=False)}
 
 
 def majority(runs, label) -> str:

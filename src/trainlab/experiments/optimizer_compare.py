@@ -74,7 +74,7 @@ def job(cfg, data, spec) -> dict:
 
 
 def gather(cfg, specs, results) -> dict:
-    return {spec["rule"]: r for spec, r in zip(specs, results)}
+    return {spec["rule"]: r for spec, r in zip(specs, results, strict=False)}
 
 
 def summarize(runs, cfg) -> dict:
@@ -87,9 +87,8 @@ def summarize(runs, cfg) -> dict:
 
 
 def plot(metrics, cfg, out) -> list:
-    from trainlab.train.plots import plot_loss_curves
-
     from trainlab.optim import create
+    from trainlab.train.plots import plot_loss_curves
 
     runs = metrics["runs"]
     curves = {

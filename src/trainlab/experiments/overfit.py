@@ -109,7 +109,7 @@ def jobs(cfg, rng) -> list[dict]:
     if ensemble:
         out += [
             {"variant": "member", "init": i, "batch": b, "outputs": True}
-            for i, b in zip(extra[0::2], extra[1::2])
+            for i, b in zip(extra[0::2], extra[1::2], strict=False)
         ]
     return out
 
@@ -181,7 +181,7 @@ def gather(cfg, specs, results) -> dict:
     """The single variants as trained; the ensemble's accuracy from its members' averaged
     softmax outputs, epoch by epoch."""
     out = {}
-    for spec, r in zip(specs, results):
+    for spec, r in zip(specs, results, strict=False):
         if spec["variant"] != "member":
             out[spec["variant"]] = {"train_acc": r["train_acc"], "test_acc": r["test_acc"]}
     members = [r["scores"] for r in results if "scores" in r]
@@ -227,7 +227,7 @@ def plot(metrics, cfg, out) -> list:
         1, len(names), figsize=(4 * len(names), 3.6), squeeze=False, sharey=True
     )
     s = metrics["summary"]
-    for ax, name in zip(axes[0], names):
+    for ax, name in zip(axes[0], names, strict=False):
         for key, style in (("train_acc", "-"), ("test_acc", "--")):
             curves = np.array([r[name][key] for r in metrics["runs"]], dtype=float)
             band(

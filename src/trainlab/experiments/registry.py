@@ -276,7 +276,7 @@ def reads(configs: dict) -> tuple:
     experiment that reads a head only says so with ``reads(cfg)``."""
     mods = [(get(n), cfg) for n, cfg in configs.items()]
     need = [m.reads(cfg) if hasattr(m, "reads") else (None, None) for m, cfg in mods if m.TRAINS]
-    columns = list(zip(*need)) or [(), ()]  # the training rows, the test rows
+    columns = list(zip(*need, strict=False)) or [(), ()]  # the training rows, the test rows
     return tuple(None if None in col else max(col, default=0) for col in columns)
 
 

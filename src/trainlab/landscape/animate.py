@@ -12,7 +12,6 @@ from trainlab.landscape.plots import REFERENCE, contour, hue, label, landmarks, 
 from trainlab.validate import check_count
 from trainlab.viz import plt
 
-
 #: the most frames an animation is drawn with
 MAX_FRAMES = 1000
 

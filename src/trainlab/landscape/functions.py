@@ -204,8 +204,8 @@ class Beale(Function):
     def grad(self, x, y):
         a, ax, ay = self._terms(x, y)
         return (
-            2.0 * sum(ai * d for ai, d in zip(a, ax)),
-            2.0 * sum(ai * d for ai, d in zip(a, ay)),
+            2.0 * sum(ai * d for ai, d in zip(a, ax, strict=False)),
+            2.0 * sum(ai * d for ai, d in zip(a, ay, strict=False)),
         )
 
     def hessian(self, x, y):
@@ -213,8 +213,8 @@ class Beale(Function):
         ayy = (0.0, 2.0 * x, 6.0 * x * y)  # d²a_i/dy²  (d²a_i/dx² = 0)
         axy = (1.0, 2.0 * y, 3.0 * y * y)  # d²a_i/dxdy
         fxx = 2.0 * sum(d * d for d in ax)
-        fxy = 2.0 * sum(dx * dy + ai * c for ai, dx, dy, c in zip(a, ax, ay, axy))
-        fyy = 2.0 * sum(dy * dy + ai * c for ai, dy, c in zip(a, ay, ayy))
+        fxy = 2.0 * sum(dx * dy + ai * c for ai, dx, dy, c in zip(a, ax, ay, axy, strict=False))
+        fyy = 2.0 * sum(dy * dy + ai * c for ai, dy, c in zip(a, ay, ayy, strict=False))
         return ((fxx, fxy), (fxy, fyy))
 
 

@@ -132,7 +132,7 @@ def panels_figure(function, traces, title: str = ""):
     rows = math.ceil(n / cols)
     fig, axes = plt().subplots(rows, cols, figsize=(4.2 * cols, 3.6 * rows), squeeze=False)
     win = window(function, traces)
-    for ax, (name, (t, lr)) in zip(axes.flat, traces.items()):
+    for ax, (name, (t, lr)) in zip(axes.flat, traces.items(), strict=False):
         contour(ax, function, win, n=160)
         draw_path(ax, name, t, lr, color="red")
         landmarks(ax, function)

@@ -38,7 +38,7 @@ def check_size(sizes, itemsize: int = 4) -> None:
     optimizer's state would not fit in memory (see :mod:`trainlab.limits`)."""
     from trainlab import limits
 
-    n_params = sum(int(a) * int(b) + int(b) for a, b in zip(sizes[:-1], sizes[1:]))
+    n_params = sum(int(a) * int(b) + int(b) for a, b in zip(sizes[:-1], sizes[1:], strict=False))
     limits.check(
         n_params * itemsize * 5,
         f"a network of layer sizes {list(sizes)} "

@@ -40,7 +40,7 @@ class LiveLoss:
         self._next = 0.0  # when the next redraw may happen
         self._fig = None
 
-    def next(self, label: str) -> "LiveLoss":
+    def next(self, label: str) -> LiveLoss:
         """The same plot for the next training run, drawn as another curve."""
         self.label = label
         return self

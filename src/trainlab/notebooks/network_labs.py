@@ -82,11 +82,12 @@ class HistogramLab(_Lab):
             )
             self._fig.subplots_adjust(left=0.06, right=0.99, bottom=0.1, top=0.8, wspace=0.08)
             self._bars = [
-                ax.stairs(c, edges, fill=True, color="C0") for ax, c in zip(self._axes, counts)
+                ax.stairs(c, edges, fill=True, color="C0")
+                for ax, c in zip(self._axes, counts, strict=False)
             ]
             for k, ax in enumerate(self._axes):
                 ax.set_title(f"{k + 1}{say('-layer', self.lang)}")
-        for ax, bars, c in zip(self._axes, self._bars, counts):
+        for ax, bars, c in zip(self._axes, self._bars, counts, strict=False):
             bars.set_data(c, edges)  # one artist per layer: redrawn, not rebuilt
             ax.set_xlim(lo, hi)
         self._axes[0].set_ylim(0, 1.05 * max(int(c.max()) for c in counts))

@@ -88,7 +88,7 @@ def update_flat(opt, params: dict, plan: Plan) -> bool:
         # opt._segments so that sums match the per-array path bit for bit
         sizes = [int(np.prod(shape, dtype=np.int64)) for _, shape in opt._layout]
         ends = np.cumsum([0, *sizes]).tolist()
-        opt._segments = list(zip(ends[:-1], ends[1:]))
+        opt._segments = list(zip(ends[:-1], ends[1:], strict=False))
         try:
             opt._apply(p, opt._prepare(p, g), s)
         finally:

@@ -74,7 +74,7 @@ class GradientNoise(Optimizer):
         keys = self._check(params, grads)
         self._noise.t = self.optimizer.t  # steps the wrapped rule has taken
         noisy = self._noise([np.asarray(grads[k]) for k in keys], [params[k] for k in keys])
-        self.optimizer.update(params, dict(zip(keys, noisy)))
+        self.optimizer.update(params, dict(zip(keys, noisy, strict=False)))
 
     def hyperparameters(self) -> dict:
         return {

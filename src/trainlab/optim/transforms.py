@@ -58,7 +58,7 @@ def chain(*transforms):
 def apply_in_place(transforms, grads: list, params: list) -> None:
     """Run ``transforms`` in order and leave their result in the arrays ``grads``."""
     out = chain(*transforms)(grads, params)
-    for g, new in zip(grads, out):
+    for g, new in zip(grads, out, strict=False):
         if new is not g:
             np.copyto(g, new)
 
@@ -67,7 +67,7 @@ def add_decayed_weights(weight_decay: float):
     """Coupled L2 weight decay, ``g <- g + weight_decay * W`` (the gradient of
     ``weight_decay / 2 * ||W||^2``); new arrays."""
     wd = check_positive("weight_decay", weight_decay)
-    return lambda grads, params: [g + wd * p for g, p in zip(grads, params)]
+    return lambda grads, params: [g + wd * p for g, p in zip(grads, params, strict=False)]
 
 
 def negate():

@@ -53,7 +53,6 @@ from trainlab.tune.samplers import BudgetGridSampler, SeededRandomSampler
 from trainlab.tune.storage import BudgetLock, open_storage
 from trainlab.tune.trials import Heartbeat, counted, reap, run_trials, settled
 
-
 #: the most learning rates a grid may hold
 MAX_GRID = 100
 

@@ -54,9 +54,9 @@ def rule_options(rule: str, params: dict) -> dict:
     ``momentum`` as the rule's momentum or beta1 where its default is not 0
     (momentum, nesterov, the Adam family; dropped for sgd, rmsprop, adagrad,
     which have none by default), other names when the rule has that option."""
-    from trainlab.optim import RULES, options
-
     import inspect
+
+    from trainlab.optim import RULES, options
 
     cls = RULES[rule.lower().replace("_", "").replace("-", "")]
     have = options(cls)

@@ -59,7 +59,7 @@ def sensitivity(data: dict, path, ylabels: dict) -> None:
     """``data[problem][optimizer] = (lrs, values)``: the final validation metric
     against the learning rate, one line per optimizer (diverged runs left out)."""
     fig, axes = plt().subplots(1, len(data), figsize=(5 * len(data), 4), squeeze=False)
-    for ax, (problem, per_opt) in zip(axes.flat, data.items()):
+    for ax, (problem, per_opt) in zip(axes.flat, data.items(), strict=False):
         for name, (lrs, values) in per_opt.items():
             v = np.array([np.nan if y is None else y for y in values], dtype=float)
             ax.plot(lrs, v, marker="o", ms=4, label=name)
@@ -73,7 +73,7 @@ def sensitivity(data: dict, path, ylabels: dict) -> None:
 def curves(data: dict, path, ylabels: dict) -> None:
     """``data[problem][optimizer] = runs`` (seeds × epochs): mean ± std over seeds."""
     fig, axes = plt().subplots(1, len(data), figsize=(5 * len(data), 4), squeeze=False)
-    for ax, (problem, per_opt) in zip(axes.flat, data.items()):
+    for ax, (problem, per_opt) in zip(axes.flat, data.items(), strict=False):
         for name, runs in per_opt.items():
             runs = np.asarray(runs, dtype=float)
             band(ax, np.arange(runs.shape[1]), runs, label=name)

@@ -16,10 +16,10 @@ from optuna.trial import TrialState
 
 from trainlab.errors import ConfigError
 from trainlab.tune.objective import Objective, Setup, load_split, train_once
+from trainlab.tune.outage import EXIT_STORAGE_DOWN, RETRY_S, Patience
 from trainlab.tune.samplers import grid_points, make_pruner, make_sampler
 from trainlab.tune.space import LABELS, grid_values, narrow, parse_space
 from trainlab.tune.storage import BudgetLock, open_storage
-from trainlab.tune.outage import EXIT_STORAGE_DOWN, RETRY_S, Patience
 from trainlab.tune.trials import MAX_RETRIES, run_trials, seed_number
 
 #: settings that must match for a study to be resumed

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from datetime import UTC
 
 import optuna
 from optuna.exceptions import UpdateFinishedTrialError
@@ -95,12 +96,12 @@ def mark_lost(study, t, reason: str, give_up: bool = False) -> bool:
         return bool(done)
     backend = getattr(storage, "_backend", None)
     if hasattr(backend, "append_logs") and hasattr(storage, "_replay_result"):  # a journal:
-        from datetime import datetime, timezone  # its records in one append
+        from datetime import datetime  # its records in one append
 
         from optuna.storages.journal._storage import JournalOperation as Op
 
         head = {"worker_id": f"trainlab-reaper-{me()['token']}", "trial_id": t._trial_id}
-        stamp = datetime.now(tz=timezone.utc)
+        stamp = datetime.now(tz=UTC)
         with storage._thread_lock:
             storage._sync_with_backend()
             if storage._replay_result.get_trial(t._trial_id).state.is_finished():
