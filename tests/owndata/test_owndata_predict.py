@@ -107,7 +107,7 @@ def test_a_file_whose_columns_differ_is_refused_in_one_line(tmp_path, capsys):
     assert "x has 3 features per row; the network was trained on 4" in capsys.readouterr().err
 
 
-def test_a_run_on_a_built_in_data_set_is_refused(tmp_path, capsys):
+def test_a_run_on_a_built_in_data_set_is_refused(tmp_path):
     run = tmp_path / "run"
     assert main(["train", "--iterations", "1", "--hidden", "4", "--quiet", "--out", str(run)]) == 0
     with pytest.raises(trainlab.errors.DataError, match="was trained on --dataset digits"):
