@@ -100,15 +100,18 @@ def test_an_equation_is_drawn_by_the_sites_own_katex(site, browser):
     )
 
 
-def test_the_search_works_from_files(site, browser):
+@pytest.mark.parametrize(
+    "query, page", [("Nesterov", "update-rules.html"), ("노트북", "ko/index.html")]
+)
+def test_the_search_works_from_files(site, browser, query, page):
     browser.get((site / "index.html").as_uri())
     box = WebDriverWait(browser, 10).until(
         lambda d: d.find_element(By.CSS_SELECTOR, "input.md-search__input")
     )
     box.click()
-    box.send_keys("Nesterov")
+    box.send_keys(query)
     hits = WebDriverWait(browser, 30).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, ".md-search-result__item a")
     )
     targets = [h.get_attribute("href") for h in hits]
-    assert any("update-rules.html" in t for t in targets), targets
+    assert any(f"/{page}" in t for t in targets), targets
