@@ -112,3 +112,23 @@ def test_a_run_on_a_built_in_data_set_is_refused(tmp_path):
     assert main(["train", "--iterations", "1", "--hidden", "4", "--quiet", "--out", str(run)]) == 0
     with pytest.raises(trainlab.errors.DataError, match="was trained on --dataset digits"):
         trainlab.load_run(run)
+
+
+def test_a_damaged_run_folder_is_named_in_one_line(tmp_path):
+    from trainlab.errors import DataError
+    from trainlab.io import write_json
+
+    run = tmp_path / "run"
+    argv = ["train", "--data", str(class_csv(tmp_path)), "--target", "animal", *TINY]
+    assert main([*argv, "--out", str(run)]) == 0
+    config = read_json(run / "config.json")
+    write_json(run / "config.json", {**config, "hidden": [16, 9]})  # not the saved shapes
+    with pytest.raises(DataError, match=r"params.npz: W2 is missing or not of shape \(16, 9\)"):
+        trainlab.load_run(run)
+    write_json(run / "config.json", {**config, "hidden": "wide"})
+    with pytest.raises(DataError, match="network's settings are missing or damaged"):
+        trainlab.load_run(run)
+    write_json(run / "config.json", config)
+    (run / "scaling.npz").unlink()
+    with pytest.raises(DataError, match="has no scaling.npz"):
+        trainlab.load_run(run)
