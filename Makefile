@@ -45,3 +45,17 @@ bench-compare: $(VENV)/.test-deps
 
 clean:
 	rm -rf $(VENV) runs build src/*.egg-info
+
+# the documentation site: docs/ and the docstrings, built strictly into site/, then
+# every internal link and anchor checked (KaTeX and the search shim are fetched once
+# from npm into build/npm/; see docs/development.md)
+.PHONY: docs
+$(VENV)/.docs-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[docs]'
+	touch $@
+
+docs: $(VENV)/.docs-deps
+	$(BIN)/python -m mkdocs build --strict --site-dir site
+	$(BIN)/python scripts/check_site.py site
+
+test: docs

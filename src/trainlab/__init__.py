@@ -9,4 +9,8 @@ def __getattr__(name):
         import trainlab.check as check
 
         return check
+    if name == "load_run":  # a trained run's network, to predict (trainlab.train.saved)
+        from trainlab.train.saved import load_run
+
+        return load_run
     raise AttributeError(f"module 'trainlab' has no attribute {name!r}")

@@ -89,6 +89,7 @@ BASE = {
     "check": ["check"],
     "diagnose": ["diagnose"],
     "report": ["report"],
+    "predict": ["predict", "{dir}", "--data", "{csv}", "--out", "{out}/p.csv"],
 }
 
 POSITIVE_BAD = ["nan", "inf", "-inf", "-1", "0"]
@@ -180,6 +181,9 @@ SEMANTIC = {
     ("diagnose", "run_dir"): ["{dir}/nowhere", "{file}", "{dir}"],
     ("report", "dir"): ["{dir}/nowhere", "{file}"],
     ("report", "--out"): [],
+    ("predict", "run"): ["{dir}/nowhere", "{file}", "{dir}"],
+    ("predict", "--data"): ["{dir}/nowhere.csv", "{file}", "{dir}"],
+    ("predict", "--out"): ["{file}", "{file}/sub"],
 }
 
 #: options a bad value of cannot be told from a good one without another option;

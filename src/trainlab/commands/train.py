@@ -2,7 +2,9 @@
 
 The folder holds ``config.json``, ``metrics.json`` (summary, histories,
 activation statistics, gradient norms, the doctor's verdicts), ``params.npz``
-(the final parameters and batch-norm statistics) and ``training.png``; with
+(the final parameters and batch-norm statistics), with ``--data`` also
+``scaling.npz`` (the feature and target scaling, for ``trainlab predict``),
+and ``training.png``; with
 ``--checkpoint-every`` (or after Ctrl-C) also a checkpoint, from which
 ``trainlab train --resume DIR`` goes on exactly as the run would have;
 ``--resume DIR --epochs N`` trains a finished (checkpointed) run on to N
@@ -50,6 +52,13 @@ def _positive_float(text: str) -> float:
 def add_arguments(p):
     add_data_args(p)
     add_file_args(p)
+    p.add_argument(
+        "--target-scale",
+        default="standard",
+        choices=("standard", "none"),
+        help="regression targets standardised on the training split (default; metrics are "
+        "reported in the target's own units) or left as they are",
+    )
     p.add_argument("--optimizer", default="sgd", help="update rule name (default sgd)")
     p.add_argument("--lr", type=float, default=None, help="learning rate (default: the rule's)")
     p.add_argument(
@@ -315,6 +324,7 @@ def file_data(args):
                 batch_size=args.batch_size,
                 limit=args.train_size,
                 dtype=np.dtype(args.dtype),
+                target_scale=getattr(args, "target_scale", "none"),
             ),
         )
     return args._prepared
@@ -367,6 +377,7 @@ def _resumed_args(args):
             "and never interrupted, so start it again"
         )
     merged = vars(defaults.parse_args([]))
+    merged["target_scale"] = "none"  # a run saved before targets were scaled
     merged.update({k: saved[k] for k in merged if k in saved})
     merged.update(out=str(folder), resume=None, quiet=args.quiet, overwrite=False)
     if args.epochs is not None and args.epochs != merged["epochs"]:
@@ -425,6 +436,7 @@ def run(args) -> int:
     from trainlab.train.checkpoint import guarded_write
     from trainlab.train.doctor import diagnose, report
     from trainlab.train.plots import plot_history
+    from trainlab.train.regression import UNITS_NOTE, in_target_units, scaling_arrays
     from trainlab.train.trainer import TrainingInterrupted
 
     resume = None
@@ -454,6 +466,11 @@ def run(args) -> int:
 
     def finish(**extra):
         summary = summary_of(trainer)
+        prepared = getattr(args, "_prepared", None)
+        if prepared is not None and prepared.info["task"] == "regression":
+            summary.update(in_target_units(trainer.network, prepared))
+            if prepared.target_scaler is not None:
+                extra["units"] = UNITS_NOTE
         metrics = {"summary": summary, "history": trainer.history, **extra}
         seen = metrics
         if getattr(trainer.network, "loss_name", None) == "mse":  # R², not accuracies
@@ -479,6 +496,8 @@ def run(args) -> int:
         raise TrainingInterrupted(f"{exc}; resume with: trainlab train --resume {out}") from None
     summary, verdicts = finish()
     net = trainer.network
+    if getattr(args, "data_file", None):
+        guarded_write(out / "scaling.npz", save_npz, scaling_arrays(args._prepared))
     guarded_write(
         out / "params.npz",
         save_npz,

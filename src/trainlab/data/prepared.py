@@ -12,7 +12,14 @@
 2. **scaling fitted on the training split only**: ``standard`` (subtract the
    training mean, divide by the training std), ``minmax`` (map the training
    range to [0, 1]) or ``none``; a constant column is shifted but not divided.
-   The same shift and scale then apply to validation and test.
+   The same shift and scale then apply to validation and test;
+3. **regression targets standardised on the training split** with
+   ``target_scale="standard"`` (``t -> (t - mean) / std``, per output, the
+   training split's mean and std; :meth:`Scaler.invert` maps a network's output
+   back to the target's own units), or left as they are with ``"none"``. A
+   target in the thousands makes the first squared errors millions and the
+   first steps explode; on the standardised scale they start near 1.
+   ``Prepared.raw_targets`` keeps every split's targets in their own units.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from trainlab.data.files import FileData
 from trainlab.errors import ConfigError, DataError
 
 SCALES = ("standard", "minmax", "none")
+TARGET_SCALES = ("standard", "none")
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,14 @@ class Scaler:
     def apply(self, x, dtype=np.float32) -> np.ndarray:
         return ((x - self.shift) / self.scale).astype(dtype)
 
+    def invert(self, z) -> np.ndarray:
+        """Back to the original units: ``z * scale + shift`` (float64)."""
+        return np.asarray(z, dtype=np.float64) * self.scale + self.shift
+
+    def record(self) -> dict:
+        """Kind, shift and scale as plain JSON."""
+        return {"kind": self.kind, "shift": self.shift.tolist(), "scale": self.scale.tolist()}
+
 
 @dataclass
 class Prepared:
@@ -57,6 +73,8 @@ class Prepared:
     indices: dict  # split name -> sorted row numbers of the file (test: None if given)
     scaler: Scaler
     info: dict
+    target_scaler: Scaler | None = None  # regression with target_scale="standard"
+    raw_targets: dict | None = None  # split name -> targets in their own units
 
     def split_record(self) -> dict:
         """The splits as plain JSON: row numbers of the file, counted from 0."""
@@ -89,12 +107,16 @@ def prepare(
     test_ratio: float = 0.2,
     seed: int = 0,
     scale: str = "standard",
+    target_scale: str = "none",
     batch_size: int | None = None,
     limit: int | None = None,
     dtype=np.float32,
 ) -> Prepared:
     """Split, scale and check ``data``; see the module docstring. ``limit`` keeps the
-    first rows only; ``batch_size`` must not exceed the training split."""
+    first rows only; ``batch_size`` must not exceed the training split;
+    ``target_scale`` applies to regression targets only."""
+    if target_scale not in TARGET_SCALES:
+        raise ConfigError(f"unknown --target-scale {target_scale!r}; choose standard or none")
     for name, r in (("--val-ratio", val_ratio), ("--test-ratio", test_ratio)):
         if not 0.0 <= r < 1.0:
             raise ConfigError(f"{name} must be in [0, 1), got {r}")
@@ -122,12 +144,19 @@ def prepare(
             f"{src}: the training split has one class only; classification needs at least two"
         )
     scaler = Scaler.fit(x[idx["train"]], scale)
-    part = {
-        k: (scaler.apply(x[i], dtype), _targets(y[i], data.task, dtype)) for k, i in idx.items()
-    }
+    raw = {k: y[i] for k, i in idx.items()}
     if given_test:
-        part["test"] = (scaler.apply(data.x_test, dtype), _targets(data.y_test, data.task, dtype))
+        raw["test"] = data.y_test
+    t_scaler = None
+    if data.task == "regression" and target_scale == "standard":
+        t_scaler = Scaler.fit(raw["train"].reshape(len(raw["train"]), -1), "standard")
+    xs = {k: x[i] for k, i in idx.items()}
+    if given_test:
+        xs["test"] = data.x_test
         idx["test"] = None
+    part = {
+        k: (scaler.apply(xs[k], dtype), _targets(raw[k], data.task, t_scaler, dtype)) for k in xs
+    }
     val = part["val"] if val_ratio > 0 else None
     name = _stem(src)
     info = {
@@ -146,6 +175,8 @@ def prepare(
         "n_test": len(part["test"][0]),
         "scale": scale,
         "scaler": {"shift": scaler.shift.tolist(), "scale": scaler.scale.tolist()},
+        "target_scale": target_scale if data.task == "regression" else None,
+        "target_scaler": None if t_scaler is None else t_scaler.record(),
         "split_seed": seed,
         "test_from_file": given_test,
     }
@@ -159,12 +190,19 @@ def prepare(
         f"{info['n_train']}/{info['n_val']}/{info['n_test']} train/validation/test "
         f"(split seed {seed}{', test from the file' if given_test else ''}), "
         f"{scale} scaling fitted on the training split"
+        + (", targets standardised likewise" if t_scaler is not None else "")
     )
-    return Prepared(part["train"], val, part["test"], idx, scaler, info)
+    return Prepared(part["train"], val, part["test"], idx, scaler, info, t_scaler, raw)
 
 
-def _targets(t, task, dtype):
-    return t.astype(np.int64) if task == "classification" else t.astype(dtype)
+def _targets(t, task, t_scaler, dtype):
+    """Class numbers as int64; real targets as ``dtype``, standardised when a
+    target scaler is given (its shape kept: (N,) or (N, K))."""
+    if task == "classification":
+        return t.astype(np.int64)
+    if t_scaler is None:
+        return t.astype(dtype)
+    return t_scaler.apply(t.reshape(len(t), -1), dtype).reshape(t.shape)
 
 
 def _stem(spec: str) -> str:
