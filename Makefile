@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= runs/demo
 
-.PHONY: demo test bench bench-compare clean
+.PHONY: demo test system-deps bench bench-compare clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,12 @@ $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.demo-deps
 	$(BIN)/trainlab demo --out $(OUT)
 
-test: $(VENV)/.test-deps
+# the system packages the tests need (PostgreSQL, Chromium and its driver, a CJK
+# font, python3-venv): installed where missing as root, named in one line otherwise
+system-deps:
+	PYTHON=$(PYTHON) bash scripts/system-deps.sh
+
+test: system-deps $(VENV)/.test-deps
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
 	$(BIN)/python -m pytest -q --doctest-modules src/trainlab/optim
 
