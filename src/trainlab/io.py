@@ -1,7 +1,8 @@
 """Plain, safe files: JSON for configs and metrics, ``.npz`` for arrays.
 
 Every write goes through :func:`trainlab.atomic.write_atomic`, so a crash or
-a full disk never leaves a half-written file where a good one was. Arrays are read back with ``allow_pickle=False``: nothing is pickled.
+a full disk never leaves a half-written file where a good one was. Arrays are
+read back with ``allow_pickle=False``: nothing is pickled.
 """
 
 from __future__ import annotations

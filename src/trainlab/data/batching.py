@@ -45,7 +45,8 @@ def epoch_indices(
     check_count("batch_size", batch_size)
     if (shuffle or replacement) and not isinstance(rng, np.random.Generator):
         raise ConfigError(
-            f"rng must be a numpy.random.Generator (e.g. np.random.default_rng(0)), not {type(rng).__name__}"
+            "rng must be a numpy.random.Generator (e.g. np.random.default_rng(0)), "
+            f"not {type(rng).__name__}"
         )
     if replacement:
         return [rng.choice(n, batch_size) for _ in range(max(1, n // batch_size))]

@@ -276,7 +276,8 @@ def _obtain(name, part, folders, may_fetch, problems):
 
 
 def _parse_part(name, part, images_path, labels_path, pending):
-    """Parse one images/labels pair, through the ``.npz`` cache; queue a new entry in ``pending``."""
+    """Parse one images/labels pair, through the ``.npz`` cache; queue a new entry in
+    ``pending``."""
     key = source_key(images_path, labels_path)
     entry = cache_dir() / name / f"{part}.npz"
     hit = load_entry(entry, key)
@@ -285,12 +286,14 @@ def _parse_part(name, part, images_path, labels_path, pending):
     images, labels = read_images(images_path), read_labels(labels_path)
     if len(images) != len(labels):
         raise DataError(
-            f"{images_path} holds {len(images)} images but {labels_path} holds {len(labels)} labels; "
+            f"{images_path} holds {len(images)} images but {labels_path} holds "
+            f"{len(labels)} labels; "
             "supply a matching pair of files"
         )
     if labels.max() >= N_CLASSES:
         raise DataError(
-            f"{labels_path}: label {labels.max()} is outside 0..{N_CLASSES - 1}; supply the right file"
+            f"{labels_path}: label {labels.max()} is outside 0..{N_CLASSES - 1}; "
+            "supply the right file"
         )
     pending.append((entry, key, images, labels))
     return images, labels, False

@@ -54,7 +54,8 @@ def train_val_split(x, t, val_ratio: float = 0.2, rng: np.random.Generator | Non
     n_val = int(len(x) * val_ratio)
     if n_val == 0 or n_val == len(x):
         raise ConfigError(
-            f"val_ratio={val_ratio} of {len(x)} samples leaves an empty part; use more data or another ratio"
+            f"val_ratio={val_ratio} of {len(x)} samples leaves an empty part; "
+            "use more data or another ratio"
         )
     order = rng.permutation(len(x))
     val, train = order[:n_val], order[n_val:]

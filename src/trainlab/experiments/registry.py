@@ -22,8 +22,8 @@ An experiment is a module with:
 
 :func:`run` runs the jobs of every seed and draws the figures (on worker
 processes, see :mod:`trainlab.experiments.batch`) and writes ``config.json``
-and ``metrics.json`` (:func:`documents`) and the figures; :func:`replot` redraws the figures of a saved
-run folder without training anything.
+and ``metrics.json`` (:func:`documents`) and the figures; :func:`replot` redraws
+the figures of a saved run folder without training anything.
 """
 
 from __future__ import annotations

@@ -114,7 +114,7 @@ class clip_by_norm(_Measured):  # noqa: N801  (a transform is named for what it 
         return grads
 
 
-class stop_above_norm(_Measured):  # noqa: N801
+class stop_above_norm(_Measured):  # noqa: N801 (named for what it does, as clip_by_norm)
     """Raise :class:`GradientNormError` when ``||g|| > max_norm`` or is not finite."""
 
     def __init__(self, max_norm: float):
@@ -139,7 +139,7 @@ def clip_by_value(max_value: float):
     return clip
 
 
-class add_noise:  # noqa: N801
+class add_noise:  # noqa: N801 (named for what it does, as clip_by_norm)
     r"""Annealed Gaussian noise, ``g <- g + N(0, sigma_t^2)``, ``sigma_t^2 = eta / (1 + t)^gamma``.
 
     ``t`` is the number of steps taken before this one; it counts calls, and

@@ -45,7 +45,7 @@ from trainlab.tune.plan import (
     _with_target,
     declared,
     problems_of,
-    rule_options,  # noqa: F401
+    rule_options,  # noqa: F401 (a public name of this module)
     search_space,
 )
 from trainlab.tune.protocol import profile, time_to_target  # noqa: F401  (the public names)

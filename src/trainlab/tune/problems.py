@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from trainlab.errors import ConfigError, DivergenceError
-from trainlab.tune.interface import NetProblem, Problem, factory_problem, file_problem  # noqa: F401
+from trainlab.tune.interface import NetProblem, Problem, factory_problem, file_problem  # noqa: F401 (public names)
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ def _check(spec: str) -> str:
         try:
             from sqlalchemy.engine import make_url
 
-            make_url(spec).port  # the port is parsed on first use
+            _ = make_url(spec).port  # the port is parsed on first use
         except ImportError:
             pass
         except (ValueError, TypeError) as exc:

@@ -31,7 +31,7 @@ import optuna
 from optuna.exceptions import UpdateFinishedTrialError
 from optuna.trial import TrialState
 
-from trainlab.tune.liveness import Heartbeat, Taken, Watch, is_lost, me  # noqa: F401
+from trainlab.tune.liveness import Heartbeat, Taken, Watch, is_lost, me  # noqa: F401 (public names)
 from trainlab.tune.outage import Patience, is_outage
 
 MAX_RETRIES = 2
