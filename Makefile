@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= runs/demo
 
-.PHONY: demo test system-deps bench bench-compare clean
+.PHONY: demo test system-deps lint bench bench-compare clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,13 @@ demo: $(VENV)/.demo-deps
 system-deps:
 	PYTHON=$(PYTHON) bash scripts/system-deps.sh
 
-test: system-deps $(VENV)/.test-deps
+# ruff's linter and formatter (rules and line length in pyproject.toml)
+CHECKED = src tests benchmarks scripts
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check $(CHECKED)
+	$(BIN)/ruff format --check $(CHECKED)
+
+test: system-deps lint
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
 	$(BIN)/python -m pytest -q --doctest-modules src/trainlab/optim
 
