@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= runs/demo
 
-.PHONY: demo test system-deps lint bench bench-compare clean
+.PHONY: demo test system-deps lint test-wheel bench bench-compare clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,9 +34,15 @@ lint: $(VENV)/.test-deps
 	$(BIN)/ruff check $(CHECKED)
 	$(BIN)/ruff format --check $(CHECKED)
 
+# the wheel and the sdist built and checked; the wheel installed into a fresh
+# environment outside the checkout, where four commands run (needs the package index)
+test-wheel: $(VENV)/.test-deps
+	bash scripts/test-wheel.sh $(BIN)/python
+
 test: system-deps lint
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
 	$(BIN)/python -m pytest -q --doctest-modules src/trainlab/optim
+	bash scripts/test-wheel.sh $(BIN)/python
 
 # the benchmark's own command unsets the two variables that slow a current NumPy's
 # OpenBLAS on some machines; RESULTS.md names the kernel that ran
