@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= runs/demo
 
-.PHONY: demo test system-deps lint test-wheel bench bench-compare clean
+.PHONY: demo test system-deps lint typecheck test-wheel bench bench-compare clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,11 @@ lint: $(VENV)/.test-deps
 test-wheel: $(VENV)/.test-deps
 	bash scripts/test-wheel.sh $(BIN)/python
 
-test: system-deps lint
+# mypy on src/: strict for the core ring, the default level elsewhere (pyproject.toml)
+typecheck: $(VENV)/.test-deps
+	$(BIN)/mypy
+
+test: system-deps lint typecheck
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
 	$(BIN)/python -m pytest -q --doctest-modules src/trainlab/optim
 	bash scripts/test-wheel.sh $(BIN)/python

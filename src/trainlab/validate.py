@@ -48,7 +48,7 @@ def check_count(name: str, value, *, minimum: int = 1) -> int:
         not isinstance(value, bool)
         and isinstance(value, numbers.Real)
         and math.isfinite(value)
-        and int(value) == value
+        and math.trunc(value) == value
     )
     if not whole or value < minimum:
         kind = "a positive integer" if minimum == 1 else f"a whole number ≥ {minimum}"

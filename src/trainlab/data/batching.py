@@ -49,8 +49,9 @@ def epoch_indices(
             f"not {type(rng).__name__}"
         )
     if replacement:
+        assert rng is not None  # checked above
         return [rng.choice(n, batch_size) for _ in range(max(1, n // batch_size))]
-    order = rng.permutation(n) if shuffle else np.arange(n)
+    order = rng.permutation(n) if shuffle and rng is not None else np.arange(n)
     stop = n - n % batch_size if drop_last else n
     if stop == 0:
         raise ConfigError(

@@ -52,6 +52,7 @@ class FileData:
     @property
     def n_outputs(self) -> int:
         if self.task == "classification":
+            assert self.classes is not None  # set for every classification table
             return len(self.classes)
         return 1 if self.y.ndim == 1 else int(self.y.shape[1])
 

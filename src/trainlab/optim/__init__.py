@@ -71,12 +71,12 @@ RULES: dict[str, type[Optimizer]] = {
 
 def options(cls: type[Optimizer]) -> list[str]:
     """The keyword options a rule takes, its own first, then the common ones."""
-    names = []
+    names: list[str] = []
     for c in cls.__mro__[:-1]:  # not object
         if "__init__" in vars(c):
             names += [
                 p
-                for p in inspect.signature(c.__init__).parameters
+                for p in inspect.signature(vars(c)["__init__"]).parameters
                 if p not in ("self", "kw", "lr", *names, *cls._fixed)
             ]
     return ["lr", *names]
@@ -100,7 +100,7 @@ def _defaults(cls: type[Optimizer]) -> dict:
     out = {}
     for c in reversed(cls.__mro__[:-1]):
         if "__init__" in vars(c):
-            for p in inspect.signature(c.__init__).parameters.values():
+            for p in inspect.signature(vars(c)["__init__"]).parameters.values():
                 if p.default is not inspect.Parameter.empty:
                     out[p.name] = p.default
                 elif p.annotation in (float, "float"):

@@ -36,7 +36,9 @@ class Plan:
         values = [*params.values(), *grads.values()]
         self.ids = tuple(map(id, values))
         self.arrays = [(a, np.shape(a), getattr(a, "dtype", None)) for a in values]
-        self.pbuf = self.gbuf = self.layout = None
+        self.pbuf: np.ndarray | None = None
+        self.gbuf: np.ndarray | None = None
+        self.layout: tuple | None = None
 
     def still_holds(self, params: dict, grads: dict) -> bool:
         return (
@@ -57,7 +59,7 @@ def plan_for(opt, params: dict, grads: dict) -> Plan:
     plan = Plan(params, grads, opt._check(params, grads))
     pbuf = covering_buffer([params[k] for k in plan.keys])
     gbuf = None if pbuf is None else covering_buffer([np.asarray(grads[k]) for k in plan.keys])
-    if gbuf is not None and gbuf.dtype == pbuf.dtype:
+    if gbuf is not None and pbuf is not None and gbuf.dtype == pbuf.dtype:
         plan.pbuf, plan.gbuf = pbuf, gbuf
         plan.layout = tuple((k, params[k].shape) for k in plan.keys)
     if all(isinstance(g, np.ndarray) for g in grads.values()):
@@ -80,7 +82,7 @@ def all_finite(grads: dict, plan: Plan) -> bool:
 
 def update_flat(opt, params: dict, plan: Plan) -> bool:
     """Update the whole parameter buffer in one pass; False if it cannot be done."""
-    if plan.pbuf is None or not _flat_state_ready(opt, params, plan):
+    if plan.pbuf is None or plan.gbuf is None or not _flat_state_ready(opt, params, plan):
         return False
     p, g, s = plan.pbuf, plan.gbuf, opt._flat_state
     if not opt.elementwise:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 
 from trainlab.errors import ConfigError
@@ -95,7 +98,7 @@ class GradientNoise(Optimizer):
         self.rng.bit_generator.state = _unwords(self.rng.bit_generator.state, words)
 
 
-def _words(state: dict, prefix: str = "") -> dict[str, np.ndarray]:
+def _words(state: Mapping[str, Any], prefix: str = "") -> dict[str, np.ndarray]:
     """A bit generator's state as numeric arrays: ints become uint32 words
     (least significant first), arrays stay, names (strings) are left out."""
     out = {}
@@ -118,9 +121,9 @@ def _words(state: dict, prefix: str = "") -> dict[str, np.ndarray]:
     return out
 
 
-def _unwords(template: dict, arrays: dict, prefix: str = "") -> dict:
+def _unwords(template: Mapping[str, Any], arrays: dict, prefix: str = "") -> dict:
     """Inverse of :func:`_words`, shaped after ``template`` (the current state)."""
-    new = {}
+    new: dict[str, Any] = {}
     for k, v in template.items():
         key = prefix + k
         if isinstance(v, dict):
