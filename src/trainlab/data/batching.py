@@ -18,6 +18,7 @@ same generator differ.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -62,8 +63,8 @@ def epoch_indices(
 
 
 def minibatches(
-    x,
-    t,
+    x: Any,
+    t: Any,
     batch_size: int,
     rng: np.random.Generator | None,
     shuffle: bool = True,
