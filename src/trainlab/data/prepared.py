@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -45,20 +46,23 @@ class Scaler:
             shift, scale = np.zeros(x.shape[1]), np.ones(x.shape[1])
         return cls(kind, shift, np.where(scale > 0, scale, 1.0))
 
-    def apply(self, x, dtype=np.float32) -> np.ndarray:
-        return ((x - self.shift) / self.scale).astype(dtype)
+    def apply(self, x: np.ndarray, dtype: Any = np.float32) -> np.ndarray:
+        scaled: np.ndarray = (x - self.shift) / self.scale
+        return scaled.astype(dtype)
 
 
 @dataclass
 class Prepared:
-    train: tuple
-    val: tuple | None
-    test: tuple
-    indices: dict  # split name -> sorted row numbers of the file (test: None if given)
+    train: tuple[np.ndarray, np.ndarray]
+    val: tuple[np.ndarray, np.ndarray] | None
+    test: tuple[np.ndarray, np.ndarray]
+    indices: dict[
+        str, np.ndarray | None
+    ]  # split name -> sorted row numbers of the file (test: None if given)
     scaler: Scaler
-    info: dict
+    info: dict[str, Any]
 
-    def split_record(self) -> dict:
+    def split_record(self) -> dict[str, Any]:
         """The splits as plain JSON: row numbers of the file, counted from 0."""
         return {
             "source": self.info["source"],
@@ -70,7 +74,7 @@ class Prepared:
         }
 
 
-def split_indices(n: int, val_ratio: float, test_ratio: float, seed: int) -> dict:
+def split_indices(n: int, val_ratio: float, test_ratio: float, seed: int) -> dict[str, np.ndarray]:
     """``{"train", "val", "test"}`` → sorted row numbers; see the module docstring."""
     order = np.random.default_rng(seed).permutation(n)
     n_test = int(n * test_ratio)
@@ -91,7 +95,7 @@ def prepare(
     scale: str = "standard",
     batch_size: int | None = None,
     limit: int | None = None,
-    dtype=np.float32,
+    dtype: Any = np.float32,
 ) -> Prepared:
     """Split, scale and check ``data``; see the module docstring. ``limit`` keeps the
     first rows only; ``batch_size`` must not exceed the training split."""
@@ -102,7 +106,9 @@ def prepare(
     if limit:
         x, y = x[:limit], y[:limit]
     given_test = data.x_test is not None
-    idx = split_indices(len(x), val_ratio, 0.0 if given_test else test_ratio, seed)
+    idx: dict[str, np.ndarray] = split_indices(
+        len(x), val_ratio, 0.0 if given_test else test_ratio, seed
+    )
     src = data.source
     if len(idx["train"]) == 0 or (val_ratio > 0 and len(idx["val"]) == 0):
         raise DataError(
@@ -125,9 +131,10 @@ def prepare(
     part = {
         k: (scaler.apply(x[i], dtype), _targets(y[i], data.task, dtype)) for k, i in idx.items()
     }
-    if given_test:
+    rows: dict[str, np.ndarray | None] = dict(idx)
+    if data.x_test is not None and data.y_test is not None:  # given_test
         part["test"] = (scaler.apply(data.x_test, dtype), _targets(data.y_test, data.task, dtype))
-        idx["test"] = None
+        rows["test"] = None
     val = part["val"] if val_ratio > 0 else None
     name = _stem(src)
     info = {
@@ -160,10 +167,10 @@ def prepare(
         f"(split seed {seed}{', test from the file' if given_test else ''}), "
         f"{scale} scaling fitted on the training split"
     )
-    return Prepared(part["train"], val, part["test"], idx, scaler, info)
+    return Prepared(part["train"], val, part["test"], rows, scaler, info)
 
 
-def _targets(t, task, dtype):
+def _targets(t: np.ndarray, task: str, dtype: Any) -> np.ndarray:
     return t.astype(np.int64) if task == "classification" else t.astype(dtype)
 
 
@@ -173,7 +180,9 @@ def _stem(spec: str) -> str:
     return Path(spec.split(",")[0]).stem
 
 
-def open_data(spec: str, *, target: str | None = None, task: str | None = None, **kw) -> Prepared:
+def open_data(
+    spec: str, *, target: str | None = None, task: str | None = None, **kw: Any
+) -> Prepared:
     """:func:`~trainlab.data.files.load_file` then :func:`prepare` (keywords as there)."""
     from trainlab.data.files import load_file
 
