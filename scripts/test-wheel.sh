@@ -16,7 +16,12 @@ trap 'rm -rf "$work"' EXIT
 start=$SECONDS
 stage() { echo "test-wheel: $1 ($((SECONDS - start)) s)"; }
 
-"$py" -m build --sdist --wheel --outdir "$work/dist" . >"$work/build.log" 2>&1 \
+# built from a copy of the checkout's files (tracked, and new ones git does not
+# ignore), as a clean clone would be: no build/ or egg-info left in the checkout
+mkdir "$work/tree"
+git ls-files -z --cached --others --exclude-standard \
+    | tar --null --files-from=- --ignore-failed-read -cf - | tar -xf - -C "$work/tree"
+"$py" -m build --sdist --wheel --outdir "$work/dist" "$work/tree" >"$work/build.log" 2>&1 \
     || { cat "$work/build.log" >&2; exit 1; }
 "$py" -m twine check --strict "$work"/dist/*
 stage "built and checked $(cd "$work/dist" && echo *)"

@@ -156,11 +156,8 @@ class Relu:
         self.inplace = inplace
         self.keep: np.ndarray | None = None  # True where x > 0: where the gradient passes
         self._bufs: dict[Any, np.ndarray] = {}
-        self._last: tuple[Any, Any, Any] = (
-            None,
-            None,
-            None,
-        )  # (shape and dtype, mask, zeros) of the last call
+        # (shape and dtype, mask, zeros) of the last call
+        self._last: tuple[Any, Any, Any] = (None, None, None)
 
     @property
     def mask(self) -> np.ndarray | None:
