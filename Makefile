@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= runs/demo
 
-.PHONY: demo test bench bench-compare clean
+.PHONY: demo test system-deps lint typecheck test-wheel bench bench-compare clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +23,30 @@ $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.demo-deps
 	$(BIN)/trainlab demo --out $(OUT)
 
-test: $(VENV)/.test-deps
+# the system packages the tests need (PostgreSQL, Chromium and its driver, a CJK
+# font, python3-venv): installed where missing as root, named in one line otherwise
+system-deps:
+	PYTHON=$(PYTHON) bash scripts/system-deps.sh
+
+# ruff's linter and formatter (rules and line length in pyproject.toml)
+CHECKED = src tests benchmarks scripts
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check $(CHECKED)
+	$(BIN)/ruff format --check $(CHECKED)
+
+# the wheel and the sdist built and checked; the wheel installed into a fresh
+# environment outside the checkout, where four commands run (needs the package index)
+test-wheel: $(VENV)/.test-deps
+	bash scripts/test-wheel.sh $(BIN)/python
+
+# mypy on src/: strict for the core ring, the default level elsewhere (pyproject.toml)
+typecheck: $(VENV)/.test-deps
+	$(BIN)/mypy
+
+test: system-deps lint typecheck
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
 	$(BIN)/python -m pytest -q --doctest-modules src/trainlab/optim
+	bash scripts/test-wheel.sh $(BIN)/python
 
 # the benchmark's own command unsets the two variables that slow a current NumPy's
 # OpenBLAS on some machines; RESULTS.md names the kernel that ran

@@ -125,7 +125,7 @@ def run(quick: bool, threads: int, before_src: str | None = None) -> dict:
     """Every implementation of each rule, interleaved; ``before_src`` (the src folder
     of an older trainlab) adds its ``opt.update`` as one more side."""
     try:
-        import numba  # noqa: F401
+        import numba  # noqa: F401 (only whether it loads)
 
         backends = ["numba", "numpy"]
     except ImportError:

@@ -27,7 +27,7 @@ def save_data(folder) -> str:
 
 def _has_numba() -> bool:
     try:
-        import numba  # noqa: F401
+        import numba  # noqa: F401 (only whether it loads)
     except ImportError:
         return False
     return True

@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.append(str(Path(__file__).resolve().parents[1] / "src"))
-from trainlab.kernels import backend as kernel_backend  # noqa: E402
-from trainlab.kernels import blas_threads  # noqa: E402
-from trainlab.kernels.dispatch import NUMBA_MIN  # noqa: E402
+from trainlab.kernels import backend as kernel_backend  # noqa: E402 (after sys.path names the tree)
+from trainlab.kernels import blas_threads  # noqa: E402 (after sys.path names the tree)
+from trainlab.kernels.dispatch import NUMBA_MIN  # noqa: E402 (after sys.path names the tree)
 
 REPO = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO.parent / "shared" / "data"

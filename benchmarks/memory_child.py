@@ -10,11 +10,11 @@ from pathlib import Path
 
 sys.path.append(str(Path(__file__).resolve().parents[1] / "src"))
 
-import numpy as np  # noqa: E402
+import numpy as np  # noqa: E402 (after sys.path names the tree)
 
-from trainlab.data import load  # noqa: E402
-from trainlab.nn import MultiLayerNet  # noqa: E402
-from trainlab.train import Data, TrainConfig, Trainer  # noqa: E402
+from trainlab.data import load  # noqa: E402 (after sys.path names the tree)
+from trainlab.nn import MultiLayerNet  # noqa: E402 (after sys.path names the tree)
+from trainlab.train import Data, TrainConfig, Trainer  # noqa: E402 (after sys.path names the tree)
 
 
 def main(data_dir: str, epochs: int):

@@ -10,7 +10,8 @@ shows them), with the book's ``common/`` classes
 (``notes_reference.py`` plus the optimizers, ``BatchNormalization``,
 ``Dropout`` and ``MultiLayerNetExtend`` below). Changes: an explicit
 ``numpy.random.Generator`` instead of the global ``np.random``, ``savefig``
-into a scratch folder instead of ``plt.show()``, and no printing. Prints the seconds the script took, data loading included.
+into a scratch folder instead of ``plt.show()``, and no printing. Prints the seconds
+the script took, data loading included.
 ``DATA_DIR`` may be ``digits`` for the embedded set.
 """
 

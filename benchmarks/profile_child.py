@@ -19,11 +19,11 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 sys.path.insert(1, str(Path(__file__).resolve().parent))
 
-import numpy as np  # noqa: E402
-import sides  # noqa: E402
+import numpy as np  # noqa: E402 (after sys.path names the tree)
+import sides  # noqa: E402 (after sys.path names the tree)
 
-from trainlab.nn import MultiLayerNet  # noqa: E402
-from trainlab.optim import Adam  # noqa: E402
+from trainlab.nn import MultiLayerNet  # noqa: E402 (after sys.path names the tree)
+from trainlab.optim import Adam  # noqa: E402 (after sys.path names the tree)
 
 SIZES, BATCH = (784, 100, 100, 100, 100, 10), 128
 
@@ -72,7 +72,7 @@ def main():
     us = {k: statistics.median(v) * 1e6 for k, v in samples.items()}
 
     # per layer: wrap every forward/backward with a timer
-    acc, calls = defaultdict(float), defaultdict(int)
+    acc = defaultdict(float)
 
     def wrap(obj, method, label):
         f = getattr(obj, method)

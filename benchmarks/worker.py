@@ -3,7 +3,8 @@
 Each side runs alone in its process so that the thread pools of one library
 (OpenBLAS, OpenMP in PyTorch, numba) never spin beside another's inside one
 process. Protocol, one JSON object per line: first ``{"module", "factory",
-"kwargs", "src"}`` (``src``: optional folder of another trainlab) builds ``fn = module.factory(**kwargs)``; then ``{"calibrate": s}``
+"kwargs", "src"}`` (``src``: optional folder of another trainlab) builds
+``fn = module.factory(**kwargs)``; then ``{"calibrate": s}``
 answers ``{"n": steps taking about s seconds}`` and ``{"n": k}`` answers
 ``{"seconds": time of fn(k)}``; an empty line ends it.
 """

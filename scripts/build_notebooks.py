@@ -23,10 +23,21 @@ OUT = ROOT / "src" / "trainlab" / "notebooks"
 LANGS = ("ko", "en")
 PAIR = re.compile(r"«([^«»|]*)\|([^«»]*)»")
 
-COLAB = """# «Colab에서만 실행됩니다: trainlab을 설치합니다|On Colab only: install trainlab»
+# trainlab is not on a package index: on Colab the learner uploads the wheel
+COLAB = """# «Colab 전용: 올린 trainlab 휠 설치|On Colab only: install your trainlab wheel»
 import sys
 if "google.colab" in sys.modules:
-    get_ipython().run_line_magic("pip", "install -q 'trainlab[cli,search]'")"""
+    import glob
+    wheels = sorted(glob.glob("trainlab-*.whl"))
+    if not wheels:
+        raise FileNotFoundError(
+            "«trainlab은 PyPI에 없습니다|trainlab is not on PyPI»: "
+            "«저장소에서 휠을 만들고|build its wheel in a clone» (python -m build), "
+            "«dist/trainlab-*.whl 을|upload dist/trainlab-*.whl to» "
+            "«Colab의 파일 창(/content)에 올린 뒤|Colab's Files pane (/content), then» "
+            "«이 셀을 다시 실행하세요|run this cell again»"
+        )
+    get_ipython().run_line_magic("pip", f"install -q '{wheels[-1]}[learn]'")"""
 
 SETUP = '''%matplotlib inline
 import numpy as np

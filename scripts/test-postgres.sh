@@ -6,8 +6,8 @@
 #   scripts/test-postgres.sh halt DIR    # stops the server at once (as a crash), keeps DIR:
 #                                        # start DIR brings it back on the same port
 #
-# start installs PostgreSQL with apt-get when initdb/pg_ctl are missing (as root,
-# on Debian), creates a cluster in DIR/data owned by the user that runs it
+# PostgreSQL itself comes from scripts/system-deps.sh (which `make test` runs).
+# start creates a cluster in DIR/data owned by the user that runs it
 # ("postgres" when started as root), listens on 127.0.0.1 only, at a free port,
 # trusts local connections (a test cluster: never expose it), and creates the
 # database "trainlab". Running start again on a running DIR prints its URL.
@@ -52,14 +52,9 @@ free_port() {
 case "$mode" in
 start)
     if ! bin=$(find_bin); then
-        if [[ $(id -u) -ne 0 ]]; then
-            echo "PostgreSQL is not installed; run this script as root or install postgresql" >&2
-            exit 1
-        fi
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq >&2
-        apt-get install -y -qq postgresql >&2
-        bin=$(find_bin)
+        echo "PostgreSQL is not installed; run scripts/system-deps.sh as root" \
+            "(or apt-get install postgresql)" >&2
+        exit 1
     fi
     if [[ $(id -u) -eq 0 ]] && ! id postgres >/dev/null 2>&1; then
         useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres

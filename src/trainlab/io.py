@@ -1,7 +1,8 @@
 """Plain, safe files: JSON for configs and metrics, ``.npz`` for arrays.
 
 Every write goes through :func:`trainlab.atomic.write_atomic`, so a crash or
-a full disk never leaves a half-written file where a good one was. Arrays are read back with ``allow_pickle=False``: nothing is pickled.
+a full disk never leaves a half-written file where a good one was. Arrays are
+read back with ``allow_pickle=False``: nothing is pickled.
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import numpy as np
 
 from trainlab.atomic import write_atomic
 
 
-def _plain(obj):
+def _plain(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {str(k): _plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
@@ -31,7 +33,7 @@ def _plain(obj):
     return obj
 
 
-def write_json(path, obj) -> Path:
+def write_json(path: str | Path, obj: Any) -> Path:
     """Write ``obj`` as indented JSON, atomically. NumPy values become plain ones;
     NaN becomes null and infinities the strings "inf"/"-inf", so the file stays valid JSON."""
     text = json.dumps(_plain(obj), indent=2, allow_nan=False) + "\n"
@@ -42,7 +44,7 @@ def write_json(path, obj) -> Path:
 MAX_FILE_BYTES = 1 << 30
 
 
-def open_regular(path, limit: int = MAX_FILE_BYTES, follow: bool = True):
+def open_regular(path: str | Path, limit: int = MAX_FILE_BYTES, follow: bool = True) -> BinaryIO:
     """Open ``path`` for binary reading only if it is a regular file of at most
     ``limit`` bytes: a folder, FIFO, socket or device gives one clear
     :class:`~trainlab.errors.DataError` instead of a hang. The open itself
@@ -86,7 +88,7 @@ def open_regular(path, limit: int = MAX_FILE_BYTES, follow: bool = True):
         raise
 
 
-def read_json(path):
+def read_json(path: str | Path) -> Any:
     """Parse the JSON file at ``path``. A file that is not a regular file, is not
     UTF-8 or is not valid JSON raises :class:`~trainlab.errors.DataError` naming
     it (a ``ValueError``); a missing one ``FileNotFoundError``."""
@@ -111,7 +113,7 @@ def read_json(path):
         ) from None
 
 
-def save_npz(path, arrays: dict) -> Path:
+def save_npz(path: str | Path, arrays: dict[str, Any]) -> Path:
     """Save a dict of arrays to ``.npz`` atomically (object arrays are refused)."""
     arrays = {k: np.asarray(v) for k, v in arrays.items()}
     for k, v in arrays.items():
@@ -120,7 +122,7 @@ def save_npz(path, arrays: dict) -> Path:
     return write_atomic(path, lambda fh: np.savez(fh, **arrays))
 
 
-def load_npz(path) -> dict:
+def load_npz(path: str | Path) -> dict[str, np.ndarray]:
     """The arrays of an ``.npz`` file (``allow_pickle=False``). A damaged,
     truncated or non-regular file raises :class:`~trainlab.errors.DataError`
     naming it; a missing one ``FileNotFoundError``."""

@@ -81,7 +81,7 @@ def _looks_like_trainlab(folder: Path, entries: list[Path]) -> bool:
 def remove_stale_temporaries(folder) -> int:
     """Delete the hidden ``.*.tmp``/``.*.part`` files of writes that were killed."""
     n = 0
-    for dirpath, dirnames, filenames in os.walk(folder):
+    for dirpath, _dirnames, filenames in os.walk(folder):
         for name in filenames:
             if name.startswith(".") and name.endswith((".tmp", ".part")):
                 try:

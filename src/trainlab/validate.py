@@ -13,11 +13,12 @@ from __future__ import annotations
 import json
 import math
 import numbers
+from typing import Any
 
 from trainlab.errors import ConfigError
 
 
-def check_positive(name: str, value, *, allow_zero: bool = False) -> float:
+def check_positive(name: str, value: Any, *, allow_zero: bool = False) -> float:
     """A finite number > 0 (≥ 0 with ``allow_zero``)."""
     bound = "≥ 0" if allow_zero else "> 0"
     try:
@@ -30,25 +31,24 @@ def check_positive(name: str, value, *, allow_zero: bool = False) -> float:
         or not (number >= 0 if allow_zero else number > 0)
     ):
         raise ConfigError(f"{name} must be a finite number {bound}, got {value!r}")
-    value = number
-    return value
+    return number
 
 
-def check_unit(name: str, value) -> float:
+def check_unit(name: str, value: Any) -> float:
     """A number in [0, 1) (a decay rate)."""
-    value = float(value)
-    if not (0.0 <= value < 1.0):
-        raise ConfigError(f"{name} must be in [0, 1), got {value}")
-    return value
+    number = float(value)
+    if not (0.0 <= number < 1.0):
+        raise ConfigError(f"{name} must be in [0, 1), got {number}")
+    return number
 
 
-def check_count(name: str, value, *, minimum: int = 1) -> int:
+def check_count(name: str, value: Any, *, minimum: int = 1) -> int:
     """A whole number ≥ ``minimum`` (ints, NumPy ints and integral floats; not bools)."""
     whole = (
         not isinstance(value, bool)
         and isinstance(value, numbers.Real)
         and math.isfinite(value)
-        and int(value) == value
+        and math.trunc(value) == value
     )
     if not whole or value < minimum:
         kind = "a positive integer" if minimum == 1 else f"a whole number ≥ {minimum}"
@@ -56,7 +56,7 @@ def check_count(name: str, value, *, minimum: int = 1) -> int:
     return int(value)
 
 
-def parse_scalar(text: str):
+def parse_scalar(text: str) -> Any:
     """A setting written as text: a JSON number, bool or null, else the plain string.
 
     >>> parse_scalar("0.01"), parse_scalar("True"), parse_scalar("relu")

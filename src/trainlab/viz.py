@@ -81,7 +81,7 @@ def band(ax, x, runs, label=None, color=None, **kw):
 
 def by_hand(
     fig,
-    title: str,
+    title: str | None,
     *,
     left: float,
     right: float,

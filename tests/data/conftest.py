@@ -46,7 +46,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def http_server():
-    """Factory: ``serve(folder)`` starts a server on 127.0.0.1 and returns ``(base_url, requests)``."""
+    """Factory: ``serve(folder)`` starts a server on 127.0.0.1 and returns
+    ``(base_url, requests)``."""
     servers = []
 
     def serve(folder: Path):

@@ -43,7 +43,10 @@ def test_no_shuffle_keeps_order_and_needs_no_rng():
 
 def test_same_seed_identical_batches_and_new_order_each_epoch():
     x, t = _xt(50)
-    run = lambda rng: [(xb.copy(), tb.copy()) for xb, tb in minibatches(x, t, 8, rng)]  # noqa: E731
+
+    def run(rng):
+        return [(xb.copy(), tb.copy()) for xb, tb in minibatches(x, t, 8, rng)]
+
     rng_a, rng_b = np.random.default_rng(123), np.random.default_rng(123)
     epoch1_a, epoch1_b = run(rng_a), run(rng_b)
     for (xa, ta), (xb, tb) in zip(epoch1_a, epoch1_b, strict=True):

@@ -109,7 +109,10 @@ def test_data_dir_beats_environment_beats_cache(tmp_path, monkeypatch, isolated)
     b = _set_for(tmp_path / "b", 2)  # files directly in the root
     c = _set_for(isolated / "fashion-mnist", 3)
     monkeypatch.setenv("TRAINLAB_DATA", str(tmp_path / "b"))
-    first = lambda **kw: data.load("fashion-mnist", normalize=False, **kw)[0][1]  # noqa: E731
+
+    def first(**kw):
+        return data.load("fashion-mnist", normalize=False, **kw)[0][1]
+
     np.testing.assert_array_equal(first(data_dir=tmp_path / "a"), a["train-labels-idx1-ubyte"])
     np.testing.assert_array_equal(first(), b["train-labels-idx1-ubyte"])
     monkeypatch.delenv("TRAINLAB_DATA")

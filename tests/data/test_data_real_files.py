@@ -111,7 +111,8 @@ def test_load_mnist_falls_back_to_split_test_set(shared):
     )
     assert set(info["source"]) == {"test-images", "test-labels"}
     assert "train-images-idx3-ubyte" in info["reason"]
-    # The split is the documented one: last 2000 of default_rng(0).permutation(10000), in file order.
+    # The split is the documented one: last 2000 of default_rng(0).permutation(10000),
+    # in file order.
     images = _reference(shared / "mnist" / "t10k-images-idx3-ubyte.gz", 16).reshape(10_000, 784)
     labels = _reference(shared / "mnist" / "t10k-labels-idx1-ubyte.gz", 8)
     order = np.random.default_rng(0).permutation(10_000)

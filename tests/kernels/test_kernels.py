@@ -299,7 +299,7 @@ def test_auto_loads_numba_once_numpy_kernels_have_taken_as_long_as_loading_it(mo
     try:
         monkeypatch.setattr(dispatch, "NUMBA_PAYS_AFTER_S", 0.01)
         p, g, v = arrays(110_000, np.float32, 3)
-        for calls in range(1, 10_000):
+        for calls in range(1, 10_000):  # noqa: B007 (the count is read after the loop)
             assert kernels.backend(p.size) == "numpy"
             kernels.momentum_notes(p, g, v, 0.01, 0.9)
             if dispatch._numpy_seconds >= 0.01:

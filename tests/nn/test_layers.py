@@ -68,7 +68,10 @@ def test_affine_gradients():
     R = check_input_grad(layer, x)
     layer.forward(x)
     layer.backward(R)
-    f = lambda: float(np.sum(Affine(W, b).forward(x) * R))
+
+    def f():
+        return float(np.sum(Affine(W, b).forward(x) * R))
+
     assert relative_error(layer.dW, numerical_gradient(f, W)) < TOL
     assert relative_error(layer.db, numerical_gradient(f, b)) < TOL
 
@@ -100,12 +103,18 @@ def test_batchnorm_gradients_train_mode():
         return BatchNormalization(gamma, beta)
 
     layer = fresh()
-    fwd = lambda z: fresh().forward(z, True)
+
+    def fwd(z):
+        return fresh().forward(z, True)
+
     layer.forward(x.copy(), True)
     R = check_input_grad(layer, x, forward=fwd)
     layer.forward(x.copy(), True)
     layer.backward(R)
-    f = lambda: float(np.sum(fresh().forward(x.copy(), True) * R))
+
+    def f():
+        return float(np.sum(fresh().forward(x.copy(), True) * R))
+
     assert relative_error(layer.dgamma, numerical_gradient(f, gamma)) < TOL
     assert relative_error(layer.dbeta, numerical_gradient(f, beta)) < TOL
 

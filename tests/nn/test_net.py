@@ -71,7 +71,7 @@ def test_batchnorm_params_and_names():
 def test_params_are_views_of_one_buffer():
     net = make(use_batchnorm=True)
     total = 0
-    for k, p in net.params.items():
+    for p in net.params.values():
         assert np.shares_memory(p, net.flat_params)
         total += p.size
     assert total == net.flat_params.size

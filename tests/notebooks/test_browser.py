@@ -172,7 +172,9 @@ def open_and_run_all(driver, base, token, path, done_text):
     except TimeoutException:
         driver.save_screenshot(os.path.join(os.environ.get("TMPDIR", "/tmp"), "lab-failed.png"))
         outputs = [o.text for o in driver.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output")]
-        raise AssertionError(f"{path}: {done_text!r} never printed; outputs: {outputs[-3:]}")
+        raise AssertionError(
+            f"{path}: {done_text!r} never printed; outputs: {outputs[-3:]}"
+        ) from None
 
 
 def widget_image(driver, index: int = 0):

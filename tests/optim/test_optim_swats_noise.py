@@ -87,7 +87,10 @@ def test_swats_follows_the_paper(seed, tol, noise_scale):
 
 def test_swats_switches_late_on_a_noisy_problem_and_resumes_across_it(tmp_path):
     curv, w0, noise = quadratic(4, 120, 0.3)
-    make = lambda: SWATS(lr=0.01, tol=1e-5)  # noqa: E731
+
+    def make():
+        return SWATS(lr=0.01, tol=1e-5)
+
     whole, opt = run(make(), curv, w0, noise)
     assert opt.switch_step is not None and opt.switch_step > 10
     resumed, opt2 = run(

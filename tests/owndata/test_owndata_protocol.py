@@ -32,7 +32,10 @@ def test_area_of_a_step_profile():
 
 
 def test_ranking_by_hand():
-    e = lambda m, s: {"metric": "accuracy", "test_mean": m, "test_std": s}  # noqa: E731
+
+    def e(m, s):
+        return {"metric": "accuracy", "test_mean": m, "test_std": s}
+
     rows = ranking({"a": e(0.90, 0.01), "b": e(0.895, 0.02), "c": e(0.80, 0.01)})
     assert [r["rule"] for r in rows] == ["a", "b", "c"]
     assert [r["exceeds_spread"] for r in rows] == [False, False, True]

@@ -1,4 +1,5 @@
-"""Random command lines: ``trainlab`` answers 0, 2 (bad input) or 3 (diverged), never a traceback."""
+"""Random command lines: ``trainlab`` answers 0, 2 (bad input) or 3 (diverged), never a
+traceback."""
 
 import contextlib
 import io

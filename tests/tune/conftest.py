@@ -13,8 +13,8 @@ SCRIPT = ROOT / "scripts" / "test-postgres.sh"
 
 @pytest.fixture(scope="session")
 def postgres_url():
-    """Start a test cluster with ``scripts/test-postgres.sh`` (installing PostgreSQL
-    if needed); yield its URL; stop and delete it afterwards."""
+    """Start a test cluster with ``scripts/test-postgres.sh`` (PostgreSQL itself comes
+    from ``scripts/system-deps.sh``); yield its URL; stop and delete it afterwards."""
     folder = tempfile.mkdtemp(prefix="trainlab-pg-", dir="/tmp")  # reachable by user postgres
     try:
         proc = subprocess.run(

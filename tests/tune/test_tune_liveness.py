@@ -135,12 +135,12 @@ def test_a_lost_trial_is_marked_in_one_write(journal, monkeypatch):
 @pytest.mark.parametrize("cap", [0, 2])
 def test_retries_of_the_same_parameters_are_capped_and_reported(journal, cap):
     _, study = journal
-    trial = _running(study, _dead_worker())
+    _running(study, _dead_worker())
     for _ in range(cap + 3):  # its worker dies every time
         tr.reap(study, None, ("lr",), max_retries=cap)
         if not study.get_trials(states=(TrialState.WAITING,)):
             break
-        trial = _running(study, _dead_worker())
+        _running(study, _dead_worker())
     runs = study.get_trials()
     assert len(runs) == cap + 1 and len({t.params["lr"] for t in runs}) == 1
     assert all(t.state == TrialState.FAIL and t.user_attrs["lost"] for t in runs)

@@ -114,7 +114,7 @@ def main(argv: list[str]) -> int:
     global _stages
     path, class_name, rule, opts, out, stages = argv
     _stages = open(stages, "a", encoding="utf-8")  # noqa: SIM115 - open until exit
-    sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - as above
     write_json(run(path, class_name, rule, json.loads(opts)), out)
     return 0
 

@@ -55,7 +55,7 @@ def diagnose(
     for cause in causes(rule, hp):
         if cause.kind not in kinds:
             continue
-        theirs = {}
+        theirs: dict = {}
         if all(_reproduces(cause, s, learner[s.name], theirs) for s in used):
             total = sum(learner[s.name].steps for s in used)
             names = ", ".join(s.name for s in used)

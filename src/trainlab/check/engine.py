@@ -79,7 +79,7 @@ def check_class(
 
     ``progress(text)``, if given, is told each stage as it starts."""
     progress = progress or (lambda text: None)
-    target = target or getattr(cls, "__qualname__", repr(cls))
+    target = str(target or getattr(cls, "__qualname__", repr(cls)))
     opts = dict(opts or {})
     if not isinstance(cls, type):
         raise ConfigError(f"{target} is not a class; give the class itself, not an instance")
@@ -133,7 +133,7 @@ def check_class(
             status = f"{'raised' if dep.kind == 'error' else 'departs'} at step {dep.step}"
             if first is None and not s.explains_only:
                 first = dep
-                if dep.kind == "error":
+                if dep.kind == "error" and out.error is not None:
                     result.traceback = trainlab_frames_removed(out.error)
         result.scenarios.append({"name": s.name, "title": s.title, "status": status})
     returned = next((o.returned for o in outputs.values() if o.returned), "")

@@ -99,7 +99,7 @@ def replay(build, scenario, lr_attr: str | None = "lr") -> Outputs:
                 return out
             try:
                 returned = rule.update(params, grads)
-            except (Exception, SystemExit) as exc:  # noqa: BLE001
+            except (Exception, SystemExit) as exc:  # noqa: BLE001 - the learner's code
                 out.error, out.error_step = exc, k
                 return out
             if returned is not None and not out.returned:

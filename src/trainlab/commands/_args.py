@@ -185,6 +185,7 @@ def _saved_ok(action: argparse.Action, value) -> str | None:
         text = str(value)
     else:
         return "an integer"
+    assert callable(kind)  # argparse types here are callables
     try:
         kind(text)
     except (argparse.ArgumentTypeError, ValueError) as exc:

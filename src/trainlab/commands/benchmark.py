@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from trainlab.commands._args import (
     add_file_args,
     add_overwrite,
@@ -26,8 +28,8 @@ SPACE_PROTOCOL = (
     "space (seed 0, final validation metric) → best values rerun with seeds 1..N "
     "→ test metric"
 )
-QUICK = {"lr_grid": "1e-3:1:4", "seeds": 2, "epochs": 4}
-FULL = {"lr_grid": "1e-4:1:9", "seeds": 5, "epochs": 20}
+QUICK: dict[str, Any] = {"lr_grid": "1e-3:1:4", "seeds": 2, "epochs": 4}
+FULL: dict[str, Any] = {"lr_grid": "1e-4:1:9", "seeds": 5, "epochs": 20}
 
 
 def _names(text: str) -> list[str]:
@@ -245,7 +247,8 @@ def run(args) -> int:
     )
     for info in infos.values():  # one --data file: its split, for other tools
         write_json(out / "splits.json", info["split"])
-    summary, ylabels, sens, curves = {}, {}, {}, {}
+    summary: dict[str, Any] = {}
+    ylabels, sens, curves = {}, {}, {}
     lines = []
     res["recommended"] = {}
     for pname, per in res["problems"].items():

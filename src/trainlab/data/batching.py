@@ -18,6 +18,7 @@ same generator differ.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -45,11 +46,13 @@ def epoch_indices(
     check_count("batch_size", batch_size)
     if (shuffle or replacement) and not isinstance(rng, np.random.Generator):
         raise ConfigError(
-            f"rng must be a numpy.random.Generator (e.g. np.random.default_rng(0)), not {type(rng).__name__}"
+            "rng must be a numpy.random.Generator (e.g. np.random.default_rng(0)), "
+            f"not {type(rng).__name__}"
         )
     if replacement:
+        assert rng is not None  # checked above
         return [rng.choice(n, batch_size) for _ in range(max(1, n // batch_size))]
-    order = rng.permutation(n) if shuffle else np.arange(n)
+    order = rng.permutation(n) if shuffle and rng is not None else np.arange(n)
     stop = n - n % batch_size if drop_last else n
     if stop == 0:
         raise ConfigError(
@@ -60,8 +63,8 @@ def epoch_indices(
 
 
 def minibatches(
-    x,
-    t,
+    x: Any,
+    t: Any,
     batch_size: int,
     rng: np.random.Generator | None,
     shuffle: bool = True,

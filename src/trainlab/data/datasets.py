@@ -24,7 +24,9 @@ says so; :func:`load` also emits a :class:`DataFallbackWarning`.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -50,6 +52,10 @@ STEMS = {
 FALLBACK_NAMES = ("mnist",)
 FALLBACK_TEST_FRACTION = 0.2
 FALLBACK_SEED = 0
+#: ``((x_train, t_train), (x_test, t_test))``
+Split = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+#: cache entries to write, ``(entry, key, images, labels)``
+Pending = list[tuple[Path, str, np.ndarray, np.ndarray]]
 _HINT = "put the IDX files in a folder and pass --data-dir DIR (or set TRAINLAB_DATA=DIR)"
 
 
@@ -76,7 +82,7 @@ def load(
     *,
     allow_fallback: bool = True,
     download: bool = True,
-):
+) -> Split:
     """Return ``((x_train, t_train), (x_test, t_test))``; see :func:`load_with_info`."""
     data, info = load_with_info(
         name,
@@ -101,9 +107,9 @@ def load_with_info(
     *,
     allow_fallback: bool = True,
     download: bool = True,
-    alloc=None,
-    rows=(None, None),
-):
+    alloc: Callable[[str, tuple[int, ...]], np.ndarray] | None = None,
+    rows: tuple[int | None, int | None] = (None, None),
+) -> tuple[Split, dict[str, Any]]:
     """Return ``(data, info)``: the arrays of :func:`load` and where they came from.
 
     ``info`` holds ``name``, ``title``, ``source`` (file role → path),
@@ -124,7 +130,7 @@ def load_with_info(
     if key == "digits":
         (x_tr, t_tr), (x_te, t_te) = digits.load_digits_split()
         scale = digits.MAX_VALUE
-        info = {
+        info: dict[str, Any] = {
             "source": {"digits": digits.RESOURCE},
             "fallback": False,
             "cached": False,
@@ -154,7 +160,7 @@ def load_with_info(
             flatten,
             one_hot_label,
             scale,
-            alloc and (lambda s: alloc("x", s)),
+            _alloc_for(alloc, "x"),
         ),
         _finish(
             x_te[:n_te],
@@ -163,13 +169,22 @@ def load_with_info(
             flatten,
             one_hot_label,
             scale,
-            alloc and (lambda s: alloc("x_test", s)),
+            _alloc_for(alloc, "x_test"),
         ),
     )
     return data, info
 
 
-def to_float(x, scale, out=None) -> np.ndarray:
+def _alloc_for(
+    alloc: Callable[[str, tuple[int, ...]], np.ndarray] | None, which: str
+) -> Callable[[tuple[int, ...]], np.ndarray] | None:
+    """``alloc`` bound to one array (``"x"`` or ``"x_test"``), or None."""
+    if alloc is None:
+        return None
+    return lambda shape: alloc(which, shape)
+
+
+def to_float(x: np.ndarray, scale: float, out: np.ndarray | None = None) -> np.ndarray:
     """Raw pixels as float32 in [0, 1]: ``x / scale`` (``info["scale"]``),
     into ``out`` when given (one float32 copy of the data, not two).
 
@@ -177,18 +192,26 @@ def to_float(x, scale, out=None) -> np.ndarray:
     division, ten times faster than one mixed-type ``np.divide`` writing into
     fresh memory (0.05 s instead of 0.5 s for Fashion-MNIST's training set)."""
     out = np.empty(np.shape(x), np.float32) if out is None else out
-    scale = np.float32(scale)
+    divisor = np.float32(scale)
     for lo in range(0, len(x), _BLOCK):
         block = out[lo : lo + _BLOCK]
         block[...] = x[lo : lo + _BLOCK]
-        block /= scale
+        block /= divisor
     return out
 
 
 _BLOCK = 1024  # images converted at a time: a few MB, in cache
 
 
-def _finish(x, t, normalize, flatten, one_hot_label, scale, alloc=None):
+def _finish(
+    x: np.ndarray,
+    t: np.ndarray,
+    normalize: bool,
+    flatten: bool,
+    one_hot_label: bool,
+    scale: float,
+    alloc: Callable[[tuple[int, ...]], np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     n = len(x)
     shape = (n, int(np.prod(x.shape[1:]))) if flatten else (n, 1, *x.shape[1:])
     if normalize:
@@ -200,7 +223,9 @@ def _finish(x, t, normalize, flatten, one_hot_label, scale, alloc=None):
     return x, t
 
 
-def _load_idx(name, data_dir, allow_fallback, download):
+def _load_idx(
+    name: str, data_dir: str | Path | None, allow_fallback: bool, download: bool
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray], dict[str, Any]]:
     if data_dir is not None and not Path(data_dir).expanduser().is_dir():
         raise DataError(
             f"data folder {data_dir} does not exist; pass an existing folder to --data-dir"
@@ -213,7 +238,7 @@ def _load_idx(name, data_dir, allow_fallback, download):
     can_fall_back = allow_fallback and name in FALLBACK_NAMES
     if found["test"] is None or (found["train"] is None and not can_fall_back):
         raise DataError(f"{title}: {'; '.join(problems)}")
-    pending: list = []  # cache entries, written only once every file has passed its checks
+    pending: Pending = []  # cache entries, written only once every file has passed its checks
     x_te, t_te, cached_te = _parse_part(name, "test", *found["test"], pending)
     if found["train"] is not None:
         x_tr, t_tr, cached_tr = _parse_part(name, "train", *found["train"], pending)
@@ -254,7 +279,9 @@ def _load_idx(name, data_dir, allow_fallback, download):
     return (x_te[train], t_te[train]), (x_te[test], t_te[test]), info
 
 
-def _obtain(name, part, folders, may_fetch, problems):
+def _obtain(
+    name: str, part: str, folders: list[Path], may_fetch: bool, problems: list[str]
+) -> tuple[Path, Path] | None:
     """Paths ``(images, labels)`` of one part, found or downloaded, or ``None``."""
     paths = []
     for stem in STEMS[part]:
@@ -272,11 +299,15 @@ def _obtain(name, part, folders, may_fetch, problems):
                 problems.append(f"{stem}[.gz] not found in {searched}; {exc}")
                 return None
         paths.append(path)
-    return tuple(paths)
+    images, labels = paths  # STEMS[part]: the images' file, then the labels'
+    return images, labels
 
 
-def _parse_part(name, part, images_path, labels_path, pending):
-    """Parse one images/labels pair, through the ``.npz`` cache; queue a new entry in ``pending``."""
+def _parse_part(
+    name: str, part: str, images_path: Path, labels_path: Path, pending: Pending
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Parse one images/labels pair, through the ``.npz`` cache; queue a new entry in
+    ``pending``."""
     key = source_key(images_path, labels_path)
     entry = cache_dir() / name / f"{part}.npz"
     hit = load_entry(entry, key)
@@ -285,17 +316,19 @@ def _parse_part(name, part, images_path, labels_path, pending):
     images, labels = read_images(images_path), read_labels(labels_path)
     if len(images) != len(labels):
         raise DataError(
-            f"{images_path} holds {len(images)} images but {labels_path} holds {len(labels)} labels; "
+            f"{images_path} holds {len(images)} images but {labels_path} holds "
+            f"{len(labels)} labels; "
             "supply a matching pair of files"
         )
     if labels.max() >= N_CLASSES:
         raise DataError(
-            f"{labels_path}: label {labels.max()} is outside 0..{N_CLASSES - 1}; supply the right file"
+            f"{labels_path}: label {labels.max()} is outside 0..{N_CLASSES - 1}; "
+            "supply the right file"
         )
     pending.append((entry, key, images, labels))
     return images, labels, False
 
 
-def _save_all(pending):
+def _save_all(pending: Pending) -> None:
     for entry, key, images, labels in pending:
         save_entry(entry, key, images, labels)

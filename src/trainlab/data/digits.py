@@ -48,7 +48,7 @@ def read_digits() -> tuple[np.ndarray, np.ndarray]:
     return images, table[:, -1].astype(np.uint8)
 
 
-def load_digits_split():
+def load_digits_split() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """``((x_train, t_train), (x_test, t_test))`` as raw ``uint8``: 1500 train, 297 test."""
     images, labels = read_digits()
     train, test = fixed_split(N_SAMPLES, N_TEST, SEED)

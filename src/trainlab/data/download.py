@@ -158,7 +158,8 @@ def fetch(
         dest_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DataError(
-            f"cannot create cache folder {dest_dir} ({exc}); set TRAINLAB_CACHE to a writable folder"
+            f"cannot create cache folder {dest_dir} ({exc}); "
+            "set TRAINLAB_CACHE to a writable folder"
         ) from exc
     dest = dest_dir / filename
     _remove_stale_parts(dest)

@@ -25,6 +25,7 @@ import csv
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -43,8 +44,8 @@ class FileData:
     y: np.ndarray  # class numbers (int64) or real targets (float64)
     task: str
     source: str
-    classes: list | None = None  # original value of each class number
-    features: list = field(default_factory=list)
+    classes: list[Any] | None = None  # original value of each class number
+    features: list[str] = field(default_factory=list)
     target: str | None = None
     x_test: np.ndarray | None = None
     y_test: np.ndarray | None = None
@@ -52,6 +53,7 @@ class FileData:
     @property
     def n_outputs(self) -> int:
         if self.task == "classification":
+            assert self.classes is not None  # set for every classification table
             return len(self.classes)
         return 1 if self.y.ndim == 1 else int(self.y.shape[1])
 
@@ -106,7 +108,7 @@ def load_file(spec: str, target: str | None = None, task: str | None = None) -> 
     )
 
 
-def infer_task(y) -> str:
+def infer_task(y: np.ndarray) -> str:
     """``classification`` for text targets or integer-valued ones with few distinct
     values (≤ :data:`MAX_INFERRED_CLASSES`), else ``regression``."""
     y = np.asarray(y)
@@ -120,9 +122,11 @@ def infer_task(y) -> str:
     return "regression"
 
 
-def _targets(spec, y, yt, task):
+def _targets(
+    spec: str, y: np.ndarray, yt: np.ndarray | None, task: str
+) -> tuple[np.ndarray, np.ndarray | None, list[Any] | None]:
     if task == "regression":
-        out = []
+        out: list[np.ndarray | None] = []
         for name, a in (("y", y), ("y_test", yt)):
             if a is None:
                 out.append(None)
@@ -137,7 +141,9 @@ def _targets(spec, y, yt, task):
             a = a.astype(np.float64)
             _finite(spec, name, a)
             out.append(a)
-        return out[0], out[1], None
+        y_real, yt_real = out
+        assert y_real is not None  # y is always given
+        return y_real, yt_real, None
     if y.ndim != 1:
         raise DataError(
             f"{spec}: class targets must be one value per sample, got shape "
@@ -163,12 +169,12 @@ def _targets(spec, y, yt, task):
     return lookup.astype(np.int64), t_test, classes
 
 
-def _plain(v):
+def _plain(v: Any) -> Any:
     v = v.item() if hasattr(v, "item") else v
     return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
-def _is_number(text) -> bool:
+def _is_number(text: Any) -> bool:
     try:
         float(text)
     except (TypeError, ValueError):
@@ -176,7 +182,7 @@ def _is_number(text) -> bool:
     return True
 
 
-def _finite(spec, name, a):
+def _finite(spec: str, name: str, a: np.ndarray) -> None:
     bad = ~np.isfinite(a.reshape(len(a), -1)).all(axis=1)
     if bad.any():
         row = int(np.argmax(bad))
@@ -186,7 +192,7 @@ def _finite(spec, name, a):
         )
 
 
-def _read_npz(path):
+def _read_npz(path: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
     try:
         with np.load(path, allow_pickle=False) as z:
             names = set(z.files)
@@ -218,7 +224,9 @@ def _read_npz(path):
     return arrays["x"], arrays["y"], arrays.get("x_test"), arrays.get("y_test")
 
 
-def _read_table(path, target):
+def _read_table(
+    path: str, target: str | None
+) -> tuple[np.ndarray, np.ndarray, list[str], str | None]:
     delimiter = "\t" if Path(path).suffix.lower() == ".tsv" else ","
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
@@ -275,7 +283,9 @@ def _read_table(path, target):
     return x, (np.array([float(v) for v in y]) if numeric else np.array(y)), features, column
 
 
-def _read_idx_pairs(parts):
+def _read_idx_pairs(
+    parts: list[str],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
     from trainlab.data.idx import read_idx
 
     arrays = [read_idx(p) for p in parts]

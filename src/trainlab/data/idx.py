@@ -22,6 +22,7 @@ import os
 import struct
 import zlib
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -31,6 +32,12 @@ IMAGES_MAGIC = 0x00000803
 LABELS_MAGIC = 0x00000801
 _GZIP_MAGIC = b"\x1f\x8b"
 _FIX = "replace it with a good copy (or delete it so it is downloaded again)"
+
+
+class _Stream(Protocol):
+    """What the parser reads from: a plain or a gzip file."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 def read_images(path: str | Path) -> np.ndarray:
@@ -76,7 +83,7 @@ def _room(size: int, compressed: bool) -> int:
     return min(size * _DEFLATE_RATIO if compressed else MAX_BODY_BYTES, MAX_BODY_BYTES)
 
 
-def _parse(stream, path: Path, magic: int, ndim: int, kind: str, room: int) -> np.ndarray:
+def _parse(stream: _Stream, path: Path, magic: int, ndim: int, kind: str, room: int) -> np.ndarray:
     (found,) = struct.unpack(">I", _read_exactly(stream, 4, path, "magic number"))
     if found != magic:
         if found >> 8 == 0x08:
@@ -110,7 +117,7 @@ def _parse(stream, path: Path, magic: int, ndim: int, kind: str, room: int) -> n
     return np.frombuffer(body, dtype=np.uint8).reshape(dims).copy()  # writable, like np.load's
 
 
-def _read_exactly(stream, size: int, path: Path, what: str) -> bytes:
+def _read_exactly(stream: _Stream, size: int, path: Path, what: str) -> bytes:
     """Read ``size`` bytes in chunks, so a lying header costs no more memory than the file."""
     parts, got = [], 0
     while got < size:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import numbers
+from typing import Any
 
 import numpy as np
 
 from trainlab.errors import ConfigError, DataError
 
 
-def one_hot(t, n_classes: int) -> np.ndarray:
+def one_hot(t: Any, n_classes: int) -> np.ndarray:
     """One-hot encode integer labels: shape ``t.shape + (n_classes,)``, ``float32``.
 
     Labels must be integers in ``0 .. n_classes-1``; anything else raises

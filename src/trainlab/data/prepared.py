@@ -25,6 +25,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -53,30 +54,33 @@ class Scaler:
             shift, scale = np.zeros(x.shape[1]), np.ones(x.shape[1])
         return cls(kind, shift, np.where(scale > 0, scale, 1.0))
 
-    def apply(self, x, dtype=np.float32) -> np.ndarray:
-        return ((x - self.shift) / self.scale).astype(dtype)
+    def apply(self, x: np.ndarray, dtype: Any = np.float32) -> np.ndarray:
+        scaled: np.ndarray = (x - self.shift) / self.scale
+        return scaled.astype(dtype)
 
-    def invert(self, z) -> np.ndarray:
+    def invert(self, z: np.ndarray) -> np.ndarray:
         """Back to the original units: ``z * scale + shift`` (float64)."""
         return np.asarray(z, dtype=np.float64) * self.scale + self.shift
 
-    def record(self) -> dict:
+    def record(self) -> dict[str, Any]:
         """Kind, shift and scale as plain JSON."""
         return {"kind": self.kind, "shift": self.shift.tolist(), "scale": self.scale.tolist()}
 
 
 @dataclass
 class Prepared:
-    train: tuple
-    val: tuple | None
-    test: tuple
-    indices: dict  # split name -> sorted row numbers of the file (test: None if given)
+    train: tuple[np.ndarray, np.ndarray]
+    val: tuple[np.ndarray, np.ndarray] | None
+    test: tuple[np.ndarray, np.ndarray]
+    indices: dict[
+        str, np.ndarray | None
+    ]  # split name -> sorted row numbers of the file (test: None if given)
     scaler: Scaler
-    info: dict
+    info: dict[str, Any]
     target_scaler: Scaler | None = None  # regression with target_scale="standard"
-    raw_targets: dict | None = None  # split name -> targets in their own units
+    raw_targets: dict[str, np.ndarray] | None = None  # split name -> targets in their own units
 
-    def split_record(self) -> dict:
+    def split_record(self) -> dict[str, Any]:
         """The splits as plain JSON: row numbers of the file, counted from 0."""
         return {
             "source": self.info["source"],
@@ -88,7 +92,7 @@ class Prepared:
         }
 
 
-def split_indices(n: int, val_ratio: float, test_ratio: float, seed: int) -> dict:
+def split_indices(n: int, val_ratio: float, test_ratio: float, seed: int) -> dict[str, np.ndarray]:
     """``{"train", "val", "test"}`` → sorted row numbers; see the module docstring."""
     order = np.random.default_rng(seed).permutation(n)
     n_test = int(n * test_ratio)
@@ -110,7 +114,7 @@ def prepare(
     target_scale: str = "none",
     batch_size: int | None = None,
     limit: int | None = None,
-    dtype=np.float32,
+    dtype: Any = np.float32,
 ) -> Prepared:
     """Split, scale and check ``data``; see the module docstring. ``limit`` keeps the
     first rows only; ``batch_size`` must not exceed the training split;
@@ -124,7 +128,9 @@ def prepare(
     if limit:
         x, y = x[:limit], y[:limit]
     given_test = data.x_test is not None
-    idx = split_indices(len(x), val_ratio, 0.0 if given_test else test_ratio, seed)
+    idx: dict[str, np.ndarray] = split_indices(
+        len(x), val_ratio, 0.0 if given_test else test_ratio, seed
+    )
     src = data.source
     if len(idx["train"]) == 0 or (val_ratio > 0 and len(idx["val"]) == 0):
         raise DataError(
@@ -145,15 +151,14 @@ def prepare(
         )
     scaler = Scaler.fit(x[idx["train"]], scale)
     raw = {k: y[i] for k, i in idx.items()}
-    if given_test:
-        raw["test"] = data.y_test
+    xs = {k: x[i] for k, i in idx.items()}
+    rows: dict[str, np.ndarray | None] = dict(idx)
+    if data.x_test is not None and data.y_test is not None:  # given_test
+        raw["test"], xs["test"] = data.y_test, data.x_test
+        rows["test"] = None
     t_scaler = None
     if data.task == "regression" and target_scale == "standard":
         t_scaler = Scaler.fit(raw["train"].reshape(len(raw["train"]), -1), "standard")
-    xs = {k: x[i] for k, i in idx.items()}
-    if given_test:
-        xs["test"] = data.x_test
-        idx["test"] = None
     part = {
         k: (scaler.apply(xs[k], dtype), _targets(raw[k], data.task, t_scaler, dtype)) for k in xs
     }
@@ -192,10 +197,10 @@ def prepare(
         f"{scale} scaling fitted on the training split"
         + (", targets standardised likewise" if t_scaler is not None else "")
     )
-    return Prepared(part["train"], val, part["test"], idx, scaler, info, t_scaler, raw)
+    return Prepared(part["train"], val, part["test"], rows, scaler, info, t_scaler, raw)
 
 
-def _targets(t, task, t_scaler, dtype):
+def _targets(t: np.ndarray, task: str, t_scaler: Scaler | None, dtype: Any) -> np.ndarray:
     """Class numbers as int64; real targets as ``dtype``, standardised when a
     target scaler is given (its shape kept: (N,) or (N, K))."""
     if task == "classification":
@@ -211,7 +216,9 @@ def _stem(spec: str) -> str:
     return Path(spec.split(",")[0]).stem
 
 
-def open_data(spec: str, *, target: str | None = None, task: str | None = None, **kw) -> Prepared:
+def open_data(
+    spec: str, *, target: str | None = None, task: str | None = None, **kw: Any
+) -> Prepared:
     """:func:`~trainlab.data.files.load_file` then :func:`prepare` (keywords as there)."""
     from trainlab.data.files import load_file
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +30,9 @@ def fixed_split(n: int, n_test: int, seed: int = 0) -> tuple[np.ndarray, np.ndar
     return np.sort(order[: n - n_test]), np.sort(order[n - n_test :])
 
 
-def train_val_split(x, t, val_ratio: float = 0.2, rng: np.random.Generator | None = None):
+def train_val_split(
+    x: Any, t: Any, val_ratio: float = 0.2, rng: np.random.Generator | None = None
+) -> tuple[tuple[Any, Any], tuple[Any, Any]]:
     """Split ``(x, t)`` at random into ``(x_train, t_train), (x_val, t_val)``.
 
     ``int(len(x) * val_ratio)`` samples (as in *Deep Learning from Scratch*'s
@@ -54,7 +57,8 @@ def train_val_split(x, t, val_ratio: float = 0.2, rng: np.random.Generator | Non
     n_val = int(len(x) * val_ratio)
     if n_val == 0 or n_val == len(x):
         raise ConfigError(
-            f"val_ratio={val_ratio} of {len(x)} samples leaves an empty part; use more data or another ratio"
+            f"val_ratio={val_ratio} of {len(x)} samples leaves an empty part; "
+            "use more data or another ratio"
         )
     order = rng.permutation(len(x))
     val, train = order[:n_val], order[n_val:]

@@ -83,7 +83,7 @@ def jobs(cfg, rng) -> list[dict]:
     ]
 
 
-def _test_probe(data, n, seed):
+def _test_probe(data, n, seed) -> tuple[np.ndarray, np.ndarray]:
     """A fixed seeded subsample of ``n`` test samples (all when ``n`` is 0 or larger)."""
     if not n or n >= len(data.x_test):
         return data.x_test, data.t_test
@@ -132,7 +132,7 @@ def job(cfg, data, spec) -> dict:
 
 def gather(cfg, specs, results) -> dict:
     """Per rule: the grid, and the lr with the best final validation accuracy."""
-    out = {}
+    out: dict = {}
     for spec, h in zip(specs, results, strict=False):
         r = out.setdefault(spec["rule"], {"grid": [], "best": None})
         ok = h["diverged_at"] is None

@@ -70,13 +70,19 @@ def write_files(folder, files: dict) -> None:
     for rel, data in files.items():
         path = Path(folder) / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, lambda fh, data=data: fh.write(data))
+        write_atomic(path, _writer(data))
+
+
+def _writer(data):
+    """What :func:`write_atomic` calls to put ``data`` into the file."""
+    return lambda fh: fh.write(data)
 
 
 def plan(configs: dict, seeds: int, seed: int):
     """Every training of every experiment: ``(jobs, per)`` where ``per[name]``
     lists, per seed, ``(index of its first job, its specs)``."""
-    jobs, per = [], {}
+    jobs: list = []
+    per: dict = {}
     for name, cfg in configs.items():
         mod = get(name)
         per[name] = []
@@ -137,7 +143,7 @@ def run_many(
                 for k in ARRAYS:
                     if k not in shared.arrays:
                         shared.put(k, getattr(data, k))
-                data = Data(*(shared.arrays[k] for k in ARRAYS), data.info)
+                data = Data(**{k: shared.arrays[k] for k in ARRAYS}, info=data.info)
             source = shared or _Local({k: getattr(data, k) for k in ARRAYS} if trains else {})
             how = dict(data_dir=data_dir, seeds=seeds, seed=seed, quick=quick)
             return _run(

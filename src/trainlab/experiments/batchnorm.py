@@ -90,7 +90,7 @@ def job(cfg, data, spec) -> dict:
 
 
 def gather(cfg, specs, results) -> dict:
-    out = {"bn": [], "plain": []}
+    out: dict[str, list] = {"bn": [], "plain": []}
     for spec, r in zip(specs, results, strict=False):
         out["bn" if spec["bn"] else "plain"].append(r)
     return out

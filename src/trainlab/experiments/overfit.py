@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -149,8 +150,8 @@ def job(cfg, data, spec) -> dict:
     }[spec["variant"]]
     net = network(data, cfg.hidden, spec["init"], **kw)
     opt, g = create(cfg.optimizer, lr=cfg.lr), gen(spec["batch"])
-    out = {"train_acc": [], "test_acc": []}
-    scores = {"train": [], "test": []}
+    out: dict[str, Any] = {"train_acc": [], "test_acc": []}
+    scores: dict[str, list] = {"train": [], "test": []}
 
     def evaluate():
         for key, xs, ts in (("train", x, t), ("test", xt, tt)):

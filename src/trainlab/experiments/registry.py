@@ -22,8 +22,8 @@ An experiment is a module with:
 
 :func:`run` runs the jobs of every seed and draws the figures (on worker
 processes, see :mod:`trainlab.experiments.batch`) and writes ``config.json``
-and ``metrics.json`` (:func:`documents`) and the figures; :func:`replot` redraws the figures of a saved
-run folder without training anything.
+and ``metrics.json`` (:func:`documents`) and the figures; :func:`replot` redraws
+the figures of a saved run folder without training anything.
 """
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ def config_from_json(name: str, saved: dict):
 def split_overrides(pairs, experiments) -> dict[str, dict]:
     """``--set`` pairs for several experiments: ``key=v`` goes to every experiment
     that has ``key``; ``experiment.key=v`` to that one only."""
-    out = {name: {} for name in experiments}
+    out: dict[str, dict] = {name: {} for name in experiments}
     for key, value in pairs:
         target, dot, field = key.rpartition(".")
         if dot:

@@ -26,7 +26,8 @@ one pass over memory, and no slow arithmetic on subnormal numbers, see
 million elements or more get numba at once, and smaller ones NumPy until the
 NumPy kernels have taken about as long as loading numba (see
 :mod:`.dispatch`); :func:`backend` says which one runs. numba is imported on
-first use only, and any failure to load it falls back to NumPy. :mod:`trainlab.optim.engine` calls them on the flat
+first use only, and any failure to load it falls back to NumPy.
+:mod:`trainlab.optim.engine` calls them on the flat
 buffers in place of the rule's own ``_apply``; each is tested to give the same
 bits as that readable rule on those buffers.
 

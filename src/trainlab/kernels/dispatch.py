@@ -16,13 +16,15 @@ changes speed only.
 from __future__ import annotations
 
 import time
+from types import ModuleType
+from typing import Any
 
 import numpy as np
 
 from trainlab.errors import ConfigError
 from trainlab.kernels import numpy_impl
 
-_impl = None  # the module for large arrays, chosen on first call
+_impl: ModuleType | None = None  # the module for large arrays, chosen on first call
 _choice = "auto"
 #: elements from which 'auto' uses numba at once (below it NumPy is as fast, counting numba's load)
 NUMBA_MIN = 1 << 20
@@ -41,7 +43,7 @@ def use_backend(name: str = "auto") -> None:
         _load()
 
 
-def _load(size: int | None = None):
+def _load(size: int | None = None) -> ModuleType:
     """The implementation for an array of ``size`` elements (None: a large one)."""
     global _impl
     if _by_size(size):
@@ -64,7 +66,7 @@ def _load(size: int | None = None):
     return _impl
 
 
-def _by_size(size) -> bool:
+def _by_size(size: int | None) -> bool:
     """True where 'auto' keeps NumPy for an array of ``size`` elements."""
     return (
         _choice == "auto"
@@ -74,7 +76,7 @@ def _by_size(size) -> bool:
     )
 
 
-def _call(name: str, size: int, *args):
+def _call(name: str, size: int, *args: Any) -> Any:
     """Run kernel ``name`` in the implementation for ``size`` elements, counting
     the time of NumPy kernels that 'auto' chose by size."""
     global _numpy_seconds
@@ -93,7 +95,7 @@ def backend(size: int | None = None) -> str:
     return "numba" if _load(size) is not numpy_impl else "numpy"
 
 
-def _check(p, *others):
+def _check(p: Any, *others: Any) -> None:
     for a in (p, *others):
         if not isinstance(a, np.ndarray) or a.shape != p.shape or a.dtype != p.dtype:
             raise ConfigError(
@@ -109,25 +111,36 @@ def _check(p, *others):
         raise ConfigError(f"kernels work on float32 or float64 arrays, got {p.dtype}")
 
 
-def adam_notes(p, g, m, v, lr_t, beta1, beta2, eps) -> None:
+def adam_notes(
+    p: np.ndarray,
+    g: np.ndarray,
+    m: np.ndarray,
+    v: np.ndarray,
+    lr_t: float,
+    beta1: float,
+    beta2: float,
+    eps: float,
+) -> None:
     """One Adam step (notes' form) on ``p``, ``m``, ``v`` in place; see the package doc."""
     _check(p, g, m, v)
     _call("adam_notes", p.size, p, g, m, v, float(lr_t), float(beta1), float(beta2), float(eps))
 
 
-def momentum_notes(p, g, v, lr, momentum) -> None:
+def momentum_notes(p: np.ndarray, g: np.ndarray, v: np.ndarray, lr: float, momentum: float) -> None:
     """One Momentum step (notes' form) on ``p``, ``v`` in place."""
     _check(p, g, v)
     _call("momentum_notes", p.size, p, g, v, float(lr), float(momentum))
 
 
-def rmsprop_notes(p, g, h, lr, decay, eps) -> None:
+def rmsprop_notes(
+    p: np.ndarray, g: np.ndarray, h: np.ndarray, lr: float, decay: float, eps: float
+) -> None:
     """One RMSprop step (notes' form) on ``p``, ``h`` in place."""
     _check(p, g, h)
     _call("rmsprop_notes", p.size, p, g, h, float(lr), float(decay), float(eps))
 
 
-def all_finite(g) -> bool:
+def all_finite(g: np.ndarray) -> bool:
     """True when ``g`` holds no NaN or inf."""
     _check(g)
-    return _call("all_finite", g.size, g)
+    return bool(_call("all_finite", g.size, g))

@@ -27,6 +27,8 @@ and stays in float32.
 from __future__ import annotations
 
 import types
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from numba import njit, prange
@@ -38,27 +40,38 @@ from numba import njit, prange
 PARALLEL_MIN = 1 << 18
 
 
-def _serial_and_parallel(body):
+def _serial_and_parallel(body: Callable[..., None]) -> tuple[Any, Any]:
     """Compile one loop body twice: on one thread, and split over threads
     (``prange`` is a plain ``range`` in the serial build). The parallel build
     compiles a twin of the function under its own name, so that the two stay
     apart in numba's on-disk cache."""
-    options = dict(cache=True, nogil=True, error_model="numpy")
     twin = types.FunctionType(body.__code__, body.__globals__, body.__name__ + "_parallel")
     twin.__qualname__ = body.__qualname__ + "_parallel"
-    return njit(**options)(body), njit(parallel=True, **options)(twin)
+    return (
+        njit(cache=True, nogil=True, error_model="numpy")(body),
+        njit(parallel=True, cache=True, nogil=True, error_model="numpy")(twin),
+    )
 
 
 _inline = njit(inline="always", error_model="numpy")
 
 
 @_inline
-def _times(x, c):
+def _times(x: Any, c: Any) -> Any:
     """float32 x times float64 c (a float32 number), rounded once to float32."""
     return np.float32(np.float64(x) * c)
 
 
-def _adam_body(p, g, m, v, lr_t, c1, c2, eps):
+def _adam_body(
+    p: np.ndarray,
+    g: np.ndarray,
+    m: np.ndarray,
+    v: np.ndarray,
+    lr_t: float,
+    c1: float,
+    c2: float,
+    eps: float,
+) -> None:
     for i in prange(p.size):
         gi = g[i]
         mi = m[i] + (gi - m[i]) * c1
@@ -68,7 +81,18 @@ def _adam_body(p, g, m, v, lr_t, c1, c2, eps):
         p[i] -= (mi * lr_t) / (np.sqrt(vi) + eps)
 
 
-def _adam32_body(p, g, m, v, lr_t, c1, c2, eps, c1_64, lr_t64):
+def _adam32_body(
+    p: np.ndarray,
+    g: np.ndarray,
+    m: np.ndarray,
+    v: np.ndarray,
+    lr_t: float,
+    c1: float,
+    c2: float,
+    eps: float,
+    c1_64: float,
+    lr_t64: float,
+) -> None:
     for i in prange(p.size):
         gi = g[i]
         mi = m[i] + _times(gi - m[i], c1_64)
@@ -78,21 +102,25 @@ def _adam32_body(p, g, m, v, lr_t, c1, c2, eps, c1_64, lr_t64):
         p[i] -= _times(mi, lr_t64) / (np.sqrt(vi) + eps)
 
 
-def _momentum_body(p, g, v, lr, mom):
+def _momentum_body(p: np.ndarray, g: np.ndarray, v: np.ndarray, lr: float, mom: float) -> None:
     for i in prange(p.size):
         vi = v[i] * mom - g[i] * lr
         v[i] = vi
         p[i] += vi
 
 
-def _momentum32_body(p, g, v, lr, mom, mom64):
+def _momentum32_body(
+    p: np.ndarray, g: np.ndarray, v: np.ndarray, lr: float, mom: float, mom64: float
+) -> None:
     for i in prange(p.size):
         vi = _times(v[i], mom64) - g[i] * lr
         v[i] = vi
         p[i] += vi
 
 
-def _rmsprop_body(p, g, h, lr, decay, c, eps):
+def _rmsprop_body(
+    p: np.ndarray, g: np.ndarray, h: np.ndarray, lr: float, decay: float, c: float, eps: float
+) -> None:
     for i in prange(p.size):
         gi = g[i]
         hi = h[i] * decay + (gi * gi) * c
@@ -100,7 +128,16 @@ def _rmsprop_body(p, g, h, lr, decay, c, eps):
         p[i] -= (gi / (np.sqrt(hi) + eps)) * lr
 
 
-def _rmsprop32_body(p, g, h, lr, decay, c, eps, decay64):
+def _rmsprop32_body(
+    p: np.ndarray,
+    g: np.ndarray,
+    h: np.ndarray,
+    lr: float,
+    decay: float,
+    c: float,
+    eps: float,
+    decay64: float,
+) -> None:
     for i in prange(p.size):
         gi = g[i]
         hi = _times(h[i], decay64) + (gi * gi) * c
@@ -117,7 +154,7 @@ _rmsprop32 = _serial_and_parallel(_rmsprop32_body)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _max_exponent(bits, mask):
+def _max_exponent(bits: np.ndarray, mask: Any) -> Any:
     # a float is NaN or inf exactly when its exponent bits are all ones; an
     # integer max vectorises, where a float sum would have to keep its order
     acc = bits.dtype.type(0)
@@ -126,15 +163,24 @@ def _max_exponent(bits, mask):
     return acc
 
 
-def _flat(*arrays):
+def _flat(*arrays: np.ndarray) -> list[np.ndarray]:
     return [a.reshape(-1) for a in arrays]
 
 
-def _pick(pair, p):
+def _pick(pair: tuple[Any, Any], p: np.ndarray) -> Any:
     return pair[p.size >= PARALLEL_MIN]
 
 
-def adam_notes(p, g, m, v, lr_t, beta1, beta2, eps):
+def adam_notes(
+    p: np.ndarray,
+    g: np.ndarray,
+    m: np.ndarray,
+    v: np.ndarray,
+    lr_t: float,
+    beta1: float,
+    beta2: float,
+    eps: float,
+) -> None:
     f = p.dtype.type
     args = (*_flat(p, g, m, v), f(lr_t), f(1.0 - beta1), f(1.0 - beta2), f(eps))
     if p.dtype == np.float32:
@@ -143,7 +189,7 @@ def adam_notes(p, g, m, v, lr_t, beta1, beta2, eps):
         _pick(_adam, p)(*args)
 
 
-def momentum_notes(p, g, v, lr, momentum):
+def momentum_notes(p: np.ndarray, g: np.ndarray, v: np.ndarray, lr: float, momentum: float) -> None:
     f = p.dtype.type
     args = (*_flat(p, g, v), f(lr), f(momentum))
     if p.dtype == np.float32:
@@ -152,7 +198,9 @@ def momentum_notes(p, g, v, lr, momentum):
         _pick(_momentum, p)(*args)
 
 
-def rmsprop_notes(p, g, h, lr, decay, eps):
+def rmsprop_notes(
+    p: np.ndarray, g: np.ndarray, h: np.ndarray, lr: float, decay: float, eps: float
+) -> None:
     f = p.dtype.type
     args = (*_flat(p, g, h), f(lr), f(decay), f(1.0 - decay), f(eps))
     if p.dtype == np.float32:
@@ -164,6 +212,6 @@ def rmsprop_notes(p, g, h, lr, decay, eps):
 _EXPONENT = {4: (np.uint32, 0x7F800000), 8: (np.uint64, 0x7FF0000000000000)}
 
 
-def all_finite(g) -> bool:
+def all_finite(g: np.ndarray) -> bool:
     utype, mask = _EXPONENT[g.itemsize]
-    return _max_exponent(g.reshape(-1).view(utype), utype(mask)) != mask
+    return bool(_max_exponent(g.reshape(-1).view(utype), utype(mask)) != mask)

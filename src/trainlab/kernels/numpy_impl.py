@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 CHUNK = 1 << 15  # elements per chunk: a few arrays of it fit in L2 cache
 
 
-def _chunks(n: int):
+def _chunks(n: int) -> Iterator[slice]:
     for lo in range(0, n, CHUNK):
         yield slice(lo, min(lo + CHUNK, n))
 
 
-def _scratch(p, k=2):
+def _scratch(p: np.ndarray, k: int = 2) -> list[np.ndarray]:
     return [np.empty(min(p.size, CHUNK), p.dtype) for _ in range(k)]
 
 
-def adam_notes(p, g, m, v, lr_t, beta1, beta2, eps):
+def adam_notes(
+    p: np.ndarray,
+    g: np.ndarray,
+    m: np.ndarray,
+    v: np.ndarray,
+    lr_t: float,
+    beta1: float,
+    beta2: float,
+    eps: float,
+) -> None:
     p, g, m, v = (a.reshape(-1) for a in (p, g, m, v))
     d0, e0 = _scratch(p)
     for c in _chunks(p.size):
@@ -36,7 +47,7 @@ def adam_notes(p, g, m, v, lr_t, beta1, beta2, eps):
         pc -= e
 
 
-def momentum_notes(p, g, v, lr, momentum):
+def momentum_notes(p: np.ndarray, g: np.ndarray, v: np.ndarray, lr: float, momentum: float) -> None:
     p, g, v = (a.reshape(-1) for a in (p, g, v))
     (d0,) = _scratch(p, 1)
     for c in _chunks(p.size):
@@ -47,7 +58,9 @@ def momentum_notes(p, g, v, lr, momentum):
         p[c] += vc
 
 
-def rmsprop_notes(p, g, h, lr, decay, eps):
+def rmsprop_notes(
+    p: np.ndarray, g: np.ndarray, h: np.ndarray, lr: float, decay: float, eps: float
+) -> None:
     p, g, h = (a.reshape(-1) for a in (p, g, h))
     d0, e0 = _scratch(p)
     for c in _chunks(p.size):
@@ -64,6 +77,6 @@ def rmsprop_notes(p, g, h, lr, decay, eps):
         p[c] -= d
 
 
-def all_finite(g) -> bool:
+def all_finite(g: np.ndarray) -> bool:
     g = g.reshape(-1)
     return all(np.isfinite(g[c]).all() for c in _chunks(g.size))  # a chunk's mask stays small

@@ -16,12 +16,14 @@ This uses threadpoolctl, which knows OpenBLAS, MKL and BLIS. Without it
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from trainlab.errors import ConfigError
 
 
-def _threadpoolctl():
+def _threadpoolctl() -> Any:
     try:
         import numpy  # noqa: F401  (loads the BLAS, so that it can be found)
         import threadpoolctl
@@ -49,7 +51,7 @@ def set_blas_threads(n: int) -> bool:
 
 
 @contextmanager
-def one_blas_thread():
+def one_blas_thread() -> Iterator[None]:
     """One BLAS thread inside the block, then the previous count again.
 
     A user's ``OPENBLAS_NUM_THREADS`` or ``OMP_NUM_THREADS`` wins: then nothing changes.

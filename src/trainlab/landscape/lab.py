@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from trainlab import io, viz
 from trainlab.errors import ConfigError
@@ -52,7 +53,7 @@ class Race:
     def best(self) -> str | None:
         """The rule with the lowest mean value over its path (None if all diverged)."""
         scores = {k: t.mean_value for k, (t, _) in self.rules.items()}
-        name = min(scores, key=scores.get, default=None)
+        name = min(scores, key=scores.__getitem__, default=None)
         return name if name is not None and math.isfinite(scores[name]) else None
 
 
@@ -162,7 +163,7 @@ def write(
             **(config or {}),
         },
     )
-    doc = {
+    doc: dict[str, Any] = {
         "function": spec,
         "start": list(r.start),
         "steps": r.steps,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -72,6 +73,8 @@ def trace(function, optimizer, start=None, steps=None) -> Trace:
     """
     f = get_function(function)
     steps = check_steps(getattr(f, "steps", None) if steps is None else steps)
+    x: Any
+    y: Any
     x, y = (np.float64(v) for v in check_start(f, start))  # NumPy floats overflow to inf
     with np.errstate(all="ignore"):
         v = float(f.value(x, y))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 
-def numerical_gradient(f, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
+def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -> np.ndarray:
     """Central-difference gradient of the scalar ``f()`` with respect to array ``x``.
 
     ``x`` is perturbed in place, element by element, and restored.
@@ -23,7 +26,7 @@ def numerical_gradient(f, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
     return grad
 
 
-def relative_error(a, b, floor: float = 1e-8) -> float:
+def relative_error(a: Any, b: Any, floor: float = 1e-8) -> float:
     """max |a - b| / max(max(|a| + |b|), floor).
 
     Scale-free, 0 for identical arrays. The floor keeps gradients that are

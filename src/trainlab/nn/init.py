@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from numbers import Real
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +29,7 @@ from trainlab.errors import ConfigError
 NAMES = ("xavier", "sigmoid", "he", "relu", "glorot_normal", "glorot_uniform")
 
 
-def weight_std(spec, fan_in: int, fan_out: int | None = None) -> float:
+def weight_std(spec: Any, fan_in: int, fan_out: int | None = None) -> float:
     """The standard deviation that ``spec`` gives a layer with these fans."""
     if isinstance(spec, Real) and not isinstance(spec, bool):
         if not math.isfinite(spec) or spec < 0:
@@ -50,7 +51,12 @@ def weight_std(spec, fan_in: int, fan_out: int | None = None) -> float:
 
 
 def init_weight(
-    spec, fan_in: int, fan_out: int, rng: np.random.Generator, dtype=np.float64, gain: float = 1.0
+    spec: Any,
+    fan_in: int,
+    fan_out: int,
+    rng: np.random.Generator,
+    dtype: Any = np.float64,
+    gain: float = 1.0,
 ) -> np.ndarray:
     """A (fan_in, fan_out) weight matrix drawn as ``spec`` says, from ``rng``."""
     if str(spec).lower() == "glorot_uniform":

@@ -13,12 +13,16 @@ every step; such an output is valid until the layer's next call.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 _KEEP_SHAPES = 4  # buffers kept per layer: training, last partial and evaluation batches
 
 
-def _buffer(cache: dict, shape: tuple, dtype, fill=None) -> np.ndarray:
+def _buffer(
+    cache: dict[Any, np.ndarray], shape: tuple[int, ...], dtype: Any, fill: float | None = None
+) -> np.ndarray:
     """An array of ``shape`` and ``dtype`` reused from call to call (uninitialised
     unless ``fill`` is given, which is written once, when it is created)."""
     key = (shape, dtype)
@@ -30,10 +34,10 @@ def _buffer(cache: dict, shape: tuple, dtype, fill=None) -> np.ndarray:
     return buf
 
 
-_CONSTS: dict = {}
+_CONSTS: dict[tuple[str, int, Any], np.ndarray] = {}
 
 
-def _const(kind: str, n: int, dtype) -> np.ndarray:
+def _const(kind: str, n: int, dtype: Any) -> np.ndarray:
     """A cached read-only ``arange(n)`` (``kind='rows'``) or ``ones(n, dtype)``."""
     key = (kind, n, dtype)
     arr = _CONSTS.get(key)
@@ -46,21 +50,26 @@ def _const(kind: str, n: int, dtype) -> np.ndarray:
     return arr
 
 
-def _row_sums(a) -> np.ndarray:
+def _row_sums(a: np.ndarray) -> np.ndarray:
     """``a.sum(axis=1)`` of a 2-D array; in float32 as a product with a vector of
     ones, which BLAS does several times faster than NumPy's reduction on the
     small arrays of a training step (same sum, other order of additions)."""
+    sums: np.ndarray
     if a.dtype == np.float32:
-        return a @ _const("ones", a.shape[1], a.dtype)
-    return np.add.reduce(a, axis=1)
+        sums = a @ _const("ones", a.shape[1], a.dtype)
+    else:
+        sums = np.add.reduce(a, axis=1)
+    return sums
 
 
-def _col_sums(a, out=None) -> np.ndarray:
+def _col_sums(a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """``a.sum(axis=0)`` of a 2-D array (into ``out``), by BLAS in float32 as
     :func:`_row_sums`."""
     if a.dtype == np.float32 and a.ndim == 2 and (out is None or out.dtype == a.dtype):
-        return np.matmul(_const("ones", a.shape[0], a.dtype), a, out=out)
-    return np.add.reduce(a, axis=0, out=out)
+        sums: np.ndarray = np.matmul(_const("ones", a.shape[0], a.dtype), a, out=out)
+    else:
+        sums = np.add.reduce(a, axis=0, out=out)
+    return sums
 
 
 class Affine:
@@ -72,32 +81,42 @@ class Affine:
     call (the net's hidden layers); by default each call returns new arrays.
     """
 
-    def __init__(self, W, b, dW=None, db=None, need_dx: bool = True, reuse_buffers: bool = False):
+    def __init__(
+        self,
+        W: np.ndarray,
+        b: np.ndarray,
+        dW: np.ndarray | None = None,
+        db: np.ndarray | None = None,
+        need_dx: bool = True,
+        reuse_buffers: bool = False,
+    ) -> None:
         self.W, self.b = W, b
         self.dW = np.zeros_like(W) if dW is None else dW
         self.db = np.zeros_like(b) if db is None else db
         self.need_dx = need_dx
         self.reuse_buffers = reuse_buffers
-        self.x = None
-        self.original_shape = None
-        self._out: dict = {}
-        self._dx: dict = {}
+        self.x: np.ndarray | None = None
+        self.original_shape: tuple[int, ...] | None = None
+        self._out: dict[Any, np.ndarray] = {}
+        self._dx: dict[Any, np.ndarray] = {}
         self._last_out = self._last_dx = (None, None)  # (rows, buffer) of the last call
 
-    def _reused(self, cache: dict, last: str, n: int, cols: int):
+    def _reused(self, cache: dict[Any, np.ndarray], last: str, n: int, cols: int) -> np.ndarray:
         """The reused (n, cols) buffer; the last one used is checked first."""
+        buf: np.ndarray
         rows, buf = getattr(self, last)
         if rows != n:
             buf = _buffer(cache, (n, cols), self.W.dtype)
             setattr(self, last, (n, buf))
         return buf
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self.original_shape = x.shape
         if x.ndim != 2:
             x = x.reshape(x.shape[0], -1)
         self.x = x
         W = self.W
+        out: np.ndarray
         if x.dtype != W.dtype:
             out = x @ W
         else:
@@ -111,7 +130,8 @@ class Affine:
         out += self.b
         return out
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray | None:
+        assert self.x is not None and self.original_shape is not None, "backward before forward"
         np.matmul(self.x.T, dout, out=self.dW)
         _col_sums(dout, out=self.db)
         if not self.need_dx:
@@ -132,21 +152,23 @@ class Relu:
     allocating new arrays; the net uses it on arrays it owns.
     """
 
-    def __init__(self, inplace: bool = False):
+    def __init__(self, inplace: bool = False) -> None:
         self.inplace = inplace
-        self.keep = None  # True where x > 0: where the gradient passes
-        self._bufs: dict = {}
-        self._last = (None, None, None)  # (shape and dtype, mask, zeros) of the last call
+        self.keep: np.ndarray | None = None  # True where x > 0: where the gradient passes
+        self._bufs: dict[Any, np.ndarray] = {}
+        # (shape and dtype, mask, zeros) of the last call
+        self._last: tuple[Any, Any, Any] = (None, None, None)
 
     @property
-    def mask(self):
+    def mask(self) -> np.ndarray | None:
         """True where the output was set to 0 (the book's ``mask``)."""
         return None if self.keep is None else ~self.keep
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         if not self.inplace:
             self.keep = x > 0
-            return np.maximum(x, 0)
+            result: np.ndarray = np.maximum(x, 0)
+            return result
         shape, dtype = x.shape, x.dtype
         if self._last[0] != (shape, dtype):
             # max against an array of zeros is the same operation as against the
@@ -158,46 +180,57 @@ class Relu:
             )
         _, keep, zeros = self._last
         self.keep = np.greater(x, 0, out=keep)
-        return np.maximum(x, zeros, out=x)
+        result = np.maximum(x, zeros, out=x)
+        return result
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        assert self.keep is not None, "backward before forward"
         if not self.inplace:
-            return dout * self.keep
-        return np.multiply(dout, self.keep, out=dout)
+            result: np.ndarray = dout * self.keep
+            return result
+        result = np.multiply(dout, self.keep, out=dout)
+        return result
 
 
 class Sigmoid:
     """``out = 1 / (1 + exp(-x))``; backward ``dout * out * (1 - out)``."""
 
-    def __init__(self):
-        self.out = None
+    def __init__(self) -> None:
+        self.out: np.ndarray | None = None
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         # exp(-|x|) never overflows; this form is exact for both signs
         e = np.exp(-np.abs(x))
-        out = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype, copy=False)
+        out: np.ndarray = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(
+            x.dtype, copy=False
+        )
         self.out = out
         return out
 
-    def backward(self, dout):
-        return dout * (1.0 - self.out) * self.out
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        assert self.out is not None, "backward before forward"
+        result: np.ndarray = dout * (1.0 - self.out) * self.out
+        return result
 
 
 class Tanh:
     """``out = tanh(x)``; backward ``dout * (1 - out^2)``."""
 
-    def __init__(self):
-        self.out = None
+    def __init__(self) -> None:
+        self.out: np.ndarray | None = None
 
-    def forward(self, x):
-        self.out = np.tanh(x)
-        return self.out
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        out: np.ndarray = np.tanh(x)
+        self.out = out
+        return out
 
-    def backward(self, dout):
-        return dout * (1.0 - self.out * self.out)
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        assert self.out is not None, "backward before forward"
+        result: np.ndarray = dout * (1.0 - self.out * self.out)
+        return result
 
 
-def softmax(x):
+def softmax(x: np.ndarray) -> np.ndarray:
     """Row-wise softmax, stable for any logits (the max is subtracted first)."""
     x = x - x.max(axis=-1, keepdims=True)
     np.exp(x, out=x)
@@ -205,20 +238,21 @@ def softmax(x):
     return x
 
 
-def log_softmax(x):
+def log_softmax(x: np.ndarray) -> np.ndarray:
     """Row-wise log-softmax: ``x - max - log(sum(exp(x - max)))``, finite for any finite x."""
     z = x - x.max(axis=-1, keepdims=True)
-    return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    result: np.ndarray = z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+    return result
 
 
-def cross_entropy_error(y, t):
+def cross_entropy_error(y: np.ndarray, t: Any) -> float:
     """Mean cross-entropy of probabilities ``y`` against labels or one-hot ``t``."""
     if y.ndim == 1:
         y, t = y.reshape(1, -1), np.reshape(t, (1, -1))
     if t.size == y.size:
         t = t.argmax(axis=1)
     n = y.shape[0]
-    return -np.sum(np.log(y[np.arange(n), t] + 1e-7)) / n
+    return float(-np.sum(np.log(y[np.arange(n), t] + 1e-7)) / n)
 
 
 class SoftmaxWithLoss:
@@ -229,11 +263,11 @@ class SoftmaxWithLoss:
     ``t`` may be class labels (N,) or one-hot (N, C).
     """
 
-    def __init__(self):
-        self.y = None
-        self.t = None
+    def __init__(self) -> None:
+        self.y: np.ndarray | None = None
+        self.t: np.ndarray | None = None
 
-    def forward(self, x, t):
+    def forward(self, x: np.ndarray, t: np.ndarray) -> float:
         n = x.shape[0]
         labels = t.argmax(axis=1) if t.ndim == 2 else t
         rows = _const("rows", n, None)
@@ -246,7 +280,8 @@ class SoftmaxWithLoss:
         self.y = np.exp(logp)
         return float(-logp[rows, labels].sum() / n)
 
-    def backward(self, dout=1):
+    def backward(self, dout: float = 1) -> np.ndarray:
+        assert self.y is not None and self.t is not None, "backward before forward"
         n = self.y.shape[0]
         dx = self.y
         dx[_const("rows", n, None), self.t] -= 1
@@ -270,24 +305,25 @@ class BatchNormalization:
 
     def __init__(
         self,
-        gamma,
-        beta,
-        dgamma=None,
-        dbeta=None,
+        gamma: np.ndarray,
+        beta: np.ndarray,
+        dgamma: np.ndarray | None = None,
+        dbeta: np.ndarray | None = None,
         momentum: float = 0.9,
         eps: float = 1e-6,
-        running_mean=None,
-        running_var=None,
-    ):
+        running_mean: np.ndarray | None = None,
+        running_var: np.ndarray | None = None,
+    ) -> None:
         self.gamma, self.beta = gamma, beta
         self.dgamma = np.zeros_like(gamma) if dgamma is None else dgamma
         self.dbeta = np.zeros_like(beta) if dbeta is None else dbeta
         self.momentum, self.eps = momentum, eps
         self.running_mean = np.zeros_like(gamma) if running_mean is None else running_mean
         self.running_var = np.ones_like(gamma) if running_var is None else running_var
-        self.xn = self.inv_std = None
+        self.xn: np.ndarray | None = None
+        self.inv_std: np.ndarray | None = None
 
-    def forward(self, x, train_flg: bool = True):
+    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
         if train_flg:
             n = x.shape[0]
             mu = _col_sums(x) / n
@@ -303,16 +339,17 @@ class BatchNormalization:
             xn = xc
         else:
             xn = (x - self.running_mean) / np.sqrt(self.running_var + self.eps)
-        out = xn * self.gamma
+        out: np.ndarray = xn * self.gamma
         out += self.beta
         return out
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        assert self.xn is not None and self.inv_std is not None, "backward before forward"
         xn, n = self.xn, dout.shape[0]
         _col_sums(dout, out=self.dbeta)
         _col_sums(dout * xn, out=self.dgamma)
         # dx = gamma * inv_std * (dout - mean(dout) - xn * mean(dout * xn))
-        dx = dout - self.dbeta / n
+        dx: np.ndarray = dout - self.dbeta / n
         dx -= xn * (self.dgamma / n)
         dx *= self.gamma * self.inv_std
         return dx
@@ -331,28 +368,37 @@ class Dropout:
     is what PyTorch's ``nn.Dropout`` does.
     """
 
-    def __init__(self, dropout_ratio: float = 0.5, mode: str = "notes", rng=None):
+    def __init__(
+        self,
+        dropout_ratio: float = 0.5,
+        mode: str = "notes",
+        rng: np.random.Generator | None = None,
+    ) -> None:
         if not 0.0 <= dropout_ratio < 1.0:
             raise ValueError(f"dropout_ratio must be in [0, 1), got {dropout_ratio}")
         if mode not in ("notes", "inverted"):
             raise ValueError(f"dropout mode must be 'notes' or 'inverted', got {mode!r}")
         self.dropout_ratio, self.mode = dropout_ratio, mode
         self.rng = rng if rng is not None else np.random.default_rng()
-        self.mask = None
+        self.mask: np.ndarray | None = None
 
-    def forward(self, x, train_flg: bool = True):
+    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
         keep = 1.0 - self.dropout_ratio
         if train_flg:
             self.mask = self.rng.random(x.shape, dtype=np.float32) > self.dropout_ratio
             if self.mode == "inverted":
-                return x * (self.mask / x.dtype.type(keep))
+                result: np.ndarray = x * (self.mask / x.dtype.type(keep))
+                return result
             return x * self.mask
         return x * x.dtype.type(keep) if self.mode == "notes" else x
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        assert self.mask is not None, "backward before forward"
         if self.mode == "inverted":
-            return dout * (self.mask / dout.dtype.type(1.0 - self.dropout_ratio))
-        return dout * self.mask
+            result: np.ndarray = dout * (self.mask / dout.dtype.type(1.0 - self.dropout_ratio))
+            return result
+        result = dout * self.mask
+        return result
 
 
 ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}

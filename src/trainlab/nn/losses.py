@@ -11,22 +11,23 @@ it. Targets may be (N,) for one output or (N, K).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
-def _as_targets(y, t) -> np.ndarray:
-    t = np.asarray(t, dtype=y.dtype)
-    return t.reshape(y.shape)
+def _as_targets(y: np.ndarray, t: Any) -> np.ndarray:
+    return np.asarray(t, dtype=y.dtype).reshape(y.shape)
 
 
-def mean_squared_error(y, t) -> float:
+def mean_squared_error(y: np.ndarray, t: Any) -> float:
     """Mean over samples and outputs of ``(y − t)²``."""
     y = np.asarray(y, dtype=np.float64)
     d = y - _as_targets(y, t)
     return float(np.mean(d * d))
 
 
-def r2_score(y, t) -> float:
+def r2_score(y: np.ndarray, t: Any) -> float:
     """Coefficient of determination ``1 − Σ(y − t)² / Σ(t − mean t)²`` (per output,
     then averaged, as scikit-learn's default); 1 is perfect, 0 predicts the mean.
     ``nan`` when a target column is constant."""
@@ -44,12 +45,13 @@ class MeanSquaredError:
     """The regression output layer: forward gives the mean squared error of the
     raw outputs ``x`` against ``t``; backward ``2 (x − t) / x.size``."""
 
-    def __init__(self):
-        self.diff = None
+    def __init__(self) -> None:
+        self.diff: np.ndarray | None = None
 
-    def forward(self, x, t):
-        self.diff = x - _as_targets(x, t)
-        return float(np.mean(self.diff.astype(np.float64) ** 2))
+    def forward(self, x: np.ndarray, t: Any) -> float:
+        self.diff = diff = x - _as_targets(x, t)
+        return float(np.mean(diff.astype(np.float64) ** 2))
 
-    def backward(self, dout=1):
+    def backward(self, dout: float = 1) -> np.ndarray:
+        assert self.diff is not None, "backward before forward"
         return self.diff * (2.0 * dout / self.diff.size)

@@ -12,6 +12,8 @@ optimizer can therefore update all of them in one vectorized pass.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from trainlab.errors import ConfigError
@@ -23,9 +25,9 @@ from trainlab.nn.losses import MeanSquaredError, r2_score
 LOSSES = ("cross_entropy", "mse")
 
 
-def _layout(sizes: list[int], use_batchnorm: bool):
+def _layout(sizes: list[int], use_batchnorm: bool) -> list[tuple[str, tuple[int, ...]]]:
     """(name, shape) of every parameter, in buffer order."""
-    out = []
+    out: list[tuple[str, tuple[int, ...]]] = []
     for i in range(1, len(sizes)):
         out += [(f"W{i}", (sizes[i - 1], sizes[i])), (f"b{i}", (sizes[i],))]
         if use_batchnorm and i < len(sizes) - 1:
@@ -33,7 +35,7 @@ def _layout(sizes: list[int], use_batchnorm: bool):
     return out
 
 
-def check_size(sizes, itemsize: int = 4) -> None:
+def check_size(sizes: list[int], itemsize: int = 4) -> None:
     """Refuse, before allocating, a network whose parameters, gradients and an
     optimizer's state would not fit in memory (see :mod:`trainlab.limits`)."""
     from trainlab import limits
@@ -71,20 +73,20 @@ class MultiLayerNet:
 
     def __init__(
         self,
-        input_size,
-        hidden_size_list,
-        output_size,
-        activation="relu",
-        weight_init_std="relu",
-        weight_decay_lambda=0.0,
-        use_dropout=False,
-        dropout_ratio=0.5,
-        use_batchnorm=False,
-        dtype=np.float32,
-        rng=None,
-        dropout_mode="notes",
-        loss="cross_entropy",
-    ):
+        input_size: int,
+        hidden_size_list: list[int] | tuple[int, ...],
+        output_size: int,
+        activation: str = "relu",
+        weight_init_std: Any = "relu",
+        weight_decay_lambda: float = 0.0,
+        use_dropout: bool = False,
+        dropout_ratio: float = 0.5,
+        use_batchnorm: bool = False,
+        dtype: Any = np.float32,
+        rng: np.random.Generator | None = None,
+        dropout_mode: str = "notes",
+        loss: str = "cross_entropy",
+    ) -> None:
         sizes = [input_size, *list(hidden_size_list), output_size]
         if any(int(s) != s or s < 1 for s in sizes):
             raise ConfigError(f"layer sizes must be positive integers, got {sizes}")
@@ -127,7 +129,7 @@ class MultiLayerNet:
             off += n
         self.init_params(rng)
 
-        self.layers = []
+        self.layers: list[Any] = []  # Affine, BatchNormalization, activations, Dropout
         self.batchnorms: list[BatchNormalization] = []
         self.dropouts: list[Dropout] = []
         P, G = self.params, self.grads
@@ -185,7 +187,7 @@ class MultiLayerNet:
         return out
 
     # -- forward and backward -------------------------------------------------------
-    def predict(self, x, train_flg: bool = False):
+    def predict(self, x: np.ndarray, train_flg: bool = False) -> np.ndarray:
         """Scores (logits) for inputs ``x``; ``train_flg`` selects train-mode
         batch norm and dropout."""
         x = np.asarray(x, dtype=self.dtype)
@@ -206,12 +208,12 @@ class MultiLayerNet:
             * sum(float(np.vdot(W, W)) for k, W in self.params.items() if k.startswith("W"))
         )
 
-    def loss(self, x, t, train_flg: bool = False) -> float:
+    def loss(self, x: Any, t: Any, train_flg: bool = False) -> float:
         """Mean cross-entropy (or mean squared error) plus ½λΣW²."""
         y = self.predict(x, train_flg)
         return self.last_layer.forward(y, np.asarray(t)) + self._decay_term()
 
-    def accuracy(self, x, t, batch_size: int = 10000) -> float:
+    def accuracy(self, x: np.ndarray, t: Any, batch_size: int = 10000) -> float:
         """Share of correct predictions (eval mode), in batches to bound memory;
         for a regressor (``loss='mse'``) the R² score."""
         t = np.asarray(t)
@@ -219,7 +221,7 @@ class MultiLayerNet:
             return self.evaluate(x, t, batch_size)[1]
         if t.ndim != 1:
             t = t.argmax(axis=1)
-        n = x.shape[0]
+        n = int(x.shape[0])
         if n == 0:
             return float("nan")
         correct = 0
@@ -228,7 +230,7 @@ class MultiLayerNet:
             correct += int(np.sum(y.argmax(axis=1) == t[lo : lo + batch_size]))
         return correct / n
 
-    def evaluate(self, x, t, batch_size: int = 10000) -> tuple[float, float]:
+    def evaluate(self, x: np.ndarray, t: Any, batch_size: int = 10000) -> tuple[float, float]:
         """(loss, accuracy) over a whole set, in eval mode, in batches; for a
         regressor (mean squared error + ½λΣW², R²)."""
         t = np.asarray(t)
@@ -247,7 +249,7 @@ class MultiLayerNet:
             correct += int(np.sum(y.argmax(axis=1) == tb))
         return total / n + self._decay_term(), correct / n
 
-    def gradient(self, x, t) -> dict[str, np.ndarray]:
+    def gradient(self, x: Any, t: Any) -> dict[str, np.ndarray]:
         """Backpropagation. Returns a dict with the same keys as ``params``.
 
         The arrays are views into ``flat_grads`` and are overwritten by the
@@ -265,7 +267,7 @@ class MultiLayerNet:
                     self.grads[k] += lam * W
         return self.grads
 
-    def numerical_gradient(self, x, t, h: float = 1e-4) -> dict[str, np.ndarray]:
+    def numerical_gradient(self, x: Any, t: Any, h: float = 1e-4) -> dict[str, np.ndarray]:
         """Central differences of ``loss(x, t, train_flg=True)``, element by element.
 
         Slow; for checking :meth:`gradient`. Dropout masks are drawn from the
@@ -275,7 +277,7 @@ class MultiLayerNet:
         rng_state = self.rng.bit_generator.state
         saved_buffers = {k: v.copy() for k, v in self.buffers().items()}
 
-        def f():
+        def f() -> float:
             self.rng.bit_generator.state = rng_state
             return self.loss(x, t, train_flg=True)
 

@@ -13,6 +13,7 @@ Drawing never takes more than a fifth of the time: after a redraw that took
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import numpy as np
 
@@ -38,7 +39,7 @@ class LiveLoss:
         self.redraws = 0
         self._shown = not display
         self._next = 0.0  # when the next redraw may happen
-        self._fig = None
+        self._fig: Any = None
 
     def next(self, label: str) -> LiveLoss:
         """The same plot for the next training run, drawn as another curve."""
@@ -68,8 +69,8 @@ class LiveLoss:
             self._fig.subplots_adjust(left=0.1, right=0.98, bottom=0.15, top=0.95)
         ax = self._ax
         ax.clear()
-        for name, y in self.curves.items():
-            y = np.asarray(y)
+        for name, values in self.curves.items():
+            y = np.asarray(values)
             ax.plot(
                 np.arange(1, len(y) + 1),
                 smooth(np.where(np.isfinite(y), y, np.nan)),

@@ -49,7 +49,7 @@ class HistogramLab(_Lab):
         )
         for c in (self.scale_box, self.activation_box):
             c.observe(self._changed, names="value")
-        self.layers = []
+        self.layers: list = []
         self._fig = None
         self.widget = w.VBox([self.scale_box, self.activation_box, self.image])
         self.redraw()
@@ -143,7 +143,7 @@ class LossCurveLab(_Lab):
         self.verdict_box = w.HTML()
         for c in (self.lr_box, self.rule_box):
             c.observe(self._changed, names="value")
-        self._cache = {}
+        self._cache: dict = {}
         self._fig = None
         self.widget = w.VBox([w.HBox([self.rule_box, self.lr_box]), self.verdict_box, self.image])
         self.redraw()

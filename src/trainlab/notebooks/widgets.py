@@ -70,6 +70,10 @@ class _Lab:
         if not self._hold:
             self.redraw()
 
+    def draw(self):
+        """The lab's figure; each lab draws its own."""
+        raise NotImplementedError
+
     def redraw(self) -> None:
         start = time.perf_counter()
         self.image.value = png(self.draw())
@@ -150,7 +154,7 @@ class LandscapeLab(_Lab):
             min=1, max=300, description=say("steps", lang), continuous_update=False
         )
         self._fig = None
-        self.traces = {}
+        self.traces: dict = {}
         self._set_function(function, start=start, steps=steps, lrs=lrs)
         for c in self._controls():
             c.observe(self._changed, names="value")

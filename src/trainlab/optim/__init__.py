@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import json
+from typing import Any
 
 from trainlab.errors import ConfigError
 from trainlab.optim.adam import Adam, AdamW, NAdam, RAdam
@@ -47,8 +48,13 @@ class AMSGrad(Adam):
     _fixed = ("amsgrad",)
 
     def __init__(
-        self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-7, **kw
-    ):
+        self,
+        lr: float = 0.001,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-7,
+        **kw: Any,
+    ) -> None:
         super().__init__(lr, beta1, beta2, eps, amsgrad=True, **kw)
 
 
@@ -71,18 +77,18 @@ RULES: dict[str, type[Optimizer]] = {
 
 def options(cls: type[Optimizer]) -> list[str]:
     """The keyword options a rule takes, its own first, then the common ones."""
-    names = []
+    names: list[str] = []
     for c in cls.__mro__[:-1]:  # not object
         if "__init__" in vars(c):
             names += [
                 p
-                for p in inspect.signature(c.__init__).parameters
+                for p in inspect.signature(vars(c)["__init__"]).parameters
                 if p not in ("self", "kw", "lr", *names, *cls._fixed)
             ]
     return ["lr", *names]
 
 
-def create(name: str, **kwargs) -> Optimizer:
+def create(name: str, **kwargs: Any) -> Optimizer:
     """Build an update rule by its lowercase name, e.g. ``create('adam', lr=1e-3)``."""
     key = str(name).lower().replace("_", "").replace("-", "")
     cls = RULES.get(key)
@@ -96,11 +102,11 @@ def create(name: str, **kwargs) -> Optimizer:
     return cls(**kwargs)
 
 
-def _defaults(cls: type[Optimizer]) -> dict:
-    out = {}
+def _defaults(cls: type[Optimizer]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for c in reversed(cls.__mro__[:-1]):
         if "__init__" in vars(c):
-            for p in inspect.signature(c.__init__).parameters.values():
+            for p in inspect.signature(vars(c)["__init__"]).parameters.values():
                 if p.default is not inspect.Parameter.empty:
                     out[p.name] = p.default
                 elif p.annotation in (float, "float"):
@@ -108,7 +114,7 @@ def _defaults(cls: type[Optimizer]) -> dict:
     return out
 
 
-def _check_types(cls: type[Optimizer], key: str, kwargs: dict) -> None:
+def _check_types(cls: type[Optimizer], key: str, kwargs: dict[str, Any]) -> None:
     """An option given as the wrong kind of value (``lr=true``, ``momentum=[1, 2]``,
     ``lr=null``) is refused here rather than silently converted or crashing later."""
     defaults = _defaults(cls)

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 from trainlab import kernels
 from trainlab.errors import ConfigError
-from trainlab.optim.base import Optimizer
+from trainlab.optim.base import Kernel, Optimizer
 from trainlab.validate import check_positive, check_unit
 
 
 class _Moments(Optimizer):
     """Shared part of the Adam family: ``beta1``, ``beta2`` and ``eps``."""
 
-    def __init__(self, lr, beta1, beta2, eps, **kw):
+    def __init__(self, lr: float, beta1: float, beta2: float, eps: float, **kw: Any) -> None:
         super().__init__(lr, **kw)
         self.beta1 = check_unit("beta1", beta1)
         self.beta2 = check_unit("beta2", beta2)
@@ -92,8 +93,8 @@ class Adam(_Moments):
         amsgrad: bool = False,
         bias_correction: bool = True,
         eps_placement: str = "notes",
-        **kw,
-    ):
+        **kw: Any,
+    ) -> None:
         super().__init__(lr, beta1, beta2, eps, **kw)
         if eps_placement not in ("notes", "torch", "inside"):
             raise ConfigError(
@@ -105,7 +106,7 @@ class Adam(_Moments):
         self.state_names = ("m", "v") + ("vmax",) * self.amsgrad
         self._bc1 = self._bc2 = 1.0
 
-    def _begin_step(self):
+    def _begin_step(self) -> None:
         if self.bias_correction:
             self._bc1 = 1.0 - self.beta1**self.t
             self._bc2 = 1.0 - self.beta2**self.t
@@ -114,14 +115,14 @@ class Adam(_Moments):
         """The notes' step size, ``lr * sqrt(1 - beta2^t) / (1 - beta1^t)``."""
         return self.lr * math.sqrt(self._bc2) / self._bc1
 
-    def _kernel(self):
+    def _kernel(self) -> Kernel | None:
         if self.amsgrad or self.eps_placement != "notes":
             return None
         return lambda p, g, s: kernels.adam_notes(
             p, g, s["m"], s["v"], self._lr_t(), self.beta1, self.beta2, self.eps
         )
 
-    def _apply(self, p, g, s):
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
         m, v = s["m"], s["v"]
         m += (1 - self.beta1) * (g - m)
         v += (1 - self.beta2) * (g * g - v)
@@ -180,8 +181,8 @@ class AdamW(Adam):
         weight_decay: float = 0.01,
         amsgrad: bool = False,
         eps_placement: str = "torch",
-        **kw,
-    ):
+        **kw: Any,
+    ) -> None:
         super().__init__(
             lr,
             beta1,
@@ -233,13 +234,13 @@ class NAdam(_Moments):
         beta2: float = 0.999,
         eps: float = 1e-8,
         momentum_decay: float = 0.004,
-        **kw,
-    ):
+        **kw: Any,
+    ) -> None:
         super().__init__(lr, beta1, beta2, eps, **kw)
         self.momentum_decay = check_positive("momentum_decay", momentum_decay, allow_zero=True)
         self.mu_product = 1.0
 
-    def _begin_step(self):
+    def _begin_step(self) -> None:
         t, b1, md = self.t, self.beta1, self.momentum_decay
         mu = b1 * (1.0 - 0.5 * 0.96 ** (t * md))
         mu_next = b1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * md))
@@ -248,7 +249,7 @@ class NAdam(_Moments):
         self._c_mom = self.lr * mu_next / (1.0 - self.mu_product * mu_next)
         self._bc2 = 1.0 - self.beta2**t
 
-    def _apply(self, p, g, s):
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
         m, v = s["m"], s["v"]
         m += (1 - self.beta1) * (g - m)
         v += (1 - self.beta2) * (g * g - v)
@@ -256,10 +257,10 @@ class NAdam(_Moments):
         p -= g / denom * self._c_grad
         p -= m / denom * self._c_mom
 
-    def _extra_state(self):
+    def _extra_state(self) -> dict[str, Any]:
         return {"mu_product": self.mu_product}
 
-    def _load_extra_state(self, extra):
+    def _load_extra_state(self, extra: dict[str, Any]) -> None:
         self.mu_product = float(extra["mu_product"])
 
 
@@ -296,11 +297,16 @@ class RAdam(_Moments):
     state_names = ("m", "v")
 
     def __init__(
-        self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8, **kw
-    ):
+        self,
+        lr: float = 0.001,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        **kw: Any,
+    ) -> None:
         super().__init__(lr, beta1, beta2, eps, **kw)
 
-    def _begin_step(self):
+    def _begin_step(self) -> None:
         t, b2 = self.t, self.beta2
         self._bc1 = 1.0 - self.beta1**t
         self._bc2 = 1.0 - b2**t
@@ -312,7 +318,7 @@ class RAdam(_Moments):
                 (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
             )
 
-    def _apply(self, p, g, s):
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
         m, v = s["m"], s["v"]
         m += (1 - self.beta1) * (g - m)
         v += (1 - self.beta2) * (g * g - v)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from trainlab import kernels
-from trainlab.optim.base import Optimizer
+from trainlab.optim.base import Kernel, Optimizer
 from trainlab.validate import check_positive, check_unit
 
 
@@ -45,8 +47,8 @@ class AdaGrad(Optimizer):
         eps: float = 1e-7,
         lr_decay: float = 0.0,
         initial_accumulator_value: float = 0.0,
-        **kw,
-    ):
+        **kw: Any,
+    ) -> None:
         super().__init__(lr, **kw)
         self.eps = check_positive("eps", eps)
         self.lr_decay = check_positive("lr_decay", lr_decay, allow_zero=True)
@@ -54,10 +56,10 @@ class AdaGrad(Optimizer):
             "initial_accumulator_value", initial_accumulator_value, allow_zero=True
         )
 
-    def _init_state(self, p):
+    def _init_state(self, p: np.ndarray) -> dict[str, np.ndarray]:
         return {"h": np.full_like(p, self.initial_accumulator_value)}
 
-    def _apply(self, p, g, s):
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
         h = s["h"]
         h += g * g
         lr_t = self.lr / (1.0 + (self.t - 1) * self.lr_decay)
@@ -105,8 +107,8 @@ class RMSprop(Optimizer):
         eps: float = 1e-7,
         momentum: float = 0.0,
         centered: bool = False,
-        **kw,
-    ):
+        **kw: Any,
+    ) -> None:
         super().__init__(lr, **kw)
         self.decay_rate = check_unit("decay_rate", decay_rate)
         self.eps = check_positive("eps", eps)
@@ -114,14 +116,14 @@ class RMSprop(Optimizer):
         self.centered = bool(centered)
         self.state_names = ("h",) + ("c",) * self.centered + ("b",) * bool(self.momentum)
 
-    def _kernel(self):
+    def _kernel(self) -> Kernel | None:
         if self.centered or self.momentum:
             return None
         return lambda p, g, s: kernels.rmsprop_notes(
             p, g, s["h"], self.lr, self.decay_rate, self.eps
         )
 
-    def _apply(self, p, g, s):
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
         rho, h = self.decay_rate, s["h"]
         h[...] = rho * h + (1 - rho) * (g * g)
         if self.centered:
@@ -168,12 +170,12 @@ class Adadelta(Optimizer):
 
     state_names = ("h", "u")
 
-    def __init__(self, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6, **kw):
+    def __init__(self, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6, **kw: Any) -> None:
         super().__init__(lr, **kw)
         self.rho = check_unit("rho", rho)
         self.eps = check_positive("eps", eps)
 
-    def _apply(self, p, g, s):
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
         rho, eps, h, u = self.rho, self.eps, s["h"], s["u"]
         h[...] = rho * h + (1 - rho) * (g * g)
         d = np.sqrt(u + eps) / np.sqrt(h + eps) * g

@@ -18,12 +18,18 @@ remembered checks) is :mod:`trainlab.optim.engine`'s business, not the rule's:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from trainlab.errors import ConfigError, DivergenceError
 from trainlab.optim import engine
-from trainlab.optim.transforms import add_decayed_weights, chain, negate
+from trainlab.optim.transforms import Transform, add_decayed_weights, chain, negate
 from trainlab.validate import check_positive
+
+#: a rule's fused kernel: ``kernel(p, g, s)`` on the flat buffers, in place
+Kernel = Callable[[np.ndarray, np.ndarray, dict[str, np.ndarray]], None]
 
 
 class Optimizer:
@@ -67,7 +73,7 @@ class Optimizer:
         decoupled_weight_decay: bool = False,
         maximize: bool = False,
         nonfinite: str = "raise",
-    ):
+    ) -> None:
         self.lr = check_positive("lr", lr)
         self.weight_decay = check_positive("weight_decay", weight_decay, allow_zero=True)
         self.decoupled_weight_decay = bool(decoupled_weight_decay)
@@ -79,18 +85,18 @@ class Optimizer:
         self.skipped = 0
         self.state: dict[str, dict[str, np.ndarray]] = {}
         self._flat_state: dict[str, np.ndarray] | None = None
-        self._layout: tuple | None = None
+        self._layout: tuple[tuple[str, tuple[int, ...]], ...] | None = None
         self._segments: list[tuple[int, int]] | None = None
         self._plan: engine.Plan | None = None
         # the gradient transforms this rule's options ask for, in PyTorch's order
-        steps = ([negate()] if self.maximize else []) + (
+        steps: list[Transform] = ([negate()] if self.maximize else []) + (
             [add_decayed_weights(self.weight_decay)]
             if self.weight_decay and not self.decoupled_weight_decay
             else []
         )
         self._grad_transform = chain(*steps) if steps else None
 
-    def __init_subclass__(cls, **kw):
+    def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
         # a kernel stands for the _apply written beside it: a subclass that
         # rewrites _apply but not _kernel keeps its own code
@@ -103,7 +109,7 @@ class Optimizer:
         ``g`` must not be written to (it may be the caller's array)."""
         raise NotImplementedError
 
-    def _kernel(self):
+    def _kernel(self) -> Kernel | None:
         """The rule's fused kernel for its current options, or None.
 
         A function ``fn(p, g, s)`` that does what :meth:`_apply` does, bit for
@@ -122,7 +128,7 @@ class Optimizer:
         return {name: np.zeros_like(p) for name in self.state_names}
 
     # -- the interface ----------------------------------------------------------
-    def update(self, params: dict, grads: dict) -> None:
+    def update(self, params: dict[str, np.ndarray], grads: dict[str, Any]) -> None:
         """Update every array in ``params`` in place, using ``grads``."""
         plan = engine.plan_for(self, params, grads)
         if not engine.all_finite(grads, plan):
@@ -149,7 +155,7 @@ class Optimizer:
                 self._apply(p, self._prepare(p, g), s)
         self._end_step()
 
-    def _prepare(self, p, g):
+    def _prepare(self, p: np.ndarray, g: np.ndarray) -> np.ndarray:
         """The gradient the rule sees (``maximize``, coupled decay); decoupled
         decay shrinks ``p`` here."""
         if self._grad_transform is not None:
@@ -160,7 +166,7 @@ class Optimizer:
 
     # -- validation -------------------------------------------------------------
     @staticmethod
-    def _check(params: dict, grads: dict) -> list[str]:
+    def _check(params: dict[str, Any], grads: dict[str, Any]) -> list[str]:
         if set(params) != set(grads):
             missing = sorted(set(params) - set(grads))
             extra = sorted(set(grads) - set(params))
@@ -191,7 +197,7 @@ class Optimizer:
         return s
 
     # -- persistence -------------------------------------------------------------
-    def hyperparameters(self) -> dict:
+    def hyperparameters(self) -> dict[str, Any]:
         """The scalar settings of this rule (what ``__init__`` took)."""
         return {
             k: v
@@ -207,7 +213,11 @@ class Optimizer:
         Keys: ``t``, ``skipped``, ``lr`` (the current rate, which a schedule may
         have changed), ``state/<param>/<name>`` for the per-parameter arrays and
         ``extra/<name>`` for a rule's scalar state."""
-        out = {"t": np.array(self.t), "skipped": np.array(self.skipped), "lr": np.array(self.lr)}
+        out: dict[str, np.ndarray] = {
+            "t": np.array(self.t),
+            "skipped": np.array(self.skipped),
+            "lr": np.array(self.lr),
+        }
         for k, s in self.state.items():
             for name, arr in s.items():
                 out[f"state/{k}/{name}"] = np.array(arr)
@@ -235,10 +245,10 @@ class Optimizer:
                     s[name] = np.array(arr)
         self._load_extra_state({k[6:]: v for k, v in sd.items() if k.startswith("extra/")})
 
-    def _extra_state(self) -> dict:
+    def _extra_state(self) -> dict[str, Any]:
         return {}
 
-    def _load_extra_state(self, extra: dict) -> None:
+    def _load_extra_state(self, extra: dict[str, Any]) -> None:
         pass
 
     def __repr__(self) -> str:

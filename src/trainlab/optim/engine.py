@@ -18,9 +18,14 @@ Nothing here changes what a rule computes; it changes how often Python runs:
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from trainlab import kernels
+
+if TYPE_CHECKING:
+    from trainlab.optim.base import Optimizer
 
 CHUNK = 1 << 15  # elements per chunk on the one-pass path (fits in L2 cache)
 KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))  # what the kernels take
@@ -31,14 +36,16 @@ class Plan:
 
     __slots__ = ("params", "grads", "keys", "gkeys", "ids", "arrays", "pbuf", "gbuf", "layout")
 
-    def __init__(self, params: dict, grads: dict, keys: list[str]):
+    def __init__(self, params: dict[str, np.ndarray], grads: dict[str, Any], keys: list[str]):
         self.params, self.grads, self.keys, self.gkeys = params, grads, tuple(keys), tuple(grads)
         values = [*params.values(), *grads.values()]
         self.ids = tuple(map(id, values))
         self.arrays = [(a, np.shape(a), getattr(a, "dtype", None)) for a in values]
-        self.pbuf = self.gbuf = self.layout = None
+        self.pbuf: np.ndarray | None = None
+        self.gbuf: np.ndarray | None = None
+        self.layout: tuple[tuple[str, tuple[int, ...]], ...] | None = None
 
-    def still_holds(self, params: dict, grads: dict) -> bool:
+    def still_holds(self, params: dict[str, np.ndarray], grads: dict[str, Any]) -> bool:
         return (
             self.params is params
             and self.grads is grads
@@ -49,7 +56,7 @@ class Plan:
         )
 
 
-def plan_for(opt, params: dict, grads: dict) -> Plan:
+def plan_for(opt: Optimizer, params: dict[str, np.ndarray], grads: dict[str, Any]) -> Plan:
     """The checked keys and flat buffers for ``opt``; reused while nothing changed."""
     plan = opt._plan
     if plan is not None and plan.still_holds(params, grads):
@@ -57,7 +64,7 @@ def plan_for(opt, params: dict, grads: dict) -> Plan:
     plan = Plan(params, grads, opt._check(params, grads))
     pbuf = covering_buffer([params[k] for k in plan.keys])
     gbuf = None if pbuf is None else covering_buffer([np.asarray(grads[k]) for k in plan.keys])
-    if gbuf is not None and gbuf.dtype == pbuf.dtype:
+    if gbuf is not None and pbuf is not None and gbuf.dtype == pbuf.dtype:
         plan.pbuf, plan.gbuf = pbuf, gbuf
         plan.layout = tuple((k, params[k].shape) for k in plan.keys)
     if all(isinstance(g, np.ndarray) for g in grads.values()):
@@ -65,7 +72,7 @@ def plan_for(opt, params: dict, grads: dict) -> Plan:
     return plan
 
 
-def all_finite(grads: dict, plan: Plan) -> bool:
+def all_finite(grads: dict[str, Any], plan: Plan) -> bool:
     """True when no gradient holds NaN or inf."""
     if plan.gbuf is not None and plan.gbuf.dtype in KERNEL_DTYPES:
         return kernels.all_finite(plan.gbuf)  # one pass over the whole buffer
@@ -78,11 +85,12 @@ def all_finite(grads: dict, plan: Plan) -> bool:
         )
 
 
-def update_flat(opt, params: dict, plan: Plan) -> bool:
+def update_flat(opt: Optimizer, params: dict[str, np.ndarray], plan: Plan) -> bool:
     """Update the whole parameter buffer in one pass; False if it cannot be done."""
-    if plan.pbuf is None or not _flat_state_ready(opt, params, plan):
+    if plan.pbuf is None or plan.gbuf is None or not _flat_state_ready(opt, params, plan):
         return False
     p, g, s = plan.pbuf, plan.gbuf, opt._flat_state
+    assert s is not None and opt._layout is not None  # laid out by _flat_state_ready
     if not opt.elementwise:
         # one call on the whole buffer; the rule reduces per parameter over
         # opt._segments so that sums match the per-array path bit for bit
@@ -104,12 +112,13 @@ def update_flat(opt, params: dict, plan: Plan) -> bool:
     return True
 
 
-def _flat_state_ready(opt, params: dict, plan: Plan) -> bool:
+def _flat_state_ready(opt: Optimizer, params: dict[str, np.ndarray], plan: Plan) -> bool:
     """Lay the state out flat like the parameters (once); False if it cannot be."""
     if opt._flat_state is not None:
         return plan.layout == opt._layout
     if opt.state and not all(k in opt.state for k in plan.keys):
         return False  # state was built for other arrays: stay per array
+    assert plan.pbuf is not None  # update_flat's first check
     flat = opt._init_state(plan.pbuf)
     off = 0
     for k in plan.keys:
@@ -127,7 +136,7 @@ def _flat_state_ready(opt, params: dict, plan: Plan) -> bool:
 
 
 def _address(a: np.ndarray) -> int:
-    return a.__array_interface__["data"][0]
+    return int(a.__array_interface__["data"][0])
 
 
 def covering_buffer(arrays: list[np.ndarray]) -> np.ndarray | None:

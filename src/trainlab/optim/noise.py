@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 
 from trainlab.errors import ConfigError
@@ -70,13 +73,13 @@ class GradientNoise(Optimizer):
         """Standard deviation of the noise added at the step after ``t`` steps."""
         return self._noise.sigma(t)
 
-    def update(self, params: dict, grads: dict) -> None:
+    def update(self, params: dict[str, np.ndarray], grads: dict[str, Any]) -> None:
         keys = self._check(params, grads)
         self._noise.t = self.optimizer.t  # steps the wrapped rule has taken
         noisy = self._noise([np.asarray(grads[k]) for k in keys], [params[k] for k in keys])
         self.optimizer.update(params, dict(zip(keys, noisy, strict=False)))
 
-    def hyperparameters(self) -> dict:
+    def hyperparameters(self) -> dict[str, Any]:
         return {
             "rule": type(self.optimizer).__name__,
             **self.optimizer.hyperparameters(),
@@ -95,7 +98,7 @@ class GradientNoise(Optimizer):
         self.rng.bit_generator.state = _unwords(self.rng.bit_generator.state, words)
 
 
-def _words(state: dict, prefix: str = "") -> dict[str, np.ndarray]:
+def _words(state: Mapping[str, Any], prefix: str = "") -> dict[str, np.ndarray]:
     """A bit generator's state as numeric arrays: ints become uint32 words
     (least significant first), arrays stay, names (strings) are left out."""
     out = {}
@@ -118,9 +121,11 @@ def _words(state: dict, prefix: str = "") -> dict[str, np.ndarray]:
     return out
 
 
-def _unwords(template: dict, arrays: dict, prefix: str = "") -> dict:
+def _unwords(
+    template: Mapping[str, Any], arrays: dict[str, np.ndarray], prefix: str = ""
+) -> dict[str, Any]:
     """Inverse of :func:`_words`, shaped after ``template`` (the current state)."""
-    new = {}
+    new: dict[str, Any] = {}
     for k, v in template.items():
         key = prefix + k
         if isinstance(v, dict):

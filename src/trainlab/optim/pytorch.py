@@ -5,6 +5,8 @@ Nothing here imports torch: it only translates names, options and defaults.
 
 from __future__ import annotations
 
+from typing import Any
+
 from trainlab.errors import ConfigError
 from trainlab.optim.adam import Adam, AdamW, NAdam, RAdam
 from trainlab.optim.adaptive import Adadelta, AdaGrad, RMSprop
@@ -15,7 +17,7 @@ from trainlab.validate import check_unit
 _BETAS = (0.9, 0.999)
 
 #: torch.optim class name -> (trainlab class, torch's options with torch's defaults)
-TORCH_RULES: dict[str, tuple[type[Optimizer], dict]] = {
+TORCH_RULES: dict[str, tuple[type[Optimizer], dict[str, Any]]] = {
     "SGD": (
         SGD,
         dict(
@@ -91,7 +93,7 @@ TORCH_RULES: dict[str, tuple[type[Optimizer], dict]] = {
 IGNORED = ("foreach", "fused", "capturable", "differentiable")
 
 
-def from_torch(name: str, **torch_kwargs) -> Optimizer:
+def from_torch(name: str, **torch_kwargs: Any) -> Optimizer:
     """The trainlab optimizer that reproduces ``torch.optim.<name>(params, **torch_kwargs)``.
 
     Options take PyTorch's names and defaults (``betas=(b1, b2)``, RMSprop's

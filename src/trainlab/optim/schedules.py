@@ -28,6 +28,7 @@ exceeds the best so far by more than ``threshold``; after more than
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from trainlab.errors import ConfigError
 
@@ -38,9 +39,9 @@ class Schedule:
     """Base: warm-up, then :meth:`_rate` (the schedule proper)."""
 
     #: option name -> default; subclasses fill it
-    defaults: dict = {}
+    defaults: dict[str, Any] = {}
 
-    def __init__(self, lr: float, epochs: int, warmup: int = 0, **options):
+    def __init__(self, lr: float, epochs: int, warmup: int = 0, **options: Any) -> None:
         self.lr = float(lr)
         self.epochs = int(epochs)
         self.warmup = int(warmup)
@@ -80,11 +81,11 @@ class Schedule:
     def _rate(self, e: int) -> float:
         return self.lr
 
-    def state_dict(self) -> dict:
+    def state_dict(self) -> dict[str, Any]:
         """What changes while training, as a JSON-friendly dict (empty if nothing)."""
         return {}
 
-    def load_state_dict(self, state: dict) -> None:
+    def load_state_dict(self, state: dict[str, Any]) -> None:
         pass
 
     def __repr__(self) -> str:
@@ -98,30 +99,34 @@ class Schedule:
 class Step(Schedule):
     name = "step"
     defaults = {"gamma": 0.1, "step_size": None}
+    gamma: float
+    step_size: float
 
-    def __init__(self, lr, epochs, warmup=0, **options):
+    def __init__(self, lr: float, epochs: int, warmup: int = 0, **options: Any) -> None:
         if options.get("step_size") is None:
             options["step_size"] = max(1, (int(epochs) - int(warmup)) // 3)
         super().__init__(lr, epochs, warmup, **options)
         self.step_size = _whole("step_size", self.step_size, 1)
 
-    def _rate(self, e):
-        return self.lr * self.gamma ** (e // self.step_size)
+    def _rate(self, e: int) -> float:
+        return float(self.lr * self.gamma ** (e // self.step_size))
 
 
 class Exponential(Schedule):
     name = "exponential"
     defaults = {"gamma": 0.95}
+    gamma: float
 
-    def _rate(self, e):
+    def _rate(self, e: int) -> float:
         return self.lr * self.gamma**e
 
 
 class Cosine(Schedule):
     name = "cosine"
     defaults = {"min_lr": 0.0}
+    min_lr: float
 
-    def _rate(self, e):
+    def _rate(self, e: int) -> float:
         e = min(e, self.span)
         return self.min_lr + (self.lr - self.min_lr) * (1 + math.cos(math.pi * e / self.span)) / 2
 
@@ -129,16 +134,21 @@ class Cosine(Schedule):
 class InverseTime(Schedule):
     name = "inverse-time"
     defaults = {"decay": 0.1}
+    decay: float
 
-    def _rate(self, e):
+    def _rate(self, e: int) -> float:
         return self.lr / (1 + self.decay * e)
 
 
 class Plateau(Schedule):
     name = "plateau"
     defaults = {"factor": 0.5, "patience": 2, "threshold": 1e-4, "min_lr": 0.0}
+    factor: float
+    patience: float
+    threshold: float
+    min_lr: float
 
-    def __init__(self, lr, epochs, warmup=0, **options):
+    def __init__(self, lr: float, epochs: int, warmup: int = 0, **options: Any) -> None:
         super().__init__(lr, epochs, warmup, **options)
         if not 0 < self.factor < 1:
             raise ConfigError(f"factor must be in (0, 1), got {self.factor}")
@@ -147,10 +157,10 @@ class Plateau(Schedule):
         self.bad_epochs = 0
         self.reductions = 0
 
-    def _rate(self, e):
+    def _rate(self, e: int) -> float:
         return max(self.min_lr, self.lr * self.factor**self.reductions)
 
-    def observe(self, epoch, metric):
+    def observe(self, epoch: int, metric: float) -> None:
         if int(epoch) < self.warmup:
             return
         metric = float(metric)  # NaN never improves
@@ -162,10 +172,10 @@ class Plateau(Schedule):
             self.reductions += 1
             self.bad_epochs = 0
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         return {"best": self.best, "bad_epochs": self.bad_epochs, "reductions": self.reductions}
 
-    def load_state_dict(self, state):
+    def load_state_dict(self, state: dict[str, Any]) -> None:
         best = state.get("best")
         self.best = None if best is None else float(best)
         self.bad_epochs = int(state["bad_epochs"])
@@ -181,7 +191,7 @@ def _whole(name: str, value: float, least: int) -> int:
 _CLASSES = {c.name: c for c in (Schedule, Step, Exponential, Cosine, InverseTime, Plateau)}
 
 
-def make_schedule(name: str, lr: float, epochs: int, warmup: int = 0, **options) -> Schedule:
+def make_schedule(name: str, lr: float, epochs: int, warmup: int = 0, **options: Any) -> Schedule:
     """Build a schedule by name (one of :data:`SCHEDULES`), e.g.
     ``make_schedule('cosine', lr=0.1, epochs=20, warmup=2)``."""
     cls = _CLASSES.get(str(name).lower().replace("_", "-"))

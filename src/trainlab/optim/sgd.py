@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
+
 from trainlab import kernels
 from trainlab.errors import ConfigError
-from trainlab.optim.base import Optimizer
+from trainlab.optim.base import Kernel, Optimizer
 from trainlab.validate import check_positive
 
 
@@ -49,8 +53,8 @@ class SGD(Optimizer):
         momentum: float = 0.0,
         dampening: float = 0.0,
         nesterov: bool = False,
-        **kw,
-    ):
+        **kw: Any,
+    ) -> None:
         super().__init__(lr, **kw)
         self.momentum = check_positive("momentum", momentum, allow_zero=True)
         self.dampening = check_positive("dampening", dampening, allow_zero=True)
@@ -61,7 +65,7 @@ class SGD(Optimizer):
             )
         self.state_names = ("b",) if self.momentum else ()
 
-    def _apply(self, p, g, s):
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
         if not self.momentum:
             p -= self.lr * g
             return
@@ -106,14 +110,14 @@ class Momentum(Optimizer):
 
     state_names = ("v",)
 
-    def __init__(self, lr: float = 0.01, momentum: float = 0.9, **kw):
+    def __init__(self, lr: float = 0.01, momentum: float = 0.9, **kw: Any) -> None:
         super().__init__(lr, **kw)
         self.momentum = check_positive("momentum", momentum, allow_zero=True)
 
-    def _kernel(self):
+    def _kernel(self) -> Kernel | None:
         return lambda p, g, s: kernels.momentum_notes(p, g, s["v"], self.lr, self.momentum)
 
-    def _apply(self, p, g, s):
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
         v = s["v"]
         v[...] = self.momentum * v - self.lr * g
         p += v
@@ -150,11 +154,11 @@ class Nesterov(Optimizer):
 
     state_names = ("v",)
 
-    def __init__(self, lr: float = 0.01, momentum: float = 0.9, **kw):
+    def __init__(self, lr: float = 0.01, momentum: float = 0.9, **kw: Any) -> None:
         super().__init__(lr, **kw)
         self.momentum = check_positive("momentum", momentum, allow_zero=True)
 
-    def _apply(self, p, g, s):
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
         mu, v = self.momentum, s["v"]
         p += mu * mu * v
         p -= (1 + mu) * self.lr * g

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
@@ -67,8 +68,8 @@ class SWATS(_Moments):
         beta2: float = 0.999,
         eps: float = 1e-9,
         tol: float = 1e-9,
-        **kw,
-    ):
+        **kw: Any,
+    ) -> None:
         super().__init__(lr, beta1, beta2, eps, **kw)
         self.tol = check_positive("tol", tol)
         self.switch_step: int | None = None
@@ -76,12 +77,12 @@ class SWATS(_Moments):
         self._lam = 0.0
         self._lr_at_switch = 0.0
 
-    def _begin_step(self):
+    def _begin_step(self) -> None:
         self._pp = self._pg = 0.0
         t = self.t
         self._lr_t = self.lr * math.sqrt(1.0 - self.beta2**t) / (1.0 - self.beta1**t)
 
-    def _dot(self, a, b) -> float:
+    def _dot(self, a: np.ndarray, b: np.ndarray) -> float:
         """a.b in float64, summed per parameter (the same on both update paths)."""
         a, b = a.reshape(-1), b.reshape(-1)
         bounds = self._segments or [(0, a.size)]
@@ -90,7 +91,7 @@ class SWATS(_Moments):
             total += float(np.multiply(a[lo:hi], b[lo:hi], dtype=np.float64).sum())
         return total
 
-    def _apply(self, p, g, s):
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
         m, v = s["m"], s["v"]
         if self.switch_lr is not None:  # SGD phase
             m[...] = self.beta1 * m + g
@@ -103,7 +104,7 @@ class SWATS(_Moments):
         self._pp += self._dot(step, step)
         self._pg += self._dot(step, g)
 
-    def _end_step(self):
+    def _end_step(self) -> None:
         if self.switch_lr is not None or self._pg == 0.0:
             return
         gamma = self._pp / -self._pg
@@ -115,7 +116,7 @@ class SWATS(_Moments):
             for s in self.state.values():
                 s["m"][...] = 0.0
 
-    def _extra_state(self):
+    def _extra_state(self) -> dict[str, Any]:
         return {
             "lambda": self._lam,
             "switch_step": -1 if self.switch_step is None else self.switch_step,
@@ -123,7 +124,7 @@ class SWATS(_Moments):
             "lr_at_switch": self._lr_at_switch,
         }
 
-    def _load_extra_state(self, extra):
+    def _load_extra_state(self, extra: dict[str, Any]) -> None:
         self._lam = float(extra["lambda"])
         step = int(extra["switch_step"])
         self.switch_step = None if step < 0 else step

@@ -28,34 +28,41 @@ array([-0.6, -0.8])
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 from trainlab.errors import DivergenceError
 from trainlab.validate import check_positive
 
+#: a gradient transform: ``transform(grads, params) -> grads`` on lists of arrays
+Transform = Callable[[list[np.ndarray], Any], list[np.ndarray]]
+
 
 class GradientNormError(DivergenceError):
     """The gradient norm exceeded :func:`stop_above_norm`'s bound (or is not finite)."""
 
-    def __init__(self, norm: float, max_norm: float):
+    def __init__(self, norm: float, max_norm: float) -> None:
         super().__init__(f"gradient norm {norm:.3g} exceeds max_grad_norm {max_norm:g}")
         self.norm, self.max_norm = norm, max_norm
 
 
-def chain(*transforms):
+def chain(*transforms: Transform) -> Transform:
     """One transform that applies ``transforms`` in the order given."""
 
-    def chained(grads, params):
+    def chained(grads: list[np.ndarray], params: Any) -> list[np.ndarray]:
         for transform in transforms:
             grads = transform(grads, params)
         return grads
 
-    chained.transforms = transforms
+    vars(chained)["transforms"] = transforms  # the parts, for whoever inspects it
     return chained
 
 
-def apply_in_place(transforms, grads: list, params: list) -> None:
+def apply_in_place(
+    transforms: list[Transform], grads: list[np.ndarray], params: list[np.ndarray]
+) -> None:
     """Run ``transforms`` in order and leave their result in the arrays ``grads``."""
     out = chain(*transforms)(grads, params)
     for g, new in zip(grads, out, strict=False):
@@ -63,19 +70,19 @@ def apply_in_place(transforms, grads: list, params: list) -> None:
             np.copyto(g, new)
 
 
-def add_decayed_weights(weight_decay: float):
+def add_decayed_weights(weight_decay: float) -> Transform:
     """Coupled L2 weight decay, ``g <- g + weight_decay * W`` (the gradient of
     ``weight_decay / 2 * ||W||^2``); new arrays."""
     wd = check_positive("weight_decay", weight_decay)
     return lambda grads, params: [g + wd * p for g, p in zip(grads, params, strict=False)]
 
 
-def negate():
+def negate() -> Transform:
     """``g <- -g``: climb the objective instead of descending it; new arrays."""
     return lambda grads, params: [-g for g in grads]
 
 
-def grad_norm(arrays) -> float:
+def grad_norm(arrays: list[np.ndarray]) -> float:
     """L2 norm over all ``arrays`` together (in float64 when the dtype would overflow)."""
     total = 0.0
     for a in arrays:
@@ -93,7 +100,7 @@ class _Measured:
 
     norm: float | None = None
 
-    def measure(self, grads) -> float:
+    def measure(self, grads: list[np.ndarray]) -> float:
         self.norm = grad_norm(grads)
         return self.norm
 
@@ -102,10 +109,10 @@ class clip_by_norm(_Measured):  # noqa: N801  (a transform is named for what it 
     """If ``||g|| > max_norm`` (over every array at once), ``g <- g * max_norm / ||g||``,
     in place: the direction is kept."""
 
-    def __init__(self, max_norm: float):
+    def __init__(self, max_norm: float) -> None:
         self.max_norm = check_positive("clip_norm", max_norm)
 
-    def __call__(self, grads, params=None):
+    def __call__(self, grads: list[np.ndarray], params: Any = None) -> list[np.ndarray]:
         norm = self.measure(grads)
         if norm > self.max_norm:
             scale = self.max_norm / norm
@@ -114,24 +121,24 @@ class clip_by_norm(_Measured):  # noqa: N801  (a transform is named for what it 
         return grads
 
 
-class stop_above_norm(_Measured):  # noqa: N801
+class stop_above_norm(_Measured):  # noqa: N801 (named for what it does, as clip_by_norm)
     """Raise :class:`GradientNormError` when ``||g|| > max_norm`` or is not finite."""
 
-    def __init__(self, max_norm: float):
+    def __init__(self, max_norm: float) -> None:
         self.max_norm = check_positive("max_grad_norm", max_norm)
 
-    def __call__(self, grads, params=None):
+    def __call__(self, grads: list[np.ndarray], params: Any = None) -> list[np.ndarray]:
         norm = self.measure(grads)
         if not norm <= self.max_norm:
             raise GradientNormError(norm, self.max_norm)
         return grads
 
 
-def clip_by_value(max_value: float):
+def clip_by_value(max_value: float) -> Transform:
     """Clamp every element to ``[-max_value, max_value]``, in place."""
     c = check_positive("clip_value", max_value)
 
-    def clip(grads, params=None):
+    def clip(grads: list[np.ndarray], params: Any = None) -> list[np.ndarray]:
         for g in grads:
             np.clip(g, -c, c, out=g)
         return grads
@@ -139,7 +146,7 @@ def clip_by_value(max_value: float):
     return clip
 
 
-class add_noise:  # noqa: N801
+class add_noise:  # noqa: N801 (named for what it does, as clip_by_norm)
     r"""Annealed Gaussian noise, ``g <- g + N(0, sigma_t^2)``, ``sigma_t^2 = eta / (1 + t)^gamma``.
 
     ``t`` is the number of steps taken before this one; it counts calls, and
@@ -152,7 +159,7 @@ class add_noise:  # noqa: N801
 
     def __init__(
         self, eta: float = 0.01, gamma: float = 0.55, rng: np.random.Generator | int | None = None
-    ):
+    ) -> None:
         self.eta = check_positive("eta", eta)
         self.gamma = check_positive("gamma", gamma, allow_zero=True)
         if rng is None or isinstance(rng, (int, np.integer)):
@@ -170,7 +177,7 @@ class add_noise:  # noqa: N801
         """Standard deviation of the noise added at the step after ``t`` steps."""
         return math.sqrt(self.eta / (1.0 + t) ** self.gamma)
 
-    def __call__(self, grads, params=None):
+    def __call__(self, grads: list[np.ndarray], params: Any = None) -> list[np.ndarray]:
         dtype = np.result_type(*(g.dtype for g in grads))
         if dtype not in (np.float32, np.float64):  # e.g. integer gradients
             dtype = np.dtype(np.float64)

@@ -16,6 +16,7 @@ import html
 import math
 import shlex
 from pathlib import Path
+from typing import Any
 
 from trainlab.atomic import atomic_write
 from trainlab.optim import create, from_torch
@@ -57,9 +58,10 @@ def torch_equivalent(rule: str, options: dict) -> tuple[str, dict, str]:
     ``options`` (lr and the rule's own; ``weight_decay`` is the network's L2
     penalty on the weights, which PyTorch gets as a parameter group)."""
     opts = {k: v for k, v in options.items() if k != "weight_decay"}
-    opt = create(rule, **opts)
+    opt: Any = create(rule, **opts)  # each branch reads its own rule's attributes
     kind = type(opt).__name__
-    kw, note = {"lr": opt.lr}, ""
+    kw: dict[str, Any] = {"lr": opt.lr}
+    note = ""
     if kind in ("Momentum", "Nesterov"):
         cls, kw["momentum"] = "SGD", opt.momentum
         if kind == "Nesterov":

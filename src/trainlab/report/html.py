@@ -253,7 +253,7 @@ def build(root, out=None, lang: str = "en", replot: bool = False, warn=_warn) ->
     sections, toc = [], []
     from trainlab.runs import is_incomplete
 
-    shown = []
+    shown: list = []
     for folder in runs:
         if is_incomplete(folder):
             warn(

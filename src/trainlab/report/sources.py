@@ -11,8 +11,9 @@ oreilly-japan/deep-learning-from-scratch), or None where the book has none.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
-SOURCES = {
+SOURCES: dict[str, dict[str, Any]] = {
     "optimizer-compare": {
         "notes": ("notes: Optimizer, image 2-6", "노트: Optimizer, 그림 2-6"),
         "book": "§6.1.8, Fig. 6-9",

@@ -25,7 +25,7 @@ def activation_stats(network, x) -> list[dict]:
     ``{"layer", "kind", "mean", "std", "dead" | "saturated"}``."""
     from trainlab.nn.layers import BatchNormalization, Dropout, Relu, Sigmoid, Tanh
 
-    out = []
+    out: list[dict] = []
     h = np.asarray(x, dtype=network.dtype)
     for layer in network.layers[:-1]:  # the output Affine has no activation
         h = (
@@ -91,5 +91,5 @@ def blame_layer(network, x, grads: dict) -> str:
     for key, v in norms.items():
         if not np.isfinite(v):
             return f"{key.replace('layer', 'layer ')} (gradient is not finite)"
-    key = max(norms, key=norms.get)
+    key = max(norms, key=norms.__getitem__)
     return f"{key.replace('layer', 'layer ')} (largest gradient norm {norms[key]:.3g})"

@@ -145,14 +145,14 @@ class TrainConfig:
 
     def gradient_transforms(self) -> list:
         """The transforms of every step, fresh, in the order they run."""
-        built = []
+        built: list = []
         if self.max_grad_norm is not None:
             built.append(stop_above_norm(self.max_grad_norm))
         if self.clip_norm is not None:
             built.append(clip_by_norm(self.clip_norm))
         if self.clip_value is not None:
             built.append(clip_by_value(self.clip_value))
-        return built + self.transforms
+        return [*built, *self.transforms]
 
 
 def _optional(check, name, value):

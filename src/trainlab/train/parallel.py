@@ -257,7 +257,7 @@ def _submit_all(ex, fn, specs, shared, meta, done) -> None:
         pending = {ex.submit(_call, fn, s, spec, meta): i for i, s in enumerate(specs)}
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for f in sorted(finished, key=pending.get):
+            for f in sorted(finished, key=pending.__getitem__):
                 i = pending.pop(f)
                 result, seconds = f.result()  # a job's error is raised here
                 first = len(specs)

@@ -32,7 +32,9 @@ class SharedArrays:
     large array is never held twice)."""
 
     def __init__(self, arrays: dict | None = None):
-        self._blocks, self._spec, self.arrays = [], {}, {}
+        self._blocks: list = []
+        self._spec: dict = {}
+        self.arrays: dict = {}
         try:
             for name, a in (arrays or {}).items():
                 self.put(name, a)

@@ -98,7 +98,7 @@ class Trainer:
         self._measured = [tr for tr in self.transforms if isinstance(tr, _Measured)]
         self._probe = data.x_train[: config.probe_size]
         self.checkpoint_dir, self.checkpoint_every = config.checkpoint_dir, config.checkpoint_every
-        self.history = {
+        self.history: dict[str, list] = {
             "train_loss": [],
             "epoch": [],
             "lr": [],

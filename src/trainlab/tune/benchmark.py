@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 import sys
 import time
+from typing import Any
 
 import numpy as np
 import optuna
@@ -45,7 +46,7 @@ from trainlab.tune.plan import (
     _with_target,
     declared,
     problems_of,
-    rule_options,  # noqa: F401
+    rule_options,  # noqa: F401 (a public name of this module)
     search_space,
 )
 from trainlab.tune.protocol import profile, time_to_target  # noqa: F401  (the public names)
@@ -197,7 +198,7 @@ def work(plan: dict, index: int = 0) -> int:
     storage = open_storage(plan["storage"])
     studies = open_studies(plan, storage)
     problems = problems_of(plan)
-    locks = {}
+    locks: dict = {}
     ran = 0
     pending = [(key, phase) for key in studies for phase in (0, 1)]
     try:
@@ -294,7 +295,7 @@ def collect(plan: dict, storage=None) -> dict:
     problems = problems_of(plan)
     targets = _targets(problems, studies)
     space = declared(plan)
-    res = {
+    res: dict[str, Any] = {
         "problems": {},
         "time_to_target": {},
         "steps_to_target": {},

@@ -69,6 +69,12 @@ class NetProblem:
 
     hidden: tuple = (100, 100, 100, 100)
     batch_size: int = 100
+    name: str  # each problem sets these, and dataset()
+    metric: str
+    target: float | None
+
+    def dataset(self) -> tuple:
+        raise NotImplementedError
 
     def network(self, n_inputs, n_outputs, rng, weight_decay=0.0):
         from trainlab.nn import MultiLayerNet

@@ -94,7 +94,8 @@ class Watch:
     has not moved for ``grace`` seconds of this process's monotonic clock."""
 
     def __init__(self, grace: float = GRACE_S):
-        self.grace, self.seen = grace, {}
+        self.grace = grace
+        self.seen: dict = {}
 
     def stale(self, t) -> bool:
         beat, now = t.user_attrs.get("beat", t.user_attrs.get("heartbeat")), time.monotonic()

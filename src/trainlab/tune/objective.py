@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import optuna
@@ -48,7 +49,10 @@ class Setup:
     @classmethod
     def of(cls, cfg: dict) -> Setup:
         names = cls.__dataclass_fields__
-        return cls(**{k: (tuple(v) if k == "hidden" else v) for k, v in cfg.items() if k in names})
+        kwargs: dict[str, Any] = {
+            k: (tuple(v) if k == "hidden" else v) for k, v in cfg.items() if k in names
+        }
+        return cls(**kwargs)
 
 
 @functools.lru_cache(maxsize=1)
@@ -79,6 +83,7 @@ def load_split(setup: Setup):
 def _file_split(setup: Setup):
     from trainlab.data.prepared import open_data
 
+    assert setup.data is not None  # only called for a data file
     p = open_data(
         setup.data,
         target=setup.target_column,
@@ -90,6 +95,7 @@ def _file_split(setup: Setup):
         batch_size=setup.batch_size,
         limit=setup.train_size,
     )
+    assert p.val is not None  # a search always holds out validation rows
     for a in (*p.train, *p.val, *p.test):
         a.flags.writeable = False
     info = {**p.info, "n_classes": p.info["n_outputs"], "split": p.split_record()}  # output units

@@ -24,7 +24,7 @@ class StorageDown(ConfigError):
     """The storage stayed unreachable for longer than the retry budget."""
 
 
-def is_outage(exc: BaseException) -> bool:
+def is_outage(exc: BaseException | None) -> bool:
     """True if ``exc`` (or what caused it) says the database cannot be reached now."""
     try:
         import psycopg2
@@ -54,7 +54,7 @@ def is_outage(exc: BaseException) -> bool:
     return False
 
 
-def _chain(exc: BaseException):
+def _chain(exc: BaseException | None):
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))

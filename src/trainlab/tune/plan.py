@@ -66,7 +66,7 @@ def rule_options(rule: str, params: dict) -> dict:
             defaults.update(
                 {
                     k: p.default
-                    for k, p in inspect.signature(c.__init__).parameters.items()
+                    for k, p in inspect.signature(vars(c)["__init__"]).parameters.items()
                     if isinstance(p.default, (int, float)) and not isinstance(p.default, bool)
                 }
             )

@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
 from trainlab.errors import ConfigError, DivergenceError
-from trainlab.tune.interface import NetProblem, Problem, factory_problem, file_problem  # noqa: F401
+from trainlab.tune.interface import NetProblem, Problem, factory_problem, file_problem  # noqa: F401 (public names)
 
 
 @dataclass(frozen=True)
@@ -151,8 +152,8 @@ def make_problem(
 ):
     if name not in PROBLEMS:
         raise ConfigError(f"unknown problem {name!r}; choose from {', '.join(PROBLEMS)}")
-    p = PROBLEMS[name]
-    changes = dict(QUICK.get(name, {})) if quick else {}
+    p: Any = PROBLEMS[name]
+    changes: dict[str, Any] = dict(QUICK.get(name, {})) if quick else {}
     if target is not None:
         changes["target"] = float(target)
     if isinstance(p, Classification):

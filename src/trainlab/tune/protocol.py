@@ -69,7 +69,7 @@ def profile(times: dict, taus=None) -> tuple[np.ndarray, dict]:
     """Performance profile of ``times[problem][rule]`` (``inf`` = target missed).
     Returns ``(taus, {rule: share of problems within τ of the best rule})``."""
     rules = sorted({r for per in times.values() for r in per})
-    ratios = {r: [] for r in rules}
+    ratios: dict[str, list[float]] = {r: [] for r in rules}
     for per in times.values():
         best = min(per.values())
         for r in rules:

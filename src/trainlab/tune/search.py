@@ -9,6 +9,7 @@ it on the test set, which no trial ever sees.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import numpy as np
 import optuna
@@ -50,7 +51,9 @@ def budget(cfg: dict, space: dict) -> int:
 
 
 def _settings(cfg: dict, space: dict) -> dict:
-    out = {k: cfg.get(k) for k in SETTINGS + (FILE_SETTINGS if cfg.get("data") else ())}
+    out: dict[str, Any] = {
+        k: cfg.get(k) for k in SETTINGS + (FILE_SETTINGS if cfg.get("data") else ())
+    }
     out["hidden"] = list(out["hidden"])
     if cfg["sampler"] != "grid":
         out["grid_points"] = None
@@ -193,7 +196,7 @@ def listing(trials, space) -> list[str]:
 
 
 def counts(study) -> dict:
-    c = {"complete": 0, "pruned": 0, "failed": 0, "lost": 0, "given up": []}
+    c: dict[str, Any] = {"complete": 0, "pruned": 0, "failed": 0, "lost": 0, "given up": []}
     for t in study.get_trials(deepcopy=False):
         if t.state == TrialState.FAIL:
             c["lost" if t.user_attrs.get("lost") else "failed"] += 1

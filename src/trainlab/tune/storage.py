@@ -21,6 +21,7 @@ import os
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 
 from trainlab.errors import ConfigError
 
@@ -67,7 +68,7 @@ def _check(spec: str) -> str:
         try:
             from sqlalchemy.engine import make_url
 
-            make_url(spec).port  # the port is parsed on first use
+            _ = make_url(spec).port  # the port is parsed on first use
         except ImportError:
             pass
         except (ValueError, TypeError) as exc:
@@ -140,7 +141,8 @@ class FlockLock:
     holder dies: a worker killed mid-write never leaves a stale lock behind."""
 
     def __init__(self, path: str):
-        self.path, self._fd = f"{path}.flock", None
+        self.path = f"{path}.flock"
+        self._fd: int | None = None
 
     def acquire(self) -> bool:
         fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
@@ -236,7 +238,8 @@ class BudgetLock:
 
     def __init__(self, spec: str, study_name: str):
         self.spec, self.study_name = _check(spec), study_name
-        self._conn = self._fd = None
+        self._conn: Any = None
+        self._fd: int | None = None
 
     def _connect(self):
         import sqlalchemy

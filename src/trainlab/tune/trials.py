@@ -26,12 +26,13 @@ from __future__ import annotations
 import time
 import warnings
 from datetime import UTC
+from typing import Any
 
 import optuna
 from optuna.exceptions import UpdateFinishedTrialError
 from optuna.trial import TrialState
 
-from trainlab.tune.liveness import Heartbeat, Taken, Watch, is_lost, me  # noqa: F401
+from trainlab.tune.liveness import Heartbeat, Taken, Watch, is_lost, me  # noqa: F401 (public names)
 from trainlab.tune.outage import Patience, is_outage
 
 MAX_RETRIES = 2
@@ -94,7 +95,7 @@ def mark_lost(study, t, reason: str, give_up: bool = False) -> bool:
                     {"id": t._trial_id, "k": key, "v": json.dumps(value)},
                 )
         return bool(done)
-    backend = getattr(storage, "_backend", None)
+    backend: Any = getattr(storage, "_backend", None)
     if hasattr(backend, "append_logs") and hasattr(storage, "_replay_result"):  # a journal:
         from datetime import datetime  # its records in one append
 

@@ -35,7 +35,7 @@ def _entry(target, *args) -> None:
         raise SystemExit(EXIT_STORAGE_DOWN) from None
 
 
-def run_workers(target, n: int, *args) -> list[int]:
+def run_workers(target, n: int, *args) -> list[int | None]:
     """Run ``target(*args, i)`` for ``i < n`` in ``n`` processes; returns their exit codes."""
     ctx = multiprocessing.get_context("spawn")
     procs = [
