@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= runs/demo
 
-.PHONY: demo test system-deps lint typecheck test-wheel bench bench-compare clean
+.PHONY: demo test system-deps lint typecheck test-wheel docs bench bench-compare clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,7 @@ test-wheel: $(VENV)/.test-deps
 typecheck: $(VENV)/.test-deps
 	$(BIN)/mypy
 
-test: system-deps lint typecheck
+test: system-deps lint typecheck docs
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
 	$(BIN)/python -m pytest -q --doctest-modules src/trainlab/optim
 	bash scripts/test-wheel.sh $(BIN)/python
@@ -70,7 +70,6 @@ clean:
 # the documentation site: docs/ and the docstrings, built strictly into site/, then
 # every internal link and anchor checked (KaTeX and the search shim are fetched once
 # from npm into build/npm/; see docs/development.md)
-.PHONY: docs
 $(VENV)/.docs-deps: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[docs]'
 	touch $@
@@ -79,4 +78,3 @@ docs: $(VENV)/.docs-deps
 	$(BIN)/python -m mkdocs build --strict --site-dir site
 	$(BIN)/python scripts/check_site.py site
 
-test: docs

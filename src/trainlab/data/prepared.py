@@ -60,7 +60,8 @@ class Scaler:
 
     def invert(self, z: np.ndarray) -> np.ndarray:
         """Back to the original units: ``z * scale + shift`` (float64)."""
-        return np.asarray(z, dtype=np.float64) * self.scale + self.shift
+        units: np.ndarray = np.asarray(z, dtype=np.float64) * self.scale + self.shift
+        return units
 
     def record(self) -> dict[str, Any]:
         """Kind, shift and scale as plain JSON."""

@@ -21,7 +21,9 @@ from trainlab.data.files import _MISSING, _finite, _is_number
 from trainlab.errors import DataError
 
 
-def read_rows(path, features: list[str], target: str | None = None):
+def read_rows(
+    path: str | Path, features: list[str], target: str | None = None
+) -> tuple[np.ndarray, np.ndarray | None]:
     """``(x, y)``: features (N, F) float64 in the order of ``features``, and the
     ``target`` column's values (``None`` when the file has none)."""
     path = str(path)
@@ -55,7 +57,7 @@ def read_rows(path, features: list[str], target: str | None = None):
     return x, np.array([float(v) for v in values] if numeric else values)
 
 
-def _table(path):
+def _table(path: str) -> tuple[list[str], list[list[str]]]:
     delimiter = "\t" if Path(path).suffix.lower() == ".tsv" else ","
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
@@ -75,7 +77,7 @@ def _table(path):
     return header, [[c.strip() for c in r] for r in rows[1:]]
 
 
-def _number(path, text, column, row) -> float:
+def _number(path: str, text: str, column: str, row: int) -> float:
     if text.lower() in _MISSING:
         raise DataError(f"{path}: missing value in column {column!r} at row {row}; fill it")
     try:
@@ -87,7 +89,7 @@ def _number(path, text, column, row) -> float:
         ) from None
 
 
-def _read_npz_rows(path, n_features: int):
+def _read_npz_rows(path: str, n_features: int) -> tuple[np.ndarray, None]:
     try:
         with np.load(path, allow_pickle=False) as z:
             if "x" not in z.files:

@@ -26,6 +26,7 @@ import numpy as np
 from trainlab.data.prepared import Scaler
 from trainlab.errors import DataError
 from trainlab.nn.layers import softmax
+from trainlab.nn.net import MultiLayerNet
 
 
 @dataclass
@@ -33,7 +34,7 @@ class TrainedRun:
     """A trained network with the scaling and the columns of its training data."""
 
     folder: Path
-    network: object  # a MultiLayerNet holding the saved parameters
+    network: MultiLayerNet  # holding the saved parameters
     task: str
     features: list
     target: str | None
@@ -158,7 +159,7 @@ def prediction_table(run: TrainedRun, x, y=None) -> tuple[str, str]:
     name = run.target or "prediction"
     pred = run.predict(x)
     if run.task == "classification":
-        header = [name, *(f"p({c})" for c in run.classes)]
+        header = [name, *(f"p({c})" for c in run.classes or [])]
         cols = [list(pred), *run.predict_proba(x).T]
     else:
         p2 = np.asarray(pred).reshape(len(x), -1)
