@@ -158,6 +158,14 @@ def add_arguments(p):
         metavar="N",
         help="stop as diverged (exit 3) when a step's gradient norm exceeds N",
     )
+    p.add_argument(
+        "--track",
+        choices=("sharpness",),
+        default=None,
+        help="also record during training: sharpness (the Hessian's top eigenvalue on "
+        "the first 1000 training samples at every epoch's end, 20 Hessian-vector "
+        "products, about 50 gradients of that size; its cost goes in metrics.json)",
+    )
     g = p.add_argument_group("checkpoints")
     g.add_argument(
         "--checkpoint-every",
@@ -297,9 +305,16 @@ def build(args, out=None):
             monitor=True,
             checkpoint_dir=out,
             checkpoint_every=option("checkpoint_every", None),
+            callbacks=_trackers(option("track", None)),
         ),
     )
     return trainer, info
+
+
+def _trackers(name) -> list:
+    from trainlab.train.sharpness import SharpnessTracker
+
+    return [SharpnessTracker()] if name == "sharpness" else []
 
 
 def file_data(args):
@@ -425,6 +440,7 @@ def run(args) -> int:
     from trainlab.train.checkpoint import guarded_write
     from trainlab.train.doctor import diagnose, report
     from trainlab.train.plots import plot_history
+    from trainlab.train.sharpness import tracked_costs
     from trainlab.train.trainer import TrainingInterrupted
 
     resume = None
@@ -455,6 +471,7 @@ def run(args) -> int:
     def finish(**extra):
         summary = summary_of(trainer)
         metrics = {"summary": summary, "history": trainer.history, **extra}
+        metrics.update(tracked_costs(trainer))
         seen = metrics
         if getattr(trainer.network, "loss_name", None) == "mse":  # R², not accuracies
             seen = {
