@@ -44,6 +44,8 @@ def lanczos(matvec, n: int, k: int = 1, iterations: int = 20, rng=None) -> np.nd
     alpha, beta = [], []
     for j in range(m):
         w = np.asarray(matvec(basis[j]), dtype=np.float64)
+        if not np.all(np.isfinite(w)):
+            return np.full(k, np.nan)  # a network whose loss is no longer finite
         alpha.append(float(basis[j] @ w))
         for b in basis:  # full re-orthogonalisation, twice is enough
             w -= (b @ w) * b

@@ -211,7 +211,12 @@ TEXTS = {
             "plus the good rate from bad initial weights (std 0.01, grey). Each label "
             "carries an automatic verdict: a loss that blows up or jumps → lower the "
             "lr (or raise Adam's eps); a straight, slow fall → raise the lr; a flat "
-            "line → check the initial weights; a fast fall that levels off → healthy.",
+            "line → check the initial weights; a fast fall that levels off → healthy. "
+            "The second figure puts each curve's sharpness (the top eigenvalue of the "
+            "loss's Hessian, at every epoch's end) beside 2/lr (dashed): a step overshoots "
+            "along a direction whose curvature is above 2/lr, so too high is sharpness "
+            "pinned at or above 2/lr, and too low is sharpness far below it. 2/lr is a "
+            "full-batch edge; with mini-batches the sharpness hovers near it, not on it.",
             "notes": "The red curve is what we want. A loss that starts to jump means the "
             "learning rate is too high: lower it, and with Adam try a larger eps. A "
             "loss that falls linearly for a long time means it is too low: stop and "
@@ -224,7 +229,11 @@ TEXTS = {
             "같은 색: 노랑, 초록, 빨강, 파랑). 회색은 적당한 학습률이지만 초깃값이 나쁜"
             "(표준편차 0.01) 경우입니다. 각 곡선에는 자동 판정이 붙습니다: 발산하거나 "
             "튀면 → lr을 낮추거나 Adam의 eps를 키우기, 느리게 직선으로 내려가면 → lr 키우기, "
-            "평평하면 → 초깃값 확인, 빠르게 내려가다 완만해지면 → 정상.",
+            "평평하면 → 초깃값 확인, 빠르게 내려가다 완만해지면 → 정상. 두 번째 그림은 "
+            "곡선마다 날카로움(손실 헤세 행렬의 가장 큰 고윳값, 에폭 끝마다)을 2/lr(점선)과 "
+            "나란히 보여 줍니다. 곡률이 2/lr보다 큰 방향에서는 한 스텝이 최솟값을 지나치므로, "
+            "학습률이 너무 크면 날카로움이 2/lr에 붙거나 그 위에 있고, 너무 작으면 훨씬 "
+            "아래에 있습니다. 2/lr은 전체 배치의 경계이고, 미니배치에서는 그 근처를 오갑니다.",
             "notes": "우리가 원하는 것은 빨간색 선입니다. 학습이 좀 되다가 튀면 대개 학습률이 너무 "
             "커서이니 조금 줄여 보고, Adam을 쓰고 있다면 엡실론을 조금 키워 보세요. 손실이 "
             "오랫동안 직선(linear)으로 내려가면 학습을 멈추고 lr을 키우세요. 초깃값을 잘못 "

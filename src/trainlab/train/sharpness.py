@@ -88,8 +88,10 @@ class SharpnessTracker:
         start = time.perf_counter()
         x, t = trainer.data.x_train[: self.samples], trainer.data.t_train[: self.samples]
         rng = np.random.default_rng(it)  # the start vector: same run, same numbers
-        with np.errstate(all="ignore"):
-            top = float(top_eigenvalues(trainer.network, x, t, 1, self.iterations, rng)[0])
+        top = math.inf
+        if np.all(np.isfinite(trainer.network.flat_params)):
+            with np.errstate(all="ignore"):
+                top = float(top_eigenvalues(trainer.network, x, t, 1, self.iterations, rng)[0])
         h = trainer.history
         opt = trainer.optimizer
         momentum = float(getattr(opt, "momentum", 0.0) or 0.0)
