@@ -9,4 +9,8 @@ def __getattr__(name):
         import trainlab.check as check
 
         return check
+    if name == "lrfind":  # trainlab.lrfind(net, x, t, 'adam'): the learning-rate range test
+        from trainlab.train.lrfind import lrfind
+
+        return lrfind
     raise AttributeError(f"module 'trainlab' has no attribute {name!r}")
