@@ -295,6 +295,31 @@ TEXTS = {
             "notes": "훈련 정확도와 검증 정확도의 간극이 벌어지면 오버피팅의 신호입니다.",
         },
     },
+    "loss-surface": {
+        "en": {
+            "title": "The loss surface: sharp and flat minima",
+            "shows": "Two networks from the same initial weights, trained with small and with "
+            "large mini-batches until both fit the training data. Left: the loss along a "
+            "filter-normalised random direction through each solution (Li et al. 2018); "
+            "middle: the same on a plane of two such directions; right: the loss on the "
+            "line from one solution to the other, each end labelled by its sharpness (the "
+            "top eigenvalue of the loss's Hessian).",
+            "notes": "The large-batch solution sits in a narrower valley: a larger sharpness. "
+            "Keskar et al. (2017) tie sharp minima to the lecture's remark that smaller "
+            "batches usually generalise better; compare the test accuracies in the legend.",
+        },
+        "ko": {
+            "title": "손실 지형: 날카로운 최솟값과 평평한 최솟값",
+            "shows": "같은 초깃값에서 작은 미니배치와 큰 미니배치로 훈련 데이터를 다 맞출 때까지 "
+            "학습한 두 신경망입니다. 왼쪽은 각 해를 지나는 필터 정규화 무작위 방향의 손실"
+            "(Li 등 2018), 가운데는 그런 두 방향이 만드는 평면 위의 손실, 오른쪽은 한 해에서 "
+            "다른 해로 가는 직선 위의 손실이며 양 끝에 날카로움(헤세 행렬의 가장 큰 고윳값)을 "
+            "적었습니다.",
+            "notes": "큰 배치의 해는 더 좁은 골짜기, 즉 더 큰 날카로움에 있습니다. Keskar 등"
+            "(2017)은 날카로운 최솟값을 '작은 배치가 대체로 일반화가 더 잘 된다'는 강의의 "
+            "말과 연결합니다. 범례의 시험 정확도를 비교해 보세요.",
+        },
+    },
 }
 
 
