@@ -44,6 +44,9 @@ WORDS = {
         "Map of learning rate (across, log scale) × momentum (up): a cell's colour is "
         "the rate (purple 0 → yellow 1, red diverges). Click a cell to draw that pair's path.",
     ),
+    "sharpness": ("날카로움 (헤세 최대 고윳값)", "sharpness (top Hessian eigenvalue)"),
+    "below 2/lr": ("2/lr보다 아래: 안정", "below 2/lr: stable"),
+    "full batch": ("전체 배치 경사 하강", "full-batch gradient descent"),
     "check the initial weights": ("가중치 초깃값을 확인하세요", "check the initial weights"),
 }
 

@@ -8,9 +8,17 @@ from trainlab.viz import caption, plt, save
 
 
 def plot_lrfind(found, path, title: str = "") -> None:
+    """:func:`lrfind_figure`, saved to ``path``."""
+    save(lrfind_figure(found, title), path)
+
+
+def lrfind_figure(found, title: str = "", fig=None):
     """One line per seed (raw losses faint), the suggested interval shaded and
-    its geometric middle dashed, on a log lr axis."""
-    fig, ax = plt().subplots(figsize=(7.5, 4.5))
+    its geometric middle dashed, on a log lr axis (drawn on ``fig`` when given)."""
+    if fig is None:
+        fig = plt().figure(figsize=(7.5, 4.5))
+    fig.clear()
+    ax = fig.add_subplot()
     top = 0.0
     for i, s in enumerate(found.sweeps):
         lrs = np.asarray(s.lrs)
@@ -40,4 +48,4 @@ def plot_lrfind(found, path, title: str = "") -> None:
         "Flat: the lr is too small; falling fastest: useful; rising: steps overshoot. "
         f"Seeds' middles lie within {found.spread:.2f} decades",
     )
-    save(fig, path)
+    return fig
