@@ -54,11 +54,12 @@ measured and set beside 2/lr (dashed). While it is above 2/lr the loss jumps; on
 
 sharp_lab = SharpnessLab(lr=0.3, lang=LANG)
 sharp_lab"""),
-    code("""verdicts = {}
+    code("""peaks = {}
 for lr in (0.03, 1.0):
     sharp_lab.lr_box.value = lr   # «슬라이더를 옮긴 것과 같습니다|the same as moving the slider»
-    verdicts[lr] = sharp_lab.verdict
-    print(f"lr {lr:g}: {sharp_lab.verdict or '«2/lr보다 아래|below 2/lr»'}")"""),
+    peaks[lr] = max(v for v in sharp_lab.history["sharpness"] if v is not None) / (2 / lr)
+    print(f"lr {lr:g}: «가장 큰 날카로움|the largest sharpness» = {peaks[lr]:.2f} × 2/lr;",
+          sharp_lab.verdict or "«2/lr보다 아래|below 2/lr»")"""),
     md(
         """## 믿을 수 있는 학습률 찾기
 
@@ -80,19 +81,19 @@ finder_lab"""),
     md(
         """## 확인
 
-이차 함수에서 경사 하강의 수렴률은 경로에서 잰 값과 1e-12까지 같고, 작은 학습률의 날카로움은 2/lr 아래,
-큰 학습률(1.0)은 2/lr에 붙거나 위에 있으며, 학습률 찾기는 신경망을 바꾸지 않습니다.""",
+이차 함수에서 경사 하강의 수렴률은 경로에서 잰 값과 1e-12까지 같고, 작은 학습률(0.03)의 날카로움은 내내 2/lr
+아래에 있으며, 큰 학습률(1.0)에서는 2/lr을 넘어 손실이 튀고, 학습률 찾기는 신경망을 바꾸지 않습니다.""",
         """## Check
 
-On the quadratic gradient descent's rates match the path to 1e-12; the sharpness stays below 2/lr at a small
-learning rate and is pinned at or above it at 1.0; the finder leaves the network unchanged.""",
+On the quadratic gradient descent's rates match the path to 1e-12; at lr 0.03 the sharpness stays below 2/lr
+all along, at lr 1.0 it goes above 2/lr and the loss jumps; the finder leaves the network unchanged.""",
     ),
     check("""import numpy as np
 from trainlab.landscape.rates import contraction
 
 c = contraction("bowl", "sgd", 0.95, steps=30)
 assert np.allclose(c.measured, c.predicted, rtol=0, atol=1e-12), (c.measured, c.predicted)
-assert verdicts[0.03] is None and verdicts[1.0] is not None, verdicts
+assert peaks[0.03] < 0.8 and peaks[1.0] > 1.5, peaks
 assert np.array_equal(finder_lab.net.flat_params, before)
 print("«확인: 수렴률, 날카로움, 학습률 찾기 모두 설명대로입니다|checked: rates, sharpness and the finder behave as told»")"""),
 ]
