@@ -21,7 +21,7 @@ def surface(tmp_path_factory):
 def test_the_large_batch_minimum_is_the_sharper(surface):
     _, _, metrics = surface
     run = metrics["runs"][0]
-    assert run["small"]["train_acc"] >= 0.98 and run["large"]["train_acc"] >= 0.98
+    assert run["small"]["train_acc"] >= 0.97 and run["large"]["train_acc"] >= 0.97  # 0.988-1.0
     assert run["large"]["sharpness"] >= 1.8 * run["small"]["sharpness"]
 
 
