@@ -13,4 +13,8 @@ def __getattr__(name):
         from trainlab.train.saved import load_run
 
         return load_run
+    if name == "lrfind":  # trainlab.lrfind(net, x, t, 'adam'): the learning-rate range test
+        from trainlab.train.lrfind import lrfind
+
+        return lrfind
     raise AttributeError(f"module 'trainlab' has no attribute {name!r}")

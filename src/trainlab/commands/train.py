@@ -167,6 +167,14 @@ def add_arguments(p):
         metavar="N",
         help="stop as diverged (exit 3) when a step's gradient norm exceeds N",
     )
+    p.add_argument(
+        "--track",
+        choices=("sharpness",),
+        default=None,
+        help="also record during training: sharpness (the Hessian's top eigenvalue on "
+        "the first 1000 training samples at every epoch's end, 20 Hessian-vector "
+        "products, about 50 gradients of that size; its cost goes in metrics.json)",
+    )
     g = p.add_argument_group("checkpoints")
     g.add_argument(
         "--checkpoint-every",
@@ -306,9 +314,16 @@ def build(args, out=None):
             monitor=True,
             checkpoint_dir=out,
             checkpoint_every=option("checkpoint_every", None),
+            callbacks=_trackers(option("track", None)),
         ),
     )
     return trainer, info
+
+
+def _trackers(name) -> list:
+    from trainlab.train.sharpness import SharpnessTracker
+
+    return [SharpnessTracker()] if name == "sharpness" else []
 
 
 def file_data(args):
@@ -437,6 +452,7 @@ def run(args) -> int:
     from trainlab.train.doctor import diagnose, report
     from trainlab.train.plots import plot_history
     from trainlab.train.regression import UNITS_NOTE, in_target_units, scaling_arrays
+    from trainlab.train.sharpness import tracked_costs
     from trainlab.train.trainer import TrainingInterrupted
 
     resume = None
@@ -472,6 +488,7 @@ def run(args) -> int:
             if prepared.target_scaler is not None:
                 extra["units"] = UNITS_NOTE
         metrics = {"summary": summary, "history": trainer.history, **extra}
+        metrics.update(tracked_costs(trainer))
         seen = metrics
         if getattr(trainer.network, "loss_name", None) == "mse":  # R², not accuracies
             seen = {

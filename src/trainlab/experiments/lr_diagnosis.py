@@ -113,6 +113,7 @@ def jobs(cfg, rng) -> list[dict]:
 
 
 def job(cfg, data, spec) -> dict:
+    from trainlab.experiments import lr_sharpness
     from trainlab.optim import create
     from trainlab.train import Data, TrainConfig, Trainer
 
@@ -127,6 +128,7 @@ def job(cfg, data, spec) -> dict:
             mini_batch_size=cfg.batch_size,
             rng=gen(spec["batch_seed"]),
             progress=False,
+            callbacks=[lr_sharpness.tracker()],
         ),
     )
     h = fit(tr)
@@ -137,6 +139,7 @@ def job(cfg, data, spec) -> dict:
         "epoch_loss": loss,
         "diverged_at": h["diverged_at"],
         "verdict": classify(loss),
+        **lr_sharpness.results(h),
     }
 
 
@@ -193,4 +196,7 @@ def plot(metrics, cfg, out) -> list:
         "Red is what we want; a jump or blow-up: lower the lr; a straight slow line: "
         "raise it; a flat line: check the initial weights",
     )
-    return [save(fig, out / "lr_diagnosis.png")]
+    from trainlab.experiments import lr_sharpness
+
+    saved = [save(fig, out / "lr_diagnosis.png")]
+    return saved + lr_sharpness.plot(metrics, cfg, out, curves(cfg), COLORS)

@@ -45,6 +45,7 @@ MODULES = {
     "batch-size": "batch_size",
     "adaptive-vs-sgd": "adaptive_vs_sgd",
     "lr-diagnosis": "lr_diagnosis",
+    "loss-surface": "loss_surface",
 }
 
 

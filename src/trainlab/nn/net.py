@@ -18,6 +18,7 @@ import numpy as np
 
 from trainlab.errors import ConfigError
 from trainlab.nn.gradcheck import numerical_gradient
+from trainlab.nn.hessian import hessian_vector_product
 from trainlab.nn.init import init_weight, weight_std
 from trainlab.nn.layers import ACTIVATIONS, Affine, BatchNormalization, Dropout, SoftmaxWithLoss
 from trainlab.nn.losses import MeanSquaredError, r2_score
@@ -266,6 +267,9 @@ class MultiLayerNet:
                 if k.startswith("W"):
                     self.grads[k] += lam * W
         return self.grads
+
+    #: H·v of the training loss, exactly: ``net.hessian_vector_product(x, t, v)``
+    hessian_vector_product = hessian_vector_product
 
     def numerical_gradient(self, x: Any, t: Any, h: float = 1e-4) -> dict[str, np.ndarray]:
         """Central differences of ``loss(x, t, train_flg=True)``, element by element.

@@ -5,7 +5,8 @@ The notebooks ship with trainlab under ``trainlab/notebooks/{ko,en}/``;
 This package also holds what the notebooks call, so that their cells stay short:
 
 * :func:`use_korean_font` (matplotlib draws Hangul);
-* :class:`LandscapeLab`, :class:`HistogramLab`, :class:`LossCurveLab`
+* :class:`LandscapeLab`, :class:`HistogramLab`, :class:`LossCurveLab`, :class:`RateLab`,
+  :class:`SharpnessLab`, :class:`FinderLab`
   (ipywidgets that redraw a figure when a control moves);
 * :class:`LiveLoss` (a Trainer callback: the loss plotted while training runs);
 * :func:`pick_dataset` (Fashion-MNIST when its files are found, else digits).
@@ -22,6 +23,9 @@ _LAZY = {
     "LandscapeLab": "widgets",
     "HistogramLab": "network_labs",
     "LossCurveLab": "network_labs",
+    "RateLab": "rate_lab",
+    "SharpnessLab": "diverge_labs",
+    "FinderLab": "diverge_labs",
     "LiveLoss": "live",
     "use_korean_font": "fonts",
 }

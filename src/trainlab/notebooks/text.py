@@ -34,6 +34,19 @@ WORDS = {
         "lower the lr, or raise Adam's eps",
     ),
     "raise the lr": ("학습률을 키우세요", "raise the lr"),
+    "predicted": ("예측", "predicted"),
+    "measured": ("경로에서 측정", "measured on the path"),
+    "contraction per step": ("한 스텝당 오차 축소율", "error shrink per step"),
+    "eigen-directions and path": ("고유방향과 경로", "eigen-directions and path"),
+    "rate map caption": (
+        "학습률(가로, 로그) × 모멘텀(세로) 지도: 칸의 색은 수렴률(보라 0 → 노랑 1, "
+        "빨강은 발산). 칸을 누르면 그 쌍의 경로를 그립니다.",
+        "Map of learning rate (across, log scale) × momentum (up): a cell's colour is "
+        "the rate (purple 0 → yellow 1, red diverges). Click a cell to draw that pair's path.",
+    ),
+    "sharpness": ("날카로움 (헤세 최대 고윳값)", "sharpness (top Hessian eigenvalue)"),
+    "below 2/lr": ("2/lr보다 아래: 안정", "below 2/lr: stable"),
+    "full batch": ("전체 배치 경사 하강", "full-batch gradient descent"),
     "check the initial weights": ("가중치 초깃값을 확인하세요", "check the initial weights"),
 }
 

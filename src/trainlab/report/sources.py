@@ -81,6 +81,14 @@ SOURCES: dict[str, dict[str, Any]] = {
         "book": "§6.1.2–6.1.7, Fig. 6-3, 6-5, 6-6, 6-7, 6-8",
         "script": "ch06/optimizer_compare_naive.py",
     },
+    "loss-surface": {
+        "notes": (
+            "lecture: mini-batch size ('smaller batches usually generalise better')",
+            "강의: 미니배치 크기 ('작은 배치가 대체로 일반화가 더 잘 된다')",
+        ),
+        "book": "—",
+        "script": None,
+    },
     "tune": {
         "notes": (
             "notes: hyperparameter optimisation, image 2-19",

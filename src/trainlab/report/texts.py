@@ -212,7 +212,12 @@ TEXTS = {
             "plus the good rate from bad initial weights (std 0.01, grey). Each label "
             "carries an automatic verdict: a loss that blows up or jumps → lower the "
             "lr (or raise Adam's eps); a straight, slow fall → raise the lr; a flat "
-            "line → check the initial weights; a fast fall that levels off → healthy.",
+            "line → check the initial weights; a fast fall that levels off → healthy. "
+            "The second figure puts each curve's sharpness (the top eigenvalue of the "
+            "loss's Hessian, at every epoch's end) beside 2/lr (dashed): a step overshoots "
+            "along a direction whose curvature is above 2/lr, so too high is sharpness "
+            "pinned at or above 2/lr, and too low is sharpness far below it. 2/lr is a "
+            "full-batch edge; with mini-batches the sharpness hovers near it, not on it.",
             "notes": "The red curve is what we want. A loss that starts to jump means the "
             "learning rate is too high: lower it, and with Adam try a larger eps. A "
             "loss that falls linearly for a long time means it is too low: stop and "
@@ -225,7 +230,11 @@ TEXTS = {
             "같은 색: 노랑, 초록, 빨강, 파랑). 회색은 적당한 학습률이지만 초깃값이 나쁜"
             "(표준편차 0.01) 경우입니다. 각 곡선에는 자동 판정이 붙습니다: 발산하거나 "
             "튀면 → lr을 낮추거나 Adam의 eps를 키우기, 느리게 직선으로 내려가면 → lr 키우기, "
-            "평평하면 → 초깃값 확인, 빠르게 내려가다 완만해지면 → 정상.",
+            "평평하면 → 초깃값 확인, 빠르게 내려가다 완만해지면 → 정상. 두 번째 그림은 "
+            "곡선마다 날카로움(손실 헤세 행렬의 가장 큰 고윳값, 에폭 끝마다)을 2/lr(점선)과 "
+            "나란히 보여 줍니다. 곡률이 2/lr보다 큰 방향에서는 한 스텝이 최솟값을 지나치므로, "
+            "학습률이 너무 크면 날카로움이 2/lr에 붙거나 그 위에 있고, 너무 작으면 훨씬 "
+            "아래에 있습니다. 2/lr은 전체 배치의 경계이고, 미니배치에서는 그 근처를 오갑니다.",
             "notes": "우리가 원하는 것은 빨간색 선입니다. 학습이 좀 되다가 튀면 대개 학습률이 너무 "
             "커서이니 조금 줄여 보고, Adam을 쓰고 있다면 엡실론을 조금 키워 보세요. 손실이 "
             "오랫동안 직선(linear)으로 내려가면 학습을 멈추고 lr을 키우세요. 초깃값을 잘못 "
@@ -286,6 +295,31 @@ TEXTS = {
             "title": "한 번의 학습",
             "shows": "반복마다의 훈련 손실과 에폭마다의 훈련·검증·시험 정확도입니다.",
             "notes": "훈련 정확도와 검증 정확도의 간극이 벌어지면 오버피팅의 신호입니다.",
+        },
+    },
+    "loss-surface": {
+        "en": {
+            "title": "The loss surface: sharp and flat minima",
+            "shows": "Two networks from the same initial weights, trained with small and with "
+            "large mini-batches until both fit the training data. Left: the loss along a "
+            "filter-normalised random direction through each solution (Li et al. 2018); "
+            "middle: the same on a plane of two such directions; right: the loss on the "
+            "line from one solution to the other, each end labelled by its sharpness (the "
+            "top eigenvalue of the loss's Hessian).",
+            "notes": "The large-batch solution sits in a narrower valley: a larger sharpness. "
+            "Keskar et al. (2017) tie sharp minima to the lecture's remark that smaller "
+            "batches usually generalise better; compare the test accuracies in the legend.",
+        },
+        "ko": {
+            "title": "손실 지형: 날카로운 최솟값과 평평한 최솟값",
+            "shows": "같은 초깃값에서 작은 미니배치와 큰 미니배치로 훈련 데이터를 다 맞출 때까지 "
+            "학습한 두 신경망입니다. 왼쪽은 각 해를 지나는 필터 정규화 무작위 방향의 손실"
+            "(Li 등 2018), 가운데는 그런 두 방향이 만드는 평면 위의 손실, 오른쪽은 한 해에서 "
+            "다른 해로 가는 직선 위의 손실이며 양 끝에 날카로움(헤세 행렬의 가장 큰 고윳값)을 "
+            "적었습니다.",
+            "notes": "큰 배치의 해는 더 좁은 골짜기, 즉 더 큰 날카로움에 있습니다. Keskar 등"
+            "(2017)은 날카로운 최솟값을 '작은 배치가 대체로 일반화가 더 잘 된다'는 강의의 "
+            "말과 연결합니다. 범례의 시험 정확도를 비교해 보세요.",
         },
     },
 }

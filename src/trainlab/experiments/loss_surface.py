@@ -1,0 +1,162 @@
+"""The loss surface of a trained network, and sharp against flat minima.
+
+Two trainings from the same initial weights: small mini-batches and large
+ones, each until it fits the training data (the large batches for more epochs,
+since they take fewer steps per epoch). Around each solution θ the loss is drawn
+along filter-normalised random directions (Li et al. 2018): a Gaussian
+direction ``d`` is rescaled, per output unit of every weight matrix, to the
+norm of that unit's weights (``d[:, j] ← d[:, j] ‖W[:, j]‖ / ‖d[:, j]‖``;
+biases are left still), so that one unit of α moves every unit by its own size
+and networks of different scale compare. Then the line
+``θ(β) = (1 − β) θ_small + β θ_large`` (Keskar et al. 2017) shows both
+solutions and the barrier between them, each end labelled by its sharpness
+(the Hessian's top eigenvalue, :mod:`trainlab.nn.spectrum`). The lecture says
+smaller batches usually generalise better: Keskar et al. found that large
+batches end in sharper minima.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from trainlab.experiments.common import first, gen, head, network, seeds
+
+TITLE = "The loss surface: sharp and flat minima"
+TRAINS = True
+
+
+@dataclass
+class Config:
+    small_batch: int = 16
+    large_batch: int = 500
+    train_size: int = 1000
+    hidden: tuple = (100, 100)
+    optimizer: str = "sgd"  # plain SGD: its noise, lr / batch, is what flattens
+    lr: float = 0.1
+    epochs: int = 30
+    large_epochs: int = 300  # large batches take fewer steps per epoch: train both to a fit
+    span: float = 1.0  # α and the 2-D slice run over [-span, span]
+    points: int = 41  # along the 1-D slice and the interpolation
+    grid: int = 21  # per side of the 2-D slice
+
+
+QUICK = {"epochs": 15, "large_epochs": 150, "grid": 15}
+
+
+def units(cfg) -> int:
+    return 2
+
+
+def evaluation(cfg) -> dict:
+    return {
+        "final": f"loss along 1-D and 2-D slices and the interpolation, on the {cfg.train_size} "
+        "training samples and the test set; sharpness on the training samples",
+    }
+
+
+def reads(cfg) -> tuple:
+    return first(cfg.train_size), None
+
+
+def jobs(cfg, rng) -> list[dict]:
+    init, batches, directions = seeds(rng, 3)
+    return [{"init": init, "batches": batches, "directions": directions}]
+
+
+def filter_normalised(net, rng) -> np.ndarray:
+    """A flat random direction, each weight column scaled to its unit's norm."""
+    d = np.zeros(net.flat_params.size)
+    off = 0
+    for name, p in net.params.items():
+        if name.startswith("W"):
+            g = rng.standard_normal(p.shape)
+            g *= np.linalg.norm(p, axis=0) / np.maximum(np.linalg.norm(g, axis=0), 1e-12)
+            d[off : off + p.size] = g.ravel()
+        off += p.size
+    return d
+
+
+def losses_at(net, points, x, t) -> list[float]:
+    """Loss at every flat parameter vector in ``points`` (the net is put back)."""
+    start = net.flat_params.copy()
+    out = []
+    with np.errstate(all="ignore"):
+        for p in points:
+            net.flat_params[...] = p
+            out.append(float(net.loss(x, t)))
+    net.flat_params[...] = start
+    return out
+
+
+def _train(cfg, data, spec, batch, epochs):
+    from trainlab.optim import create
+    from trainlab.train import Data, TrainConfig, Trainer
+
+    x, t = head(data.x, data.t, cfg.train_size)
+    net = network(data, cfg.hidden, spec["init"])
+    tr = Trainer(
+        net,
+        Data(x, t),
+        create(cfg.optimizer, lr=cfg.lr),
+        TrainConfig(epochs=epochs, mini_batch_size=batch, rng=gen(spec["batches"]), progress=False),
+    )
+    tr.train()
+    return net
+
+
+def _around(cfg, net, x, t, rng) -> dict:
+    from trainlab.nn.spectrum import top_eigenvalues
+
+    theta = net.flat_params.astype(np.float64)
+    d1, d2 = filter_normalised(net, rng), filter_normalised(net, rng)
+    alphas = np.linspace(-cfg.span, cfg.span, cfg.points)
+    grid = np.linspace(-cfg.span, cfg.span, cfg.grid)
+    plane = [theta + a * d1 + b * d2 for b in grid for a in grid]
+    return {
+        "alpha": alphas.tolist(),
+        "slice": losses_at(net, [theta + a * d1 for a in alphas], x, t),
+        "grid": grid.tolist(),
+        "plane": np.array(losses_at(net, plane, x, t)).reshape(cfg.grid, cfg.grid).tolist(),
+        "sharpness": float(top_eigenvalues(net, x, t, 1, 20, gen(1))[0]),
+        "train_acc": float(net.accuracy(x, t)),
+    }
+
+
+def job(cfg, data, spec) -> dict:
+    x, t = head(data.x, data.t, cfg.train_size)
+    nets = {"small": _train(cfg, data, spec, cfg.small_batch, cfg.epochs)}
+    nets["large"] = _train(cfg, data, spec, cfg.large_batch, cfg.large_epochs)
+    rng = gen(spec["directions"])
+    out = {k: _around(cfg, net, x, t, rng) for k, net in nets.items()}
+    for k, net in nets.items():
+        out[k]["test_acc"] = float(net.accuracy(data.x_test, data.t_test))
+    a, b = (nets[k].flat_params.astype(np.float64) for k in ("small", "large"))
+    betas = np.linspace(-0.5, 1.5, cfg.points)
+    line = [(1 - s) * a + s * b for s in betas]
+    probe = nets["small"]
+    out["interpolation"] = {
+        "beta": betas.tolist(),
+        "train": losses_at(probe, line, x, t),
+        "test": losses_at(probe, line, data.x_test, data.t_test),
+    }
+    return out
+
+
+def gather(cfg, specs, results) -> dict:
+    return results[0]
+
+
+def summarize(runs, cfg) -> dict:
+    s = {}
+    for k, batch in (("small", cfg.small_batch), ("large", cfg.large_batch)):
+        s[f"batch {batch}: sharpness"] = float(np.mean([r[k]["sharpness"] for r in runs]))
+        s[f"batch {batch}: test accuracy"] = float(np.mean([r[k]["test_acc"] for r in runs]))
+    return s
+
+
+def plot(metrics, cfg, out) -> list:
+    from trainlab.experiments.loss_surface_plot import draw
+
+    return draw(metrics, cfg, out)
