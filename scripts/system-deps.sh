@@ -46,8 +46,8 @@ has_postgres() {
     return 1
 }
 
-has_cjk_font() {
-    fc-list 2>/dev/null | grep -q "Noto Sans CJK"
+has_cjk_font() {   # grep reads every line: with -q, fc-list could die of SIGPIPE (pipefail)
+    fc-list 2>/dev/null | grep "Noto Sans CJK" >/dev/null
 }
 
 need=()

@@ -86,6 +86,16 @@ def test_debians_postgresql_outside_path_is_found(tmp_path):
     assert run(checkout, env, "--dry-run").stdout.split() == ["python3-venv"]
 
 
+def test_the_font_is_seen_first_in_a_long_font_list(tmp_path):
+    checkout, env = machine(tmp_path, has=tuple(ALL))
+    lines = "\n".join(f"/usr/share/fonts/f{i}.ttf: DejaVu Sans:style=Book" for i in range(20000))
+    fonts = tmp_path / "fonts.txt"
+    fonts.write_text(f"/usr/share/fonts/noto.ttc: Noto Sans CJK KR:style=Regular\n{lines}\n")
+    (tmp_path / "bin" / "cat").symlink_to(shutil.which("cat"))
+    program(tmp_path / "bin", "fc-list", f"cat {fonts}")
+    assert run(checkout, env, "--dry-run").stdout.split() == []
+
+
 def test_an_existing_venv_needs_no_python3_venv(tmp_path):
     checkout, env = machine(tmp_path, has=("postgresql", "chromium", "chromium-driver"))
     (checkout / ".venv" / "bin").mkdir(parents=True)
