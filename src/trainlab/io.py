@@ -1,7 +1,8 @@
 """Plain, safe files: JSON for configs and metrics, ``.npz`` for arrays.
 
 Every write goes through :func:`trainlab.atomic.write_atomic`, so a crash or
-a full disk never leaves a half-written file where a good one was. Arrays are read back with ``allow_pickle=False``: nothing is pickled.
+a full disk never leaves a half-written file where a good one was. Arrays are
+read back with ``allow_pickle=False``: nothing is pickled.
 """
 
 from __future__ import annotations
@@ -120,16 +121,18 @@ def save_npz(path, arrays: dict) -> Path:
     return write_atomic(path, lambda fh: np.savez(fh, **arrays))
 
 
-def load_npz(path) -> dict:
+def load_npz(path, data: bytes | None = None) -> dict:
     """The arrays of an ``.npz`` file (``allow_pickle=False``). A damaged,
     truncated or non-regular file raises :class:`~trainlab.errors.DataError`
-    naming it; a missing one ``FileNotFoundError``."""
+    naming it; a missing one ``FileNotFoundError``. ``data``: the file's bytes,
+    already read (and checked) by the caller; ``path`` then only names it."""
+    import io
     import zipfile
     import zlib
 
     from trainlab.errors import DataError
 
-    with open_regular(path) as fh:
+    with open_regular(path) if data is None else io.BytesIO(data) as fh:
         try:
             with np.load(fh, allow_pickle=False) as z:
                 if not hasattr(z, "files"):

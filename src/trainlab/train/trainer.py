@@ -24,6 +24,7 @@ from trainlab.optim.transforms import GradientNormError, _Measured, apply_in_pla
 from trainlab.train.activations import activation_stats, blame_layer, layer_grad_norms
 from trainlab.train.callbacks import EarlyStopping
 from trainlab.train.config import Data, TrainConfig
+from trainlab.train.digests import run_fingerprint
 from trainlab.train.epochs import EpochPlan
 
 
@@ -98,6 +99,11 @@ class Trainer:
         self._measured = [tr for tr in self.transforms if isinstance(tr, _Measured)]
         self._probe = data.x_train[: config.probe_size]
         self.checkpoint_dir, self.checkpoint_every = config.checkpoint_dir, config.checkpoint_every
+        net_rng = getattr(network, "rng", None)
+        self.fingerprint = run_fingerprint(  # checkpoints of another run do not fit this one
+            network.params,
+            (self.rng, net_rng if isinstance(net_rng, np.random.Generator) else None),
+        )
         self.history = {
             "train_loss": [],
             "epoch": [],
