@@ -26,6 +26,7 @@ from trainlab.train.callbacks import EarlyStopping
 from trainlab.train.config import Data, TrainConfig
 from trainlab.train.digests import run_fingerprint
 from trainlab.train.epochs import EpochPlan
+from trainlab.validate import MAX_COUNT
 
 
 class TrainingInterrupted(KeyboardInterrupt):
@@ -85,6 +86,12 @@ class Trainer:
             while self.curriculum is not None and self.batches.steps(epochs) < iterations:
                 epochs += 1  # the curriculum's smaller pools take more epochs
         self.epochs, self.iterations = int(epochs), iterations
+        if iterations is None and self.epochs * self.iter_per_epoch > MAX_COUNT:
+            raise ConfigError(
+                f"{self.epochs:,} epochs of {self.iter_per_epoch} steps are more than the "
+                f"{MAX_COUNT:,} steps trainlab accepts; at most "
+                f"{MAX_COUNT // self.iter_per_epoch:,} epochs at this batch size"
+            )
         self.max_iter = iterations if iterations is not None else self.batches.steps(self.epochs)
         self.base_lr, self.schedule = self.optimizer.lr, config.schedule
         self.callbacks = list(config.callbacks)
