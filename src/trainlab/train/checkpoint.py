@@ -74,6 +74,8 @@ def guarded_write(path, write, *args):
     try:
         return write(path, *args)
     except OSError as exc:
+        if exc.strerror is None:  # already one line naming the file
+            raise
         raise OSError(
             f"cannot write {path}: {exc.strerror or exc}; free some disk space "
             "or choose another output folder (earlier files are intact)"
