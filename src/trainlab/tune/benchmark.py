@@ -260,7 +260,8 @@ def _finished(study):
     return [
         t
         for t in study.get_trials(deepcopy=False)
-        if t.state in (TrialState.COMPLETE, TrialState.FAIL) and not t.user_attrs.get("lost")
+        if t.state == TrialState.COMPLETE
+        or (t.state == TrialState.FAIL and not t.user_attrs.get("lost"))
     ]
 
 

@@ -190,6 +190,7 @@ class SafeJournalBackend(JournalFileBackend):
 
     def __init__(self, file_path: str, lock_obj) -> None:
         super().__init__(file_path, lock_obj=lock_obj)
+        self.path, self.lock = file_path, lock_obj  # our own names: Optuna's are private
         lock_obj.acquire()
         try:
             with _disk_errors(file_path):
@@ -199,13 +200,13 @@ class SafeJournalBackend(JournalFileBackend):
 
     def append_logs(self, logs) -> None:
         text = "\n".join(json.dumps(log, separators=(",", ":")) for log in logs) + "\n"
-        self._lock.acquire()
+        self.lock.acquire()
         try:
-            with _disk_errors(self._file_path):
-                _cut_tail(Path(self._file_path))
-                with open(self._file_path, "ab") as fh:  # as Optuna's own backend writes
+            with _disk_errors(self.path):
+                _cut_tail(Path(self.path))
+                with open(self.path, "ab") as fh:  # as Optuna's own backend writes
                     fh.write(text.encode("utf-8"))
                     fh.flush()
                     os.fsync(fh.fileno())
         finally:
-            self._lock.release()
+            self.lock.release()

@@ -196,9 +196,11 @@ def open_storage(spec: str):
     import sqlalchemy
     from optuna.storages import RDBStorage
 
+    from trainlab.tune.optuna_adapter import RDB_LOGGER
+
     url, engine = _driver_url(spec), None
     # its warnings quote whole SQL statements on an outage, which trainlab reports in one line
-    logging.getLogger("optuna.storages._rdb.storage").setLevel(logging.ERROR)
+    logging.getLogger(RDB_LOGGER).setLevel(logging.ERROR)
     try:
         deadlines()
         engine = sqlalchemy.create_engine(
