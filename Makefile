@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= runs/demo
 
-.PHONY: demo test system-deps lint typecheck test-wheel docs bench bench-compare clean
+.PHONY: demo test system-deps lint typecheck test-wheel test-lowest docs bench bench-compare clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,24 @@ test: system-deps lint typecheck docs
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
 	$(BIN)/python -m pytest -q --doctest-modules src/trainlab/optim
 	bash scripts/test-wheel.sh $(BIN)/python
+	$(MAKE) test-lowest
+
+# The search and storage tests again, with trainlab installed (not editable) on the
+# lowest version of each dependency that pyproject.toml allows (numpy, matplotlib,
+# optuna, psycopg2, ...; scripts/lowest_constraints.py reads the bounds); `make test`
+# above runs on the newest. First a search from the installed command itself.
+LOWEST := .venv-lowest
+$(LOWEST)/.deps: pyproject.toml scripts/lowest_constraints.py
+	rm -rf $(LOWEST) && $(PYTHON) -m venv $(LOWEST)
+	$(PYTHON) scripts/lowest_constraints.py > $(LOWEST)/constraints.txt
+	$(LOWEST)/bin/python -m pip install -q -c $(LOWEST)/constraints.txt '.[search,cli]' 'pytest>=8' 'hypothesis>=6.100'
+	touch $@
+
+test-lowest: $(LOWEST)/.deps
+	$(LOWEST)/bin/python -m pip install -q --no-deps --force-reinstall .
+	rm -rf $(LOWEST)/smoke && mkdir $(LOWEST)/smoke
+	cd $(LOWEST)/smoke && ../bin/trainlab tune --trials 3 --epochs 2 --train-size 100 --hidden 8 --quiet --out tune
+	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider tests/tune
 
 # the benchmark's own command unsets the two variables that slow a current NumPy's
 # OpenBLAS on some machines; RESULTS.md names the kernel that ran
@@ -65,7 +83,7 @@ bench-compare: $(VENV)/.test-deps
 	    --before-src $(CURDIR)/runs/bench-compare/before/src --before-label "$(BEFORE)" --out runs/bench-compare
 
 clean:
-	rm -rf $(VENV) runs build src/*.egg-info
+	rm -rf $(VENV) $(LOWEST) runs build src/*.egg-info
 
 # the documentation site: docs/ and the docstrings, built strictly into site/, then
 # every internal link and anchor checked (KaTeX and the search shim are fetched once

@@ -4,7 +4,8 @@ The data goes to a temporary file in the destination's own folder (same file
 system, so the rename is atomic), is flushed and fsync'ed, and only then
 ``os.replace``'d onto the final name. Any exception on the way deletes the
 temporary file, so a crash, a full disk or an interrupted download never
-leaves a half-written file where a good one was.
+leaves a half-written file where a good one was. A full disk is reported in
+one line that names the file (the ``OSError`` keeps its ``errno``).
 
 Two forms of the one writer: :func:`atomic_write`, a context manager that
 yields the open binary file, and :func:`write_atomic`, which calls
@@ -14,6 +15,7 @@ yields the open binary file, and :func:`write_atomic`, which calls
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -44,11 +46,27 @@ def atomic_write(path: str | Path, mode: int = FILE_MODE) -> Iterator[BinaryIO]:
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.errno in FULL:
+            raise _full(path, exc) from None
         raise
     _fsync_dir(path.parent)
+
+
+#: the errors of a full disk or an exhausted quota
+FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def _full(path: Path, exc: OSError) -> OSError:
+    """One line naming the file and the fix; ``errno`` is kept for callers that test it."""
+    error = OSError(
+        f"cannot write {path}: {exc.strerror}; free some disk space or choose another "
+        "output folder (earlier files are intact)"
+    )
+    error.errno = exc.errno
+    return error
 
 
 def write_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> Path:

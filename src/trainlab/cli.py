@@ -64,13 +64,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)  # what resumes a command
-    ok = False
     try:
-        code = int(args._run(args) or 0)
-        ok = code == 0
-        return code
-    except DivergenceError as exc:
-        ok = True  # a finished run whose metrics record the divergence
+        code = _main(args)
+    except BaseException:
+        runs.finish(False)
+        raise
+    try:
+        runs.finish(code in (0, EXIT_DIVERGED))
+    except OSError as exc:  # the completion marker could not be written (a full disk)
+        print(f"trainlab: error: {_one_line(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return code
+
+
+def _main(args) -> int:
+    """Run the command; every expected failure becomes one line and its exit code."""
+    try:
+        return int(args._run(args) or 0)
+    except DivergenceError as exc:  # a finished run whose metrics record the divergence
         print(f"trainlab: diverged: {_one_line(exc)}", file=sys.stderr)
         return EXIT_DIVERGED
     except KeyboardInterrupt as exc:  # a checkpointing command says where it saved
@@ -95,8 +106,6 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
-    finally:
-        runs.finish(ok)
 
 
 if __name__ == "__main__":

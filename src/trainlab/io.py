@@ -122,16 +122,18 @@ def save_npz(path: str | Path, arrays: dict[str, Any]) -> Path:
     return write_atomic(path, lambda fh: np.savez(fh, **arrays))
 
 
-def load_npz(path: str | Path) -> dict[str, np.ndarray]:
+def load_npz(path: str | Path, data: bytes | None = None) -> dict[str, np.ndarray]:
     """The arrays of an ``.npz`` file (``allow_pickle=False``). A damaged,
     truncated or non-regular file raises :class:`~trainlab.errors.DataError`
-    naming it; a missing one ``FileNotFoundError``."""
+    naming it; a missing one ``FileNotFoundError``. ``data``: the file's bytes,
+    already read (and checked) by the caller; ``path`` then only names it."""
+    import io
     import zipfile
     import zlib
 
     from trainlab.errors import DataError
 
-    with open_regular(path) as fh:
+    with open_regular(path) if data is None else io.BytesIO(data) as fh:
         try:
             with np.load(fh, allow_pickle=False) as z:
                 if not hasattr(z, "files"):

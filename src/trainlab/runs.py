@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from trainlab.errors import ConfigError
+from trainlab.walk import walk
 
 LOCK = ".trainlab.lock"
 MARKER = ".trainlab-run.json"
@@ -81,11 +82,11 @@ def _looks_like_trainlab(folder: Path, entries: list[Path]) -> bool:
 def remove_stale_temporaries(folder) -> int:
     """Delete the hidden ``.*.tmp``/``.*.part`` files of writes that were killed."""
     n = 0
-    for dirpath, _dirnames, filenames in os.walk(folder):
+    for dirpath, _, filenames in walk(folder, max_entries=None):
         for name in filenames:
             if name.startswith(".") and name.endswith((".tmp", ".part")):
                 try:
-                    os.unlink(os.path.join(dirpath, name))
+                    os.unlink(dirpath / name)
                     n += 1
                 except OSError:
                     pass
@@ -188,14 +189,14 @@ def _snapshot(path: Path):
     """The folder's files (and its marker's bytes), to tell later whether a failed
     command changed anything."""
     files = {}
-    for dirpath, _, filenames in os.walk(path):
+    for dirpath, _, filenames in walk(path, max_entries=None):
         for name in filenames:
             if name not in _OURS:
                 try:
-                    st = os.stat(os.path.join(dirpath, name))
+                    st = os.stat(dirpath / name, follow_symlinks=False)
                 except OSError:
                     continue
-                files[os.path.join(dirpath, name)] = (st.st_mtime_ns, st.st_size)
+                files[str(dirpath / name)] = (st.st_mtime_ns, st.st_size)
     try:
         old = (path / MARKER).read_bytes()
     except OSError:

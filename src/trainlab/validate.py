@@ -42,6 +42,11 @@ def check_unit(name: str, value: Any) -> float:
     return number
 
 
+#: The most steps (and epochs, iterations, trials, ...) trainlab accepts: 10⁹ steps of
+#: even the smallest network take days; a larger count is a typo, not a plan.
+MAX_COUNT = 10**9
+
+
 def check_count(name: str, value: Any, *, minimum: int = 1) -> int:
     """A whole number ≥ ``minimum`` (ints, NumPy ints and integral floats; not bools)."""
     whole = (
@@ -53,6 +58,10 @@ def check_count(name: str, value: Any, *, minimum: int = 1) -> int:
     if not whole or value < minimum:
         kind = "a positive integer" if minimum == 1 else f"a whole number ≥ {minimum}"
         raise ConfigError(f"{name} must be {kind}, got {value!r}")
+    if value > MAX_COUNT:
+        raise ConfigError(
+            f"{name} must be at most {MAX_COUNT:,} (the largest accepted), got {value!r}"
+        )
     return int(value)
 
 

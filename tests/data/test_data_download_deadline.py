@@ -16,6 +16,17 @@ from trainlab.errors import DataError
 LABELS = "t10k-labels-idx1-ubyte.gz"
 
 
+def serve(handler_class):
+    """Run ``handler_class`` on 127.0.0.1; yields the base URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+    server.daemon_threads = True
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    return server, thread
+
+
 @pytest.fixture
 def trickle():
     """A server that sends a long body one byte every 0.1 s."""
@@ -39,17 +50,54 @@ def trickle():
                     return
                 time.sleep(0.1)
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
+    server, thread = serve(Handler)
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     stop.set()
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def slow_headers():
+    """A server that sends its status line and headers one byte every 0.1 s, without
+    end: each read is quick, so only a deadline on the whole transfer ends it."""
+    stop = threading.Event()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            head = b"HTTP/1.0 200 OK\r\n" + b"X-Padding: " + b"a" * 100000
+            for byte in head:
+                if stop.is_set():
+                    return
+                try:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(0.1)
+
+    server, thread = serve(Handler)
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    stop.set()
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+def test_headers_trickled_without_end_are_cut_off_at_the_deadline(
+    slow_headers, isolated, monkeypatch
+):
+    monkeypatch.setenv("TRAINLAB_DOWNLOAD_DEADLINE", "1.5")
+    start = time.monotonic()
+    with pytest.raises(DataError, match=r"too slow: not finished within the 1.5 s deadline"):
+        fetch("mnist", LABELS, isolated / "mnist", mirrors=[slow_headers])
+    took = time.monotonic() - start
+    assert took < 1.5 + 1.0, took  # the deadline itself, not the deadline plus a read
+    assert not list((isolated / "mnist").iterdir())
 
 
 def test_a_trickling_server_is_given_up_at_the_deadline_and_leaves_no_part_file(

@@ -136,7 +136,7 @@ def _config_wrong(doc: dict) -> dict:
 
 #: checkpoint.json: key → (required, wrong values)
 CHECKPOINT_WRONG = {
-    "format": (True, [2, "1", None]),
+    "format": (True, [1, 3, "2", None]),
     "arrays": (True, ["../config.json", "", 5, None, "a/b"]),
     "epoch": (True, [-1, 1.5, "1", None]),
     "iteration": (True, [-1, "x", None, True]),

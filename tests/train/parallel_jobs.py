@@ -54,3 +54,23 @@ def draw_pid(spec, arrays, meta):
 
 def total(spec, arrays, meta):
     return float(arrays["x"].sum())
+
+
+def report_threads(folder, code, i):
+    """A long-lived worker: write what it sees (its BLAS threads, a seeded product)
+    to ``folder/<i>.json``, then exit with ``code[i]``."""
+    import json
+
+    from trainlab.kernels.threads import blas_threads
+
+    g = np.random.default_rng(7)
+    a, b = g.standard_normal((200, 300)), g.standard_normal((300, 100))
+    seen = {
+        "pid": os.getpid(),
+        "blas": blas_threads(),
+        "env": os.environ.get("OPENBLAS_NUM_THREADS"),
+        "product": (a @ b).tobytes().hex(),
+    }
+    with open(os.path.join(folder, f"{i}.json"), "w") as fh:
+        json.dump(seen, fh)
+    raise SystemExit(code[i])

@@ -94,7 +94,10 @@ def test_resume_from_every_epoch_checkpoint(digits, reference, tmp_path):
     full.train()
     meta = read_json(tmp_path / "checkpoint.json")
     assert meta["epoch"] == 4 and meta["position"] is None
-    assert sorted(p.name for p in tmp_path.glob("checkpoint-*.npz")) == [meta["arrays"]]
+    previous = read_json(tmp_path / "checkpoint.previous.json")  # kept for a fallback
+    assert previous["epoch"] == 2
+    names = sorted(p.name for p in tmp_path.glob("checkpoint-*.npz"))
+    assert names == sorted([meta["arrays"], previous["arrays"]])
     resumed = build(digits, tmp_path)
     resumed.load_checkpoint()
     resumed.train()

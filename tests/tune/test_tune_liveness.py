@@ -38,7 +38,7 @@ def _running(study, worker):
 
 
 def _state(study, trial):
-    return study._storage.get_trial(trial._trial_id)
+    return next(t for t in study.get_trials() if t.number == trial.number)
 
 
 def _queued(study) -> list:
@@ -116,20 +116,31 @@ def test_on_postgres_the_database_server_clock_decides(postgres_url, monkeypatch
     storage.engine.dispose()
 
 
-def test_a_lost_trial_is_marked_in_one_write(journal, monkeypatch):
+def test_a_lost_trial_is_marked_and_its_state_change_decides(journal, monkeypatch):
     _, study = journal
     trial = _running(study, _dead_worker())
-    backend, calls = study._storage._backend, []
-    append = backend.append_logs
-    monkeypatch.setattr(
-        backend, "append_logs", lambda logs: (calls.append(len(logs)), append(logs))
-    )
     assert tr.mark_lost(study, trial, "lost: test") is True
-    assert calls == [3]  # state and both attributes, one append under the lock
     frozen = _state(study, trial)
     assert frozen.state == TrialState.FAIL and frozen.user_attrs["fail_reason"] == "lost: test"
     assert tr.mark_lost(study, trial, "lost: again") is False  # finished: left as it is
     assert _state(study, trial).user_attrs["fail_reason"] == "lost: test"
+    # its worker finishes it between the attributes and the state: it stays complete
+    late = _running(study, _dead_worker())
+    storage = study._storage  # the test reaches in to interleave the two writers
+    fail = storage.set_trial_state_values
+
+    def finished_first(trial_id, state, values=None):
+        monkeypatch.undo()
+        study.tell(late, 0.5)
+        return fail(trial_id, state, values)
+
+    monkeypatch.setattr(storage, "set_trial_state_values", finished_first)
+    assert tr.mark_lost(study, late, "lost: too late") is False
+    done = _state(study, late)
+    assert done.state == TrialState.COMPLETE and done.value == 0.5
+    assert tr.uses_budget(done) and counts(study)["complete"] == 1 and counts(study)["lost"] == 1
+    tr.requeue(study, ("lr",))
+    assert _queued(study) == [(trial.params, trial.number)]  # the lost one only
 
 
 @pytest.mark.parametrize("cap", [0, 2])
@@ -155,7 +166,7 @@ def test_a_worker_whose_trial_was_failed_by_another_carries_on_quietly(journal, 
     def objective(trial):
         if not taken:  # the first trial is reaped while it trains
             taken.append(trial.number)
-            assert tr.mark_lost(study, study._storage.get_trial(trial._trial_id), "lost: late")
+            assert tr.mark_lost(study, trial, "lost: late")
             if late == "heartbeat":
                 Heartbeat(trial, interval=0.0).on_step(None, 0, 0.0)
                 raise AssertionError("the heartbeat should have stopped the training")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from trainlab.validate import MAX_COUNT
 from trainlab.validate import parse_scalar as scalar
 
 
@@ -28,7 +29,7 @@ def key_value(text: str) -> tuple[str, object]:
     return key.strip(), scalar(value)
 
 
-def _int_at_least(minimum: int, what: str):
+def _int_at_least(minimum: int, what: str, maximum: int | None = None):
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -36,12 +37,17 @@ def _int_at_least(minimum: int, what: str):
             raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(
+                f"expected at most {maximum:,} (the largest accepted), got {text!r}"
+            )
         return value
 
     return parse
 
 
-positive_int = _int_at_least(1, "a positive integer")
+#: counts (epochs, iterations, trials, seeds, sizes) stop at MAX_COUNT: more cannot finish
+positive_int = _int_at_least(1, "a positive integer", MAX_COUNT)
 non_negative_int = _int_at_least(0, "an integer ≥ 0")
 
 #: the most worker processes one command starts on one machine

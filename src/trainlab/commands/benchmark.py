@@ -202,6 +202,10 @@ def run(args) -> int:
         parse_space(args.space)
     check_data_args(args)
     warn_if_password(args.storage)
+    from trainlab.tune.storage import check_spec
+
+    if args.storage:
+        check_spec(args.storage)
     plan = {
         "problems": args.problems,
         "optimizers": args.optimizers,

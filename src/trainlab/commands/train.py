@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -477,7 +478,9 @@ def run(args) -> int:
         if getattr(args, "data_file", None):
             guarded_write(out / "splits.json", write_json, args._prepared.split_record())
     else:
-        trainer.load_checkpoint(resume)
+        fallback = trainer.load_checkpoint(resume).get("fallback")
+        if fallback:
+            print(f"trainlab: {fallback}", file=sys.stderr)
         _record_epochs(out, trainer)
 
     def finish(**extra):

@@ -229,6 +229,10 @@ def run(args) -> int:
     _check_grid(args)
     check_data_args(args)
     warn_if_password(args.storage)
+    from trainlab.tune.storage import check_spec
+
+    if args.storage:
+        check_spec(args.storage)
     from trainlab.nn.net import check_size
 
     check_size([784, *args.hidden, 10], 4)  # before any data: the largest built-in inputs

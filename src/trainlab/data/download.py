@@ -26,6 +26,7 @@ import hashlib
 import http.client
 import os
 import re
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -33,6 +34,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from trainlab.atomic import atomic_write
+from trainlab.data.deadline import Watch
 from trainlab.errors import ConfigError, DataError
 
 #: Base URLs per data set; a file's URL is ``base + file name``.
@@ -209,20 +211,41 @@ def _fetch_one(
 ) -> None:
     request = urllib.request.Request(url, headers={"User-Agent": "trainlab"})
     left = deadline - time.monotonic()
-    with urllib.request.urlopen(request, timeout=max(0.01, min(timeout, left))) as response:
-        with atomic_write(dest) as out:
-            digest, size = hashlib.sha256(), 0
-            # read1: one network read at a time, so the deadline is checked between them
-            for chunk in iter(lambda: response.read1(_CHUNK), b""):
-                if time.monotonic() > deadline:
-                    raise _Rejected(f"too slow: not finished within the {_deadline():g} s deadline")
-                size += len(chunk)
-                if size > MAX_BYTES:
-                    raise _Rejected(f"more than {MAX_BYTES} bytes")
-                digest.update(chunk)
-                out.write(chunk)
-            if digest.hexdigest() not in known:
-                raise _Rejected(f"SHA-256 mismatch: got {digest.hexdigest()}, expected {known[0]}")
+    watch = Watch()
+    timer = threading.Timer(max(0.0, left), watch.expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        with watch.opener().open(request, timeout=max(0.01, min(timeout, left))) as response:
+            _store(response, dest, known, deadline)
+    except (_Rejected, OSError, http.client.HTTPException, ValueError):
+        if watch.expired:  # the socket was shut to end a wait: say why
+            raise _Rejected(_too_slow()) from None
+        raise
+    finally:
+        timer.cancel()
+
+
+def _too_slow() -> str:
+    return f"too slow: not finished within the {_deadline():g} s deadline"
+
+
+def _store(
+    response: http.client.HTTPResponse, dest: Path, known: tuple[str, ...], deadline: float
+) -> None:
+    with atomic_write(dest) as out:
+        digest, size = hashlib.sha256(), 0
+        # read1: one network read at a time, so the deadline is checked between them
+        for chunk in iter(lambda: response.read1(_CHUNK), b""):
+            if time.monotonic() > deadline:
+                raise _Rejected(_too_slow())
+            size += len(chunk)
+            if size > MAX_BYTES:
+                raise _Rejected(f"more than {MAX_BYTES} bytes")
+            digest.update(chunk)
+            out.write(chunk)
+        if digest.hexdigest() not in known:
+            raise _Rejected(f"SHA-256 mismatch: got {digest.hexdigest()}, expected {known[0]}")
 
 
 def _reason(exc: BaseException) -> str:

@@ -38,22 +38,31 @@ caption{text-align:left;font-weight:bold;padding:.3em 0}
 """
 
 
-def find_runs(root) -> list[Path]:
+def find_runs(root, warn=None) -> list[Path]:
     """Run folders under ``root`` (``root`` itself included): experiments in the
-    notes' order first, then other kinds, each group by path."""
+    notes' order first, then other kinds, each group by path. Hidden folders and
+    symbolic links are not entered (see :func:`trainlab.walk.walk`); folders that
+    cannot be read are skipped, with one ``warn`` line."""
+    from trainlab import walk as walking
     from trainlab.experiments.registry import names
 
     root = Path(root)
     if not root.is_dir():
         raise ConfigError(f"{root} is not a folder; pass the folder that holds the runs")
     order = names()
-    found = []
-    for cfg in sorted(root.rglob("config.json")):
-        folder = cfg.parent
-        if any(p.startswith(".") for p in folder.relative_to(root).parts):
-            continue
-        if (folder / "metrics.json").is_file():
+    found: list = []
+    unreadable: list[str] = []
+    tree = walking.walk(
+        root, skip_hidden=True, max_entries=walking.MAX_ENTRIES, unreadable=unreadable
+    )
+    for folder, _, files in tree:
+        if "config.json" in files and "metrics.json" in files:
             found.append(folder)
+    if unreadable == [root]:
+        raise ConfigError(f"cannot read {root}; check its permissions")
+    if unreadable and warn is not None:
+        more = f" and {len(unreadable) - 1} more" if len(unreadable) > 1 else ""
+        warn(f"skipped folders that cannot be read: {unreadable[0]}{more}")
     kinds = {f: _kind(f) for f in found}
     return sorted(
         found, key=lambda f: (order.index(kinds[f]) if kinds[f] in order else len(order), str(f))
@@ -248,7 +257,7 @@ def build(root, out=None, lang: str = "en", replot: bool = False, warn=_warn) ->
     if lang not in LANGS:
         raise ConfigError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
     root = Path(root)
-    runs = find_runs(root)
+    runs = find_runs(root, warn)
     ui = UI[lang]
     sections, toc = [], []
     from trainlab.runs import is_incomplete

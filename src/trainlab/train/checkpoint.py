@@ -2,7 +2,7 @@
 
 A checkpoint in folder ``DIR`` is two files:
 
-* ``DIR/checkpoint-<step>.npz``: arrays (``allow_pickle=False``): the
+* ``DIR/checkpoint-<step>-<digest>.npz``: arrays (``allow_pickle=False``): the
   parameters (``params/W1``...), batch norm's running statistics
   (``buffers/...``), the optimizer's state (``optimizer/...``, from
   ``optimizer.state_dict()``), the callbacks' arrays (``callback/<class>/...``,
@@ -10,27 +10,37 @@ A checkpoint in folder ``DIR`` is two files:
   epoch, that epoch's batch order (``plan/order``, ``plan/sizes``);
 * ``DIR/checkpoint.json``: the step and epoch counters, the histories, the
   random generators' states (``rng.bit_generator.state``: the batch order's
-  and the network's dropout generator), the schedule's state, and the name of
-  the ``.npz`` file it belongs to.
+  and the network's dropout generator), the schedule's state, the name of the
+  ``.npz`` file it belongs to and the digests of :mod:`trainlab.train.digests`
+  (the ``.npz`` file's, the run's and its own).
 
 Both are written to a temporary file and renamed into place, the ``.npz``
 first: ``checkpoint.json`` is the commit point, so a crash at any moment
-leaves the previous checkpoint whole. Older ``.npz`` files are removed only
-after the new ``checkpoint.json`` is in place.
+leaves the previous checkpoint whole. Before it is replaced, an intact
+``checkpoint.json`` is copied to ``checkpoint.previous.json``; ``.npz`` files
+that neither names are removed after the new one is in place. Resuming uses
+the newest checkpoint whose digests all hold, and says so when that is the
+previous one.
 """
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from trainlab.atomic import write_atomic
 from trainlab.errors import ConfigError
-from trainlab.io import load_npz, read_json, save_npz, write_json
+from trainlab.io import _plain as plain
+from trainlab.io import load_npz, read_json, write_json
+from trainlab.train import digests
 
 CHECKPOINT = "checkpoint.json"
-FORMAT = 1
+PREVIOUS = "checkpoint.previous.json"
+FORMAT = 2
 
 
 def _rng_of(obj):
@@ -65,15 +75,15 @@ def guarded_write(path, write, *args):
     try:
         return write(path, *args)
     except OSError as exc:
+        if exc.strerror is None:  # already one line naming the file
+            raise
         raise OSError(
             f"cannot write {path}: {exc.strerror or exc}; free some disk space "
             "or choose another output folder (earlier files are intact)"
         ) from None
 
 
-def save_checkpoint(trainer, folder) -> Path:
-    """Write ``trainer``'s full state to ``folder``; returns the ``checkpoint.json`` path."""
-    folder = Path(folder)
+def _arrays(trainer) -> dict:
     net = trainer.network
     arrays = {f"params/{k}": v for k, v in net.params.items()}
     arrays.update({f"buffers/{k}": v for k, v in _buffers(net).items()})
@@ -83,12 +93,33 @@ def save_checkpoint(trainer, folder) -> Path:
     if trainer._plan is not None:
         arrays["plan/order"] = np.concatenate(trainer._plan)
         arrays["plan/sizes"] = np.array([len(b) for b in trainer._plan], dtype=np.int64)
-    name = f"checkpoint-{trainer.current_iter:09d}.npz"
-    guarded_write(folder / name, save_npz, arrays)
-    net_rng = _rng_of(net)
+    return arrays
+
+
+def _npz_bytes(arrays: dict) -> bytes:
+    buffer = io.BytesIO()
+    as_arrays: dict[str, Any] = {k: np.asarray(v) for k, v in arrays.items()}
+    np.savez(buffer, **as_arrays)
+    return buffer.getvalue()
+
+
+def _write_bytes(path, data: bytes):
+    return write_atomic(path, lambda fh: fh.write(data))
+
+
+def save_checkpoint(trainer, folder) -> Path:
+    """Write ``trainer``'s full state to ``folder``; returns the ``checkpoint.json`` path."""
+    folder = Path(folder)
+    data = _npz_bytes(_arrays(trainer))
+    digest = digests.sha256(data)
+    name = f"checkpoint-{trainer.current_iter:09d}-{digest[:12]}.npz"
+    guarded_write(folder / name, _write_bytes, data)
+    net_rng = _rng_of(trainer.network)
     meta = {
         "format": FORMAT,
         "arrays": name,
+        "files": {name: digest},
+        "run": trainer.fingerprint,
         "epoch": trainer.current_epoch,
         "iteration": trainer.current_iter,
         "position": trainer._pos if trainer._plan is not None else None,
@@ -102,36 +133,68 @@ def save_checkpoint(trainer, folder) -> Path:
         else None,
         "history": trainer.history,
     }
-    path = guarded_write(folder / CHECKPOINT, write_json, meta)
+    _keep_as_previous(folder, trainer.fingerprint)
+    path = guarded_write(folder / CHECKPOINT, write_json, digests.seal(plain(meta)))
+    _remove_unreferenced(folder)
+    return path
+
+
+def _keep_as_previous(folder: Path, fingerprint: str) -> None:
+    """Copy the current checkpoint's document to ``checkpoint.previous.json``
+    (only an intact one: a damaged one never replaces an intact previous)."""
+    try:
+        raw = digests.read_file(folder / CHECKPOINT)
+        _verified(folder, CHECKPOINT, fingerprint)
+    except (OSError, ValueError):
+        return
+    guarded_write(folder / PREVIOUS, _write_bytes, raw)
+
+
+def _remove_unreferenced(folder: Path) -> None:
+    keep = set()
+    for name in (CHECKPOINT, PREVIOUS):
+        try:
+            keep.add(read_json(folder / name).get("arrays"))
+        except (OSError, ValueError, AttributeError):
+            pass
     for old in folder.glob("checkpoint-*.npz"):
-        if old.name != name:
+        if old.name not in keep:
             try:
                 os.unlink(old)
             except OSError:
                 pass  # a stale file is harmless: checkpoint.json names the live one
-    return path
 
 
 def has_checkpoint(folder) -> bool:
-    return (Path(folder) / CHECKPOINT).is_file()
+    return any((Path(folder) / name).is_file() for name in (CHECKPOINT, PREVIOUS))
 
 
 def load_checkpoint(trainer, folder) -> dict:
     """Restore ``trainer`` (built with the same configuration) from ``folder``.
 
-    Returns the checkpoint's metadata. Raises :class:`ConfigError` when the
-    folder has no checkpoint or it does not fit the trainer's network.
+    Returns the checkpoint's metadata; its ``fallback`` key, when present, says
+    why the newest checkpoint was refused and the previous one used. Raises
+    :class:`ConfigError` when the folder has no intact checkpoint or it does not
+    fit the trainer's network.
     """
     folder = Path(folder)
     if not has_checkpoint(folder):
         raise ConfigError(f"no checkpoint in {folder}; train with --checkpoint-every N first")
-    meta = _read_meta(folder)
-    try:
-        arrays = load_npz(folder / meta["arrays"])
-    except (OSError, ValueError) as exc:
-        raise ConfigError(
-            f"checkpoint in {folder} is unreadable ({exc}); start a new run"
-        ) from None
+    refused = None
+    for name in (CHECKPOINT, PREVIOUS):
+        try:
+            meta, arrays = _verified(folder, name, trainer.fingerprint)
+            break
+        except FileNotFoundError:
+            refused = refused or f"{folder / name} is missing"
+        except ValueError as exc:
+            refused = refused or str(exc)
+    else:
+        raise ConfigError(f"{refused}; no intact earlier checkpoint: start a new run")
+    if name == PREVIOUS:
+        meta["fallback"] = (
+            f"{refused}; resuming from the previous checkpoint (step {meta['iteration']})"
+        )
     try:
         return _restore(trainer, folder, meta, arrays)
     except ConfigError:
@@ -143,22 +206,28 @@ def load_checkpoint(trainer, folder) -> dict:
         ) from None
 
 
-def _read_meta(folder: Path) -> dict:
-    """``checkpoint.json``, checked key by key before anything is restored."""
+def _verified(folder: Path, name: str, fingerprint: str) -> tuple[dict, dict]:
+    """The document ``name`` and its arrays, each checked against its digest."""
+    meta = _read_meta(folder / name, fingerprint)
+    data = digests.verified_bytes(folder, meta)
+    return meta, load_npz(folder / meta["arrays"], data)
+
+
+def _read_meta(path: Path, fingerprint: str) -> dict:
+    """A checkpoint document, checked against its digest and key by key before
+    anything is restored."""
     from trainlab import schema
 
-    path = folder / CHECKPOINT
     fix = "it is damaged: start a new run (or restore the file)"
-    try:
-        meta = schema.document(read_json(path), path, fix)
-    except (OSError, ValueError) as exc:
+    meta = schema.document(read_json(path), path, fix)
+    if meta.get("format") == 1:
         raise ConfigError(
-            f"checkpoint in {folder} is unreadable ({exc}); start a new run"
-        ) from None
-    if meta.get("format") != FORMAT:
-        raise ConfigError(
-            f"checkpoint in {folder} has format {meta.get('format')!r}, expected {FORMAT}"
+            f"{path} was written by an older trainlab without digests, so it cannot "
+            "be verified; start a new run"
         )
+    if meta.get("format") != FORMAT:
+        raise ConfigError(f"{path} has format {meta.get('format')!r}, expected {FORMAT}")
+    digests.verify(meta, path, fingerprint)
     schema.rel_name(meta.get("arrays"), path, "arrays", fix)
     schema.need(meta, "epoch", schema.INT, path, fix, minimum=0)
     schema.need(meta, "iteration", schema.INT, path, fix, minimum=0)

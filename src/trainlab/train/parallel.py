@@ -1,25 +1,23 @@
-"""Independent jobs in a pool of worker processes, results in submission order.
+"""The one process pool of trainlab: independent jobs, and long-lived workers.
 
-:func:`run_jobs` calls ``fn(spec, arrays, meta)`` for every job spec, either
-in this process (``workers=1``) or in ``workers`` spawned processes of a
-:class:`concurrent.futures.ProcessPoolExecutor`. Each job must depend on its
-spec alone (seeds are in the spec, never drawn from shared state), so the
-results are the same bits whatever the number of workers or the order in
-which jobs finish.
+:func:`run_jobs` runs ``fn(spec, arrays, meta)`` for every job spec, here
+(``workers=1``) or on a :func:`pool` of spawned processes (trainings,
+experiments); :func:`run_processes` runs ``target(*args, i)`` in ``n`` spawned
+workers that loop until their shared work is done (a search's, a benchmark's).
+A job or trial depends on its spec alone, seeds included, so the results are
+the same bits whatever the number of workers.
 
-* **Start**: :func:`pool` spawns the workers at once, so that they import
-  while the caller goes on (loading the data, say); ``run_jobs(...,
-  executor=...)`` then uses them. Jobs that ``on_result`` returns are run too.
-* **Data**: ``shared`` (a :class:`~trainlab.train.shared.SharedArrays`) is
-  mapped read-only by every worker, once, not copied per job or per worker.
-* **BLAS**: every job runs with ``blas_threads`` BLAS threads (1 by default),
-  in this process as in a worker: a product's bits may depend on how many
-  threads computed it, so the count never depends on ``workers``.
-* **Progress**: one bar over all workers, advanced as each job completes.
-* **Stopping**: a job that raises, or Ctrl-C, cancels the jobs not started,
-  terminates the workers and re-raises in this process (workers ignore
-  SIGINT; the parent alone decides). Nothing is written by this module, so a
-  caller that writes only complete results leaves nothing half-written.
+* **BLAS**, one rule for both: ``blas_threads`` threads (1 by default) for
+  every job and worker, in this process too, unless ``OPENBLAS_NUM_THREADS``
+  or ``OMP_NUM_THREADS`` is set (:func:`blas`): a product's bits may depend on
+  its thread count, so that never depends on ``workers``.
+* **Data**: ``shared`` arrays are mapped once per worker, never copied per job.
+* **Stopping**: in :func:`run_jobs`, a failing job or Ctrl-C cancels the jobs
+  not started, terminates the workers and re-raises here (they ignore SIGINT);
+  :func:`run_processes` workers receive Ctrl-C themselves, to mark what they
+  were doing, and the parent waits (ten seconds at most) for their exit codes.
+  Nothing is written here: a caller that writes only complete results leaves
+  nothing half-written.
 """
 
 from __future__ import annotations
@@ -79,7 +77,7 @@ def environment(values: dict):
 
 
 @contextlib.contextmanager
-def _blas(threads: int):
+def blas(threads: int = 1):
     """``threads`` BLAS threads inside the block, unless the user set the count."""
     from trainlab.kernels.threads import _threadpoolctl
 
@@ -110,7 +108,7 @@ def _no_sigint():
 def _init(threads) -> None:
     """Worker start: leave Ctrl-C to the parent, fix BLAS threads, import the jobs' code."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER["blas"] = _blas(threads)
+    _WORKER["blas"] = blas(threads)
     _WORKER["blas"].__enter__()  # for the worker's whole life
 
 
@@ -130,8 +128,38 @@ def _call(fn, job, spec, meta):
     return result, time.perf_counter() - start
 
 
-def _ready() -> int:
-    return os.getpid()
+def _thread_env(threads: int) -> dict:  # the user's own settings win
+    return {k: str(threads) for k in THREAD_VARS if not os.environ.get(k)}
+
+
+def run_processes(target, n: int, *args, blas_threads: int = 1) -> list[int | None]:
+    """Run ``target(*args, i)`` for ``i < n`` in ``n`` spawned processes, each with
+    ``blas_threads`` BLAS threads; returns their exit codes. ``target`` must be a
+    module-level function; it turns its own failures into exit codes."""
+    ctx = multiprocessing.get_context("spawn")
+    procs = [
+        ctx.Process(target=_worker, args=(target, blas_threads, *args, i), name=f"trainlab-{i}")
+        for i in range(n)
+    ]
+    with environment(_thread_env(blas_threads)):
+        for p in procs:
+            p.start()
+    try:
+        for p in procs:
+            p.join()
+    finally:
+        for p in procs:
+            if p.is_alive():  # interrupted: give them a moment to mark their work
+                p.join(timeout=10)
+            if p.is_alive():
+                p.terminate()
+                p.join()
+    return [p.exitcode for p in procs]
+
+
+def _worker(target, threads: int, *args) -> None:
+    with blas(threads):
+        target(*args)
 
 
 def _bar(total: int, desc: str, progress):
@@ -167,14 +195,16 @@ def pool(workers: int, blas_threads: int = 1):
         yield None
         return
     ctx = multiprocessing.get_context("spawn")
-    env = {k: str(blas_threads) for k in THREAD_VARS if not os.environ.get(k)}
-    with environment(env), _no_sigint():  # the workers read these when they import NumPy
+    with (
+        environment(_thread_env(blas_threads)),
+        _no_sigint(),
+    ):  # the workers read these when they import NumPy
         ex = ProcessPoolExecutor(
             max_workers=workers, mp_context=ctx, initializer=_init, initargs=(blas_threads,)
         )
         try:
             for _ in range(workers):  # one start-up call each: every worker is spawned now
-                ex.submit(_ready)
+                ex.submit(os.getpid)
         except BaseException:
             _stop(ex)
             raise
@@ -237,7 +267,7 @@ def run_jobs(
     try:
         if executor is None:
             arrays = shared.arrays if shared is not None else {}
-            with _blas(blas_threads):
+            with blas(blas_threads):
                 i = 0
                 while i < len(specs):  # specs grows as on_result adds to it
                     start = time.perf_counter()

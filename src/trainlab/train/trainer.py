@@ -24,7 +24,9 @@ from trainlab.optim.transforms import GradientNormError, _Measured, apply_in_pla
 from trainlab.train.activations import activation_stats, blame_layer, layer_grad_norms
 from trainlab.train.callbacks import EarlyStopping
 from trainlab.train.config import Data, TrainConfig
+from trainlab.train.digests import run_fingerprint
 from trainlab.train.epochs import EpochPlan
+from trainlab.validate import MAX_COUNT
 
 
 class TrainingInterrupted(KeyboardInterrupt):
@@ -84,6 +86,12 @@ class Trainer:
             while self.curriculum is not None and self.batches.steps(epochs) < iterations:
                 epochs += 1  # the curriculum's smaller pools take more epochs
         self.epochs, self.iterations = int(epochs), iterations
+        if iterations is None and self.epochs * self.iter_per_epoch > MAX_COUNT:
+            raise ConfigError(
+                f"{self.epochs:,} epochs of {self.iter_per_epoch} steps are more than the "
+                f"{MAX_COUNT:,} steps trainlab accepts; at most "
+                f"{MAX_COUNT // self.iter_per_epoch:,} epochs at this batch size"
+            )
         self.max_iter = iterations if iterations is not None else self.batches.steps(self.epochs)
         self.base_lr, self.schedule = self.optimizer.lr, config.schedule
         self.callbacks = list(config.callbacks)
@@ -98,6 +106,11 @@ class Trainer:
         self._measured = [tr for tr in self.transforms if isinstance(tr, _Measured)]
         self._probe = data.x_train[: config.probe_size]
         self.checkpoint_dir, self.checkpoint_every = config.checkpoint_dir, config.checkpoint_every
+        net_rng = getattr(network, "rng", None)
+        self.fingerprint = run_fingerprint(  # checkpoints of another run do not fit this one
+            network.params,
+            (self.rng, net_rng if isinstance(net_rng, np.random.Generator) else None),
+        )
         self.history: dict[str, list] = {
             "train_loss": [],
             "epoch": [],

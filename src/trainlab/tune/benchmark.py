@@ -244,16 +244,18 @@ def work(plan: dict, index: int = 0) -> int:
 
 def run(plan: dict, workers: int = 1) -> dict:
     """Run the whole benchmark (resuming what the storage already holds)."""
-    from trainlab.tune.workers import run_workers
+    from trainlab.train.parallel import blas, run_processes
+    from trainlab.tune.outage import exits
 
     for problem in problems_of(plan).values():  # unknown names or missing data fail here
         if hasattr(problem, "dataset"):
             problem.dataset()
     storage = open_storage(plan["storage"])
     open_studies(plan, storage)
-    if workers > 1 and any(codes := run_workers(work, workers, plan)):
+    if workers > 1 and any(codes := run_processes(exits, workers, work, plan)):
         print(f"warning: worker exit codes {codes}; finishing the benchmark here", file=sys.stderr)
-    work(plan, 0)
+    with blas():  # the workers' rule: the same bits with any number of workers
+        work(plan, 0)
     return collect(plan, storage)
 
 
@@ -261,7 +263,8 @@ def _finished(study):
     return [
         t
         for t in study.get_trials(deepcopy=False)
-        if t.state in (TrialState.COMPLETE, TrialState.FAIL) and not t.user_attrs.get("lost")
+        if t.state == TrialState.COMPLETE
+        or (t.state == TrialState.FAIL and not t.user_attrs.get("lost"))
     ]
 
 

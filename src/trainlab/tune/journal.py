@@ -23,6 +23,7 @@ damaged in a way trainlab does not guess at.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -78,12 +79,30 @@ def _side_file(path: Path) -> Path:
 def _set_aside(path: Path, torn: bytes) -> Path:
     side = _side_file(path)
     tmp = side.with_name(side.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(torn)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, side)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(torn)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, side)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # nothing half-written is left beside the journal
+        raise
     return side
+
+
+@contextlib.contextmanager
+def _disk_errors(path):
+    """An OS error while writing the journal (a full disk, a read-only folder)
+    becomes one line naming the journal and the fix. The journal keeps every
+    finished trial: at worst its last record is torn, and set aside on the next run."""
+    try:
+        yield
+    except OSError as exc:
+        raise OSError(
+            f"cannot write journal {path}: {exc.strerror or exc}; free some disk space, "
+            "then rerun the same command: the study resumes with its finished trials"
+        ) from None
 
 
 def _warn(path: Path, n_bytes: int, side: Path) -> None:
@@ -171,20 +190,23 @@ class SafeJournalBackend(JournalFileBackend):
 
     def __init__(self, file_path: str, lock_obj) -> None:
         super().__init__(file_path, lock_obj=lock_obj)
+        self.path, self.lock = file_path, lock_obj  # our own names: Optuna's are private
         lock_obj.acquire()
         try:
-            repair(Path(file_path))
+            with _disk_errors(file_path):
+                repair(Path(file_path))
         finally:
             lock_obj.release()
 
     def append_logs(self, logs) -> None:
         text = "\n".join(json.dumps(log, separators=(",", ":")) for log in logs) + "\n"
-        self._lock.acquire()
+        self.lock.acquire()
         try:
-            _cut_tail(Path(self._file_path))
-            with open(self._file_path, "ab") as fh:  # as Optuna's own backend writes
-                fh.write(text.encode("utf-8"))
-                fh.flush()
-                os.fsync(fh.fileno())
+            with _disk_errors(self.path):
+                _cut_tail(Path(self.path))
+                with open(self.path, "ab") as fh:  # as Optuna's own backend writes
+                    fh.write(text.encode("utf-8"))
+                    fh.flush()
+                    os.fsync(fh.fileno())
         finally:
-            self._lock.release()
+            self.lock.release()

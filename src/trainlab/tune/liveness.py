@@ -106,10 +106,10 @@ class Watch:
         return now - last[1] > self.grace
 
 
-def is_lost(t, watch: Watch, stale_ids=None) -> bool:
+def is_lost(t, watch: Watch, stale=None) -> bool:
     """Whether running trial ``t`` has lost its worker (see the module).
-    ``stale_ids``: the trial ids the database server finds silent (PostgreSQL),
-    or None on a journal."""
+    ``stale``: the numbers of the trials the database server finds silent
+    (PostgreSQL), or None on a journal."""
     worker = t.user_attrs.get("worker")
     if not worker:
         return True
@@ -117,8 +117,8 @@ def is_lost(t, watch: Watch, stale_ids=None) -> bool:
         return True
     if same_machine(worker):
         return int(worker["pid"]) == os.getpid() or not _alive_here(worker)
-    if stale_ids is not None:
-        return t._trial_id in stale_ids
+    if stale is not None:
+        return t.number in stale
     return watch.stale(t)
 
 
@@ -130,11 +130,16 @@ class Heartbeat:
 
     def __init__(self, trial, interval: float = HEARTBEAT_S):
         self.trial, self.interval, self.last, self.count = trial, interval, time.monotonic(), 0
+        self._id: int | None = None  # the trial's id in its storage, looked up on the first beat
 
     def beat(self) -> None:
+        from trainlab.tune.optuna_adapter import trial_id
         from trainlab.tune.outage import is_outage
 
-        storage, tid = self.trial.storage, self.trial._trial_id
+        storage = self.trial.storage
+        if self._id is None:
+            self._id = trial_id(storage, self.trial.study.study_name, self.trial.number)
+        tid = self._id
         try:
             if storage.get_trial(tid).state.is_finished():
                 raise Taken(self.trial.number)

@@ -148,3 +148,16 @@ class Patience:
                 return fn(*args, **kwargs)
             except Exception as exc:
                 self.wait(exc)
+
+
+def exits(target, *args) -> None:
+    """``target(*args)`` in a worker process (see
+    :func:`trainlab.train.parallel.run_processes`): Ctrl-C, which every worker
+    receives and the parent reports, exits 130; a storage outage exits
+    :data:`EXIT_STORAGE_DOWN`, which the parent reports once, with the resume command."""
+    try:
+        target(*args)
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    except StorageDown:
+        raise SystemExit(EXIT_STORAGE_DOWN) from None

@@ -17,7 +17,7 @@ from optuna.trial import TrialState
 
 from trainlab.errors import ConfigError
 from trainlab.tune.objective import Objective, Setup, load_split, train_once
-from trainlab.tune.outage import EXIT_STORAGE_DOWN, RETRY_S, Patience
+from trainlab.tune.outage import EXIT_STORAGE_DOWN, RETRY_S, Patience, exits
 from trainlab.tune.samplers import grid_points, make_pruner, make_sampler
 from trainlab.tune.space import LABELS, grid_values, narrow, parse_space
 from trainlab.tune.storage import BudgetLock, open_storage
@@ -151,12 +151,12 @@ def work(cfg: dict, index: int = 0, wait: bool = False) -> int:
 def search(cfg: dict, workers: int = 1):
     """Run the study to its budget with ``workers`` processes; returns the study
     once no trial is running anywhere (other machines included)."""
-    from trainlab.tune.workers import run_workers
+    from trainlab.train.parallel import blas, run_processes
 
     study, _, _ = open_study(cfg)
     Objective(Setup.of(cfg))  # bad data settings fail here, before any worker starts
     if workers > 1:
-        codes = run_workers(work, workers, cfg)
+        codes = run_processes(exits, workers, work, cfg)
         if EXIT_STORAGE_DOWN in codes:
             raise patience(cfg).down("seen by the worker processes")
         if any(codes):
@@ -164,7 +164,8 @@ def search(cfg: dict, workers: int = 1):
                 f"trainlab: warning: worker exit codes {codes}; finishing the study here",
                 file=sys.stderr,
             )
-    work(cfg, 0, wait=True)  # what is left (a worker died), then wait for other machines
+    with blas():  # the workers' rule: the same bits with any number of workers
+        work(cfg, 0, wait=True)  # what is left (a worker died), then wait for other machines
     return snapshot(study, patience(cfg))
 
 

@@ -57,7 +57,8 @@ def is_url(spec: str) -> bool:
     return "://" in str(spec)
 
 
-def _check(spec: str) -> str:
+def check_spec(spec: str) -> str:
+    """``spec``, refused in one line if it cannot work (checked before anything is written)."""
     spec = str(spec)
     if is_url(spec) and not spec.startswith(_SCHEMES):
         raise ConfigError(
@@ -76,6 +77,11 @@ def _check(spec: str) -> str:
                 f"malformed --storage URL {redacted(spec)} ({exc}); write it as "
                 "postgresql://USER@HOST:PORT/DATABASE"
             ) from None
+    elif not Path(spec).parent.is_dir():  # a typo must not become a new folder tree
+        raise ConfigError(
+            f"the folder {Path(spec).parent} of --storage {spec} does not exist; "
+            "create it first or choose another --storage"
+        )
     return spec
 
 
@@ -158,7 +164,7 @@ class FlockLock:
 
 def open_storage(spec: str):
     """An Optuna storage for ``spec`` (a journal file path or a PostgreSQL URL)."""
-    spec = _check(spec)
+    spec = check_spec(spec)
     if not is_url(spec):
         from optuna.storages import JournalStorage
 
@@ -170,12 +176,15 @@ def open_storage(spec: str):
                 f"journal {path} is not a regular file; choose another --storage or --out"
             )
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
             backend = SafeJournalBackend(str(path), lock_obj=FlockLock(str(path)))
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot open journal file {path}: {exc.strerror}; "
-                "choose another --storage or --out"
+        except OSError as exc:  # one without strerror already says what to do
+            raise (
+                exc
+                if exc.strerror is None
+                else ConfigError(
+                    f"cannot open journal file {path}: {exc.strerror}; "
+                    "choose another --storage or --out"
+                )
             ) from None
         try:
             return JournalStorage(backend)
@@ -189,9 +198,11 @@ def open_storage(spec: str):
     import sqlalchemy
     from optuna.storages import RDBStorage
 
+    from trainlab.tune.optuna_adapter import RDB_LOGGER
+
     url, engine = _driver_url(spec), None
     # its warnings quote whole SQL statements on an outage, which trainlab reports in one line
-    logging.getLogger("optuna.storages._rdb.storage").setLevel(logging.ERROR)
+    logging.getLogger(RDB_LOGGER).setLevel(logging.ERROR)
     try:
         deadlines()
         engine = sqlalchemy.create_engine(
@@ -237,7 +248,7 @@ class BudgetLock:
     """A re-usable, inter-process lock for one study (``with lock: ...``)."""
 
     def __init__(self, spec: str, study_name: str):
-        self.spec, self.study_name = _check(spec), study_name
+        self.spec, self.study_name = check_spec(spec), study_name
         self._conn: Any = None
         self._fd: int | None = None
 

@@ -11,7 +11,7 @@ another worker is left as it is):
 * FAIL with ``user_attrs["fail_reason"]`` when training diverged (NaN/inf loss
   or gradient): the study goes on;
 * a trial whose worker died (SIGKILL, power cut) or was interrupted is *lost*:
-  failed with ``user_attrs["lost"] = True`` in one write (:func:`mark_lost`),
+  failed with ``user_attrs["lost"] = True`` (:func:`mark_lost`),
   and its parameters are queued again, at most ``max_retries`` times (then the
   trial is marked ``given_up``), so at most the work of that trial is lost.
   Lost trials do not use the budget.
@@ -25,14 +25,13 @@ from __future__ import annotations
 
 import time
 import warnings
-from datetime import UTC
-from typing import Any
 
 import optuna
-from optuna.exceptions import UpdateFinishedTrialError
 from optuna.trial import TrialState
 
+from trainlab.tune import optuna_adapter
 from trainlab.tune.liveness import Heartbeat, Taken, Watch, is_lost, me  # noqa: F401 (public names)
+from trainlab.tune.optuna_adapter import UpdateFinishedTrialError
 from trainlab.tune.outage import Patience, is_outage
 
 MAX_RETRIES = 2
@@ -55,84 +54,22 @@ def settled(study) -> bool:
     return not study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
 
 
-def _rdb(storage):
-    inner = getattr(storage, "_backend", storage)
-    return inner if hasattr(inner, "engine") else None
-
-
-def _heartbeat_on(storage) -> bool:
-    rdb = _rdb(storage)
-    return rdb is not None and rdb.get_heartbeat_interval() is not None
-
-
 def mark_lost(study, t, reason: str, give_up: bool = False) -> bool:
     """Fail running trial ``t`` as lost, with its reason (and ``given_up`` when its
-    parameters are not to run again), in one write; False if it had finished
-    meanwhile (then nothing was lost)."""
-    storage = study._storage
+    parameters are not to run again); False if it had finished meanwhile (then
+    nothing was lost). The attributes are written first, then the state: the
+    state change alone decides, atomically in every storage, and a trial that
+    finished meanwhile keeps its state (an attribute written to it before is
+    ignored: only a FAIL trial counts as lost)."""
+    storage = optuna_adapter.storage_of(study)
+    tid = optuna_adapter.trial_id(storage, study.study_name, t.number)
     attrs = {"lost": True, "fail_reason": reason, **({"given_up": True} if give_up else {})}
-    rdb = _rdb(storage)
-    if rdb is not None:  # one transaction: the state and both attributes
-        import json
-
-        import sqlalchemy
-
-        with rdb.engine.begin() as conn:
-            done = conn.execute(
-                sqlalchemy.text(
-                    "UPDATE trials SET state = 'FAIL', datetime_complete = now() "
-                    "WHERE trial_id = :id AND state = 'RUNNING'"
-                ),
-                {"id": t._trial_id},
-            ).rowcount
-            for key, value in attrs.items() if done else ():
-                conn.execute(
-                    sqlalchemy.text(
-                        "INSERT INTO trial_user_attributes (trial_id, key, value_json) "
-                        "VALUES (:id, :k, :v) ON CONFLICT (trial_id, key) "
-                        "DO UPDATE SET value_json = EXCLUDED.value_json"
-                    ),
-                    {"id": t._trial_id, "k": key, "v": json.dumps(value)},
-                )
-        return bool(done)
-    backend: Any = getattr(storage, "_backend", None)
-    if hasattr(backend, "append_logs") and hasattr(storage, "_replay_result"):  # a journal:
-        from datetime import datetime  # its records in one append
-
-        from optuna.storages.journal._storage import JournalOperation as Op
-
-        head = {"worker_id": f"trainlab-reaper-{me()['token']}", "trial_id": t._trial_id}
-        stamp = datetime.now(tz=UTC)
-        with storage._thread_lock:
-            storage._sync_with_backend()
-            if storage._replay_result.get_trial(t._trial_id).state.is_finished():
-                return False
-            backend.append_logs(
-                [
-                    *(
-                        {"op_code": Op.SET_TRIAL_USER_ATTR, **head, "user_attr": {k: v}}
-                        for k, v in attrs.items()
-                    ),
-                    {
-                        "op_code": Op.SET_TRIAL_STATE_VALUES,
-                        **head,
-                        "state": TrialState.FAIL,
-                        "values": None,
-                        "datetime_complete": stamp.isoformat(timespec="microseconds"),
-                    },
-                ]
-            )
-            storage._sync_with_backend()
-            now = storage._replay_result.get_trial(t._trial_id)
-        # another process may have finished it between the check and the append
-        return now.datetime_complete == stamp.astimezone().replace(tzinfo=None)
-    try:  # any other storage (tests): the state change decides
+    try:
         for key, value in attrs.items():
-            storage.set_trial_user_attr(t._trial_id, key, value)
-        storage.set_trial_state_values(t._trial_id, TrialState.FAIL)
+            storage.set_trial_user_attr(tid, key, value)
+        return storage.set_trial_state_values(tid, TrialState.FAIL) is not False
     except UpdateFinishedTrialError:
         return False
-    return True
 
 
 def _root(t) -> int:
@@ -182,11 +119,9 @@ def reap(study, storage=None, names=(), max_retries: int = MAX_RETRIES) -> int:
     """Fail (and queue again) the running trials of dead workers; returns how many.
     Call it under the budget lock."""
     running = study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
-    stale = None
-    if _heartbeat_on(study._storage):  # judged by the database server's clock
-        stale = (
-            set(_rdb(study._storage)._get_stale_trial_ids(study._study_id)) if running else set()
-        )
+    stale, store = None, optuna_adapter.storage_of(study)
+    if optuna_adapter.has_heartbeat(store):  # judged by the database server's clock
+        stale = optuna_adapter.stale_trial_numbers(store, study.study_name) if running else set()
     watch = _WATCHES.setdefault(study.study_name, Watch())
     n = sum(
         lose(study, t, "lost: its worker stopped before the trial finished", names, max_retries)
@@ -206,8 +141,9 @@ def _start(study, distributions):
     with warnings.catch_warnings():  # "heartbeat is supposed to be used with optimize"
         warnings.simplefilter("ignore")
         trial = study.ask(distributions)
-    if _heartbeat_on(study._storage):  # first: every signed trial has a heartbeat row
-        study._storage.record_heartbeat(trial._trial_id)
+    store = optuna_adapter.storage_of(study)
+    if optuna_adapter.has_heartbeat(store):  # first: every signed trial has a heartbeat row
+        store.record_heartbeat(optuna_adapter.trial_id(store, study.study_name, trial.number))
     trial.set_user_attr("worker", me())
     return trial
 
@@ -216,7 +152,8 @@ def _tell(study, trial, value=None, state=None):
     try:
         return study.tell(trial, value, state=state, skip_if_finished=True)
     except UpdateFinishedTrialError:  # failed by another worker between check and write
-        return study._storage.get_trial(trial._trial_id)
+        store = optuna_adapter.storage_of(study)
+        return store.get_trial(optuna_adapter.trial_id(store, study.study_name, trial.number))
 
 
 def _give_back(study, lock, trial, reason, names, max_retries) -> None:
