@@ -44,6 +44,7 @@ MODULES = {
     "overfit": "overfit",
     "batch-size": "batch_size",
     "adaptive-vs-sgd": "adaptive_vs_sgd",
+    "adaptive-separable": "adaptive_separable",
     "lr-diagnosis": "lr_diagnosis",
 }
 

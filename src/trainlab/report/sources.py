@@ -64,6 +64,16 @@ SOURCES = {
         "book": "§6.1.7 (which rule to use)",
         "script": None,
     },
+    "adaptive-separable": {
+        "notes": (
+            "lecture on optimisation: which rule to use; Wilson et al. 2017, §3.3 "
+            "(the separable linear problem and its Lemma 3.1)",
+            "최적화 강의: 어떤 Optimizer를 사용할 것인가; Wilson 등 2017, 3.3절 "
+            "(선형 분리 문제와 보조정리 3.1)",
+        ),
+        "book": "§6.1.7 (which rule to use)",
+        "script": None,
+    },
     "lr-diagnosis": {
         "notes": (
             "lecture 08 (optimisation): the conclusion's loss-curve figure (optimization007)",
@@ -109,6 +119,7 @@ KEYS = {
     "overfit": (": gap",),
     "batch-size": ("loss noise",),
     "adaptive-vs-sgd": (": test acc", ": tuned lr"),
+    "adaptive-separable": ("test error", "minority share|"),
 }
 
 
