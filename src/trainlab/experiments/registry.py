@@ -45,6 +45,7 @@ MODULES = {
     "batch-size": "batch_size",
     "adaptive-vs-sgd": "adaptive_vs_sgd",
     "adaptive-separable": "adaptive_separable",
+    "lecture-additions": "lecture_additions",
     "lr-diagnosis": "lr_diagnosis",
 }
 

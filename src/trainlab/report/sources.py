@@ -74,6 +74,16 @@ SOURCES = {
         "book": "§6.1.7 (which rule to use)",
         "script": None,
     },
+    "lecture-additions": {
+        "notes": (
+            "lecture 08 (optimisation): 추가적인 방법론 (shuffling; curriculum learning, "
+            "Bengio et al. 2009; early stopping; gradient noise, Neelakantan et al. 2015)",
+            "강의 08 (Optimization 방법론): 추가적인 방법론 (Shuffling; Curriculum Learning, "
+            "Bengio 등 2009; Early stopping; Gradient noise, Neelakantan 등 2015)",
+        ),
+        "book": "—",
+        "script": None,
+    },
     "lr-diagnosis": {
         "notes": (
             "lecture 08 (optimisation): the conclusion's loss-curve figure (optimization007)",
@@ -120,6 +130,7 @@ KEYS = {
     "batch-size": ("loss noise",),
     "adaptive-vs-sgd": (": test acc", ": tuned lr"),
     "adaptive-separable": ("test error", "minority share|"),
+    "lecture-additions": (": test acc", "early stopping: stopped after epoch (mean)"),
 }
 
 
