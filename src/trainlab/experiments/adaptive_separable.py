@@ -41,6 +41,7 @@ from trainlab.experiments.common import gen, rule_label, seeds
 
 TITLE = "Wilson et al.'s separable problem: adaptive rules predict one class"
 TRAINS = False
+OWN_INPUT = "the paper's separable linear problem, built from the seed"
 ADAPTIVE = ("adagrad", "rmsprop", "adam")
 
 
@@ -76,7 +77,7 @@ def units(cfg) -> int:
 
 def evaluation(cfg) -> dict:
     return {
-        "each_step": "training loss and test error, at log-spaced steps",
+        "each_step": "training loss, at 20 log-spaced steps",
         "final": f"training and test error ({cfg.test_size} new points)",
     }
 
