@@ -47,6 +47,7 @@ MODULES = {
     "adaptive-vs-sgd": "adaptive_vs_sgd",
     "adaptive-separable": "adaptive_separable",
     "lecture-additions": "lecture_additions",
+    "opening-network": "opening_network",
     "lr-diagnosis": "lr_diagnosis",
 }
 
