@@ -47,7 +47,6 @@ MODULES = {
     "adaptive-vs-sgd": "adaptive_vs_sgd",
     "adaptive-separable": "adaptive_separable",
     "lecture-additions": "lecture_additions",
-    "opening-network": "opening_network",
     "lr-diagnosis": "lr_diagnosis",
 }
 

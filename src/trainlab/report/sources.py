@@ -84,16 +84,6 @@ SOURCES = {
         "book": "—",
         "script": None,
     },
-    "opening-network": {
-        "notes": (
-            "lecture on optimisation: its opening code (784-1000-10, sigmoid, uniform "
-            "±0.058 / ±0.077, lr 1e-6, 100 epochs) and its three key techniques",
-            "최적화 강의: 첫 코드(784-1000-10, sigmoid, 균등분포 ±0.058 / ±0.077, 학습률 1e-6, "
-            "100에폭)와 세 가지 핵심 기술",
-        ),
-        "book": "§6.2 (initial weights), §6.1 (update rules)",
-        "script": None,
-    },
     "lr-diagnosis": {
         "notes": (
             "lecture 08 (optimisation): the conclusion's loss-curve figure (optimization007)",
@@ -141,7 +131,6 @@ KEYS = {
     "adaptive-vs-sgd": (": test acc", ": tuned lr"),
     "adaptive-separable": ("test error", "minority share|"),
     "lecture-additions": (": test acc", "early stopping: stopped after epoch (mean)"),
-    "opening-network": (": lr", ": final test acc"),
 }
 
 
