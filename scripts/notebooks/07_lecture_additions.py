@@ -10,14 +10,18 @@ CELLS = [
 2. 네스테로프 모멘텀
 3. 학습률이 없는 Adadelta
 4. Adam의 편향 보정("warm start")을 켜고 끄기
-5. SWATS와, 적응적 규칙 대 SGD + 모멘텀""",
+5. SWATS와, 적응적 규칙 대 SGD + 모멘텀
+6. Wilson 등(2017)의 예: 적응적 규칙이 한 클래스만 예측하는 선형 문제
+7. 추가적인 방법론: 셔플링, 커리큘럼, 조기 종료, 기울기 노이즈""",
         """The lecture adds a few things to the book's chapter 6. One by one:
 
 1. batch, mini-batch and stochastic gradient descent
 2. Nesterov momentum
 3. Adadelta, which has no learning rate
 4. Adam's bias correction (the "warm start") switched on and off
-5. SWATS, and adaptive rules against SGD with momentum""",
+5. SWATS, and adaptive rules against SGD with momentum
+6. Wilson et al.'s (2017) example: a linear problem on which adaptive rules predict one class
+7. The additional methods: shuffling, curriculum, early stopping, gradient noise""",
     ),
     md(
         """## 1. 배치 vs 미니배치 vs 확률적
@@ -149,13 +153,78 @@ swats = rules["swats"]
 print("«검증 정확도|validation accuracy»:", val)
 print(f"«SWATS가 SGD로 바꾼 단계|SWATS switched to SGD at step» {swats.switch_step}, lr {swats.switch_lr:.3g}")"""),
     md(
+        r"""## 6. Wilson 등(2017)의 예: 훈련은 모두 맞히는데 새 점은?
+
+강의가 "적응적 방법이 일반화에서 낫지 않다"고 할 때 근거로 삼는 논문의 3.3절 예입니다. 점 $i$ 의 특성은
+자기 레이블 $y_i$, 1 두 개, 그리고 그 점만의 구역(양성이면 1이 하나, 음성이면 1이 다섯 개)이고, 양성이 다수입니다.
+선형 모델 $w$ 를 0에서 시작해 $\frac12 \mathrm{mean}((Xw-y)^2)$ 의 전체 배치 기울기로 학습시킵니다.
+한 줄 이유: 여기서는 $X\,\mathrm{sign}(X^\top y) = 4y$ 라서 기울기가 언제나 $X^\top y$ 의 배수이고, 좌표마다 자기
+기울기 크기로 나누는 적응적 갱신은 $\mathrm{sign}(X^\top y)$ 의 배수가 됩니다. 그러면 새 점 $x$ 는 레이블과
+상관없이 $w \cdot x \propto y + 2 > 0$, 즉 양성으로 예측됩니다. SGD는 최소 노름 해로 가서 새 점을 모두 맞힙니다.""",
+        r"""## 6. Wilson et al.'s (2017) example: every rule fits the training data, but new points?
+
+The lecture's "adaptive methods do not generalise better" rests on this paper; its section 3.3 builds the example.
+Point $i$ has as features its label $y_i$, two ones, and a block of its own (one 1 for a positive point, five 1s
+for a negative one); positives are the majority. A linear model $w$ starts at 0 and follows the full-batch gradient
+of $\frac12 \mathrm{mean}((Xw-y)^2)$.
+The one-line reason: here $X\,\mathrm{sign}(X^\top y) = 4y$, so every gradient is a multiple of $X^\top y$, and an
+adaptive step, which divides each coordinate by its own gradient size, is a multiple of $\mathrm{sign}(X^\top y)$.
+A new point $x$ then gets $w \cdot x \propto y + 2 > 0$ whatever its label: positive. SGD ends at the minimum-norm
+solution, which classifies every new point right.""",
+    ),
+    code("""from trainlab.experiments.adaptive_separable import features, fit_linear, labels
+
+rng = np.random.default_rng(0)
+y_train, y_new = labels(100, 0.75, rng), labels(1000, 0.75, rng)   # «양성 75%|75% positive»
+X = features(y_train)
+X_new = np.zeros((len(y_new), X.shape[1]))   # «새 점의 구역은 모델 밖: 그 가중치는 0|a new point's block lies outside the model»
+X_new[:, 0], X_new[:, 1:3] = y_new, 1.0
+sign_condition = np.array_equal(X @ np.sign(X.T @ y_train), 4 * y_train)
+print("X·sign(Xᵀy) = 4y:", sign_condition)
+train_error, new_error = {}, {}
+for rule, lr in {"sgd": 0.3, "momentum": 0.03, "adagrad": 0.05, "rmsprop": 0.01, "adam": 0.01}.items():
+    w, _ = fit_linear(X, y_train, rule, lr, steps=300)
+    train_error[rule] = float(np.mean(np.sign(X @ w) != y_train))
+    new_error[rule] = float(np.mean(np.sign(X_new @ w) != y_new))
+    print(f"{rule:8s} «훈련 오차|training error» {train_error[rule]:.2f}  «새 점 오차|error on new points» {new_error[rule]:.2f}")
+print("«음성(소수)의 비율|share of negatives (the minority)»:", float(np.mean(y_new < 0)))"""),
+    md(
+        """## 7. 추가적인 방법론: 셔플링, 커리큘럼, 조기 종료, 기울기 노이즈
+
+강의의 주장: 학습 데이터는 매 에폭마다 섞어 주는 것이 좋고, 쉬운 것부터 학습시키며(Bengio 등 2009),
+validation accuracy가 떨어지면 학습을 멈추고(매우 중요), gradient에 noise를 조금 넣으면 학습이 조금 빨라집니다(Neelakantan 등 2015).
+같은 초깃값과 같은 분할(20%는 검증용)에서 여섯 가지로 학습시킵니다(`lecture-additions`, 빠른 설정: 12에폭).
+이 데이터에서 본 것: 클래스별로 정렬한 데이터는 훨씬 못 배웁니다. 한 번 섞은 순서를 고정해도 거의 같습니다.
+커리큘럼은 앞서지 않고, 이 크기의 노이즈는 얕은 신경망에서 별 차이가 없습니다(강의의 주장과 다른 부분).""",
+        """## 7. The additional methods: shuffling, curriculum, early stopping, gradient noise
+
+The lecture's claims: shuffle the training data every epoch; learn the easy examples first (Bengio et al. 2009);
+stop when the validation accuracy falls (very important); a little noise on the gradient makes learning a little
+faster (Neelakantan et al. 2015). Six trainings from the same initial weights and split (20% for validation)
+(`lecture-additions`, quick settings: 12 epochs).
+What this data shows: data sorted by class learns far worse; one fixed random order does about as well.
+The curriculum is not ahead, and noise of this size makes little difference on a shallow network (where the data
+disagrees with the lecture).""",
+    ),
+    code("""import tempfile
+from IPython.display import Image
+from trainlab import experiments
+
+additions_dir = tempfile.mkdtemp(prefix="lecture-additions-")
+additions = experiments.run("lecture-additions", additions_dir, quick=True, progress=True)
+for key, value in additions["summary"].items():
+    print(f"{key:45s} {value:.3f}")
+Image(filename=f"{additions_dir}/lecture_additions.png")"""),
+    md(
         """## 확인
 
 1. 같은 3에폭에서 배치가 작을수록 손실이 낮습니다: 1 < 32 < 1,000(전체 배치).
 2. 같은 학습률과 모멘텀에서 네스테로프는 덜 지나치고, 경로 위 f의 평균이 더 낮습니다.
 3. 학습률을 고르지 않은 Adadelta가 손실을 처음의 10% 아래로 줄입니다.
 4. 보정을 끈 걸음은 보정한 걸음의 $(1-\\beta_1^t)/\\sqrt{1-\\beta_2^t}$ 배입니다: 첫 단계 3.16배, 10단계 6.5배. 느린 것이 아니라 큽니다.
-5. SWATS는 실제로 SGD로 바뀌었고, SGD + 모멘텀의 검증 정확도는 Adam보다 낮지 않습니다(0.01 이내).""",
+5. SWATS는 실제로 SGD로 바뀌었고, SGD + 모멘텀의 검증 정확도는 Adam보다 낮지 않습니다(0.01 이내).
+6. 다섯 방법 모두 훈련 오차 0. SGD와 모멘텀은 새 점 오차 0, AdaGrad, RMSprop, Adam은 새 점 오차가 음성의 비율(0.25)과 정확히 같습니다.
+7. 클래스별로 정렬한 데이터의 시험 정확도는 섞은 데이터보다 0.04 넘게 낮고, 조기 종료가 남긴 매개변수는 검증 정확도가 가장 높았던 에폭의 것입니다.""",
         """## Check
 
 1. After the same 3 epochs, smaller batches reach a lower loss: 1 < 32 < 1,000 (the full batch).
@@ -163,7 +232,11 @@ print(f"«SWATS가 SGD로 바꾼 단계|SWATS switched to SGD at step» {swats.s
 3. Adadelta, with no learning rate chosen, brings the loss below 10% of its start.
 4. Without the correction a step is $(1-\\beta_1^t)/\\sqrt{1-\\beta_2^t}$ times the corrected one: 3.16 at step 1,
    6.5 at step 10. Larger, not slower.
-5. SWATS did switch to SGD, and SGD with momentum is not less accurate on validation than Adam (within 0.01).""",
+5. SWATS did switch to SGD, and SGD with momentum is not less accurate on validation than Adam (within 0.01).
+6. All five rules have training error 0. SGD and Momentum err on no new point; AdaGrad, RMSprop and Adam err on
+   exactly the share of negatives (0.25).
+7. Data sorted by class ends more than 0.04 below shuffled data on test, and early stopping keeps the parameters of
+   the epoch with the best validation accuracy.""",
     ),
     check("""assert epoch_loss[1][-1] < epoch_loss[32][-1] < epoch_loss[1000][-1], epoch_loss
 assert overshoot["nesterov"] < overshoot["momentum"] and mean_f["nesterov"] < mean_f["momentum"]
@@ -171,5 +244,13 @@ assert adadelta_loss[-1] < 0.1 * adadelta_loss[0], adadelta_loss
 assert np.allclose(steps_off / steps_on, predicted, rtol=1e-4) and np.all(steps_off > steps_on)
 assert swats.switch_step is not None
 assert val["momentum"] >= val["adam"] - 0.01, val
-print("«확인: 강의의 다섯 가지를 이 데이터에서 확인했습니다|checked: the lecture's five points hold on this data»")"""),
+assert sign_condition and all(e == 0 for e in train_error.values()), train_error
+assert new_error["sgd"] == new_error["momentum"] == 0, new_error
+assert all(new_error[r] == np.mean(y_new < 0) == 0.25 for r in ("adagrad", "rmsprop", "adam")), new_error
+seed = additions["runs"][0]
+assert seed["sorted by class"]["final"]["test_acc"] < seed["shuffle"]["final"]["test_acc"] - 0.04
+stopped = seed["early stopping"]
+assert max(stopped["val_acc"][1:]) == stopped["val_acc"][stopped["best_epoch"]]
+assert np.isclose(stopped["final"]["val_acc"], stopped["val_acc"][stopped["best_epoch"]])
+print("«확인: 강의의 일곱 가지를 이 데이터에서 확인했습니다|checked: the lecture's seven points hold on this data»")"""),
 ]

@@ -185,7 +185,7 @@ def _run(configs, outs, jobs, per, executor, workers, shared, data, progress, on
             spent += sum(seconds[j] for j in span)
             for j in span:
                 results[j] = None
-        meta = _data_meta(data if mod.TRAINS else None)
+        meta = _data_meta(data if mod.TRAINS else None, getattr(mod, "OWN_INPUT", None))
         metrics[name] = {
             "summary": mod.summarize(runs, cfg),
             "data": meta,

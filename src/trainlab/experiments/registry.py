@@ -2,7 +2,8 @@
 
 An experiment is a module with:
 
-* ``TITLE``; ``TRAINS`` (whether it needs a data set);
+* ``TITLE``; ``TRAINS`` (whether it needs a data set); ``OWN_INPUT``
+  (optional, without a data set): what it feeds its trainings instead;
 * ``Config``: a dataclass whose defaults are the notes' settings;
   ``QUICK``: the fields ``--quick`` changes;
   ``DATASETS`` (optional): data set → the fields that differ from the notes'
@@ -44,6 +45,8 @@ MODULES = {
     "overfit": "overfit",
     "batch-size": "batch_size",
     "adaptive-vs-sgd": "adaptive_vs_sgd",
+    "adaptive-separable": "adaptive_separable",
+    "lecture-additions": "lecture_additions",
     "lr-diagnosis": "lr_diagnosis",
     "loss-surface": "loss_surface",
 }
@@ -188,12 +191,13 @@ def split_overrides(pairs, experiments) -> dict[str, dict]:
 # -- running -----------------------------------------------------------------------------
 
 
-def _data_meta(data) -> dict:
+def _data_meta(data, own=None) -> dict:
+    """What data a run used (``own``: an experiment's words for its own input)."""
     if data is None:
         return {
             "name": None,
-            "title": "randn input",
-            "note": "no data set: standard-normal input",
+            "title": own or "randn input",
+            "note": f"no data set: {own or 'standard-normal input'}",
             "fallback": False,
             "n_inputs": None,
             "n_classes": None,

@@ -65,6 +65,26 @@ SOURCES: dict[str, dict[str, Any]] = {
         "book": "§6.1.7 (which rule to use)",
         "script": None,
     },
+    "adaptive-separable": {
+        "notes": (
+            "lecture on optimisation: which rule to use; Wilson et al. 2017, §3.3 "
+            "(the separable linear problem and its Lemma 3.1)",
+            "최적화 강의: 어떤 Optimizer를 사용할 것인가; Wilson 등 2017, 3.3절 "
+            "(선형 분리 문제와 보조정리 3.1)",
+        ),
+        "book": "§6.1.7 (which rule to use)",
+        "script": None,
+    },
+    "lecture-additions": {
+        "notes": (
+            "lecture 08 (optimisation): 추가적인 방법론 (shuffling; curriculum learning, "
+            "Bengio et al. 2009; early stopping; gradient noise, Neelakantan et al. 2015)",
+            "강의 08 (Optimization 방법론): 추가적인 방법론 (Shuffling; Curriculum Learning, "
+            "Bengio 등 2009; Early stopping; Gradient noise, Neelakantan 등 2015)",
+        ),
+        "book": "—",
+        "script": None,
+    },
     "lr-diagnosis": {
         "notes": (
             "lecture 08 (optimisation): the conclusion's loss-curve figure (optimization007)",
@@ -118,6 +138,8 @@ KEYS = {
     "overfit": (": gap",),
     "batch-size": ("loss noise",),
     "adaptive-vs-sgd": (": test acc", ": tuned lr"),
+    "adaptive-separable": ("test error", "minority share|"),
+    "lecture-additions": (": test acc", "early stopping: stopped after epoch (mean)"),
 }
 
 

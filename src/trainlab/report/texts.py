@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from trainlab.report.lecture_texts import LECTURE_TEXTS
 from trainlab.report.ui import LANGS, UI  # noqa: F401  (the report's own words)
 
 TEXTS = {
@@ -323,6 +324,8 @@ TEXTS = {
         },
     },
 }
+
+TEXTS.update(LECTURE_TEXTS)  # the lecture's own claims, one module of their own
 
 
 def text(kind: str, lang: str) -> dict:
