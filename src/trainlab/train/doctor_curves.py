@@ -7,7 +7,15 @@ import math
 
 import numpy as np
 
-from trainlab.train.doctor import PLATEAU_ACC, PLATEAU_CHANGE, SLOW_EARLY, Verdict, _fmt, _series
+from trainlab.train.doctor import (
+    FINDER,
+    PLATEAU_ACC,
+    PLATEAU_CHANGE,
+    SLOW_EARLY,
+    Verdict,
+    _fmt,
+    _series,
+)
 
 
 def _epoch_jump(history, lr_text):
@@ -27,7 +35,8 @@ def _epoch_jump(history, lr_text):
         "lr_too_high",
         f"the epoch loss jumped from {_fmt(loss[k - 1])} to {_fmt(loss[k])} at epoch "
         f"{k} after falling from {_fmt(loss[0])}{lr_text}",
-        "lower the learning rate (e.g. halve it); with Adam, raise eps (e.g. --opt eps=1e-4)",
+        f"lower the learning rate (e.g. halve it) {FINDER}; with Adam, raise eps "
+        "(e.g. --opt eps=1e-4)",
     )
 
 
@@ -66,7 +75,7 @@ def _too_slow(history, lr_text):
         f"the loss fell {drop:.2%} ({_fmt(loss[0])} → {_fmt(loss[-1])}) in "
         f"{loss.size - 1} epochs, {share:.0%} of it in the first quarter: a "
         f"near-straight line{lr_text}",
-        "raise the learning rate about 10x (or use Adam); a linear loss curve "
+        f"raise the learning rate about 10x (or use Adam) {FINDER}; a linear loss curve "
         "means the steps are too small",
     )
 
