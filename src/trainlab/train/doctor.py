@@ -103,7 +103,8 @@ def diagnose(metrics: dict) -> list[Verdict]:
 
 
 def _diagnose(metrics: dict) -> list[Verdict]:
-    from trainlab.train.doctor_curves import _epoch_jump, _flat, _plateau, _too_slow
+    from trainlab.train.doctor_curves import _epoch_jump, _flat, _plateau, _spikes, _too_slow
+    from trainlab.train.doctor_fit import _healthy, _overfitting, _underfitting
 
     history = metrics.get("history", metrics)
     lr = _series(history, "lr")
@@ -229,31 +230,6 @@ def _blowup(loss, epoch_loss) -> str:
     return ""
 
 
-def _spikes(history, lr_text):
-    loss = _series(history, "train_loss")
-    n = loss.size
-    w = max(5, n // 50)
-    if n < 2 * w:
-        return None
-    # median of the previous w losses, for every step from w on
-    windows = np.lib.stride_tricks.sliding_window_view(loss[:-1], w)
-    med = np.median(windows, axis=1)
-    level = np.median(loss[:w])
-    hit = (loss[w:] > SPIKE_RATIO * med) & (loss[w:] - med > SPIKE_MIN_RISE * level)
-    steps = np.flatnonzero(hit) + w
-    events = int(np.sum(np.diff(steps) > w)) + 1 if steps.size else 0
-    if events < SPIKES_TOO_MANY:
-        return None
-    worst = steps[np.argmax(loss[steps] / med[steps - w])]
-    return Verdict(
-        "lr_too_high",
-        f"{events} loss spikes{lr_text}, e.g. step {worst + 1}: {_fmt(loss[worst])} "
-        f"after a median of {_fmt(med[worst - w])} (> {SPIKE_RATIO:g}x)",
-        f"lower the learning rate (e.g. halve it) {FINDER}; with Adam, raise eps "
-        "(e.g. --opt eps=1e-4); or clip gradients (--clip-norm 5)",
-    )
-
-
 def _gradients(history):
     norms = [g for g in history.get("grad_norm") or [] if g]
     peak = _series(history, "grad_norm_max")
@@ -324,77 +300,3 @@ def _activations(history):
             )
         )
     return out
-
-
-def _held_out(history):
-    for key in ("val", "test"):
-        acc = _series(history, f"{key}_acc")
-        if acc.size:
-            return key, acc, _series(history, f"{key}_loss")
-    return None, None, None
-
-
-def _overfitting(history):
-    train = _series(history, "train_acc")
-    key, held, held_loss = _held_out(history)
-    if key is None or train.size < 3 or held.size != train.size:
-        return None
-    gap = train - held
-    best = int(np.nanargmax(held))
-    fix = (
-        f"stop early (best {key} acc {held[best]:.3f} at epoch {best}: --early-stop 3), "
-        "add weight decay (--weight-decay 0.01) or dropout (--dropout 0.3), or use more data"
-    )
-    if gap[-1] > GAP and gap[-1] - np.nanmin(gap[1:]) > GAP_GROWTH:
-        return Verdict(
-            "overfitting",
-            f"train acc {train[-1]:.3f} vs {key} acc {held[-1]:.3f}: the gap grew "
-            f"from {np.nanmin(gap[1:]):.3f} to {gap[-1]:.3f}",
-            fix,
-        )
-    train_loss = _series(history, "train_loss_epoch")
-    if held_loss.size == train.size and np.all(np.isfinite(held_loss)):
-        low = int(np.argmin(held_loss))
-        if (
-            held_loss[-1] > (1 + VAL_LOSS_RISE) * held_loss[low]
-            and gap[-1] > GAP
-            and train_loss.size
-            and train_loss[-1] < train_loss[low]
-        ):
-            return Verdict(
-                "overfitting",
-                f"{key} loss rose from {_fmt(held_loss[low])} (epoch {low}) to "
-                f"{_fmt(held_loss[-1])} while the training loss kept falling",
-                fix,
-            )
-    return None
-
-
-def _underfitting(history, rose: bool = False):
-    """Low training accuracy; a higher learning rate is advised only if the loss fell."""
-    train = _series(history, "train_acc")
-    if not train.size or train[-1] >= UNDERFIT_ACC:
-        return None
-    fix = "train longer, use a bigger network (--hidden), less regularisation "
-    fix += "(--weight-decay, --dropout)" + ("" if rose else ", or a higher learning rate")
-    return Verdict(
-        "underfitting", f"train acc is only {train[-1]:.3f} after {train.size - 1} epochs", fix
-    )
-
-
-def _healthy(history):
-    loss = _series(history, "train_loss_epoch")
-    parts = []
-    if loss.size >= 2:
-        parts.append(f"loss {_fmt(loss[0])} → {_fmt(loss[-1])}")
-    train = _series(history, "train_acc")
-    key, held, _ = _held_out(history)
-    if train.size:
-        parts.append(f"train acc {train[-1]:.3f}")
-    if key:
-        parts.append(f"{key} acc {held[-1]:.3f}")
-    return Verdict(
-        "healthy",
-        ", ".join(parts) or "no problem found in the saved metrics",
-        "nothing to fix; more epochs or a learning-rate schedule may still help",
-    )

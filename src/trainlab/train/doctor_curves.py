@@ -1,5 +1,6 @@
 """The doctor's rules on the shape of the loss curve (see :mod:`trainlab.train.curve`):
-a jump in the epoch loss, a flat loss, a slow straight fall, a fall that stalls."""
+spikes in the mini-batch loss, a jump in the epoch loss, a flat loss, a slow
+straight fall, a fall that stalls."""
 
 from __future__ import annotations
 
@@ -12,6 +13,9 @@ from trainlab.train.doctor import (
     PLATEAU_ACC,
     PLATEAU_CHANGE,
     SLOW_EARLY,
+    SPIKE_MIN_RISE,
+    SPIKE_RATIO,
+    SPIKES_TOO_MANY,
     Verdict,
     _fmt,
     _series,
@@ -97,4 +101,29 @@ def _plateau(history):
         f"{acc[-1]:.3f}",
         "lower the learning rate when progress stalls (--schedule plateau), try "
         "Adam, or add batch norm (--batchnorm)",
+    )
+
+
+def _spikes(history, lr_text):
+    loss = _series(history, "train_loss")
+    n = loss.size
+    w = max(5, n // 50)
+    if n < 2 * w:
+        return None
+    # median of the previous w losses, for every step from w on
+    windows = np.lib.stride_tricks.sliding_window_view(loss[:-1], w)
+    med = np.median(windows, axis=1)
+    level = np.median(loss[:w])
+    hit = (loss[w:] > SPIKE_RATIO * med) & (loss[w:] - med > SPIKE_MIN_RISE * level)
+    steps = np.flatnonzero(hit) + w
+    events = int(np.sum(np.diff(steps) > w)) + 1 if steps.size else 0
+    if events < SPIKES_TOO_MANY:
+        return None
+    worst = steps[np.argmax(loss[steps] / med[steps - w])]
+    return Verdict(
+        "lr_too_high",
+        f"{events} loss spikes{lr_text}, e.g. step {worst + 1}: {_fmt(loss[worst])} "
+        f"after a median of {_fmt(med[worst - w])} (> {SPIKE_RATIO:g}x)",
+        f"lower the learning rate (e.g. halve it) {FINDER}; with Adam, raise eps "
+        "(e.g. --opt eps=1e-4); or clip gradients (--clip-norm 5)",
     )
