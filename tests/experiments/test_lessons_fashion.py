@@ -87,10 +87,13 @@ def test_batch_norm_learns_where_the_plain_net_does_not(fashion):
     (_, t), _ = load_data("fashion-mnist", data_dir=SHARED)
     chance = np.bincount(t[: config["train_size"]]).max() / config["train_size"]
     run = metrics["runs"][0]
-    small = [i for i, w in enumerate(config["weight_scales"]) if 1e-3 <= w <= 3e-2]
+    # the five scales from 0.002 to 0.03: batch norm ends at 0.71-0.88 on every BLAS kernel
+    # tried; at W = 0.0012 (inputs so small that its eps 1e-6 weighs in) it still learns,
+    # but ends at 0.49-0.65 depending on the kernel
+    small = [i for i, w in enumerate(config["weight_scales"]) if 2e-3 <= w <= 3e-2]
     assert len(small) >= 5
-    for i in small:  # batch norm learns (0.55 to 0.76 on seeds 0-3): well above chance
-        assert run["bn"][i]["train_acc"][-1] > chance + 0.3
+    for i in small:
+        assert run["bn"][i]["train_acc"][-1] > 0.6
         assert run["plain"][i]["train_acc"][-1] < chance + 0.05
     assert (
         metrics["summary"]["scales where BN is ahead"]
