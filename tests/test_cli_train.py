@@ -183,7 +183,7 @@ def test_divergence_exits_3_and_diagnose_names_it(tmp_path, capsys):
     assert main(["train", "--epochs", "2", "--quiet", "--lr", "10", "--out", str(out)]) == 3
     captured = capsys.readouterr()
     line = one_line(captured.err)
-    assert line.startswith("trainlab: diverged: loss is nan at step")
+    assert line.startswith("trainlab: diverged: loss is ")  # NaN, or 10x its start first
     assert "layer" in line and "lr 10" in line and "--lr 1" in line
     assert "doctor: lr_too_high" in captured.out
     assert read_json(out / "metrics.json")["divergence"]["lr"] == 10

@@ -1,4 +1,5 @@
-"""Small shared plotting helpers (matplotlib, headless, atomic PNG writes)."""
+"""Small shared plotting helpers (matplotlib figures on their own Agg canvas, atomic PNG
+writes; the session's backend is left alone)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,41 @@ from pathlib import Path
 import numpy as np
 
 
-def plt():
-    """matplotlib.pyplot on the non-interactive Agg backend."""
-    import matplotlib
+class _Figures:
+    """What trainlab draws with: pyplot's ``subplots``, ``figure``, ``close`` and
+    ``get_cmap``, on figures of its own with an Agg canvas. They never touch
+    the session's backend nor pyplot's list of open figures, so a notebook's
+    own ``plt.show()`` draws on as before, whatever trainlab drew in between."""
 
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as pyplot
+    @staticmethod
+    def figure(**kw):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
 
-    return pyplot
+        fig = Figure(**kw)
+        FigureCanvasAgg(fig)
+        return fig
+
+    def subplots(self, nrows: int = 1, ncols: int = 1, **kw):
+        """``(fig, axes)`` as ``pyplot.subplots`` gives them."""
+        fig_kw = {k: kw.pop(k) for k in ("figsize", "dpi", "layout", "facecolor") if k in kw}
+        fig = self.figure(**fig_kw)
+        return fig, fig.subplots(nrows, ncols, **kw)
+
+    @staticmethod
+    def close(fig) -> None:
+        """Nothing to do: pyplot never held the figure (kept for pyplot's spelling)."""
+
+    @staticmethod
+    def get_cmap(name: str):
+        import matplotlib
+
+        return matplotlib.colormaps[name]
+
+
+def plt() -> _Figures:
+    """pyplot's way of making figures, without pyplot: see :class:`_Figures`."""
+    return _Figures()
 
 
 @contextlib.contextmanager

@@ -65,16 +65,30 @@ def outputs_text(nb) -> str:
     return "".join(parts)
 
 
+def blank_figures(nb) -> list[int]:
+    """The code cells that call ``plt.show()`` but have no image among their outputs."""
+    return [
+        i
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        and "plt.show()" in source(cell)
+        and not any("image/png" in out.get("data", {}) for out in cell.get("outputs", []))
+    ]
+
+
 DONE = {"ko": "확인", "en": "checked"}
 
 
 def run_and_check(path: Path, workdir: Path) -> str:
-    """Execute a notebook; its check cell must pass and say so; no glyph may be missing."""
+    """Execute a notebook; its check cell must pass and say so; every cell that calls
+    ``plt.show()`` must show its figure; no glyph may be missing."""
     nb = execute(path, workdir)
     check = next(c for c in nb.cells if "check" in c.metadata.get("tags", []))
     said = "".join(o.get("text", "") for o in check.outputs if o.get("output_type") == "stream")
     lang = path.parent.name
     assert DONE[lang] in said, f"{path.name}: the check cell printed {said!r}"
+    blank = blank_figures(nb)
+    assert not blank, f"{path.name}: cells {blank} call plt.show() but show no image"
     text = outputs_text(nb)
     assert "missing from font" not in text and "missing from current font" not in text, (
         f"{path.name}: a label drew empty boxes"

@@ -249,6 +249,11 @@ def test_choosing_a_weight_scale_redraws_the_histograms(server, browser):
     open_and_run_all(
         browser, base, token, "03-initial-weights.ipynb", "확인: 초깃값이 분포와 학습을 결정합니다"
     )
+    # the notebook's own figure (training with std 0.01, Xavier, He; plt.show() after
+    # trainlab has drawn its widgets) is on the page, as a picture the browser decoded
+    shown = browser.find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output.jp-RenderedImage img")
+    assert shown, "the cell that calls plt.show() shows no image"
+    assert browser.execute_script("return arguments[0].naturalWidth", shown[-1]) > 200
     before = image_fingerprint(browser, widget_image(browser))
     button = next(
         b

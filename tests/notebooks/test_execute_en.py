@@ -1,5 +1,6 @@
-"""Every English notebook, top to bottom, as a learner runs it: every check cell passes.
-(One file per language: the two languages run on the two test workers side by side.)"""
+"""Every English notebook, top to bottom, as a learner runs it: every check cell passes
+and every figure it draws is shown. (One file per language: the two languages run on
+the two test workers side by side.)"""
 
 from __future__ import annotations
 

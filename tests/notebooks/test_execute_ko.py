@@ -1,6 +1,6 @@
 """Every Korean notebook, top to bottom, as a learner runs it: every check cell passes
-and every figure label has its glyphs. (One file per language: the two languages run
-on the two test workers side by side.)"""
+and every figure it draws is shown, every label with its glyphs. (One file per
+language: the two languages run on the two test workers side by side.)"""
 
 from __future__ import annotations
 

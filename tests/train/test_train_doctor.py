@@ -226,7 +226,7 @@ def test_empty_metrics_do_not_crash(bad):
     assert diagnose(bad)[0].name == "healthy"
 
 
-# -- the lecture's curves: lr-diagnosis on digits and Fashion-MNIST, and 2-D functions --------
+# -- the lecture's curves: lr-diagnosis on digits, Fashion-MNIST, MNIST; 2-D functions --------
 SHARED = (Path(__file__).resolve().parents[2] / ".." / "shared" / "data").resolve()
 #: the lecture figure's curve → the doctor's verdict on its epoch loss
 LECTURE = {
@@ -238,9 +238,10 @@ LECTURE = {
 }
 
 
-@pytest.fixture(scope="module", params=["digits", "fashion-mnist"])
+@pytest.fixture(scope="module", params=["digits", "fashion-mnist", "mnist"])
 def lecture_curves(request, tmp_path_factory):
-    """lr-diagnosis (digits: the demo's settings; Fashion-MNIST: the notes' 20 epochs)."""
+    """lr-diagnosis (digits: the demo's settings; Fashion-MNIST and the MNIST test set:
+    the notes' 20 epochs, each data set's own rates)."""
     from trainlab.experiments import make_config
     from trainlab.experiments import run as run_experiment
 

@@ -207,6 +207,7 @@ def build(args, out=None):
     from trainlab.nn import MultiLayerNet
     from trainlab.optim import create
     from trainlab.train import Data, TrainConfig, Trainer
+    from trainlab.train.doctor import BLOWUP
 
     def option(name, default=None):  # options newer than some callers' namespaces
         return getattr(args, name, default)
@@ -312,6 +313,7 @@ def build(args, out=None):
             clip_norm=option("clip_norm", None),
             clip_value=option("clip_value", None),
             max_grad_norm=option("max_grad_norm", None),
+            blowup=BLOWUP,
             monitor=True,
             checkpoint_dir=out,
             checkpoint_every=option("checkpoint_every", None),

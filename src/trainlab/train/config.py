@@ -91,6 +91,10 @@ class TrainConfig:
             applied in the order given; checkpoints do not keep their state, so
             for a resumable noisy run wrap the rule in
             :class:`trainlab.optim.GradientNoise` instead).
+        blowup: stop with :class:`DivergenceError` when a mini-batch loss
+            exceeds this many times the loss before training (``trainlab train``
+            uses 10: a loss that grew by an order of magnitude means the
+            learning rate is too high, as a NaN does); None never stops.
         monitor: record per-epoch activation statistics of each hidden layer
             on a probe batch (the first ``probe_size`` training samples) and the
             per-layer gradient norms, in ``history['activations']`` and
@@ -115,6 +119,7 @@ class TrainConfig:
     clip_norm: float | None = None
     clip_value: float | None = None
     transforms: Sequence = field(default_factory=tuple)
+    blowup: float | None = None
     monitor: bool = False
     probe_size: int = 256
     checkpoint_dir: Any = None
@@ -132,7 +137,7 @@ class TrainConfig:
             check_count, "evaluate_sample_num_per_epoch", self.evaluate_sample_num_per_epoch
         )
         self.early_stop = _optional(check_count, "early_stop", self.early_stop)
-        for name in ("max_grad_norm", "clip_norm", "clip_value"):
+        for name in ("max_grad_norm", "clip_norm", "clip_value", "blowup"):
             setattr(self, name, _optional(check_positive, name, getattr(self, name)))
         self.probe_size = check_count("probe_size", self.probe_size)
         self.checkpoint_every = _optional(check_count, "checkpoint_every", self.checkpoint_every)

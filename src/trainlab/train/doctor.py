@@ -4,8 +4,10 @@ The notes' closing advice, as rules over the numbers ``trainlab train`` saves
 (``metrics.json``: per-iteration training loss; per-epoch loss, accuracy,
 activation statistics and gradient norms)::
 
-    lr_too_high            the loss became NaN/inf, ends above where it started,
-                           or spikes (a mini-batch loss > 3x the recent median)
+    lr_too_high            the loss became NaN/inf, grew to 10x its start or more,
+                           ends above where it started, or spikes (a mini-batch
+                           loss > 3x the recent median); dead units after such a
+                           step are named as its consequence, not as a cause
     exploding_gradients    a layer's gradient norm above 1e3, or 100x its first value
     vanishing_activations  > 50% dead ReLU units in a layer, activations with std < 1e-3,
                            or a layer whose gradient norm is < 1e-4 of the largest
@@ -20,6 +22,11 @@ activation statistics and gradient norms)::
     overfitting            the train/validation accuracy gap is over 5 points and grew
                            by 3 points, or validation loss rose 10% above its minimum
     underfitting           training accuracy below 90% with no such gap
+
+A learning rate whose loss rose is never advised higher: when the rate is
+too high, the rules that would say "raise it" (lr_too_low, underfitting's
+advice) stay silent. The advice for a rate too high or too low names the
+learning-rate finder, ``trainlab lrfind``.
     healthy                none of the above
 
 :func:`diagnose` is a pure function of the metrics dict, so it can be checked on
@@ -34,6 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+BLOWUP = 10.0  # a loss this many times its start: the learning rate is too high
 SPIKE_RATIO = 3.0  # a spike: loss > SPIKE_RATIO x the median of the previous window
 SPIKE_MIN_RISE = 0.1  # ... and rises by this share of the initial loss at least
 SPIKES_TOO_MANY = 2  # this many spikes (separate events) → lr too high
@@ -95,7 +103,8 @@ def diagnose(metrics: dict) -> list[Verdict]:
 
 
 def _diagnose(metrics: dict) -> list[Verdict]:
-    from trainlab.train.doctor_curves import _epoch_jump, _flat, _plateau, _too_slow
+    from trainlab.train.doctor_curves import _epoch_jump, _flat, _plateau, _spikes, _too_slow
+    from trainlab.train.doctor_fit import _healthy, _overfitting, _underfitting
 
     history = metrics.get("history", metrics)
     lr = _series(history, "lr")
@@ -112,19 +121,36 @@ def _diagnose(metrics: dict) -> list[Verdict]:
     diverged = bool(metrics.get("divergence")) or any(v.name == "lr_too_high" for v in found)
     if not diverged:
         spikes = _spikes(history, lr_text) or _epoch_jump(history, lr_text)
-        if spikes:
-            found.insert(0, spikes)
-        slow = _too_slow(history, lr_text)
+        slow = None if spikes else _too_slow(history, lr_text)
         plateau = None if slow else (_plateau(history) or _flat(history))
+        found = [v for v in (spikes,) if v] + found
         found += [v for v in (slow, plateau, _overfitting(history)) if v]
         if not (slow or plateau or any(v.name == "overfitting" for v in found)):
-            under = _underfitting(history)
+            under = _underfitting(history, rose=bool(spikes) or _rose(history))
             if under:
                 found.append(under)
+    found = _consequences(found)
     if not found:
         found.append(_healthy(history))
     names = [v.name for v in found]
     return [v for i, v in enumerate(found) if v.name not in names[:i]]  # first of each kind
+
+
+def _consequences(found: list[Verdict]) -> list[Verdict]:
+    """Dead or silent units next to a learning rate too high are what its steps
+    did: named in its evidence, not as a cause of their own."""
+    high = next((v for v in found if v.name == "lr_too_high"), None)
+    dead = next((v for v in found if v.name == "vanishing_activations"), None)
+    if high is None or dead is None:
+        return found
+    merged = Verdict(high.name, f"{high.evidence}; as a consequence, {dead.evidence}", high.fix)
+    return [merged if v is high else v for v in found if v is not dead]
+
+
+def _rose(history) -> bool:
+    """Whether the loss ends above where it started."""
+    loss = _series(history, "train_loss_epoch")
+    return loss.size >= 2 and loss[-1] > loss[0]
 
 
 def report(verdicts: list[Verdict]) -> str:
@@ -133,12 +159,17 @@ def report(verdicts: list[Verdict]) -> str:
 
 
 # -- the rules ---------------------------------------------------------------------------
+#: the learning-rate finder, named wherever the doctor calls a rate too high or too low
+FINDER = "or let trainlab lrfind find one"
+
+
 def divergence_fix(reason: str, lr: float | None = None) -> str:
     """The suggestion for a run that diverged (``reason``: ``nonfinite_loss``,
     ``nonfinite_gradient`` or ``gradient_norm``)."""
     lower = "lower the learning rate about 10x"
     if lr and math.isfinite(lr):
         lower += f" (e.g. --lr {lr / 10:g})"
+    lower += f" {FINDER}"
     if reason == "gradient_norm":
         return f"clip gradients (--clip-norm 5) or {lower}; batch norm (--batchnorm) also helps"
     return f"{lower}; with Adam, raise eps (e.g. --opt eps=1e-4); or clip gradients (--clip-norm 5)"
@@ -171,6 +202,9 @@ def _divergence(metrics, history, lr_text):
             f"the epoch loss became {epoch_loss[bad[0]]} at epoch {bad[0]}{lr_text}",
             fix,
         )
+    blown = _blowup(loss, epoch_loss)
+    if blown:
+        return Verdict("lr_too_high", f"{blown}{lr_text}: diverging", fix)
     if epoch_loss.size >= 3 and epoch_loss[-1] > 1.5 * epoch_loss[0]:
         return Verdict(
             "lr_too_high",
@@ -181,29 +215,19 @@ def _divergence(metrics, history, lr_text):
     return None
 
 
-def _spikes(history, lr_text):
-    loss = _series(history, "train_loss")
-    n = loss.size
-    w = max(5, n // 50)
-    if n < 2 * w:
-        return None
-    # median of the previous w losses, for every step from w on
-    windows = np.lib.stride_tricks.sliding_window_view(loss[:-1], w)
-    med = np.median(windows, axis=1)
-    level = np.median(loss[:w])
-    hit = (loss[w:] > SPIKE_RATIO * med) & (loss[w:] - med > SPIKE_MIN_RISE * level)
-    steps = np.flatnonzero(hit) + w
-    events = int(np.sum(np.diff(steps) > w)) + 1 if steps.size else 0
-    if events < SPIKES_TOO_MANY:
-        return None
-    worst = steps[np.argmax(loss[steps] / med[steps - w])]
-    return Verdict(
-        "lr_too_high",
-        f"{events} loss spikes{lr_text}, e.g. step {worst + 1}: {_fmt(loss[worst])} "
-        f"after a median of {_fmt(med[worst - w])} (> {SPIKE_RATIO:g}x)",
-        "lower the learning rate (e.g. halve it); with Adam, raise eps "
-        "(e.g. --opt eps=1e-4); or clip gradients (--clip-norm 5)",
-    )
+def _blowup(loss, epoch_loss) -> str:
+    """Where a loss reached ``BLOWUP`` times its start ("" if it never did)."""
+    start = epoch_loss[0] if epoch_loss.size else (loss[0] if loss.size else math.nan)
+    for what, series in (("loss", loss[1:]), ("epoch loss", epoch_loss[1:])):
+        high = np.flatnonzero(series >= BLOWUP * start)
+        if high.size:
+            k = int(high[0]) + 1
+            where = f"step {k + 1}" if what == "loss" else f"epoch {k}"
+            return (
+                f"the {what} blew up from {_fmt(start)} to {_fmt(series[k - 1])} at {where} "
+                f"(over {BLOWUP:g}x its start)"
+            )
+    return ""
 
 
 def _gradients(history):
@@ -276,77 +300,3 @@ def _activations(history):
             )
         )
     return out
-
-
-def _held_out(history):
-    for key in ("val", "test"):
-        acc = _series(history, f"{key}_acc")
-        if acc.size:
-            return key, acc, _series(history, f"{key}_loss")
-    return None, None, None
-
-
-def _overfitting(history):
-    train = _series(history, "train_acc")
-    key, held, held_loss = _held_out(history)
-    if key is None or train.size < 3 or held.size != train.size:
-        return None
-    gap = train - held
-    best = int(np.nanargmax(held))
-    fix = (
-        f"stop early (best {key} acc {held[best]:.3f} at epoch {best}: --early-stop 3), "
-        "add weight decay (--weight-decay 0.01) or dropout (--dropout 0.3), or use more data"
-    )
-    if gap[-1] > GAP and gap[-1] - np.nanmin(gap[1:]) > GAP_GROWTH:
-        return Verdict(
-            "overfitting",
-            f"train acc {train[-1]:.3f} vs {key} acc {held[-1]:.3f}: the gap grew "
-            f"from {np.nanmin(gap[1:]):.3f} to {gap[-1]:.3f}",
-            fix,
-        )
-    train_loss = _series(history, "train_loss_epoch")
-    if held_loss.size == train.size and np.all(np.isfinite(held_loss)):
-        low = int(np.argmin(held_loss))
-        if (
-            held_loss[-1] > (1 + VAL_LOSS_RISE) * held_loss[low]
-            and gap[-1] > GAP
-            and train_loss.size
-            and train_loss[-1] < train_loss[low]
-        ):
-            return Verdict(
-                "overfitting",
-                f"{key} loss rose from {_fmt(held_loss[low])} (epoch {low}) to "
-                f"{_fmt(held_loss[-1])} while the training loss kept falling",
-                fix,
-            )
-    return None
-
-
-def _underfitting(history):
-    train = _series(history, "train_acc")
-    if not train.size or train[-1] >= UNDERFIT_ACC:
-        return None
-    return Verdict(
-        "underfitting",
-        f"train acc is only {train[-1]:.3f} after {train.size - 1} epochs",
-        "train longer, use a bigger network (--hidden), less regularisation "
-        "(--weight-decay, --dropout), or a higher learning rate",
-    )
-
-
-def _healthy(history):
-    loss = _series(history, "train_loss_epoch")
-    parts = []
-    if loss.size >= 2:
-        parts.append(f"loss {_fmt(loss[0])} → {_fmt(loss[-1])}")
-    train = _series(history, "train_acc")
-    key, held, _ = _held_out(history)
-    if train.size:
-        parts.append(f"train acc {train[-1]:.3f}")
-    if key:
-        parts.append(f"{key} acc {held[-1]:.3f}")
-    return Verdict(
-        "healthy",
-        ", ".join(parts) or "no problem found in the saved metrics",
-        "nothing to fix; more epochs or a learning-rate schedule may still help",
-    )

@@ -1,5 +1,6 @@
 """The doctor's rules on the shape of the loss curve (see :mod:`trainlab.train.curve`):
-a jump in the epoch loss, a flat loss, a slow straight fall, a fall that stalls."""
+spikes in the mini-batch loss, a jump in the epoch loss, a flat loss, a slow
+straight fall, a fall that stalls."""
 
 from __future__ import annotations
 
@@ -7,7 +8,18 @@ import math
 
 import numpy as np
 
-from trainlab.train.doctor import PLATEAU_ACC, PLATEAU_CHANGE, SLOW_EARLY, Verdict, _fmt, _series
+from trainlab.train.doctor import (
+    FINDER,
+    PLATEAU_ACC,
+    PLATEAU_CHANGE,
+    SLOW_EARLY,
+    SPIKE_MIN_RISE,
+    SPIKE_RATIO,
+    SPIKES_TOO_MANY,
+    Verdict,
+    _fmt,
+    _series,
+)
 
 
 def _epoch_jump(history, lr_text):
@@ -27,7 +39,8 @@ def _epoch_jump(history, lr_text):
         "lr_too_high",
         f"the epoch loss jumped from {_fmt(loss[k - 1])} to {_fmt(loss[k])} at epoch "
         f"{k} after falling from {_fmt(loss[0])}{lr_text}",
-        "lower the learning rate (e.g. halve it); with Adam, raise eps (e.g. --opt eps=1e-4)",
+        f"lower the learning rate (e.g. halve it) {FINDER}; with Adam, raise eps "
+        "(e.g. --opt eps=1e-4)",
     )
 
 
@@ -66,7 +79,7 @@ def _too_slow(history, lr_text):
         f"the loss fell {drop:.2%} ({_fmt(loss[0])} → {_fmt(loss[-1])}) in "
         f"{loss.size - 1} epochs, {share:.0%} of it in the first quarter: a "
         f"near-straight line{lr_text}",
-        "raise the learning rate about 10x (or use Adam); a linear loss curve "
+        f"raise the learning rate about 10x (or use Adam) {FINDER}; a linear loss curve "
         "means the steps are too small",
     )
 
@@ -88,4 +101,29 @@ def _plateau(history):
         f"{acc[-1]:.3f}",
         "lower the learning rate when progress stalls (--schedule plateau), try "
         "Adam, or add batch norm (--batchnorm)",
+    )
+
+
+def _spikes(history, lr_text):
+    loss = _series(history, "train_loss")
+    n = loss.size
+    w = max(5, n // 50)
+    if n < 2 * w:
+        return None
+    # median of the previous w losses, for every step from w on
+    windows = np.lib.stride_tricks.sliding_window_view(loss[:-1], w)
+    med = np.median(windows, axis=1)
+    level = np.median(loss[:w])
+    hit = (loss[w:] > SPIKE_RATIO * med) & (loss[w:] - med > SPIKE_MIN_RISE * level)
+    steps = np.flatnonzero(hit) + w
+    events = int(np.sum(np.diff(steps) > w)) + 1 if steps.size else 0
+    if events < SPIKES_TOO_MANY:
+        return None
+    worst = steps[np.argmax(loss[steps] / med[steps - w])]
+    return Verdict(
+        "lr_too_high",
+        f"{events} loss spikes{lr_text}, e.g. step {worst + 1}: {_fmt(loss[worst])} "
+        f"after a median of {_fmt(med[worst - w])} (> {SPIKE_RATIO:g}x)",
+        f"lower the learning rate (e.g. halve it) {FINDER}; with Adam, raise eps "
+        "(e.g. --opt eps=1e-4); or clip gradients (--clip-norm 5)",
     )

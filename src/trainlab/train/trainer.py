@@ -247,6 +247,7 @@ class Trainer:
         loss = net.last_loss
         if not math.isfinite(loss):
             raise self._diverged("nonfinite_loss", f"loss is {loss}", xb, grads)
+        self._check_blowup(loss, xb, grads)
         try:
             self._transform(grads)
             self.optimizer.update(net.params, grads)
@@ -257,6 +258,16 @@ class Trainer:
                 "nonfinite_gradient", "the gradient is not finite", xb, grads
             ) from None
         return loss
+
+    def _check_blowup(self, loss: float, xb, grads) -> None:
+        """The divergence stop on the loss itself: over ``config.blowup`` times its
+        start (the loss before training, else the first step's)."""
+        times = self.config.blowup
+        h = self.history
+        start = (h["train_loss_epoch"] or h["train_loss"] or [loss])[0]
+        if times is not None and loss > times * start:
+            what = f"loss is {loss:.4g}, over {times:g}x its start {start:.4g},"
+            raise self._diverged("loss_blowup", what, xb, grads)
 
     def _transform(self, grads: dict) -> None:
         """Apply the gradient transforms in order, in place on the net's gradients."""
