@@ -85,3 +85,40 @@ def test_the_verdict_reads_the_edge_of_stability():
     assert "pinned" in sharpness_verdict([10, 36, 38, 37], lr=0.1, momentum=0.9)
     assert "diverged" in sharpness_verdict([5, 10, float("inf")], lr=0.1)
     assert sharpness_verdict([], lr=0.1) is None
+
+
+def smooth_history(ratio: float | None, n: int = 10) -> dict:
+    """A loss that falls smoothly to a good fit, with the sharpness at ``ratio`` times
+    the edge 2/0.5 = 4 (``None``: an adaptive rule, which has no such edge)."""
+    loss = list(np.geomspace(2.3, 0.05, n))
+    return {
+        "train_loss_epoch": loss,
+        "train_loss": loss,
+        "epoch": list(range(1, n + 1)),
+        "lr": [0.5] * n,
+        "train_acc": list(np.linspace(0.5, 0.99, n)),
+        "sharpness": [4.0 * (ratio or 1.0)] * n,
+        "sharpness_edge": [None if ratio is None else 4.0] * n,
+    }
+
+
+def test_the_doctor_calls_sharpness_above_the_edge_a_rate_too_high():
+    from trainlab.train.doctor import diagnose
+
+    above = diagnose({"history": smooth_history(2.0)})
+    assert above[0].name == "lr_too_high"
+    assert "sharpness 8" in above[0].evidence and "2x the edge" in above[0].evidence
+    assert "lrfind" in above[0].fix
+    assert all(v.name not in ("lr_too_low", "healthy") for v in above)  # never "raise it"
+    for calm in (0.3, None):  # below the edge, or a rule with no 2/lr edge
+        said = diagnose({"history": smooth_history(calm)})
+        assert all("sharpness" not in v.evidence for v in said), said
+
+
+def test_sharpness_at_the_edge_joins_the_evidence_of_a_blow_up():
+    from trainlab.train.doctor import diagnose
+
+    h = smooth_history(0.9)
+    h["train_loss_epoch"] = h["train_loss"] = [2.3, 30.0, 2.0, 1.5, 1.2, 1.0, 0.9, 0.8, 0.7, 0.6]
+    high = [v for v in diagnose({"history": h}) if v.name == "lr_too_high"]
+    assert len(high) == 1 and "at the edge" in high[0].evidence

@@ -22,12 +22,14 @@ activation statistics and gradient norms)::
     overfitting            the train/validation accuracy gap is over 5 points and grew
                            by 3 points, or validation loss rose 10% above its minimum
     underfitting           training accuracy below 90% with no such gap
+    healthy                none of the above
 
 A learning rate whose loss rose is never advised higher: when the rate is
 too high, the rules that would say "raise it" (lr_too_low, underfitting's
 advice) stay silent. The advice for a rate too high or too low names the
-learning-rate finder, ``trainlab lrfind``.
-    healthy                none of the above
+learning-rate finder, ``trainlab lrfind``. A run that tracked its sharpness
+(``--track sharpness``) adds its evidence: sharpness above the edge 2(1 + α)/η
+is a rate too high by itself (see :mod:`trainlab.train.sharpness`).
 
 :func:`diagnose` is a pure function of the metrics dict, so it can be checked on
 synthetic curves as well as on real runs.
@@ -103,7 +105,14 @@ def diagnose(metrics: dict) -> list[Verdict]:
 
 
 def _diagnose(metrics: dict) -> list[Verdict]:
-    from trainlab.train.doctor_curves import _epoch_jump, _flat, _plateau, _spikes, _too_slow
+    from trainlab.train.doctor_curves import (
+        _epoch_jump,
+        _flat,
+        _plateau,
+        _spikes,
+        _too_slow,
+        _with_sharpness,
+    )
     from trainlab.train.doctor_fit import _healthy, _overfitting, _underfitting
 
     history = metrics.get("history", metrics)
@@ -129,7 +138,7 @@ def _diagnose(metrics: dict) -> list[Verdict]:
             under = _underfitting(history, rose=bool(spikes) or _rose(history))
             if under:
                 found.append(under)
-    found = _consequences(found)
+    found = _consequences(_with_sharpness(found, history, lr_text))
     if not found:
         found.append(_healthy(history))
     names = [v.name for v in found]

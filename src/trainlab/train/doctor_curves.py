@@ -127,3 +127,25 @@ def _spikes(history, lr_text):
         f"lower the learning rate (e.g. halve it) {FINDER}; with Adam, raise eps "
         "(e.g. --opt eps=1e-4); or clip gradients (--clip-norm 5)",
     )
+
+
+def _with_sharpness(found: list[Verdict], history: dict, lr_text: str) -> list[Verdict]:
+    """The tracked sharpness (``--track sharpness``) as evidence: above the edge
+    2(1 + α)/η it names a rate too high by itself; at the edge, or above it, it
+    is added to the evidence of a rate already called too high."""
+    from trainlab.train.sharpness import sharpness_evidence
+
+    said = sharpness_evidence(history)
+    if said is None:
+        return found
+    kind, sentence = said
+    high = next((v for v in found if v.name == "lr_too_high"), None)
+    if high is not None:
+        joined = Verdict(high.name, f"{high.evidence}; {sentence}", high.fix)
+        return [joined if v is high else v for v in found]
+    if kind != "above":
+        return found
+    fix = f"lower the learning rate below 2/sharpness {FINDER}"
+    called = Verdict("lr_too_high", f"{sentence}{lr_text}", fix)
+    rest = [v for v in found if v.name not in ("lr_too_low", "healthy")]  # never "raise it"
+    return [called, *rest]

@@ -20,6 +20,7 @@ import time
 
 import numpy as np
 
+from trainlab.optim import SGD, Momentum, Nesterov
 from trainlab.validate import check_count, check_positive, check_unit
 
 #: sharpness within this share below the edge counts as pinned at it
@@ -61,6 +62,31 @@ def sharpness_verdict(top_eigenvalues, lr: float, momentum: float = 0.0) -> str 
     return None
 
 
+def sharpness_evidence(history: dict) -> tuple[str, str] | None:
+    """What a run's tracked sharpness (``trainlab train --track sharpness``) says
+    about its learning rate, for the doctor: ``("above", sentence)`` when over the
+    second half of training the sharpness sits above the edge 2(1 + α)/η measured
+    at each step, ``("pinned", sentence)`` when it sits at it, ``None`` when it
+    stays below, was not tracked, or the rule has no such edge (adaptive rules)."""
+    tops, edges = history.get("sharpness") or [], history.get("sharpness_edge") or []
+    pairs = [(t, e) for t, e in zip(tops, edges, strict=False) if e is not None]
+    late = pairs[len(pairs) // 2 :]
+    if not late:
+        return None
+    if any(t is None or not math.isfinite(t) for t, _ in late):
+        return "above", "the sharpness became infinite while training"
+    ratio = float(np.median([t / e for t, e in late]))
+    top = float(np.median([t for t, _ in late]))
+    if ratio > ABOVE:
+        return "above", (
+            f"sharpness {top:.3g} sat at {ratio:.2g}x the edge 2(1+momentum)/lr over the "
+            "second half of training: each step overshoots along the sharpest direction"
+        )
+    if ratio >= PINNED:
+        return "pinned", f"sharpness {top:.3g} sat at the edge 2(1+momentum)/lr ({ratio:.2g}x)"
+    return None
+
+
 class SharpnessTracker:
     """A Trainer callback: the top eigenvalue on the first ``samples`` training
     samples every ``every`` steps (default: once per epoch, at its last step).
@@ -97,7 +123,12 @@ class SharpnessTracker:
         momentum = float(getattr(opt, "momentum", 0.0) or 0.0)
         h.setdefault("sharpness", []).append(top if math.isfinite(top) else None)
         h.setdefault("sharpness_iteration", []).append(int(it))
-        h.setdefault("sharpness_edge", []).append(edge(opt.lr, min(momentum, 0.999)))
+        # the edge 2(1 + α)/η holds for gradient descent and its momentum forms; an
+        # adaptive rule rescales each direction, so it has none (None)
+        plain = isinstance(opt, SGD | Momentum | Nesterov)
+        h.setdefault("sharpness_edge", []).append(
+            edge(opt.lr, min(momentum, 0.999)) if plain else None
+        )
         self.seconds += time.perf_counter() - start
         self.measurements += 1
         return top
