@@ -44,7 +44,7 @@ typecheck: $(VENV)/.test-deps
 	$(BIN)/mypy
 
 test: system-deps lint typecheck docs
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile tests
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=20 tests
 	$(BIN)/python -m pytest -q --doctest-modules src/trainlab/optim
 	bash scripts/test-wheel.sh $(BIN)/python
 	$(MAKE) test-lowest
