@@ -101,9 +101,15 @@ def test_an_equation_is_drawn_by_the_sites_own_katex(site, browser):
 
 
 @pytest.mark.parametrize(
-    "query, page", [("Nesterov", "update-rules.html"), ("노트북", "ko/index.html")]
+    "query, pages",
+    [
+        # the rule's equation page or its API entry (the ranking between them moves
+        # as pages that mention Nesterov are added)
+        ("Nesterov", ("update-rules.html", "reference/optim.html")),
+        ("노트북", ("ko/index.html",)),
+    ],
 )
-def test_the_search_works_from_files(site, browser, query, page):
+def test_the_search_works_from_files(site, browser, query, pages):
     browser.get((site / "index.html").as_uri())
     box = WebDriverWait(browser, 10).until(
         lambda d: d.find_element(By.CSS_SELECTOR, "input.md-search__input")
@@ -114,4 +120,4 @@ def test_the_search_works_from_files(site, browser, query, page):
         lambda d: d.find_elements(By.CSS_SELECTOR, ".md-search-result__item a")
     )
     targets = [h.get_attribute("href") for h in hits]
-    assert any(f"/{page}" in t for t in targets), targets
+    assert any(f"/{page}" in t for t in targets for page in pages), targets

@@ -281,3 +281,31 @@ def uncovered() -> list[str]:
             if (name, flag) not in SEMANTIC and not refused_by_type(action):
                 missing.append(f"{name} {flag}")
     return missing
+
+
+# lrfind takes train's options (it sweeps the lr of the same training), so it is
+# held to train's bad values, and to its own: the sweep's range, steps and seeds
+BASE["lrfind"] = [
+    "lrfind",
+    "--steps",
+    "20",
+    "--seeds",
+    "1",
+    "--hidden",
+    "8",
+    "--quiet",
+    "--out",
+    "{out}",
+]
+SEMANTIC.update(
+    {("lrfind", flag): bad for (cmd, flag), bad in list(SEMANTIC.items()) if cmd == "train"}
+)
+SEMANTIC.update(
+    {
+        ("lrfind", "--low"): ["0", "-1", "nan", "inf"],
+        ("lrfind", "--high"): ["0", "-1", "nan", "inf"],
+        ("lrfind", "--steps"): ["0", "-5", "1000000000000"],
+        ("lrfind", "--seeds"): ["0", "-1", "1000000000000"],
+    }
+)
+COMBOS["lrfind"] = [c for c in COMBOS["train"] if "--resume" not in c]

@@ -26,12 +26,19 @@ def add_arguments(p):
 
 def run(args) -> int:
     from trainlab.commands.train import build, file_data
+    from trainlab.errors import ConfigError
     from trainlab.io import write_json
     from trainlab.runs import default_out, prepare_out
     from trainlab.train.checkpoint import guarded_write
     from trainlab.train.lrfind import lrfind
     from trainlab.train.lrfind_plot import plot_lrfind
 
+    for flag, given in (("--resume", args.resume), ("--checkpoint-every", args.checkpoint_every)):
+        if given:
+            raise ConfigError(
+                f"lrfind sweeps from fresh weights and saves no checkpoints; drop {flag} "
+                "(it is an option of trainlab train)"
+            )
     args.epochs = args.epochs or 1
     if getattr(args, "data_file", None):
         file_data(args)
