@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 import harness
+import quoted
 
 SECTIONS = (
     "training",
@@ -62,6 +63,11 @@ def parse(argv):
     )
     p.add_argument(
         "--out", default=str(Path(__file__).parent), help="folder for RESULTS.md and results.json"
+    )
+    p.add_argument(
+        "--render",
+        action="store_true",
+        help="measure nothing: rewrite RESULTS.md from the results.json in --out",
     )
     p.add_argument(
         "--before-src",
@@ -224,7 +230,8 @@ def carry_over(results: dict, out_dir: Path, only: list[str]) -> None:
     ]
 
 
-def write(out_dir: Path, results: dict, argv: list[str], started: float) -> None:
+def render(results: dict, out_dir: Path) -> str:
+    """RESULTS.md from ``results`` (what results.json holds) alone; draws scaling.png."""
     import bench_memory
     import bench_optimizer
     import bench_profile
@@ -237,7 +244,7 @@ def write(out_dir: Path, results: dict, argv: list[str], started: float) -> None
     lines = [
         "# trainlab benchmarks",
         "",
-        f"Produced by `{results['command']}` in {time.time() - started:.0f} s, "
+        f"Produced by `{results['command']}` in {results['elapsed_s']:.0f} s, "
         f"{results['date']} (sections: {', '.join(redone)}).",
         "",
     ]
@@ -345,8 +352,21 @@ def write(out_dir: Path, results: dict, argv: list[str], started: float) -> None
                 *bench_profile.table(results["profile"]["before"]),
                 "",
             ]
-    (out_dir / "RESULTS.md").write_text("\n".join(lines) + "\n")
+    lines += quoted.section(results)
+    return "\n".join(lines) + "\n"
+
+
+def write(out_dir: Path, results: dict, started: float) -> None:
+    results["elapsed_s"] = round(time.time() - started)
+    (out_dir / "RESULTS.md").write_text(render(results, out_dir))
     (out_dir / "results.json").write_text(json.dumps(results, indent=1, default=str) + "\n")
+
+
+def render_stored(out_dir: Path) -> None:
+    """``--render``: rewrite RESULTS.md from the results.json in ``out_dir``, measuring nothing."""
+    results = json.loads((out_dir / "results.json").read_text())
+    (out_dir / "RESULTS.md").write_text(render(results, out_dir))
+    print(f"[bench] wrote {out_dir / 'RESULTS.md'} from {out_dir / 'results.json'}")
 
 
 def main(argv=None):
@@ -354,6 +374,9 @@ def main(argv=None):
     args = parse(argv)
     started = time.time()
     out_dir = Path(args.out)
+    if args.render:
+        render_stored(out_dir)
+        return
     out_dir.mkdir(parents=True, exist_ok=True)
     results = {
         "command": "python benchmarks/run.py " + " ".join(map(shlex.quote, argv)),
@@ -409,7 +432,7 @@ def main(argv=None):
                 import bench_profile
 
                 results[section] = bench_profile.run(first, data, args.before_src)
-            write(out_dir, results, argv, started)  # keep what is done if a later section fails
+            write(out_dir, results, started)  # keep what is done if a later section fails
     for line in targets(results):
         print(line.replace("**", ""))
     print(f"[bench] wrote {out_dir / 'RESULTS.md'}")
