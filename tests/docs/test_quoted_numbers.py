@@ -21,6 +21,7 @@ RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 MARKER = re.compile(r"<!-- bench: (\S+) -->")
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import quoted  # noqa: E402 - the benchmarks are scripts beside the package, not in it
+import results_md  # noqa: E402 - the same
 
 
 def pages() -> list[Path]:
@@ -45,7 +46,9 @@ def test_the_pages_quote_figures_with_markers():
     assert len(markers()) >= 10
 
 
-@pytest.mark.parametrize(("page", "name", "before"), markers())
+@pytest.mark.parametrize(
+    ("page", "name", "before"), markers(), ids=[f"{page}:{name}" for page, name, _ in markers()]
+)
 def test_a_quoted_figure_is_the_one_in_results_md(page, name, before):
     assert name in ENTRIES, f"{page}: no entry {name!r} in benchmarks/RESULTS.md"
     value = ENTRIES[name]
@@ -59,3 +62,11 @@ def test_a_quoted_figure_is_the_one_in_results_md(page, name, before):
 def test_results_md_lists_what_the_writer_makes_of_results_json():
     results = json.loads((ROOT / "benchmarks" / "results.json").read_text(encoding="utf-8"))
     assert ENTRIES == quoted.figures(results)
+
+
+def test_results_md_is_what_make_bench_writes_from_results_json(tmp_path):
+    results = json.loads((ROOT / "benchmarks" / "results.json").read_text(encoding="utf-8"))
+    assert results_md.render(results, tmp_path) == RESULTS.read_text(encoding="utf-8"), (
+        "benchmarks/RESULTS.md differs from what benchmarks/run.py writes from results.json: "
+        "run python benchmarks/run.py --render"
+    )
