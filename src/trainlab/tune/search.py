@@ -18,8 +18,8 @@ from optuna.trial import TrialState
 from trainlab.errors import ConfigError
 from trainlab.tune.objective import Objective, Setup, load_split, train_once
 from trainlab.tune.outage import EXIT_STORAGE_DOWN, RETRY_S, Patience, exits
-from trainlab.tune.samplers import grid_points, make_pruner, make_sampler
-from trainlab.tune.space import LABELS, grid_values, narrow, parse_space
+from trainlab.tune.samplers import make_pruner, make_sampler
+from trainlab.tune.space import LABELS, grid_points, grid_values, narrow, parse_space
 from trainlab.tune.storage import BudgetLock, open_storage
 from trainlab.tune.trials import MAX_RETRIES, run_trials, seed_number
 
