@@ -16,7 +16,7 @@ from trainlab.commands._args import (
     worker_count,
 )
 from trainlab.tune.search_spec import SearchSpec
-from trainlab.tune.storage import redacted
+from trainlab.tune.storage_spec import redacted
 
 NAME = "tune"
 HELP = (

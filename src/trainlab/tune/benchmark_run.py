@@ -22,7 +22,7 @@ from trainlab.tune import benchmark, plots
 from trainlab.tune.benchmark_spec import BenchmarkSpec
 from trainlab.tune.plan import problems_of
 from trainlab.tune.protocol import recommend
-from trainlab.tune.storage import redacted
+from trainlab.tune.storage_spec import redacted
 
 #: the result's keys that ``metrics.json`` keeps, after its summary and problems
 KEPT = (

@@ -17,7 +17,7 @@ import numpy as np
 from trainlab.errors import ConfigError
 from trainlab.optim import create
 from trainlab.tune.space import parse_space
-from trainlab.tune.storage import check_spec
+from trainlab.tune.storage_spec import check_spec
 
 #: the most learning rates a grid may hold
 MAX_GRID = 100

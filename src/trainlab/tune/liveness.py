@@ -28,7 +28,7 @@ import secrets
 import socket
 import time
 
-from trainlab.tune.storage import GRACE_S, HEARTBEAT_S
+from trainlab.tune.postgres import GRACE_S, HEARTBEAT_S
 
 _ME: dict = {}
 

@@ -21,7 +21,7 @@ from trainlab.tune.objective import Setup, load_split
 from trainlab.tune.search import conclude, search
 from trainlab.tune.search_spec import SearchSpec
 from trainlab.tune.space import parse_space
-from trainlab.tune.storage import redacted
+from trainlab.tune.storage_spec import redacted
 
 #: the listing's lines printed (its header and the 20 best trials)
 SHOWN = 21

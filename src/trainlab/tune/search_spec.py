@@ -13,7 +13,7 @@ from pathlib import Path
 
 from trainlab.errors import ConfigError
 from trainlab.tune.space import check_space, grid_points, parse_space
-from trainlab.tune.storage import check_spec
+from trainlab.tune.storage_spec import check_spec
 
 #: the notes' space: the learning rate and the weight decay, both log-uniform
 DEFAULT_SPACE = ["lr=1e-6:1e-2:log", "weight_decay=1e-8:1e-4:log"]
