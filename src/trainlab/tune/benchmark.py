@@ -42,7 +42,6 @@ from trainlab.tune.benchmark_results import collect
 from trainlab.tune.benchmark_studies import best_params, open_studies
 from trainlab.tune.outage import Patience, exits
 from trainlab.tune.plan import problems_of, rule_options, search_space
-from trainlab.tune.protocol import profile, time_to_target  # noqa: F401  (the public names)
 from trainlab.tune.storage import BudgetLock, open_storage
 from trainlab.tune.trials import Heartbeat, counted, reap, run_trials, settled
 
