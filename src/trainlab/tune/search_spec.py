@@ -35,7 +35,7 @@ class SearchSpec:
     scale: str = "standard"
     split_seed: int = 0
     test_ratio: float = 0.2
-    dataset: str = "mnist"
+    dataset: str = "digits"
     data_dir: str | None = None
     #: ``None``: the notes' 500 samples, or with ``data`` every row
     train_size: int | None = None
