@@ -312,20 +312,28 @@ class RunSpec:
 
 def _part(kind: type, doc: dict) -> Any:
     known = {f.name for f in fields(kind)}
-    unknown = sorted(set(doc) - known)
-    if unknown:
-        raise ConfigError(f"unknown setting {unknown[0]!r}")
+    unknown, missing = sorted(set(doc) - known), sorted(known - set(doc))
+    if unknown or missing:
+        raise ConfigError(
+            f"{'unknown' if unknown else 'missing'} setting {(unknown or missing)[0]!r}"
+        )
     values = dict(doc)
     if kind is OptimizerSpec:
         values["transforms"] = tuple(
-            TransformSpec(**_object("transform", t)) for t in values.get("transforms", [])
+            TransformSpec(**_object("transform", t)) for t in _list("transforms", values)
         )
         values["partitions"] = tuple(
-            PartitionSpec(**_object("partition", p)) for p in values.get("partitions", [])
+            PartitionSpec(**_object("partition", p)) for p in _list("partitions", values)
         )
     if kind is NetworkSpec and isinstance(values.get("hidden"), list):
         values["hidden"] = tuple(values["hidden"])
     return kind(**values)
+
+
+def _list(name: str, values: dict) -> list:
+    if not isinstance(values[name], list):
+        raise ConfigError(f"{name} must be a list, got {values[name]!r}")
+    return values[name]
 
 
 def _object(what: str, v: Any) -> dict:
