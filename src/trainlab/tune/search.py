@@ -230,7 +230,7 @@ def conclude(cfg: dict, study, top: int = 5) -> dict:
         setup = Setup.of(cfg)
         train, val, (x_test, t_test), info = load_split(setup)
         best = order[0]
-        trainer = train_once(setup, best.params, train, val, seed_number(best), info["n_classes"])
+        trainer = train_once(setup, best.params, train, val, seed_number(best), info)
         test_loss, test_acc = trainer.network.evaluate(x_test, t_test)  # the one test evaluation
         result["best"] = {
             "trial": best.number,
