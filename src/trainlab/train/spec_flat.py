@@ -50,7 +50,7 @@ def from_flat(flat: Mapping[str, Any], epochs: int = 20) -> RunSpec:
     ):
         raise ConfigError(f"opt must be a list of [name, value] pairs, got {pairs!r}")
     transforms = tuple(
-        TransformSpec(name, get(key)) for key, name in FLAT_TRANSFORMS.items() if get(key)
+        TransformSpec(name, flat[key]) for key, name in FLAT_TRANSFORMS.items() if get(key)
     )
     return RunSpec(
         data=DataSpec(
