@@ -31,6 +31,8 @@ import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 from trainlab.errors import ConfigError
+from trainlab.kernels.threads import load_threadpoolctl
+from trainlab.train.shared import attach
 
 THREAD_VARS = (
     "OMP_NUM_THREADS",
@@ -79,9 +81,7 @@ def environment(values: dict):
 @contextlib.contextmanager
 def blas(threads: int = 1):
     """``threads`` BLAS threads inside the block, unless the user set the count."""
-    from trainlab.kernels.threads import _threadpoolctl
-
-    tpc = _threadpoolctl()
+    tpc = load_threadpoolctl()
     if tpc is None or os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS"):
         yield
         return
@@ -116,8 +116,6 @@ def _arrays(spec: dict) -> dict:
     """The shared arrays named in ``spec``, attached once per worker."""
     key = tuple(sorted((k, v[0]) for k, v in spec.items()))
     if _WORKER.get("key") != key:
-        from trainlab.train.shared import attach
-
         _WORKER["arrays"], _WORKER["key"] = attach(spec) if spec else {}, key
     return _WORKER["arrays"]
 
@@ -266,19 +264,23 @@ def run_jobs(
 
     try:
         if executor is None:
-            arrays = shared.arrays if shared is not None else {}
-            with blas(blas_threads):
-                i = 0
-                while i < len(specs):  # specs grows as on_result adds to it
-                    start = time.perf_counter()
-                    done(i, fn(specs[i], arrays, meta), time.perf_counter() - start)
-                    i += 1
+            _run_here(fn, specs, shared, meta, blas_threads, done)
         else:
             _submit_all(executor, fn, specs, shared, meta, done)
     finally:
         if bar is not None:
             bar.close()
     return out
+
+
+def _run_here(fn, specs, shared, meta, blas_threads, done) -> None:
+    arrays = shared.arrays if shared is not None else {}
+    with blas(blas_threads):
+        i = 0
+        while i < len(specs):  # specs grows as done() adds to it
+            start = time.perf_counter()
+            done(i, fn(specs[i], arrays, meta), time.perf_counter() - start)
+            i += 1
 
 
 def _submit_all(ex, fn, specs, shared, meta, done) -> None:
