@@ -9,13 +9,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from trainlab.commands import train
+from trainlab.commands.train import build, file_data
+from trainlab.errors import ConfigError
+from trainlab.io import write_json
+from trainlab.runs import default_out, prepare_out
+from trainlab.train.checkpoint import guarded_write
+from trainlab.train.lrfind import lrfind
+from trainlab.train.lrfind_plot import plot_lrfind
+
 NAME = "lrfind"
 HELP = "learning-rate range test: sweep the lr over a few hundred steps, suggest an interval"
 
 
 def add_arguments(p):
-    from trainlab.commands import train
-
     train.add_arguments(p)
     g = p.add_argument_group("the sweep")
     g.add_argument("--low", type=float, default=1e-5, help="first learning rate (default 1e-5)")
@@ -25,14 +32,6 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from trainlab.commands.train import build, file_data
-    from trainlab.errors import ConfigError
-    from trainlab.io import write_json
-    from trainlab.runs import default_out, prepare_out
-    from trainlab.train.checkpoint import guarded_write
-    from trainlab.train.lrfind import lrfind
-    from trainlab.train.lrfind_plot import plot_lrfind
-
     for flag, given in (("--resume", args.resume), ("--checkpoint-every", args.checkpoint_every)):
         if given:
             raise ConfigError(
