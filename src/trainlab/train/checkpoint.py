@@ -20,7 +20,7 @@ leaves the previous checkpoint whole. Before it is replaced, an intact
 ``checkpoint.json`` is copied to ``checkpoint.previous.json``; ``.npz`` files
 that neither names are removed after the new one is in place. Resuming uses
 the newest checkpoint whose digests all hold, and says so when that is the
-previous one.
+previous one; :mod:`trainlab.train.restore` puts its state back into the Trainer.
 """
 
 from __future__ import annotations
