@@ -77,6 +77,7 @@ def too_slow(history, lr_text):
 
 
 def plateau(history):
+    """A loss that fell, then stopped moving, while training accuracy stayed low."""
     loss = series(history, "train_loss_epoch")
     acc = series(history, "train_acc")
     if loss.size < 6 or not np.all(np.isfinite(loss)) or not acc.size:
@@ -97,6 +98,7 @@ def plateau(history):
 
 
 def spikes(history, lr_text):
+    """Mini-batch losses far above the median of the steps before them, more than once."""
     loss = series(history, "train_loss")
     n = loss.size
     w = max(5, n // 50)

@@ -14,6 +14,7 @@ UNDERFIT_ACC = 0.90  # training accuracy below this → underfitting
 
 
 def _held_out(history):
+    """``(key, accuracy, loss)`` of the validation set, else the test set."""
     for key in ("val", "test"):
         acc = series(history, f"{key}_acc")
         if acc.size:
@@ -22,6 +23,7 @@ def _held_out(history):
 
 
 def overfitting(history):
+    """A train/held-out accuracy gap that grew, or a held-out loss that rose."""
     train = series(history, "train_acc")
     key, held, held_loss = _held_out(history)
     if key is None or train.size < 3 or held.size != train.size:
@@ -70,6 +72,7 @@ def underfitting(history, rose: bool = False):
 
 
 def healthy(history):
+    """The verdict when no rule fires, with the run's final numbers."""
     loss = series(history, "train_loss_epoch")
     parts = []
     if loss.size >= 2:
