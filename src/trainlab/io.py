@@ -17,13 +17,15 @@ import numpy as np
 from trainlab.atomic import write_atomic
 
 
-def _plain(obj: Any) -> Any:
+def plain(obj: Any) -> Any:
+    """``obj`` as JSON can hold it: NumPy values as plain ones, paths as strings,
+    NaN as null and infinities as "inf"/"-inf"."""
     if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
+        return {str(k): plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
+        return [plain(v) for v in obj]
     if isinstance(obj, np.ndarray):
-        return _plain(obj.tolist())
+        return plain(obj.tolist())
     if isinstance(obj, np.generic):
         return obj.item()
     if isinstance(obj, float) and not np.isfinite(obj):
@@ -36,7 +38,7 @@ def _plain(obj: Any) -> Any:
 def write_json(path: str | Path, obj: Any) -> Path:
     """Write ``obj`` as indented JSON, atomically. NumPy values become plain ones;
     NaN becomes null and infinities the strings "inf"/"-inf", so the file stays valid JSON."""
-    text = json.dumps(_plain(obj), indent=2, allow_nan=False) + "\n"
+    text = json.dumps(plain(obj), indent=2, allow_nan=False) + "\n"
     return write_atomic(path, lambda fh: fh.write(text.encode()))
 
 

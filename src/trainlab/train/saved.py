@@ -24,10 +24,14 @@ from pathlib import Path
 import numpy as np
 
 from trainlab.data.prepared import Scaler
+from trainlab.data.rows import read_rows
 from trainlab.errors import DataError
+from trainlab.io import load_npz, read_json
 from trainlab.nn.layers import softmax
 from trainlab.nn.net import MultiLayerNet
+from trainlab.schema import DICT, LIST, need
 from trainlab.train.build import network
+from trainlab.train.regression import errors
 from trainlab.train.spec_flat import read_saved
 
 
@@ -47,8 +51,6 @@ class TrainedRun:
     def read(self, path):
         """The feature rows of a ``.csv``/``.tsv``/``.npz`` file, columns matched by
         name (see :func:`trainlab.data.rows.read_rows`); returns ``(x, y or None)``."""
-        from trainlab.data.rows import read_rows
-
         return read_rows(path, self.features, self.target)
 
     def scores(self, x) -> np.ndarray:
@@ -75,9 +77,6 @@ class TrainedRun:
 def load_run(folder) -> TrainedRun:
     """The trained network of a ``trainlab train --data FILE`` run folder, ready to
     predict; any missing or damaged piece is one :class:`DataError` naming it."""
-    from trainlab.io import load_npz, read_json
-    from trainlab.schema import DICT, LIST, need
-
     folder = Path(folder)
     fix = "pass the folder of a finished trainlab train --data run"
     try:
@@ -172,7 +171,6 @@ def _score(run, pred, y) -> str:
     if run.task == "classification":
         right = sum(_same(a, b) for a, b in zip(pred, y, strict=True))
         return f"; accuracy against the file's {run.target!r} column: {right / len(y):.4f}"
-    from trainlab.train.regression import errors
 
     if np.asarray(y).dtype.kind not in "f":
         return ""
