@@ -82,18 +82,9 @@ KNOWN = {
     "trainlab.optim.adam is longer than 300 lines": "core",
     # spec: the run spec, the builder and the commands that build trainings
     "trainlab.cli reaches args._run": "spec",
-    "trainlab.commands._args reaches parser._actions": "spec",
-    "trainlab.commands._args reaches argparse._StoreTrueAction": "spec",
-    "trainlab.commands._args reaches argparse._StoreFalseAction": "spec",
-    "trainlab.commands.train reaches args._prepared": "spec",
     "trainlab.train.trainer imports trainlab.optim.transforms._Measured": "spec",
-    "trainlab.commands.train.add_arguments is longer than 60 lines": "spec",
-    "trainlab.commands.train.build is longer than 60 lines": "spec",
-    "trainlab.commands.train.run is longer than 60 lines": "spec",
     "trainlab.train.trainer.Trainer.__init__ is longer than 60 lines": "spec",
-    "trainlab.train.compare.compare_optimizers is longer than 60 lines": "spec",
     "trainlab.commands.landscape.add_arguments is longer than 60 lines": "spec",
-    "trainlab.commands.train is longer than 300 lines": "spec",
     "trainlab.train.trainer is longer than 300 lines": "spec",
     # experiments and their report
     "circle: trainlab.experiments.batch, trainlab.experiments.registry, "
@@ -107,20 +98,6 @@ KNOWN = {
     "trainlab.experiments.registry is longer than 300 lines": "experiments",
     "trainlab.report.texts is longer than 300 lines": "experiments",
     # search and benchmark
-    "trainlab.tune.benchmark imports trainlab.tune.plan._with_target": "tune",
-    "trainlab.tune.outage imports trainlab.tune.storage._driver_url": "tune",
-    "trainlab.commands.benchmark.run is longer than 60 lines": "tune",
-    "trainlab.commands.benchmark.add_arguments is longer than 60 lines": "tune",
-    "trainlab.commands.tune.run is longer than 60 lines": "tune",
-    "trainlab.commands.tune.add_arguments is longer than 60 lines": "tune",
-    "trainlab.report.benchmark_page.build_page is longer than 60 lines": "tune",
-    "trainlab.tune.benchmark.collect is longer than 60 lines": "tune",
-    "trainlab.tune.storage.open_storage is longer than 60 lines": "tune",
-    "trainlab.tune.trials.run_trials is longer than 60 lines": "tune",
-    "trainlab.commands.benchmark is longer than 300 lines": "tune",
-    "trainlab.commands.tune is longer than 300 lines": "tune",
-    "trainlab.tune.benchmark is longer than 300 lines": "tune",
-    "trainlab.tune.storage is longer than 300 lines": "tune",
 }
 
 
