@@ -83,9 +83,7 @@ KNOWN = {
     # spec: the run spec, the builder and the commands that build trainings
     "trainlab.cli reaches args._run": "spec",
     "trainlab.train.trainer imports trainlab.optim.transforms._Measured": "spec",
-    "trainlab.train.trainer.Trainer.__init__ is longer than 60 lines": "spec",
     "trainlab.commands.landscape.add_arguments is longer than 60 lines": "spec",
-    "trainlab.train.trainer is longer than 300 lines": "spec",
     # experiments and their report
     "circle: trainlab.experiments.batch, trainlab.experiments.registry, "
     "trainlab.report.sources": "experiments",
