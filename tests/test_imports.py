@@ -81,7 +81,6 @@ KNOWN = {
     "trainlab.nn.net is longer than 300 lines": "core",
     "trainlab.optim.adam is longer than 300 lines": "core",
     # spec: the run spec, the builder and the commands that build trainings
-    "trainlab.cli reaches args._run": "spec",
     "trainlab.train.trainer imports trainlab.optim.transforms._Measured": "spec",
     "trainlab.commands.landscape.add_arguments is longer than 60 lines": "spec",
     # experiments and their report
