@@ -27,9 +27,6 @@ class Config:
     test_size: int = 1000
 
 
-QUICK = {"sizes": (50, 100), "steps": 200}
-
-
 def units(cfg) -> int:
     if len(cfg.optimizers) != len(cfg.lrs):
         raise ConfigError(
@@ -227,6 +224,6 @@ EXPERIMENT = Experiment(
     ),
     trains=False,
     own_input="the paper's separable linear problem, built from the seed",
-    quick=QUICK,
+    quick={"sizes": (50, 100), "steps": 200},
     evaluation=evaluation,
 )

@@ -41,9 +41,6 @@ class Config:
     curve_samples: int = 1000
 
 
-QUICK = {"lr_grid": (0.3, 1.0, 3.0), "epochs": 8}
-
-
 def units(cfg) -> int:
     return len(cfg.optimizers) * len(cfg.lr_grid)
 
@@ -284,7 +281,7 @@ EXPERIMENT = Experiment(
         script=None,
     ),
     lesson="lr tuned on validation data only",
-    quick=QUICK,
+    quick={"lr_grid": (0.3, 1.0, 3.0), "epochs": 8},
     evaluation=evaluation,
     reads=reads,
 )

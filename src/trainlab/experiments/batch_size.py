@@ -32,9 +32,6 @@ class Config:
     epochs: int = 10
 
 
-QUICK = {"epochs": 4}
-
-
 def size_of(b, n: int) -> int:
     """Samples per batch: ``"full"`` (or 0) is the whole training set."""
     if str(b).lower() in ("full", "0"):
@@ -222,7 +219,7 @@ EXPERIMENT = Experiment(
         script=None,
     ),
     lesson="smaller batches: more, noisier updates",
-    quick=QUICK,
+    quick={"epochs": 4},
     evaluation=evaluation,
     reads=reads,
 )

@@ -35,9 +35,6 @@ class Config:
     epochs: int = 20
 
 
-QUICK = {"epochs": 10}
-
-
 def units(cfg) -> int:
     return 2 * len(cfg.weight_scales)
 
@@ -265,7 +262,7 @@ EXPERIMENT = Experiment(
         script="ch06/batch_norm_test.py",
     ),
     lesson="batch norm learns where the plain net stays at chance",
-    quick=QUICK,
+    quick={"epochs": 10},
     evaluation=evaluation,
     reads=reads,
 )

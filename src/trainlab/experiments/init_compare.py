@@ -34,9 +34,6 @@ class Config:
     iterations: int = 2000
 
 
-QUICK = {"iterations": 300}
-
-
 def units(cfg) -> int:
     return len(cfg.inits)
 
@@ -150,6 +147,6 @@ EXPERIMENT = Experiment(
         script="ch06/weight_init_compare.py",
     ),
     lesson="std 0.01 does not learn; He faster than Xavier",
-    quick=QUICK,
+    quick={"iterations": 300},
     evaluation=evaluation,
 )

@@ -30,9 +30,6 @@ class Config:
     bins: int = 30
 
 
-QUICK: dict = {}
-
-
 def units(cfg) -> int:
     return len(cfg.activations) * len(cfg.inits)
 
@@ -198,7 +195,7 @@ EXPERIMENT = Experiment(
     ),
     lesson="std 1 piles at 0/1, std 0.01 at 0.5; Xavier spreads sigmoid; He keeps ReLU's spread",
     trains=False,
-    quick=QUICK,
+    quick={},
     evaluation=evaluation,
     parts=parts,
 )

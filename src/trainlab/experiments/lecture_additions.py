@@ -57,9 +57,6 @@ class Config:
     noise_eta: float = 0.01
 
 
-QUICK = {"epochs": 12}
-
-
 def units(cfg) -> int:
     return len(VARIANTS)
 
@@ -252,7 +249,7 @@ EXPERIMENT = Experiment(
         "0.01) changes little (`test_lessons_additions.py`, digits and Fashion-MNIST, 3 "
         "seeds, 20 epochs)"
     ),
-    quick=QUICK,
+    quick={"epochs": 12},
     evaluation=evaluation,
     reads=reads,
 )

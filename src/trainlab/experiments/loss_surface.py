@@ -44,8 +44,6 @@ class Config:
     grid: int = 21  # per side of the 2-D slice
 
 
-QUICK = {"epochs": 15, "large_epochs": 150, "grid": 15}
-
 #: at lr 0.1 the batch-16 run on Fashion-MNIST does not fit its 1000 images (its
 #: training loss stays near 1.2) and ends the sharper; at 0.03 both fit and the
 #: large-batch end is 2.1-2.5x the sharper on Fashion-MNIST, 1.7-3.5x on MNIST
@@ -228,7 +226,7 @@ EXPERIMENT = Experiment(
         "the large-batch minimum's top Hessian eigenvalue ≥ 1.8 × the small-batch one's "
         "(digits, `--quick`)"
     ),
-    quick=QUICK,
+    quick={"epochs": 15, "large_epochs": 150, "grid": 15},
     datasets=DATASETS,
     why=WHY,
     why_ko=WHY_KO,

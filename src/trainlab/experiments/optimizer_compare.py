@@ -33,9 +33,6 @@ class Config:
     iterations: int = 2000
 
 
-QUICK = {"iterations": 300}
-
-
 def units(cfg) -> int:
     return len(cfg.optimizers)
 
@@ -157,6 +154,6 @@ EXPERIMENT = Experiment(
         script="ch06/optimizer_compare_mnist.py",
     ),
     lesson="SGD slowest; Momentum, AdaGrad, Adam lower sooner",
-    quick=QUICK,
+    quick={"iterations": 300},
     evaluation=evaluation,
 )

@@ -43,8 +43,6 @@ class Config:
     ensemble: int = 5
 
 
-QUICK = {"epochs": 101}
-
 #: where the notes' settings do not show the lesson on a data set
 DATASETS = {
     "digits": {"lr": 0.1, "weight_decay": 0.01, "dropout": 0.15, "dropout_mode": "inverted"}
@@ -275,7 +273,7 @@ EXPERIMENT = Experiment(
         script="ch06/overfit_weight_decay.py, ch06/overfit_dropout.py",
     ),
     lesson="the gap: none > weight decay > dropout",
-    quick=QUICK,
+    quick={"epochs": 101},
     datasets=DATASETS,
     why=WHY,
     why_ko=WHY_KO,
