@@ -67,15 +67,15 @@ def _line(name, metrics, limit=6) -> str:
     return f"{name}: {shown}{more} ({metrics['seconds']:.1f}s)"
 
 
-def plan(names, quick=False, overrides=(), dataset=None) -> dict:
-    """The config of each experiment in ``names`` (with its settings for
+def plan(chosen, quick=False, overrides=(), dataset=None) -> dict:
+    """The config of each experiment in ``chosen`` (with its settings for
     ``dataset``), all checked before anything runs."""
-    if len(names) > 1:
-        per = split_overrides(overrides, names)
+    if len(chosen) > 1:
+        per = split_overrides(overrides, chosen)
     else:
-        prefix = names[0] + "."
-        per = {names[0]: {k.removeprefix(prefix): v for k, v in overrides}}
-    return {n: make_config(n, quick, per[n], dataset=dataset) for n in names}
+        prefix = chosen[0] + "."
+        per = {chosen[0]: {k.removeprefix(prefix): v for k, v in overrides}}
+    return {n: make_config(n, quick, per[n], dataset=dataset) for n in chosen}
 
 
 def execute(

@@ -50,7 +50,7 @@ def saved_config(kind: str, config: dict):
     """The experiment's config of a saved run (the notes' where it cannot be read)."""
     try:
         return config_from_json(kind, config)
-    except (ConfigError, TypeError, ValueError, AttributeError):
+    except (ConfigError, TypeError, ValueError, ArithmeticError, AttributeError):
         return EXPERIMENTS[kind].config()
 
 
