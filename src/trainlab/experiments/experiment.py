@@ -35,11 +35,6 @@ def no_reads(cfg) -> tuple:
     return (None, None)
 
 
-def no_evaluation(cfg) -> None:
-    """An experiment that states nothing about what it evaluates."""
-    return None
-
-
 @dataclass(frozen=True)
 class Experiment:
     """One experiment of the notes.
@@ -65,7 +60,7 @@ class Experiment:
       ``parts(cfg)``: names of figures that ``plot(..., part=name)`` draws on
       their own, so that workers can draw them side by side (``[None]``: all at once).
     * ``evaluation(cfg)``: what is evaluated when, and on how many samples (into
-      ``config.json``; None: nothing said); ``reads(cfg)``: how many rows of the
+      ``config.json``); ``reads(cfg)``: how many rows of the
       training and test sets its trainings read, from the front (None: all).
     * ``texts[lang]``: ``title``, ``shows`` (what is drawn) and ``notes`` (the
       notes' conclusion) in ``en`` and ``ko``, for the report; ``source``: see
@@ -82,6 +77,7 @@ class Experiment:
     summarize: Callable[..., dict]
     claim: Callable[[Any], list[str]]
     plot: Callable[..., list]
+    evaluation: Callable[[Any], dict]
     texts: Mapping[str, Mapping[str, str]]
     source: Source
     lesson: str
@@ -91,7 +87,6 @@ class Experiment:
     datasets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     why: Mapping[str, str] = field(default_factory=dict)
     why_ko: Mapping[str, str] = field(default_factory=dict)
-    evaluation: Callable[[Any], dict | None] = no_evaluation
     reads: Callable[[Any], tuple] = no_reads
     parts: Callable[[Any], list] | None = None
 
