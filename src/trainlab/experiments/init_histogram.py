@@ -195,7 +195,6 @@ EXPERIMENT = Experiment(
     ),
     lesson="std 1 piles at 0/1, std 0.01 at 0.5; Xavier spreads sigmoid; He keeps ReLU's spread",
     trains=False,
-    quick={},
     evaluation=evaluation,
     parts=parts,
 )
