@@ -83,17 +83,6 @@ KNOWN = {
     # spec: the run spec, the builder and the commands that build trainings
     "trainlab.train.trainer imports trainlab.optim.transforms._Measured": "spec",
     "trainlab.commands.landscape.add_arguments is longer than 60 lines": "spec",
-    # experiments and their report
-    "circle: trainlab.experiments.batch, trainlab.experiments.registry, "
-    "trainlab.report.sources": "experiments",
-    "trainlab.experiments.batch imports trainlab.experiments.registry._data_meta": "experiments",
-    "trainlab.experiments.batch._run is longer than 60 lines": "experiments",
-    "trainlab.experiments.batch.run_many is longer than 60 lines": "experiments",
-    "trainlab.experiments.init_histogram.plot is longer than 60 lines": "experiments",
-    "trainlab.experiments.batchnorm.plot is longer than 60 lines": "experiments",
-    "trainlab.experiments.adaptive_vs_sgd.plot is longer than 60 lines": "experiments",
-    "trainlab.experiments.registry is longer than 300 lines": "experiments",
-    "trainlab.report.texts is longer than 300 lines": "experiments",
     # search and benchmark
 }
 
