@@ -68,7 +68,7 @@ def job(cfg, data, spec) -> dict:
 
     x, t = head(data.x, data.t, cfg.train_size)
     net = network(
-        data, cfg.hidden, spec["init"], weight_init_std=spec["scale"], use_batchnorm=spec["bn"]
+        data, cfg.hidden, spec["init"], init=spec["scale"], batchnorm=spec["bn"]
     )
     tr = Trainer(
         net,

@@ -130,7 +130,7 @@ def jobs(cfg, rng) -> list[dict]:
 def job(cfg, data, spec) -> dict:
 
     x, t = head(data.x, data.t, cfg.train_size)
-    net = network(data, cfg.hidden, spec["init_seed"], weight_init_std=init_spec(spec["init"]))
+    net = network(data, cfg.hidden, spec["init_seed"], init=init_spec(spec["init"]))
     tr = Trainer(
         net,
         Data(x, t),

@@ -137,10 +137,9 @@ def job(cfg, data, spec) -> dict:
     kw = {
         "none": {},
         "member": {},
-        "weight decay": {"weight_decay_lambda": cfg.weight_decay},
+        "weight decay": {"weight_decay": cfg.weight_decay},
         "dropout": {
-            "use_dropout": True,
-            "dropout_ratio": cfg.dropout,
+            "dropout": cfg.dropout,
             "dropout_mode": cfg.dropout_mode,
         },
     }[spec["variant"]]
