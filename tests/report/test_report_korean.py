@@ -156,6 +156,9 @@ def test_labels_translate_phrase_by_phrase_around_numbers_and_kept_words():
     assert t(said) == "배치 16: 날카로움 2.91, 시험 정확도 0.973"
     assert t("low (lr 0.001): slow → raise the lr") == "작음 (lr 0.001): 느림 → lr 키우기"
     assert t("3-layer") == "3층" and t("0.5") == "0.5" and t("") == ""
+    for key in ("final_test_acc", "iterations_per_second", "doctor", "sgd mean f", "best"):
+        assert HANGUL.search(t(key)), key  # the key numbers of `train` and `landscape`
+    assert t("lr_too_high, vanishing_activations") == "학습률이 너무 큼, 사라지는 활성화값"
     assert t.untranslated == []
     assert t("a brand-new label") == "a brand-new label"
     assert t.untranslated == ["a brand-new label"]

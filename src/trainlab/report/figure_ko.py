@@ -17,7 +17,7 @@ KEEP = (
     *("sigmoid", "tanh", "relu", "ReLU", "Xavier", "He", "He's", "Xavier's"),
     *("digits", "MNIST", "Fashion-MNIST", "mnist", "fashion-mnist"),
     *("Wilson", "Keskar", "lr", "eps", "ln", "log10", "λmax", "sign(Xᵀy)"),
-    *("mean((xw − y)²)", "θ_small", "θ_large", "N", "W", "n", "p", "t"),
+    *("mean((xw − y)²)", "θ_small", "θ_large", "N", "W", "n", "p", "t", "f", "newton"),
 )
 
 #: English phrase → Korean (whole captions, then the pieces labels are made of)
@@ -249,6 +249,26 @@ PHRASES: dict[str, str] = {
         "간극 = 마지막 10% 에폭의 훈련 정확도 − 시험 정확도. 간극이 정규화 없는 경우보다 "
         "좁으면(괄호 안) 그 방법이 효과가 있음"
     ),
+    # the key numbers of `trainlab train` (its doctor's verdicts too) and `trainlab landscape`
+    "iterations_per_second": "초당 반복 횟수",
+    "final_train_loss": "최종 훈련 손실",
+    "final_train_acc": "최종 훈련 정확도",
+    "final_val_acc": "최종 검증 정확도",
+    "final_test_acc": "최종 시험 정확도",
+    "doctor": "진단",
+    "lr_too_high": "학습률이 너무 큼",
+    "lr_too_low": "학습률이 너무 작음",
+    "exploding_gradients": "기울기 폭발",
+    "gradient_norm": "기울기 노름",
+    "overfitting": "오버피팅",
+    "underfitting": "과소적합",
+    "saturated_activations": "포화된 활성화값",
+    "vanishing_activations": "사라지는 활성화값",
+    "function": "함수",
+    "steps": "스텝 수",
+    "best": "가장 좋은 규칙",
+    "mean f": "평균 f",
+    "final f": "최종 f",
 }
 
 #: a figure file's name → its caption
