@@ -168,3 +168,20 @@ def test_the_catalogue_is_korean_and_its_kept_words_are_symbols_or_names():
     assert all(HANGUL.search(v) or not re.search("[A-Za-z]", v) for v in PHRASES.values())
     assert not set(KEEP) & set(PHRASES)
     assert all(HANGUL.search(c) for c in CAPTIONS.values())
+
+
+def test_the_saving_hook_holds_for_its_block_only(tmp_path):
+    from trainlab import viz
+
+    seen = []
+
+    def hook(fig):
+        seen.append(fig)
+        return contextlib.nullcontext()
+
+    fig, _ = viz.plt().subplots()
+    with viz.saving_with(hook):
+        viz.save(fig, tmp_path / "inside.png")
+    viz.save(fig, tmp_path / "after.png")
+    assert seen == [fig]
+    assert (tmp_path / "inside.png").read_bytes() == (tmp_path / "after.png").read_bytes()

@@ -4,7 +4,7 @@ translated through :mod:`trainlab.report.figure_ko` and drawn in a CJK font.
 
 :class:`Translator` turns an English label into Korean phrase by phrase, so
 that labels carrying numbers ("Adam (lr 0.001)") translate too, and records
-every text it could not translate fully; :func:`korean_texts` is what
+every text it could not translate fully; :meth:`KoreanFigures.texts` is what
 :func:`trainlab.viz.save` wraps each figure's writing in (see
 :func:`trainlab.viz.saving_with`).
 """
@@ -20,9 +20,10 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from trainlab.experiments.folder import replot
+from trainlab.io import read_json, write_json
 from trainlab.notebooks.fonts import find_korean_family
 from trainlab.report.figure_ko import CAPTIONS, KEEP, PHRASES
-from trainlab.viz import saving_with
+from trainlab.viz import file_defaults, saving_with
 
 #: the one line saying what to install when no CJK font is found
 NO_FONT = (
@@ -161,9 +162,9 @@ class KoreanFigures:
         """The figures of the experiment run in ``folder``, redrawn in Korean into
         the empty folder ``scratch`` (from ``config.json`` and ``metrics.json``)."""
         scratch.mkdir(parents=True, exist_ok=True)
-        for name in ("config.json", "metrics.json"):
-            (scratch / name).write_bytes((folder / name).read_bytes())
-        with saving_with(self.texts):
+        for name in ("config.json", "metrics.json"):  # read as the report reads them
+            write_json(scratch / name, read_json(folder / name))
+        with file_defaults(), saving_with(self.texts):  # drawn as `trainlab run` draws
             replot(scratch)
         return sorted(p for p in scratch.iterdir() if p.suffix.lower() == ".png")
 
