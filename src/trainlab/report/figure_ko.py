@@ -289,4 +289,16 @@ CAPTIONS = {
     "lr_sharpness.png": "날카로움과 2/lr",
     "optimizer_compare.png": "노트의 신경망에서 갱신 방법 비교",
     "overfit.png": "오버피팅: 가중치 감소, 드롭아웃, 앙상블",
+    # the figures of the other commands, shown as they were saved
+    "training.png": "학습 곡선: 손실과 정확도",
+    "lrfind.png": "학습률 찾기",
+    "paths.png": "2차원 함수 위의 갱신 경로",
+    "paths.gif": "2차원 함수 위의 갱신 경로 (애니메이션)",
+    "panels.png": "갱신 방법별 경로",
+    "values.png": "스텝마다의 함수 값",
+    "best_trials.png": "가장 좋은 시행들",
+    "search_space.png": "탐색 공간과 시행",
+    "sensitivity.png": "하이퍼파라미터 민감도",
+    "curves.png": "학습 곡선",
+    "performance_profile.png": "성능 프로파일",
 }
