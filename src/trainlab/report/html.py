@@ -143,13 +143,13 @@ def _setting(value) -> str:
     return _fmt(value)[0] if isinstance(value, float) else str(value)
 
 
-def _rows(summary: dict, translate=str) -> str:
+def _rows(summary: dict, korean: KoreanFigures | None = None) -> str:
     esc = html.escape
+    translate = korean.translate if korean else str
     rows = []
     for key, value in summary.items():
-        cell, num = _fmt(value)
+        cell, num = _fmt(translate(value) if isinstance(value, str) else value)
         cls = ' class="num"' if num else ""
-        cell = cell if num else translate(cell)
         rows.append(f"<tr><th>{esc(translate(str(key)))}</th><td{cls}>{esc(cell)}</td></tr>")
     return "".join(rows)
 
@@ -181,20 +181,16 @@ def _provenance(kind: str, config: dict, ui: dict, lang: str) -> list[str]:
 def _embedded(figs: list[Path], ui: dict, korean: KoreanFigures | None) -> list[str]:
     """Each figure as a ``data:`` URI, captioned (in Korean for the Korean report)."""
     esc = html.escape
-    parts = []
-    for fig in figs:
-        data = base64.b64encode(_figure_bytes(fig)).decode("ascii")
-        parts.append(
-            f'<figure><img src="data:{FIGURES[fig.suffix.lower()]};base64,{data}" '
-            f'alt="{esc(fig.name)}"><figcaption>{esc(caption(fig.name) if korean else fig.name)}'
-            "</figcaption></figure>"
-        )
+    parts = [
+        f'<figure><img src="data:{FIGURES[fig.suffix.lower()]};base64,'
+        f'{base64.b64encode(_figure_bytes(fig)).decode("ascii")}" alt="{esc(fig.name)}">'
+        f"<figcaption>{esc(caption(fig.name) if korean else fig.name)}</figcaption></figure>"
+        for fig in figs
+    ]
     return parts or [f"<p>{esc(ui['no_figures'])}</p>"]
 
 
-def _section(
-    i: int, folder: Path, root: Path, lang: str, replot: bool, korean: KoreanFigures | None = None
-) -> tuple[str, str]:
+def _section(i: int, folder: Path, root: Path, lang: str, replot: bool, korean) -> tuple[str, str]:
     esc = html.escape
     ui = UI[lang]
     config, metrics = _load(folder)
@@ -224,14 +220,11 @@ def _section(
     summary = metrics.get("summary") or {}
     if isinstance(summary, dict) and summary:
         key = key_numbers(kind, summary, config)
-        translate = korean.translate if korean else str
-        parts.append(
-            f"<table><caption>{esc(ui['numbers'])}</caption>{_rows(key, translate)}</table>"
-        )
+        parts.append(f"<table><caption>{esc(ui['numbers'])}</caption>{_rows(key, korean)}</table>")
         if len(key) < len(summary):
             parts.append(
                 f"<details><summary>{esc(ui['all_numbers'])}</summary>"
-                f"<table>{_rows(summary, translate)}</table></details>"
+                f"<table>{_rows(summary, korean)}</table></details>"
             )
     settings = {k: v for k, v in config.items() if k not in ("kind", "title", "data_note")}
     if settings:
@@ -285,8 +278,6 @@ def build(root, out=None, lang: str = "en", replot: bool = False, warn=_warn) ->
         sections.append(s)
         toc.append(entry)
         shown.append(folder)
-    if korean:
-        korean.close()
     runs = shown
     esc = html.escape
     body = [

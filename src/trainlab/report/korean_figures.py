@@ -16,6 +16,7 @@ import re
 import shutil
 import tempfile
 import warnings
+import weakref
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -95,8 +96,8 @@ def _fixed_tick_labels(fig, translate) -> None:
 
 class KoreanFigures:
     """What the Korean report draws its figures with: a :class:`Translator`,
-    the CJK family (None where none is installed), a scratch folder (removed by
-    :meth:`close`), ``warn`` for a run whose figures cannot be redrawn;
+    the CJK family (None where none is installed), a scratch folder (removed
+    with the object), ``warn`` for a run whose figures cannot be redrawn;
     ``drawn`` counts the figures drawn, ``fonts`` holds the families every
     Korean text drawn resolved to."""
 
@@ -108,7 +109,8 @@ class KoreanFigures:
         self.warn = warn
         self.drawn = 0
         self.fonts: set[str] = set()
-        self.scratch = tempfile.TemporaryDirectory(prefix="trainlab-report-")
+        self.scratch = Path(tempfile.mkdtemp(prefix="trainlab-report-"))
+        weakref.finalize(self, shutil.rmtree, self.scratch, True)
 
     @contextlib.contextmanager
     def texts(self, fig) -> Iterator[None]:
@@ -143,7 +145,7 @@ class KoreanFigures:
         redrawn in Korean, then those of ``saved`` that are not redrawn (all of
         ``saved``, with a ``warn`` line, where the run cannot be redrawn). Each
         call replaces the figures of the call before."""
-        scratch = Path(self.scratch.name) / "run"
+        scratch = self.scratch / "run"
         shutil.rmtree(scratch, ignore_errors=True)
         try:
             drawn = self.redraw(folder, scratch)
@@ -153,10 +155,6 @@ class KoreanFigures:
             return saved
         names = {p.name for p in drawn}
         return drawn + [p for p in saved if p.name not in names]
-
-    def close(self) -> None:
-        """Remove the scratch folder."""
-        self.scratch.cleanup()
 
     def redraw(self, folder: Path, scratch: Path) -> list[Path]:
         """The figures of the experiment run in ``folder``, redrawn in Korean into
