@@ -35,6 +35,7 @@ MAX_MODULE = 300
 CATALOGUES = {
     "trainlab.nn.layers": "nn/layers.py",
     "trainlab.landscape.functions": "landscape/functions.py",
+    "trainlab.report.figure_ko": "report/figure_ko.py",
 }
 
 #: documented hooks of a protocol, which subclasses override and its engine calls
