@@ -8,6 +8,7 @@ import contextlib
 import io
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,7 @@ from trainlab.report.figure_ko import CAPTIONS, KEEP, PHRASES
 from trainlab.report.korean_figures import NO_FONT, KoreanFigures, Translator
 
 HANGUL = re.compile("[\uac00-\ud7a3]")
+RELEASE = Path(__file__).parents[1] / "fixtures" / "release-0.1.0"
 #: every experiment, shrunk so that the whole set runs in seconds
 SMALL = {
     "optimizer-compare": ["iterations=60"],
@@ -60,6 +62,24 @@ def runs(tmp_path_factory):
         mp.setenv("TRAINLAB_CACHE", str(root / ".cache"))
         code, _, err = cli("run", "all", "--quick", *sets, "--out", root / "all", "--quiet")
     assert code == 0, err
+    tiny = ["--hidden", "8", "--epochs", "2", "--quiet", "--out"]
+    csv = RELEASE / "houses.csv"
+    for argv in (
+        ["--train-size", "200", *tiny, root / "all" / "train-digits"],
+        [
+            "--data",
+            csv,
+            "--target",
+            "price",
+            "--batch-size",
+            "16",
+            *tiny,
+            root / "all" / "train-csv",
+        ],
+    ):
+        code, _, err = cli("train", *argv)
+        assert code == 0, err
+    shutil.copytree(RELEASE / "digits-checkpointed", root / "all" / "train-0.1.0")
     return root / "all"
 
 
@@ -89,6 +109,12 @@ def test_every_text_drawn_in_every_figure_is_korean(korean):
     assert figures.drawn  # the figures were redrawn, and their texts seen
 
 
+def test_a_train_runs_training_figure_is_redrawn_in_korean_from_its_metrics(korean):
+    page, _, _ = korean
+    # the two runs of today and the 0.1.0 run, whose folder keeps no training.png
+    assert page.count(f"<figcaption>{CAPTIONS['training.png']} (training.png)") == 3
+
+
 @pytest.mark.skipif(find_korean_family() is None, reason="no CJK font installed")
 def test_the_korean_texts_are_drawn_in_the_cjk_family(korean):
     _, figures, _ = korean
@@ -99,11 +125,11 @@ def test_captions_and_key_numbers_are_korean(korean, runs):
     page, _, _ = korean
     captions = re.findall(r"<figcaption>(.*?)</figcaption>", page)
     pngs = {p.name for p in runs.rglob("*.png")}
-    assert len(captions) == len(list(runs.rglob("*.png")))
+    assert len(captions) == len(list(runs.rglob("*.png"))) + 1  # + the 0.1.0 run's, redrawn
     assert pngs <= set(CAPTIONS)  # every figure an experiment draws has its caption
     assert all(HANGUL.search(c) for c in captions)
     tables = re.findall(r"<table><caption>주요 수치</caption>(.*?)</table>", page)
-    assert len(tables) == len(EXPERIMENTS)
+    assert len(tables) == len(EXPERIMENTS) + 3  # and the three train runs
     for table in tables:
         for label in re.findall(r"<th>(.*?)</th>", table):
             assert HANGUL.search(label), label

@@ -67,9 +67,7 @@ def jobs(cfg, rng) -> list[dict]:
 def job(cfg, data, spec) -> dict:
 
     x, t = head(data.x, data.t, cfg.train_size)
-    net = network(
-        data, cfg.hidden, spec["init"], init=spec["scale"], batchnorm=spec["bn"]
-    )
+    net = network(data, cfg.hidden, spec["init"], init=spec["scale"], batchnorm=spec["bn"])
     tr = Trainer(
         net,
         Data(x, t),

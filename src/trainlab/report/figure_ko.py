@@ -11,6 +11,7 @@ from __future__ import annotations
 
 #: drawn as they are: rule names, activations, data sets, authors, symbols
 KEEP = (
+    *("R²", "MSE", "RMSE", "MAE"),
     *("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam", "AdamW", "SWATS"),
     *("Adadelta", "NAdam", "RAdam", "sgd", "momentum", "nesterov", "adagrad", "rmsprop"),
     *("adam", "adamw", "adadelta", "nadam", "radam", "swats"),
@@ -22,6 +23,12 @@ KEEP = (
 
 #: English phrase → Korean (whole captions, then the pieces labels are made of)
 PHRASES: dict[str, str] = {
+    # trainlab train's training.png
+    "per iteration": "반복마다",
+    "smoothed": "평활",
+    "iteration": "반복",
+    "val": "검증",
+    "(1 = perfect, 0 = predicting the mean)": "(1 = 완벽, 0 = 평균으로 예측)",
     # adaptive-separable
     "minority (negative) share of test points": "시험 점 중 소수(음성) 클래스의 비율",
     "test error after training": "학습 후 시험 오차",
@@ -255,6 +262,19 @@ PHRASES: dict[str, str] = {
     "final_train_acc": "최종 훈련 정확도",
     "final_val_acc": "최종 검증 정확도",
     "final_test_acc": "최종 시험 정확도",
+    "final_train_mse": "최종 훈련 평균제곱오차(MSE)",
+    "final_train_r2": "최종 훈련 결정계수(R²)",
+    "final_train_rmse": "최종 훈련 RMSE",
+    "final_train_mae": "최종 훈련 MAE",
+    "final_val_mse": "최종 검증 평균제곱오차(MSE)",
+    "final_val_r2": "최종 검증 결정계수(R²)",
+    "final_val_rmse": "최종 검증 RMSE",
+    "final_val_mae": "최종 검증 MAE",
+    "final_test_mse": "최종 시험 평균제곱오차(MSE)",
+    "final_test_r2": "최종 시험 결정계수(R²)",
+    "final_test_rmse": "최종 시험 RMSE",
+    "final_test_mae": "최종 시험 MAE",
+    "best_epoch": "최고 에폭",
     "doctor": "진단",
     "lr_too_high": "학습률이 너무 큼",
     "lr_too_low": "학습률이 너무 작음",

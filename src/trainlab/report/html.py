@@ -90,7 +90,7 @@ def _figures(folder: Path, replot: bool, korean: KoreanFigures | None = None) ->
         )
 
     figs = plain()
-    if korean is not None and _kind(folder) in EXPERIMENTS:
+    if korean is not None and (_kind(folder) in EXPERIMENTS or _kind(folder) == "train"):
         return korean.figures(folder, figs)  # redrawn apart: the run folder is left alone
     if _kind(folder) in EXPERIMENTS and (replot or not figs):
         redraw(folder)  # figures come from the saved metrics; nothing is trained

@@ -24,6 +24,8 @@ from trainlab.experiments.folder import replot
 from trainlab.io import read_json, write_json
 from trainlab.notebooks.fonts import find_korean_family
 from trainlab.report.figure_ko import CAPTIONS, KEEP, PHRASES
+from trainlab.train.plots import plot_history
+from trainlab.train.spec_flat import read_saved
 from trainlab.viz import file_defaults, saving_with
 
 #: the one line saying what to install when no CJK font is found
@@ -51,8 +53,14 @@ class Translator:
     def __init__(self, phrases: Mapping[str, str] = PHRASES, keep=KEEP) -> None:
         self.phrases = dict(phrases)
         self.pattern = _alternation(self.phrases)
-        self.kept = _alternation(keep)
+        self.keep = tuple(keep)
+        self.kept = _alternation(self.keep)
         self.untranslated: list[str] = []
+
+    def keep_also(self, *words: str) -> None:
+        """Keep ``words`` as written too (a data set's own name, say)."""
+        self.keep += tuple(w for w in words if w and w not in self.keep)
+        self.kept = _alternation(self.keep)
 
     def __call__(self, text: str) -> str:
         """``text`` in Korean (as it is where it holds no English word)."""
@@ -163,8 +171,27 @@ class KoreanFigures:
         for name in ("config.json", "metrics.json"):  # read as the report reads them
             write_json(scratch / name, read_json(folder / name))
         with file_defaults(), saving_with(self.texts):  # drawn as `trainlab run` draws
-            replot(scratch)
+            if read_json(scratch / "config.json").get("kind") == "train":
+                replot_training(scratch, keep=self.translate.keep_also)
+            else:
+                replot(scratch)
         return sorted(p for p in scratch.iterdir() if p.suffix.lower() == ".png")
+
+
+def replot_training(folder: Path, keep=None) -> None:
+    """``training.png`` of the ``trainlab train`` run in ``folder``, from its metrics
+    (``keep`` is told the data's name, which is drawn as it is)."""
+    config, history = (
+        read_json(folder / "config.json"),
+        read_json(folder / "metrics.json")["history"],
+    )
+    spec = read_saved(config, str(folder / "config.json"))
+    info = (config["described"] if "schema" in config else config).get("data") or {}
+    score = "R²" if info.get("task") == "regression" else "accuracy"
+    title = f"{info.get('name', spec.data.dataset)}: {spec.optimizer.rule}"
+    if keep is not None:
+        keep(str(info.get("name", spec.data.dataset)))
+    plot_history(history, folder / "training.png", title, score=score)
 
 
 def korean_figures(warn) -> KoreanFigures:
