@@ -12,7 +12,8 @@ CELLS = [
 4. Adam의 편향 보정("warm start")을 켜고 끄기
 5. SWATS와, 적응적 규칙 대 SGD + 모멘텀
 6. Wilson 등(2017)의 예: 적응적 규칙이 한 클래스만 예측하는 선형 문제
-7. 추가적인 방법론: 셔플링, 커리큘럼, 조기 종료, 기울기 노이즈""",
+7. 추가적인 방법론: 셔플링, 커리큘럼, 조기 종료, 기울기 노이즈
+8. 강의의 첫 신경망과 세 가지 핵심 기술""",
         """The lecture adds a few things to the book's chapter 6. One by one:
 
 1. batch, mini-batch and stochastic gradient descent
@@ -21,7 +22,8 @@ CELLS = [
 4. Adam's bias correction (the "warm start") switched on and off
 5. SWATS, and adaptive rules against SGD with momentum
 6. Wilson et al.'s (2017) example: a linear problem on which adaptive rules predict one class
-7. The additional methods: shuffling, curriculum, early stopping, gradient noise""",
+7. The additional methods: shuffling, curriculum, early stopping, gradient noise
+8. The lecture's opening network and its three key techniques""",
     ),
     md(
         """## 1. 배치 vs 미니배치 vs 확률적
@@ -216,6 +218,31 @@ for key, value in additions["summary"].items():
     print(f"{key:45s} {value:.3f}")
 Image(filename=f"{additions_dir}/lecture_additions.png")"""),
     md(
+        """## 8. 강의의 첫 신경망과 세 가지 핵심 기술
+
+강의의 첫 코드: 784-1000-10, sigmoid, 초깃값 `uniform(±0.058)`, `uniform(±0.077)`, `d2 = a2 - y`, 전체 배치의 합한 기울기,
+학습률 1e-6, 100에폭. ±0.058과 ±0.077은 Glorot 균등분포의 경계 $\\sqrt{6/(n_{in}+n_{out})}$ 입니다.
+강의는 활성화 함수, 가중치 초기화, 최적화를 세 가지 핵심 기술이라고 부릅니다. 나머지는 그대로 두고 하나씩 바꿉니다:
+ReLU, He 초깃값, Adam (각각 학습률을 다시 고름). 빠른 설정: 이미지 500개, 30에폭.
+`d2 = a2 - y` 는 출력 sigmoid의 인수 $a_2(1-a_2)$ 를 뺀 것이라 제곱 오차가 아니라 교차 엔트로피의 기울기입니다.""",
+        """## 8. The lecture's opening network and its three key techniques
+
+The lecture's first code: 784-1000-10, sigmoid, initial weights `uniform(±0.058)`, `uniform(±0.077)`, `d2 = a2 - y`,
+the gradient summed over the whole batch, lr 1e-6, 100 epochs. ±0.058 and ±0.077 are the Glorot-uniform bounds
+$\\sqrt{6/(n_{in}+n_{out})}$. The lecture calls activation, initial weights and optimizer the three key techniques.
+One changed at a time, the rest as written: ReLU, He weights, Adam (each with its lr retuned). Quick settings: 500
+images, 30 epochs. `d2 = a2 - y` leaves out the output sigmoid's factor $a_2(1-a_2)$: it is the gradient of the
+cross-entropy, not of the squared error.""",
+    ),
+    code("""from trainlab.experiments.opening_network import glorot_bound
+
+print("Glorot-uniform:", round(glorot_bound(784, 1000), 3), round(glorot_bound(1000, 10), 3))
+opening_dir = tempfile.mkdtemp(prefix="opening-network-")
+opening = experiments.run("opening-network", opening_dir, quick=True, progress=True)
+for key, value in opening["summary"].items():
+    print(f"{key:30s} {value:.3g}")
+Image(filename=f"{opening_dir}/opening_network.png")"""),
+    md(
         """## 확인
 
 1. 같은 3에폭에서 배치가 작을수록 손실이 낮습니다: 1 < 32 < 1,000(전체 배치).
@@ -224,7 +251,8 @@ Image(filename=f"{additions_dir}/lecture_additions.png")"""),
 4. 보정을 끈 걸음은 보정한 걸음의 $(1-\\beta_1^t)/\\sqrt{1-\\beta_2^t}$ 배입니다: 첫 단계 3.16배, 10단계 6.5배. 느린 것이 아니라 큽니다.
 5. SWATS는 실제로 SGD로 바뀌었고, SGD + 모멘텀의 검증 정확도는 Adam보다 낮지 않습니다(0.01 이내).
 6. 다섯 방법 모두 훈련 오차 0. SGD와 모멘텀은 새 점 오차 0, AdaGrad, RMSprop, Adam은 새 점 오차가 음성의 비율(0.25)과 정확히 같습니다.
-7. 클래스별로 정렬한 데이터의 시험 정확도는 섞은 데이터보다 0.04 넘게 낮고, 조기 종료가 남긴 매개변수는 검증 정확도가 가장 높았던 에폭의 것입니다.""",
+7. 클래스별로 정렬한 데이터의 시험 정확도는 섞은 데이터보다 0.04 넘게 낮고, 조기 종료가 남긴 매개변수는 검증 정확도가 가장 높았던 에폭의 것입니다.
+8. 강의의 경계는 Glorot 균등분포의 경계이고, ReLU와 Adam은 각각 그대로의 신경망보다 시험 정확도가 높습니다.""",
         """## Check
 
 1. After the same 3 epochs, smaller batches reach a lower loss: 1 < 32 < 1,000 (the full batch).
@@ -236,7 +264,8 @@ Image(filename=f"{additions_dir}/lecture_additions.png")"""),
 6. All five rules have training error 0. SGD and Momentum err on no new point; AdaGrad, RMSprop and Adam err on
    exactly the share of negatives (0.25).
 7. Data sorted by class ends more than 0.04 below shuffled data on test, and early stopping keeps the parameters of
-   the epoch with the best validation accuracy.""",
+   the epoch with the best validation accuracy.
+8. The lecture's bounds are Glorot-uniform bounds, and ReLU and Adam each end above the network as written on test.""",
     ),
     check("""assert epoch_loss[1][-1] < epoch_loss[32][-1] < epoch_loss[1000][-1], epoch_loss
 assert overshoot["nesterov"] < overshoot["momentum"] and mean_f["nesterov"] < mean_f["momentum"]
@@ -252,5 +281,8 @@ assert seed["sorted by class"]["final"]["test_acc"] < seed["shuffle"]["final"]["
 stopped = seed["early stopping"]
 assert max(stopped["val_acc"][1:]) == stopped["val_acc"][stopped["best_epoch"]]
 assert np.isclose(stopped["final"]["val_acc"], stopped["val_acc"][stopped["best_epoch"]])
-print("«확인: 강의의 일곱 가지를 이 데이터에서 확인했습니다|checked: the lecture's seven points hold on this data»")"""),
+assert round(glorot_bound(784, 1000), 3) == 0.058 and round(glorot_bound(1000, 10), 3) == 0.077
+written = opening["summary"]["as written: final test acc"]
+assert all(opening["summary"][f"{n}: final test acc"] > written + 0.03 for n in ("ReLU", "Adam")), opening["summary"]
+print("«확인: 강의의 여덟 가지를 이 데이터에서 확인했습니다|checked: the lecture's eight points hold on this data»")"""),
 ]

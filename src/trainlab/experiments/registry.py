@@ -24,6 +24,7 @@ from trainlab.experiments import (
     lecture_additions,
     loss_surface,
     lr_diagnosis,
+    opening_network,
     optimizer_compare,
     overfit,
 )
@@ -44,6 +45,7 @@ EXPERIMENTS: dict[str, Experiment] = {
         adaptive_vs_sgd.EXPERIMENT,
         adaptive_separable.EXPERIMENT,
         lecture_additions.EXPERIMENT,
+        opening_network.EXPERIMENT,
         lr_diagnosis.EXPERIMENT,
         loss_surface.EXPERIMENT,
     )
