@@ -16,13 +16,25 @@ KEEP = (
     *("Adadelta", "NAdam", "RAdam", "sgd", "momentum", "nesterov", "adagrad", "rmsprop"),
     *("adam", "adamw", "adadelta", "nadam", "radam", "swats"),
     *("sigmoid", "tanh", "relu", "ReLU", "Xavier", "He", "He's", "Xavier's"),
-    *("digits", "MNIST", "Fashion-MNIST", "mnist", "fashion-mnist"),
+    *("digits", "MNIST", "Fashion-MNIST", "mnist", "fashion-mnist", "Glorot-uniform"),
+    *("a2", "y"),
     *("Wilson", "Keskar", "lr", "eps", "ln", "log10", "λmax", "sign(Xᵀy)"),
     *("mean((xw − y)²)", "θ_small", "θ_large", "N", "W", "n", "p", "t", "f", "newton"),
 )
 
 #: English phrase → Korean (whole captions, then the pieces labels are made of)
 PHRASES: dict[str, str] = {
+    # opening-network
+    "epoch (one full-batch step each)": "에폭 (에폭마다 전체 배치로 한 스텝)",
+    "½ Σ (a2 − y)² per image": "이미지당 ½ Σ (a2 − y)²",
+    "training squared error": "훈련 제곱 오차",
+    "as written": "강의 코드 그대로",
+    "retuned": "다시 조정",
+    "the lecture's": "강의의",
+    "network, one technique changed at a time": "신경망, 기법을 한 번에 하나씩 바꿈",
+    "on 784 inputs": "784개 입력 기준",
+    "summed full-batch gradient": "전체 배치 기울기의 합",
+    "each change keeps the rest": "바꾼 것 말고는 그대로",
     # trainlab train's training.png
     "per iteration": "반복마다",
     "smoothed": "평활",
@@ -293,6 +305,7 @@ PHRASES: dict[str, str] = {
 
 #: a figure file's name → its caption
 CAPTIONS = {
+    "opening_network.png": "강의의 첫 신경망과 기법을 하나씩 바꾼 결과",
     "adaptive_lr_grid.png": "규칙마다의 학습률 격자 (검증 데이터)",
     "adaptive_separable.png": "분리 가능한 선형 문제에서의 적응적 규칙",
     "adaptive_vs_sgd.png": "적응적 규칙과 모멘텀 SGD의 일반화 비교",
