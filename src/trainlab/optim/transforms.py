@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from trainlab.errors import DivergenceError
+from trainlab.errors import ConfigError, DivergenceError
 from trainlab.validate import check_positive
 
 #: a gradient transform: ``transform(grads, params) -> grads`` on lists of arrays
@@ -165,8 +165,6 @@ class add_noise:  # noqa: N801 (named for what it does, as clip_by_norm)
         if rng is None or isinstance(rng, (int, np.integer)):
             rng = np.random.default_rng(0 if rng is None else int(rng))
         if not isinstance(rng, np.random.Generator):
-            from trainlab.errors import ConfigError
-
             raise ConfigError(
                 f"rng must be a numpy.random.Generator or an int seed, got {type(rng).__name__}"
             )
