@@ -34,8 +34,7 @@ import numpy as np
 
 from trainlab.atomic import write_atomic
 from trainlab.errors import ConfigError
-from trainlab.io import plain
-from trainlab.io import load_npz, read_json, write_json
+from trainlab.io import load_npz, plain, read_json, write_json
 from trainlab.train import digests
 
 CHECKPOINT = "checkpoint.json"

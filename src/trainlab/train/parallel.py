@@ -79,9 +79,9 @@ def environment(values: dict):
 @contextlib.contextmanager
 def blas(threads: int = 1):
     """``threads`` BLAS threads inside the block, unless the user set the count."""
-    from trainlab.kernels.threads import _threadpoolctl
+    from trainlab.kernels.threads import threadpoolctl_or_none
 
-    tpc = _threadpoolctl()
+    tpc = threadpoolctl_or_none()
     if tpc is None or os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS"):
         yield
         return
