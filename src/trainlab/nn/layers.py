@@ -23,6 +23,20 @@ from trainlab.nn.batchnorm import BatchNormalization
 from trainlab.nn.buffers import col_sums, constant, reused_buffer, row_sums
 from trainlab.nn.dropout import Dropout
 
+__all__ = [
+    "Affine",
+    "Relu",
+    "Sigmoid",
+    "Tanh",
+    "SoftmaxWithLoss",
+    "BatchNormalization",
+    "Dropout",
+    "ACTIVATIONS",
+    "softmax",
+    "log_softmax",
+    "cross_entropy_error",
+]
+
 
 class Affine:
     """``out = x @ W + b``.
@@ -240,19 +254,5 @@ class SoftmaxWithLoss:
         dx *= dout / n
         return dx
 
-
-__all__ = [
-    "Affine",
-    "Relu",
-    "Sigmoid",
-    "Tanh",
-    "SoftmaxWithLoss",
-    "BatchNormalization",
-    "Dropout",
-    "ACTIVATIONS",
-    "softmax",
-    "log_softmax",
-    "cross_entropy_error",
-]
 
 ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}
