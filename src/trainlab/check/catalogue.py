@@ -87,6 +87,10 @@ class Setting:
         """trainlab's rule inside one of :mod:`.wrappers`' faulty callers."""
         return lambda lr=None: wrapper(self.make()(lr), *args)
 
+    def made_afresh_each_call(self) -> Builder:
+        """trainlab's rule, built anew for every update: it forgets its state."""
+        return lambda lr=None: w.Fresh(lambda: self.make()(lr))
+
     def shared_textbook(self) -> Builder:
         """Textbook rules that all keep their state in one dict."""
         shared: dict = {}
@@ -192,7 +196,7 @@ CATALOGUE: tuple[Entry, ...] = (
         "reset",
         "the state ({state}) is re-initialised on every call",
         "bug",
-        lambda s: lambda lr=None: w.Fresh(lambda: s.make()(lr)),
+        Setting.made_afresh_each_call,
         "each update starts from empty {state}, so the rule forgets every earlier "
         "gradient{reset_effect}",
         "create the state once, on the first call only (`if self.h is None:` in the "
