@@ -75,8 +75,8 @@ def test_train_writes_config_metrics_params_and_figure(tmp_path, capsys):
     stdout = capsys.readouterr().out
     assert rc == 0 and "doctor: healthy" in stdout and stdout.strip().endswith(str(out))
     config = read_json(out / "config.json")
-    assert config["kind"] == "train" and config["optimizer"] == "adam"
-    assert config["hidden"] == [100] * 4 and config["epochs"] == 20
+    assert config["kind"] == "train" and config["optimizer"]["rule"] == "adam"
+    assert config["network"]["hidden"] == [100] * 4 and config["training"]["epochs"] == 20
     metrics = read_json(out / "metrics.json")
     h, summary = metrics["history"], metrics["summary"]
     assert h["epoch"] == list(range(21)) and len(h["train_loss"]) == 20 * 12
@@ -125,8 +125,9 @@ def test_extra_technique_flags(tmp_path, capsys):
     )
     assert rc == 0, capsys.readouterr().err
     config = read_json(out / "config.json")
-    assert config["sampling"] == "replacement" and config["curriculum"] is True
-    assert "GradientNoise" in config["optimizer_repr"] and "eta=0.01" in config["optimizer_repr"]
+    assert config["training"]["sampling"] == "replacement" and config["training"]["curriculum"]
+    described = config["described"]["optimizer"]
+    assert "GradientNoise" in described and "eta=0.01" in described
     h = read_json(out / "metrics.json")["history"]
     # curriculum: the first epoch trains on the easiest 30% of the 1200 samples, with
     # replacement: 360 // 100 = 3 batches
@@ -319,7 +320,7 @@ def test_resume_with_more_epochs_equals_training_that_long_from_the_start(tmp_pa
     assert main(["train", "--resume", str(extended), "--epochs", "4", "--quiet"]) == 0
     assert main([*SHORT, "--epochs", "4", "--out", str(straight)]) == 0
     assert comparable(extended) == comparable(straight)
-    assert read_json(extended / "config.json")["epochs"] == 4
+    assert read_json(extended / "config.json")["training"]["epochs"] == 4
     assert len(read_json(extended / "metrics.json")["history"]["val_acc"]) == 5  # epoch 0 too
 
 

@@ -56,7 +56,7 @@ def test_overwrite_removes_the_old_run_and_its_checkpoint_first(tmp_path):
     assert call("train", *TINY, "--seed", "7", "--out", out, "--overwrite")[0] == 0
     names = set(os.listdir(out))
     assert "notes.png" not in names and not any(n.startswith("checkpoint") for n in names)
-    assert json.loads((out / "config.json").read_text())["seed"] == 7
+    assert json.loads((out / "config.json").read_text())["training"]["seed"] == 7
     # and the new run has no checkpoint, so --resume cannot continue the old one
     code, _, err = call("train", "--resume", out)
     assert code == 2 and "no checkpoint" in err

@@ -23,8 +23,8 @@ from trainlab.errors import DataError
 
 
 def plain(obj: Any) -> Any:
-    """``obj`` as plain JSON values: arrays as lists, NumPy scalars as numbers, NaN as
-    null and infinities as the strings ``"inf"``/``"-inf"``."""
+    """``obj`` as JSON can hold it: NumPy values as plain ones, paths as strings,
+    NaN as null and infinities as "inf"/"-inf"."""
     if isinstance(obj, dict):
         return {str(k): plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from trainlab.errors import ConfigError
+from trainlab.io import write_json
 from trainlab.walk import walk
 
 LOCK = ".trainlab.lock"
@@ -112,8 +113,6 @@ def _lock(path: Path):
 
 
 def _write_marker(path: Path, kind: str, complete: bool) -> None:
-    from trainlab.io import write_json
-
     write_json(
         path / MARKER,
         {
@@ -221,8 +220,6 @@ def _release(entry: dict, ok: bool) -> None:
             if old is None:
                 os.unlink(path / MARKER)
             else:  # written by write_json, so rewriting the parsed value gives the same bytes
-                from trainlab.io import write_json
-
                 write_json(path / MARKER, json.loads(old))
             if entry["created"] and _only_ours(path):
                 _remove_ours(path)

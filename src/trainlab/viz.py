@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from trainlab.atomic import write_atomic
+
 
 class _Figures:
     """What trainlab draws with: pyplot's ``subplots``, ``figure``, ``close`` and
@@ -63,8 +65,6 @@ def save(fig, path, *, tight: bool = True) -> Path:
 
     ``tight`` crops the PNG to what is drawn (one more drawing pass); a figure
     laid out by hand, everything inside its canvas, passes ``tight=False``."""
-    from trainlab.atomic import write_atomic
-
     path = Path(path)
     write_atomic(
         path,

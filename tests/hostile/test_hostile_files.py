@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hostile_table import commands
 
 from trainlab.cli import main
 
@@ -75,10 +74,24 @@ def _json_damage(doc, wrong: dict) -> dict:
     out["deep-nesting"] = b"[" * 100_000 + b"]" * 100_000
     for key, (required, values) in wrong.items():
         if required:
-            out[f"drop-{key}"] = json.dumps({k: v for k, v in doc.items() if k != key}).encode()
+            out[f"drop-{key}"] = json.dumps(_set(doc, key, DROP)).encode()
         for i, value in enumerate(values):
-            out[f"{key}={json.dumps(value)[:20]}#{i}"] = json.dumps({**doc, key: value}).encode()
+            out[f"{key}={json.dumps(value)[:20]}#{i}"] = json.dumps(_set(doc, key, value)).encode()
     return out
+
+
+DROP = object()
+
+
+def _set(doc: dict, key: str, value) -> dict:
+    """A copy of ``doc`` with ``key`` (``part.name`` for a nested one) set to ``value``
+    (removed for :data:`DROP`)."""
+    head, _, rest = key.partition(".")
+    if rest:
+        return {**doc, head: _set(doc[head], rest, value)}
+    if value is DROP:
+        return {k: v for k, v in doc.items() if k != key}
+    return {**doc, key: value}
 
 
 def _apply(path: Path, how, data: dict):
@@ -106,31 +119,57 @@ def _snapshot(folder: Path) -> dict:
     }
 
 
-def _wrong_for_option(action) -> list:
-    """Values of the wrong JSON type for a saved option, from its argparse action."""
-    import argparse
-
-    from trainlab.commands._args import int_list, key_value
-
-    if isinstance(action, argparse._StoreTrueAction):
-        return ["x", 1, [1]]
-    if action.choices is not None:
-        return ["nope", 1]
-    if action.type is int_list:
-        return ["x", [0], [True], 5, [1.5]]
-    if action.type is key_value:
-        return ["x", [["lr"]], [[1, 2]], {}]
-    if action.type is None:
-        return [1, [1], {}, True]
-    return ["x", [1], {}, True]
+#: config.json: values of the wrong type (or out of range) for each kind of setting
+WRONG_BY_DEFAULT = {
+    bool: ["x", 1, [1]],
+    int: ["x", 1.5, -1, True, [1]],
+    float: ["x", [1], {}, True],
+    str: [1, [1], {}, True, ""],
+    tuple: ["x", [0], [True], 5, [1.5]],
+    dict: ["x", [1], {"": 1}, {"k": [1]}],
+}
+WRONG_SPECIAL = {
+    "data.task": ["nope", 1],
+    "data.scale": ["nope", 1],
+    "data.target_scale": ["nope", 1],
+    "data.val_ratio": ["x", 1.5, -0.1, True],
+    "data.test_ratio": ["x", 1.5, True],
+    "data.train_size": ["x", 0, True, 1.5],
+    "data.data_dir": [1, [1], ""],
+    "data.file": [1, [1], ""],
+    "data.target": [1, {}, ""],
+    "network.init": [[1], {}, None, True],
+    "network.dropout_mode": ["nope", 1],
+    "network.dtype": ["nope", 1],
+    "optimizer.lr": ["x", True, -1, [1]],
+    "optimizer.schedule": [1, [1], ""],
+    "optimizer.transforms": ["x", [1], [{"name": "nope", "value": 1}], [{"name": "clip_by_norm"}]],
+    "optimizer.partitions": ["x", [1], [{"params": 1, "rule": "sgd"}]],
+    "training.iterations": ["x", 0, True],
+    "training.early_stop": ["x", 0, True],
+    "training.sampling": ["nope", 1],
+    "training.track": ["nope", 1],
+    "output.checkpoint_every": ["x", 0, True],
+}
 
 
 def _config_wrong(doc: dict) -> dict:
-    train = commands()["train"]
-    wrong = {"kind": (True, ["tune", 5, None])}
-    for action in train._actions:
-        if action.dest in doc and action.dest not in ("help", "out", "resume", "quiet"):
-            wrong[action.dest] = (False, _wrong_for_option(action))
+    """Every part of the saved spec and every setting in it: required, and refused
+    when given a value of the wrong type."""
+    from dataclasses import MISSING, fields
+
+    from trainlab.train.spec import PARTS
+
+    wrong = {"kind": (True, ["tune", 5, None]), "schema": (True, [1, "2", None, 99])}
+    for part, kind in PARTS.items():
+        wrong[part] = (True, ["x", [], None, 5])
+        for f in fields(kind):
+            key = f"{part}.{f.name}"
+            if key in ("output.out", "output.quiet"):  # replaced when the run is resumed
+                continue
+            default = f.default_factory() if f.default is MISSING else f.default
+            values = WRONG_SPECIAL.get(key) or WRONG_BY_DEFAULT[type(default)]
+            wrong[key] = (True, values)
     return wrong
 
 

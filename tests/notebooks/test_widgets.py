@@ -117,7 +117,6 @@ def test_live_loss_draws_while_training_and_once_at_the_end():
 
 def test_live_loss_spends_at_most_a_fifth_of_the_time_drawing(monkeypatch):
     import trainlab.notebooks.live as live_module
-    import trainlab.notebooks.widgets as widgets_module
 
     clock = [0.0]
     monkeypatch.setattr(live_module.time, "perf_counter", lambda: clock[0])
@@ -126,7 +125,7 @@ def test_live_loss_spends_at_most_a_fifth_of_the_time_drawing(monkeypatch):
         clock[0] += 1.0
         return b"\x89PNG"
 
-    monkeypatch.setattr(widgets_module, "png", slow_png)
+    monkeypatch.setattr(live_module, "png", slow_png)
     live = LiveLoss(display=False, every=0.0)
     for step in range(100):  # 100 steps of 0.1 s: 10 s of training
         clock[0] += 0.1

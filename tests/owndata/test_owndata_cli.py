@@ -56,7 +56,8 @@ def test_train_regression_npz_reports_the_mse_of_its_own_parameters(tmp_path):
     summary = read_json(out / "metrics.json")["summary"]
     assert summary["final_val_mse"] == pytest.approx(sk_mse(y[va], pred), rel=1e-4)
     config = read_json(out / "config.json")
-    assert config["data"]["task"] == "regression" and "loss='mse'" in config["network"]
+    described = config["described"]
+    assert described["data"]["task"] == "regression" and "loss='mse'" in described["network"]
 
 
 def test_train_classification_csv_saves_the_class_mapping(tmp_path):
@@ -80,7 +81,7 @@ def test_train_classification_csv_saves_the_class_mapping(tmp_path):
         )
         == 0
     )
-    data = read_json(out / "config.json")["data"]
+    data = read_json(out / "config.json")["described"]["data"]
     assert data["classes"] == ["cat", "dog", "fox"] and data["scale"] == "minmax"
     assert read_json(out / "splits.json")["val"] == split_indices(300, 0.2, 0.2, 5)["val"].tolist()
     assert 0.0 <= read_json(out / "metrics.json")["summary"]["final_val_acc"] <= 1.0
@@ -114,7 +115,7 @@ def test_breast_cancer_trains_tunes_and_learns(tmp_path):
     )
     s = read_json(out / "metrics.json")["summary"]
     assert s["final_test_acc"] > 0.9  # a learnable real set
-    assert read_json(out / "config.json")["data"]["classes"] == ["benign", "malignant"]
+    assert read_json(out / "config.json")["described"]["data"]["classes"] == ["benign", "malignant"]
     tuned = tmp_path / "tune"
     assert (
         main(
@@ -310,7 +311,7 @@ def test_train_on_four_idx_files_keeps_their_test_set(tmp_path):
     )
     split = read_json(out / "splits.json")
     assert split["test"] is None and len(split["val"]) == 20 and len(split["train"]) == 80
-    data = read_json(out / "config.json")["data"]
+    data = read_json(out / "config.json")["described"]["data"]
     assert data["classes"] == [3, 4] and data["n_test"] == 30 and data["test_from_file"]
 
 
@@ -338,6 +339,6 @@ def test_train_on_a_tsv_regression_with_a_named_target(tmp_path):
         )
         == 0
     )
-    data = read_json(out / "config.json")["data"]
+    data = read_json(out / "config.json")["described"]["data"]
     assert data["task"] == "regression" and data["target"] == "price"
     assert data["features"] == [f"f{i}" for i in range(5)]

@@ -122,11 +122,12 @@ def test_a_damaged_run_folder_is_named_in_one_line(tmp_path):
     argv = ["train", "--data", str(class_csv(tmp_path)), "--target", "animal", *TINY]
     assert main([*argv, "--out", str(run)]) == 0
     config = read_json(run / "config.json")
-    write_json(run / "config.json", {**config, "hidden": [16, 9]})  # not the saved shapes
+    network = {**config["network"], "hidden": [16, 9]}  # not the saved shapes
+    write_json(run / "config.json", {**config, "network": network})
     with pytest.raises(DataError, match=r"params.npz: W2 is missing or not of shape \(16, 9\)"):
         trainlab.load_run(run)
-    write_json(run / "config.json", {**config, "hidden": "wide"})
-    with pytest.raises(DataError, match="network's settings are missing or damaged"):
+    write_json(run / "config.json", {**config, "network": {**network, "hidden": "wide"}})
+    with pytest.raises(DataError, match="hidden must be a list of positive integers"):
         trainlab.load_run(run)
     write_json(run / "config.json", config)
     (run / "scaling.npz").unlink()

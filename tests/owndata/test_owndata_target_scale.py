@@ -52,8 +52,8 @@ def test_diabetes_at_the_defaults_learns_and_reports_its_own_units(tmp_path):
     # seeds 0-4 give 3272 to 3451; least squares 2838, so 1.3x is 3689
     assert s["final_test_mse"] < 0.7 * floor
     assert s["final_test_mse"] < 1.3 * _least_squares_mse(x, y, tr, te)
-    data = read_json(out / "config.json")["data"]
-    assert read_json(out / "config.json")["target_scale"] == "standard"
+    data = read_json(out / "config.json")["described"]["data"]
+    assert read_json(out / "config.json")["data"]["target_scale"] == "standard"
     assert data["target_scaler"]["shift"] == pytest.approx([y[tr].mean()], rel=1e-12)
     assert data["target_scaler"]["scale"] == pytest.approx([y[tr].std()], rel=1e-12)
     assert "standardised targets" in read_json(out / "metrics.json")["units"]

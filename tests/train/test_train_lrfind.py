@@ -117,7 +117,7 @@ def test_the_command_takes_a_data_file(tmp_path):
     out = tmp_path / "lf"
     argv = ["lrfind", "--data", str(tmp_path / "d.csv"), "--steps", "40", "--seeds", "1"]
     assert main([*argv, "--hidden", "10", "--batch-size", "20", "--out", str(out)]) == 0
-    assert read_json(out / "config.json")["data"]["n_classes"] == 2
+    assert read_json(out / "config.json")["described"]["data"]["n_classes"] == 2
 
 
 @pytest.mark.parametrize(

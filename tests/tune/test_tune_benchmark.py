@@ -11,8 +11,8 @@ from tune_testkit import journal_study
 
 from trainlab.cli import main
 from trainlab.io import read_json
-from trainlab.tune.benchmark import profile, time_to_target
 from trainlab.tune.problems import NoisyQuadratic, make_problem
+from trainlab.tune.protocol import profile, time_to_target
 
 RULES = ["sgd", "adam"]
 PROBLEMS = ["digits", "noisy-quadratic"]

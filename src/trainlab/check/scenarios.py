@@ -24,6 +24,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trainlab.data import load
+from trainlab.train import build
+from trainlab.train.spec import NetworkSpec
+
 SEED = 20240614
 BOWL_STEPS, ARRAY_STEPS, ORDER_STEPS, NET_STEPS, LR_STEPS = 30, 60, 40, 300, 20
 LR_CHANGE_AT = 11  # first step that runs with the lowered lr
@@ -165,12 +169,10 @@ def order(rule) -> Scenario:
 
 
 def network(rule) -> Scenario:
-    from trainlab.data import load
-    from trainlab.nn import MultiLayerNet
-
     (x, t), _ = load("digits")
     x = x.astype(np.float64)
-    net = MultiLayerNet(x.shape[1], [16], 10, dtype=np.float64, rng=np.random.default_rng(SEED))
+    shape = NetworkSpec(hidden=(16,), dtype="float64")
+    net = build.network(shape, x.shape[1], 10, "classification", np.random.default_rng(SEED))
     batches = np.random.default_rng(SEED + 2).integers(0, len(x), size=(NET_STEPS, 32))
     arrays_ = dict(net.params)
 

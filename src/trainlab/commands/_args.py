@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
 
+from trainlab.data.datasets import canonical_name
+from trainlab.errors import ConfigError
 from trainlab.validate import MAX_COUNT
 from trainlab.validate import parse_scalar as scalar
 
@@ -156,72 +161,9 @@ def add_overwrite(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _saved_ok(action: argparse.Action, value) -> str | None:
-    """What ``value`` (from a saved config.json) should have been for ``action``, or None."""
-
-    def is_int(v):
-        return isinstance(v, int) and not isinstance(v, bool)
-
-    if value is None:
-        return None if action.default is None else "a value, not null"
-    if isinstance(action, (argparse._StoreTrueAction, argparse._StoreFalseAction)):
-        return None if isinstance(value, bool) else "true or false"
-    if action.choices is not None:
-        return None if value in action.choices else f"one of {', '.join(map(str, action.choices))}"
-    kind = action.type
-    if kind is int_list:
-        ok = isinstance(value, list) and all(is_int(v) and v >= 1 for v in value)
-        return None if ok else "a list of positive integers"
-    if kind is key_value:
-        ok = isinstance(value, list) and all(
-            isinstance(kv, list)
-            and len(kv) == 2
-            and isinstance(kv[0], str)
-            and (kv[1] is None or isinstance(kv[1], (str, int, float, bool)))
-            for kv in value
-        )
-        return None if ok else "a list of [name, value] pairs"
-    if kind is None:
-        return None if isinstance(value, str) else "a string"
-    if kind is float or getattr(kind, "__name__", "") == "_positive_float":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return "a number"
-        text = repr(float(value))
-    elif is_int(value):
-        text = str(value)
-    else:
-        return "an integer"
-    assert callable(kind)  # argparse types here are callables
-    try:
-        kind(text)
-    except (argparse.ArgumentTypeError, ValueError) as exc:
-        return str(exc) or "a valid value"
-    return None
-
-
-def check_saved(parser: argparse.ArgumentParser, saved: dict, path) -> None:
-    """Every option recorded in a saved ``config.json`` has a value its option accepts;
-    otherwise one line naming the file, the key and what it should be."""
-    from trainlab.errors import DataError
-
-    for action in parser._actions:
-        if action.dest in saved and action.dest not in ("help", "resume", "out"):
-            want = _saved_ok(action, saved[action.dest])
-            if want:
-                raise DataError(
-                    f"{path}: {action.dest!r} is {saved[action.dest]!r}, expected "
-                    f"{want}; the file is damaged: restore it or start a new run"
-                )
-
-
 def check_data_args(args) -> None:
     """``--dataset`` is a known name and ``--data-dir``, when given, an existing folder:
     checked before a command creates anything."""
-    from pathlib import Path
-
-    from trainlab.data.datasets import canonical_name
-    from trainlab.errors import ConfigError
-
     if getattr(args, "dataset", None) is not None:
         canonical_name(args.dataset)
     data_dir = getattr(args, "data_dir", None)
@@ -234,9 +176,6 @@ def check_data_args(args) -> None:
 def warn_if_password(storage) -> None:
     """A password written in a ``--storage`` URL is visible to every user in ``ps``:
     say so, once, and how to pass it instead (libpq reads both by itself)."""
-    import sys
-    from urllib.parse import urlsplit
-
     if not storage or "://" not in str(storage):
         return
     try:
@@ -251,32 +190,3 @@ def warn_if_password(storage) -> None:
             "read in 'ps'; leave it out and set PGPASSWORD or a ~/.pgpass line instead",
             file=sys.stderr,
         )
-
-
-def refuse_changed_options(args, parser, saved) -> None:
-    """``--resume`` continues the run as it was configured: an option given with a value
-    other than the saved one is refused (only --quiet and --epochs may change)."""
-    from pathlib import Path
-
-    from trainlab.errors import ConfigError
-
-    if getattr(args, "overwrite", False):
-        raise ConfigError(
-            "--overwrite starts a new run and --resume continues one; give only one of them"
-        )
-    start = vars(parser.parse_args([]))
-    for key, value in vars(args).items():
-        if key in ("resume", "quiet", "epochs") or key not in start or value == start[key]:
-            continue
-        had = saved.get(key, start[key])
-        if key == "opt":
-            had = [tuple(kv) for kv in had or []]
-        if key == "out" and value is not None and Path(value) == Path(args.resume):
-            continue
-        if value != had:
-            flag = "--" + key.replace("_", "-")
-            raise ConfigError(
-                f"{flag} {value!r} differs from the run's saved {had!r}; --resume "
-                f"continues {args.resume} as it was started: drop {flag}, or "
-                "start a new run in another --out"
-            )

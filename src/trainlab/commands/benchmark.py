@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from pathlib import Path
 
 from trainlab.commands._args import (
     add_file_args,
@@ -15,6 +16,9 @@ from trainlab.commands._args import (
     warn_if_password,
     worker_count,
 )
+from trainlab.report.benchmark_page import write_page
+from trainlab.tune.benchmark_spec import BUILT_IN, FULL, QUICK, BenchmarkSpec, lr_grid
+from trainlab.tune.problems import factory_problem
 
 NAME = "benchmark"
 HELP = (
@@ -22,21 +26,19 @@ HELP = (
     "test metric mean ± std, time to target, lr sensitivity and a performance profile"
 )
 
-PROTOCOL = "lr grid (seed 0, final validation metric) → best lr rerun with seeds 1..N → test metric"
-SPACE_PROTOCOL = (
-    "the same --trials random draws for every rule over lr's range and the declared "
-    "space (seed 0, final validation metric) → best values rerun with seeds 1..N "
-    "→ test metric"
-)
-QUICK: dict[str, Any] = {"lr_grid": "1e-3:1:4", "seeds": 2, "epochs": 4}
-FULL: dict[str, Any] = {"lr_grid": "1e-4:1:9", "seeds": 5, "epochs": 20}
-
 
 def _names(text: str) -> list[str]:
     return [s.strip() for s in text.split(",") if s.strip()]
 
 
 def add_arguments(p):
+    _add_problem_args(p)
+    _add_protocol_args(p)
+    _add_run_args(p)
+
+
+def _add_problem_args(p):
+    """Which problems: built in, a ``--data`` file, ``--problem`` factories."""
     p.add_argument(
         "--problems",
         type=_names,
@@ -66,6 +68,10 @@ def add_arguments(p):
         default=100,
         help="mini-batch size of the --data problem (default 100)",
     )
+
+
+def _add_protocol_args(p):
+    """What every rule gets: the space or lr grid, the seeds, the epochs, the targets."""
     p.add_argument(
         "--space",
         action="append",
@@ -122,6 +128,10 @@ def add_arguments(p):
         action="store_true",
         help="small grid, 2 seeds, 4 epochs, smaller data subsamples",
     )
+
+
+def _add_run_args(p):
+    """Where it runs: data folder, workers, storage, output."""
     p.add_argument("--data-dir", default=None, help="folder holding the Fashion-MNIST IDX files")
     p.add_argument(
         "--workers",
@@ -149,30 +159,8 @@ def _target(text: str):
     return key_value(text) if "=" in text else ("column", text)
 
 
-def _fmt(v) -> str:
-    return "not reached" if v is None or v != v or v == float("inf") else f"{v:.3g}"
-
-
-def run(args) -> int:
-    import sys
-    from pathlib import Path
-
-    from trainlab.errors import ConfigError
-    from trainlab.io import write_json
-    from trainlab.optim import create
-    from trainlab.runs import prepare_out
-    from trainlab.tune import benchmark, plots
-    from trainlab.tune.plan import problems_of
-    from trainlab.tune.space import parse_space
-    from trainlab.tune.storage import redacted
-
-    base = QUICK if args.quick else FULL
-    for rule in args.optimizers:
-        create(rule)
-    columns = [v for k, v in args.target if k == "column"]
-    args.target = [(k, v) for k, v in args.target if k != "column"]
-    if columns:
-        args.target_column = columns[-1]
+def _custom(args) -> dict:
+    """The problems of a ``--data`` file and of ``--problem`` factories, by name."""
     custom = {}
     if args.data_file:
         spec = {
@@ -184,157 +172,49 @@ def run(args) -> int:
         spec["name"] = Path(args.data_file.split(",")[0]).stem
         custom[spec["name"]] = {"file": spec}
     for f in args.factories:
-        from trainlab.tune.problems import factory_problem
-
         custom[factory_problem(f).name] = {"factory": f}
-    if args.problems is None:
-        args.problems = [] if custom else ["digits", "fashion-mnist", "noisy-quadratic"]
-    args.problems = [*args.problems, *(c for c in custom if c not in args.problems)]
-    if not args.problems or not args.optimizers:
-        raise ConfigError("--problems and --optimizers need at least one name each")
-    targets = {}
-    for name, value in args.target:
-        if name not in args.problems or not isinstance(value, (int, float)):
-            raise ConfigError(f"--target {name}={value}: name one of --problems and give a number")
-        targets[name] = float(value)
-    lrs = benchmark.lr_grid(args.lr_grid or base["lr_grid"])
-    if args.space:
-        parse_space(args.space)
+    return custom
+
+
+def spec_of(args) -> BenchmarkSpec:
+    """The benchmark the flags ask for."""
+    base = QUICK if args.quick else FULL
+    columns = [v for k, v in args.target if k == "column"]
+    if columns:
+        args.target_column = columns[-1]
+    custom = _custom(args)
+    problems = args.problems if args.problems is not None else [] if custom else BUILT_IN
     check_data_args(args)
     warn_if_password(args.storage)
-    from trainlab.tune.storage import check_spec
-
-    if args.storage:
-        check_spec(args.storage)
-    plan = {
-        "problems": args.problems,
-        "optimizers": args.optimizers,
-        "lrs": lrs,
-        "seeds": args.seeds or base["seeds"],
-        "epochs": args.epochs or base["epochs"],
-        "quick": args.quick,
-        "targets": targets,
-        "data_dir": args.data_dir,
-        "custom": custom,
-        "space": args.space or [],
-        "trials": args.trials or 2 * len(lrs),
-        "prefix": args.study_prefix,
-    }
-    made = problems_of(plan)  # a bad file or factory fails here, nothing written
-    infos = {name: made[name].dataset()[3] for name, c in custom.items() if "file" in c}
-    out = prepare_out(
-        args.out or "runs/benchmark", "benchmark", overwrite=args.overwrite, resume=True
+    return BenchmarkSpec(
+        problems=[*problems, *(c for c in custom if c not in problems)],
+        optimizers=args.optimizers,
+        lrs=lr_grid(args.lr_grid or base["lr_grid"]),
+        seeds=args.seeds or base["seeds"],
+        epochs=args.epochs or base["epochs"],
+        quick=args.quick,
+        targets=[(k, v) for k, v in args.target if k != "column"],
+        data_dir=args.data_dir,
+        custom=custom,
+        space=args.space or [],
+        trials=args.trials or 0,
+        prefix=args.study_prefix,
+        storage=args.storage,
+        out=args.out or "runs/benchmark",
+        overwrite=args.overwrite,
+        workers=args.workers,
     )
-    plan["storage"] = args.storage or str(out / "benchmark.journal")
-    from trainlab.kernels.threads import one_blas_thread
-    from trainlab.train.parallel import choose_workers
 
-    per_rule = (plan["trials"] if plan["space"] else len(lrs)) + plan["seeds"]
-    runs = len(plan["problems"]) * len(plan["optimizers"]) * per_rule
-    with one_blas_thread():  # the trainings done here use one BLAS thread, as a worker's do
-        res = benchmark.run(plan, workers=choose_workers(args.workers, runs))
 
-    from trainlab.report.benchmark_page import write_page
-    from trainlab.tune.protocol import recommend
+def run(args) -> int:
+    from trainlab.tune import benchmark_run  # engine imported on use: keeps --help fast
 
-    write_json(
-        out / "config.json",
-        {
-            **plan,
-            "kind": "benchmark",
-            "storage": redacted(plan["storage"]),
-            "protocol": PROTOCOL if not plan["space"] else SPACE_PROTOCOL,
-            "data_info": {
-                n: {k: v for k, v in i.items() if k != "split"} for n, i in infos.items()
-            },
-        },
-    )
-    for info in infos.values():  # one --data file: its split, for other tools
-        write_json(out / "splits.json", info["split"])
-    summary: dict[str, Any] = {}
-    ylabels, sens, curves = {}, {}, {}
-    lines = []
-    res["recommended"] = {}
-    for pname, per in res["problems"].items():
-        metric = next(iter(per.values()))["metric"]
-        ylabels[pname] = (
-            "validation accuracy"
-            if metric == "accuracy"
-            else f"validation {'MSE' if metric == 'mse' else 'loss'}"
-        )
-        sens[pname] = {r: (e["sensitivity"]["lr"], e["sensitivity"]["val"]) for r, e in per.items()}
-        curves[pname] = {r: e["curves"] for r, e in per.items() if e["curves"]}
-        short = {"accuracy": "acc", "mse": "mse"}.get(metric, "loss")
-        t = res["targets"][pname]
-        lines.append(f"{pname}: target {t['value']:.4g} ({t['how']})")
-        for rule, e in per.items():
-            mean_std = f"{e['test_mean']:.4g} ± {e['test_std']:.2g} ({len(e['test'])} seeds)"
-            summary[f"{pname} {rule} test {short}"] = mean_std
-            summary[f"{pname} {rule} lr"] = e["best_lr"]
-            summary[f"{pname} {rule} s to target"] = _fmt(e["median_seconds_to_target"])
-            summary[f"{pname} {rule} steps to target"] = _fmt(e["median_steps_to_target"])
-            lines.append(
-                f"{pname:16s} {rule:9s} lr {_fmt(e['best_lr']):>8s}  test {short} "
-                f"{mean_std:28s} target {e['target']:.4g}: {e['reached']}/"
-                f"{len(e['test'])} seeds, median {_fmt(e['median_epochs_to_target'])} "
-                f"epochs, {_fmt(e['median_steps_to_target'])} steps, "
-                f"{_fmt(e['median_seconds_to_target'])} CPU s"
-            )
-        rec = recommend(per, res["ranking"][pname])
-        rec["options"] = per[rec["rule"]]["options"]
-        res["recommended"][pname] = rec
-        summary[f"{pname} recommended"] = f"{rec['rule']} {rec['options']}"
-        lines += [
-            f"  rank {r['rank']} {r['rule']:9s} {r['verdict']}" for r in res["ranking"][pname]
-        ]
-        lines.append(f"  recommended: {rec['rule']} {rec['options']} ({rec['why']})")
-    plots.sensitivity(sens, out / "sensitivity.png", ylabels)
-    if any(curves.values()):
-        plots.curves({p: c for p, c in curves.items() if c}, out / "curves.png", ylabels)
-    taus, rho = res["profile"]["tau"], res["profile"]["rho"]
-    plots.profile(taus, rho, out / "performance_profile.png", what="CPU time to target")
-    for rule, values in rho.items():
-        tau2 = next((v for t, v in zip(taus, values, strict=False) if t >= 2.0), values[-1])
-        summary[f"profile {rule} ρ(1)"] = values[0]
-        summary[f"profile {rule} ρ(2)"] = tau2
-        summary[f"profile {rule} area"] = res["profile"]["area"][rule]
-    summary["warnings"] = len(res["warnings"])
-    clean = {
-        p: {r: {k: v for k, v in e.items() if k != "curves"} for r, e in per.items()}
-        for p, per in res["problems"].items()
-    }
-    metrics = {
-        "summary": summary,
-        "problems": clean,
-        "time_to_target": res["time_to_target"],
-        "steps_to_target": res["steps_to_target"],
-        "profile": res["profile"],
-        "profile_steps": res["profile_steps"],
-        "targets": res["targets"],
-        "space": res["space"],
-        "budget_per_rule": res["budget_per_rule"],
-        "ranking": res["ranking"],
-        "overall": res["overall"],
-        "recommended": res["recommended"],
-        "warnings": res["warnings"],
-    }
-    write_json(out / "metrics.json", metrics)
-    page = write_page(
-        out, {**plan, "protocol_text": PROTOCOL if not plan["space"] else SPACE_PROTOCOL}, metrics
-    )
-    for w in res["warnings"]:
+    done = benchmark_run.run(spec_of(args))
+    page = write_page(done.out, done.plan, done.metrics)
+    for w in done.warnings:
         print(f"warning: {w}", file=sys.stderr)
     if not args.quiet:
-        print("\n".join(lines))
-        print(
-            "performance profile (share of problems within τ of the best CPU time to target, "
-            "τ in [1, 4]; area = ∫ρ dτ / 3):"
-        )
-        for rule, values in rho.items():
-            print(
-                f"  {rule:9s} ρ(1) = {values[0]:.2f}, ρ(4) = {values[-1]:.2f}, "
-                f"area {res['profile']['area'][rule]:.3f}"
-            )
+        print("\n".join(done.lines))
         print(f"page: {page}")
-    print(out)
+    print(done.out)
     return 0

@@ -3,6 +3,15 @@ quick settings, on the embedded digits, and the report that shows them all."""
 
 from __future__ import annotations
 
+import time
+
+from trainlab.commands._args import add_overwrite, add_workers_arg, non_negative_int
+from trainlab.commands.run import execute, plan
+from trainlab.experiments import names
+from trainlab.landscape.lab import race, write
+from trainlab.report import build
+from trainlab.runs import prepare_out
+
 NAME = "demo"
 HELP = (
     "run every experiment (quick settings, digits) and the notes' landscape figure, "
@@ -11,8 +20,6 @@ HELP = (
 
 
 def add_arguments(p):
-    from trainlab.commands._args import add_overwrite, add_workers_arg, non_negative_int
-
     p.add_argument(
         "--out",
         default="runs/demo",
@@ -25,13 +32,6 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    import time
-
-    from trainlab.commands.run import execute, plan
-    from trainlab.experiments import names
-    from trainlab.report import build
-    from trainlab.runs import prepare_out
-
     start = time.perf_counter()
     configs = plan(names(), quick=True, dataset="digits")
     out = prepare_out(args.out, "demo", overwrite=args.overwrite, replaces=("demo",))
@@ -61,6 +61,4 @@ def run(args) -> int:
 
 def landscape(out, part: str) -> None:
     """One part (``"figures"`` or ``"gif"``) of the demo's landscape folder, into ``out``."""
-    from trainlab.landscape.lab import race, write
-
     write(race("bowl", ["sgd", "momentum", "adagrad", "adam"]), out, animate=True, parts=(part,))

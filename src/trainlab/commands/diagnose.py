@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from trainlab import schema
+from trainlab.errors import ConfigError
+from trainlab.io import read_json
+from trainlab.train.doctor import diagnose, report
+
 NAME = "diagnose"
 HELP = (
     "read a run's metrics.json; say what went wrong (learning rate, overfitting, ...) "
@@ -14,13 +21,6 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from pathlib import Path
-
-    from trainlab import schema
-    from trainlab.errors import ConfigError
-    from trainlab.io import read_json
-    from trainlab.train.doctor import diagnose, report
-
     path = Path(args.run_dir) / "metrics.json"
     fix = "train the run again"
     try:

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from trainlab.atomic import write_atomic
 from trainlab.commands._args import add_overwrite
+from trainlab.errors import ConfigError
+from trainlab.train.saved import load_run, prediction_table
 
 NAME = "predict"
 HELP = "apply a trained run's network to new rows; writes the predictions as CSV"
@@ -33,10 +36,6 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from trainlab.atomic import write_atomic
-    from trainlab.errors import ConfigError
-    from trainlab.train.saved import load_run, prediction_table
-
     trained = load_run(args.run)
     x, y = trained.read(args.data_file)
     source = Path(args.data_file)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 from trainlab.commands._args import (
     add_data_args,
     add_file_args,
@@ -13,6 +15,8 @@ from trainlab.commands._args import (
     warn_if_password,
     worker_count,
 )
+from trainlab.tune.search_spec import SearchSpec
+from trainlab.tune.storage_spec import redacted
 
 NAME = "tune"
 HELP = (
@@ -20,12 +24,17 @@ HELP = (
     "resumable, parallel); writes the Best-k listing, figures and a narrowed --space"
 )
 
-DEFAULT_SPACE = ["lr=1e-6:1e-2:log", "weight_decay=1e-8:1e-4:log"]
-
 
 def add_arguments(p):
     add_data_args(p)
     add_file_args(p)
+    _add_search_args(p)
+    _add_training_args(p)
+    _add_study_args(p)
+
+
+def _add_search_args(p):
+    """The rule, the searched space, the sampler, the pruner and the budget."""
     p.add_argument("--optimizer", default="sgd", help="update rule of every trial (default sgd)")
     p.add_argument(
         "--space",
@@ -61,6 +70,10 @@ def add_arguments(p):
         choices=("none", "median", "hyperband"),
         help="stop hopeless trials early from each epoch's validation accuracy",
     )
+
+
+def _add_training_args(p):
+    """What every trial trains: the epochs, the data's size and split, the network."""
     p.add_argument("--epochs", type=positive_int, default=50)
     p.add_argument(
         "--train-size",
@@ -87,6 +100,10 @@ def add_arguments(p):
         default=0,
         help="seeds the split, the sampler and each trial",
     )
+
+
+def _add_study_args(p):
+    """The conclusion, the workers, the study's storage and name, the output."""
     p.add_argument(
         "--top",
         type=positive_int,
@@ -135,213 +152,57 @@ def add_arguments(p):
     add_overwrite(p)
 
 
-#: the most points a grid search may enumerate
-MAX_GRID = 1_000_000
-
-
-def _check_grid(args) -> None:
-    """A grid (its points multiplied over the parameters) is enumerated up front: refuse
-    one too large to hold before anything is created."""
-    from trainlab.errors import ConfigError
-    from trainlab.tune.samplers import grid_points
-    from trainlab.tune.space import parse_space
-
-    if args.sampler != "grid":
-        return
-    space = parse_space(args.space or DEFAULT_SPACE)
-    points = grid_points(space, args.trials, args.grid_points)
-    if points ** len(space) > MAX_GRID:
-        raise ConfigError(
-            f"a grid of {points:,} values for each of {len(space)} parameters "
-            f"has more than {MAX_GRID:,} points; choose fewer --grid-points "
-            "(or --trials)"
-        )
-
-
 def resume_command(args) -> str | None:
     """The command line that resumes this search (the password left out)."""
-    import shlex
-
-    from trainlab.tune.storage import redacted
-
     argv = getattr(args, "argv", None)
     if argv is None:
         return None
     return "trainlab " + shlex.join(redacted(a) if "://" in a else a for a in argv)
 
 
-def run(args) -> int:
-    from trainlab.io import write_json
-    from trainlab.runs import prepare_out
-    from trainlab.tune import plots
-    from trainlab.tune.search import conclude, search
-    from trainlab.tune.storage import redacted
-
-    if not 0.0 < args.val_ratio < 1.0:
-        from trainlab.errors import ConfigError
-
-        raise ConfigError(f"--val-ratio must be strictly between 0 and 1, got {args.val_ratio}")
-    if args.max_retries < 0 or not 0.0 <= args.storage_wait <= 86400.0:
-        from trainlab.errors import ConfigError
-
-        raise ConfigError(
-            "--max-retries must be 0 or more and --storage-wait between 0 and "
-            f"86400 seconds, got {args.max_retries} and {args.storage_wait}"
-        )
-    from pathlib import Path
-
-    from trainlab.tune.objective import Setup, load_split
-
-    if args.train_size is None and not args.data_file:
-        args.train_size = 500
-    name = Path(args.data_file.split(",")[0]).stem if args.data_file else args.dataset
-    tag = f"{name}-{args.optimizer}".lower()
-    cfg = {
-        "data": args.data_file,
-        "target_column": args.target_column,
-        "task": args.task,
-        "scale": args.scale,
-        "split_seed": args.split_seed,
-        "test_ratio": args.test_ratio,
-        "dataset": args.dataset,
-        "data_dir": args.data_dir,
-        "train_size": args.train_size,
-        "val_ratio": args.val_ratio,
-        "hidden": args.hidden,
-        "batch_size": args.batch_size,
-        "epochs": args.epochs,
-        "optimizer": args.optimizer,
-        "seed": args.seed,
-        "sampler": args.sampler,
-        "pruner": args.pruner,
-        "grid_points": args.grid_points,
-        "space": args.space or DEFAULT_SPACE,
-        "trials": args.trials,
-        "study_name": args.study_name or f"tune-{tag}",
-        "quiet": args.quiet,
-        "max_retries": args.max_retries,
-        "storage_wait": args.storage_wait,
-        "resume": resume_command(args),
-    }
-    from trainlab.tune.space import check_space, parse_space
-
-    check_space(parse_space(cfg["space"]), args.optimizer)
-    _check_grid(args)
+def spec_of(args) -> SearchSpec:
+    """The search the flags ask for."""
     check_data_args(args)
     warn_if_password(args.storage)
-    from trainlab.tune.storage import check_spec
+    return SearchSpec(
+        data=args.data_file,
+        target_column=args.target_column,
+        task=args.task,
+        scale=args.scale,
+        split_seed=args.split_seed,
+        test_ratio=args.test_ratio,
+        dataset=args.dataset,
+        data_dir=args.data_dir,
+        train_size=args.train_size,
+        val_ratio=args.val_ratio,
+        hidden=args.hidden,
+        batch_size=args.batch_size,
+        epochs=args.epochs,
+        optimizer=args.optimizer,
+        seed=args.seed,
+        sampler=args.sampler,
+        pruner=args.pruner,
+        grid_points=args.grid_points,
+        **({"space": args.space} if args.space else {}),
+        trials=args.trials,
+        study_name=args.study_name,
+        quiet=args.quiet,
+        max_retries=args.max_retries,
+        storage_wait=args.storage_wait,
+        resume=resume_command(args),
+        storage=args.storage,
+        out=args.out,
+        overwrite=args.overwrite,
+        workers=args.workers,
+        top=args.top,
+    )
 
-    if args.storage:
-        check_spec(args.storage)
-    from trainlab.nn.net import check_size
 
-    check_size([784, *args.hidden, 10], 4)  # before any data: the largest built-in inputs
-    info = load_split(Setup.of(cfg))[3]  # a bad data file fails here, nothing written
-    regression = info.get("task") == "regression"
-    out = prepare_out(args.out or f"runs/tune-{tag}", "tune", overwrite=args.overwrite, resume=True)
-    cfg["storage"] = args.storage or str(out / "study.journal")
-    study = search(cfg, workers=args.workers)
-    res = conclude(cfg, study, top=args.top)
-    write_json(
-        out / "config.json",
-        {
-            **cfg,
-            "kind": "tune",
-            "workers": args.workers,
-            "top": args.top,
-            "storage": redacted(cfg["storage"]),
-            "objective": "final epoch's validation R² (regression: "
-            "1 − MSE/variance, the MSE's order)"
-            if regression
-            else "final epoch's validation accuracy",
-            **(
-                {"data_info": {k: v for k, v in info.items() if k != "split"}}
-                if args.data_file
-                else {}
-            ),
-        },
-    )
-    if args.data_file:
-        write_json(out / "splits.json", info["split"])
-    lines = res["listing"]
-    if regression:
-        lines = [ln.replace("(val acc:", "(val R²:") for ln in lines]
-    (out / "best_trials.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines[:21]))
-    if res["ranked"]:
-        plots.best_trials(res["ranked"], out / "best_trials.png")
-        plots.search_space(res["ranked"], parse_space(cfg["space"]), out / "search_space.png")
-    c, best = res["counts"], res["best"]
-    next_space = " ".join(f"--space {p.spec()}" for p in res["suggested"].values())
-    summary = {
-        "trials complete": c["complete"],
-        "trials pruned": c["pruned"],
-        "trials failed": c["failed"],
-        "trials lost (rerun)": c["lost"],
-    }
-    if best and regression:
-        summary.update(
-            {
-                "best val R²": best["val_acc"],
-                "best trial": best["trial"],
-                **{f"best {k}": v for k, v in best["params"].items()},
-                "test MSE of best (retrained once, after the search)": best["test_loss"],
-                "test R² of best": best["test_acc"],
-            }
-        )
-    elif best:
-        summary.update(
-            {
-                "best val acc": best["val_acc"],
-                "best trial": best["trial"],
-                **{f"best {k}": v for k, v in best["params"].items()},
-                "test acc of best (retrained once, after the search)": best["test_acc"],
-            }
-        )
-    if next_space:
-        summary["suggested next space"] = next_space
-    trials = [
-        {
-            "number": t.number,
-            "state": t.state.name,
-            "params": t.params,
-            "value": t.value,
-            "fail_reason": t.user_attrs.get("fail_reason"),
-            "seconds": t.user_attrs.get("seconds"),
-        }
-        for t in study.get_trials(deepcopy=False)
-    ]
-    write_json(
-        out / "metrics.json",
-        {
-            "summary": summary,
-            "best": best,
-            "counts": c,
-            "suggested": {k: [p.low, p.high] for k, p in res["suggested"].items()},
-            "listing": lines[1:],
-            "trials": trials,
-        },
-    )
-    print(
-        f"trials: {c['complete']} complete, {c['pruned']} pruned, {c['failed']} failed"
-        + (f", {c['lost']} lost and rerun" if c["lost"] else "")
-    )
-    if c["given up"]:
-        print(
-            f"given up after {args.max_retries} retries (their workers died each time): "
-            f"trials {', '.join(map(str, c['given up']))}"
-        )
-    if best and regression:
-        print(
-            f"test MSE of Best-1 (retrained once, after the search, on {best['n_test']} "
-            f"test samples): {best['test_loss']:.4g} (R² {best['test_acc']:.4f})"
-        )
-    elif best:
-        print(
-            f"test acc of Best-1 (retrained once, after the search, on {best['n_test']} "
-            f"test samples): {best['test_acc']:.4f}"
-        )
-    if next_space:
-        print(f"next round: {next_space}")
-    print(out)
+def run(args) -> int:
+    from trainlab.tune import search_run  # engine imported on use: keeps --help fast
+
+    done = search_run.run(spec_of(args))
+    print("\n".join(done.listing))
+    print("\n".join(done.closing))
+    print(done.out)
     return 0

@@ -23,8 +23,8 @@ from typing import Any
 from trainlab.errors import ConfigError
 
 
-def threadpoolctl_or_none() -> Any:
-    """The threadpoolctl module with NumPy's BLAS loaded, or None where it is not installed."""
+def load_threadpoolctl() -> Any:
+    """The ``threadpoolctl`` module, once NumPy's BLAS is loaded; None if not installed."""
     try:
         import numpy  # noqa: F401  (loads the BLAS, so that it can be found)
         import threadpoolctl
@@ -35,7 +35,7 @@ def threadpoolctl_or_none() -> Any:
 
 def blas_threads() -> int | None:
     """Threads the BLAS uses now, or None if it cannot be asked."""
-    tpc = threadpoolctl_or_none()
+    tpc = load_threadpoolctl()
     info = [i for i in tpc.threadpool_info() if i["user_api"] == "blas"] if tpc else []
     return int(info[0]["num_threads"]) if info else None
 
@@ -44,7 +44,7 @@ def set_blas_threads(n: int) -> bool:
     """Use ``n`` ≥ 1 threads for matrix products from now on; False if not possible."""
     if isinstance(n, bool) or int(n) != n or n < 1:
         raise ConfigError(f"threads must be a positive integer, got {n}")
-    tpc = threadpoolctl_or_none()
+    tpc = load_threadpoolctl()
     if tpc is None or blas_threads() is None:
         return False
     tpc.threadpool_limits(limits=int(n), user_api="blas")
@@ -57,7 +57,7 @@ def one_blas_thread() -> Iterator[None]:
 
     A user's ``OPENBLAS_NUM_THREADS`` or ``OMP_NUM_THREADS`` wins: then nothing changes.
     """
-    tpc = threadpoolctl_or_none()
+    tpc = load_threadpoolctl()
     if tpc is None or os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS"):
         yield
         return

@@ -17,6 +17,8 @@ neither ipywidgets nor matplotlib.
 
 from __future__ import annotations
 
+from trainlab.data.datasets import STEMS
+from trainlab.data.locations import find_file, search_dirs
 from trainlab.notebooks.files import LANGS, copy_notebooks, notebook_names, shipped_dir
 
 _LAZY = {
@@ -33,9 +35,6 @@ _LAZY = {
 
 def pick_dataset() -> str:
     """``'fashion-mnist'`` when its four IDX files are found locally, else ``'digits'``."""
-    from trainlab.data.datasets import STEMS
-    from trainlab.data.locations import find_file, search_dirs
-
     folders = search_dirs("fashion-mnist")
     found = all(find_file(stem, folders) for part in STEMS.values() for stem in part)
     return "fashion-mnist" if found else "digits"

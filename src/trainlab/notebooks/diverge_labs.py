@@ -9,21 +9,27 @@ from __future__ import annotations
 
 import numpy as np
 
+from trainlab.data import load
+from trainlab.experiments.common import fit
+from trainlab.nn import MultiLayerNet
+from trainlab.notebooks.labs import Lab, pyplot
 from trainlab.notebooks.text import say
-from trainlab.notebooks.widgets import _Lab, _pyplot
+from trainlab.optim import create
+from trainlab.train import Data, TrainConfig, Trainer
+from trainlab.train.lrfind import lrfind
+from trainlab.train.lrfind_plot import lrfind_figure
+from trainlab.train.sharpness import SharpnessTracker, sharpness_verdict
 
 
 def _digits(data, train_size):
     if data is None:
-        from trainlab.data import load
-
         (x, t), _ = load("digits")
     else:
         x, t = data
     return x[:train_size], t[:train_size]
 
 
-class SharpnessLab(_Lab):
+class SharpnessLab(Lab):
     """Full-batch gradient descent on the notes' network (digits), the loss and the
     sharpness every ``every`` steps beside 2/lr; ``history`` holds the last run's
     Trainer history and ``verdict`` :func:`~trainlab.train.sharpness.sharpness_verdict`."""
@@ -54,7 +60,7 @@ class SharpnessLab(_Lab):
             readout_format=".3g",
             continuous_update=False,
         )
-        self.lr_box.observe(self._changed, names="value")
+        self.lr_box.observe(self.changed, names="value")
         self._fig = None
         self.history: dict = {}
         self.verdict: str | None = None
@@ -62,12 +68,6 @@ class SharpnessLab(_Lab):
         self.redraw()
 
     def compute(self) -> dict:
-        from trainlab.experiments.common import fit
-        from trainlab.nn import MultiLayerNet
-        from trainlab.optim import create
-        from trainlab.train import Data, TrainConfig, Trainer
-        from trainlab.train.sharpness import SharpnessTracker, sharpness_verdict
-
         lr = float(self.lr_box.value)
         net = MultiLayerNet(
             self.x.shape[1],
@@ -93,7 +93,7 @@ class SharpnessLab(_Lab):
         h = self.compute()
         lr = self.lr_box.value
         if self._fig is None:
-            self._fig, self._axes = _pyplot().subplots(1, 2, figsize=(11, 3.8))
+            self._fig, self._axes = pyplot().subplots(1, 2, figsize=(11, 3.8))
         a1, a2 = self._axes
         a1.clear(), a2.clear()
         loss = np.asarray(h["train_loss"], dtype=float)
@@ -117,7 +117,7 @@ class SharpnessLab(_Lab):
         return self._fig
 
 
-class FinderLab(_Lab):
+class FinderLab(Lab):
     """:func:`trainlab.lrfind` on digits for a chosen rule; ``found`` is the last result."""
 
     def __init__(
@@ -134,8 +134,6 @@ class FinderLab(_Lab):
     ):
         import ipywidgets as w
 
-        from trainlab.nn import MultiLayerNet
-
         super().__init__(lang)
         self.x, self.t = _digits(data, train_size)
         self.net = MultiLayerNet(
@@ -147,17 +145,14 @@ class FinderLab(_Lab):
             value=rule,
             description=say("rule", lang),
         )
-        self.rule_box.observe(self._changed, names="value")
+        self.rule_box.observe(self.changed, names="value")
         self._fig, self.found = None, None
         self.widget = w.VBox([self.rule_box, self.image])
         self.redraw()
 
     def draw(self):
-        from trainlab import lrfind
-        from trainlab.train.lrfind_plot import lrfind_figure
-
         rule = self.rule_box.value
         self.found = lrfind(self.net, self.x, self.t, rule, steps=self.steps, seeds=self.seeds)
         if self._fig is None:
-            self._fig = _pyplot().figure(figsize=(7.5, 4.5))
+            self._fig = pyplot().figure(figsize=(7.5, 4.5))
         return lrfind_figure(self.found, f"{rule}, digits", fig=self._fig)

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from trainlab.atomic import atomic_write
 from trainlab.errors import ConfigError
 
 LANGS = ("ko", "en")
@@ -56,8 +57,6 @@ def _read_record(folder: Path) -> dict:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    from trainlab.atomic import atomic_write
-
     with atomic_write(path) as fh:
         fh.write(data)
 

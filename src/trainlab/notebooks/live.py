@@ -17,7 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from trainlab.notebooks.fonts import use_korean_font
+from trainlab.notebooks.labs import png
 from trainlab.notebooks.text import check_lang, say
+from trainlab.viz import plt, smooth
 
 
 class LiveLoss:
@@ -30,8 +33,6 @@ class LiveLoss:
 
         self.lang = check_lang(lang)
         if lang == "ko":
-            from trainlab.notebooks.fonts import use_korean_font
-
             use_korean_font()
         self.label, self.every = label, float(every)
         self.curves: dict[str, list] = {}
@@ -60,9 +61,6 @@ class LiveLoss:
         self.redraw()
 
     def redraw(self) -> None:
-        from trainlab.notebooks.widgets import png
-        from trainlab.viz import plt, smooth
-
         start = time.perf_counter()
         if self._fig is None:
             self._fig, self._ax = plt().subplots(figsize=(7, 3.4))

@@ -7,11 +7,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from trainlab.data import load
+from trainlab.errors import DivergenceError
+from trainlab.experiments.init_histogram import forward
+from trainlab.experiments.verdict import verdict
+from trainlab.nn import MultiLayerNet, weight_std
+from trainlab.notebooks.labs import Lab, pyplot
 from trainlab.notebooks.text import say
-from trainlab.notebooks.widgets import _Lab, _pyplot
+from trainlab.optim import create
+from trainlab.train import Data, TrainConfig, Trainer
 
 
-class HistogramLab(_Lab):
+class HistogramLab(Lab):
     """The notes' 5-layer, 100-unit stack fed ``randn(1000, 100)``: one histogram
     per layer for the chosen weight scale and activation.
 
@@ -48,16 +55,13 @@ class HistogramLab(_Lab):
             description=say("activation", lang),
         )
         for c in (self.scale_box, self.activation_box):
-            c.observe(self._changed, names="value")
+            c.observe(self.changed, names="value")
         self.layers: list = []
         self._fig = None
         self.widget = w.VBox([self.scale_box, self.activation_box, self.image])
         self.redraw()
 
     def compute(self) -> list:
-        from trainlab.experiments.init_histogram import forward
-        from trainlab.nn import weight_std
-
         spec = self.scale_box.value
         std = weight_std(float(spec) if spec[0].isdigit() else spec, self.x.shape[1])
         self.layers = forward(
@@ -77,7 +81,7 @@ class HistogramLab(_Lab):
         edges = np.linspace(lo, hi, 31)
         counts = [np.histogram(z, bins=edges)[0] for z in layers]
         if self._fig is None:
-            self._fig, self._axes = _pyplot().subplots(
+            self._fig, self._axes = pyplot().subplots(
                 1, len(layers), figsize=(11, 2.8), sharey=True
             )
             self._fig.subplots_adjust(left=0.06, right=0.99, bottom=0.1, top=0.8, wspace=0.08)
@@ -96,7 +100,7 @@ class HistogramLab(_Lab):
         return self._fig
 
 
-class LossCurveLab(_Lab):
+class LossCurveLab(Lab):
     """Train the notes' network on digits for a chosen learning rate and show the
     loss after every epoch with the lecture's verdict on the curve.
 
@@ -121,8 +125,6 @@ class LossCurveLab(_Lab):
 
         super().__init__(lang)
         if data is None:
-            from trainlab.data import load
-
             (x, t), _ = load("digits")
         else:
             x, t = data
@@ -142,7 +144,7 @@ class LossCurveLab(_Lab):
         )
         self.verdict_box = w.HTML()
         for c in (self.lr_box, self.rule_box):
-            c.observe(self._changed, names="value")
+            c.observe(self.changed, names="value")
         self._cache: dict = {}
         self._fig = None
         self.widget = w.VBox([w.HBox([self.rule_box, self.lr_box]), self.verdict_box, self.image])
@@ -150,11 +152,6 @@ class LossCurveLab(_Lab):
 
     def train(self, rule: str, lr: float) -> list:
         """The loss on the training set before training and after every epoch."""
-        from trainlab.errors import DivergenceError
-        from trainlab.nn import MultiLayerNet
-        from trainlab.optim import create
-        from trainlab.train import Data, TrainConfig, Trainer
-
         key = (rule, round(float(lr), 12))
         if key not in self._cache:
             net = MultiLayerNet(
@@ -178,8 +175,6 @@ class LossCurveLab(_Lab):
         return self._cache[key]
 
     def compute(self):
-        from trainlab.experiments.verdict import verdict
-
         self.curve = self.train(self.rule_box.value, self.lr_box.value)
         self.kind, self.advice = verdict(self.curve)
         return self.curve
@@ -187,7 +182,7 @@ class LossCurveLab(_Lab):
     def draw(self):
         curve = np.array(self.compute(), dtype=float)
         if self._fig is None:
-            self._fig, self._ax = _pyplot().subplots(figsize=(7, 3.6))
+            self._fig, self._ax = pyplot().subplots(figsize=(7, 3.6))
         ax = self._ax
         ax.clear()
         top = 1.5 * curve[0]

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from trainlab import theory
+from trainlab.errors import ConfigError
+from trainlab.landscape import get_function
+from trainlab.landscape.plots import contour
+from trainlab.landscape.rates import contraction, eigen
+from trainlab.notebooks.labs import Lab, pyplot
 from trainlab.notebooks.text import say
-from trainlab.notebooks.widgets import _Lab, _pyplot
 
 DIVERGES = "#d62728"
 
@@ -26,7 +31,7 @@ def cell_colour(rate: float) -> str:
     return to_hex(colormaps["viridis"](rate))
 
 
-class RateLab(_Lab):
+class RateLab(Lab):
     """A rule (gradient descent, Momentum or Nesterov) on a quadratic.
 
     ``contraction`` holds the last :class:`~trainlab.landscape.rates.Contraction`;
@@ -47,14 +52,9 @@ class RateLab(_Lab):
     ):
         import ipywidgets as w
 
-        from trainlab import theory
-        from trainlab.landscape.rates import eigen
-
         super().__init__(lang)
         self.eigenvalues = eigen(function)[0]
         if rule not in theory.RULES:
-            from trainlab.errors import ConfigError
-
             raise ConfigError(
                 f"no exact rate for {rule!r}; choose one of {', '.join(theory.RULES)}"
             )
@@ -85,7 +85,7 @@ class RateLab(_Lab):
             value=steps, min=10, max=1000, description=say("steps", lang), continuous_update=False
         )
         for c in (self.lr, self.momentum, self.steps):
-            c.observe(self._changed, names="value")
+            c.observe(self.changed, names="value")
         self.cells = [[self._cell(w, lr_, m) for lr_ in self.lrs] for m in self.momenta]
         grid = w.VBox([w.HBox(row) for row in reversed(self.cells)])
         caption = w.HTML(say("rate map caption", lang))
@@ -95,8 +95,6 @@ class RateLab(_Lab):
         self.redraw()
 
     def _cell(self, w, lr: float, momentum: float):
-        from trainlab import theory
-
         r = theory.rate(self.eigenvalues, self.rule, lr, momentum)
         button = w.Button(
             tooltip=f"lr {lr:.3g}, momentum {momentum:.2f}: rate {r:.3f}",
@@ -108,17 +106,12 @@ class RateLab(_Lab):
 
     def choose(self, lr: float, momentum: float) -> None:
         """Set both sliders (one redraw), as a click on the map does."""
-        self._hold = True
-        try:
+        with self.holding():
             self.lr.value = float(lr)
             self.momentum.value = float(momentum)
-        finally:
-            self._hold = False
         self.redraw()
 
     def compute(self):
-        from trainlab.landscape.rates import contraction
-
         m = self.momentum.value if self.rule != "sgd" else 0.0
         self.contraction = contraction(
             self.function, self.rule, self.lr.value, m, steps=self.steps.value
@@ -126,11 +119,8 @@ class RateLab(_Lab):
         return self.contraction
 
     def draw(self):
-        from trainlab.landscape import get_function
-        from trainlab.landscape.plots import contour
-
         c = self.compute()
-        plt = _pyplot()
+        plt = pyplot()
         if self._fig is not None:
             plt.close(self._fig)
         fig, (ax, axr) = plt.subplots(1, 2, figsize=(11, 4.2), width_ratios=(1.4, 1))

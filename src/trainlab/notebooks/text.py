@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from trainlab.errors import ConfigError
+
 LANGS = ("ko", "en")
 
 WORDS = {
@@ -52,8 +54,6 @@ WORDS = {
 
 
 def check_lang(lang: str) -> str:
-    from trainlab.errors import ConfigError
-
     if lang not in LANGS:
         raise ConfigError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
     return lang

@@ -159,115 +159,98 @@ def _table(head, rows) -> str:
     return f"<table><tr>{h}</tr>{body}</table>"
 
 
-def build_page(folder: Path, plan: dict, metrics: dict) -> str:
-    parts = [
-        f"<h1>Which update rule? {_e(', '.join(plan['problems']))}</h1>",
-        f"<p>Protocol: {_e(plan.get('protocol_text', ''))}. Every rule: "
-        f"{_e(metrics['budget_per_rule'])} tuning runs of {plan['epochs']} epochs, then "
-        f"{plan['seeds']} seeds. Times are CPU seconds of the training process; steps "
-        "and epochs do not depend on the machine.</p>",
-    ]
-    space = metrics["space"]
-    parts.append(
-        "<h2>Declared search space (the same for every rule)</h2>"
-        + _table(
-            ("parameter", "low", "high", "scale"),
-            [
-                (
-                    k,
-                    f"{s['low']:g}",
-                    f"{s['high']:g}",
-                    "grid" if s.get("grid") else ("log" if s.get("log") else "linear"),
-                )
-                for k, s in space.items()
-            ],
+def _space_section(space: dict) -> str:
+    rows = [
+        (
+            k,
+            f"{s['low']:g}",
+            f"{s['high']:g}",
+            "grid" if s.get("grid") else ("log" if s.get("log") else "linear"),
         )
+        for k, s in space.items()
+    ]
+    return (
+        "<h2>Declared search space (the same for every rule)</h2>"
+        + _table(("parameter", "low", "high", "scale"), rows)
         + "<p><code>momentum</code> is each rule's momentum (momentum, nesterov) or beta1 (the "
         "Adam family); rules without one by default (sgd, rmsprop, adagrad) ignore the draw. "
         "<code>weight_decay</code> is the network's ½λΣW² penalty, for every rule.</p>"
     )
-    if metrics["warnings"]:
-        parts.append(
-            "<h2 class=warn>Warnings</h2><ul>"
-            + "".join(f"<li class=warn>{_e(w)}</li>" for w in metrics["warnings"])
-            + "</ul>"
-        )
-    parts.append(
+
+
+def _overall(metrics: dict) -> str:
+    def areas(profile: str) -> str:
+        return ", ".join(f"{r} {metrics[profile]['area'][r]:.3f}" for r in metrics["overall"])
+
+    return (
         "<h2>Ranking</h2><p>Overall, by the area under the performance profile "
         "(τ ∈ [1, 4]; 1 = fastest to the target everywhere, 0 = never reaches it): "
-        + _e(", ".join(f"{r} {metrics['profile']['area'][r]:.3f}" for r in metrics["overall"]))
+        + _e(areas("profile"))
         + "; by steps instead of CPU "
-        "seconds: "
-        + _e(
-            ", ".join(f"{r} {metrics['profile_steps']['area'][r]:.3f}" for r in metrics["overall"])
-        )
-        + ".</p>"
+        "seconds: " + _e(areas("profile_steps")) + ".</p>"
     )
-    for pname, rows in metrics["ranking"].items():
-        t = metrics["targets"][pname]
-        per = metrics["problems"][pname]
+
+
+RANKING_HEAD = (
+    "rank",
+    "rule",
+    "test mean ± std",
+    "gap to best",
+    "seed spread",
+    "verdict",
+    "median steps / epochs / CPU s to target",
+)
+TO_TARGET = ("median_steps_to_target", "median_epochs_to_target", "median_seconds_to_target")
+
+
+def _ranking(pname: str, rows: list, metrics: dict) -> str:
+    t = metrics["targets"][pname]
+    per = metrics["problems"][pname]
+    table = [
+        (
+            r["rank"],
+            r["rule"],
+            f"{_num(r['test_mean'])} ± {_num(r['test_std'])}",
+            _num(r["gap_to_best"]),
+            _num(r["spread"]),
+            r["verdict"],
+            " / ".join(_num(per[r["rule"]][k]) for k in TO_TARGET),
+        )
+        for r in rows
+    ]
+    return f"<h3>{_e(pname)}: target {_num(t['value'])} ({_e(t['how'])})</h3>" + _table(
+        RANKING_HEAD, table
+    )
+
+
+def _recommended(pname: str, rec: dict, plan: dict) -> list[str]:
+    opts = rec["options"]
+    parts = [
+        f"<h3>{_e(pname)}: {_e(rec['rule'])}</h3><p>{_e(rec['why'])}. Settings: "
+        f"<code>{_e(opts)}</code></p>"
+    ]
+    custom = plan.get("custom", {})
+    cmd = train_command(custom.get(pname) or {"dataset": pname}, rec["rule"], opts, plan)
+    if cmd:
+        same = "on the same split and scaling; " if "file" in custom.get(pname, {}) else ""
         parts.append(
-            f"<h3>{_e(pname)}: target {_num(t['value'])} ({_e(t['how'])})</h3>"
-            + _table(
-                (
-                    "rank",
-                    "rule",
-                    "test mean ± std",
-                    "gap to best",
-                    "seed spread",
-                    "verdict",
-                    "median steps / epochs / CPU s to target",
-                ),
-                [
-                    (
-                        r["rank"],
-                        r["rule"],
-                        f"{_num(r['test_mean'])} ± {_num(r['test_std'])}",
-                        _num(r["gap_to_best"]),
-                        _num(r["spread"]),
-                        r["verdict"],
-                        " / ".join(
-                            _num(per[r["rule"]][k])
-                            for k in (
-                                "median_steps_to_target",
-                                "median_epochs_to_target",
-                                "median_seconds_to_target",
-                            )
-                        ),
-                    )
-                    for r in rows
-                ],
-            )
+            f"<p>Train with these settings ({same}the seed's random streams "
+            f"differ from the benchmark's runs):</p><pre>{_e(cmd)}</pre>"
         )
-    parts.append("<h2>Recommended</h2>")
-    for pname, rec in metrics["recommended"].items():
-        opts = rec["options"]
+    cls, kw, note = torch_equivalent(rec["rule"], opts)
+    if cls:
         parts.append(
-            f"<h3>{_e(pname)}: {_e(rec['rule'])}</h3><p>{_e(rec['why'])}. Settings: "
-            f"<code>{_e(opts)}</code></p>"
+            "<p>In PyTorch (the mapping of <code>trainlab.optim.from_torch</code>; "
+            f"<code>from_torch({cls!r}, {_e(', '.join(f'{k}={v!r}' for k, v in kw.items()))})"
+            f"</code> gives back this rule):</p><pre>"
+            f"{_e(_torch_code(cls, kw, opts.get('weight_decay', 0.0)))}</pre>"
+            + (f"<p>{_e(note)}</p>" if note else "")
         )
-        cmd = train_command(
-            plan.get("custom", {}).get(pname) or {"dataset": pname}, rec["rule"], opts, plan
-        )
-        if cmd:
-            same = (
-                "on the same split and scaling; "
-                if "file" in plan.get("custom", {}).get(pname, {})
-                else ""
-            )
-            parts.append(
-                f"<p>Train with these settings ({same}the seed's random streams "
-                f"differ from the benchmark's runs):</p><pre>{_e(cmd)}</pre>"
-            )
-        cls, kw, note = torch_equivalent(rec["rule"], opts)
-        if cls:
-            parts.append(
-                "<p>In PyTorch (the mapping of <code>trainlab.optim.from_torch</code>; "
-                f"<code>from_torch({cls!r}, {_e(', '.join(f'{k}={v!r}' for k, v in kw.items()))})"
-                f"</code> gives back this rule):</p><pre>"
-                f"{_e(_torch_code(cls, kw, opts.get('weight_decay', 0.0)))}</pre>"
-                + (f"<p>{_e(note)}</p>" if note else "")
-            )
+    return parts
+
+
+def _figures(folder: Path) -> list[str]:
+    parts = []
     for name, caption in FIGURES:
         path = folder / name
         if path.is_file():
@@ -276,6 +259,30 @@ def build_page(folder: Path, plan: dict, metrics: dict) -> str:
                 f"<figure><img alt='{_e(name)}' src='data:image/png;base64,{data}'>"
                 f"<figcaption>{_e(caption)}</figcaption></figure>"
             )
+    return parts
+
+
+def build_page(folder: Path, plan: dict, metrics: dict) -> str:
+    parts = [
+        f"<h1>Which update rule? {_e(', '.join(plan['problems']))}</h1>",
+        f"<p>Protocol: {_e(plan.get('protocol_text', ''))}. Every rule: "
+        f"{_e(metrics['budget_per_rule'])} tuning runs of {plan['epochs']} epochs, then "
+        f"{plan['seeds']} seeds. Times are CPU seconds of the training process; steps "
+        "and epochs do not depend on the machine.</p>",
+        _space_section(metrics["space"]),
+    ]
+    if metrics["warnings"]:
+        parts.append(
+            "<h2 class=warn>Warnings</h2><ul>"
+            + "".join(f"<li class=warn>{_e(w)}</li>" for w in metrics["warnings"])
+            + "</ul>"
+        )
+    parts.append(_overall(metrics))
+    parts += [_ranking(p, rows, metrics) for p, rows in metrics["ranking"].items()]
+    parts.append("<h2>Recommended</h2>")
+    for pname, rec in metrics["recommended"].items():
+        parts += _recommended(pname, rec, plan)
+    parts += _figures(folder)
     return (
         "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>trainlab "
         f"benchmark</title><style>{CSS}</style></head><body>{''.join(parts)}</body></html>\n"

@@ -19,9 +19,16 @@ import math
 import sys
 from pathlib import Path
 
+from trainlab import schema
+from trainlab import walk as walking
+from trainlab.atomic import write_atomic
 from trainlab.errors import ConfigError
-from trainlab.io import read_json
+from trainlab.experiments.registry import MODULES, names
+from trainlab.experiments.registry import replot as redraw
+from trainlab.io import open_regular, read_json
+from trainlab.report.sources import differences, key_numbers, source_line, why_dataset
 from trainlab.report.texts import LANGS, UI, text
+from trainlab.runs import is_incomplete
 
 FIGURES = {".png": "image/png", ".gif": "image/gif"}
 
@@ -43,9 +50,6 @@ def find_runs(root, warn=None) -> list[Path]:
     notes' order first, then other kinds, each group by path. Hidden folders and
     symbolic links are not entered (see :func:`trainlab.walk.walk`); folders that
     cannot be read are skipped, with one ``warn`` line."""
-    from trainlab import walk as walking
-    from trainlab.experiments.registry import names
-
     root = Path(root)
     if not root.is_dir():
         raise ConfigError(f"{root} is not a folder; pass the folder that holds the runs")
@@ -77,9 +81,6 @@ def _kind(folder: Path) -> str:
 
 
 def _figures(folder: Path, replot: bool) -> list[Path]:
-    from trainlab.experiments.registry import MODULES
-    from trainlab.experiments.registry import replot as redraw
-
     def plain():  # regular files of the folder itself: no symbolic link out of it
         return sorted(
             p
@@ -98,16 +99,12 @@ MAX_FIGURE_BYTES = 64 << 20
 
 
 def _figure_bytes(fig: Path) -> bytes:
-    from trainlab.io import open_regular
-
     with open_regular(fig, limit=MAX_FIGURE_BYTES, follow=False) as fh:
         return fh.read()
 
 
 def _load(folder: Path) -> tuple[dict, dict]:
     """A run's config.json and metrics.json, each checked to be a JSON object."""
-    from trainlab import schema
-
     docs = []
     for name in ("config.json", "metrics.json"):
         path = folder / name
@@ -155,8 +152,6 @@ def _rows(summary: dict) -> str:
 
 def _provenance(kind: str, config: dict, ui: dict, lang: str) -> list[str]:
     """The notes' figure and the book's script it rebuilds; the settings that differ."""
-    from trainlab.report.sources import differences, source_line, why_dataset
-
     esc = html.escape
     out = []
     line = source_line(kind, lang)
@@ -216,8 +211,6 @@ def _section(i: int, folder: Path, root: Path, lang: str, replot: bool) -> tuple
         parts.append(f"<p>{esc(ui['no_figures'])}</p>")
     summary = metrics.get("summary") or {}
     if isinstance(summary, dict) and summary:
-        from trainlab.report.sources import key_numbers
-
         key = key_numbers(kind, summary)
         parts.append(f"<table><caption>{esc(ui['numbers'])}</caption>{_rows(key)}</table>")
         if len(key) < len(summary):
@@ -252,15 +245,12 @@ def build(root, out=None, lang: str = "en", replot: bool = False, warn=_warn) ->
     figures of known experiments from their saved metrics first (figures that
     are missing are always redrawn). A run that cannot be shown is skipped with
     one ``warn`` line naming its file."""
-    from trainlab.atomic import write_atomic
-
     if lang not in LANGS:
         raise ConfigError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
     root = Path(root)
     runs = find_runs(root, warn)
     ui = UI[lang]
     sections, toc = [], []
-    from trainlab.runs import is_incomplete
 
     shown: list = []
     for folder in runs:

@@ -16,6 +16,8 @@ import re
 
 import numpy as np
 
+from trainlab.nn.layers import Affine, BatchNormalization, Dropout, Relu, Sigmoid, Tanh
+
 #: distance from a limit that counts as saturated (sigmoid' < 0.02 there)
 SATURATION = 0.02
 
@@ -23,8 +25,6 @@ SATURATION = 0.02
 def activation_stats(network, x) -> list[dict]:
     """Per hidden layer, on the probe batch ``x`` in eval mode (no state changes):
     ``{"layer", "kind", "mean", "std", "dead" | "saturated"}``."""
-    from trainlab.nn.layers import BatchNormalization, Dropout, Relu, Sigmoid, Tanh
-
     out: list[dict] = []
     h = np.asarray(x, dtype=network.dtype)
     for layer in network.layers[:-1]:  # the output Affine has no activation
@@ -65,8 +65,6 @@ def blame_layer(network, x, grads: dict) -> str:
     """Where a step went wrong, for the divergence message: the first layer whose
     output is not finite on ``x`` (eval mode), else the first with non-finite
     parameters or gradients, else the layer with the largest gradient norm."""
-    from trainlab.nn.layers import Affine, BatchNormalization, Dropout
-
     params = getattr(network, "params", {})
     for name, p in params.items():
         if not np.all(np.isfinite(p)):

@@ -20,7 +20,7 @@ leaves the previous checkpoint whole. Before it is replaced, an intact
 ``checkpoint.json`` is copied to ``checkpoint.previous.json``; ``.npz`` files
 that neither names are removed after the new one is in place. Resuming uses
 the newest checkpoint whose digests all hold, and says so when that is the
-previous one.
+previous one; :mod:`trainlab.train.restore` puts its state back into the Trainer.
 """
 
 from __future__ import annotations
@@ -32,39 +32,16 @@ from typing import Any
 
 import numpy as np
 
+from trainlab import schema
 from trainlab.atomic import write_atomic
 from trainlab.errors import ConfigError
 from trainlab.io import load_npz, plain, read_json, write_json
 from trainlab.train import digests
+from trainlab.train.restore import network_buffers, restore, rng_of, stateful_callbacks
 
 CHECKPOINT = "checkpoint.json"
 PREVIOUS = "checkpoint.previous.json"
 FORMAT = 2
-
-
-def _rng_of(obj):
-    rng = getattr(obj, "rng", None)
-    return rng if isinstance(rng, np.random.Generator) else None
-
-
-def _buffers(network) -> dict:
-    return network.buffers() if hasattr(network, "buffers") else {}
-
-
-def _stateful(callbacks) -> dict:
-    """Callbacks that carry state, keyed by class name (``EarlyStopping``,
-    ``EarlyStopping.2`` for a second one), so that adding a stateless callback
-    on resume does not shift the keys."""
-    out = {}
-    for cb in callbacks:
-        if hasattr(cb, "state_dict"):
-            key = base = type(cb).__name__
-            n = 1
-            while key in out:
-                n += 1
-                key = f"{base}.{n}"
-            out[key] = cb
-    return out
 
 
 def guarded_write(path, write, *args):
@@ -85,13 +62,14 @@ def guarded_write(path, write, *args):
 def _arrays(trainer) -> dict:
     net = trainer.network
     arrays = {f"params/{k}": v for k, v in net.params.items()}
-    arrays.update({f"buffers/{k}": v for k, v in _buffers(net).items()})
+    arrays.update({f"buffers/{k}": v for k, v in network_buffers(net).items()})
     arrays.update({f"optimizer/{k}": v for k, v in trainer.optimizer.state_dict().items()})
-    for key, cb in _stateful(trainer.callbacks).items():
+    for key, cb in stateful_callbacks(trainer.callbacks).items():
         arrays.update({f"callback/{key}/{k}": v for k, v in cb.state_dict().items()})
-    if trainer._plan is not None:
-        arrays["plan/order"] = np.concatenate(trainer._plan)
-        arrays["plan/sizes"] = np.array([len(b) for b in trainer._plan], dtype=np.int64)
+    plan, _, _ = trainer.epoch_state()
+    if plan is not None:
+        arrays["plan/order"] = np.concatenate(plan)
+        arrays["plan/sizes"] = np.array([len(b) for b in plan], dtype=np.int64)
     return arrays
 
 
@@ -113,7 +91,8 @@ def save_checkpoint(trainer, folder) -> Path:
     digest = digests.sha256(data)
     name = f"checkpoint-{trainer.current_iter:09d}-{digest[:12]}.npz"
     guarded_write(folder / name, _write_bytes, data)
-    net_rng = _rng_of(trainer.network)
+    net_rng = rng_of(trainer.network)
+    plan, position, max_norm = trainer.epoch_state()
     meta = {
         "format": FORMAT,
         "arrays": name,
@@ -121,10 +100,10 @@ def save_checkpoint(trainer, folder) -> Path:
         "run": trainer.fingerprint,
         "epoch": trainer.current_epoch,
         "iteration": trainer.current_iter,
-        "position": trainer._pos if trainer._plan is not None else None,
+        "position": position if plan is not None else None,
         "elapsed": trainer.elapsed,
         "stopped": trainer.stopped,
-        "epoch_max_grad_norm": trainer._epoch_max_norm,
+        "epoch_max_grad_norm": max_norm,
         "rng": trainer.rng.bit_generator.state,
         "network_rng": None if net_rng is None else net_rng.bit_generator.state,
         "schedule": trainer.schedule.state_dict()
@@ -195,7 +174,7 @@ def load_checkpoint(trainer, folder) -> dict:
             f"{refused}; resuming from the previous checkpoint (step {meta['iteration']})"
         )
     try:
-        return _restore(trainer, folder, meta, arrays)
+        return restore(trainer, folder, folder / CHECKPOINT, meta, arrays)
     except ConfigError:
         raise
     except (TypeError, ValueError, KeyError, IndexError, AttributeError) as exc:
@@ -215,8 +194,6 @@ def _verified(folder: Path, name: str, fingerprint: str) -> tuple[dict, dict]:
 def _read_meta(path: Path, fingerprint: str) -> dict:
     """A checkpoint document, checked against its digest and key by key before
     anything is restored."""
-    from trainlab import schema
-
     fix = "it is damaged: start a new run (or restore the file)"
     meta = schema.document(read_json(path), path, fix)
     if meta.get("format") == 1:
@@ -238,73 +215,4 @@ def _read_meta(path: Path, fingerprint: str) -> dict:
     schema.need(meta, "network_rng", (schema.DICT, schema.NONE), path, fix, optional=True)
     schema.need(meta, "schedule", (schema.DICT, schema.NONE), path, fix, optional=True)
     schema.history(schema.need(meta, "history", schema.DICT, path, fix), path, "history", fix)
-    return meta
-
-
-def _restore(trainer, folder: Path, meta: dict, arrays: dict) -> dict:
-    from trainlab import schema
-
-    schema.history(
-        meta["history"],
-        folder / CHECKPOINT,
-        "history",
-        "it is damaged: start a new run",
-        required=list(trainer.history),
-    )
-    net = trainer.network
-    targets = {f"params/{k}": v for k, v in net.params.items()}
-    targets.update({f"buffers/{k}": v for k, v in _buffers(net).items()})
-    for key, dest in targets.items():
-        src = arrays.get(key)
-        if src is None or src.shape != dest.shape:
-            raise ConfigError(
-                f"checkpoint in {folder} does not fit this network "
-                f"({key}: {None if src is None else src.shape} vs {dest.shape})"
-            )
-        dest[...] = src
-    trainer.optimizer.load_state_dict(
-        {k[len("optimizer/") :]: v for k, v in arrays.items() if k.startswith("optimizer/")}
-    )
-    for key, cb in _stateful(trainer.callbacks).items():
-        prefix = f"callback/{key}/"
-        state = {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
-        if not state:
-            raise ConfigError(
-                f"checkpoint in {folder} has no state for {key}; resume with "
-                "the options the run was started with"
-            )
-        cb.load_state_dict(state)
-    trainer.rng.bit_generator.state = meta["rng"]
-    net_rng = _rng_of(net)
-    if net_rng is not None and meta.get("network_rng") is not None:
-        net_rng.bit_generator.state = meta["network_rng"]
-    if meta.get("schedule") is not None and hasattr(trainer.schedule, "load_state_dict"):
-        trainer.schedule.load_state_dict(meta["schedule"])
-    trainer.history = meta["history"]
-    trainer.current_epoch, trainer.current_iter = int(meta["epoch"]), int(meta["iteration"])
-    trainer.elapsed = float(meta["elapsed"])
-    trainer.stopped = bool(meta["stopped"])
-    trainer._epoch_max_norm = meta.get("epoch_max_grad_norm") or 0.0
-    if meta.get("position") is not None:
-        order, sizes = arrays["plan/order"], arrays["plan/sizes"]
-        data = getattr(trainer, "data", trainer)  # the Trainer keeps its arrays in .data
-        n = len(data.x_train)
-        if (
-            order.dtype.kind not in "iu"
-            or sizes.dtype.kind not in "iu"
-            or order.ndim != 1
-            or (order.size and (order.min() < 0 or order.max() >= n))
-            or sizes.ndim != 1
-            or (sizes < 0).any()
-            or sizes.sum() != order.size
-            or int(meta["position"]) > sizes.size
-        ):
-            raise ConfigError(
-                f"checkpoint in {folder} holds a batch plan that does not fit "
-                f"this run's {n} training samples; it is damaged: start a new run"
-            )
-        trainer._plan = np.split(order, np.cumsum(sizes)[:-1])
-        trainer._pos = int(meta["position"])
-    else:
-        trainer._plan, trainer._pos = None, 0
     return meta

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from trainlab.nn import MultiLayerNet
-from trainlab.optim import create
-from trainlab.train import Data, TrainConfig, Trainer
+from trainlab.train.build import network
+from trainlab.train.config import Data, TrainConfig
+from trainlab.train.spec import NetworkSpec, OptimizerSpec
+from trainlab.train.trainer import Trainer
 
 
 def compare_optimizers(
@@ -39,20 +40,14 @@ def compare_optimizers(
     Returns ``{label: {"train_loss": [...], "test_acc": float, "seconds": float}}``.
     """
     n_classes = int(np.max(t_train)) + 1
+    shape = NetworkSpec(tuple(hidden), activation, init=weight_init_std, dtype=np.dtype(dtype).name)
     out = {}
-    for label, spec in optimizers.items():
-        spec = dict(spec)
-        opt = create(spec.pop("name", label), **spec)
+    for label, options in optimizers.items():
+        options = dict(options)
+        opt = OptimizerSpec(options.pop("name", label), options=options).create()
         seeds = np.random.SeedSequence(seed).spawn(2)
-        net = MultiLayerNet(
-            x_train.shape[1],
-            list(hidden),
-            n_classes,
-            activation=activation,
-            weight_init_std=weight_init_std,
-            dtype=dtype,
-            rng=np.random.default_rng(seeds[0]),
-        )
+        rng = np.random.default_rng(seeds[0])
+        net = network(shape, x_train.shape[1], n_classes, "classification", rng)
         test = (x_test, t_test) if test_each_epoch else (None, None)
         trainer = Trainer(
             net,

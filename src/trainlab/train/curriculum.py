@@ -20,17 +20,16 @@ import math
 
 import numpy as np
 
+from trainlab.data.batching import epoch_indices
 from trainlab.errors import ConfigError
+from trainlab.nn import MultiLayerNet, log_softmax
+from trainlab.optim import create
 
 
 def difficulty_scores(
     x, t, rng: np.random.Generator, *, epochs: int = 3, batch_size: int = 100, lr: float = 0.01
 ) -> np.ndarray:
     """Per-sample loss of a softmax regression trained for ``epochs`` with Adam."""
-    from trainlab.data.batching import epoch_indices
-    from trainlab.nn import MultiLayerNet, log_softmax
-    from trainlab.optim import create
-
     t = np.asarray(t)
     labels = t.argmax(axis=1) if t.ndim == 2 else t
     n = len(x)

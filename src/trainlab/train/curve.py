@@ -36,6 +36,8 @@ import math
 
 import numpy as np
 
+from trainlab.errors import ConfigError
+
 ADVICE = {
     "diverging": "lower the lr, or raise Adam's eps",
     "spiking": "lower the lr, or raise Adam's eps",
@@ -66,8 +68,6 @@ def classify(
     losses, *, spike: float = 0.25, floor: float = 0.02, stall: float = 0.05, early: float = 0.5
 ) -> str:
     """One of ``diverging``, ``spiking``, ``plateau``, ``slow``, ``healthy``."""
-    from trainlab.errors import ConfigError
-
     y = _values(losses)
     if not np.all(np.isfinite(y)) or (y.size > 1 and y[-1] > y[0]):
         return "diverging"

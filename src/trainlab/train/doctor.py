@@ -39,57 +39,22 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
 
+from trainlab.train import doctor_curves as curves
+from trainlab.train import doctor_fit as fit
+from trainlab.train.verdict import FINDER, Verdict, fmt, number, series
+
+__all__ = ["BLOWUP", "FINDER", "Verdict", "diagnose", "divergence_fix", "report"]
+
 BLOWUP = 10.0  # a loss this many times its start: the learning rate is too high
-SPIKE_RATIO = 3.0  # a spike: loss > SPIKE_RATIO x the median of the previous window
-SPIKE_MIN_RISE = 0.1  # ... and rises by this share of the initial loss at least
-SPIKES_TOO_MANY = 2  # this many spikes (separate events) → lr too high
 EXPLODE_NORM = 1e3  # gradient norm of a layer that counts as exploding
 EXPLODE_GROWTH = 100.0  # or this many times its first recorded value
 DEAD_SHARE = 0.5  # share of dead ReLU units in a layer
 SATURATED_SHARE = 0.5  # share of saturated sigmoid/tanh outputs in a layer
 VANISH_STD = 1e-3  # activation std below this → the signal vanished
 VANISH_GRAD = 1e-4  # a layer's gradient norm below this share of the largest
-SLOW_EARLY = 0.5  # less than this share of the fall in the first quarter → too low
-PLATEAU_CHANGE = 0.02  # relative change over the last third that counts as flat
-PLATEAU_ACC = 0.95  # ... while training accuracy is below this
-GAP = 0.05  # train - validation accuracy that counts as a gap
-GAP_GROWTH = 0.03  # ... grown by this much since its smallest value
-VAL_LOSS_RISE = 0.10  # validation loss this much above its minimum
-UNDERFIT_ACC = 0.90  # training accuracy below this → underfitting
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """One finding: its ``name``, the numbers that show it, and what to try."""
-
-    name: str
-    evidence: str
-    fix: str
-
-    def __str__(self) -> str:
-        return f"{self.name}: {self.evidence}\n  fix: {self.fix}"
-
-
-def _num(v) -> float:
-    """A JSON value as a float: null → NaN, "inf"/"-inf" → ±inf."""
-    if v is None:
-        return math.nan
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return math.nan
-
-
-def _series(history: dict, key: str) -> np.ndarray:
-    return np.array([_num(v) for v in history.get(key) or []], dtype=np.float64)
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.4g}"
 
 
 def diagnose(metrics: dict) -> list[Verdict]:
@@ -105,19 +70,9 @@ def diagnose(metrics: dict) -> list[Verdict]:
 
 
 def _diagnose(metrics: dict) -> list[Verdict]:
-    from trainlab.train.doctor_curves import (
-        _epoch_jump,
-        _flat,
-        _plateau,
-        _spikes,
-        _too_slow,
-        _with_sharpness,
-    )
-    from trainlab.train.doctor_fit import _healthy, _overfitting, _underfitting
-
     history = metrics.get("history", metrics)
-    lr = _series(history, "lr")
-    lr_text = f" (lr {_fmt(lr[-1])})" if lr.size and math.isfinite(lr[-1]) else ""
+    lr = series(history, "lr")
+    lr_text = f" (lr {fmt(lr[-1])})" if lr.size and math.isfinite(lr[-1]) else ""
     found = [
         v
         for v in (
@@ -129,18 +84,18 @@ def _diagnose(metrics: dict) -> list[Verdict]:
     ]
     diverged = bool(metrics.get("divergence")) or any(v.name == "lr_too_high" for v in found)
     if not diverged:
-        spikes = _spikes(history, lr_text) or _epoch_jump(history, lr_text)
-        slow = None if spikes else _too_slow(history, lr_text)
-        plateau = None if slow else (_plateau(history) or _flat(history))
-        found = [v for v in (spikes,) if v] + found
-        found += [v for v in (slow, plateau, _overfitting(history)) if v]
-        if not (slow or plateau or any(v.name == "overfitting" for v in found)):
-            under = _underfitting(history, rose=bool(spikes) or _rose(history))
+        spiked = curves.spikes(history, lr_text) or curves.epoch_jump(history, lr_text)
+        slow = None if spiked else curves.too_slow(history, lr_text)
+        stalled = None if slow else (curves.plateau(history) or curves.flat(history))
+        found = [v for v in (spiked,) if v] + found
+        found += [v for v in (slow, stalled, fit.overfitting(history)) if v]
+        if not (slow or stalled or any(v.name == "overfitting" for v in found)):
+            under = fit.underfitting(history, rose=bool(spiked) or _rose(history))
             if under:
                 found.append(under)
-    found = _consequences(_with_sharpness(found, history, lr_text))
+    found = _consequences(curves.with_sharpness(found, history, lr_text))
     if not found:
-        found.append(_healthy(history))
+        found.append(fit.healthy(history))
     names = [v.name for v in found]
     return [v for i, v in enumerate(found) if v.name not in names[:i]]  # first of each kind
 
@@ -158,7 +113,7 @@ def _consequences(found: list[Verdict]) -> list[Verdict]:
 
 def _rose(history) -> bool:
     """Whether the loss ends above where it started."""
-    loss = _series(history, "train_loss_epoch")
+    loss = series(history, "train_loss_epoch")
     return loss.size >= 2 and loss[-1] > loss[0]
 
 
@@ -167,11 +122,7 @@ def report(verdicts: list[Verdict]) -> str:
     return "\n".join(f"doctor: {v}" for v in verdicts)
 
 
-# -- the rules ---------------------------------------------------------------------------
-#: the learning-rate finder, named wherever the doctor calls a rate too high or too low
-FINDER = "or let trainlab lrfind find one"
-
-
+# -- the rules on divergence, gradients and activations -----------------------------------
 def divergence_fix(reason: str, lr: float | None = None) -> str:
     """The suggestion for a run that diverged (``reason``: ``nonfinite_loss``,
     ``nonfinite_gradient`` or ``gradient_norm``)."""
@@ -192,18 +143,18 @@ def _divergence(metrics, history, lr_text):
             "exploding_gradients" if reason == "gradient_norm" else "lr_too_high",
             f"training diverged: {div.get('what', 'non-finite loss')} at step "
             f"{div.get('step', '?')} in {div.get('layer', 'an unknown layer')} "
-            f"(lr {_fmt(_num(div.get('lr')))})",
-            divergence_fix(reason, _num(div.get("lr"))),
+            f"(lr {fmt(number(div.get('lr')))})",
+            divergence_fix(reason, number(div.get("lr"))),
         )
-    loss = _series(history, "train_loss")
+    loss = series(history, "train_loss")
     bad = np.flatnonzero(~np.isfinite(loss))
-    lr = _series(history, "lr")
+    lr = series(history, "lr")
     fix = divergence_fix("nonfinite_loss", lr[-1] if lr.size else None)
     if bad.size:
         return Verdict(
             "lr_too_high", f"the loss became {loss[bad[0]]} at step {bad[0] + 1}{lr_text}", fix
         )
-    epoch_loss = _series(history, "train_loss_epoch")
+    epoch_loss = series(history, "train_loss_epoch")
     bad = np.flatnonzero(~np.isfinite(epoch_loss))
     if bad.size:
         return Verdict(
@@ -217,8 +168,8 @@ def _divergence(metrics, history, lr_text):
     if epoch_loss.size >= 3 and epoch_loss[-1] > 1.5 * epoch_loss[0]:
         return Verdict(
             "lr_too_high",
-            f"the training loss rose from {_fmt(epoch_loss[0])} to "
-            f"{_fmt(epoch_loss[-1])}{lr_text}: diverging",
+            f"the training loss rose from {fmt(epoch_loss[0])} to "
+            f"{fmt(epoch_loss[-1])}{lr_text}: diverging",
             fix,
         )
     return None
@@ -227,13 +178,13 @@ def _divergence(metrics, history, lr_text):
 def _blowup(loss, epoch_loss) -> str:
     """Where a loss reached ``BLOWUP`` times its start ("" if it never did)."""
     start = epoch_loss[0] if epoch_loss.size else (loss[0] if loss.size else math.nan)
-    for what, series in (("loss", loss[1:]), ("epoch loss", epoch_loss[1:])):
-        high = np.flatnonzero(series >= BLOWUP * start)
+    for what, later in (("loss", loss[1:]), ("epoch loss", epoch_loss[1:])):
+        high = np.flatnonzero(later >= BLOWUP * start)
         if high.size:
             k = int(high[0]) + 1
             where = f"step {k + 1}" if what == "loss" else f"epoch {k}"
             return (
-                f"the {what} blew up from {_fmt(start)} to {_fmt(series[k - 1])} at {where} "
+                f"the {what} blew up from {fmt(start)} to {fmt(later[k - 1])} at {where} "
                 f"(over {BLOWUP:g}x its start)"
             )
     return ""
@@ -241,7 +192,7 @@ def _blowup(loss, epoch_loss) -> str:
 
 def _gradients(history):
     norms = [g for g in history.get("grad_norm") or [] if g]
-    peak = _series(history, "grad_norm_max")
+    peak = series(history, "grad_norm_max")
     fix = (
         "clip gradients (--clip-norm 5), lower the learning rate, or use batch norm "
         "(--batchnorm) and He/Xavier initial weights"
@@ -249,14 +200,14 @@ def _gradients(history):
     if peak.size and np.nanmax(peak, initial=0) > EXPLODE_NORM:
         return Verdict(
             "exploding_gradients",
-            f"the gradient norm reached {_fmt(np.nanmax(peak))} (> {EXPLODE_NORM:g})",
+            f"the gradient norm reached {fmt(np.nanmax(peak))} (> {EXPLODE_NORM:g})",
             fix,
         )
     if not norms:
         return None
     first, last = norms[0], norms[-1]
     for layer, value in last.items():
-        value, start = _num(value), _num(first.get(layer))
+        value, start = number(value), number(first.get(layer))
         if (
             not math.isfinite(value)
             or value > EXPLODE_NORM
@@ -264,7 +215,7 @@ def _gradients(history):
         ):
             return Verdict(
                 "exploding_gradients",
-                f"{layer} gradient norm {_fmt(value)} (first epoch {_fmt(start)})",
+                f"{layer} gradient norm {fmt(value)} (first epoch {fmt(start)})",
                 fix,
             )
     return None
@@ -283,14 +234,14 @@ def _activations(history):
     norms = [g for g in history.get("grad_norm") or [] if g]
     weak = []
     if norms:
-        values = {k: _num(v) for k, v in norms[-1].items()}
+        values = {k: number(v) for k, v in norms[-1].items()}
         top = max(values.values(), default=0.0)
         weak = [(k, v) for k, v in values.items() if top > 0 and v < VANISH_GRAD * top]
     out = []
     if dead or flat or weak:
         parts = [f"layer {i}: {s:.0%} of ReLU units dead" for i, s in dead]
-        parts += [f"layer {i}: activation std {_fmt(s)}" for i, s in flat]
-        parts += [f"{k} gradient norm {_fmt(v)} vs {_fmt(top)} at most" for k, v in weak]
+        parts += [f"layer {i}: activation std {fmt(s)}" for i, s in flat]
+        parts += [f"{k} gradient norm {fmt(v)} vs {fmt(top)} at most" for k, v in weak]
         out.append(
             Verdict(
                 "vanishing_activations",

@@ -8,25 +8,21 @@ import math
 
 import numpy as np
 
-from trainlab.train.doctor import (
-    FINDER,
-    PLATEAU_ACC,
-    PLATEAU_CHANGE,
-    SLOW_EARLY,
-    SPIKE_MIN_RISE,
-    SPIKE_RATIO,
-    SPIKES_TOO_MANY,
-    Verdict,
-    _fmt,
-    _series,
-)
+from trainlab.train.curve import classify, early_share
+from trainlab.train.sharpness import sharpness_evidence
+from trainlab.train.verdict import FINDER, Verdict, fmt, series
+
+SPIKE_RATIO = 3.0  # a spike: loss > SPIKE_RATIO x the median of the previous window
+SPIKE_MIN_RISE = 0.1  # ... and rises by this share of the initial loss at least
+SPIKES_TOO_MANY = 2  # this many spikes (separate events) → lr too high
+SLOW_EARLY = 0.5  # less than this share of the fall in the first quarter → too low
+PLATEAU_CHANGE = 0.02  # relative change over the last third that counts as flat
+PLATEAU_ACC = 0.95  # ... while training accuracy is below this
 
 
-def _epoch_jump(history, lr_text):
+def epoch_jump(history, lr_text):
     """The lecture's "it learns a while, then jumps", on the per-epoch loss."""
-    from trainlab.train.curve import classify
-
-    loss = _series(history, "train_loss_epoch")
+    loss = series(history, "train_loss_epoch")
     if loss.size < 3 or not np.all(np.isfinite(loss)) or classify(loss) != "spiking":
         return None
     k = (
@@ -37,35 +33,31 @@ def _epoch_jump(history, lr_text):
     )
     return Verdict(
         "lr_too_high",
-        f"the epoch loss jumped from {_fmt(loss[k - 1])} to {_fmt(loss[k])} at epoch "
-        f"{k} after falling from {_fmt(loss[0])}{lr_text}",
+        f"the epoch loss jumped from {fmt(loss[k - 1])} to {fmt(loss[k])} at epoch "
+        f"{k} after falling from {fmt(loss[0])}{lr_text}",
         f"lower the learning rate (e.g. halve it) {FINDER}; with Adam, raise eps "
         "(e.g. --opt eps=1e-4)",
     )
 
 
-def _flat(history):
+def flat(history):
     """A loss that never moved, and not because it falls in a slow straight line."""
-    from trainlab.train.curve import classify
-
-    loss = _series(history, "train_loss_epoch")
+    loss = series(history, "train_loss_epoch")
     if loss.size < 3 or not np.all(np.isfinite(loss)) or classify(loss) != "plateau":
         return None
     return Verdict(
         "plateau",
-        f"the loss did not move: {_fmt(loss[0])} → {_fmt(loss[-1])} in "
+        f"the loss did not move: {fmt(loss[0])} → {fmt(loss[-1])} in "
         f"{loss.size - 1} epochs ({(loss[0] - loss[-1]) / loss[0]:.2%})",
         "check the initial weights (--init he for ReLU, xavier for sigmoid/tanh) "
         "or add batch norm (--batchnorm)",
     )
 
 
-def _too_slow(history, lr_text):
+def too_slow(history, lr_text):
     """A curve that keeps falling at about the same rate: the shape rule of
     :mod:`trainlab.train.curve` (share of the fall in the first quarter)."""
-    from trainlab.train.curve import early_share
-
-    loss = _series(history, "train_loss_epoch")
+    loss = series(history, "train_loss_epoch")
     if loss.size < 3 or not np.all(np.isfinite(loss)):
         return None
     drop = (loss[0] - loss[-1]) / loss[0]
@@ -76,7 +68,7 @@ def _too_slow(history, lr_text):
         return None
     return Verdict(
         "lr_too_low",
-        f"the loss fell {drop:.2%} ({_fmt(loss[0])} → {_fmt(loss[-1])}) in "
+        f"the loss fell {drop:.2%} ({fmt(loss[0])} → {fmt(loss[-1])}) in "
         f"{loss.size - 1} epochs, {share:.0%} of it in the first quarter: a "
         f"near-straight line{lr_text}",
         f"raise the learning rate about 10x (or use Adam) {FINDER}; a linear loss curve "
@@ -84,9 +76,10 @@ def _too_slow(history, lr_text):
     )
 
 
-def _plateau(history):
-    loss = _series(history, "train_loss_epoch")
-    acc = _series(history, "train_acc")
+def plateau(history):
+    """A loss that fell, then stopped moving, while training accuracy stayed low."""
+    loss = series(history, "train_loss_epoch")
+    acc = series(history, "train_acc")
     if loss.size < 6 or not np.all(np.isfinite(loss)) or not acc.size:
         return None
     k = loss.size - max(3, loss.size // 3)
@@ -97,15 +90,16 @@ def _plateau(history):
     return Verdict(
         "plateau",
         f"the loss fell {early:.0%} by epoch {k}, then moved {change:.2%} over the "
-        f"last {loss.size - 1 - k} epochs (at {_fmt(loss[-1])}); train acc "
+        f"last {loss.size - 1 - k} epochs (at {fmt(loss[-1])}); train acc "
         f"{acc[-1]:.3f}",
         "lower the learning rate when progress stalls (--schedule plateau), try "
         "Adam, or add batch norm (--batchnorm)",
     )
 
 
-def _spikes(history, lr_text):
-    loss = _series(history, "train_loss")
+def spikes(history, lr_text):
+    """Mini-batch losses far above the median of the steps before them, more than once."""
+    loss = series(history, "train_loss")
     n = loss.size
     w = max(5, n // 50)
     if n < 2 * w:
@@ -122,19 +116,17 @@ def _spikes(history, lr_text):
     worst = steps[np.argmax(loss[steps] / med[steps - w])]
     return Verdict(
         "lr_too_high",
-        f"{events} loss spikes{lr_text}, e.g. step {worst + 1}: {_fmt(loss[worst])} "
-        f"after a median of {_fmt(med[worst - w])} (> {SPIKE_RATIO:g}x)",
+        f"{events} loss spikes{lr_text}, e.g. step {worst + 1}: {fmt(loss[worst])} "
+        f"after a median of {fmt(med[worst - w])} (> {SPIKE_RATIO:g}x)",
         f"lower the learning rate (e.g. halve it) {FINDER}; with Adam, raise eps "
         "(e.g. --opt eps=1e-4); or clip gradients (--clip-norm 5)",
     )
 
 
-def _with_sharpness(found: list[Verdict], history: dict, lr_text: str) -> list[Verdict]:
+def with_sharpness(found: list[Verdict], history: dict, lr_text: str) -> list[Verdict]:
     """The tracked sharpness (``--track sharpness``) as evidence: above the edge
     2(1 + α)/η it names a rate too high by itself; at the edge, or above it, it
     is added to the evidence of a rate already called too high."""
-    from trainlab.train.sharpness import sharpness_evidence
-
     said = sharpness_evidence(history)
     if said is None:
         return found

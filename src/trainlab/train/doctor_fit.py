@@ -5,27 +5,26 @@ from __future__ import annotations
 
 import numpy as np
 
-from trainlab.train.doctor import (
-    GAP,
-    GAP_GROWTH,
-    UNDERFIT_ACC,
-    VAL_LOSS_RISE,
-    Verdict,
-    _fmt,
-    _series,
-)
+from trainlab.train.verdict import Verdict, fmt, series
+
+GAP = 0.05  # train - validation accuracy that counts as a gap
+GAP_GROWTH = 0.03  # ... grown by this much since its smallest value
+VAL_LOSS_RISE = 0.10  # validation loss this much above its minimum
+UNDERFIT_ACC = 0.90  # training accuracy below this → underfitting
 
 
 def _held_out(history):
+    """``(key, accuracy, loss)`` of the validation set, else the test set."""
     for key in ("val", "test"):
-        acc = _series(history, f"{key}_acc")
+        acc = series(history, f"{key}_acc")
         if acc.size:
-            return key, acc, _series(history, f"{key}_loss")
+            return key, acc, series(history, f"{key}_loss")
     return None, None, None
 
 
-def _overfitting(history):
-    train = _series(history, "train_acc")
+def overfitting(history):
+    """A train/held-out accuracy gap that grew, or a held-out loss that rose."""
+    train = series(history, "train_acc")
     key, held, held_loss = _held_out(history)
     if key is None or train.size < 3 or held.size != train.size:
         return None
@@ -42,7 +41,7 @@ def _overfitting(history):
             f"from {np.nanmin(gap[1:]):.3f} to {gap[-1]:.3f}",
             fix,
         )
-    train_loss = _series(history, "train_loss_epoch")
+    train_loss = series(history, "train_loss_epoch")
     if held_loss.size == train.size and np.all(np.isfinite(held_loss)):
         low = int(np.argmin(held_loss))
         if (
@@ -53,16 +52,16 @@ def _overfitting(history):
         ):
             return Verdict(
                 "overfitting",
-                f"{key} loss rose from {_fmt(held_loss[low])} (epoch {low}) to "
-                f"{_fmt(held_loss[-1])} while the training loss kept falling",
+                f"{key} loss rose from {fmt(held_loss[low])} (epoch {low}) to "
+                f"{fmt(held_loss[-1])} while the training loss kept falling",
                 fix,
             )
     return None
 
 
-def _underfitting(history, rose: bool = False):
+def underfitting(history, rose: bool = False):
     """Low training accuracy; a higher learning rate is advised only if the loss fell."""
-    train = _series(history, "train_acc")
+    train = series(history, "train_acc")
     if not train.size or train[-1] >= UNDERFIT_ACC:
         return None
     fix = "train longer, use a bigger network (--hidden), less regularisation "
@@ -72,12 +71,13 @@ def _underfitting(history, rose: bool = False):
     )
 
 
-def _healthy(history):
-    loss = _series(history, "train_loss_epoch")
+def healthy(history):
+    """The verdict when no rule fires, with the run's final numbers."""
+    loss = series(history, "train_loss_epoch")
     parts = []
     if loss.size >= 2:
-        parts.append(f"loss {_fmt(loss[0])} → {_fmt(loss[-1])}")
-    train = _series(history, "train_acc")
+        parts.append(f"loss {fmt(loss[0])} → {fmt(loss[-1])}")
+    train = series(history, "train_acc")
     key, held, _ = _held_out(history)
     if train.size:
         parts.append(f"train acc {train[-1]:.3f}")

@@ -8,6 +8,7 @@ import numpy as np
 
 from trainlab.data.batching import epoch_indices
 from trainlab.errors import ConfigError
+from trainlab.train.curriculum import Curriculum
 
 
 class EpochPlan:
@@ -21,8 +22,6 @@ class EpochPlan:
 
     def __init__(self, n: int, batch_size: int, sampling: str, curriculum=None):
         if curriculum is not None and not hasattr(curriculum, "pool"):
-            from trainlab.train.curriculum import Curriculum
-
             curriculum = Curriculum(curriculum)
         if curriculum is not None and curriculum.order.size != n:
             raise ConfigError(

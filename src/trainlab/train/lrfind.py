@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from trainlab.errors import ConfigError
+from trainlab.optim import Optimizer, create
 from trainlab.validate import check_count, check_positive, check_unit
 
 
@@ -156,8 +157,6 @@ def lrfind(
     """Sweep the learning rate of ``optimizer`` (a name or a rule object) from
     ``low`` to ``high`` over ``steps`` mini-batches of ``(x, t)``, ``seeds`` times;
     the network and the optimizer are left exactly as they were."""
-    from trainlab.optim import Optimizer, create
-
     low, high = check_positive("low", low), check_positive("high", high)
     if not low < high:
         raise ConfigError(f"the sweep needs low < high, got {low:g} and {high:g}; swap them")

@@ -8,9 +8,7 @@ A job or trial depends on its spec alone, seeds included, so the results are
 the same bits whatever the number of workers.
 
 * **BLAS**, one rule for both: ``blas_threads`` threads (1 by default) for
-  every job and worker, in this process too, unless ``OPENBLAS_NUM_THREADS``
-  or ``OMP_NUM_THREADS`` is set (:func:`blas`): a product's bits may depend on
-  its thread count, so that never depends on ``workers``.
+  every job and worker, in this process too (see :mod:`trainlab.train.blas_threads`).
 * **Data**: ``shared`` arrays are mapped once per worker, never copied per job.
 * **Stopping**: in :func:`run_jobs`, a failing job or Ctrl-C cancels the jobs
   not started, terminates the workers and re-raises here (they ignore SIGINT);
@@ -31,15 +29,20 @@ import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 from trainlab.errors import ConfigError
+from trainlab.train.blas_threads import THREAD_VARS, blas, environment, thread_env
+from trainlab.train.shared import attach
 
-THREAD_VARS = (
-    "OMP_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "BLIS_NUM_THREADS",
-    "VECLIB_MAXIMUM_THREADS",
-    "NUMEXPR_NUM_THREADS",
-)
+__all__ = [
+    "THREAD_VARS",
+    "Workers",
+    "blas",
+    "choose_workers",
+    "cores",
+    "environment",
+    "pool",
+    "run_jobs",
+    "run_processes",
+]
 
 _WORKER: dict = {}
 
@@ -59,34 +62,6 @@ def choose_workers(workers: int | None, n_jobs: int) -> int:
     if isinstance(workers, bool) or int(workers) != workers or workers < 1:
         raise ConfigError(f"--workers must be a positive integer, got {workers}")
     return max(1, min(int(workers), int(n_jobs)))
-
-
-@contextlib.contextmanager
-def environment(values: dict):
-    """Set environment variables for the block (child processes inherit them)."""
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-@contextlib.contextmanager
-def blas(threads: int = 1):
-    """``threads`` BLAS threads inside the block, unless the user set the count."""
-    from trainlab.kernels.threads import threadpoolctl_or_none
-
-    tpc = threadpoolctl_or_none()
-    if tpc is None or os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS"):
-        yield
-        return
-    with tpc.threadpool_limits(limits=int(threads), user_api="blas"):
-        yield
 
 
 @contextlib.contextmanager
@@ -116,8 +91,6 @@ def _arrays(spec: dict) -> dict:
     """The shared arrays named in ``spec``, attached once per worker."""
     key = tuple(sorted((k, v[0]) for k, v in spec.items()))
     if _WORKER.get("key") != key:
-        from trainlab.train.shared import attach
-
         _WORKER["arrays"], _WORKER["key"] = attach(spec) if spec else {}, key
     return _WORKER["arrays"]
 
@@ -126,10 +99,6 @@ def _call(fn, job, spec, meta):
     start = time.perf_counter()
     result = fn(job, _arrays(spec), meta)
     return result, time.perf_counter() - start
-
-
-def _thread_env(threads: int) -> dict:  # the user's own settings win
-    return {k: str(threads) for k in THREAD_VARS if not os.environ.get(k)}
 
 
 def run_processes(target, n: int, *args, blas_threads: int = 1) -> list[int | None]:
@@ -141,7 +110,7 @@ def run_processes(target, n: int, *args, blas_threads: int = 1) -> list[int | No
         ctx.Process(target=_worker, args=(target, blas_threads, *args, i), name=f"trainlab-{i}")
         for i in range(n)
     ]
-    with environment(_thread_env(blas_threads)):
+    with environment(thread_env(blas_threads)):
         for p in procs:
             p.start()
     try:
@@ -171,19 +140,27 @@ def _bar(total: int, desc: str, progress):
     return tqdm(total=total, desc=desc, unit="job", leave=False, dynamic_ncols=True)
 
 
-def _stop(pool) -> None:
-    """Cancel what has not started and end the workers now (the executor has no
-    public call for the second before Python 3.14, hence ``_processes``)."""
-    procs = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for p in procs:
-        if p.is_alive():
-            p.terminate()
-    for p in procs:
-        p.join(timeout=10)
-        if p.is_alive():  # ignored the request: end it
-            p.kill()
+class Workers(ProcessPoolExecutor):
+    """A process pool that can end its workers at once (:meth:`stop`)."""
+
+    def __init__(self, *args, **kwargs):
+        self.started_before = set(multiprocessing.active_children())
+        super().__init__(*args, **kwargs)
+
+    def stop(self) -> None:
+        """Cancel what has not started and end the workers now. The executor has
+        no public call for the second before Python 3.14, nor a public list of its
+        processes: they are this process's children started since the pool."""
+        procs = [p for p in multiprocessing.active_children() if p not in self.started_before]
+        self.shutdown(wait=False, cancel_futures=True)
+        for p in procs:
+            if p.is_alive():
+                p.terminate()
+        for p in procs:
             p.join(timeout=10)
+            if p.is_alive():  # ignored the request: end it
+                p.kill()
+                p.join(timeout=10)
 
 
 @contextlib.contextmanager
@@ -196,24 +173,24 @@ def pool(workers: int, blas_threads: int = 1):
         return
     ctx = multiprocessing.get_context("spawn")
     with (
-        environment(_thread_env(blas_threads)),
+        environment(thread_env(blas_threads)),
         _no_sigint(),
     ):  # the workers read these when they import NumPy
-        ex = ProcessPoolExecutor(
+        ex = Workers(
             max_workers=workers, mp_context=ctx, initializer=_init, initargs=(blas_threads,)
         )
         try:
             for _ in range(workers):  # one start-up call each: every worker is spawned now
                 ex.submit(os.getpid)
         except BaseException:
-            _stop(ex)
+            ex.stop()
             raise
     try:
         yield ex
     except BaseException:
-        _stop(ex)
+        ex.stop()
         raise
-    _stop(ex)  # every job is done: the idle workers need no orderly exit
+    ex.stop()  # every job is done: the idle workers need no orderly exit
 
 
 def run_jobs(
@@ -266,19 +243,23 @@ def run_jobs(
 
     try:
         if executor is None:
-            arrays = shared.arrays if shared is not None else {}
-            with blas(blas_threads):
-                i = 0
-                while i < len(specs):  # specs grows as on_result adds to it
-                    start = time.perf_counter()
-                    done(i, fn(specs[i], arrays, meta), time.perf_counter() - start)
-                    i += 1
+            _run_here(fn, specs, shared, meta, blas_threads, done)
         else:
             _submit_all(executor, fn, specs, shared, meta, done)
     finally:
         if bar is not None:
             bar.close()
     return out
+
+
+def _run_here(fn, specs, shared, meta, blas_threads, done) -> None:
+    arrays = shared.arrays if shared is not None else {}
+    with blas(blas_threads):
+        i = 0
+        while i < len(specs):  # specs grows as done() adds to it
+            start = time.perf_counter()
+            done(i, fn(specs[i], arrays, meta), time.perf_counter() - start)
+            i += 1
 
 
 def _submit_all(ex, fn, specs, shared, meta, done) -> None:
@@ -294,5 +275,5 @@ def _submit_all(ex, fn, specs, shared, meta, done) -> None:
                 for k, s in enumerate(done(i, result, seconds)):
                     pending[ex.submit(_call, fn, s, spec, meta)] = first + k
     except BaseException:
-        _stop(ex)
+        ex.stop()
         raise

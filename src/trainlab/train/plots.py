@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from trainlab.viz import band, plt, save, smooth
+from trainlab.viz import caption as under
 
 
 def plot_history(history: dict, path, title: str = "", score: str = "accuracy") -> None:
@@ -47,8 +48,6 @@ def plot_loss_curves(
     """Smoothed training loss of several runs; each value is one curve or
     a list of curves (seeds), drawn as mean ± std; ``caption``: one line
     under the figure saying what to see."""
-    from trainlab.viz import caption as under
-
     pyplot = plt()
     fig, ax = pyplot.subplots(figsize=(7, 4.5))
     for name, runs in curves.items():

@@ -24,9 +24,15 @@ from pathlib import Path
 import numpy as np
 
 from trainlab.data.prepared import Scaler
+from trainlab.data.rows import read_rows
 from trainlab.errors import DataError
+from trainlab.io import load_npz, read_json
 from trainlab.nn.layers import softmax
 from trainlab.nn.net import MultiLayerNet
+from trainlab.schema import DICT, LIST, need
+from trainlab.train.build import network
+from trainlab.train.regression import errors
+from trainlab.train.spec_flat import read_saved
 
 
 @dataclass
@@ -45,8 +51,6 @@ class TrainedRun:
     def read(self, path):
         """The feature rows of a ``.csv``/``.tsv``/``.npz`` file, columns matched by
         name (see :func:`trainlab.data.rows.read_rows`); returns ``(x, y or None)``."""
-        from trainlab.data.rows import read_rows
-
         return read_rows(path, self.features, self.target)
 
     def scores(self, x) -> np.ndarray:
@@ -73,9 +77,6 @@ class TrainedRun:
 def load_run(folder) -> TrainedRun:
     """The trained network of a ``trainlab train --data FILE`` run folder, ready to
     predict; any missing or damaged piece is one :class:`DataError` naming it."""
-    from trainlab.io import load_npz, read_json
-    from trainlab.schema import DICT, LIST, need
-
     folder = Path(folder)
     fix = "pass the folder of a finished trainlab train --data run"
     try:
@@ -84,20 +85,22 @@ def load_run(folder) -> TrainedRun:
         raise DataError(f"{folder} has no config.json; {fix}") from None
     if not isinstance(config, dict) or config.get("kind") != "train":
         raise DataError(f"{folder} is not a trainlab train run; {fix}")
-    if not config.get("data_file"):
+    path = folder / "config.json"
+    spec = read_saved(config, str(path))
+    if not spec.data.file:
         raise DataError(
-            f"{folder} was trained on --dataset {config.get('dataset')}; predict applies "
+            f"{folder} was trained on --dataset {spec.data.dataset}; predict applies "
             "runs trained on --data FILE, whose columns and scaling it knows"
         )
-    path = folder / "config.json"
-    data = need(config, "data", DICT, path, fix)
+    described = config["described"] if "schema" in config else config  # before schema 2
+    data = need(described, "data", DICT, path, fix)
     for name in ("params.npz", "scaling.npz"):
         if not (folder / name).is_file():
             raise DataError(f"{folder} has no {name}; the run did not finish: train it again")
     scaling = load_npz(folder / "scaling.npz")
     features = need(data, "features", LIST, path, fix)
     try:
-        network = _network(config, data, len(features), load_npz(folder / "params.npz"), folder)
+        network = _network(spec, data, len(features), load_npz(folder / "params.npz"), folder)
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, DataError):
             raise
@@ -119,22 +122,10 @@ def load_run(folder) -> TrainedRun:
     )
 
 
-def _network(config, data, n_features, saved, folder):
+def _network(spec, data, n_features, saved, folder):
     """A MultiLayerNet of the saved shape holding the saved parameters."""
-    from trainlab.nn import MultiLayerNet
-
-    net = MultiLayerNet(
-        n_features,
-        config["hidden"],
-        data["n_outputs"],
-        loss="mse" if data["task"] == "regression" else "cross_entropy",
-        activation=config["activation"],
-        use_dropout=config["dropout"] > 0,
-        dropout_ratio=config["dropout"] or 0.5,
-        dropout_mode=config["dropout_mode"],
-        use_batchnorm=config["batchnorm"],
-        dtype=np.dtype(config["dtype"]),
-    )
+    rng = np.random.default_rng(0)  # the weights drawn are replaced by the saved ones
+    net = network(spec.network, n_features, data["n_outputs"], data["task"], rng)
     for name, p in net.params.items():
         a = saved.get(f"params/{name}")
         if a is None or a.shape != p.shape:
@@ -180,7 +171,6 @@ def _score(run, pred, y) -> str:
     if run.task == "classification":
         right = sum(_same(a, b) for a, b in zip(pred, y, strict=True))
         return f"; accuracy against the file's {run.target!r} column: {right / len(y):.4f}"
-    from trainlab.train.regression import errors
 
     if np.asarray(y).dtype.kind not in "f":
         return ""

@@ -20,6 +20,7 @@ import time
 
 import numpy as np
 
+from trainlab.nn.spectrum import top_eigenvalues
 from trainlab.optim import SGD, Momentum, Nesterov
 from trainlab.validate import check_count, check_positive, check_unit
 
@@ -109,8 +110,6 @@ class SharpnessTracker:
             self.measure(trainer, it)
 
     def measure(self, trainer, it: int) -> float:
-        from trainlab.nn.spectrum import top_eigenvalues
-
         start = time.perf_counter()
         x, t = trainer.data.x_train[: self.samples], trainer.data.t_train[: self.samples]
         rng = np.random.default_rng(it)  # the start vector: same run, same numbers

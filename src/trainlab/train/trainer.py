@@ -176,6 +176,15 @@ class Trainer:
         return record
 
     # -- checkpoints and stopping -----------------------------------------------------
+    def epoch_state(self) -> tuple[list | None, int, float]:
+        """Where the epoch stands, for a checkpoint: its batches (``None`` between
+        epochs), how many are done, and its largest gradient norm so far."""
+        return self._plan, self._pos, self._epoch_max_norm
+
+    def restore_epoch_state(self, plan: list | None, position: int, max_norm: float) -> None:
+        """Put back what :meth:`epoch_state` returned."""
+        self._plan, self._pos, self._epoch_max_norm = plan, position, max_norm
+
     def save_checkpoint(self, folder=None):
         """Save the full training state (see :mod:`trainlab.train.checkpoint`)."""
         from trainlab.train.checkpoint import save_checkpoint

@@ -9,12 +9,19 @@ are in :mod:`trainlab.tune.problems`; see docs/own-data.md.
 
 from __future__ import annotations
 
+import importlib
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from trainlab.data.prepared import open_data
 from trainlab.errors import ConfigError
+from trainlab.nn import mean_squared_error
+from trainlab.train import build as builder
+from trainlab.train.config import Data, TrainConfig
+from trainlab.train.spec import NetworkSpec, OptimizerSpec
+from trainlab.train.trainer import Trainer
 
 
 class _CpuClock:
@@ -40,8 +47,6 @@ class _ValMSE:
     """Trainer callback: the validation MSE (without the weight-decay term) per epoch."""
 
     def __init__(self, net, x, t):
-        from trainlab.nn import mean_squared_error
-
         self.score = lambda: mean_squared_error(net.predict(x), t)
         self.values = [self.score()]
 
@@ -77,16 +82,9 @@ class NetProblem:
         raise NotImplementedError
 
     def network(self, n_inputs, n_outputs, rng, weight_decay=0.0):
-        from trainlab.nn import MultiLayerNet
-
-        return MultiLayerNet(
-            n_inputs,
-            list(self.hidden),
-            n_outputs,
-            rng=rng,
-            weight_decay_lambda=weight_decay,
-            loss="cross_entropy" if self.metric == "accuracy" else "mse",
-        )
+        shape = NetworkSpec(hidden=tuple(self.hidden), weight_decay=weight_decay)
+        task = "classification" if self.metric == "accuracy" else "regression"
+        return builder.network(shape, n_inputs, n_outputs, task, rng)
 
     def settings(self) -> dict:
         """JSON settings that identify the problem (a study refuses others)."""
@@ -112,10 +110,6 @@ class NetProblem:
         options of the rule. Returns the validation metric after every epoch
         (``val``, epoch 0 = start), CPU seconds and steps at those points
         (``time``, ``steps``) and, with ``test``, the final test metric."""
-        from trainlab.nn import mean_squared_error
-        from trainlab.optim import create
-        from trainlab.train import Data, TrainConfig, Trainer
-
         options = dict(options or {})
         wd = float(options.pop("weight_decay", 0.0))
         (x, t), (xv, tv), (xt, tt), info = self.dataset()
@@ -126,7 +120,7 @@ class NetProblem:
         trainer = Trainer(
             net,
             Data(x, t, x_val=xv, t_val=tv),
-            create(optimizer, lr=lr, **options),
+            OptimizerSpec(optimizer, lr=lr, options=options).create(),
             TrainConfig(
                 epochs=epochs,
                 mini_batch_size=self.batch_size,
@@ -203,8 +197,6 @@ def file_problem(spec: dict) -> Problem:
     the keywords of :func:`trainlab.data.prepared.open_data` (``target`` is the
     CSV column), plus ``hidden``, ``batch_size`` and ``name``. Its target on the
     validation metric is ``None`` (chosen by the benchmark)."""
-    from trainlab.data.prepared import open_data
-
     opts = {k: v for k, v in spec.items() if k not in ("data", "hidden", "batch_size", "name")}
 
     def data():
@@ -225,8 +217,6 @@ def file_problem(spec: dict) -> Problem:
 
 def factory_problem(spec: str):
     """``package.module:factory`` → ``factory()``, checked to be a problem."""
-    import importlib
-
     module, sep, attr = str(spec).partition(":")
     if not sep or not module or not attr:
         raise ConfigError(f"--problem {spec!r}: write package.module:factory")

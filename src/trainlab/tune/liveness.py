@@ -28,7 +28,9 @@ import secrets
 import socket
 import time
 
-from trainlab.tune.storage import GRACE_S, HEARTBEAT_S
+from trainlab.tune.optuna_adapter import trial_id
+from trainlab.tune.outage import is_outage
+from trainlab.tune.postgres import GRACE_S, HEARTBEAT_S
 
 _ME: dict = {}
 
@@ -133,9 +135,6 @@ class Heartbeat:
         self._id: int | None = None  # the trial's id in its storage, looked up on the first beat
 
     def beat(self) -> None:
-        from trainlab.tune.optuna_adapter import trial_id
-        from trainlab.tune.outage import is_outage
-
         storage = self.trial.storage
         if self._id is None:
             self._id = trial_id(storage, self.trial.study.study_name, self.trial.number)

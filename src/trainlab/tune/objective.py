@@ -21,7 +21,13 @@ from typing import Any
 
 import numpy as np
 import optuna
+from numpy.random import default_rng
 
+from trainlab.data import load_with_info, train_val_split
+from trainlab.data.datasets import to_float
+from trainlab.train import Data, TrainConfig, Trainer
+from trainlab.train.build import network, open_file
+from trainlab.train.spec import DataSpec, NetworkSpec, OptimizerSpec
 from trainlab.tune.space import split_params
 from trainlab.tune.trials import Heartbeat, seed_number
 
@@ -62,9 +68,6 @@ def load_split(setup: Setup):
     Only the samples used are converted to float, and a process keeps the last
     setup's data (the search, its workers and the final retraining share it);
     the arrays are read-only."""
-    from trainlab.data import load_with_info, train_val_split
-    from trainlab.data.datasets import to_float
-
     if setup.data:
         return _file_split(setup)
     ((x, t), (x_test, t_test)), info = load_with_info(
@@ -81,20 +84,19 @@ def load_split(setup: Setup):
 
 
 def _file_split(setup: Setup):
-    from trainlab.data.prepared import open_data
-
     assert setup.data is not None  # only called for a data file
-    p = open_data(
-        setup.data,
+    data = DataSpec(
+        file=setup.data,
         target=setup.target_column,
         task=setup.task,
         scale=setup.scale,
-        seed=setup.split_seed,
-        val_ratio=setup.val_ratio,
+        target_scale="none",  # scored by R² on the targets as they are
         test_ratio=setup.test_ratio,
-        batch_size=setup.batch_size,
-        limit=setup.train_size,
+        split_seed=setup.split_seed,
+        train_size=setup.train_size,
+        val_ratio=setup.val_ratio,
     )
+    p = open_file(data, setup.batch_size)
     assert p.val is not None  # a search always holds out validation rows
     for a in (*p.train, *p.val, *p.test):
         a.flags.writeable = False
@@ -102,39 +104,28 @@ def _file_split(setup: Setup):
     return p.train, p.val, p.test, info
 
 
-def train_once(
-    setup: Setup, params: dict, train, val, number: int, n_classes: int = 10, callbacks=()
-):
+def train_once(setup: Setup, params: dict, train, val, number: int, info: dict, callbacks=()):
     """Train one network with ``params``; its seed is ``(setup.seed, number)``.
+    ``info`` is the data's (its classes or outputs, its task).
     Returns the finished :class:`~trainlab.train.Trainer` (history on validation)."""
-    from trainlab.nn import MultiLayerNet
-    from trainlab.optim import create
-    from trainlab.train import Data, TrainConfig, Trainer
-
     net_kw, trainer_kw, rule_kw = split_params(params)
     (x, t), (xv, tv) = train, val
     init_ss, batch_ss = np.random.SeedSequence([setup.seed, 1, number]).spawn(2)
-    dropout = net_kw.pop("dropout_ratio", 0.0)
-    loss = "mse" if np.asarray(t).dtype.kind == "f" else "cross_entropy"  # real targets: regression
-    net = MultiLayerNet(
-        x.shape[1],
-        list(setup.hidden),
-        n_classes,
-        loss=loss,
-        use_dropout=dropout > 0,
-        dropout_ratio=dropout or 0.5,
-        rng=np.random.default_rng(init_ss),
-        **net_kw,
+    shape = NetworkSpec(
+        hidden=tuple(setup.hidden),
+        weight_decay=net_kw.get("weight_decay_lambda", 0.0),
+        dropout=net_kw.get("dropout_ratio", 0.0),
     )
+    net = network(shape, x.shape[1], info["n_classes"], info.get("task"), default_rng(init_ss))
     batch = trainer_kw.get("mini_batch_size", setup.batch_size)
     trainer = Trainer(
         net,
         Data(x, t, x_val=xv, t_val=tv),
-        create(setup.optimizer, **rule_kw),
+        OptimizerSpec(setup.optimizer, options=rule_kw).create(),
         TrainConfig(
             epochs=setup.epochs,
             mini_batch_size=batch,
-            rng=np.random.default_rng(batch_ss),
+            rng=default_rng(batch_ss),
             progress=False,
             callbacks=callbacks,
         ),
@@ -161,8 +152,7 @@ class Objective:
 
     def __init__(self, setup: Setup, report: bool = True):
         self.setup, self.report = setup, report
-        self.train, self.val, _test, info = load_split(setup)  # the test set is dropped here
-        self.n_classes = info["n_classes"]
+        self.train, self.val, _test, self.info = load_split(setup)  # the test set: dropped
 
     def __call__(self, trial) -> float:
         params = dict(trial.params)  # drawn when the trial was created
@@ -174,7 +164,7 @@ class Objective:
             self.train,
             self.val,
             seed_number(trial),
-            self.n_classes,
+            self.info,
             callbacks=callbacks,
         )
         h = trainer.history

@@ -35,7 +35,7 @@ RDB_LOGGER = "optuna.storages._rdb.storage"
 
 def storage_of(study):
     """The storage ``study`` reads and writes through (Optuna's cache included)."""
-    return study._storage
+    return study._storage  # Optuna's private name: this module's purpose (see above)
 
 
 def trial_id(storage, study_name: str, number: int) -> int:
@@ -53,5 +53,6 @@ def has_heartbeat(storage) -> bool:
 def stale_trial_numbers(storage, study_name: str) -> set[int]:
     """Numbers of the running trials whose heartbeat is older than the grace
     period, by the database server's clock."""
-    ids = storage._get_stale_trial_ids(storage.get_study_id_from_name(study_name))
+    study_id = storage.get_study_id_from_name(study_name)
+    ids = storage._get_stale_trial_ids(study_id)  # Optuna's private name: see above
     return {storage.get_trial(i).number for i in ids}

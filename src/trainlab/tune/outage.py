@@ -1,7 +1,7 @@
 """PostgreSQL outages: wait them out for a bounded time, then stop cleanly.
 
 A worker that cannot reach its database (refused, reset, timed out: every call
-has a deadline, see :data:`trainlab.tune.storage.DEADLINES`) prints one line,
+has a deadline, see :data:`trainlab.tune.postgres.DEADLINES`) prints one line,
 then tries again with exponential backoff (0.5 s doubling to 8 s) for at most
 ``budget_s`` seconds. When the server answers again the worker carries on from
 a consistent point (see :func:`trainlab.tune.trials.run_trials`); when it does
@@ -15,6 +15,8 @@ import sys
 import time
 
 from trainlab.errors import ConfigError
+from trainlab.tune.postgres import DEADLINES, Unreachable, driver_url
+from trainlab.tune.storage_spec import is_url, redacted
 
 RETRY_S = 60.0
 EXIT_STORAGE_DOWN = 75  # a worker process's exit status for "storage down"
@@ -31,8 +33,6 @@ def is_outage(exc: BaseException | None) -> bool:
         import sqlalchemy.exc as sa
     except ImportError:
         return False
-    from trainlab.tune.storage import Unreachable
-
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
@@ -73,12 +73,10 @@ def _reason(exc: BaseException) -> str:
 
 def ping(spec: str) -> None:
     """Open a fresh connection and run ``SELECT 1`` (raises when unreachable)."""
-    import sqlalchemy
-
-    from trainlab.tune.storage import DEADLINES, _driver_url
+    import sqlalchemy  # imported on use: a journal needs none
 
     engine = sqlalchemy.create_engine(
-        _driver_url(spec), poolclass=sqlalchemy.pool.NullPool, connect_args=DEADLINES
+        driver_url(spec), poolclass=sqlalchemy.pool.NullPool, connect_args=DEADLINES
     )
     try:
         with engine.connect() as conn:
@@ -102,8 +100,6 @@ class Patience:
         )
 
     def down(self, reason: str) -> StorageDown:
-        from trainlab.tune.storage import redacted
-
         again = f"resume with: {self.resume}" if self.resume else "rerun the same command to resume"
         return StorageDown(
             f"storage {redacted(self.spec)} unreachable for more than "
@@ -114,8 +110,6 @@ class Patience:
     def wait(self, exc: BaseException) -> None:
         """Called with an outage error: return once the storage answers again, or
         raise :class:`StorageDown` after ``budget_s`` seconds."""
-        from trainlab.tune.storage import is_url, redacted
-
         if not is_url(self.spec) or not is_outage(exc):
             raise exc
         reason = _reason(exc)

@@ -4,7 +4,15 @@ phase, and the options each rule takes from the sampled values."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import inspect
+
+from optuna.distributions import FloatDistribution
+
+from trainlab.optim import RULES, options
 from trainlab.tune.problems import factory_problem, file_problem, make_problem
+from trainlab.tune.space import parse_space
 
 #: the shared name ``momentum`` of a declared space → each rule's own option
 FIRST_MOMENT = ("momentum", "beta1")
@@ -29,7 +37,7 @@ def problems_of(plan: dict) -> dict:
                 else factory_problem(custom["factory"])
             )
             if plan["targets"].get(p) is not None:
-                made = _with_target(made, plan["targets"][p])
+                made = with_target(made, plan["targets"][p])
             _MADE[key] = made
         out[p] = _MADE[key]
     return out
@@ -38,10 +46,8 @@ def problems_of(plan: dict) -> dict:
 _MADE: dict = {}
 
 
-def _with_target(problem, target):
-    import copy
-    import dataclasses
-
+def with_target(problem, target):
+    """``problem`` with another target (a copy)."""
     if dataclasses.is_dataclass(problem):
         return dataclasses.replace(problem, target=target)
     problem = copy.copy(problem)
@@ -54,10 +60,6 @@ def rule_options(rule: str, params: dict) -> dict:
     ``momentum`` as the rule's momentum or beta1 where its default is not 0
     (momentum, nesterov, the Adam family; dropped for sgd, rmsprop, adagrad,
     which have none by default), other names when the rule has that option."""
-    import inspect
-
-    from trainlab.optim import RULES, options
-
     cls = RULES[rule.lower().replace("_", "").replace("-", "")]
     have = options(cls)
     defaults = {}
@@ -86,10 +88,6 @@ def rule_options(rule: str, params: dict) -> dict:
 def search_space(plan: dict) -> dict:
     """``{name: distribution}`` of the lr phase: the lr grid, or with a declared
     space lr's range (log) and that space."""
-    from optuna.distributions import FloatDistribution
-
-    from trainlab.tune.space import parse_space
-
     out = {"lr": FloatDistribution(plan["lrs"][0], plan["lrs"][-1], log=True)}
     if plan.get("space"):
         out.update({p.name: p.distribution() for p in parse_space(plan["space"]).values()})
@@ -98,8 +96,6 @@ def search_space(plan: dict) -> dict:
 
 def declared(plan: dict) -> dict:
     """The lr phase's space as plain JSON (for metrics, edge warnings and the page)."""
-    from trainlab.tune.space import parse_space
-
     out = {
         "lr": {
             "low": plan["lrs"][0],

@@ -30,7 +30,9 @@ from typing import Any
 
 import numpy as np
 
+from trainlab.data import load_with_info, train_val_split
 from trainlab.errors import ConfigError, DivergenceError
+from trainlab.optim import create
 from trainlab.tune.interface import NetProblem, Problem, factory_problem, file_problem  # noqa: F401 (public names)
 
 
@@ -52,8 +54,6 @@ class Classification(NetProblem):
     def dataset(self):
         key = (self.dataset_name, self.train_size, self.test_size, self.val_ratio, self.data_dir)
         if key not in _DATA:
-            from trainlab.data import load_with_info, train_val_split
-
             ((x, t), (xt, tt)), info = load_with_info(self.dataset_name, data_dir=self.data_dir)
             x, t = x[: self.train_size], t[: self.train_size]
             train, val = train_val_split(x, t, self.val_ratio, np.random.default_rng(0))
@@ -103,8 +103,6 @@ class NoisyQuadratic:
         options: dict | None = None,
     ) -> dict:
         """As :meth:`NetProblem.run`; ``weight_decay`` λ adds ``λ x`` to the gradient."""
-        from trainlab.optim import create
-
         options = dict(options or {})
         wd = float(options.pop("weight_decay", 0.0))
         rng = np.random.default_rng(np.random.SeedSequence([seed, 2]))

@@ -56,11 +56,6 @@ class BudgetGridSampler(optuna.samplers.GridSampler):
         pass
 
 
-def grid_points(space: dict, trials: int, points: int | None = None) -> int:
-    """Values per parameter: ``points``, or the most whose product fits in ``trials``."""
-    return points or max(2, int(trials ** (1.0 / len(space)) + 1e-9))
-
-
 def make_sampler(name: str, space: dict, seed: int, *, budget: int = 100, points: int = 2):
     if name == "random":
         return SeededRandomSampler(seed)

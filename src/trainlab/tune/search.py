@@ -16,10 +16,11 @@ import optuna
 from optuna.trial import TrialState
 
 from trainlab.errors import ConfigError
+from trainlab.train.parallel import blas, run_processes
 from trainlab.tune.objective import Objective, Setup, load_split, train_once
 from trainlab.tune.outage import EXIT_STORAGE_DOWN, RETRY_S, Patience, exits
-from trainlab.tune.samplers import grid_points, make_pruner, make_sampler
-from trainlab.tune.space import LABELS, grid_values, narrow, parse_space
+from trainlab.tune.samplers import make_pruner, make_sampler
+from trainlab.tune.space import LABELS, grid_points, grid_values, narrow, parse_space
 from trainlab.tune.storage import BudgetLock, open_storage
 from trainlab.tune.trials import MAX_RETRIES, run_trials, seed_number
 
@@ -151,8 +152,6 @@ def work(cfg: dict, index: int = 0, wait: bool = False) -> int:
 def search(cfg: dict, workers: int = 1):
     """Run the study to its budget with ``workers`` processes; returns the study
     once no trial is running anywhere (other machines included)."""
-    from trainlab.train.parallel import blas, run_processes
-
     study, _, _ = open_study(cfg)
     Objective(Setup.of(cfg))  # bad data settings fail here, before any worker starts
     if workers > 1:
@@ -231,7 +230,7 @@ def conclude(cfg: dict, study, top: int = 5) -> dict:
         setup = Setup.of(cfg)
         train, val, (x_test, t_test), info = load_split(setup)
         best = order[0]
-        trainer = train_once(setup, best.params, train, val, seed_number(best), info["n_classes"])
+        trainer = train_once(setup, best.params, train, val, seed_number(best), info)
         test_loss, test_acc = trainer.network.evaluate(x_test, t_test)  # the one test evaluation
         result["best"] = {
             "trial": best.number,

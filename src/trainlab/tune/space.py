@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from trainlab.errors import ConfigError
+from trainlab.optim import create
 
 #: where a searched name goes: the network, the trainer, or (any other name) the update rule
 NET_KEYS = {"weight_decay": "weight_decay_lambda", "dropout": "dropout_ratio"}
@@ -106,8 +107,6 @@ def split_params(params: dict) -> tuple[dict, dict, dict]:
 
 def check_space(space: dict[str, Param], optimizer: str, fixed: dict | None = None) -> None:
     """Fail early if a bound is not a valid value for the rule, net or trainer."""
-    from trainlab.optim import create
-
     for p in space.values():
         for bound in (p.low, p.high):
             value = int(bound) if p.int else bound
@@ -123,6 +122,11 @@ def check_space(space: dict[str, Param], optimizer: str, fixed: dict | None = No
                 create(optimizer, **{**(fixed or {}), p.name: value})
             except ConfigError as exc:
                 raise ConfigError(f"--space {p.name}: {exc}") from None
+
+
+def grid_points(space: dict, trials: int, points: int | None = None) -> int:
+    """Values per parameter: ``points``, or the most whose product fits in ``trials``."""
+    return points or max(2, int(trials ** (1.0 / len(space)) + 1e-9))
 
 
 def grid_values(p: Param, points: int) -> list:

@@ -198,35 +198,42 @@ def run_trials(
             time.sleep(1.0)  # trials of other workers are still running
             continue
         ran += 1
-        state, value = None, None
-        try:
-            value = objective(trial)
-        except optuna.TrialPruned:
-            state = TrialState.PRUNED
-        except FloatingPointError as exc:
-            state = TrialState.FAIL
-            try:
-                patience.call(trial.set_user_attr, "fail_reason", f"diverged: {exc}")
-            except UpdateFinishedTrialError:
-                continue
-        except (Taken, UpdateFinishedTrialError):  # failed by another worker while it ran
-            continue  # late: its parameters run again
-        except BaseException as exc:
-            outage = isinstance(exc, Exception) and is_outage(exc)
-            if outage:
-                patience.wait(exc)
-            reason = (
-                "lost: the storage was unreachable"
-                if outage
-                else f"lost: {type(exc).__name__} {exc}".strip()
-            )
-            patience.call(_give_back, study, lock, trial, reason, names, max_retries)
-            if outage:
-                continue
-            raise
-        try:
-            frozen = patience.call(_tell, study, trial, value, state)
-        except UpdateFinishedTrialError:  # the fail_reason came too late
-            continue
-        if on_done is not None:
+        frozen = _carry_out(study, lock, trial, objective, patience, names, max_retries)
+        if frozen is not None and on_done is not None:
             on_done(frozen)
+
+
+def _carry_out(study, lock, trial, objective, patience: Patience, names, max_retries: int):
+    """Run ``trial`` and tell Optuna how it ended; returns the finished trial, or
+    ``None`` when another worker failed it meanwhile or the storage was lost while it
+    ran (its parameters run again)."""
+    state, value = None, None
+    try:
+        value = objective(trial)
+    except optuna.TrialPruned:
+        state = TrialState.PRUNED
+    except FloatingPointError as exc:
+        state = TrialState.FAIL
+        try:
+            patience.call(trial.set_user_attr, "fail_reason", f"diverged: {exc}")
+        except UpdateFinishedTrialError:
+            return None
+    except (Taken, UpdateFinishedTrialError):  # failed by another worker while it ran
+        return None  # late: its parameters run again
+    except BaseException as exc:
+        outage = isinstance(exc, Exception) and is_outage(exc)
+        if outage:
+            patience.wait(exc)
+        reason = (
+            "lost: the storage was unreachable"
+            if outage
+            else f"lost: {type(exc).__name__} {exc}".strip()
+        )
+        patience.call(_give_back, study, lock, trial, reason, names, max_retries)
+        if outage:
+            return None
+        raise
+    try:
+        return patience.call(_tell, study, trial, value, state)
+    except UpdateFinishedTrialError:  # the fail_reason came too late
+        return None

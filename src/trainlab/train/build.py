@@ -1,0 +1,176 @@
+"""From a :class:`~trainlab.train.spec.RunSpec` to a ready :class:`Trainer`: the one builder.
+
+``build(spec)`` reads the data, makes the network, the update rule with its
+schedule and gradient transformations, and the trainer, with every random
+stream drawn from ``spec.training.seed``::
+
+    seeds = SeedSequence(seed).spawn(5)   # split, weights and dropout, batches,
+                                          # gradient noise, curriculum's reference model
+
+Its parts are used alone where the data or the streams come from elsewhere
+(a search trial's fixed split, a benchmark problem's network): the loss, the
+metric and any target scaling are chosen here once, from the data's task.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from trainlab.data import load_with_info, train_val_split
+from trainlab.data.prepared import Prepared, open_data
+from trainlab.errors import ConfigError
+from trainlab.nn import MultiLayerNet
+from trainlab.optim import GradientNoise, Optimizer
+from trainlab.optim.schedules import make_schedule
+from trainlab.train.config import Data, TrainConfig
+from trainlab.train.curriculum import Curriculum, difficulty_scores
+from trainlab.train.doctor import BLOWUP
+from trainlab.train.sharpness import SharpnessTracker
+from trainlab.train.spec import DataSpec, NetworkSpec, OptimizerSpec, RunSpec
+from trainlab.train.trainer import Trainer
+
+
+@dataclass
+class Built:
+    """What :func:`build` made: the trainer (with its network, data and optimizer),
+    the data's description, and a ``--data`` file's split and scaling."""
+
+    trainer: Trainer
+    info: dict
+    prepared: Prepared | None = None
+
+
+def loss_of(task: str | None) -> str:
+    """The loss a task trains on: the mean squared error for a regression."""
+    return "mse" if task == "regression" else "cross_entropy"
+
+
+def open_file(data: DataSpec, batch_size: int, dtype: Any = np.float32) -> Prepared:
+    """A ``--data`` file of ``data``, split and scaled as it says."""
+    assert data.file is not None  # only called for a file
+    return open_data(
+        data.file,
+        target=data.target,
+        task=data.task,
+        scale=data.scale,
+        test_ratio=data.test_ratio,
+        seed=data.split_seed,
+        val_ratio=data.val_ratio,
+        batch_size=batch_size,
+        limit=data.train_size,
+        dtype=np.dtype(dtype),
+        target_scale=data.target_scale,
+    )
+
+
+def load(spec: RunSpec, split_rng: np.random.Generator, prepared: Prepared | None = None):
+    """``(Data, info, prepared)``: a named data set's first ``train_size`` samples with
+    ``val_ratio`` held out by ``split_rng``, or a file's own split (``prepared``, when
+    already opened, is used as it is)."""
+    data, dtype = spec.data, np.dtype(spec.network.dtype)
+    x_val = t_val = None
+    if data.file:
+        prepared = prepared or open_file(data, spec.training.batch_size, dtype)
+        (x_train, t_train), (x_test, t_test) = prepared.train, prepared.test
+        if prepared.val is not None:
+            x_val, t_val = prepared.val
+        info = prepared.info
+    else:
+        ((x_train, t_train), (x_test, t_test)), info = load_with_info(
+            data.dataset, data_dir=data.data_dir
+        )
+        if data.train_size:
+            x_train, t_train = x_train[: data.train_size], t_train[: data.train_size]
+        if data.val_ratio > 0:
+            (x_train, t_train), (x_val, t_val) = train_val_split(
+                x_train, t_train, data.val_ratio, split_rng
+            )
+
+    def cast(x):
+        return None if x is None else x.astype(dtype, copy=False)
+
+    arrays = Data(cast(x_train), t_train, cast(x_test), t_test, x_val=cast(x_val), t_val=t_val)
+    return arrays, info, prepared
+
+
+def network(spec: NetworkSpec, n_inputs: int, n_outputs: int, task, rng) -> MultiLayerNet:
+    """The notes' network of ``spec``, its loss chosen from the task."""
+    return MultiLayerNet(
+        n_inputs,
+        list(spec.hidden),
+        n_outputs,
+        loss=loss_of(task),
+        activation=spec.activation,
+        weight_init_std=spec.init,
+        weight_decay_lambda=spec.weight_decay,
+        use_dropout=spec.dropout > 0,
+        dropout_ratio=spec.dropout or 0.5,
+        dropout_mode=spec.dropout_mode,
+        use_batchnorm=spec.batchnorm,
+        dtype=np.dtype(spec.dtype),
+        rng=rng,
+    )
+
+
+def optimizer(spec: OptimizerSpec, epochs: int, noise_rng) -> tuple[Optimizer, Any]:
+    """The rule (with its gradient noise, when the chain has it) and its schedule."""
+    rule = spec.create()
+    schedule = None
+    if spec.schedule:
+        schedule = make_schedule(spec.schedule, rule.lr, epochs, warmup=spec.warmup)
+    eta = spec.transform("gradient_noise")
+    if eta is not None:
+        rule = GradientNoise(rule, eta=eta, rng=noise_rng)
+    return rule, schedule
+
+
+def build(spec: RunSpec, out: Path | None = None, prepared: Prepared | None = None) -> Built:
+    """Data, network, optimizer and trainer of ``spec``; checkpoints go to ``out``."""
+    if spec.optimizer.partitions:
+        raise ConfigError("parameter partitions are not supported by trainlab train yet")
+    seeds = np.random.SeedSequence(spec.training.seed).spawn(5)
+    rule, schedule = optimizer(
+        spec.optimizer, spec.training.epochs, np.random.default_rng(seeds[3])
+    )
+    data, info, prepared = load(spec, np.random.default_rng(seeds[0]), prepared)
+    task = info.get("task")
+    if task == "regression" and spec.training.curriculum:
+        raise ConfigError(
+            "--curriculum ranks samples by a classifier's loss; drop it for a regression task"
+        )
+    net = network(
+        spec.network,
+        data.x_train.shape[1],
+        info.get("n_outputs") or info["n_classes"],
+        task,
+        np.random.default_rng(seeds[1]),
+    )
+    curriculum = None
+    if spec.training.curriculum:
+        rng = np.random.default_rng(seeds[4])
+        curriculum = Curriculum(difficulty_scores(data.x_train, data.t_train, rng))
+    t, o = spec.training, spec.optimizer
+    config = TrainConfig(
+        epochs=t.epochs,
+        iterations=t.iterations,
+        mini_batch_size=t.batch_size,
+        schedule=schedule,
+        rng=np.random.default_rng(seeds[2]),
+        progress=False if spec.output.quiet else None,
+        sampling=t.sampling,
+        early_stop=t.early_stop,
+        curriculum=curriculum,
+        clip_norm=o.transform("clip_by_norm"),
+        clip_value=o.transform("clip_by_value"),
+        max_grad_norm=o.transform("stop_above_norm"),
+        blowup=BLOWUP,
+        monitor=True,
+        checkpoint_dir=out,
+        checkpoint_every=spec.output.checkpoint_every,
+        callbacks=[SharpnessTracker()] if t.track == "sharpness" else [],
+    )
+    return Built(Trainer(net, data, rule, config), info, prepared)
