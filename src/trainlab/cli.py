@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     for mod in _commands():
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
         mod.add_arguments(p)
-        p.set_defaults(_run=mod.run)
+        p.set_defaults(run_command=mod.run)
     return parser
 
 
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 def _main(args) -> int:
     """Run the command; every expected failure becomes one line and its exit code."""
     try:
-        return int(args._run(args) or 0)
+        return int(args.run_command(args) or 0)
     except DivergenceError as exc:  # a finished run whose metrics record the divergence
         print(f"trainlab: diverged: {_one_line(exc)}", file=sys.stderr)
         return EXIT_DIVERGED

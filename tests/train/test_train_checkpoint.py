@@ -12,7 +12,7 @@ from trainlab.nn import MultiLayerNet
 from trainlab.optim import GradientNoise, create
 from trainlab.optim.schedules import make_schedule
 from trainlab.train import Data, TrainConfig, Trainer
-from trainlab.train.trainer import TrainingInterrupted
+from trainlab.train import TrainingInterrupted
 
 EPOCHS = 5
 

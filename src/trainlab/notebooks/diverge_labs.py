@@ -8,17 +8,18 @@ the quadratic's map is :class:`~trainlab.notebooks.rate_lab.RateLab`.
 from __future__ import annotations
 
 import numpy as np
+from numpy.random import default_rng
 
 from trainlab.data import load
 from trainlab.experiments.common import fit
-from trainlab.nn import MultiLayerNet
 from trainlab.notebooks.labs import Lab, pyplot
 from trainlab.notebooks.text import say
-from trainlab.optim import create
 from trainlab.train import Data, TrainConfig, Trainer
+from trainlab.train import build as builder
 from trainlab.train.lrfind import lrfind
 from trainlab.train.lrfind_plot import lrfind_figure
 from trainlab.train.sharpness import SharpnessTracker, sharpness_verdict
+from trainlab.train.spec import NetworkSpec, OptimizerSpec
 
 
 def _digits(data, train_size):
@@ -69,12 +70,9 @@ class SharpnessLab(Lab):
 
     def compute(self) -> dict:
         lr = float(self.lr_box.value)
-        net = MultiLayerNet(
-            self.x.shape[1],
-            list(self.hidden),
-            int(self.t.max()) + 1,
-            rng=np.random.default_rng(self.seed),
-        )
+        shape = NetworkSpec(hidden=tuple(self.hidden))
+        n_in, n_out, rng = self.x.shape[1], int(self.t.max()) + 1, default_rng(self.seed)
+        net = builder.network(shape, n_in, n_out, "classification", rng)
         tracker = SharpnessTracker(samples=len(self.x), iterations=12, every=self.every)
         config = TrainConfig(
             iterations=self.steps,
@@ -83,7 +81,9 @@ class SharpnessLab(Lab):
             callbacks=[tracker],
             rng=np.random.default_rng(self.seed + 1),
         )
-        self.history = fit(Trainer(net, Data(self.x, self.t), create("sgd", lr=lr), config))
+        self.history = fit(
+            Trainer(net, Data(self.x, self.t), OptimizerSpec("sgd", lr=lr).create(), config)
+        )
         found = [v for v in self.history.get("sharpness", []) if v is not None]
         diverged = self.history["diverged_at"] is not None
         self.verdict = sharpness_verdict(found + [np.inf] * diverged, lr)
@@ -136,9 +136,9 @@ class FinderLab(Lab):
 
         super().__init__(lang)
         self.x, self.t = _digits(data, train_size)
-        self.net = MultiLayerNet(
-            self.x.shape[1], list(hidden), int(self.t.max()) + 1, rng=np.random.default_rng(seed)
-        )
+        n_in, n_out = self.x.shape[1], int(self.t.max()) + 1
+        shape = NetworkSpec(hidden=tuple(hidden))
+        self.net = builder.network(shape, n_in, n_out, "classification", default_rng(seed))
         self.steps, self.seeds = steps, seeds
         self.rule_box = w.Dropdown(
             options=["sgd", "momentum", "nesterov", "adam", "rmsprop"],

@@ -6,16 +6,18 @@ Both redraw when a control moves, like :class:`~trainlab.notebooks.widgets.Lands
 from __future__ import annotations
 
 import numpy as np
+from numpy.random import default_rng
 
 from trainlab.data import load
 from trainlab.errors import DivergenceError
 from trainlab.experiments.init_histogram import forward
 from trainlab.experiments.verdict import verdict
-from trainlab.nn import MultiLayerNet, weight_std
+from trainlab.nn import weight_std
 from trainlab.notebooks.labs import Lab, pyplot
 from trainlab.notebooks.text import say
-from trainlab.optim import create
 from trainlab.train import Data, TrainConfig, Trainer
+from trainlab.train import build as builder
+from trainlab.train.spec import NetworkSpec, OptimizerSpec
 
 
 class HistogramLab(Lab):
@@ -154,19 +156,18 @@ class LossCurveLab(Lab):
         """The loss on the training set before training and after every epoch."""
         key = (rule, round(float(lr), 12))
         if key not in self._cache:
-            net = MultiLayerNet(
-                self.x.shape[1],
-                list(self.hidden),
-                int(self.t.max()) + 1,
-                rng=np.random.default_rng(self.seed),
-            )
+            shape = NetworkSpec(hidden=tuple(self.hidden))
+            n_in, n_out, rng = self.x.shape[1], int(self.t.max()) + 1, default_rng(self.seed)
+            net = builder.network(shape, n_in, n_out, "classification", rng)
             config = TrainConfig(
                 epochs=self.epochs,
                 mini_batch_size=100,
                 rng=np.random.default_rng(self.seed + 1),
                 progress=False,
             )
-            tr = Trainer(net, Data(self.x, self.t), create(rule, lr=float(lr)), config)
+            tr = Trainer(
+                net, Data(self.x, self.t), OptimizerSpec(rule, lr=float(lr)).create(), config
+            )
             try:
                 curve = list(tr.train()["train_loss_epoch"])
             except DivergenceError:

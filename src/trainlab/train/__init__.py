@@ -4,7 +4,8 @@ from trainlab.train.callbacks import EarlyStopping
 from trainlab.train.config import Data, TrainConfig
 from trainlab.train.curriculum import Curriculum, difficulty_scores
 from trainlab.train.doctor import Verdict, diagnose
-from trainlab.train.trainer import Trainer, TrainingInterrupted
+from trainlab.train.stopping import TrainingInterrupted
+from trainlab.train.trainer import Trainer
 
 __all__ = [
     "Trainer",

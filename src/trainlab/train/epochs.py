@@ -9,6 +9,7 @@ import numpy as np
 from trainlab.data.batching import epoch_indices
 from trainlab.errors import ConfigError
 from trainlab.train.curriculum import Curriculum
+from trainlab.validate import MAX_COUNT
 
 
 class EpochPlan:
@@ -41,6 +42,23 @@ class EpochPlan:
         if self.curriculum is None:
             return epochs * self.batches_in(self.n)
         return sum(self.batches_in(self.curriculum.size(e, epochs)) for e in range(epochs))
+
+    def length(self, epochs: int, iterations: int | None, n: int) -> tuple[int, int]:
+        """``(epochs, steps)`` of a training of ``epochs``, or of exactly ``iterations``
+        steps (as many epochs as they take) on ``n`` samples; at most MAX_COUNT steps."""
+        per_epoch = self.batches_in(n)
+        if iterations is not None:
+            epochs = math.ceil(iterations / per_epoch)
+            while self.curriculum is not None and self.steps(epochs) < iterations:
+                epochs += 1  # the curriculum's smaller pools take more epochs
+            return int(epochs), iterations
+        if epochs * per_epoch > MAX_COUNT:
+            raise ConfigError(
+                f"{epochs:,} epochs of {per_epoch} steps are more than the "
+                f"{MAX_COUNT:,} steps trainlab accepts; at most "
+                f"{MAX_COUNT // per_epoch:,} epochs at this batch size"
+            )
+        return int(epochs), self.steps(int(epochs))
 
     def draw(self, epoch: int, epochs: int, rng: np.random.Generator) -> list:
         """The batches (index arrays into the training set) of epoch ``epoch``."""

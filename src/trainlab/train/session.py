@@ -25,7 +25,7 @@ from trainlab.train.doctor import report
 from trainlab.train.folder import resumed, write_config, write_metrics, write_results
 from trainlab.train.spec import RunSpec
 from trainlab.train.spec_flat import from_flat, read_saved, to_flat
-from trainlab.train.trainer import TrainingInterrupted
+from trainlab.train.stopping import TrainingInterrupted
 
 __all__ = [
     "Outcome",

@@ -1,12 +1,10 @@
 """A training run as one typed value: ``RunSpec`` = data, network, optimizer, training, output.
 
-Every training trainlab runs (``trainlab train``, a search trial, a benchmark
-cell) is described by a :class:`RunSpec`; :func:`trainlab.train.build.build`
-turns it into data, network, optimizer and trainer. Each part checks itself
-once, in its constructor, and says what is wrong in one line. ``to_json`` and
-``from_json`` round-trip exactly; the JSON carries :data:`SCHEMA` and is what a
-run folder's ``config.json`` holds (with ``"kind"`` and a ``"described"`` part
-that records what was built, for people; it is not read back).
+:func:`trainlab.train.build.build` turns a :class:`RunSpec` into data, network,
+optimizer and trainer. Each part checks itself once, in its constructor, in one
+line. ``to_json`` and ``from_json`` round-trip exactly; the JSON carries
+:data:`SCHEMA` and is a run folder's ``config.json`` (with ``"kind"`` and a
+``"described"`` part, what was built, for people; it is not read back).
 
 >>> spec = RunSpec(optimizer=OptimizerSpec("adam", lr=0.001), network=NetworkSpec(hidden=(50,)))
 >>> RunSpec.from_json(spec.to_json()) == spec
@@ -19,12 +17,12 @@ trainlab.errors.ConfigError: epochs must be an integer ≥ 1, got 0
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from trainlab.errors import ConfigError, DataError
 from trainlab.optim import Optimizer, create
+from trainlab.train import spec_checks as check
 
 #: the version of the JSON written by :meth:`RunSpec.to_json`; run folders of
 #: trainlab 0.x before it (a flat list of the command's options) are read by
@@ -47,48 +45,6 @@ TRANSFORMS = {
 }
 
 
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def _positive(name: str, v: Any, optional: bool = True) -> None:
-    if v is None and optional:
-        return
-    if not _is_number(v) or not math.isfinite(v) or v <= 0:
-        raise ConfigError(f"{name} must be a finite number > 0, got {v!r}")
-
-
-def _count(name: str, v: Any, minimum: int = 1, optional: bool = False) -> None:
-    if v is None and optional:
-        return
-    if not _is_int(v) or v < minimum:
-        raise ConfigError(f"{name} must be an integer ≥ {minimum}, got {v!r}")
-
-
-def _share(name: str, v: Any, flag: str) -> None:
-    if not _is_number(v) or not 0.0 <= v < 1.0:
-        raise ConfigError(f"{flag} must be in [0, 1), got {v}")
-
-
-def _one_of(name: str, v: Any, allowed: tuple) -> None:
-    if v not in allowed:
-        named = ", ".join(str(a) for a in allowed if a is not None)
-        raise ConfigError(f"{name} must be one of {named}, got {v!r}")
-
-
-def _text(name: str, v: Any, optional: bool = True) -> None:
-    if not (isinstance(v, str) and v) and not (v is None and optional):
-        raise ConfigError(f"{name} must be a non-empty string, got {v!r}")
-
-
-def _scalar(v: Any) -> bool:
-    return v is None or isinstance(v, (str, bool)) or (_is_number(v) and math.isfinite(v))
-
-
 @dataclass(frozen=True)
 class DataSpec:
     """Where the samples come from: a named data set, or a file of your own (``file``)
@@ -108,16 +64,16 @@ class DataSpec:
     val_ratio: float = 0.2
 
     def __post_init__(self) -> None:
-        _text("dataset", self.dataset, optional=False)
+        check.text("dataset", self.dataset, optional=False)
         for name in ("data_dir", "file", "target"):
-            _text(name, getattr(self, name))
-        _one_of("task", self.task, TASKS)
-        _one_of("scale", self.scale, SCALES)
-        _one_of("target_scale", self.target_scale, TARGET_SCALES)
-        _share("test_ratio", self.test_ratio, "--test-ratio")
-        _count("split_seed", self.split_seed, 0)
-        _count("train_size", self.train_size, optional=True)
-        _share("val_ratio", self.val_ratio, "--val-ratio")
+            check.text(name, getattr(self, name))
+        check.one_of("task", self.task, TASKS)
+        check.one_of("scale", self.scale, SCALES)
+        check.one_of("target_scale", self.target_scale, TARGET_SCALES)
+        check.share("test_ratio", self.test_ratio, "--test-ratio")
+        check.count("split_seed", self.split_seed, 0)
+        check.count("train_size", self.train_size, optional=True)
+        check.share("val_ratio", self.val_ratio, "--val-ratio")
 
 
 @dataclass(frozen=True)
@@ -136,19 +92,21 @@ class NetworkSpec:
 
     def __post_init__(self) -> None:
         hidden = self.hidden
-        if not isinstance(hidden, (tuple, list)) or not all(_is_int(h) and h >= 1 for h in hidden):
+        if not isinstance(hidden, (tuple, list)) or not all(
+            check.is_int(h) and h >= 1 for h in hidden
+        ):
             raise ConfigError(f"hidden must be a list of positive integers, got {hidden!r}")
         object.__setattr__(self, "hidden", tuple(hidden))
-        _text("activation", self.activation, optional=False)
-        if not (_is_number(self.init) or isinstance(self.init, str)):  # values: the network's
+        check.text("activation", self.activation, optional=False)
+        if not (check.is_number(self.init) or isinstance(self.init, str)):  # values: the network's
             raise ConfigError(f"init must be a std or a name, got {self.init!r}")
-        if not _is_number(self.weight_decay) or not self.weight_decay >= 0:
+        if not check.is_number(self.weight_decay) or not self.weight_decay >= 0:
             raise ConfigError(f"weight_decay must be a number ≥ 0, got {self.weight_decay!r}")
-        _share("dropout", self.dropout, "--dropout")
-        _one_of("dropout_mode", self.dropout_mode, DROPOUT_MODES)
+        check.share("dropout", self.dropout, "--dropout")
+        check.one_of("dropout_mode", self.dropout_mode, DROPOUT_MODES)
         if not isinstance(self.batchnorm, bool):
             raise ConfigError(f"batchnorm must be true or false, got {self.batchnorm!r}")
-        _one_of("dtype", self.dtype, DTYPES)
+        check.one_of("dtype", self.dtype, DTYPES)
 
 
 @dataclass(frozen=True)
@@ -160,8 +118,8 @@ class TransformSpec:
     value: float
 
     def __post_init__(self) -> None:
-        _one_of("transform", self.name, tuple(TRANSFORMS))
-        _positive(f"{self.name}'s {TRANSFORMS[self.name]}", self.value, optional=False)
+        check.one_of("transform", self.name, tuple(TRANSFORMS))
+        check.positive(f"{self.name}'s {TRANSFORMS[self.name]}", self.value, optional=False)
 
 
 @dataclass(frozen=True)
@@ -173,8 +131,8 @@ class PartitionSpec:
     options: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        _text("partition params", self.params, optional=False)
-        _text("partition rule", self.rule, optional=False)
+        check.text("partition params", self.params, optional=False)
+        check.text("partition rule", self.rule, optional=False)
 
 
 @dataclass(frozen=True)
@@ -192,15 +150,15 @@ class OptimizerSpec:
     partitions: tuple[PartitionSpec, ...] = ()
 
     def __post_init__(self) -> None:
-        _text("rule", self.rule, optional=False)
-        if self.lr is not None and not _is_number(self.lr):
+        check.text("rule", self.rule, optional=False)
+        if self.lr is not None and not check.is_number(self.lr):
             raise ConfigError(f"lr must be a number, got {self.lr!r}")
         if not isinstance(self.options, dict) or not all(
-            isinstance(k, str) and k and _scalar(v) for k, v in self.options.items()
+            isinstance(k, str) and k and check.scalar(v) for k, v in self.options.items()
         ):
             raise ConfigError(f"options must map names to numbers or words, got {self.options!r}")
-        _text("schedule", self.schedule)
-        _count("warmup", self.warmup, 0)
+        check.text("schedule", self.schedule)
+        check.count("warmup", self.warmup, 0)
         order = [list(TRANSFORMS).index(t.name) for t in self.transforms]
         if order != sorted(set(order)):
             raise ConfigError(
@@ -235,15 +193,15 @@ class TrainingSpec:
     track: str | None = None
 
     def __post_init__(self) -> None:
-        _count("epochs", self.epochs)
-        _count("iterations", self.iterations, optional=True)
-        _count("batch_size", self.batch_size)
-        _count("seed", self.seed, 0)
-        _one_of("sampling", self.sampling, SAMPLINGS)
-        _count("early_stop", self.early_stop, optional=True)
+        check.count("epochs", self.epochs)
+        check.count("iterations", self.iterations, optional=True)
+        check.count("batch_size", self.batch_size)
+        check.count("seed", self.seed, 0)
+        check.one_of("sampling", self.sampling, SAMPLINGS)
+        check.count("early_stop", self.early_stop, optional=True)
         if not isinstance(self.curriculum, bool):
             raise ConfigError(f"curriculum must be true or false, got {self.curriculum!r}")
-        _one_of("track", self.track, TRACKS)
+        check.one_of("track", self.track, TRACKS)
 
 
 @dataclass(frozen=True)
@@ -255,10 +213,10 @@ class OutputSpec:
     checkpoint_every: int | None = None
 
     def __post_init__(self) -> None:
-        _text("out", self.out)
+        check.text("out", self.out)
         if not isinstance(self.quiet, bool):
             raise ConfigError(f"quiet must be true or false, got {self.quiet!r}")
-        _count("checkpoint_every", self.checkpoint_every, optional=True)
+        check.count("checkpoint_every", self.checkpoint_every, optional=True)
 
 
 PARTS = {
@@ -320,26 +278,16 @@ def _part(kind: type, doc: dict) -> Any:
     values = dict(doc)
     if kind is OptimizerSpec:
         values["transforms"] = tuple(
-            TransformSpec(**_object("transform", t)) for t in _list("transforms", values)
+            TransformSpec(**check.json_object("transform", t))
+            for t in check.json_list("transforms", values)
         )
         values["partitions"] = tuple(
-            PartitionSpec(**_object("partition", p)) for p in _list("partitions", values)
+            PartitionSpec(**check.json_object("partition", p))
+            for p in check.json_list("partitions", values)
         )
     if kind is NetworkSpec and isinstance(values.get("hidden"), list):
         values["hidden"] = tuple(values["hidden"])
     return kind(**values)
-
-
-def _list(name: str, values: dict) -> list:
-    if not isinstance(values[name], list):
-        raise ConfigError(f"{name} must be a list, got {values[name]!r}")
-    return values[name]
-
-
-def _object(what: str, v: Any) -> dict:
-    if not isinstance(v, dict):
-        raise ConfigError(f"a {what} must be an object, got {v!r}")
-    return v
 
 
 def _plain(v: Any) -> Any:

@@ -13,7 +13,6 @@ checkpoints that resume bit for bit.
 from __future__ import annotations
 
 import math
-import sys
 import time
 
 import numpy as np
@@ -21,16 +20,24 @@ import numpy as np
 from trainlab.errors import ConfigError, DivergenceError
 from trainlab.optim import Optimizer, create
 from trainlab.optim.transforms import GradientNormError, Measured, apply_in_place
-from trainlab.train.activations import activation_stats, blame_layer, layer_grad_norms
+from trainlab.train.activations import activation_stats, layer_grad_norms
 from trainlab.train.callbacks import EarlyStopping
 from trainlab.train.config import Data, TrainConfig
 from trainlab.train.digests import run_fingerprint
+from trainlab.train.divergence import blowup, divergence_record, progress_bar
 from trainlab.train.epochs import EpochPlan
-from trainlab.validate import MAX_COUNT
+from trainlab.train.stopping import Checkpointed
 
 
-class TrainingInterrupted(KeyboardInterrupt):
-    """Training stopped on request (Ctrl-C) between two steps, after saving a checkpoint."""
+def new_history(monitor: bool, measured: bool) -> dict[str, list]:
+    """The empty history: per step ``train_loss``; per epoch the rest (with
+    ``monitor`` the activation statistics and gradient norms; with a transform
+    that measures the gradient norm, its largest in the epoch)."""
+    keys = ["train_loss", "epoch", "lr", "time", "train_loss_epoch", "train_acc"]
+    keys += ["val_loss", "val_acc", "test_loss", "test_acc"]
+    keys += ["activations", "grad_norm"] if monitor else []
+    keys += ["grad_norm_max"] if measured else []
+    return {k: [] for k in keys}
 
 
 def _buffers(network, arrays: dict, flat: str) -> list[np.ndarray]:
@@ -40,7 +47,7 @@ def _buffers(network, arrays: dict, flat: str) -> list[np.ndarray]:
     return [buf] if isinstance(buf, np.ndarray) else list(arrays.values())
 
 
-class Trainer:
+class Trainer(Checkpointed):
     """Train ``network`` on ``data`` with ``optimizer``, as ``config`` says.
 
     Args:
@@ -80,19 +87,8 @@ class Trainer:
         self.batch_size, self.curriculum = self.batches.batch_size, self.batches.curriculum
         self.rng = np.random.default_rng(0) if config.rng is None else config.rng
         self.iter_per_epoch = self.batches.batches_in(n)
-        epochs, iterations = config.epochs, config.iterations
-        if iterations is not None:
-            epochs = math.ceil(iterations / self.iter_per_epoch)
-            while self.curriculum is not None and self.batches.steps(epochs) < iterations:
-                epochs += 1  # the curriculum's smaller pools take more epochs
-        self.epochs, self.iterations = int(epochs), iterations
-        if iterations is None and self.epochs * self.iter_per_epoch > MAX_COUNT:
-            raise ConfigError(
-                f"{self.epochs:,} epochs of {self.iter_per_epoch} steps are more than the "
-                f"{MAX_COUNT:,} steps trainlab accepts; at most "
-                f"{MAX_COUNT // self.iter_per_epoch:,} epochs at this batch size"
-            )
-        self.max_iter = iterations if iterations is not None else self.batches.steps(self.epochs)
+        self.epochs, self.max_iter = self.batches.length(config.epochs, config.iterations, n)
+        self.iterations = config.iterations
         self.base_lr, self.schedule = self.optimizer.lr, config.schedule
         self.callbacks = list(config.callbacks)
         if config.early_stop is not None:
@@ -111,22 +107,7 @@ class Trainer:
             network.params,
             (self.rng, net_rng if isinstance(net_rng, np.random.Generator) else None),
         )
-        self.history: dict[str, list] = {
-            "train_loss": [],
-            "epoch": [],
-            "lr": [],
-            "time": [],
-            "train_loss_epoch": [],
-            "train_acc": [],
-            "val_loss": [],
-            "val_acc": [],
-            "test_loss": [],
-            "test_acc": [],
-        }
-        if config.monitor:
-            self.history.update(activations=[], grad_norm=[])
-        if self._measured:
-            self.history["grad_norm_max"] = []
+        self.history = new_history(config.monitor, bool(self._measured))
         self.current_iter = 0
         self.current_epoch = 0
         self.elapsed = 0.0
@@ -175,79 +156,13 @@ class Trainer:
             self._epoch_max_norm = 0.0
         return record
 
-    # -- checkpoints and stopping -----------------------------------------------------
-    def epoch_state(self) -> tuple[list | None, int, float]:
-        """Where the epoch stands, for a checkpoint: its batches (``None`` between
-        epochs), how many are done, and its largest gradient norm so far."""
-        return self._plan, self._pos, self._epoch_max_norm
-
-    def restore_epoch_state(self, plan: list | None, position: int, max_norm: float) -> None:
-        """Put back what :meth:`epoch_state` returned."""
-        self._plan, self._pos, self._epoch_max_norm = plan, position, max_norm
-
-    def save_checkpoint(self, folder=None):
-        """Save the full training state (see :mod:`trainlab.train.checkpoint`)."""
-        from trainlab.train.checkpoint import save_checkpoint
-
-        return save_checkpoint(self, folder if folder is not None else self.checkpoint_dir)
-
-    def load_checkpoint(self, folder=None) -> dict:
-        """Continue from the checkpoint in ``folder``: the next :meth:`train`
-        goes on exactly as the saved run would have."""
-        from trainlab.train.checkpoint import load_checkpoint
-
-        return load_checkpoint(self, folder if folder is not None else self.checkpoint_dir)
-
-    def request_stop(self) -> None:
-        """Ask training to stop after the current step (safe from a signal handler):
-        :meth:`train` saves a checkpoint (if it has a folder) and raises
-        :class:`TrainingInterrupted`."""
-        self.stop_requested = True
-
-    def _interrupt(self):
-        self.stop_requested = False
-        where = ""
-        if self.checkpoint_dir is not None:
-            self.save_checkpoint()
-            where = f"; checkpoint saved in {self.checkpoint_dir}"
-        raise TrainingInterrupted(
-            f"stopped at step {self.current_iter} (epoch {self.current_epoch + 1}){where}"
-        )
-
     def _diverged(self, reason: str, what: str, xb, grads) -> DivergenceError:
-        from trainlab.train.doctor import divergence_fix
-
-        step, lr = self.current_iter + 1, self.optimizer.lr
-        layer = blame_layer(self.network, xb, grads)
-        self.divergence = {
-            "reason": reason,
-            "what": what,
-            "step": step,
-            "epoch": self.current_epoch + 1,
-            "lr": lr,
-            "layer": layer,
-        }
-        msg = (
-            f"{what} at step {step} (epoch {self.current_epoch + 1}, lr {lr:g}) in {layer}; "
-            f"{divergence_fix(reason, lr)}"
-        )
-        self.divergence["message"] = msg
-        return DivergenceError(msg)
+        self.divergence = divergence_record(self, reason, what, xb, grads)
+        return DivergenceError(self.divergence["message"])
 
     # -- training ---------------------------------------------------------------------
     def _bar(self):
-        show = self.config.progress
-        if not (sys.stderr.isatty() if show is None else show):
-            return None
-        from tqdm.auto import tqdm
-
-        return tqdm(
-            total=self.max_iter,
-            unit="it",
-            leave=False,
-            dynamic_ncols=True,
-            desc=type(self.optimizer).__name__,
-        )
+        return progress_bar(self.config.progress, self.max_iter, type(self.optimizer).__name__)
 
     def train_step(self, xb, tb) -> float:
         """One step: gradient → transforms → update; returns the loss."""
@@ -269,13 +184,8 @@ class Trainer:
         return loss
 
     def _check_blowup(self, loss: float, xb, grads) -> None:
-        """The divergence stop on the loss itself: over ``config.blowup`` times its
-        start (the loss before training, else the first step's)."""
-        times = self.config.blowup
-        h = self.history
-        start = (h["train_loss_epoch"] or h["train_loss"] or [loss])[0]
-        if times is not None and loss > times * start:
-            what = f"loss is {loss:.4g}, over {times:g}x its start {start:.4g},"
+        what = blowup(loss, self.history, self.config.blowup)
+        if what is not None:
             raise self._diverged("loss_blowup", what, xb, grads)
 
     def _transform(self, grads: dict) -> None:
