@@ -49,20 +49,7 @@ FOREIGN = {"trainlab.tune.optuna_adapter": {"_storage", "_get_stale_trial_ids"}}
 
 #: today's violations outside the files already reworked, each with the part of the
 #: code it belongs to; emptied as that work lands
-KNOWN = {
-    # experiments and their report
-    "circle: trainlab.experiments.batch, trainlab.experiments.registry, "
-    "trainlab.report.sources": "experiments",
-    "trainlab.experiments.batch imports trainlab.experiments.registry._data_meta": "experiments",
-    "trainlab.experiments.batch._run is longer than 60 lines": "experiments",
-    "trainlab.experiments.batch.run_many is longer than 60 lines": "experiments",
-    "trainlab.experiments.init_histogram.plot is longer than 60 lines": "experiments",
-    "trainlab.experiments.batchnorm.plot is longer than 60 lines": "experiments",
-    "trainlab.experiments.adaptive_vs_sgd.plot is longer than 60 lines": "experiments",
-    "trainlab.experiments.registry is longer than 300 lines": "experiments",
-    "trainlab.report.texts is longer than 300 lines": "experiments",
-    # search and benchmark
-}
+KNOWN: dict[str, str] = {}
 
 
 def private(name: str) -> bool:

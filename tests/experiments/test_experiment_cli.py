@@ -23,6 +23,8 @@ def _one_error_line(err: str) -> str:
 
 
 def test_two_seeds_plot_the_mean_with_a_band(isolated, monkeypatch):
+    import trainlab.experiments.lr_diagnosis as lr_diagnosis
+    import trainlab.experiments.lr_sharpness as lr_sharpness
     import trainlab.viz as viz
 
     figures = []
@@ -41,7 +43,8 @@ def test_two_seeds_plot_the_mean_with_a_band(isolated, monkeypatch):
         )
         return original(fig, path)
 
-    monkeypatch.setattr(viz, "save", spy)
+    for drawer in (lr_diagnosis, lr_sharpness):  # the modules that save its figures
+        monkeypatch.setattr(drawer, "save", spy)
     out = isolated / "lr"
     code, _, err = cli(
         "run",
@@ -186,7 +189,7 @@ def test_every_experiment_runs_on_fashion_mnist(isolated):
     for name in names():
         config = read_json(isolated / "f" / name / "config.json")
         metrics = read_json(isolated / "f" / name / "metrics.json")
-        if not get(name).TRAINS:  # no data set: randn input, or a problem of its own
+        if not get(name).trains:  # no data set: randn input, or a problem of its own
             continue
         assert config["dataset"] == "fashion-mnist" and "Fashion-MNIST" in config["data_note"]
         assert metrics["data"]["n_inputs"] == 784 and metrics["data"]["n_classes"] == 10

@@ -113,7 +113,7 @@ def test_figures_ignore_this_sessions_matplotlib_settings(isolated, monkeypatch)
 
 
 def test_figures_drawn_in_parts_are_the_figures_drawn_at_once(isolated):
-    from trainlab.experiments.registry import parts, replot
+    from trainlab.experiments.folder import parts, replot
     from trainlab.viz import file_defaults
 
     code, _, err = cli(
@@ -215,10 +215,10 @@ def _group_ends(pgid: int, within: float) -> bool:
 
 
 def test_the_data_loaded_is_what_the_trainings_read():
-    from trainlab.experiments import registry
+    from trainlab.experiments import folder, registry
 
     cfg = {n: registry.make_config(n) for n in ("batchnorm", "overfit", "optimizer-compare")}
     bn, overfit = cfg["batchnorm"], cfg["overfit"]
-    assert registry.reads({"batchnorm": bn}) == (1000, 0)  # the book's 1000, no test set
-    assert registry.reads({"batchnorm": bn, "overfit": overfit}) == (1000, 1000)
-    assert registry.reads(cfg) == (None, None)  # optimizer-compare reads every image
+    assert folder.reads({"batchnorm": bn}) == (1000, 0)  # the book's 1000, no test set
+    assert folder.reads({"batchnorm": bn, "overfit": overfit}) == (1000, 1000)
+    assert folder.reads(cfg) == (None, None)  # optimizer-compare reads every image

@@ -59,7 +59,7 @@ def test_every_experiment_ran_on_fashion_mnist(fashion):
     for name in names():
         config, metrics = load(fashion, name)
         assert config["quick"] is True
-        if get(name).TRAINS:  # init-histogram, adaptive-separable: no data set
+        if get(name).trains:  # init-histogram, adaptive-separable: no data set
             assert metrics["data"]["name"] == "fashion-mnist" and metrics["data"]["n_inputs"] == 784
     assert (fashion / "report.html").is_file()
 

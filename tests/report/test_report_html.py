@@ -152,6 +152,9 @@ def test_korean_explanations(tree, tmp_path):
 
 
 def test_rebuilt_from_saved_metrics_without_training(tree, tmp_path, monkeypatch):
+    import dataclasses
+
+    import trainlab.experiments.batch as batch
     import trainlab.experiments.registry as registry
     import trainlab.train.trainer as trainer
 
@@ -159,9 +162,9 @@ def test_rebuilt_from_saved_metrics_without_training(tree, tmp_path, monkeypatch
         raise AssertionError("the report must not train")
 
     monkeypatch.setattr(trainer.Trainer, "train", refuse)
-    monkeypatch.setattr(registry, "run", refuse)
-    for mod in registry.MODULES:
-        monkeypatch.setattr(registry.get(mod), "job", refuse)  # what trains
+    monkeypatch.setattr(batch, "run", refuse)
+    for name, experiment in registry.EXPERIMENTS.items():  # what trains
+        monkeypatch.setitem(registry.EXPERIMENTS, name, dataclasses.replace(experiment, job=refuse))
     folder = tmp_path / "copy"
     import shutil
 

@@ -11,8 +11,7 @@ from trainlab.io import load_npz, read_json
 from trainlab.nn import MultiLayerNet
 from trainlab.optim import GradientNoise, create
 from trainlab.optim.schedules import make_schedule
-from trainlab.train import Data, TrainConfig, Trainer
-from trainlab.train import TrainingInterrupted
+from trainlab.train import Data, TrainConfig, Trainer, TrainingInterrupted
 
 EPOCHS = 5
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from trainlab.report import build
+
 NAME = "report"
 HELP = "build report.html from saved run folders (no training); prints its path"
 
@@ -25,7 +27,5 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from trainlab.report import build
-
     print(build(args.dir, args.out, lang=args.lang, replot=args.replot))
     return 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 from trainlab.commands._args import (
     add_data_args,
     add_overwrite,
@@ -11,17 +13,17 @@ from trainlab.commands._args import (
     non_negative_int,
     positive_int,
 )
+from trainlab.experiments import get, make_config, names
+from trainlab.experiments.batch import run_many
+from trainlab.experiments.registry import sources_help, split_overrides
+from trainlab.report import build
+from trainlab.runs import prepare_out
 
 NAME = "run"
 HELP = "rerun an experiment of the notes (or all) and draw its figures; prints the folder"
 
 
 def add_arguments(p):
-    import argparse
-
-    from trainlab.experiments import names
-    from trainlab.experiments.registry import sources_help
-
     p.formatter_class = argparse.RawDescriptionHelpFormatter
     p.epilog = sources_help()
     p.add_argument("experiment", metavar="EXPERIMENT", help=f"{', '.join(names())}, or all")
@@ -65,17 +67,15 @@ def _line(name, metrics, limit=6) -> str:
     return f"{name}: {shown}{more} ({metrics['seconds']:.1f}s)"
 
 
-def plan(names, quick=False, overrides=(), dataset=None) -> dict:
-    """The config of each experiment in ``names`` (with its settings for
+def plan(chosen, quick=False, overrides=(), dataset=None) -> dict:
+    """The config of each experiment in ``chosen`` (with its settings for
     ``dataset``), all checked before anything runs."""
-    from trainlab.experiments import make_config, registry
-
-    if len(names) > 1:
-        per = registry.split_overrides(overrides, names)
+    if len(chosen) > 1:
+        per = split_overrides(overrides, chosen)
     else:
-        prefix = names[0] + "."
-        per = {names[0]: {k.removeprefix(prefix): v for k, v in overrides}}
-    return {n: make_config(n, quick, per[n], dataset=dataset) for n in names}
+        prefix = chosen[0] + "."
+        per = {chosen[0]: {k.removeprefix(prefix): v for k, v in overrides}}
+    return {n: make_config(n, quick, per[n], dataset=dataset) for n in chosen}
 
 
 def execute(
@@ -97,8 +97,6 @@ def execute(
     then ``report.html``), their trainings and figures on ``workers`` processes
     (``None``: every core), with the ``extra`` jobs of
     :func:`trainlab.experiments.batch.run_many`."""
-    from trainlab.experiments.batch import run_many
-
     several = len(configs) > 1
     outs = {n: out / n if several else out for n in configs}
     run_many(
@@ -116,15 +114,10 @@ def execute(
         extra=extra,
     )
     if several and report:
-        from trainlab.report import build
-
         echo(f"report: {build(out)}")
 
 
 def run(args) -> int:
-    from trainlab.experiments import get, names
-    from trainlab.runs import prepare_out
-
     every = args.experiment == "all"
     if not every:
         get(args.experiment)  # unknown name: one line listing the valid ones

@@ -1,35 +1,6 @@
-"""Wilson et al. (2017), section 3.3: a separable linear problem on which
-AdaGrad, RMSprop and Adam predict the majority class for every new point,
-while SGD (and Momentum) classify every new point right.
-
-The problem (the paper's, with the positive class the majority, as it assumes):
-each point ``i`` with label ``y_i`` in {+1, -1} has the features::
-
-    x_i1 = y_i                          the label itself
-    x_i2 = x_i3 = 1                     two ones, shared by every point
-    x_i,j = 1  for j = 4 + 5(i-1) ... 4 + 5(i-1) + 2(1 - y_i)
-                                        a block of its own: one 1 for a
-                                        positive point, five 1s for a negative one
-    0 otherwise
-
-A linear model ``w`` is fitted to the least-squares loss
-``f(w) = ½ mean((X w - y)²)`` from ``w = 0`` with full-batch gradients. Every
-rule fits the training data (training error 0). A new point has its own block,
-which no training point touches, so its weights there stay 0 and the model
-sees only ``w1·y + w2 + w3``.
-
-Why (the paper's Lemma 3.1): here ``X sign(Xᵀy) = 4y``, so from ``w = 0`` every
-gradient is a multiple of ``Xᵀy`` and every adaptive step, which divides each
-coordinate by its own gradient size, is a multiple of ``sign(Xᵀy)``; the
-solution is ``w ∝ sign(Xᵀy) = (1, 1, 1, ±1…)``, and a new point gets
-``w·x ∝ y + 2 > 0``: positive, whatever its label. SGD stays in the span of the
-rows of X and ends at the minimum-norm solution ``Xᵀ(XXᵀ)⁻¹y``, which labels
-new points by the sign of ``w1·y + w2 + w3`` correctly.
-
-The paper draws each label +1 with probability p; here a share ``p`` of the
-points, rounded, is positive (their order drawn from the seed), so that the
-minority class's share, the adaptive rules' test error, is exact.
-"""
+"""Wilson et al. (2017), section 3.3, as an experiment: every rule of ``optimizers``
+fitted to the separable problem of :mod:`trainlab.experiments.separable`, for
+several sizes and shares of the majority class."""
 
 from __future__ import annotations
 
@@ -37,11 +8,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trainlab.errors import ConfigError
 from trainlab.experiments.common import gen, rule_label, seeds
+from trainlab.experiments.experiment import Experiment, Source
+from trainlab.experiments.separable import checkpoints, error, features, fit_linear, labels
+from trainlab.viz import caption, plt, save
 
-TITLE = "Wilson et al.'s separable problem: adaptive rules predict one class"
-TRAINS = False
-OWN_INPUT = "the paper's separable linear problem, built from the seed"
 ADAPTIVE = ("adagrad", "rmsprop", "adam")
 
 
@@ -55,12 +27,7 @@ class Config:
     test_size: int = 1000
 
 
-QUICK = {"sizes": (50, 100), "steps": 200}
-
-
 def units(cfg) -> int:
-    from trainlab.errors import ConfigError
-
     if len(cfg.optimizers) != len(cfg.lrs):
         raise ConfigError(
             f"adaptive-separable: {len(cfg.optimizers)} optimizers but {len(cfg.lrs)} lrs; "
@@ -80,54 +47,6 @@ def evaluation(cfg) -> dict:
         "each_step": "training loss, at 20 log-spaced steps",
         "final": f"training and test error ({cfg.test_size} new points)",
     }
-
-
-def labels(n: int, share: float, rng) -> np.ndarray:
-    """``n`` labels in {+1, -1}, ``round(share·n)`` of them +1, in a random order."""
-    y = -np.ones(n)
-    y[: int(round(share * n))] = 1.0
-    return rng.permutation(y)
-
-
-def features(y, *, blocks: int | None = None) -> np.ndarray:
-    """The paper's features of points with labels ``y``: columns ``y``, 1, 1, then
-    a block of five per point (``blocks``: how many blocks; default one per point).
-    A point beyond ``blocks`` has its own block outside the matrix (all zero here)."""
-    n = len(y)
-    blocks = n if blocks is None else blocks
-    x = np.zeros((n, 3 + 5 * blocks))
-    x[:, 0] = y
-    x[:, 1:3] = 1.0
-    for i in range(min(n, blocks)):
-        ones = 1 if y[i] > 0 else 5
-        x[i, 3 + 5 * i : 3 + 5 * i + ones] = 1.0
-    return x
-
-
-def fit_linear(x, y, rule: str, lr: float, steps: int, record=(), **options):
-    """``w`` after ``steps`` full-batch steps of ``rule`` (with ``options``, e.g.
-    ``eps``) on ½ mean((xw - y)²) from 0; and the training loss at each step in ``record``."""
-    from trainlab.optim import create
-
-    opt = create(rule, lr=lr, **options)
-    params = {"w": np.zeros(x.shape[1])}
-    losses = {}
-    for step in range(1, steps + 1):
-        residual = x @ params["w"] - y
-        opt.update(params, {"w": x.T @ residual / len(y)})
-        if step in record:
-            losses[step] = float(0.5 * np.mean((x @ params["w"] - y) ** 2))
-    return params["w"], losses
-
-
-def error(x, y, w) -> float:
-    """Share of points whose sign of ``x w`` is not their label (0 counts as wrong)."""
-    return float(np.mean(np.sign(x @ w) != y))
-
-
-def checkpoints(steps: int) -> list[int]:
-    """Log-spaced steps 1 … ``steps`` at which the curves are recorded."""
-    return sorted({int(s) for s in np.geomspace(1, steps, 20).round()})
 
 
 def jobs(cfg, rng) -> list[dict]:
@@ -184,8 +103,6 @@ def summarize(runs, cfg) -> dict:
 
 
 def plot(metrics, cfg, out) -> list:
-    from trainlab.viz import caption, plt, save
-
     pyplot = plt()
     sizes = list(cfg.sizes)
     fig, axes = pyplot.subplots(1, len(sizes) + 1, figsize=(3.6 * (len(sizes) + 1), 3.8))
@@ -229,3 +146,84 @@ def plot(metrics, cfg, out) -> list:
         "point called positive), since their solution is ∝ sign(Xᵀy)",
     )
     return [save(fig, out / "adaptive_separable.png")]
+
+
+def claim(cfg) -> list[str]:
+    """The rows that prove the figure's claim."""
+    return [
+        f"{rule_label(rule)}: largest |test error − minority share|"
+        if rule in ADAPTIVE
+        else f"{rule_label(rule)}: largest test error"
+        for rule in cfg.optimizers
+    ]
+
+
+TEXTS = {
+    "en": {
+        "title": "Wilson et al.'s separable problem: adaptive rules predict one class",
+        "shows": "The linear problem of Wilson et al. (2017), section 3.3: each point has its "
+        "label as a feature, two ones, and a block of its own (one 1 for a positive "
+        "point, five 1s for a negative one); the positive class is the majority. A "
+        "linear model is fitted from w = 0 by full-batch steps of SGD, Momentum, "
+        "AdaGrad, RMSprop and Adam, for several numbers of points n and positive "
+        "shares p. Left panels: test error on new points against the minority (negative) "
+        "share; right: every rule's training loss falls to about zero.",
+        "notes": "The lecture's advice to prefer adaptive rules meets its limit here, as the "
+        "paper proves. Every rule fits the training data, but AdaGrad, RMSprop and Adam "
+        "call every new point positive: their test error is exactly the minority's "
+        "share, while SGD and Momentum classify every new point right. The one-line "
+        "reason: on this problem X·sign(Xᵀy) = 4y, so every gradient is a multiple of "
+        "Xᵀy and every adaptive step, which divides each coordinate by its own gradient "
+        "size, is a multiple of sign(Xᵀy); the solution is w ∝ sign(Xᵀy) = (1, 1, 1, ±1…), "
+        "and a new point gets w·x ∝ y + 2 > 0 whatever its label. SGD stays in the span "
+        "of the data and ends at the minimum-norm solution, which generalises.",
+    },
+    "ko": {
+        "title": "Wilson 등의 선형 분리 문제: Adaptive 방법은 한 클래스만 예측한다",
+        "shows": "Wilson 등(2017) 3.3절의 선형 문제입니다. 각 점의 특성은 자기 레이블, "
+        "1 두 개, 그리고 그 점만의 구역(양성이면 1이 하나, 음성이면 1이 다섯 개)이고, 양성이 "
+        "다수 클래스입니다. 선형 모델을 w = 0에서 시작해 SGD, Momentum, AdaGrad, "
+        "RMSprop, Adam의 전체 배치 갱신으로 학습시켰고, 점의 수 n과 양성 비율 p를 "
+        "여러 가지로 바꿨습니다. 왼쪽 그림들은 새 점에 대한 시험 오차를 소수(음성) "
+        "클래스의 비율에 대해 그린 것이고, 오른쪽은 모든 방법의 훈련 손실이 거의 0까지 "
+        "내려감을 보여 줍니다.",
+        "notes": "Adaptive 방법을 권하는 강의의 조언이 여기서 한계를 만납니다(논문이 증명한 "
+        "대로). 모든 방법이 훈련 데이터는 완벽히 맞추지만, AdaGrad, RMSprop, Adam은 새 "
+        "점을 모두 양성으로 예측해서 시험 오차가 정확히 소수 클래스의 비율이 되고, SGD와 "
+        "Momentum은 새 점을 모두 맞힙니다. 한 줄 이유: 이 문제에서는 X·sign(Xᵀy) = 4y "
+        "이므로 모든 기울기가 Xᵀy의 배수이고, 좌표마다 자기 기울기 크기로 나누는 "
+        "Adaptive 갱신은 언제나 sign(Xᵀy)의 배수입니다. 그래서 해는 w ∝ sign(Xᵀy) = "
+        "(1, 1, 1, ±1…)이고, 새 점은 레이블과 상관없이 w·x ∝ y + 2 > 0 을 받습니다. SGD는 "
+        "데이터가 펼치는 공간 안에 머물러 최소 노름 해에 도달하고, 그 해는 일반화됩니다.",
+    },
+}
+
+EXPERIMENT = Experiment(
+    name="adaptive-separable",
+    title="Wilson et al.'s separable problem: adaptive rules predict one class",
+    config=Config,
+    units=units,
+    jobs=jobs,
+    job=job,
+    gather=gather,
+    summarize=summarize,
+    claim=claim,
+    plot=plot,
+    texts=TEXTS,
+    source=Source(
+        notes="lecture on optimisation: which rule to use; Wilson et al. 2017, §3.3 "
+        "(the separable linear problem and its Lemma 3.1)",
+        notes_ko="최적화 강의: 어떤 Optimizer를 사용할 것인가; Wilson 등 2017, 3.3절 "
+        "(선형 분리 문제와 보조정리 3.1)",
+        book="§6.1.7 (which rule to use)",
+        script=None,
+    ),
+    lesson=(
+        "every rule fits the training data; SGD and Momentum: test error 0; AdaGrad, "
+        "RMSprop, Adam: test error = the minority's share exactly (w ∝ sign(Xᵀy))"
+    ),
+    trains=False,
+    own_input="the paper's separable linear problem, built from the seed",
+    quick={"sizes": (50, 100), "steps": 200},
+    evaluation=evaluation,
+)

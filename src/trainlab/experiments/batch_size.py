@@ -16,9 +16,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from trainlab.experiments.common import first, floats, gen, head, mean, network, seeds
-
-TITLE = "Batch size: full batch, stochastic and mini-batch"
-TRAINS = True
+from trainlab.experiments.experiment import Experiment, Source
+from trainlab.optim import create
+from trainlab.train import Data, TrainConfig, Trainer
+from trainlab.viz import band, caption, plt, save
 
 
 @dataclass
@@ -29,9 +30,6 @@ class Config:
     optimizer: str = "sgd"
     lr: float = 0.01
     epochs: int = 10
-
-
-QUICK = {"epochs": 4}
 
 
 def size_of(b, n: int) -> int:
@@ -68,7 +66,7 @@ def evaluation(cfg) -> dict:
 
 
 def reads(cfg) -> tuple:
-    """How many rows of the training and test sets the trainings read (see registry.reads)."""
+    """How many rows of the training and test sets the trainings read (see folder.reads)."""
     return first(cfg.train_size), 0
 
 
@@ -79,8 +77,6 @@ def jobs(cfg, rng) -> list[dict]:
 
 
 def job(cfg, data, spec) -> dict:
-    from trainlab.optim import create
-    from trainlab.train import Data, TrainConfig, Trainer
 
     x, t = head(data.x, data.t, cfg.train_size)
     b = spec["batch"]
@@ -122,8 +118,6 @@ def summarize(runs, cfg) -> dict:
 
 
 def plot(metrics, cfg, out) -> list:
-    from trainlab.viz import band, caption, plt, save
-
     pyplot = plt()
     fig, (a1, a2, a3) = pyplot.subplots(1, 3, figsize=(15, 4.2))
     for i, b in enumerate(map(str, cfg.batch_sizes)):
@@ -171,3 +165,61 @@ def plot(metrics, cfg, out) -> list:
         "epoch; the full batch makes one update per epoch",
     )
     return [save(fig, out / "batch_size.png")]
+
+
+def claim(cfg) -> list[str]:
+    """The rows that prove the figure's claim."""
+    return [f"{label(b)}: loss noise" for b in map(str, cfg.batch_sizes)]
+
+
+TEXTS = {
+    "en": {
+        "title": "Batch, stochastic and mini-batch gradient descent",
+        "shows": "The same network, initial weights and learning rate trained with the "
+        "whole training set per update (full batch), one sample per update "
+        "(stochastic), and mini-batches of 32 to 256. Left: the loss of each "
+        "update's batch against the number of updates; middle: loss on the whole "
+        "training set per epoch; right: the same against training time.",
+        "notes": "Full-batch gradient descent makes one update per epoch and takes long. "
+        "Stochastic gradient descent looks at one sample at a time, so its loss "
+        "jitters; its gradient is right only on average. Mini-batches sit between "
+        "the two (sizes are powers of two). Rule of thumb: smaller mini-batches "
+        "usually do better, but take longer.",
+    },
+    "ko": {
+        "title": "배치, 확률적, 미니배치 경사 하강법",
+        "shows": "같은 신경망, 같은 초깃값, 같은 학습률로 한 번 갱신할 때 훈련 데이터 전체를 "
+        "쓰는 경우(배치), 1개만 쓰는 경우(확률적), 32~256개의 미니배치를 쓰는 경우를 "
+        "비교합니다. 왼쪽은 갱신 횟수에 따른 각 배치의 손실, 가운데는 에폭마다 잰 "
+        "훈련 데이터 전체의 손실, 오른쪽은 같은 손실을 학습 시간에 따라 그렸습니다.",
+        "notes": "배치 경사 하강법은 전체 훈련 데이터를 한 번에 고려하므로 한 에폭에 한 번만 "
+        "갱신하고 오래 걸립니다. 확률적 경사 하강법은 한 번에 1개만 보므로 떨림 양상이 "
+        "생기며, 그 기울기의 기댓값이 전체 기울기와 같을 뿐입니다. 미니배치는 그 중간 "
+        "단계이고 크기는 2^n 단위로 잡습니다. 경험칙: 미니배치가 작을수록 성능이 "
+        "웬만하면 좋지만 시간이 오래 걸립니다.",
+    },
+}
+
+EXPERIMENT = Experiment(
+    name="batch-size",
+    title="Batch size: full batch, stochastic and mini-batch",
+    config=Config,
+    units=units,
+    jobs=jobs,
+    job=job,
+    gather=gather,
+    summarize=summarize,
+    claim=claim,
+    plot=plot,
+    texts=TEXTS,
+    source=Source(
+        notes="lecture 08 (optimisation): batch, stochastic and mini-batch gradient descent",
+        notes_ko="강의 08 (Optimization 방법론): Batch / Stochastic / Mini-batch Gradient Descent",
+        book="§4.2.3 (mini-batches)",
+        script=None,
+    ),
+    lesson="smaller batches: more, noisier updates",
+    quick={"epochs": 4},
+    evaluation=evaluation,
+    reads=reads,
+)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from trainlab.errors import DivergenceError
+from trainlab.train import build as builder
+from trainlab.train.spec import NetworkSpec
 
 
 @dataclass
@@ -58,10 +60,12 @@ def gen(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def network(data: Data, hidden, seed: int, **kw):
-    from trainlab.nn import MultiLayerNet
-
-    return MultiLayerNet(data.n_inputs, list(hidden), data.n_classes, rng=gen(seed), **kw)
+def network(data: Data, hidden, seed: int, **fields):
+    """The notes' network for ``data`` from the builder: ``hidden`` sizes, weights drawn
+    with ``seed``, other :class:`~trainlab.train.spec.NetworkSpec` fields as given
+    (``init``, ``batchnorm``, ``weight_decay``, ``dropout``, ``dropout_mode``)."""
+    shape = NetworkSpec(hidden=tuple(hidden), **fields)
+    return builder.network(shape, data.n_inputs, data.n_classes, "classification", gen(seed))
 
 
 def init_spec(value):

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from trainlab.experiments.common import gen, init_spec, mean, seeds
+from trainlab.experiments.experiment import Experiment, Source
+from trainlab.experiments.init_histogram_plot import histograms, layer_spread
+from trainlab.nn import ACTIVATIONS, weight_std
 
-TITLE = "Activation histograms and initial weights"
-TRAINS = False
 NEAR = 0.02  # "near" 0.5, 0 or 1: within this distance
 
 
@@ -27,9 +28,6 @@ class Config:
     inits: tuple = ("1", "0.01", "xavier", "he")
     activations: tuple = ("sigmoid", "tanh", "relu")
     bins: int = 30
-
-
-QUICK: dict = {}
 
 
 def units(cfg) -> int:
@@ -48,29 +46,8 @@ def _range(act):
     return {"tanh": (-1.0, 1.0)}.get(act, (0.0, 1.0))
 
 
-def cap(cfg, act) -> float:
-    """The y-limit shared by every panel of ``act``'s figure, in units of the bar
-    height of a perfectly even spread (samples·nodes / bins): twice that for ReLU,
-    the book's ``ylim(0, 7000)`` for 1000×100 values in 30 bins, which cuts the
-    spike of zeros; six times that (a bar of 20% of all values) for sigmoid and
-    tanh, which cuts only the piles at 0, 0.5 or 1."""
-    return (2.0 if act == "relu" else 6.0) * cfg.samples * cfg.nodes / cfg.bins
-
-
-#: what to see in each activation's figure
-LESSON = {
-    "sigmoid": "std 1 piles up at 0 and 1 (gradients vanish), std 0.01 at 0.5 (every unit says "
-    "the same); Xavier stays spread out in every layer",
-    "tanh": "std 1 piles up at ±1, std 0.01 collapses to 0; Xavier keeps the spread in every layer",
-    "relu": "He keeps the same spread in every layer; under Xavier the values crowd toward 0 "
-    "layer by layer; std 0.01 shrinks them to nothing",
-}
-
-
 def forward(x, stds, act, standard_normals):
     """Activations of each layer: ``z_k = act(z_{k-1} @ (N_k * std_k))``."""
-    from trainlab.nn import ACTIVATIONS
-
     out = []
     for w, std in zip(standard_normals, stds, strict=False):
         x = ACTIVATIONS[act]().forward(x @ (w * std))
@@ -89,8 +66,6 @@ def jobs(cfg, rng) -> list[dict]:
 
 
 def job(cfg, data, spec) -> dict:
-    from trainlab.nn import weight_std
-
     g = gen(spec["seed"])
     x = g.standard_normal((cfg.samples, cfg.nodes))
     ws = [g.standard_normal((cfg.nodes, cfg.nodes)) for _ in range(cfg.layers)]
@@ -151,82 +126,75 @@ def parts(cfg) -> list:
 
 
 def plot(metrics, cfg, out, part=None) -> list:
-    from trainlab.viz import band, by_hand, caption, hist_cut, plt, save
-
-    pyplot = plt()
-    paths = []
-    first = metrics["runs"][0]  # the histograms show one draw, as in the notes
-    total = cfg.samples * cfg.nodes
-    for act in cfg.activations:
-        if part not in (None, act):
-            continue
-        top = cap(cfg, act)
-        rows = len(cfg.inits)
-        lo, hi = _range(act)
-        fig, axes = pyplot.subplots(
-            rows,
-            cfg.layers,
-            figsize=(2.4 * cfg.layers, 1.9 * rows + 0.9),
-            squeeze=False,
-            sharex=True,
-            sharey=True,
-        )
-        for i, spec in enumerate(cfg.inits):
-            for k, layer in enumerate(first[f"{act}/{spec}"]):
-                ax = axes[i][k]
-                hist_cut(ax, layer["counts"], layer["edges"], top, total)
-                outside = 1.0 - sum(layer["counts"]) / total
-                if outside >= 0.005:
-                    ax.text(
-                        0.97,
-                        0.6,
-                        f"{outside:.0%} above {hi:g}\n(not drawn)",
-                        transform=ax.transAxes,
-                        ha="right",
-                        fontsize=7,
-                        color="#555",
-                    )
-                if i == 0:
-                    ax.set_title(f"{k + 1}-layer", y=1.0)  # y given: no costly search above
-                if k == 0:
-                    ax.set_ylabel(init_label(spec))
-        axes[0][0].set_xlim(lo, hi)
-        by_hand(
-            fig,
-            f"{act}: activations per layer ({cfg.bins} bins on {lo:g}..{hi:g}, counts "
-            f"cut at {top:,.0f}; red: a cut bar, with its share)",
-            left=0.8,
-            right=0.25,
-            top=0.65,
-            bottom=0.75,
-            wspace=0.24,
-            hspace=0.22,
-        )
-        caption(
-            fig,
-            LESSON.get(act, "compare the rows: the spread each initial weight leaves"),
-            inside=True,
-        )
-        paths.append(save(fig, out / f"init_histogram_{act}.png", tight=False))
-    if part not in (None, "std"):
-        return paths
-    fig, axes = pyplot.subplots(
-        1, len(cfg.activations), figsize=(4.2 * len(cfg.activations), 4.0), squeeze=False
-    )
-    x = np.arange(1, cfg.layers + 1)
-    for ax, act in zip(axes[0], cfg.activations, strict=False):
-        for spec in cfg.inits:
-            runs = [[layer["std"] for layer in r[f"{act}/{spec}"]] for r in metrics["runs"]]
-            band(ax, x, runs, label=f"weights {init_label(spec)}", marker="o", ms=3)
-        ax.set(yscale="log", xlabel="layer", ylabel="std of activations", xticks=x)
-        ax.set_title(act, y=1.0)
-        ax.legend(fontsize=8)
-    by_hand(fig, None, left=0.75, right=0.15, top=0.35, bottom=0.95, wspace=0.28)
-    caption(
-        fig,
-        "A flat line keeps the signal's size through the layers: Xavier for sigmoid "
-        "and tanh, He for ReLU; a falling line is a vanishing signal",
-        inside=True,
-    )
-    paths.append(save(fig, out / "init_layer_std.png", tight=False))
+    """The histograms of each activation, then the spread per layer (``part``: one of them)."""
+    labels = {spec: init_label(spec) for spec in cfg.inits}
+    paths = [
+        histograms(metrics, cfg, out, act, labels, _range(act))
+        for act in cfg.activations
+        if part in (None, act)
+    ]
+    if part in (None, "std"):
+        paths.append(layer_spread(metrics, cfg, out, labels))
     return paths
+
+
+def claim(cfg) -> list[str]:
+    """The rows that prove the figure's claim."""
+    return [
+        f"sigmoid, std 1: share within {NEAR} of 0 or 1",
+        f"sigmoid, std 0.01: share within {NEAR} of 0.5",
+        "relu, Xavier: std ratio layer 5/1",
+        "relu, He: std ratio layer 5/1",
+    ]
+
+
+TEXTS = {
+    "en": {
+        "title": "Initial weights: activation histograms",
+        "shows": "Activations of 5 layers of 100 units fed randn(1000, 100), one histogram "
+        "per layer (30 bins), for weights with std 1, std 0.01, Xavier (√(1/n)) "
+        "and He (√(2/n)), under sigmoid, tanh and ReLU. The last figure gives the "
+        "standard deviation of each layer's activations (mean ± std over seeds).",
+        "notes": "With std 1, sigmoid outputs pile up at 0 and 1, where its gradient "
+        "vanishes. With std 0.01 they crowd around sigmoid(0) = 0.5: the units all "
+        "say the same thing and the network loses its expressive power. Xavier "
+        "spreads sigmoid and tanh activations evenly; for ReLU, He's √(2/n) keeps "
+        "the spread of every layer about the same, which Xavier does not.",
+    },
+    "ko": {
+        "title": "가중치 초깃값: 활성화값 히스토그램",
+        "shows": "randn(1000, 100) 입력을 100개 노드의 층 5개에 통과시킨 각 층의 활성화값 "
+        "분포(30구간)입니다. 가중치 표준편차 1, 0.01, Xavier(√(1/n)), He(√(2/n))를 "
+        "sigmoid, tanh, ReLU 각각에 적용했습니다. 마지막 그림은 층별 활성화값의 "
+        "표준편차입니다(시드 평균 ± 표준편차).",
+        "notes": "표준편차가 1이면 sigmoid 출력이 0과 1로 치우쳐 기울기 소실이 일어납니다. "
+        "0.01이면 순전파가 0 근처 값만 전달해서 sigmoid(0)=0.5 인 값이 대부분을 "
+        "차지하고, 뉴런이 여럿인 의미가 없어져 표현력이 제한됩니다. Xavier 초깃값은 "
+        "sigmoid와 tanh에서 활성화값을 고르게 분포시키고, ReLU에는 He 초깃값(√(2/n))이 "
+        "층이 깊어져도 분포를 고르게 유지하므로 더 낫습니다.",
+    },
+}
+
+EXPERIMENT = Experiment(
+    name="init-histogram",
+    title="Activation histograms and initial weights",
+    config=Config,
+    units=units,
+    jobs=jobs,
+    job=job,
+    gather=gather,
+    summarize=summarize,
+    claim=claim,
+    plot=plot,
+    texts=TEXTS,
+    source=Source(
+        notes="notes: initial weights, images 2-7 to 2-10-1",
+        notes_ko="노트: 가중치 초기값, 그림 2-7 ~ 2-10-1",
+        book="§6.2.2–6.2.3, Fig. 6-10, 6-11, 6-13, 6-14",
+        script="ch06/weight_init_activation_histogram.py",
+    ),
+    lesson="std 1 piles at 0/1, std 0.01 at 0.5; Xavier spreads sigmoid; He keeps ReLU's spread",
+    trains=False,
+    evaluation=evaluation,
+    parts=parts,
+)

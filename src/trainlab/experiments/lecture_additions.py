@@ -26,10 +26,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trainlab.data import train_val_split
 from trainlab.experiments.common import first, fit, gen, head, mean, network, seeds
+from trainlab.experiments.experiment import Experiment, Source
+from trainlab.experiments.lecture_additions_plot import plot
+from trainlab.optim import GradientNoise, create
+from trainlab.train import Curriculum, Data, TrainConfig, Trainer, difficulty_scores
 
-TITLE = "The lecture's additional methods: shuffling, curriculum, early stopping, noise"
-TRAINS = True
 #: every training: name → what it changes
 VARIANTS = {
     "shuffle": "a fresh random order every epoch (the lecture's advice)",
@@ -54,9 +57,6 @@ class Config:
     noise_eta: float = 0.01
 
 
-QUICK = {"epochs": 12}
-
-
 def units(cfg) -> int:
     return len(VARIANTS)
 
@@ -69,7 +69,7 @@ def evaluation(cfg) -> dict:
 
 
 def reads(cfg) -> tuple:
-    """How many rows of the training and test sets the trainings read (see registry.reads)."""
+    """How many rows of the training and test sets the trainings read (see folder.reads)."""
     return first(cfg.train_size), None
 
 
@@ -103,9 +103,6 @@ class _Updates:
 
 
 def job(cfg, data, spec) -> dict:
-    from trainlab.data import train_val_split
-    from trainlab.optim import GradientNoise, create
-    from trainlab.train import Curriculum, Data, TrainConfig, Trainer, difficulty_scores
 
     v = spec["variant"]
     x, t = head(data.x, data.t, cfg.train_size)
@@ -167,55 +164,92 @@ def summarize(runs, cfg) -> dict:
     return s
 
 
-def plot(metrics, cfg, out) -> list:
-    from trainlab.experiments.common import stack
-    from trainlab.viz import band, caption, plt, save
+def claim(cfg) -> list[str]:
+    """The rows that prove the figure's claim."""
+    return [f"{v}: test acc" for v in VARIANTS] + ["early stopping: stopped after epoch (mean)"]
 
-    pyplot = plt()
-    runs = metrics["runs"]
-    fig, axes = pyplot.subplots(2, 2, figsize=(11, 8))
-    epochs = np.arange(cfg.epochs + 1)
 
-    def curves(ax, names, key, colors, x=None):
-        for name, color in zip(names, colors, strict=True):
-            y = stack([r[name][key] for r in runs])
-            at = np.arange(y.shape[1]) if x is None else np.asarray(runs[0][name][x])
-            band(ax, at, y, color=color, label=name)
+TEXTS = {
+    "en": {
+        "title": "The lecture's additions: shuffling, curriculum, early stopping, noise",
+        "shows": "One network (two hidden layers of 100, SGD lr 0.1, batch 50) trained six "
+        "ways from the same initial weights and split (20% held out for "
+        "validation): shuffled every epoch; in one fixed random order; sorted by "
+        "class; easiest samples first (a curriculum ranked by a softmax "
+        "regression's loss, widening to all by half-way; drawn against the number "
+        "of updates, since its early epochs are shorter); with early stopping "
+        "(patience 3 on validation accuracy; the star is the epoch it keeps); with "
+        "Gaussian gradient noise (variance 0.01/(1+t)^0.55). Mean over seeds with "
+        "±1 std bands.",
+        "notes": "The lecture: shuffle the data every epoch; learn easy examples first "
+        "(Bengio et al. 2009); stop when the validation accuracy falls (very "
+        "important); a little gradient noise makes learning a little faster "
+        "(Neelakantan et al. 2015). What this data shows: data sorted by class "
+        "learns far worse, as the advice to shuffle implies; one fixed random order "
+        "does as well on the digits, and on Fashion-MNIST ends between level and a "
+        "few points lower, depending on the seed: the last batches of every epoch "
+        "are the same ones. The curriculum is not ahead here, neither per epoch nor "
+        "per update: the hard samples are needed from the start. Early stopping "
+        "stops a few epochs after the best validation accuracy and keeps those "
+        "parameters; on a small validation set it stops at a wobble, before the "
+        "slow late gains, and loses a little test accuracy. Gradient noise of this "
+        "size changes nothing visible on a shallow network; Neelakantan et al. "
+        "found it helps very deep networks that are hard to train.",
+    },
+    "ko": {
+        "title": "강의의 추가적인 방법론: 셔플링, 커리큘럼, 조기 종료, 기울기 노이즈",
+        "shows": "같은 신경망(은닉층 100개 노드 2개, SGD 학습률 0.1, 배치 50)을 같은 "
+        "초깃값과 같은 분할(20%는 검증용)에서 여섯 가지로 학습시켰습니다: 매 에폭 "
+        "섞기, 한 번 섞은 순서 고정, 클래스별로 정렬, 쉬운 샘플부터(소프트맥스 "
+        "회귀의 손실로 난이도를 매긴 커리큘럼, 중간까지 전체로 넓어짐; 초반 에폭이 "
+        "짧으므로 갱신 횟수에 대해 그림), 조기 종료(검증 정확도에 인내 3, 별표는 "
+        "남긴 에폭), 가우스 기울기 노이즈(분산 0.01/(1+t)^0.55). 시드 평균과 ±1 "
+        "표준편차 띠입니다.",
+        "notes": "강의: 학습 데이터는 매 에폭마다 섞어 주는 것이 좋다, 쉬운 것부터 "
+        "학습시킨다(Bengio 등 2009), validation accuracy가 떨어지면 학습을 "
+        "멈춘다(매우 중요), gradient에 noise를 조금 넣으면 학습이 조금 "
+        "빨라진다(Neelakantan 등 2015). 이 데이터에서 본 것: 클래스별로 정렬한 "
+        "데이터는 훨씬 못 배우므로 섞으라는 조언이 맞습니다. 한 번 섞은 순서를 "
+        "고정하면 숫자 데이터에서는 똑같이 배우고, Fashion-MNIST에서는 시드에 "
+        "따라 비슷하거나 몇 퍼센트포인트 낮게 끝납니다: 매 에폭 마지막 배치가 늘 "
+        "같은 샘플이기 때문입니다. 커리큘럼은 에폭 기준으로도 갱신 횟수 기준으로도 "
+        "앞서지 않습니다: 어려운 샘플도 처음부터 필요합니다. 조기 종료는 검증 "
+        "정확도가 가장 높았던 에폭 몇 개 뒤에 멈추고 그 매개변수를 남기는데, 검증 "
+        "데이터가 작으면 작은 흔들림에서 멈춰서 뒤늦은 향상을 놓치고 시험 정확도를 "
+        "조금 잃습니다. 이 정도 크기의 기울기 노이즈는 얕은 신경망에서 눈에 띄는 "
+        "차이를 만들지 않습니다. Neelakantan 등은 학습하기 어려운 아주 깊은 "
+        "신경망에서 도움이 된다고 보고했습니다.",
+    },
+}
 
-    curves(
-        axes[0, 0], ("shuffle", "fixed order", "sorted by class"), "test_acc", "C0 C1 C3".split()
-    )
-    axes[0, 0].set(title="shuffling: test accuracy", ylabel="test accuracy")
-    curves(axes[0, 1], ("shuffle", "curriculum"), "test_acc", ("C0", "C2"), x="updates")
-    axes[0, 1].set(title="curriculum (easy first): test accuracy", ylabel="test accuracy")
-    axes[0, 1].set(xlabel="updates (the curriculum's early epochs are shorter)")
-    curves(axes[1, 0], ("shuffle",), "val_acc", ("C0",))
-    for r in runs:
-        e = r["early stopping"]
-        stop = len(e["val_acc"]) - 1
-        axes[1, 0].axvline(stop, color="C4", ls=":", lw=1)
-        axes[1, 0].plot(e["best_epoch"], e["val_acc"][e["best_epoch"]], "*", color="C4", ms=12)
-    axes[1, 0].plot([], [], ":", color="C4", label=f"stop (patience {cfg.patience})")
-    axes[1, 0].plot([], [], "*", color="C4", ms=12, label="epoch kept (best validation)")
-    axes[1, 0].set(title="early stopping: where it stops, what it keeps")
-    axes[1, 0].set(ylabel="validation accuracy")
-    curves(axes[1, 1], ("shuffle", "gradient noise"), "train_loss_epoch", ("C0", "C5"))
-    axes[1, 1].set(title=f"gradient noise (eta {cfg.noise_eta:g}): training loss")
-    axes[1, 1].set(ylabel="training loss", yscale="log")
-    top = axes[0, 0].get_ylim()
-    for ax in (axes[0, 0], axes[1, 0], axes[1, 1]):
-        ax.set(xlabel="epoch", xlim=(0, epochs[-1]))
-    for ax in axes.flat:
-        ax.legend(fontsize=8, loc="lower right" if ax is not axes[1, 1] else "upper right")
-    axes[0, 1].set_ylim(top)  # the two test-accuracy panels share their range
-    fig.suptitle(
-        f"{metrics['data']['title']}: {cfg.optimizer} lr {cfg.lr:g}, batch {cfg.batch_size}, "
-        f"{cfg.train_size} samples ({cfg.val_ratio:.0%} for validation), same initial weights"
-    )
-    fig.tight_layout()
-    caption(
-        fig,
-        "Each panel: the lecture's method against the plain shuffled run (blue); "
-        "lines: mean over seeds, bands: ±1 std",
-    )
-    return [save(fig, out / "lecture_additions.png")]
+EXPERIMENT = Experiment(
+    name="lecture-additions",
+    title="The lecture's additional methods: shuffling, curriculum, early stopping, noise",
+    config=Config,
+    units=units,
+    jobs=jobs,
+    job=job,
+    gather=gather,
+    summarize=summarize,
+    claim=claim,
+    plot=plot,
+    texts=TEXTS,
+    source=Source(
+        notes="lecture 08 (optimisation): 추가적인 방법론 (shuffling; curriculum learning, "
+        "Bengio et al. 2009; early stopping; gradient noise, Neelakantan et al. 2015)",
+        notes_ko="강의 08 (Optimization 방법론): 추가적인 방법론 (Shuffling; Curriculum Learning, "
+        "Bengio 등 2009; Early stopping; Gradient noise, Neelakantan 등 2015)",
+        book="—",
+        script=None,
+    ),
+    lesson=(
+        "sorted by class learns far worse than shuffled; a fixed random order stays near "
+        "it; the curriculum is not ahead; early stopping stops by its rule and keeps the "
+        "best validation epoch, no better on test than the full run; gradient noise (η "
+        "0.01) changes little (`test_lessons_additions.py`, digits and Fashion-MNIST, 3 "
+        "seeds, 20 epochs)"
+    ),
+    quick={"epochs": 12},
+    evaluation=evaluation,
+    reads=reads,
+)

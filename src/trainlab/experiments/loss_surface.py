@@ -22,9 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from trainlab.experiments.common import first, gen, head, network, seeds
-
-TITLE = "The loss surface: sharp and flat minima"
-TRAINS = True
+from trainlab.experiments.experiment import Experiment, Source
+from trainlab.experiments.loss_surface_plot import draw
+from trainlab.nn.spectrum import top_eigenvalues
+from trainlab.optim import create
+from trainlab.train import Data, TrainConfig, Trainer
 
 
 @dataclass
@@ -41,8 +43,6 @@ class Config:
     points: int = 41  # along the 1-D slice and the interpolation
     grid: int = 21  # per side of the 2-D slice
 
-
-QUICK = {"epochs": 15, "large_epochs": 150, "grid": 15}
 
 #: at lr 0.1 the batch-16 run on Fashion-MNIST does not fit its 1000 images (its
 #: training loss stays near 1.2) and ends the sharper; at 0.03 both fit and the
@@ -108,8 +108,6 @@ def losses_at(net, points, x, t) -> list[float]:
 
 
 def _train(cfg, data, spec, batch, epochs):
-    from trainlab.optim import create
-    from trainlab.train import Data, TrainConfig, Trainer
 
     x, t = head(data.x, data.t, cfg.train_size)
     net = network(data, cfg.hidden, spec["init"])
@@ -124,8 +122,6 @@ def _train(cfg, data, spec, batch, epochs):
 
 
 def _around(cfg, net, x, t, rng) -> dict:
-    from trainlab.nn.spectrum import top_eigenvalues
-
     theta = net.flat_params.astype(np.float64)
     d1, d2 = filter_normalised(net, rng), filter_normalised(net, rng)
     alphas = np.linspace(-cfg.span, cfg.span, cfg.points)
@@ -174,6 +170,66 @@ def summarize(runs, cfg) -> dict:
 
 
 def plot(metrics, cfg, out) -> list:
-    from trainlab.experiments.loss_surface_plot import draw
-
     return draw(metrics, cfg, out)
+
+
+def claim(cfg) -> list[str]:
+    """Every row of the summary proves the figure's claim."""
+    return []
+
+
+TEXTS = {
+    "en": {
+        "title": "The loss surface: sharp and flat minima",
+        "shows": "Two networks from the same initial weights, trained with small and with "
+        "large mini-batches until both fit the training data. Left: the loss along a "
+        "filter-normalised random direction through each solution (Li et al. 2018); "
+        "middle: the same on a plane of two such directions; right: the loss on the "
+        "line from one solution to the other, each end labelled by its sharpness (the "
+        "top eigenvalue of the loss's Hessian).",
+        "notes": "The large-batch solution sits in a narrower valley: a larger sharpness. "
+        "Keskar et al. (2017) tie sharp minima to the lecture's remark that smaller "
+        "batches usually generalise better; compare the test accuracies in the legend.",
+    },
+    "ko": {
+        "title": "손실 지형: 날카로운 최솟값과 평평한 최솟값",
+        "shows": "같은 초깃값에서 작은 미니배치와 큰 미니배치로 훈련 데이터를 다 맞출 때까지 "
+        "학습한 두 신경망입니다. 왼쪽은 각 해를 지나는 필터 정규화 무작위 방향의 손실"
+        "(Li 등 2018), 가운데는 그런 두 방향이 만드는 평면 위의 손실, 오른쪽은 한 해에서 "
+        "다른 해로 가는 직선 위의 손실이며 양 끝에 날카로움(헤세 행렬의 가장 큰 고윳값)을 "
+        "적었습니다.",
+        "notes": "큰 배치의 해는 더 좁은 골짜기, 즉 더 큰 날카로움에 있습니다. Keskar 등"
+        "(2017)은 날카로운 최솟값을 '작은 배치가 대체로 일반화가 더 잘 된다'는 강의의 "
+        "말과 연결합니다. 범례의 시험 정확도를 비교해 보세요.",
+    },
+}
+
+EXPERIMENT = Experiment(
+    name="loss-surface",
+    title="The loss surface: sharp and flat minima",
+    config=Config,
+    units=units,
+    jobs=jobs,
+    job=job,
+    gather=gather,
+    summarize=summarize,
+    claim=claim,
+    plot=plot,
+    texts=TEXTS,
+    source=Source(
+        notes="lecture: mini-batch size ('smaller batches usually generalise better')",
+        notes_ko="강의: 미니배치 크기 ('작은 배치가 대체로 일반화가 더 잘 된다')",
+        book="—",
+        script=None,
+    ),
+    lesson=(
+        "the large-batch minimum's top Hessian eigenvalue ≥ 1.8 × the small-batch one's "
+        "(digits, `--quick`)"
+    ),
+    quick={"epochs": 15, "large_epochs": 150, "grid": 15},
+    datasets=DATASETS,
+    why=WHY,
+    why_ko=WHY_KO,
+    evaluation=evaluation,
+    reads=reads,
+)

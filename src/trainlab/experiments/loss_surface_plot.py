@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from trainlab.viz import caption, plt, save
+
 COLORS = {"small": "C0", "large": "C3"}
 
 
@@ -13,8 +15,6 @@ def _label(cfg, k, run) -> str:
 
 
 def draw(metrics, cfg, out) -> list:
-    from trainlab.viz import caption, plt, save
-
     run = metrics["runs"][0]
     fig, axes = plt().subplots(1, 4, figsize=(18, 4.6), width_ratios=(1.2, 1, 1, 1.2))
     a1, a2, a3, a4 = axes

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from trainlab.errors import ConfigError
+from trainlab.experiments import lr_sharpness
 from trainlab.experiments.common import (
     first,
     fit,
@@ -26,10 +29,12 @@ from trainlab.experiments.common import (
     seeds,
     stack,
 )
+from trainlab.experiments.experiment import Experiment, Source
 from trainlab.experiments.verdict import ADVICE, classify
+from trainlab.optim import create
+from trainlab.train import Data, TrainConfig, Trainer
+from trainlab.viz import band, caption, plt, save
 
-TITLE = "Diagnosing the learning rate from the loss curve"
-TRAINS = True
 #: the lecture figure's colours
 COLORS = {"very high": "gold", "high": "green", "good": "red", "low": "blue", "bad init": "gray"}
 
@@ -57,7 +62,7 @@ QUICK: dict = {}
 #: defaults are those of the digits), measured to give the four shapes on every
 #: seed tried, whatever the last bits of the matrix products (on the digits, lr
 #: 0.6 jumps or blows up on 12 seeds of 12 where 0.5 stayed smooth on 2 of 10)
-DATASETS = {
+DATASETS: dict[str, dict[str, Any]] = {
     "fashion-mnist": {"lrs": (3.0, 0.3, 0.03, 0.005), "batch_size": 1000, "bad_init_lr": 0.3},
     "mnist": {"lrs": (3.0, 1.0, 0.01, 0.001)},
 }
@@ -87,8 +92,6 @@ WHY_KO = {
 def curves(cfg) -> list[tuple[str, float, str]]:
     """(label, lr, initial weights) of every curve."""
     if len(cfg.labels) != len(cfg.lrs):
-        from trainlab.errors import ConfigError
-
         raise ConfigError(
             f"lr-diagnosis: {len(cfg.labels)} labels but {len(cfg.lrs)} lrs; give one label per lr"
         )
@@ -111,7 +114,7 @@ def evaluation(cfg) -> dict:
 
 
 def reads(cfg) -> tuple:
-    """How many rows of the training and test sets the trainings read (see registry.reads)."""
+    """How many rows of the training and test sets the trainings read (see folder.reads)."""
     return first(cfg.train_size), 0
 
 
@@ -125,12 +128,9 @@ def jobs(cfg, rng) -> list[dict]:
 
 
 def job(cfg, data, spec) -> dict:
-    from trainlab.experiments import lr_sharpness
-    from trainlab.optim import create
-    from trainlab.train import Data, TrainConfig, Trainer
 
     x, t = head(data.x, data.t, cfg.train_size)
-    net = network(data, cfg.hidden, spec["init_seed"], weight_init_std=init_spec(spec["init"]))
+    net = network(data, cfg.hidden, spec["init_seed"], init=init_spec(spec["init"]))
     tr = Trainer(
         net,
         Data(x, t),
@@ -173,8 +173,6 @@ def summarize(runs, cfg) -> dict:
 
 
 def plot(metrics, cfg, out) -> list:
-    from trainlab.viz import band, caption, plt, save
-
     pyplot = plt()
     fig, ax = pyplot.subplots(figsize=(8, 5))
     runs = metrics["runs"]
@@ -208,7 +206,76 @@ def plot(metrics, cfg, out) -> list:
         "Red is what we want; a jump or blow-up: lower the lr; a straight slow line: "
         "raise it; a flat line: check the initial weights",
     )
-    from trainlab.experiments import lr_sharpness
-
     saved = [save(fig, out / "lr_diagnosis.png")]
     return saved + lr_sharpness.plot(metrics, cfg, out, curves(cfg), COLORS)
+
+
+def claim(cfg) -> list[str]:
+    """Every row of the summary proves the figure's claim."""
+    return []
+
+
+TEXTS = {
+    "en": {
+        "title": "Reading the loss curve: is the learning rate right?",
+        "shows": "Loss on the training set per epoch for a very high, a high, a good and a "
+        "low learning rate (colours as in the lecture: yellow, green, red, blue), "
+        "plus the good rate from bad initial weights (std 0.01, grey). Each label "
+        "carries an automatic verdict: a loss that blows up or jumps → lower the "
+        "lr (or raise Adam's eps); a straight, slow fall → raise the lr; a flat "
+        "line → check the initial weights; a fast fall that levels off → healthy. "
+        "The second figure puts each curve's sharpness (the top eigenvalue of the "
+        "loss's Hessian, at every epoch's end) beside 2/lr (dashed): a step overshoots "
+        "along a direction whose curvature is above 2/lr, so too high is sharpness "
+        "pinned at or above 2/lr, and too low is sharpness far below it. 2/lr is a "
+        "full-batch edge; with mini-batches the sharpness hovers near it, not on it.",
+        "notes": "The red curve is what we want. A loss that starts to jump means the "
+        "learning rate is too high: lower it, and with Adam try a larger eps. A "
+        "loss that falls linearly for a long time means it is too low: stop and "
+        "raise it. Bad initial weights keep training from getting anywhere. In "
+        "the end it depends on the problem.",
+    },
+    "ko": {
+        "title": "손실 곡선 읽기: 학습률이 적당한가?",
+        "shows": "아주 큰, 큰, 적당한, 작은 학습률에서 에폭마다 잰 훈련 손실입니다(강의 그림과 "
+        "같은 색: 노랑, 초록, 빨강, 파랑). 회색은 적당한 학습률이지만 초깃값이 나쁜"
+        "(표준편차 0.01) 경우입니다. 각 곡선에는 자동 판정이 붙습니다: 발산하거나 "
+        "튀면 → lr을 낮추거나 Adam의 eps를 키우기, 느리게 직선으로 내려가면 → lr 키우기, "
+        "평평하면 → 초깃값 확인, 빠르게 내려가다 완만해지면 → 정상. 두 번째 그림은 "
+        "곡선마다 날카로움(손실 헤세 행렬의 가장 큰 고윳값, 에폭 끝마다)을 2/lr(점선)과 "
+        "나란히 보여 줍니다. 곡률이 2/lr보다 큰 방향에서는 한 스텝이 최솟값을 지나치므로, "
+        "학습률이 너무 크면 날카로움이 2/lr에 붙거나 그 위에 있고, 너무 작으면 훨씬 "
+        "아래에 있습니다. 2/lr은 전체 배치의 경계이고, 미니배치에서는 그 근처를 오갑니다.",
+        "notes": "우리가 원하는 것은 빨간색 선입니다. 학습이 좀 되다가 튀면 대개 학습률이 너무 "
+        "커서이니 조금 줄여 보고, Adam을 쓰고 있다면 엡실론을 조금 키워 보세요. 손실이 "
+        "오랫동안 직선(linear)으로 내려가면 학습을 멈추고 lr을 키우세요. 초깃값을 잘못 "
+        "주면 학습이 잘 되지 않습니다. 결론은 문제마다 다릅니다.",
+    },
+}
+
+EXPERIMENT = Experiment(
+    name="lr-diagnosis",
+    title="Diagnosing the learning rate from the loss curve",
+    config=Config,
+    units=units,
+    jobs=jobs,
+    job=job,
+    gather=gather,
+    summarize=summarize,
+    claim=claim,
+    plot=plot,
+    texts=TEXTS,
+    source=Source(
+        notes="lecture 08 (optimisation): the conclusion's loss-curve figure (optimization007)",
+        notes_ko="강의 08 (Optimization 방법론): 결론의 손실 곡선 그림 (optimization007)",
+        book="—",
+        script=None,
+    ),
+    lesson="too high → diverging, high → spiking, good → healthy, low → slow, bad init → plateau",
+    quick=QUICK,
+    datasets=DATASETS,
+    why=WHY,
+    why_ko=WHY_KO,
+    evaluation=evaluation,
+    reads=reads,
+)

@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from trainlab.experiments.common import floats, stack
+from trainlab.train.sharpness import SharpnessTracker
+from trainlab.viz import band, caption, plt, save
+
 #: samples and Lanczos products of one measurement (about 30 gradients of 300 samples)
 SAMPLES, PRODUCTS = 300, 12
 
 
 def tracker():
     """The callback that one curve's training carries."""
-    from trainlab.train.sharpness import SharpnessTracker
-
     return SharpnessTracker(samples=SAMPLES, iterations=PRODUCTS)
 
 
@@ -35,8 +37,6 @@ def results(history) -> dict:
 def ratio(run: dict, lr: float) -> float:
     """Median over the second half of the measurements of sharpness / (2/lr);
     inf when the run diverged before or while being measured."""
-    from trainlab.experiments.common import floats
-
     values = floats(run.get("sharpness", []))
     if run.get("diverged_at") or values.size == 0:
         return float("inf")
@@ -46,8 +46,6 @@ def ratio(run: dict, lr: float) -> float:
 
 def plot(metrics, cfg, out, curves, colors) -> list:
     """One panel per curve on a shared log axis: sharpness per epoch and 2/lr."""
-    from trainlab.experiments.common import stack
-    from trainlab.viz import band, caption, plt, save
 
     shown = [(label, lr) for label, lr, _ in curves if label != "bad init"]
     fig, axes = plt().subplots(

@@ -23,8 +23,8 @@ from trainlab import schema
 from trainlab import walk as walking
 from trainlab.atomic import write_atomic
 from trainlab.errors import ConfigError
-from trainlab.experiments.registry import MODULES, names
-from trainlab.experiments.registry import replot as redraw
+from trainlab.experiments.folder import replot as redraw
+from trainlab.experiments.registry import EXPERIMENTS, names
 from trainlab.io import open_regular, read_json
 from trainlab.report.sources import differences, key_numbers, source_line, why_dataset
 from trainlab.report.texts import LANGS, UI, text
@@ -89,7 +89,7 @@ def _figures(folder: Path, replot: bool) -> list[Path]:
         )
 
     figs = plain()
-    if _kind(folder) in MODULES and (replot or not figs):
+    if _kind(folder) in EXPERIMENTS and (replot or not figs):
         redraw(folder)  # figures come from the saved metrics; nothing is trained
         figs = plain()
     return figs
@@ -211,7 +211,7 @@ def _section(i: int, folder: Path, root: Path, lang: str, replot: bool) -> tuple
         parts.append(f"<p>{esc(ui['no_figures'])}</p>")
     summary = metrics.get("summary") or {}
     if isinstance(summary, dict) and summary:
-        key = key_numbers(kind, summary)
+        key = key_numbers(kind, summary, config)
         parts.append(f"<table><caption>{esc(ui['numbers'])}</caption>{_rows(key)}</table>")
         if len(key) < len(summary):
             parts.append(
