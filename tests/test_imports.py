@@ -34,6 +34,7 @@ MAX_MODULE = 300
 #: modules that are one catalogue (a table of functions or texts), allowed over 300 lines
 CATALOGUES = {
     "trainlab.check.catalogue": "check/catalogue.py",
+    "trainlab.report.figure_ko": "report/figure_ko.py",
 }
 
 #: documented hooks of a protocol, which subclasses override and its engine calls

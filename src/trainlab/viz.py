@@ -4,6 +4,9 @@ writes; the session's backend is left alone)."""
 from __future__ import annotations
 
 import contextlib
+import contextvars
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import numpy as np
@@ -60,21 +63,42 @@ def file_defaults():
         yield
 
 
+#: what :func:`save` wraps each write in (see :func:`saving_with`)
+SavingHook = Callable[[object], AbstractContextManager]
+_saving: contextvars.ContextVar[SavingHook | None] = contextvars.ContextVar(
+    "trainlab_saving", default=None
+)
+
+
+@contextlib.contextmanager
+def saving_with(hook: SavingHook) -> Iterator[None]:
+    """For the block, :func:`save` writes each figure inside ``hook(fig)``, a
+    context manager that may change the figure's texts and fonts before it is
+    drawn (the Korean report's figures: :mod:`trainlab.report.korean_figures`)."""
+    token = _saving.set(hook)
+    try:
+        yield
+    finally:
+        _saving.reset(token)
+
+
 def save(fig, path, *, tight: bool = True) -> Path:
     """Save ``fig`` as PNG through a temporary file and a rename, then close it.
 
     ``tight`` crops the PNG to what is drawn (one more drawing pass); a figure
     laid out by hand, everything inside its canvas, passes ``tight=False``."""
     path = Path(path)
-    write_atomic(
-        path,
-        lambda fh: fig.savefig(
-            fh,
-            format=path.suffix.lstrip(".") or "png",
-            dpi=110,
-            bbox_inches="tight" if tight else None,
-        ),
-    )
+    hook = _saving.get()
+    with hook(fig) if hook else contextlib.nullcontext():
+        write_atomic(
+            path,
+            lambda fh: fig.savefig(
+                fh,
+                format=path.suffix.lstrip(".") or "png",
+                dpi=110,
+                bbox_inches="tight" if tight else None,
+            ),
+        )
     plt().close(fig)
     return path
 

@@ -26,6 +26,7 @@ from trainlab.errors import ConfigError
 from trainlab.experiments.folder import replot as redraw
 from trainlab.experiments.registry import EXPERIMENTS, names
 from trainlab.io import open_regular, read_json
+from trainlab.report.korean_figures import KoreanFigures, caption, korean_figures
 from trainlab.report.sources import differences, key_numbers, source_line, why_dataset
 from trainlab.report.texts import LANGS, UI, text
 from trainlab.runs import is_incomplete
@@ -80,7 +81,7 @@ def _kind(folder: Path) -> str:
         return folder.name
 
 
-def _figures(folder: Path, replot: bool) -> list[Path]:
+def _figures(folder: Path, replot: bool, korean: KoreanFigures | None = None) -> list[Path]:
     def plain():  # regular files of the folder itself: no symbolic link out of it
         return sorted(
             p
@@ -89,6 +90,8 @@ def _figures(folder: Path, replot: bool) -> list[Path]:
         )
 
     figs = plain()
+    if korean is not None and _kind(folder) in EXPERIMENTS:
+        return korean.figures(folder, figs)  # redrawn apart: the run folder is left alone
     if _kind(folder) in EXPERIMENTS and (replot or not figs):
         redraw(folder)  # figures come from the saved metrics; nothing is trained
         figs = plain()
@@ -140,13 +143,14 @@ def _setting(value) -> str:
     return _fmt(value)[0] if isinstance(value, float) else str(value)
 
 
-def _rows(summary: dict) -> str:
+def _rows(summary: dict, korean: KoreanFigures | None = None) -> str:
     esc = html.escape
+    translate = korean.translate if korean else str
     rows = []
     for key, value in summary.items():
-        cell, num = _fmt(value)
+        cell, num = _fmt(translate(value) if isinstance(value, str) else value)
         cls = ' class="num"' if num else ""
-        rows.append(f"<tr><th>{esc(str(key))}</th><td{cls}>{esc(cell)}</td></tr>")
+        rows.append(f"<tr><th>{esc(translate(str(key)))}</th><td{cls}>{esc(cell)}</td></tr>")
     return "".join(rows)
 
 
@@ -174,7 +178,19 @@ def _provenance(kind: str, config: dict, ui: dict, lang: str) -> list[str]:
     return out
 
 
-def _section(i: int, folder: Path, root: Path, lang: str, replot: bool) -> tuple[str, str]:
+def _embedded(figs: list[Path], ui: dict, korean: KoreanFigures | None) -> list[str]:
+    """Each figure as a ``data:`` URI, captioned (in Korean for the Korean report)."""
+    esc = html.escape
+    parts = [
+        f'<figure><img src="data:{FIGURES[fig.suffix.lower()]};base64,'
+        f'{base64.b64encode(_figure_bytes(fig)).decode("ascii")}" alt="{esc(fig.name)}">'
+        f"<figcaption>{esc(caption(fig.name) if korean else fig.name)}</figcaption></figure>"
+        for fig in figs
+    ]
+    return parts or [f"<p>{esc(ui['no_figures'])}</p>"]
+
+
+def _section(i: int, folder: Path, root: Path, lang: str, replot: bool, korean) -> tuple[str, str]:
     esc = html.escape
     ui = UI[lang]
     config, metrics = _load(folder)
@@ -200,23 +216,15 @@ def _section(i: int, folder: Path, root: Path, lang: str, replot: bool) -> tuple
     if t["notes"]:
         parts += [f"<h3>{esc(ui['notes'])}</h3>", f"<p>{esc(t['notes'])}</p>"]
     parts += _provenance(kind, config, ui, lang)
-    figs = _figures(folder, replot)
-    for fig in figs:
-        data = base64.b64encode(_figure_bytes(fig)).decode("ascii")
-        parts.append(
-            f'<figure><img src="data:{FIGURES[fig.suffix.lower()]};base64,{data}" '
-            f'alt="{esc(fig.name)}"><figcaption>{esc(fig.name)}</figcaption></figure>'
-        )
-    if not figs:
-        parts.append(f"<p>{esc(ui['no_figures'])}</p>")
+    parts += _embedded(_figures(folder, replot, korean), ui, korean)
     summary = metrics.get("summary") or {}
     if isinstance(summary, dict) and summary:
         key = key_numbers(kind, summary, config)
-        parts.append(f"<table><caption>{esc(ui['numbers'])}</caption>{_rows(key)}</table>")
+        parts.append(f"<table><caption>{esc(ui['numbers'])}</caption>{_rows(key, korean)}</table>")
         if len(key) < len(summary):
             parts.append(
                 f"<details><summary>{esc(ui['all_numbers'])}</summary>"
-                f"<table>{_rows(summary)}</table></details>"
+                f"<table>{_rows(summary, korean)}</table></details>"
             )
     settings = {k: v for k, v in config.items() if k not in ("kind", "title", "data_note")}
     if settings:
@@ -250,6 +258,7 @@ def build(root, out=None, lang: str = "en", replot: bool = False, warn=_warn) ->
     root = Path(root)
     runs = find_runs(root, warn)
     ui = UI[lang]
+    korean = korean_figures(warn) if lang == "ko" else None
     sections, toc = [], []
 
     shown: list = []
@@ -261,7 +270,7 @@ def build(root, out=None, lang: str = "en", replot: bool = False, warn=_warn) ->
             )
             continue
         try:
-            s, entry = _section(len(shown) + 1, folder, root, lang, replot)
+            s, entry = _section(len(shown) + 1, folder, root, lang, replot, korean)
         except Exception as exc:  # noqa: BLE001 - any damage to one run spares the others
             text = str(exc) if str(folder) in str(exc) else f"{folder}: {exc}"
             warn(f"skipped a malformed run: {text}"[:400])
