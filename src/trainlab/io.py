@@ -7,14 +7,19 @@ read back with ``allow_pickle=False``: nothing is pickled.
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import stat
+import zipfile
+import zlib
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
 
 from trainlab.atomic import write_atomic
+from trainlab.errors import DataError
 
 
 def plain(obj: Any) -> Any:
@@ -53,10 +58,6 @@ def open_regular(path: str | Path, limit: int = MAX_FILE_BYTES, follow: bool = T
     never blocks (``O_NONBLOCK``), so a FIFO swapped in after the check cannot
     hang either. ``follow=False`` refuses a symbolic link (``O_NOFOLLOW``). A missing
     file raises ``FileNotFoundError``."""
-    import stat
-
-    from trainlab.errors import DataError
-
     path = Path(path)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
     if not follow:
@@ -94,8 +95,6 @@ def read_json(path: str | Path) -> Any:
     """Parse the JSON file at ``path``. A file that is not a regular file, is not
     UTF-8 or is not valid JSON raises :class:`~trainlab.errors.DataError` naming
     it (a ``ValueError``); a missing one ``FileNotFoundError``."""
-    from trainlab.errors import DataError
-
     with open_regular(path) as fh:
         raw = fh.read()
     try:
@@ -129,12 +128,6 @@ def load_npz(path: str | Path, data: bytes | None = None) -> dict[str, np.ndarra
     truncated or non-regular file raises :class:`~trainlab.errors.DataError`
     naming it; a missing one ``FileNotFoundError``. ``data``: the file's bytes,
     already read (and checked) by the caller; ``path`` then only names it."""
-    import io
-    import zipfile
-    import zlib
-
-    from trainlab.errors import DataError
-
     with open_regular(path) if data is None else io.BytesIO(data) as fh:
         try:
             with np.load(fh, allow_pickle=False) as z:

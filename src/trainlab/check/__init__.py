@@ -16,6 +16,8 @@ recognised, what is run and how a cause is found: ``docs/check.md``.
 import sys
 import types
 
+from trainlab.check.api import check as run_check
+
 
 def check(target, rule=None, opts=None, *, timeout=None):
     """Check an update rule class, or a file ``"FILE.py[:CLASS]"``, against trainlab's rule.
@@ -30,8 +32,6 @@ def check(target, rule=None, opts=None, *, timeout=None):
     Returns:
         a :class:`trainlab.check.result.Result`.
     """
-    from trainlab.check.api import check as run_check
-
     return run_check(target, rule=rule, opts=opts, timeout=timeout)
 
 

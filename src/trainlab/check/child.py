@@ -16,6 +16,12 @@ import os
 import sys
 from pathlib import Path
 
+from trainlab.atomic import write_atomic
+from trainlab.check.engine import check_class
+from trainlab.check.replay import trainlab_frames_removed
+from trainlab.check.result import Result
+from trainlab.errors import ConfigError
+
 
 class SeveralRules(Exception):
     def __init__(self, names):
@@ -41,9 +47,6 @@ def stage(name: str) -> None:
 
 
 def load_class(path: Path, class_name: str):
-    from trainlab.check.replay import trainlab_frames_removed
-    from trainlab.errors import ConfigError
-
     sys.path.insert(0, str(path.parent))
     # under its own name unless that would hide a module trainlab needs (json.py, ...)
     name = (
@@ -81,10 +84,6 @@ def load_class(path: Path, class_name: str):
 
 
 def run(path: str, class_name: str, rule: str, opts: dict) -> dict:
-    from trainlab.check.engine import check_class
-    from trainlab.check.result import Result
-    from trainlab.errors import ConfigError
-
     file = Path(path)
     target = f"{file.name}:{class_name}" if class_name else file.name
     try:
@@ -104,8 +103,6 @@ def run(path: str, class_name: str, rule: str, opts: dict) -> dict:
 
 def write_json(doc: dict, out: str) -> None:
     """Atomically; NaN stays NaN (Python's json reads it back), for a step that gave NaN."""
-    from trainlab.atomic import write_atomic
-
     text = json.dumps(doc).encode("utf-8")
     write_atomic(out, lambda fh: fh.write(text))
 

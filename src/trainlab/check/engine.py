@@ -86,31 +86,18 @@ def check_class(
     if not callable(getattr(cls, "update", None)):
         raise ConfigError(f"{target} has no update(params, grads) method")
     sig = rec.Signature(cls)
-    if rule is not None:
-        rule, how = rec.canonical_rule(rule), "given"
-    elif (named := rec.rule_from_name(cls.__name__)) is not None:
-        rule, how = named, f"from the class name {cls.__name__}"
-    else:
-        rec.check_opts(sig, opts)
-        progress("recognising the rule from its behaviour")
-        try:
-            rule, how = _by_behaviour(cls, sig, opts)
-        except _RaisedFirst as raised:
-            return Result(
-                target,
-                "error",
-                traceback=trainlab_frames_removed(raised.error),
-                notes=[
-                    "your update raised at its first step, before its rule could "
-                    "be told from its numbers; --rule NAME says which it is"
-                ],
-            )
-        if rule is None:
-            raise ConfigError(
-                f"cannot tell which rule {cls.__name__} is, from its name or "
-                f"its numbers; name it with --rule (one of "
-                f"{', '.join(sorted(rec.NAMED))})"
-            )
+    try:
+        rule, how = _which_rule(cls, rule, sig, opts, progress)
+    except _RaisedFirst as raised:
+        return Result(
+            target,
+            "error",
+            traceback=trainlab_frames_removed(raised.error),
+            notes=[
+                "your update raised at its first step, before its rule could "
+                "be told from its numbers; --rule NAME says which it is"
+            ],
+        )
     kwargs, hp, lr_name, notes = rec.settings(rule, sig, opts)
     result = Result(target, "pass", rule, how, hp, notes=notes)
     build = _builder(cls, kwargs, lr_name)
@@ -123,6 +110,40 @@ def check_class(
         return result
     bowl_lr = rec.bowl_lr(rule) if lr_name else None
     scenarios = all_scenarios(_reference(rule, hp), bowl_lr)
+    outputs, first = _run(scenarios, build, lr_attr, result, progress)
+    returned = next((o.returned for o in outputs.values() if o.returned), "")
+    if returned:
+        result.notes.append(
+            f"your update returns a {returned}; the book's update(params, "
+            "grads) changes params in place and returns nothing, and "
+            "trainlab ignores what it returns"
+        )
+    progress("looking for the cause")
+    return _verdict(result, rule, hp, scenarios, outputs, first)
+
+
+def _which_rule(cls, rule, sig, opts, progress) -> tuple[str, str]:
+    """trainlab's name of the rule ``cls`` is, and how it was told."""
+    if rule is not None:
+        return rec.canonical_rule(rule), "given"
+    if (named := rec.rule_from_name(cls.__name__)) is not None:
+        return named, f"from the class name {cls.__name__}"
+    rec.check_opts(sig, opts)
+    progress("recognising the rule from its behaviour")
+    found, how = _by_behaviour(cls, sig, opts)  # raises _RaisedFirst
+    if found is None:
+        raise ConfigError(
+            f"cannot tell which rule {cls.__name__} is, from its name or "
+            f"its numbers; name it with --rule (one of "
+            f"{', '.join(sorted(rec.NAMED))})"
+        )
+    return found, how
+
+
+def _run(scenarios, build, lr_attr, result, progress):
+    """Replay every scenario; each one's status goes into ``result``. Returns the
+    outputs by scenario name and the first departure (not counting the scenarios
+    that only explain)."""
     outputs, first = {}, None
     for s in scenarios:
         progress(f"running scenario {s.name!r}")
@@ -136,15 +157,7 @@ def check_class(
                 if dep.kind == "error" and out.error is not None:
                     result.traceback = trainlab_frames_removed(out.error)
         result.scenarios.append({"name": s.name, "title": s.title, "status": status})
-    returned = next((o.returned for o in outputs.values() if o.returned), "")
-    if returned:
-        result.notes.append(
-            f"your update returns a {returned}; the book's update(params, "
-            "grads) changes params in place and returns nothing, and "
-            "trainlab ignores what it returns"
-        )
-    progress("looking for the cause")
-    return _verdict(result, rule, hp, scenarios, outputs, first)
+    return outputs, first
 
 
 def _verdict(result, rule, hp, scenarios, outputs, first) -> Result:

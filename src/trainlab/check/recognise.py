@@ -13,6 +13,7 @@ import inspect
 import re
 
 from trainlab.errors import ConfigError
+from trainlab.landscape import get_function
 from trainlab.optim import create
 
 #: the rules ``trainlab check`` knows, as the class names a learner writes them
@@ -137,18 +138,7 @@ class Signature:
 def settings(rule: str, sig: Signature, opts: dict):
     """``(kwargs for the learner, trainlab options, lr parameter name, notes)``."""
     table, defaults = aliases(rule), trainlab_defaults(rule)
-    kwargs, values, notes = {}, {}, []
-    for key, value in opts.items():
-        if key not in sig.params and not sig.var_kw:
-            mine = [n for n in sig.params if table.get(n) == key]
-            if not mine:
-                known = ", ".join(sig.params) or "none"
-                raise ConfigError(
-                    f"--opt {key}: the constructor takes no parameter {key!r} "
-                    f"(its parameters: {known})"
-                )
-            key = mine[0]
-        kwargs[key] = value
+    kwargs, values, notes = _by_learner_names(sig, table, opts), {}, []
     for name, default in sig.params.items():
         if name in kwargs:
             values[name] = kwargs[name]
@@ -198,10 +188,25 @@ def settings(rule: str, sig: Signature, opts: dict):
     return kwargs, hp, lr_name, notes
 
 
+def _by_learner_names(sig: Signature, table: dict, opts: dict) -> dict:
+    """``opts`` keyed by the constructor's own names (a trainlab name is translated)."""
+    kwargs = {}
+    for key, value in opts.items():
+        if key not in sig.params and not sig.var_kw:
+            mine = [n for n in sig.params if table.get(n) == key]
+            if not mine:
+                known = ", ".join(sig.params) or "none"
+                raise ConfigError(
+                    f"--opt {key}: the constructor takes no parameter {key!r} "
+                    f"(its parameters: {known})"
+                )
+            key = mine[0]
+        kwargs[key] = value
+    return kwargs
+
+
 def bowl_lr(rule: str) -> float | None:
     """The lr of ``rule`` in the notes' bowl figure (trainlab's landscape table), if any."""
-    from trainlab.landscape import get_function
-
     return get_function("bowl").lrs.get(rule)
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from dataclasses import dataclass, field
 
 from trainlab.check.compare import Departure
 from trainlab.check.diagnose import Diagnosis
+from trainlab.optim import RULES
 
 PASSING = ("pass", "pass with a note", "another convention")
 VERDICT_TEXT = {
@@ -55,6 +57,30 @@ class Result:
     # -- text --------------------------------------------------------------------
     def _sections(self):
         """(heading, text after the heading, [indented lines]), shared by every format."""
+        out = self._setting_sections()
+        out.append(
+            (
+                "verdict",
+                VERDICT_TEXT[self.verdict].format(
+                    rule=_class_name(self.rule) if self.rule else "rule"
+                ),
+                [],
+            )
+        )
+        if self.departure:
+            head, *body = _departure_lines(self.departure)
+            out.append(("first departure", head, body))
+        if self.traceback:
+            out.append(("your traceback", "", self.traceback.splitlines()))
+        cause = self._cause_section()
+        if cause is not None:
+            out.append(cause)
+        if self.notes:
+            out.append(("notes", "", list(self.notes)))
+        return out
+
+    def _setting_sections(self):
+        """The rule compared with, and every scenario's status."""
         out = []
         if self.rule:
             hp = ", ".join(
@@ -81,49 +107,26 @@ class Result:
                     ],
                 )
             )
-        out.append(
-            (
-                "verdict",
-                VERDICT_TEXT[self.verdict].format(
-                    rule=_class_name(self.rule) if self.rule else "rule"
-                ),
-                [],
-            )
-        )
-        if self.departure:
-            head, *body = _departure_lines(self.departure)
-            out.append(("first departure", head, body))
-        if self.traceback:
-            out.append(("your traceback", "", self.traceback.splitlines()))
-        if self.diagnosis:
-            d = self.diagnosis
+        return out
+
+    def _cause_section(self):
+        """The diagnosis, or that none of the catalogue's causes fits; None if no cause is due."""
+        d = self.diagnosis
+        if d:
             label = {
                 "bug": "most likely cause",
                 "variant": "known variant",
                 "convention": "another convention",
             }[d.kind]
-            out.append(
-                (
-                    label,
-                    d.title,
-                    [
-                        d.evidence,
-                        f"what it does: {d.why}",
-                        ("fix: " if d.kind == "bug" else "in trainlab: ") + d.fix,
-                    ],
-                )
+            fix = ("fix: " if d.kind == "bug" else "in trainlab: ") + d.fix
+            return (label, d.title, [d.evidence, f"what it does: {d.why}", fix])
+        if self.departure and self.departure.kind != "error":
+            return (
+                "most likely cause",
+                "none of trainlab's catalogue of mistakes reproduces your numbers",
+                ["look at the step above, where the two first differ"],
             )
-        elif self.departure and self.departure.kind != "error":
-            out.append(
-                (
-                    "most likely cause",
-                    "none of trainlab's catalogue of mistakes reproduces your numbers",
-                    ["look at the step above, where the two first differ"],
-                )
-            )
-        if self.notes:
-            out.append(("notes", "", list(self.notes)))
-        return out
+        return None
 
     def __str__(self) -> str:
         lines = [f"trainlab check {self.target}"]
@@ -168,8 +171,6 @@ WIDTH = 96
 
 
 def _wrap(text: str, indent: str, more: str | None = None) -> list[str]:
-    import textwrap
-
     if more is None:
         indent, more = "", indent
     return textwrap.wrap(
@@ -187,8 +188,6 @@ def _fmt(x: float) -> str:
 
 
 def _class_name(rule: str) -> str:
-    from trainlab.optim import RULES
-
     cls = RULES.get(rule)
     return cls.__name__ if cls else rule
 

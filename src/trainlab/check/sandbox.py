@@ -92,9 +92,7 @@ def run_file(
 
 def _child_env() -> dict:
     """This process's environment, with this trainlab first on the child's path."""
-    import trainlab
-
-    src = str(Path(trainlab.__file__).resolve().parent.parent)
+    src = str(Path(__file__).resolve().parents[2])  # src/trainlab/check/sandbox.py
     rest = os.environ.get("PYTHONPATH", "")
     return dict(os.environ, PYTHONPATH=src + (os.pathsep + rest if rest else ""))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from trainlab.check.sandbox import SeveralRules, run_file
 from trainlab.commands._args import key_value
 
 NAME = "check"
@@ -43,8 +44,6 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    from trainlab.check.sandbox import SeveralRules, run_file
-
     try:
         results = [run_file(args.target, args.rule, dict(args.opt), args.timeout)]
     except SeveralRules as several:

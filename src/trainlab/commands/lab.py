@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from trainlab.errors import ConfigError
+from trainlab.notebooks import copy_notebooks
+
 NAME = "lab"
 HELP = (
     "copy the notes' notebooks (Korean or English) into a folder and start JupyterLab on 127.0.0.1"
@@ -37,18 +49,12 @@ def add_arguments(p) -> None:
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
 def check_jupyterlab() -> None:
-    import importlib.util
-
-    from trainlab.errors import ConfigError
-
     if (
         importlib.util.find_spec("jupyterlab") is None
         or importlib.util.find_spec("ipywidgets") is None
@@ -75,9 +81,6 @@ def describe(report, folder) -> list[str]:
 
 
 def jupyter_command(folder, port: int, browser: bool) -> list[str]:
-    import os
-    import sys
-
     cmd = [
         sys.executable,
         "-m",
@@ -102,8 +105,6 @@ def _stop(signum, frame):
 
 def stop(proc, grace: float = 30.0) -> None:
     """Ask JupyterLab to shut down (it then stops its kernels); kill it if it will not."""
-    import subprocess
-
     if proc.poll() is None:
         proc.terminate()
     try:
@@ -114,15 +115,6 @@ def stop(proc, grace: float = 30.0) -> None:
 
 
 def run(args) -> int:
-    import os
-    import secrets
-    import signal
-    import subprocess
-    from pathlib import Path
-
-    from trainlab.errors import ConfigError
-    from trainlab.notebooks import copy_notebooks
-
     if not args.copy_only:
         check_jupyterlab()
         if not 0 <= args.port <= 65535:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 import math
 
+from trainlab.commands._args import add_overwrite
 from trainlab.errors import ConfigError
+from trainlab.landscape import FUNCTIONS, get_function, race, write
+from trainlab.landscape.animate import check_frames
+from trainlab.optim import RULES
+from trainlab.runs import prepare_out
 
 NAME = "landscape"
 HELP = "draw the paths of update rules across a 2-D function (the notes' optimizer figure)"
@@ -14,8 +19,26 @@ NOTES_RULES = "sgd,momentum,adagrad,adam"
 
 
 def add_arguments(parser) -> None:
-    from trainlab.landscape import FUNCTIONS
+    _add_race_options(parser)
+    _add_tune_options(parser)
+    parser.add_argument(
+        "--newton",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="add Newton's method as a second-order reference (default: on)",
+    )
+    parser.add_argument("--animate", action="store_true", help="also write paths.gif")
+    parser.add_argument(
+        "--frames", type=int, default=120, help="most frames in the GIF (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--out", default=None, metavar="DIR", help="run folder (default: runs/landscape-<function>)"
+    )
+    add_overwrite(parser)
 
+
+def _add_race_options(parser) -> None:
+    """Which function, which rules, from where, for how long, at which rates."""
     parser.add_argument(
         "--function",
         default="bowl",
@@ -48,6 +71,10 @@ def add_arguments(parser) -> None:
         metavar="NAME=VALUE",
         help="learning rate of one rule (repeat, or comma-separate)",
     )
+
+
+def _add_tune_options(parser) -> None:
+    """How ``--tune`` searches each rule's learning rate."""
     parser.add_argument(
         "--tune",
         action="store_true",
@@ -73,22 +100,6 @@ def add_arguments(parser) -> None:
         metavar="N",
         help="golden-section steps after the grid, same for all (default: 0)",
     )
-    parser.add_argument(
-        "--newton",
-        action=argparse.BooleanOptionalAction,
-        default=True,
-        help="add Newton's method as a second-order reference (default: on)",
-    )
-    parser.add_argument("--animate", action="store_true", help="also write paths.gif")
-    parser.add_argument(
-        "--frames", type=int, default=120, help="most frames in the GIF (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--out", default=None, metavar="DIR", help="run folder (default: runs/landscape-<function>)"
-    )
-    from trainlab.commands._args import add_overwrite
-
-    add_overwrite(parser)
 
 
 def parse_pair(text: str, option: str) -> tuple[float, float]:
@@ -123,11 +134,6 @@ def parse_lrs(items: list[str]) -> dict[str, float]:
 
 
 def run(args) -> int:
-    from trainlab.landscape import get_function, race, write
-    from trainlab.landscape.animate import check_frames
-    from trainlab.optim import RULES
-    from trainlab.runs import prepare_out
-
     if args.animate:
         check_frames(args.frames)
     f = get_function(args.function)

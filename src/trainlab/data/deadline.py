@@ -37,7 +37,9 @@ class Watch:
                 except OSError:
                     pass
 
-    def _connection(self, cls: type[http.client.HTTPConnection]) -> Callable[..., Any]:
+    def connection(self, cls: type[http.client.HTTPConnection]) -> Callable[..., Any]:
+        """A factory of ``cls`` connections whose sockets this watch shuts at expiry."""
+
         def make(host: str, **kwargs: Any) -> http.client.HTTPConnection:
             conn = cls(host, **kwargs)
             connect = conn.connect
@@ -59,12 +61,12 @@ class Watch:
 
         class HTTP(urllib.request.HTTPHandler):
             def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-                return self.do_open(watch._connection(http.client.HTTPConnection), req)
+                return self.do_open(watch.connection(http.client.HTTPConnection), req)
 
         class HTTPS(urllib.request.HTTPSHandler):
             def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
                 return self.do_open(
-                    watch._connection(http.client.HTTPSConnection), req, context=context
+                    watch.connection(http.client.HTTPSConnection), req, context=context
                 )
 
         return urllib.request.build_opener(HTTP, HTTPS)

@@ -29,11 +29,12 @@ from typing import Any
 
 import numpy as np
 
+from trainlab.data.cells import MISSING, is_number, require_finite
+from trainlab.data.idx import read_idx
 from trainlab.errors import ConfigError, DataError
 
 TASKS = ("classification", "regression")
 MAX_INFERRED_CLASSES = 20
-_MISSING = {"", "na", "n/a", "nan", "null", "none", "?"}
 
 
 @dataclass
@@ -94,7 +95,7 @@ def load_file(spec: str, target: str | None = None, task: str | None = None) -> 
     y, yt, classes = _targets(spec, y, yt, task)
     for name, a in (("x", x), ("x_test", xt)):
         if a is not None:
-            _finite(spec, name, a)
+            require_finite(spec, name, a)
     return FileData(
         x.astype(np.float64),
         y,
@@ -132,14 +133,14 @@ def _targets(
                 out.append(None)
                 continue
             if a.dtype.kind in "USO":
-                bad = next(i for i, v in enumerate(a.reshape(-1)) if not _is_number(v))
+                bad = next(i for i, v in enumerate(a.reshape(-1)) if not is_number(v))
                 raise DataError(
                     f"{spec}: non-numeric target {str(a.reshape(-1)[bad])!r} at row "
                     f"{bad + 1} of {name}; regression needs numbers (or pass "
                     "--task classification)"
                 )
             a = a.astype(np.float64)
-            _finite(spec, name, a)
+            require_finite(spec, name, a)
             out.append(a)
         y_real, yt_real = out
         assert y_real is not None  # y is always given
@@ -150,7 +151,7 @@ def _targets(
             f"{y.shape}; pass --task regression for several outputs"
         )
     if y.dtype.kind == "f":
-        _finite(spec, "y", y)
+        require_finite(spec, "y", y)
         if not np.all(y == np.round(y)):
             row = int(np.argmax(y != np.round(y)))
             raise DataError(
@@ -172,24 +173,6 @@ def _targets(
 def _plain(v: Any) -> Any:
     v = v.item() if hasattr(v, "item") else v
     return int(v) if isinstance(v, float) and v.is_integer() else v
-
-
-def _is_number(text: Any) -> bool:
-    try:
-        float(text)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-def _finite(spec: str, name: str, a: np.ndarray) -> None:
-    bad = ~np.isfinite(a.reshape(len(a), -1)).all(axis=1)
-    if bad.any():
-        row = int(np.argmax(bad))
-        raise DataError(
-            f"{spec}: NaN or infinite value in {name} at row {row + 1}; "
-            "remove or fill the missing values"
-        )
 
 
 def _read_npz(path: str) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
@@ -263,7 +246,7 @@ def _read_table(
             raise DataError(f"{path}: row {n} has {len(row)} fields, the header {len(header)}")
         cells = [c.strip() for c in row]
         for k, (i, c) in enumerate((i, c) for i, c in enumerate(cells) if i != j):
-            if c.lower() in _MISSING:
+            if c.lower() in MISSING:
                 raise DataError(
                     f"{path}: missing value (NaN) in column {header[i]!r} at row "
                     f"{n}; remove or fill it"
@@ -275,19 +258,17 @@ def _read_table(
                     f"{path}: non-numeric value {c!r} in column {header[i]!r} at "
                     f"row {n}; features must be numbers"
                 ) from None
-        if cells[j].lower() in _MISSING:
+        if cells[j].lower() in MISSING:
             raise DataError(f"{path}: missing target (NaN) in column {column!r} at row {n}")
         y.append(cells[j])
-    _finite(path, "the features", x)
-    numeric = all(_is_number(v) for v in y)
+    require_finite(path, "the features", x)
+    numeric = all(is_number(v) for v in y)
     return x, (np.array([float(v) for v in y]) if numeric else np.array(y)), features, column
 
 
 def _read_idx_pairs(
     parts: list[str],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
-    from trainlab.data.idx import read_idx
-
     arrays = [read_idx(p) for p in parts]
     for (xp, yp), (x, y) in zip(
         zip(parts[::2], parts[1::2], strict=False),

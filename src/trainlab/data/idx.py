@@ -27,6 +27,7 @@ from typing import Protocol
 import numpy as np
 
 from trainlab.errors import DataError
+from trainlab.io import open_regular
 
 IMAGES_MAGIC = 0x00000803
 LABELS_MAGIC = 0x00000801
@@ -57,8 +58,6 @@ _DEFLATE_RATIO = 1032
 
 
 def _read(path: Path, magic: int, kind: str) -> np.ndarray:
-    from trainlab.io import open_regular
-
     ndim = magic & 0xFF
     try:
         with open_regular(path, limit=MAX_BODY_BYTES) as raw:

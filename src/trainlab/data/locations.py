@@ -18,6 +18,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from trainlab.errors import DataError
+
 #: Where Debian's ``dataset-fashion-mnist`` package installs the four files.
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
 #: Folders searched after the user's, per data set.
@@ -74,8 +76,6 @@ def find_file(stem: str, folders: list[Path]) -> Path | None:
             if candidate.is_file():
                 return candidate
             if os.path.lexists(candidate):
-                from trainlab.errors import DataError
-
                 raise DataError(
                     f"{candidate} is not a regular file (a folder, FIFO, device "
                     "or broken link); remove it or put the IDX file there"

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from trainlab.atomic import atomic_write
+from trainlab.io import open_regular
 
 
 def source_key(*paths: Path) -> str:
@@ -32,8 +33,7 @@ def load_entry(path: Path, key: str) -> tuple[np.ndarray, np.ndarray] | None:
     """Return ``(images, labels)`` from a valid entry for ``key``, else ``None``."""
     try:
         # Open the file ourselves: np.load(path) leaks its handle when the zip is corrupt.
-        from trainlab.io import open_regular  # a FIFO in the cache must not hang a load
-
+        # a FIFO in the cache must not hang a load
         with open_regular(path) as handle, np.load(handle, allow_pickle=False) as entry:
             if str(entry["source"]) != key:
                 return None

@@ -25,11 +25,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from trainlab.data.files import FileData
+from trainlab.data.files import FileData, load_file
 from trainlab.errors import ConfigError, DataError
 
 SCALES = ("standard", "minmax", "none")
@@ -129,27 +130,9 @@ def prepare(
     if limit:
         x, y = x[:limit], y[:limit]
     given_test = data.x_test is not None
-    idx: dict[str, np.ndarray] = split_indices(
-        len(x), val_ratio, 0.0 if given_test else test_ratio, seed
-    )
-    src = data.source
-    if len(idx["train"]) == 0 or (val_ratio > 0 and len(idx["val"]) == 0):
-        raise DataError(
-            f"{src}: {len(x)} samples are too few for a training and a "
-            "validation split; use more data or other ratios"
-        )
-    if not given_test and test_ratio > 0 and len(idx["test"]) == 0:
-        raise DataError(f"{src}: {len(x)} samples are too few for a test split")
-    if batch_size is not None and len(idx["train"]) < batch_size:
-        raise DataError(
-            f"{src}: the training split holds {len(idx['train'])} samples, fewer "
-            f"than the batch size {batch_size}; use more data or a smaller "
-            "--batch-size"
-        )
-    if data.task == "classification" and len(np.unique(y[idx["train"]])) < 2:
-        raise DataError(
-            f"{src}: the training split has one class only; classification needs at least two"
-        )
+    test_ratio = 0.0 if given_test else test_ratio  # the file brings its own test split
+    idx: dict[str, np.ndarray] = split_indices(len(x), val_ratio, test_ratio, seed)
+    _check_splits(data, y, idx, val_ratio, test_ratio, batch_size)
     scaler = Scaler.fit(x[idx["train"]], scale)
     raw = {k: y[i] for k, i in idx.items()}
     xs = {k: x[i] for k, i in idx.items()}
@@ -164,6 +147,52 @@ def prepare(
         k: (scaler.apply(xs[k], dtype), _targets(raw[k], data.task, t_scaler, dtype)) for k in xs
     }
     val = part["val"] if val_ratio > 0 else None
+    n_split = (len(part["train"][0]), 0 if val is None else len(val[0]), len(part["test"][0]))
+    scaling = {"scale": scale, "target_scale": target_scale, "split_seed": seed}
+    info = _describe(data, x, n_split, scaler, t_scaler, scaling, given_test)
+    return Prepared(part["train"], val, part["test"], rows, scaler, info, t_scaler, raw)
+
+
+def _check_splits(
+    data: FileData,
+    y: np.ndarray,
+    idx: dict[str, np.ndarray],
+    val_ratio: float,
+    test_ratio: float,
+    batch_size: int | None,
+) -> None:
+    """Refuse splits too small to train, validate or test on, in one line each."""
+    src, n = data.source, len(y)
+    if len(idx["train"]) == 0 or (val_ratio > 0 and len(idx["val"]) == 0):
+        raise DataError(
+            f"{src}: {n} samples are too few for a training and a "
+            "validation split; use more data or other ratios"
+        )
+    if test_ratio > 0 and len(idx["test"]) == 0:
+        raise DataError(f"{src}: {n} samples are too few for a test split")
+    if batch_size is not None and len(idx["train"]) < batch_size:
+        raise DataError(
+            f"{src}: the training split holds {len(idx['train'])} samples, fewer "
+            f"than the batch size {batch_size}; use more data or a smaller "
+            "--batch-size"
+        )
+    if data.task == "classification" and len(np.unique(y[idx["train"]])) < 2:
+        raise DataError(
+            f"{src}: the training split has one class only; classification needs at least two"
+        )
+
+
+def _describe(
+    data: FileData,
+    x: np.ndarray,
+    n_split: tuple[int, int, int],
+    scaler: Scaler,
+    t_scaler: Scaler | None,
+    scaling: dict[str, Any],
+    given_test: bool,
+) -> dict[str, Any]:
+    """``Prepared.info``: what was read, how it was split and scaled, and a note."""
+    src, scale, seed = data.source, scaling["scale"], scaling["split_seed"]
     name = _stem(src)
     info = {
         "name": name,
@@ -176,12 +205,12 @@ def prepare(
         "n_outputs": data.n_outputs,
         "classes": data.classes,
         "rows": len(x),
-        "n_train": len(part["train"][0]),
-        "n_val": 0 if val is None else len(val[0]),
-        "n_test": len(part["test"][0]),
+        "n_train": n_split[0],
+        "n_val": n_split[1],
+        "n_test": n_split[2],
         "scale": scale,
         "scaler": {"shift": scaler.shift.tolist(), "scale": scaler.scale.tolist()},
-        "target_scale": target_scale if data.task == "regression" else None,
+        "target_scale": scaling["target_scale"] if data.task == "regression" else None,
         "target_scaler": None if t_scaler is None else t_scaler.record(),
         "split_seed": seed,
         "test_from_file": given_test,
@@ -198,7 +227,7 @@ def prepare(
         f"{scale} scaling fitted on the training split"
         + (", targets standardised likewise" if t_scaler is not None else "")
     )
-    return Prepared(part["train"], val, part["test"], rows, scaler, info, t_scaler, raw)
+    return info
 
 
 def _targets(t: np.ndarray, task: str, t_scaler: Scaler | None, dtype: Any) -> np.ndarray:
@@ -212,8 +241,6 @@ def _targets(t: np.ndarray, task: str, t_scaler: Scaler | None, dtype: Any) -> n
 
 
 def _stem(spec: str) -> str:
-    from pathlib import Path
-
     return Path(spec.split(",")[0]).stem
 
 
@@ -221,6 +248,4 @@ def open_data(
     spec: str, *, target: str | None = None, task: str | None = None, **kw: Any
 ) -> Prepared:
     """:func:`~trainlab.data.files.load_file` then :func:`prepare` (keywords as there)."""
-    from trainlab.data.files import load_file
-
     return prepare(load_file(spec, target=target, task=task), **kw)

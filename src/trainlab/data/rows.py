@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from trainlab.data.files import _MISSING, _finite, _is_number
+from trainlab.data.cells import MISSING, is_number, require_finite
 from trainlab.errors import DataError
 
 
@@ -49,11 +49,11 @@ def read_rows(
         j = header.index(name)
         for n, row in enumerate(body, start=1):
             x[n - 1, k] = _number(path, row[j], name, n)
-    _finite(path, "the features", x)
+    require_finite(path, "the features", x)
     if target is None or target not in header:
         return x, None
     values = [row[header.index(target)] for row in body]
-    numeric = all(_is_number(v) for v in values)
+    numeric = all(is_number(v) for v in values)
     return x, np.array([float(v) for v in values] if numeric else values)
 
 
@@ -78,7 +78,7 @@ def _table(path: str) -> tuple[list[str], list[list[str]]]:
 
 
 def _number(path: str, text: str, column: str, row: int) -> float:
-    if text.lower() in _MISSING:
+    if text.lower() in MISSING:
         raise DataError(f"{path}: missing value in column {column!r} at row {row}; fill it")
     try:
         return float(text)
@@ -108,5 +108,5 @@ def _read_npz_rows(path: str, n_features: int) -> tuple[np.ndarray, None]:
         raise DataError(
             f"{path}: x has {x.shape[1]} features per row; the network was trained on {n_features}"
         )
-    _finite(path, "x", x)
+    require_finite(path, "x", x)
     return x, None

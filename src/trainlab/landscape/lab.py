@@ -75,18 +75,7 @@ def race(
     f = get_function(function)
     steps = check_steps(getattr(f, "steps", None) if steps is None else steps)
     start = check_start(f, start)
-    names = [rule_key(n) for n in optimizers]
-    if not names:
-        raise ConfigError("no optimizers given; name at least one, e.g. sgd,adam")
-    if len(set(names)) != len(names):
-        raise ConfigError(f"optimizer listed twice in {', '.join(optimizers)}; name each once")
-    given = {rule_key(k): float(v) for k, v in (lrs or {}).items()}
-    for k in given:
-        if k not in names:
-            raise ConfigError(
-                f"a learning rate is given for {k}, which is not among the "
-                f"optimizers ({', '.join(names)}); add it or drop its lr"
-            )
+    names, given = _rules_and_rates(optimizers, lrs)
     if tune:
         grid(tune_points, *tune_range)  # check the settings before any work
     out = Race(f, start, steps)
@@ -120,6 +109,23 @@ def race(
     if newton and callable(getattr(f, "hessian", None)):
         out.traces[REFERENCE] = (trace(f, Newton(f), start, steps), None)
     return out
+
+
+def _rules_and_rates(optimizers, lrs) -> tuple[list[str], dict[str, float]]:
+    """The rules' ``RULES`` keys, each once, and the learning rates given for them."""
+    names = [rule_key(n) for n in optimizers]
+    if not names:
+        raise ConfigError("no optimizers given; name at least one, e.g. sgd,adam")
+    if len(set(names)) != len(names):
+        raise ConfigError(f"optimizer listed twice in {', '.join(optimizers)}; name each once")
+    given = {rule_key(k): float(v) for k, v in (lrs or {}).items()}
+    for k in given:
+        if k not in names:
+            raise ConfigError(
+                f"a learning rate is given for {k}, which is not among the "
+                f"optimizers ({', '.join(names)}); add it or drop its lr"
+            )
+    return names, given
 
 
 def _record(t: Trace, lr) -> dict:
@@ -163,6 +169,18 @@ def write(
             **(config or {}),
         },
     )
+    io.write_json(out / "paths.json", _paths(r, spec))
+    io.write_json(out / "metrics.json", {"summary": _summary(r, spec)})
+
+    title = f"{spec} from ({r.start[0]:g}, {r.start[1]:g}), {r.steps} steps"
+    viz.save(paths_figure(r.function, r.traces, title), out / "paths.png")
+    viz.save(panels_figure(r.function, r.traces, title), out / "panels.png")
+    viz.save(values_figure(r.function, r.traces, title), out / "values.png")
+    return out
+
+
+def _paths(r: Race, spec: str) -> dict[str, Any]:
+    """``paths.json``: every rule's path and lr, Newton's reference, the tuning."""
     doc: dict[str, Any] = {
         "function": spec,
         "start": list(r.start),
@@ -183,8 +201,11 @@ def write(
             "lrs": tu.lrs,
             "scores": tu.scores,
         }
-    io.write_json(out / "paths.json", doc)
+    return doc
 
+
+def _summary(r: Race, spec: str) -> dict[str, Any]:
+    """``metrics.json``'s flat summary: the best rule, each rule's lr and mean f."""
     summary = {
         "function": spec,
         "steps": r.steps,
@@ -197,10 +218,4 @@ def write(
     if REFERENCE in r.traces:
         t = r.traces[REFERENCE][0]
         summary["newton final f"] = "diverged" if t.diverged else t.final_value
-    io.write_json(out / "metrics.json", {"summary": summary})
-
-    title = f"{spec} from ({r.start[0]:g}, {r.start[1]:g}), {r.steps} steps"
-    viz.save(paths_figure(r.function, r.traces, title), out / "paths.png")
-    viz.save(panels_figure(r.function, r.traces, title), out / "panels.png")
-    viz.save(values_figure(r.function, r.traces, title), out / "values.png")
-    return out
+    return summary

@@ -10,6 +10,7 @@ import numpy as np
 
 from trainlab.errors import ConfigError
 from trainlab.landscape.functions import check_start, get_function
+from trainlab.limits import human
 from trainlab.validate import check_count
 
 
@@ -53,8 +54,6 @@ MAX_STEPS = 100_000
 def check_steps(steps) -> int:
     steps = check_count("steps", steps)
     if steps > MAX_STEPS:
-        from trainlab.limits import human
-
         raise ConfigError(
             f"steps={steps:,} is more than the {MAX_STEPS:,} a landscape path "
             f"takes (its points alone would need {human(steps * 16)} per "

@@ -19,6 +19,7 @@ from trainlab import theory
 from trainlab.errors import ConfigError
 from trainlab.landscape.functions import get_function
 from trainlab.landscape.paths import Trace, trace
+from trainlab.optim import create
 
 #: below this share of its start an error is rounding, not the rule's arithmetic
 FLOOR = 1e-12
@@ -75,8 +76,6 @@ def measured_rates(points, directions, minimum) -> np.ndarray:
 def contraction(function, rule, lr, momentum=0.0, *, start=None, steps=None):
     """Follow ``rule`` on a quadratic and compare each direction's rate with theory's
     (measured by :func:`measured_rates`, once the transient has passed)."""
-    from trainlab.optim import create
-
     lam, vecs, low = eigen(function)
     t = trace(function, create(rule, lr=lr, momentum=momentum), start, steps)
     measured = np.full(len(lam), np.nan) if t.diverged else measured_rates(t.points, vecs, low)

@@ -27,23 +27,34 @@ Computation 1994; Lanczos 1950; Hutchinson 1990.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from trainlab.errors import ConfigError
-from trainlab.nn.layers import Affine, BatchNormalization, Dropout, Relu, Sigmoid, Tanh
+from trainlab.nn.batchnorm import BatchNormalization
+from trainlab.nn.dropout import Dropout
+from trainlab.nn.layers import Affine, Relu, Sigmoid, Tanh
 from trainlab.nn.losses import MeanSquaredError
-
-if TYPE_CHECKING:
-    from trainlab.nn.net import MultiLayerNet
 
 Array = np.ndarray
 #: one layer's record for the backward pass: (kind, layer, index, what it keeps)
 Tape = list[tuple[str, Any, int, Any]]
 
 
-def _direction(net: MultiLayerNet, v: Any) -> dict[str, np.ndarray]:
+class Network(Protocol):
+    """What the R-operator reads of a :class:`trainlab.nn.MultiLayerNet`."""
+
+    dtype: np.dtype[Any]
+    flat_params: np.ndarray
+    params: dict[str, np.ndarray]
+    layers: list[Any]
+    last_layer: Any
+    rng: np.random.Generator
+    weight_decay_lambda: float
+
+
+def _direction(net: Network, v: Any) -> dict[str, np.ndarray]:
     """``v`` as a dict shaped like ``net.params``: a dict, or a flat vector."""
     if not isinstance(v, dict):
         flat = np.asarray(v, dtype=net.dtype).reshape(-1)
@@ -90,7 +101,7 @@ def _bn_backward(
     return dx, rdx, rdgamma, rdbeta
 
 
-def _forward(net: MultiLayerNet, x: Array, v: dict[str, Array]) -> tuple[Array, Array, Tape]:
+def _forward(net: Network, x: Array, v: dict[str, Array]) -> tuple[Array, Array, Tape]:
     """Train-mode forward pass with R; returns (logits, their R, per-layer caches)."""
     h: Array = x
     rh: Any = None
@@ -129,7 +140,7 @@ def _forward(net: MultiLayerNet, x: Array, v: dict[str, Array]) -> tuple[Array, 
     return h, rh, tape
 
 
-def _loss_backward(net: MultiLayerNet, z: Array, rz: Array, t: Any) -> tuple[Array, Array]:
+def _loss_backward(net: Network, z: Array, rz: Array, t: Any) -> tuple[Array, Array]:
     """∂L/∂z and its R, for the network's output layer."""
     if isinstance(net.last_layer, MeanSquaredError):
         target = np.asarray(t, dtype=z.dtype).reshape(z.shape)
@@ -170,7 +181,7 @@ def _backward(
     return hv
 
 
-def hessian_vector_product(net: MultiLayerNet, x: Any, t: Any, v: Any) -> dict[str, np.ndarray]:
+def hessian_vector_product(net: Network, x: Any, t: Any, v: Any) -> dict[str, np.ndarray]:
     """``H v`` of ``net.loss(x, t, train_flg=True)`` (weight decay included) at the
     current parameters, with the dropout masks that ``net.gradient(x, t)`` would
     draw next. ``v`` is a dict like ``net.params`` or a flat vector; the result is

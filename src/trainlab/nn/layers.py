@@ -8,7 +8,9 @@ buffer, so nothing is copied between the net and the optimizer.
 Speed: layers that the network owns (``Affine(reuse_buffers=True)``,
 ``Relu(inplace=True)``) write their outputs and gradients into arrays kept
 from call to call, one set per batch shape, instead of allocating new ones at
-every step; such an output is valid until the layer's next call.
+every step (:mod:`trainlab.nn.buffers`); such an output is valid until the
+layer's next call. Batch normalisation and dropout have modules of their own
+(:mod:`trainlab.nn.batchnorm`, :mod:`trainlab.nn.dropout`) and are named here too.
 """
 
 from __future__ import annotations
@@ -17,59 +19,23 @@ from typing import Any
 
 import numpy as np
 
-_KEEP_SHAPES = 4  # buffers kept per layer: training, last partial and evaluation batches
+from trainlab.nn.batchnorm import BatchNormalization
+from trainlab.nn.buffers import col_sums, constant, reused_buffer, row_sums
+from trainlab.nn.dropout import Dropout
 
-
-def _buffer(
-    cache: dict[Any, np.ndarray], shape: tuple[int, ...], dtype: Any, fill: float | None = None
-) -> np.ndarray:
-    """An array of ``shape`` and ``dtype`` reused from call to call (uninitialised
-    unless ``fill`` is given, which is written once, when it is created)."""
-    key = (shape, dtype)
-    buf = cache.get(key)
-    if buf is None:
-        if len(cache) >= _KEEP_SHAPES:
-            cache.clear()
-        buf = cache[key] = np.empty(shape, dtype) if fill is None else np.full(shape, fill, dtype)
-    return buf
-
-
-_CONSTS: dict[tuple[str, int, Any], np.ndarray] = {}
-
-
-def _const(kind: str, n: int, dtype: Any) -> np.ndarray:
-    """A cached read-only ``arange(n)`` (``kind='rows'``) or ``ones(n, dtype)``."""
-    key = (kind, n, dtype)
-    arr = _CONSTS.get(key)
-    if arr is None:
-        if len(_CONSTS) >= 64:
-            _CONSTS.clear()
-        arr = np.arange(n) if kind == "rows" else np.ones(n, dtype)
-        arr.flags.writeable = False
-        _CONSTS[key] = arr
-    return arr
-
-
-def _row_sums(a: np.ndarray) -> np.ndarray:
-    """``a.sum(axis=1)`` of a 2-D array; in float32 as a product with a vector of
-    ones, which BLAS does several times faster than NumPy's reduction on the
-    small arrays of a training step (same sum, other order of additions)."""
-    sums: np.ndarray
-    if a.dtype == np.float32:
-        sums = a @ _const("ones", a.shape[1], a.dtype)
-    else:
-        sums = np.add.reduce(a, axis=1)
-    return sums
-
-
-def _col_sums(a: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """``a.sum(axis=0)`` of a 2-D array (into ``out``), by BLAS in float32 as
-    :func:`_row_sums`."""
-    if a.dtype == np.float32 and a.ndim == 2 and (out is None or out.dtype == a.dtype):
-        sums: np.ndarray = np.matmul(_const("ones", a.shape[0], a.dtype), a, out=out)
-    else:
-        sums = np.add.reduce(a, axis=0, out=out)
-    return sums
+__all__ = [
+    "Affine",
+    "Relu",
+    "Sigmoid",
+    "Tanh",
+    "SoftmaxWithLoss",
+    "BatchNormalization",
+    "Dropout",
+    "ACTIVATIONS",
+    "softmax",
+    "log_softmax",
+    "cross_entropy_error",
+]
 
 
 class Affine:
@@ -106,7 +72,7 @@ class Affine:
         buf: np.ndarray
         rows, buf = getattr(self, last)
         if rows != n:
-            buf = _buffer(cache, (n, cols), self.W.dtype)
+            buf = reused_buffer(cache, (n, cols), self.W.dtype)
             setattr(self, last, (n, buf))
         return buf
 
@@ -133,7 +99,7 @@ class Affine:
     def backward(self, dout: np.ndarray) -> np.ndarray | None:
         assert self.x is not None and self.original_shape is not None, "backward before forward"
         np.matmul(self.x.T, dout, out=self.dW)
-        _col_sums(dout, out=self.db)
+        col_sums(dout, out=self.db)
         if not self.need_dx:
             return None
         W = self.W
@@ -175,8 +141,8 @@ class Relu:
             # scalar 0, and several times faster than broadcasting it
             self._last = (
                 (shape, dtype),
-                _buffer(self._bufs, shape, np.bool_),
-                _buffer(self._bufs, shape, dtype, fill=0),
+                reused_buffer(self._bufs, shape, np.bool_),
+                reused_buffer(self._bufs, shape, dtype, fill=0),
             )
         _, keep, zeros = self._last
         self.keep = np.greater(x, 0, out=keep)
@@ -270,12 +236,12 @@ class SoftmaxWithLoss:
     def forward(self, x: np.ndarray, t: np.ndarray) -> float:
         n = x.shape[0]
         labels = t.argmax(axis=1) if t.ndim == 2 else t
-        rows = _const("rows", n, None)
+        rows = constant("rows", n, None)
         # log_softmax(x), with the row maxima picked where argmax points (the
         # same values as x.max(axis=1), in a fraction of its time on few columns)
         z = x - x[rows, x.argmax(axis=1)][:, None]
         logp = z
-        logp -= np.log(_row_sums(np.exp(z)))[:, None]
+        logp -= np.log(row_sums(np.exp(z)))[:, None]
         self.t = labels
         self.y = np.exp(logp)
         return float(-logp[rows, labels].sum() / n)
@@ -284,121 +250,9 @@ class SoftmaxWithLoss:
         assert self.y is not None and self.t is not None, "backward before forward"
         n = self.y.shape[0]
         dx = self.y
-        dx[_const("rows", n, None), self.t] -= 1
+        dx[constant("rows", n, None), self.t] -= 1
         dx *= dout / n
         return dx
-
-
-class BatchNormalization:
-    """Batch normalisation (Ioffe & Szegedy, 2015).
-
-    Train mode, over the mini-batch B = {x_1..x_m}::
-
-        mu = mean(x),  var = mean((x - mu)^2)
-        xn = (x - mu) / sqrt(var + eps)
-        out = gamma * xn + beta
-
-    and the running statistics follow ``run = momentum * run + (1 - momentum) * batch``.
-    Eval mode normalises with the running mean and variance instead.
-    Defaults follow the book: ``momentum=0.9``, ``eps=1e-6`` (``10e-7`` there).
-    """
-
-    def __init__(
-        self,
-        gamma: np.ndarray,
-        beta: np.ndarray,
-        dgamma: np.ndarray | None = None,
-        dbeta: np.ndarray | None = None,
-        momentum: float = 0.9,
-        eps: float = 1e-6,
-        running_mean: np.ndarray | None = None,
-        running_var: np.ndarray | None = None,
-    ) -> None:
-        self.gamma, self.beta = gamma, beta
-        self.dgamma = np.zeros_like(gamma) if dgamma is None else dgamma
-        self.dbeta = np.zeros_like(beta) if dbeta is None else dbeta
-        self.momentum, self.eps = momentum, eps
-        self.running_mean = np.zeros_like(gamma) if running_mean is None else running_mean
-        self.running_var = np.ones_like(gamma) if running_var is None else running_var
-        self.xn: np.ndarray | None = None
-        self.inv_std: np.ndarray | None = None
-
-    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
-        if train_flg:
-            n = x.shape[0]
-            mu = _col_sums(x) / n
-            xc = x - mu
-            var = _col_sums(xc * xc) / n
-            inv_std = 1.0 / np.sqrt(var + self.eps)
-            xc *= inv_std
-            self.xn, self.inv_std = xc, inv_std
-            self.running_mean *= self.momentum
-            self.running_mean += (1 - self.momentum) * mu
-            self.running_var *= self.momentum
-            self.running_var += (1 - self.momentum) * var
-            xn = xc
-        else:
-            xn = (x - self.running_mean) / np.sqrt(self.running_var + self.eps)
-        out: np.ndarray = xn * self.gamma
-        out += self.beta
-        return out
-
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        assert self.xn is not None and self.inv_std is not None, "backward before forward"
-        xn, n = self.xn, dout.shape[0]
-        _col_sums(dout, out=self.dbeta)
-        _col_sums(dout * xn, out=self.dgamma)
-        # dx = gamma * inv_std * (dout - mean(dout) - xn * mean(dout * xn))
-        dx: np.ndarray = dout - self.dbeta / n
-        dx -= xn * (self.dgamma / n)
-        dx *= self.gamma * self.inv_std
-        return dx
-
-
-class Dropout:
-    """Dropout (Srivastava et al., 2014; Hinton et al., arXiv:1207.0580).
-
-    ``mode='notes'`` is the book's form: at train time each unit is kept with
-    probability 1 - p and the dropped ones output 0; at test time every unit
-    is kept and its output is scaled by (1 - p), so the expected signal matches.
-
-    ``mode='inverted'`` scales at train time instead: the kept units are
-    divided by (1 - p), and test time is the identity. The two give the same
-    expected activations; the inverted form leaves inference untouched, which
-    is what PyTorch's ``nn.Dropout`` does.
-    """
-
-    def __init__(
-        self,
-        dropout_ratio: float = 0.5,
-        mode: str = "notes",
-        rng: np.random.Generator | None = None,
-    ) -> None:
-        if not 0.0 <= dropout_ratio < 1.0:
-            raise ValueError(f"dropout_ratio must be in [0, 1), got {dropout_ratio}")
-        if mode not in ("notes", "inverted"):
-            raise ValueError(f"dropout mode must be 'notes' or 'inverted', got {mode!r}")
-        self.dropout_ratio, self.mode = dropout_ratio, mode
-        self.rng = rng if rng is not None else np.random.default_rng()
-        self.mask: np.ndarray | None = None
-
-    def forward(self, x: np.ndarray, train_flg: bool = True) -> np.ndarray:
-        keep = 1.0 - self.dropout_ratio
-        if train_flg:
-            self.mask = self.rng.random(x.shape, dtype=np.float32) > self.dropout_ratio
-            if self.mode == "inverted":
-                result: np.ndarray = x * (self.mask / x.dtype.type(keep))
-                return result
-            return x * self.mask
-        return x * x.dtype.type(keep) if self.mode == "notes" else x
-
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        assert self.mask is not None, "backward before forward"
-        if self.mode == "inverted":
-            result: np.ndarray = dout * (self.mask / dout.dtype.type(1.0 - self.dropout_ratio))
-            return result
-        result = dout * self.mask
-        return result
 
 
 ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid, "tanh": Tanh}

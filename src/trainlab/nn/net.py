@@ -17,37 +17,40 @@ from typing import Any
 import numpy as np
 
 from trainlab.errors import ConfigError
+from trainlab.nn.batchnorm import BatchNormalization
+from trainlab.nn.dropout import Dropout
 from trainlab.nn.gradcheck import numerical_gradient
 from trainlab.nn.hessian import hessian_vector_product
 from trainlab.nn.init import init_weight, weight_std
-from trainlab.nn.layers import ACTIVATIONS, Affine, BatchNormalization, Dropout, SoftmaxWithLoss
+from trainlab.nn.layers import ACTIVATIONS, Affine, SoftmaxWithLoss
 from trainlab.nn.losses import MeanSquaredError, r2_score
+from trainlab.nn.parameters import check_size, layout, views
+
+__all__ = ["LOSSES", "MultiLayerNet", "check_size"]
 
 LOSSES = ("cross_entropy", "mse")
 
 
-def _layout(sizes: list[int], use_batchnorm: bool) -> list[tuple[str, tuple[int, ...]]]:
-    """(name, shape) of every parameter, in buffer order."""
-    out: list[tuple[str, tuple[int, ...]]] = []
-    for i in range(1, len(sizes)):
-        out += [(f"W{i}", (sizes[i - 1], sizes[i])), (f"b{i}", (sizes[i],))]
-        if use_batchnorm and i < len(sizes) - 1:
-            out += [(f"gamma{i}", (sizes[i],)), (f"beta{i}", (sizes[i],))]
-    return out
-
-
-def check_size(sizes: list[int], itemsize: int = 4) -> None:
-    """Refuse, before allocating, a network whose parameters, gradients and an
-    optimizer's state would not fit in memory (see :mod:`trainlab.limits`)."""
-    from trainlab import limits
-
-    n_params = sum(int(a) * int(b) + int(b) for a, b in zip(sizes[:-1], sizes[1:], strict=False))
-    limits.check(
-        n_params * itemsize * 5,
-        f"a network of layer sizes {list(sizes)} "
-        f"({n_params:,} parameters, their gradients and an optimizer's state)",
-        "choose smaller hidden layers (--hidden)",
-    )
+def _checked_dtype(
+    sizes: list[int], activation: str, weight_init_std: Any, lam: float, loss: str, dtype: Any
+) -> np.dtype[Any]:
+    """Refuse bad options in one line each (before allocating); the dtype as NumPy's."""
+    if any(int(s) != s or s < 1 for s in sizes):
+        raise ConfigError(f"layer sizes must be positive integers, got {sizes}")
+    if activation not in ACTIVATIONS:
+        raise ConfigError(
+            f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
+        )
+    if not np.isfinite(lam) or lam < 0:
+        raise ConfigError(f"weight_decay_lambda must be ≥ 0, got {lam}")
+    if loss not in LOSSES:
+        raise ConfigError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
+    floats: np.dtype[Any] = np.dtype(dtype)
+    if floats not in (np.float32, np.float64):
+        raise ConfigError(f"dtype must be float32 or float64, got {floats}")
+    weight_std(weight_init_std, sizes[0])  # validates the spec early
+    check_size(sizes, floats.itemsize)
+    return floats
 
 
 class MultiLayerNet:
@@ -89,24 +92,9 @@ class MultiLayerNet:
         loss: str = "cross_entropy",
     ) -> None:
         sizes = [input_size, *list(hidden_size_list), output_size]
-        if any(int(s) != s or s < 1 for s in sizes):
-            raise ConfigError(f"layer sizes must be positive integers, got {sizes}")
-        if activation not in ACTIVATIONS:
-            raise ConfigError(
-                f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
-            )
-        if not np.isfinite(weight_decay_lambda) or weight_decay_lambda < 0:
-            raise ConfigError(f"weight_decay_lambda must be ≥ 0, got {weight_decay_lambda}")
-        if loss not in LOSSES:
-            raise ConfigError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
-        self.loss_name = loss
-        dtype = np.dtype(dtype)
-        if dtype not in (np.float32, np.float64):
-            raise ConfigError(f"dtype must be float32 or float64, got {dtype}")
-        weight_std(weight_init_std, sizes[0])  # validates the spec early
-        check_size(sizes, dtype.itemsize)
+        dtype = _checked_dtype(sizes, activation, weight_init_std, weight_decay_lambda, loss, dtype)
         rng = np.random.default_rng(0) if rng is None else rng
-
+        self.loss_name = loss
         self.sizes = [int(s) for s in sizes]
         self.input_size, self.output_size = self.sizes[0], self.sizes[-1]
         self.hidden_size_list = self.sizes[1:-1]
@@ -116,54 +104,44 @@ class MultiLayerNet:
         self.use_dropout, self.dropout_ratio = use_dropout, dropout_ratio
         self.use_batchnorm, self.dtype, self.rng = use_batchnorm, dtype, rng
 
-        layout = _layout(self.sizes, use_batchnorm)
-        total = sum(int(np.prod(shape)) for _, shape in layout)
+        shapes = layout(self.sizes, use_batchnorm)
+        total = sum(int(np.prod(shape)) for _, shape in shapes)
         self.flat_params = np.empty(total, dtype)
         self.flat_grads = np.zeros(total, dtype)
-        self.params: dict[str, np.ndarray] = {}
-        self.grads: dict[str, np.ndarray] = {}
-        off = 0
-        for name, shape in layout:
-            n = int(np.prod(shape))
-            self.params[name] = self.flat_params[off : off + n].reshape(shape)
-            self.grads[name] = self.flat_grads[off : off + n].reshape(shape)
-            off += n
+        self.params: dict[str, np.ndarray] = views(self.flat_params, shapes)
+        self.grads: dict[str, np.ndarray] = views(self.flat_grads, shapes)
         self.init_params(rng)
 
         self.layers: list[Any] = []  # Affine, BatchNormalization, activations, Dropout
         self.batchnorms: list[BatchNormalization] = []
         self.dropouts: list[Dropout] = []
+        self._add_layers(dropout_mode)
+        self.last_layer = SoftmaxWithLoss() if loss == "cross_entropy" else MeanSquaredError()
+        self.last_loss: float | None = None
+
+    def _add_layers(self, dropout_mode: str) -> None:
+        """Affine → [BatchNorm] → activation → [Dropout] per hidden layer, then Affine."""
         P, G = self.params, self.grads
         for i in range(1, len(self.sizes)):
             # hidden layers reuse their output buffers; the last one returns
             # fresh logits, which predict() hands to the caller
             last = i == len(self.sizes) - 1
-            self.layers.append(
-                Affine(
-                    P[f"W{i}"],
-                    P[f"b{i}"],
-                    G[f"W{i}"],
-                    G[f"b{i}"],
-                    need_dx=i > 1,
-                    reuse_buffers=not last,
-                )
-            )
+            W, b, dW, db = P[f"W{i}"], P[f"b{i}"], G[f"W{i}"], G[f"b{i}"]
+            self.layers.append(Affine(W, b, dW, db, need_dx=i > 1, reuse_buffers=not last))
             if last:
                 break
-            if use_batchnorm:
+            if self.use_batchnorm:
                 bn = BatchNormalization(
                     P[f"gamma{i}"], P[f"beta{i}"], G[f"gamma{i}"], G[f"beta{i}"]
                 )
                 self.batchnorms.append(bn)
                 self.layers.append(bn)
-            act = ACTIVATIONS[activation]
-            self.layers.append(act(inplace=True) if activation == "relu" else act())
-            if use_dropout:
-                do = Dropout(dropout_ratio, dropout_mode, rng)
+            act = ACTIVATIONS[self.activation]
+            self.layers.append(act(inplace=True) if self.activation == "relu" else act())
+            if self.use_dropout:
+                do = Dropout(self.dropout_ratio, dropout_mode, self.rng)
                 self.dropouts.append(do)
                 self.layers.append(do)
-        self.last_layer = SoftmaxWithLoss() if loss == "cross_entropy" else MeanSquaredError()
-        self.last_loss: float | None = None
 
     # -- parameters ---------------------------------------------------------------
     def init_params(self, rng: np.random.Generator) -> None:

@@ -15,11 +15,13 @@ import json
 from typing import Any
 
 from trainlab.errors import ConfigError
-from trainlab.optim.adam import Adam, AdamW, NAdam, RAdam
+from trainlab.optim.adam import Adam, AdamW
 from trainlab.optim.adaptive import Adadelta, AdaGrad, RMSprop
 from trainlab.optim.base import Optimizer
+from trainlab.optim.nadam import NAdam
 from trainlab.optim.noise import GradientNoise
 from trainlab.optim.pytorch import from_torch
+from trainlab.optim.radam import RAdam
 from trainlab.optim.sgd import SGD, Momentum, Nesterov
 from trainlab.optim.swats import SWATS
 

@@ -1,4 +1,4 @@
-"""Adam and its descendants: AdamW, NAdam, RAdam (AMSGrad is an option of Adam)."""
+"""Adam and AdamW (AMSGrad is an option of Adam); NAdam, RAdam and SWATS build on its moments."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from trainlab.optim.base import Kernel, Optimizer
 from trainlab.validate import check_positive, check_unit
 
 
-class _Moments(Optimizer):
+class Moments(Optimizer):
     """Shared part of the Adam family: ``beta1``, ``beta2`` and ``eps``."""
 
     def __init__(self, lr: float, beta1: float, beta2: float, eps: float, **kw: Any) -> None:
@@ -23,7 +23,7 @@ class _Moments(Optimizer):
         self.eps = check_positive("eps", eps)
 
 
-class Adam(_Moments):
+class Adam(Moments):
     r"""Adam; by default in the notes' form, optionally in PyTorch's.
 
     Equations (t counts steps from 1; ``v*`` is ``v``, or with ``amsgrad=True``
@@ -194,140 +194,3 @@ class AdamW(Adam):
             decoupled_weight_decay=True,
             **kw,
         )
-
-
-class NAdam(_Moments):
-    r"""NAdam: Adam with Nesterov momentum, in PyTorch's form (momentum schedule).
-
-    Equations (t counts steps from 1, ``P`` is the running product of ``mu``)::
-
-        mu_t = beta1 * (1 - 0.5 * 0.96^(t * momentum_decay))
-        P_t = P_{t-1} * mu_t                                   (P_0 = 1)
-        m, v as in Adam;  s = sqrt(v / (1 - beta2^t)) + eps
-        W <- W - lr * (1 - mu_t) / (1 - P_t) * g / s
-               - lr * mu_{t+1} / (1 - P_t * mu_{t+1}) * m / s
-
-    Paper: Dozat, "Incorporating Nesterov Momentum into Adam", ICLR 2016 workshop.
-    Defaults: ``lr=0.002, beta1=0.9, beta2=0.999, eps=1e-8, momentum_decay=0.004``
-    (PyTorch's).
-    PyTorch: ``torch.optim.NAdam(params, lr=lr, betas=(beta1, beta2), eps=eps,
-    momentum_decay=momentum_decay, weight_decay=wd, decoupled_weight_decay=...)``.
-
-    Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
-
-    >>> import numpy as np
-    >>> params, grads = {"W": np.array([1.0, -2.0])}, {"W": np.array([0.5, -0.5])}
-    >>> opt = NAdam(lr=0.1)
-    >>> for step in range(2):
-    ...     opt.update(params, grads)
-    >>> params["W"].round(4)
-    array([ 0.816, -1.816])
-    """
-
-    state_names = ("m", "v")
-    _runtime = Optimizer._runtime + ("mu_product",)
-
-    def __init__(
-        self,
-        lr: float = 0.002,
-        beta1: float = 0.9,
-        beta2: float = 0.999,
-        eps: float = 1e-8,
-        momentum_decay: float = 0.004,
-        **kw: Any,
-    ) -> None:
-        super().__init__(lr, beta1, beta2, eps, **kw)
-        self.momentum_decay = check_positive("momentum_decay", momentum_decay, allow_zero=True)
-        self.mu_product = 1.0
-
-    def _begin_step(self) -> None:
-        t, b1, md = self.t, self.beta1, self.momentum_decay
-        mu = b1 * (1.0 - 0.5 * 0.96 ** (t * md))
-        mu_next = b1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * md))
-        self.mu_product *= mu
-        self._c_grad = self.lr * (1.0 - mu) / (1.0 - self.mu_product)
-        self._c_mom = self.lr * mu_next / (1.0 - self.mu_product * mu_next)
-        self._bc2 = 1.0 - self.beta2**t
-
-    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
-        m, v = s["m"], s["v"]
-        m += (1 - self.beta1) * (g - m)
-        v += (1 - self.beta2) * (g * g - v)
-        denom = np.sqrt(v / self._bc2) + self.eps
-        p -= g / denom * self._c_grad
-        p -= m / denom * self._c_mom
-
-    def _extra_state(self) -> dict[str, Any]:
-        return {"mu_product": self.mu_product}
-
-    def _load_extra_state(self, extra: dict[str, Any]) -> None:
-        self.mu_product = float(extra["mu_product"])
-
-
-class RAdam(_Moments):
-    r"""RAdam: Adam with the variance of the adaptive rate rectified.
-
-    Equations (t counts steps from 1; m, v as in Adam)::
-
-        rho_inf = 2 / (1 - beta2) - 1
-        rho_t = rho_inf - 2 t beta2^t / (1 - beta2^t)
-        if rho_t > 5:
-            r = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t))
-            W <- W - lr * r * m / (1 - beta1^t) * sqrt(1 - beta2^t) / (sqrt(v) + eps)
-        else:                                   # too few steps: plain momentum SGD
-            W <- W - lr * m / (1 - beta1^t)
-
-    Paper: Liu et al., "On the Variance of the Adaptive Learning Rate and
-    Beyond", ICLR 2020.
-    Defaults: ``lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8`` (PyTorch's).
-    PyTorch: ``torch.optim.RAdam(params, lr=lr, betas=(beta1, beta2), eps=eps,
-    weight_decay=wd, decoupled_weight_decay=...)``.
-
-    Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
-
-    >>> import numpy as np
-    >>> params, grads = {"W": np.array([1.0, -2.0])}, {"W": np.array([0.5, -0.5])}
-    >>> opt = RAdam(lr=0.1)
-    >>> for step in range(2):
-    ...     opt.update(params, grads)
-    >>> params["W"].round(4)
-    array([ 0.9, -1.9])
-    """
-
-    state_names = ("m", "v")
-
-    def __init__(
-        self,
-        lr: float = 0.001,
-        beta1: float = 0.9,
-        beta2: float = 0.999,
-        eps: float = 1e-8,
-        **kw: Any,
-    ) -> None:
-        super().__init__(lr, beta1, beta2, eps, **kw)
-
-    def _begin_step(self) -> None:
-        t, b2 = self.t, self.beta2
-        self._bc1 = 1.0 - self.beta1**t
-        self._bc2 = 1.0 - b2**t
-        rho_inf = 2.0 / (1.0 - b2) - 1.0
-        rho_t = rho_inf - 2.0 * t * b2**t / self._bc2
-        self._rect = None
-        if rho_t > 5.0:
-            self._rect = math.sqrt(
-                (rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)
-            )
-
-    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
-        m, v = s["m"], s["v"]
-        m += (1 - self.beta1) * (g - m)
-        v += (1 - self.beta2) * (g * g - v)
-        if self._rect is None:  # too few steps: momentum SGD
-            p -= m * (self.lr / self._bc1)
-        else:
-            p -= (
-                math.sqrt(self._bc2)
-                / (np.sqrt(v) + self.eps)
-                * m
-                * (self.lr * self._rect / self._bc1)
-            )

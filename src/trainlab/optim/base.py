@@ -18,7 +18,6 @@ remembered checks) is :mod:`trainlab.optim.engine`'s business, not the rule's:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -29,7 +28,7 @@ from trainlab.optim.transforms import Transform, add_decayed_weights, chain, neg
 from trainlab.validate import check_positive
 
 #: a rule's fused kernel: ``kernel(p, g, s)`` on the flat buffers, in place
-Kernel = Callable[[np.ndarray, np.ndarray, dict[str, np.ndarray]], None]
+Kernel = engine.Kernel
 
 
 class Optimizer:

@@ -18,17 +18,19 @@ Nothing here changes what a rule computes; it changes how often Python runs:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import numpy as np
 
 from trainlab import kernels
 
-if TYPE_CHECKING:
-    from trainlab.optim.base import Optimizer
-
 CHUNK = 1 << 15  # elements per chunk on the one-pass path (fits in L2 cache)
 KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))  # what the kernels take
+
+
+#: a rule's fused kernel: ``kernel(p, g, s)`` on the flat buffers, in place
+Kernel = Callable[[np.ndarray, np.ndarray, dict[str, np.ndarray]], None]
 
 
 class Plan:
@@ -54,6 +56,24 @@ class Plan:
             and self.gkeys == tuple(grads)
             and all(a.shape == shape and a.dtype == dtype for a, shape, dtype in self.arrays)
         )
+
+
+class Optimizer(Protocol):
+    """What the engine reads and keeps on a :class:`trainlab.optim.base.Optimizer`."""
+
+    elementwise: bool
+    state: dict[str, dict[str, np.ndarray]]
+    _kernel_ok: bool
+    _plan: Plan | None
+    _flat_state: dict[str, np.ndarray] | None
+    _layout: tuple[tuple[str, tuple[int, ...]], ...] | None
+    _segments: list[tuple[int, int]] | None
+
+    def _check(self, params: dict[str, Any], grads: dict[str, Any]) -> list[str]: ...
+    def _init_state(self, p: np.ndarray) -> dict[str, np.ndarray]: ...
+    def _prepare(self, p: np.ndarray, g: np.ndarray) -> np.ndarray: ...
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None: ...
+    def _kernel(self) -> Kernel | None: ...
 
 
 def plan_for(opt: Optimizer, params: dict[str, np.ndarray], grads: dict[str, Any]) -> Plan:

@@ -8,9 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from trainlab.errors import ConfigError
-from trainlab.optim.adam import Adam, AdamW, NAdam, RAdam
+from trainlab.optim.adam import Adam, AdamW
 from trainlab.optim.adaptive import Adadelta, AdaGrad, RMSprop
 from trainlab.optim.base import Optimizer
+from trainlab.optim.nadam import NAdam
+from trainlab.optim.radam import RAdam
 from trainlab.optim.sgd import SGD
 from trainlab.validate import check_unit
 

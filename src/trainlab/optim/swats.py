@@ -7,12 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from trainlab.optim.adam import _Moments
+from trainlab.optim.adam import Moments
 from trainlab.optim.base import Optimizer
 from trainlab.validate import check_positive
 
 
-class SWATS(_Moments):
+class SWATS(Moments):
     r"""SWATS: Adam first, then SGD with momentum at a rate Adam itself estimated.
 
     Adam phase (k counts steps from 1; all dot products run over every parameter)::

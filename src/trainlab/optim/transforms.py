@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from trainlab.errors import DivergenceError
+from trainlab.errors import ConfigError, DivergenceError
 from trainlab.validate import check_positive
 
 #: a gradient transform: ``transform(grads, params) -> grads`` on lists of arrays
@@ -94,7 +94,7 @@ def grad_norm(arrays: list[np.ndarray]) -> float:
     return math.sqrt(total)
 
 
-class _Measured:
+class Measured:
     """A transform that measures the joint norm of the gradient it is given
     (kept in ``self.norm`` for the caller's records)."""
 
@@ -105,7 +105,7 @@ class _Measured:
         return self.norm
 
 
-class clip_by_norm(_Measured):  # noqa: N801  (a transform is named for what it does)
+class clip_by_norm(Measured):  # noqa: N801  (a transform is named for what it does)
     """If ``||g|| > max_norm`` (over every array at once), ``g <- g * max_norm / ||g||``,
     in place: the direction is kept."""
 
@@ -121,7 +121,7 @@ class clip_by_norm(_Measured):  # noqa: N801  (a transform is named for what it 
         return grads
 
 
-class stop_above_norm(_Measured):  # noqa: N801 (named for what it does, as clip_by_norm)
+class stop_above_norm(Measured):  # noqa: N801 (named for what it does, as clip_by_norm)
     """Raise :class:`GradientNormError` when ``||g|| > max_norm`` or is not finite."""
 
     def __init__(self, max_norm: float) -> None:
@@ -165,8 +165,6 @@ class add_noise:  # noqa: N801 (named for what it does, as clip_by_norm)
         if rng is None or isinstance(rng, (int, np.integer)):
             rng = np.random.default_rng(0 if rng is None else int(rng))
         if not isinstance(rng, np.random.Generator):
-            from trainlab.errors import ConfigError
-
             raise ConfigError(
                 f"rng must be a numpy.random.Generator or an int seed, got {type(rng).__name__}"
             )

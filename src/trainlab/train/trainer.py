@@ -19,7 +19,7 @@ import numpy as np
 
 from trainlab.errors import ConfigError, DivergenceError
 from trainlab.optim import Optimizer, create
-from trainlab.optim.transforms import GradientNormError, _Measured, apply_in_place
+from trainlab.optim.transforms import GradientNormError, Measured, apply_in_place
 from trainlab.train.activations import activation_stats, layer_grad_norms
 from trainlab.train.callbacks import EarlyStopping
 from trainlab.train.config import Data, TrainConfig
@@ -99,7 +99,7 @@ class Trainer(Checkpointed):
                 )
             self.callbacks.append(EarlyStopping(config.early_stop))
         self.transforms = config.gradient_transforms()
-        self._measured = [tr for tr in self.transforms if isinstance(tr, _Measured)]
+        self._measured = [tr for tr in self.transforms if isinstance(tr, Measured)]
         self._probe = data.x_train[: config.probe_size]
         self.checkpoint_dir, self.checkpoint_every = config.checkpoint_dir, config.checkpoint_every
         net_rng = getattr(network, "rng", None)

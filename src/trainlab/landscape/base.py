@@ -1,0 +1,46 @@
+"""What a two-dimensional test function knows about itself: the base class.
+
+Each function knows its minima (and the value there), a plotting window, a
+domain that start points must lie in, a default start and number of steps,
+whether its contours read better on a log scale, and default learning rates
+per update rule (:attr:`Function.lrs`). ``value``, ``grad`` and ``hessian``
+work element-wise on arrays, so ``value(X, Y)`` on a mesh gives the contours.
+"""
+
+from __future__ import annotations
+
+
+class Function:
+    """Base class: subclasses define ``value``, ``grad`` and ``hessian``."""
+
+    name = ""
+    window = ((-1.0, 1.0), (-1.0, 1.0))  # (x range, y range) drawn
+    domain = window  # start points must lie inside this box
+    start = (0.5, 0.5)
+    steps = 300
+    minima: tuple = ()  # ((x, y), ...) global (or listed local) minima
+    min_value: float | None = 0.0  # value at the minima; None if unbounded below
+    saddles: tuple = ()
+    log_scale = False  # draw contours of f - min on a log scale
+    #: default learning rate per update rule: the best of a 25-point log grid plus
+    #: 8 golden-section steps under the mean-value objective (see tune.py), from
+    #: the default start and steps, rounded down to 1, 2, 3 or 5 times a power of ten
+    lrs: dict = {}
+
+    def value(self, x, y):
+        raise NotImplementedError
+
+    def grad(self, x, y):
+        raise NotImplementedError
+
+    def hessian(self, x, y):
+        """((f_xx, f_xy), (f_xy, f_yy)) at (x, y)."""
+        raise NotImplementedError
+
+    @property
+    def spec(self) -> str:
+        """The name that :func:`get_function` turns back into this function."""
+        return self.name
+
+    def __repr__(self) -> str:
+        return f"<function {self.spec}>"
