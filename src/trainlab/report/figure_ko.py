@@ -35,6 +35,11 @@ PHRASES: dict[str, str] = {
     "on 784 inputs": "784개 입력 기준",
     "summed full-batch gradient": "전체 배치 기울기의 합",
     "each change keeps the rest": "바꾼 것 말고는 그대로",
+    "final test acc": "최종 시험 정확도",
+    "as written: lr": "강의 코드 그대로: 학습률",
+    "ReLU: lr": "ReLU: 학습률",
+    "He weights: lr": "He 가중치: 학습률",
+    "Adam: lr": "Adam: 학습률",
     # trainlab train's training.png
     "per iteration": "반복마다",
     "smoothed": "평활",

@@ -64,10 +64,10 @@ class Translator:
 
     def __call__(self, text: str) -> str:
         """``text`` in Korean (as it is where it holds no English word)."""
-        if not self.english(text):
-            return text
-        korean = self.phrases.get(text)
+        korean = self.phrases.get(text)  # a whole label first, even one of kept words
         if korean is None:
+            if not self.english(text):
+                return text
             korean = self.pattern.sub(lambda m: self.phrases[m.group(0)], text)
         self.check(korean, text)
         return korean
