@@ -7,6 +7,8 @@
   ``getattr(obj, "_x")``, unless this module defines ``_x`` itself, or ``_x`` is
   one of the :data:`HOOKS` a protocol's subclasses override; optuna's private
   names only in ``tune/optuna_adapter.py``;
+* trainlab's modules imported at the top of a module, except where :data:`LAZY`
+  says why (a command's engine, the package's names loaded on first use, numba);
 * functions of at most 60 lines (the ``def`` line and the docstring counted) and
   modules of at most 300 lines, except the :data:`CATALOGUES` that
   ``docs/development.md`` names.
@@ -305,3 +307,44 @@ def test_long_functions_and_modules_are_found(tmp_path):
         "trainlab.a.f is longer than 60 lines",
         "trainlab.a is longer than 300 lines",
     }
+
+
+#: where a trainlab module may be imported inside a function, and why
+LAZY = {
+    # a command imports its engine when it runs, so `trainlab --help` stays fast
+    **{f"trainlab.commands.{c}.run": 1 for c in ("benchmark", "lrfind", "train", "tune")},
+    "trainlab.__getattr__": 3,  # the package's names loaded on first use: import trainlab is light
+    "trainlab.kernels.dispatch._load": 1,  # the numba kernels, compiled only when used
+}
+
+
+def inner_imports(modules: dict[str, Module]) -> dict[str, int]:
+    """``module.function`` → how many trainlab modules it imports inside its body."""
+    found: dict[str, int] = {}
+    for module in modules.values():
+        for node in ast.walk(module.tree):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.ImportFrom):
+                    ours = bool(inner.level) or (inner.module or "").startswith("trainlab")
+                elif isinstance(inner, ast.Import):
+                    ours = any(a.name.startswith("trainlab") for a in inner.names)
+                else:
+                    continue
+                if ours:
+                    key = f"{module.name}.{node.name}"
+                    found[key] = found.get(key, 0) + 1
+    return found
+
+
+def test_trainlab_modules_are_imported_at_the_top_but_where_lazy_says_why():
+    found = inner_imports(read_modules())
+    assert found == LAZY, "imports inside functions: " + ", ".join(
+        f"{k} ({v})" for k, v in sorted(found.items()) if LAZY.get(k) != v
+    )
+
+
+def test_the_lazy_import_check_sees_imports_in_functions(tmp_path):
+    (tmp_path / "a.py").write_text("def f():\n    from trainlab import b\n    import trainlab.c\n")
+    assert inner_imports(read_modules(tmp_path, "pkg")) == {"pkg.a.f": 2}

@@ -18,7 +18,7 @@ import pkgutil
 import sys
 
 import trainlab.commands
-from trainlab import __version__
+from trainlab import __version__, runs
 from trainlab.errors import DivergenceError
 
 EXIT_INTERNAL = 1
@@ -59,8 +59,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from trainlab import runs
-
     parser = build_parser()
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)  # what resumes a command

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from trainlab.data import load
+from trainlab.landscape import get_function
 from trainlab.train import build
 from trainlab.train.spec import NetworkSpec
 
@@ -78,8 +79,6 @@ def _run(rule, params_of, grads_of, n, orders=None, lrs=None, same_dict=None):
 
 
 def bowl(rule, lr: float | None) -> Scenario:
-    from trainlab.landscape import get_function
-
     f = get_function("bowl")
     x0, y0 = f.start
 

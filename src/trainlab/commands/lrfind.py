@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from trainlab.commands import train
 from trainlab.errors import ConfigError
 
 NAME = "lrfind"
@@ -16,8 +17,6 @@ HELP = "learning-rate range test: sweep the lr over a few hundred steps, suggest
 
 
 def add_arguments(p):
-    from trainlab.commands import train
-
     train.add_arguments(p)
     g = p.add_argument_group("the sweep")
     g.add_argument("--low", type=float, default=1e-5, help="first learning rate (default 1e-5)")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trainlab.data import load_with_info
 from trainlab.errors import DivergenceError
 from trainlab.train import build as builder
 from trainlab.train.spec import NetworkSpec
@@ -33,8 +34,6 @@ class Data:
 def load_data(dataset: str, data_dir=None, alloc=None, rows=(None, None)) -> Data:
     """``dataset`` as :class:`Data` (``alloc``, ``rows``: see
     :func:`trainlab.data.load_with_info`)."""
-    from trainlab.data import load_with_info
-
     ((x, t), (xt, tt)), info = load_with_info(dataset, data_dir=data_dir, alloc=alloc, rows=rows)
     return Data(x, t, xt, tt, info)
 
