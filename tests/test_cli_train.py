@@ -358,3 +358,22 @@ def test_python_dash_m_trainlab_is_the_trainlab_command(tmp_path):
         timeout=60,
     )
     assert bad.returncode == 2 and "epochs" in one_line(bad.stderr)
+
+
+@pytest.mark.parametrize(
+    "argv, loaded",
+    [
+        (["--help"], []),
+        (["train", "--help"], ["trainlab.commands._args", "trainlab.commands.train"]),
+    ],
+)
+def test_help_loads_only_the_command_it_shows(argv, loaded):
+    """``trainlab --help`` lists the commands without importing them, and a command's
+    ``--help`` imports that command alone (so neither pays for the engine)."""
+    code = (
+        "import sys\nfrom trainlab.cli import main\ntry:\n"
+        f"    main({argv!r})\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('trainlab.commands.')))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip().splitlines()[-1] == repr(loaded)

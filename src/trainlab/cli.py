@@ -12,10 +12,12 @@ Exit codes:
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
 import os
 import pkgutil
 import sys
+from pathlib import Path
 
 import trainlab.commands
 from trainlab import __version__, runs
@@ -40,28 +42,45 @@ class _Parser(argparse.ArgumentParser):
         )
 
 
-def _commands():
-    for info in sorted(pkgutil.iter_modules(trainlab.commands.__path__), key=lambda m: m.name):
+def _listing() -> dict[str, str]:
+    """Every command's name → its one line of ``HELP``, read from the modules' source
+    without importing them: ``trainlab --help`` loads no command (nor its engine)."""
+    folder = Path(trainlab.commands.__path__[0])
+    listing = {}
+    for info in sorted(pkgutil.iter_modules([str(folder)]), key=lambda m: m.name):
         if not info.name.startswith("_"):
-            yield importlib.import_module(f"trainlab.commands.{info.name}")
+            tree = ast.parse((folder / f"{info.name}.py").read_text(encoding="utf-8"))
+            listing[info.name] = next(
+                ast.literal_eval(node.value)
+                for node in tree.body
+                if isinstance(node, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "HELP" for t in node.targets)
+            )
+    return listing
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of every command; given the command line ``argv``, only the command
+    it names is imported and given its options (the others are listed by name)."""
+    chosen = None if argv is None else next((a for a in argv if not a.startswith("-")), None)
     parser = _Parser(prog="trainlab", description=trainlab.__doc__)
     parser.add_argument("--version", action="version", version=f"trainlab {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for mod in _commands():
-        p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
-        mod.add_arguments(p)
-        p.set_defaults(run_command=mod.run)
+    for name, text in _listing().items():
+        p = sub.add_parser(name, help=text, description=text)
+        if argv is None or name == chosen:
+            mod = importlib.import_module(f"trainlab.commands.{name}")
+            mod.add_arguments(p)
+            p.set_defaults(run_command=mod.run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    args.argv = list(sys.argv[1:] if argv is None else argv)  # what resumes a command
+    given = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(given)
+    args = parser.parse_args(given)
+    args.argv = given  # what resumes a command
     try:
         code = _main(args)
     except BaseException:
