@@ -16,7 +16,8 @@ import trainlab.report.html as report_html
 import trainlab.report.korean_figures as korean_figures
 from trainlab.experiments.registry import EXPERIMENTS
 from trainlab.notebooks.fonts import find_korean_family
-from trainlab.report.figure_ko import CAPTIONS, KEEP, PHRASES
+from trainlab.optim import RULES
+from trainlab.report.figure_ko import CAPTIONS, KEEP, PHRASES, RULE_KEYS
 from trainlab.report.korean_figures import NO_FONT, KoreanFigures, Translator
 
 HANGUL = re.compile("[\uac00-\ud7a3]")
@@ -80,6 +81,8 @@ def runs(tmp_path_factory):
         code, _, err = cli("train", *argv)
         assert code == 0, err
     shutil.copytree(RELEASE / "digits-checkpointed", root / "all" / "train-0.1.0")
+    code, _, err = cli("landscape", "--steps", "20", "--out", root / "all" / "landscape")
+    assert code == 0, err
     return root / "all"
 
 
@@ -129,7 +132,7 @@ def test_captions_and_key_numbers_are_korean(korean, runs):
     assert pngs <= set(CAPTIONS)  # every figure an experiment draws has its caption
     assert all(HANGUL.search(c) for c in captions)
     tables = re.findall(r"<table><caption>주요 수치</caption>(.*?)</table>", page)
-    assert len(tables) == len(EXPERIMENTS) + 3  # and the three train runs
+    assert len(tables) == len(EXPERIMENTS) + 3 + 1  # and the three train runs, the landscape
     for table in tables:
         for label in re.findall(r"<th>(.*?)</th>", table):
             assert HANGUL.search(label), label
@@ -175,6 +178,18 @@ def test_a_run_that_cannot_be_redrawn_keeps_its_english_figures(runs, tmp_path):
     assert page.count("<figure>") == 2 and "<th>정상</th>" in page
 
 
+def test_an_lrfind_runs_figure_is_redrawn_in_korean_from_its_sweeps(tmp_path):
+    # `trainlab lrfind` writes no metrics.json: the report does not list its folder
+    argv = ["--steps", "30", "--seeds", "1", "--hidden", "8", "--quiet"]
+    code, _, err = cli("lrfind", *argv, "--out", tmp_path / "lrfind")
+    assert code == 0, err
+    before = files(tmp_path)
+    figures = KoreanFigures()
+    drawn = figures.figures(tmp_path / "lrfind", [])
+    assert [p.name for p in drawn] == ["lrfind.png"] and figures.drawn == 1
+    assert figures.translate.untranslated == [] and files(tmp_path) == before
+
+
 def test_labels_translate_phrase_by_phrase_around_numbers_and_kept_words():
     t = Translator()
     assert t("Adam (lr 0.001)") == "Adam (lr 0.001)"
@@ -194,6 +209,7 @@ def test_the_catalogue_is_korean_and_its_kept_words_are_symbols_or_names():
     assert all(HANGUL.search(v) or not re.search("[A-Za-z]", v) for v in PHRASES.values())
     assert not set(KEEP) & set(PHRASES)
     assert all(HANGUL.search(c) for c in CAPTIONS.values())
+    assert set(RULE_KEYS) == set(RULES)
 
 
 def test_the_saving_hook_holds_for_its_block_only(tmp_path):

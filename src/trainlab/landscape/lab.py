@@ -22,7 +22,7 @@ from trainlab.landscape.animate import animate as write_gif
 from trainlab.landscape.animate import check_frames
 from trainlab.landscape.functions import check_start, get_function
 from trainlab.landscape.newton import Newton
-from trainlab.landscape.paths import Trace, check_steps, trace
+from trainlab.landscape.paths import Trace, check_steps, saved_trace, trace
 from trainlab.landscape.plots import REFERENCE, panels_figure, paths_figure, values_figure
 from trainlab.landscape.tune import grid, tune_lr
 from trainlab.optim import RULES, create
@@ -172,11 +172,27 @@ def write(
     io.write_json(out / "paths.json", _paths(r, spec))
     io.write_json(out / "metrics.json", {"summary": _summary(r, spec)})
 
-    title = f"{spec} from ({r.start[0]:g}, {r.start[1]:g}), {r.steps} steps"
-    viz.save(paths_figure(r.function, r.traces, title), out / "paths.png")
-    viz.save(panels_figure(r.function, r.traces, title), out / "panels.png")
-    viz.save(values_figure(r.function, r.traces, title), out / "values.png")
+    draw(r.function, r.traces, r.start, r.steps, out)
     return out
+
+
+def draw(function, traces: dict, start, steps: int, out: Path) -> None:
+    """``paths.png``, ``panels.png`` and ``values.png`` of ``traces`` into ``out``."""
+    spec = getattr(function, "spec", type(function).__name__)
+    title = f"{spec} from ({start[0]:g}, {start[1]:g}), {steps} steps"
+    viz.save(paths_figure(function, traces, title), out / "paths.png")
+    viz.save(panels_figure(function, traces, title), out / "panels.png")
+    viz.save(values_figure(function, traces, title), out / "values.png")
+
+
+def replot(folder: Path) -> None:
+    """The figures of the landscape run in ``folder``, redrawn from its ``paths.json``."""
+    doc = io.read_json(folder / "paths.json")
+    records = dict(doc["optimizers"])
+    if REFERENCE in doc:
+        records[REFERENCE] = doc[REFERENCE]
+    traces = {name: (saved_trace(rec), rec["lr"]) for name, rec in records.items()}
+    draw(get_function(doc["function"]), traces, doc["start"], doc["steps"], folder)
 
 
 def _paths(r: Race, spec: str) -> dict[str, Any]:

@@ -47,6 +47,16 @@ class Trace:
         return math.inf if self.diverged else float(np.mean(self.values))
 
 
+def saved_trace(record: dict) -> Trace:
+    """The :class:`Trace` a ``paths.json`` record (``points``, ``values``,
+    ``diverged_at``) holds."""
+    return Trace(
+        np.asarray(record["points"], dtype=float),
+        np.asarray(record["values"], dtype=float),
+        record["diverged_at"],
+    )
+
+
 #: the most updates a path may take: each is a Python-level step, kept in memory
 MAX_STEPS = 100_000
 

@@ -9,15 +9,21 @@ words here. The same phrases name the rows of the key-number tables.
 
 from __future__ import annotations
 
+#: the update rules' names as commands write them (``trainlab.optim.RULES``)
+RULE_KEYS = (
+    *("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adadelta"),
+    *("adamw", "amsgrad", "nadam", "radam", "swats"),
+)
+
 #: drawn as they are: rule names, activations, data sets, authors, symbols
 KEEP = (
     *("R²", "MSE", "RMSE", "MAE"),
     *("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam", "AdamW", "SWATS"),
-    *("Adadelta", "NAdam", "RAdam", "sgd", "momentum", "nesterov", "adagrad", "rmsprop"),
-    *("adam", "adamw", "adadelta", "nadam", "radam", "swats"),
+    *("Adadelta", "NAdam", "RAdam"),
+    *RULE_KEYS,
     *("sigmoid", "tanh", "relu", "ReLU", "Xavier", "He", "He's", "Xavier's"),
     *("digits", "MNIST", "Fashion-MNIST", "mnist", "fashion-mnist", "Glorot-uniform"),
-    *("a2", "y"),
+    *("a2", "x", "y"),
     *("Wilson", "Keskar", "lr", "eps", "ln", "log10", "λmax", "sign(Xᵀy)"),
     *("mean((xw − y)²)", "θ_small", "θ_large", "N", "W", "n", "p", "t", "f", "newton"),
 )
@@ -273,6 +279,25 @@ PHRASES: dict[str, str] = {
         "간극 = 마지막 10% 에폭의 훈련 정확도 − 시험 정확도. 간극이 정규화 없는 경우보다 "
         "좁으면(괄호 안) 그 방법이 효과가 있음"
     ),
+    # trainlab landscape's paths.png, panels.png, values.png
+    "from": "시작점",
+    "f - min": "f - 최솟값",
+    # trainlab lrfind's lrfind.png
+    "learning rate (grows every step)": "학습률 (스텝마다 커짐)",
+    "training loss (smoothed)": "훈련 손실 (평활)",
+    "learning-rate range test": "학습률 범위 테스트",
+    "on": "·",
+    "seed": "시드",
+    "stopped at": "멈춘 곳",
+    "suggested": "제안 구간",
+    "to": "~",
+    "middle": "가운데",
+    "Flat: the lr is too small; falling fastest: useful; rising: steps overshoot. "
+    "Seeds' middles lie within": (
+        "평평함: lr이 너무 작음. 가장 빨리 떨어짐: 쓸 만함. 올라감: 스텝이 지나침. "
+        "시드별 가운데 값의 차이:"
+    ),
+    "decades": "자릿수 이내",
     # the key numbers of `trainlab train` (its doctor's verdicts too) and `trainlab landscape`
     "iterations_per_second": "초당 반복 횟수",
     "final_train_loss": "최종 훈련 손실",
@@ -306,6 +331,8 @@ PHRASES: dict[str, str] = {
     "best": "가장 좋은 규칙",
     "mean f": "평균 f",
     "final f": "최종 f",
+    # `trainlab landscape`'s key numbers name each rule's lr: "sgd lr"
+    **{f"{rule} lr": f"{rule} 학습률" for rule in RULE_KEYS},
 }
 
 #: a figure file's name → its caption

@@ -26,7 +26,7 @@ from trainlab.errors import ConfigError
 from trainlab.experiments.folder import replot as redraw
 from trainlab.experiments.registry import EXPERIMENTS, names
 from trainlab.io import open_regular, read_json
-from trainlab.report.korean_figures import KoreanFigures, caption, korean_figures
+from trainlab.report.korean_figures import REDRAWN, KoreanFigures, caption, korean_figures
 from trainlab.report.sources import differences, key_numbers, source_line, why_dataset
 from trainlab.report.texts import LANGS, UI, text
 from trainlab.runs import is_incomplete
@@ -90,7 +90,7 @@ def _figures(folder: Path, replot: bool, korean: KoreanFigures | None = None) ->
         )
 
     figs = plain()
-    if korean is not None and (_kind(folder) in EXPERIMENTS or _kind(folder) == "train"):
+    if korean is not None and (_kind(folder) in EXPERIMENTS or _kind(folder) in REDRAWN):
         return korean.figures(folder, figs)  # redrawn apart: the run folder is left alone
     if _kind(folder) in EXPERIMENTS and (replot or not figs):
         redraw(folder)  # figures come from the saved metrics; nothing is trained

@@ -17,13 +17,15 @@ import shutil
 import tempfile
 import warnings
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from trainlab.experiments.folder import replot
 from trainlab.io import read_json, write_json
+from trainlab.landscape import lab as landscape
 from trainlab.notebooks.fonts import find_korean_family
 from trainlab.report.figure_ko import CAPTIONS, KEEP, PHRASES
+from trainlab.train import lrfind_run
 from trainlab.train.plots import plot_history
 from trainlab.train.spec_flat import read_saved
 from trainlab.viz import file_defaults, saving_with
@@ -165,20 +167,41 @@ class KoreanFigures:
         return drawn + [p for p in saved if p.name not in names]
 
     def redraw(self, folder: Path, scratch: Path) -> list[Path]:
-        """The figures of the experiment run in ``folder``, redrawn in Korean into
-        the empty folder ``scratch`` (from ``config.json`` and ``metrics.json``)."""
+        """The figures of the run in ``folder``, redrawn in Korean into the empty
+        folder ``scratch`` from the files :data:`REDRAWN` names for its kind (an
+        experiment's: ``config.json`` and ``metrics.json``); none where the folder
+        lacks one of them (a run made before its kind saved them)."""
+        kind = read_json(folder / "config.json").get("kind")
+        needs, draw = REDRAWN.get(kind, (("config.json", "metrics.json"), replot_experiment))
+        if not all((folder / name).is_file() for name in needs):
+            return []
         scratch.mkdir(parents=True, exist_ok=True)
-        for name in ("config.json", "metrics.json"):  # read as the report reads them
+        for name in needs:  # read as the report reads them
             write_json(scratch / name, read_json(folder / name))
-        with file_defaults(), saving_with(self.texts):  # drawn as `trainlab run` draws
-            if read_json(scratch / "config.json").get("kind") == "train":
-                replot_training(scratch, keep=self.translate.keep_also)
-            else:
-                replot(scratch)
+        with file_defaults(), saving_with(self.texts):  # drawn as its command draws
+            draw(scratch, self.translate.keep_also)
         return sorted(p for p in scratch.iterdir() if p.suffix.lower() == ".png")
 
 
-def replot_training(folder: Path, keep=None) -> None:
+def replot_experiment(folder: Path, keep: Callable[[str], None]) -> None:
+    """The figures of the experiment run in ``folder``, from its metrics."""
+    replot(folder)
+
+
+def replot_landscape(folder: Path, keep: Callable[[str], None]) -> None:
+    """The figures of the landscape run in ``folder`` (``keep`` is told the
+    function's name, which is drawn as it is)."""
+    keep(str(read_json(folder / "paths.json")["function"]))
+    landscape.replot(folder)
+
+
+def replot_lrfind(folder: Path, keep: Callable[[str], None]) -> None:
+    """``lrfind.png`` of the run in ``folder`` (``keep`` is told the data's name)."""
+    keep(str(read_json(folder / "config.json")["described"]["data"]["name"]))
+    lrfind_run.replot(folder)
+
+
+def replot_training(folder: Path, keep: Callable[[str], None]) -> None:
     """``training.png`` of the ``trainlab train`` run in ``folder``, from its metrics
     (``keep`` is told the data's name, which is drawn as it is)."""
     config, history = (
@@ -189,9 +212,16 @@ def replot_training(folder: Path, keep=None) -> None:
     info = (config["described"] if "schema" in config else config).get("data") or {}
     score = "R²" if info.get("task") == "regression" else "accuracy"
     title = f"{info.get('name', spec.data.dataset)}: {spec.optimizer.rule}"
-    if keep is not None:
-        keep(str(info.get("name", spec.data.dataset)))
+    keep(str(info.get("name", spec.data.dataset)))
     plot_history(history, folder / "training.png", title, score=score)
+
+
+#: kinds other than the experiments: the files their figures are redrawn from, and how
+REDRAWN = {
+    "train": (("config.json", "metrics.json"), replot_training),
+    "landscape": (("config.json", "paths.json"), replot_landscape),
+    "lrfind": (("config.json", "lrfind.json"), replot_lrfind),
+}
 
 
 def korean_figures(warn) -> KoreanFigures:

@@ -72,6 +72,16 @@ class LRFind:
             "sweeps": [vars(s) for s in self.sweeps],
         }
 
+    @classmethod
+    def from_json(cls, doc: dict) -> LRFind:
+        """The :class:`LRFind` that :meth:`to_json` wrote ``doc`` from."""
+        return cls(
+            [Sweep(**s) for s in doc["sweeps"]],
+            tuple(doc["interval"]),
+            doc["middle"],
+            doc["spread_decades"],
+        )
+
 
 def smooth(losses, beta: float) -> np.ndarray:
     """Exponential moving average with bias correction (as fastai's)."""

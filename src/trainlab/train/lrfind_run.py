@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from trainlab.io import write_json
+from trainlab.io import read_json, write_json
 from trainlab.runs import default_out, prepare_out
 from trainlab.train.build import build
 from trainlab.train.checkpoint import guarded_write
@@ -41,3 +41,10 @@ def sweep(spec: RunSpec, settings: dict, out: Path | None, overwrite: bool = Fal
     title = f"{spec.optimizer.rule} on {built.info['name']}"
     guarded_write(out / "lrfind.png", lambda path: plot_lrfind(found, path, title))
     return found, out
+
+
+def replot(folder: Path) -> None:
+    """``lrfind.png`` of the run in ``folder``, redrawn from its ``lrfind.json``."""
+    config = read_json(folder / "config.json")
+    title = f"{config['optimizer']['rule']} on {config['described']['data']['name']}"
+    plot_lrfind(LRFind.from_json(read_json(folder / "lrfind.json")), folder / "lrfind.png", title)
