@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import re
 import shutil
 from pathlib import Path
@@ -83,6 +84,10 @@ def runs(tmp_path_factory):
     shutil.copytree(RELEASE / "digits-checkpointed", root / "all" / "train-0.1.0")
     code, _, err = cli("landscape", "--steps", "20", "--out", root / "all" / "landscape")
     assert code == 0, err
+    problems = ["--problems", "digits,noisy-quadratic", "--optimizers", "sgd,adam"]
+    bench = ["benchmark", "--quick", *problems, "--seeds", "2", "--quiet"]
+    code, _, err = cli(*bench, "--out", root / "all" / "benchmark")
+    assert code == 0, err
     return root / "all"
 
 
@@ -132,7 +137,7 @@ def test_captions_and_key_numbers_are_korean(korean, runs):
     assert pngs <= set(CAPTIONS)  # every figure an experiment draws has its caption
     assert all(HANGUL.search(c) for c in captions)
     tables = re.findall(r"<table><caption>주요 수치</caption>(.*?)</table>", page)
-    assert len(tables) == len(EXPERIMENTS) + 3 + 1  # and the three train runs, the landscape
+    assert len(tables) == len(EXPERIMENTS) + 3 + 2  # the three train runs, landscape, benchmark
     for table in tables:
         for label in re.findall(r"<th>(.*?)</th>", table):
             assert HANGUL.search(label), label
@@ -176,6 +181,19 @@ def test_a_run_that_cannot_be_redrawn_keeps_its_english_figures(runs, tmp_path):
     assert len(warned) == 1 and "figures left in English" in warned[0]
     page = out.read_text(encoding="utf-8")
     assert page.count("<figure>") == 2 and "<th>정상</th>" in page
+
+
+def test_a_benchmark_saved_without_its_curves_keeps_its_english_curves(runs, tmp_path):
+    folder = tmp_path / "benchmark"
+    shutil.copytree(runs / "benchmark", folder)
+    metrics = json.loads((folder / "metrics.json").read_text())
+    del metrics["curves"]  # as a benchmark made before the curves were kept
+    (folder / "metrics.json").write_text(json.dumps(metrics))
+    figures = KoreanFigures()
+    shown = figures.figures(folder, sorted(folder.glob("*.png")))
+    assert [p.parent for p in shown].count(folder) == 1  # curves.png, as it was saved
+    assert sorted(p.name for p in shown) == sorted(p.name for p in folder.glob("*.png"))
+    assert figures.drawn == 2 and figures.translate.untranslated == []
 
 
 def test_an_lrfind_runs_figure_is_redrawn_in_korean_from_its_sweeps(tmp_path):

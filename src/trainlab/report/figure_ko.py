@@ -23,7 +23,7 @@ KEEP = (
     *RULE_KEYS,
     *("sigmoid", "tanh", "relu", "ReLU", "Xavier", "He", "He's", "Xavier's"),
     *("digits", "MNIST", "Fashion-MNIST", "mnist", "fashion-mnist", "Glorot-uniform"),
-    *("a2", "x", "y"),
+    *("a2", "x", "y", "CPU"),
     *("Wilson", "Keskar", "lr", "eps", "ln", "log10", "λmax", "sign(Xᵀy)"),
     *("mean((xw − y)²)", "θ_small", "θ_large", "N", "W", "n", "p", "t", "f", "newton"),
 )
@@ -298,6 +298,22 @@ PHRASES: dict[str, str] = {
         "시드별 가운데 값의 차이:"
     ),
     "decades": "자릿수 이내",
+    # trainlab benchmark's sensitivity.png, curves.png, performance_profile.png
+    "learning rate": "학습률",
+    "validation loss": "검증 손실",
+    "validation": "검증",
+    "τ (ratio to the best CPU time to target)": "τ (목표까지 CPU 시간의 최고 대비 비율)",
+    "share of problems": "문제의 비율",
+    "performance profile": "성능 프로파일",
+    # and its key numbers: "digits sgd s to target", "0.70 ± 0.15 (2 seeds)"
+    "seeds": "시드",
+    "s to target": "목표까지 걸린 초",
+    "steps to target": "목표까지 걸린 스텝 수",
+    "not reached": "도달하지 못함",
+    "recommended": "추천",
+    "profile": "프로파일",
+    "area": "넓이",
+    "warnings": "경고 수",
     # the key numbers of `trainlab train` (its doctor's verdicts too) and `trainlab landscape`
     "iterations_per_second": "초당 반복 횟수",
     "final_train_loss": "최종 훈련 손실",

@@ -28,6 +28,7 @@ from trainlab.report.figure_ko import CAPTIONS, KEEP, PHRASES
 from trainlab.train import lrfind_run
 from trainlab.train.plots import plot_history
 from trainlab.train.spec_flat import read_saved
+from trainlab.tune import benchmark_run
 from trainlab.viz import file_defaults, saving_with
 
 #: the one line saying what to install when no CJK font is found
@@ -65,11 +66,9 @@ class Translator:
         self.kept = _alternation(self.keep)
 
     def __call__(self, text: str) -> str:
-        """``text`` in Korean (as it is where it holds no English word)."""
+        """``text`` in Korean (as it is where it holds no phrase of the catalogue)."""
         korean = self.phrases.get(text)  # a whole label first, even one of kept words
-        if korean is None:
-            if not self.english(text):
-                return text
+        if korean is None:  # then its phrases ("digits sgd lr": "sgd lr", kept words)
             korean = self.pattern.sub(lambda m: self.phrases[m.group(0)], text)
         self.check(korean, text)
         return korean
@@ -201,6 +200,14 @@ def replot_lrfind(folder: Path, keep: Callable[[str], None]) -> None:
     lrfind_run.replot(folder)
 
 
+def replot_benchmark(folder: Path, keep: Callable[[str], None]) -> None:
+    """The figures of the benchmark run in ``folder`` (``keep`` is told the
+    problems' names, which are drawn as they are)."""
+    for problem in read_json(folder / "metrics.json")["problems"]:
+        keep(str(problem))
+    benchmark_run.replot(folder)
+
+
 def replot_training(folder: Path, keep: Callable[[str], None]) -> None:
     """``training.png`` of the ``trainlab train`` run in ``folder``, from its metrics
     (``keep`` is told the data's name, which is drawn as it is)."""
@@ -221,6 +228,7 @@ REDRAWN = {
     "train": (("config.json", "metrics.json"), replot_training),
     "landscape": (("config.json", "paths.json"), replot_landscape),
     "lrfind": (("config.json", "lrfind.json"), replot_lrfind),
+    "benchmark": (("config.json", "metrics.json"), replot_benchmark),
 }
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trainlab.io import write_json
+from trainlab.io import read_json, write_json
 from trainlab.kernels.threads import one_blas_thread
 from trainlab.runs import prepare_out
 from trainlab.train.parallel import choose_workers
@@ -170,9 +170,27 @@ def draw(res: dict, out: Path) -> None:
 
 def metrics_of(res: dict, summary: dict) -> dict:
     """``metrics.json``: the summary, each problem's entries without their curves,
-    and the rest of the result."""
+    the rest of the result, and the curves apart (``"curves"``: problem → rule →
+    seeds × epochs, for the rules that have them)."""
     problems = {
         p: {r: {k: v for k, v in e.items() if k != "curves"} for r, e in per.items()}
         for p, per in res["problems"].items()
     }
-    return {"summary": summary, "problems": problems, **{k: res[k] for k in KEPT}}
+    curves = {
+        p: {r: e["curves"] for r, e in per.items() if e["curves"]}
+        for p, per in res["problems"].items()
+    }
+    kept = {k: res[k] for k in KEPT}
+    return {"summary": summary, "problems": problems, **kept, "curves": curves}
+
+
+def replot(folder: Path) -> None:
+    """The figures of the benchmark run in ``folder``, redrawn from its
+    ``metrics.json``; ``curves.png`` only where it kept the curves."""
+    metrics = read_json(folder / "metrics.json")
+    curves = metrics.get("curves", {})
+    problems = {
+        p: {r: {**e, "curves": curves.get(p, {}).get(r)} for r, e in per.items()}
+        for p, per in metrics["problems"].items()
+    }
+    draw({"problems": problems, "profile": metrics["profile"]}, folder)
