@@ -88,6 +88,9 @@ def runs(tmp_path_factory):
     bench = ["benchmark", "--quick", *problems, "--seeds", "2", "--quiet"]
     code, _, err = cli(*bench, "--out", root / "all" / "benchmark")
     assert code == 0, err
+    search = ["tune", "--trials", "3", "--epochs", "2", "--train-size", "100", "--hidden", "8"]
+    code, _, err = cli(*search, "--quiet", "--out", root / "all" / "tune")  # its journal there
+    assert code == 0, err
     return root / "all"
 
 
@@ -137,7 +140,7 @@ def test_captions_and_key_numbers_are_korean(korean, runs):
     assert pngs <= set(CAPTIONS)  # every figure an experiment draws has its caption
     assert all(HANGUL.search(c) for c in captions)
     tables = re.findall(r"<table><caption>주요 수치</caption>(.*?)</table>", page)
-    assert len(tables) == len(EXPERIMENTS) + 3 + 2  # the three train runs, landscape, benchmark
+    assert len(tables) == len(EXPERIMENTS) + 3 + 3  # 3 train runs, landscape, benchmark, tune
     for table in tables:
         for label in re.findall(r"<th>(.*?)</th>", table):
             assert HANGUL.search(label), label
@@ -183,17 +186,27 @@ def test_a_run_that_cannot_be_redrawn_keeps_its_english_figures(runs, tmp_path):
     assert page.count("<figure>") == 2 and "<th>정상</th>" in page
 
 
-def test_a_benchmark_saved_without_its_curves_keeps_its_english_curves(runs, tmp_path):
-    folder = tmp_path / "benchmark"
-    shutil.copytree(runs / "benchmark", folder)
+@pytest.mark.parametrize(
+    "kind, key, english",
+    [
+        ("benchmark", "curves", ["curves.png"]),
+        ("tune", "ranked", ["best_trials.png", "search_space.png"]),
+    ],
+)
+def test_a_run_saved_before_its_kind_kept_what_it_draws_keeps_those_figures_in_english(
+    runs, tmp_path, kind, key, english
+):
+    folder = tmp_path / kind
+    shutil.copytree(runs / kind, folder)
     metrics = json.loads((folder / "metrics.json").read_text())
-    del metrics["curves"]  # as a benchmark made before the curves were kept
+    del metrics[key]  # as a run made before its kind kept this key
     (folder / "metrics.json").write_text(json.dumps(metrics))
+    saved = sorted(folder.glob("*.png"))
     figures = KoreanFigures()
-    shown = figures.figures(folder, sorted(folder.glob("*.png")))
-    assert [p.parent for p in shown].count(folder) == 1  # curves.png, as it was saved
-    assert sorted(p.name for p in shown) == sorted(p.name for p in folder.glob("*.png"))
-    assert figures.drawn == 2 and figures.translate.untranslated == []
+    shown = figures.figures(folder, saved)
+    assert sorted(p.name for p in shown if p.parent == folder) == english
+    assert sorted(p.name for p in shown) == sorted(p.name for p in saved)
+    assert figures.drawn == len(saved) - len(english) and figures.translate.untranslated == []
 
 
 def test_an_lrfind_runs_figure_is_redrawn_in_korean_from_its_sweeps(tmp_path):

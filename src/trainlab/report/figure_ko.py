@@ -15,6 +15,9 @@ RULE_KEYS = (
     *("adamw", "amsgrad", "nadam", "radam", "swats"),
 )
 
+#: the searched parameters `trainlab tune` names by their role
+SEARCHED = {"weight_decay": "가중치 감소", "dropout": "드롭아웃", "batch_size": "배치 크기"}
+
 #: drawn as they are: rule names, activations, data sets, authors, symbols
 KEEP = (
     *("R²", "MSE", "RMSE", "MAE"),
@@ -23,7 +26,7 @@ KEEP = (
     *RULE_KEYS,
     *("sigmoid", "tanh", "relu", "ReLU", "Xavier", "He", "He's", "Xavier's"),
     *("digits", "MNIST", "Fashion-MNIST", "mnist", "fashion-mnist", "Glorot-uniform"),
-    *("a2", "x", "y", "CPU"),
+    *("a2", "x", "y", "CPU", "--space", "log", "int"),
     *("Wilson", "Keskar", "lr", "eps", "ln", "log10", "λmax", "sign(Xᵀy)"),
     *("mean((xw − y)²)", "θ_small", "θ_large", "N", "W", "n", "p", "t", "f", "newton"),
 )
@@ -314,6 +317,27 @@ PHRASES: dict[str, str] = {
     "profile": "프로파일",
     "area": "넓이",
     "warnings": "경고 수",
+    # trainlab tune's best_trials.png, search_space.png (its parameters drawn as named)
+    "Best": "최고",
+    "completed trials": "개의 완료된 시행",
+    # and its key numbers
+    "trials complete": "완료된 시행",
+    "trials pruned": "가지치기된 시행",
+    "trials failed": "실패한 시행",
+    "trials lost (rerun)": "잃어서 다시 실행한 시행",
+    "best val acc": "최고 검증 정확도",
+    "best val R²": "최고 검증 R²",
+    "best trial": "최고 시행",
+    "test acc of best (retrained once, after the search)": (
+        "최고 시행의 시험 정확도 (탐색 후 한 번 다시 학습)"
+    ),
+    "test MSE of best (retrained once, after the search)": (
+        "최고 시행의 시험 MSE (탐색 후 한 번 다시 학습)"
+    ),
+    "test R² of best": "최고 시행의 시험 R²",
+    "suggested next space": "다음 탐색 공간 제안",
+    **{f"best {name}": f"최고 시행의 {name}" for name in ("lr", "momentum", "eps")},
+    **{f"best {n}": f"최고 시행의 {k}" for n, k in SEARCHED.items()},
     # the key numbers of `trainlab train` (its doctor's verdicts too) and `trainlab landscape`
     "iterations_per_second": "초당 반복 횟수",
     "final_train_loss": "최종 훈련 손실",

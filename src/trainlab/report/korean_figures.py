@@ -28,7 +28,7 @@ from trainlab.report.figure_ko import CAPTIONS, KEEP, PHRASES
 from trainlab.train import lrfind_run
 from trainlab.train.plots import plot_history
 from trainlab.train.spec_flat import read_saved
-from trainlab.tune import benchmark_run
+from trainlab.tune import benchmark_run, search_run
 from trainlab.viz import file_defaults, saving_with
 
 #: the one line saying what to install when no CJK font is found
@@ -208,6 +208,14 @@ def replot_benchmark(folder: Path, keep: Callable[[str], None]) -> None:
     benchmark_run.replot(folder)
 
 
+def replot_tune(folder: Path, keep: Callable[[str], None]) -> None:
+    """The figures of the search in ``folder`` (``keep`` is told the searched
+    parameters' names, which are drawn as they are)."""
+    for spec in read_json(folder / "config.json")["space"]:
+        keep(str(spec).partition("=")[0])
+    search_run.replot(folder)
+
+
 def replot_training(folder: Path, keep: Callable[[str], None]) -> None:
     """``training.png`` of the ``trainlab train`` run in ``folder``, from its metrics
     (``keep`` is told the data's name, which is drawn as it is)."""
@@ -229,6 +237,7 @@ REDRAWN = {
     "landscape": (("config.json", "paths.json"), replot_landscape),
     "lrfind": (("config.json", "lrfind.json"), replot_lrfind),
     "benchmark": (("config.json", "metrics.json"), replot_benchmark),
+    "tune": (("config.json", "metrics.json"), replot_tune),
 }
 
 
