@@ -67,14 +67,6 @@ def network(data: Data, hidden, seed: int, **fields):
     return builder.network(shape, data.n_inputs, data.n_classes, "classification", gen(seed))
 
 
-def init_spec(value):
-    """``"0.01"`` → 0.01; names such as ``"he"`` stay names."""
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return value
-
-
 def fit(trainer) -> dict:
     """Train; on divergence keep the history so far and note the step.
 

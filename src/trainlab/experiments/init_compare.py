@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from trainlab.experiments.common import (
     arch,
     batch_loss_evaluation,
-    init_spec,
     mean,
     seeds,
     tail_mean,
@@ -18,6 +17,7 @@ from trainlab.experiments.experiment import Experiment, Source
 from trainlab.experiments.init_histogram import init_label
 from trainlab.train.compare import compare_optimizers
 from trainlab.train.plots import plot_loss_curves
+from trainlab.train.spec_flat import init_value
 
 #: samples of the training set the Trainer evaluates per epoch (its record; not in the figure)
 TRAIN_PROBE = 1000
@@ -60,7 +60,7 @@ def job(cfg, data, spec) -> dict:
         {init: {"name": cfg.optimizer, "lr": cfg.lr}},
         hidden=cfg.hidden,
         activation=cfg.activation,
-        weight_init_std=init_spec(init),
+        weight_init_std=init_value(init),
         iterations=cfg.iterations,
         batch_size=cfg.batch_size,
         seed=spec["seed"],

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trainlab.experiments.common import gen, init_spec, mean, seeds
+from trainlab.experiments.common import gen, mean, seeds
 from trainlab.experiments.experiment import Experiment, Source
 from trainlab.experiments.init_histogram_plot import histograms, layer_spread
 from trainlab.nn import ACTIVATIONS, weight_std
+from trainlab.train.spec_flat import init_value
 
 NEAR = 0.02  # "near" 0.5, 0 or 1: within this distance
 
@@ -35,7 +36,7 @@ def units(cfg) -> int:
 
 
 def init_label(spec) -> str:
-    spec = init_spec(spec)
+    spec = init_value(spec)
     if isinstance(spec, float):
         return f"std {spec:g}"
     return {"xavier": "Xavier", "sigmoid": "Xavier", "he": "He", "relu": "He"}.get(spec, spec)
@@ -72,7 +73,7 @@ def job(cfg, data, spec) -> dict:
     out = {}
     for act in cfg.activations:
         for spec_ in cfg.inits:
-            std = weight_std(init_spec(spec_), cfg.nodes)
+            std = weight_std(init_value(spec_), cfg.nodes)
             layers = []
             for z in forward(x, [std] * cfg.layers, act, ws):
                 counts, edges = np.histogram(z, bins=cfg.bins, range=_range(act))

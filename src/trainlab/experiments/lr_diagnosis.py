@@ -24,7 +24,6 @@ from trainlab.experiments.common import (
     floats,
     gen,
     head,
-    init_spec,
     network,
     seeds,
     stack,
@@ -33,6 +32,7 @@ from trainlab.experiments.experiment import Experiment, Source
 from trainlab.experiments.verdict import ADVICE, classify
 from trainlab.optim import create
 from trainlab.train import Data, TrainConfig, Trainer
+from trainlab.train.spec_flat import init_value
 from trainlab.viz import band, caption, plt, save
 
 #: the lecture figure's colours
@@ -130,7 +130,7 @@ def jobs(cfg, rng) -> list[dict]:
 def job(cfg, data, spec) -> dict:
 
     x, t = head(data.x, data.t, cfg.train_size)
-    net = network(data, cfg.hidden, spec["init_seed"], init=init_spec(spec["init"]))
+    net = network(data, cfg.hidden, spec["init_seed"], init=init_value(spec["init"]))
     tr = Trainer(
         net,
         Data(x, t),
