@@ -57,6 +57,10 @@ class Optimizer:
     #: True when the rule treats every element independently, so the one-pass
     #: path may process the buffer in chunks with bit-identical results
     elementwise: bool = True
+    #: True when the rule reads each parameter in its own shape (a matrix as a
+    #: matrix: Muon, Adafactor, SOAP, LAMB's per-parameter norms); the one-pass
+    #: path then hands it one parameter at a time
+    per_parameter: bool = False
     #: attributes that change while training (not hyperparameters)
     _runtime: tuple[str, ...] = ("t", "skipped")
     #: options a subclass sets itself (not accepted from the caller)

@@ -62,6 +62,7 @@ class Optimizer(Protocol):
     """What the engine reads and keeps on a :class:`trainlab.optim.base.Optimizer`."""
 
     elementwise: bool
+    per_parameter: bool
     state: dict[str, dict[str, np.ndarray]]
     _kernel_ok: bool
     _plan: Plan | None
@@ -107,7 +108,9 @@ def all_finite(grads: dict[str, Any], plan: Plan) -> bool:
 
 def update_flat(opt: Optimizer, params: dict[str, np.ndarray], plan: Plan) -> bool:
     """Update the whole parameter buffer in one pass; False if it cannot be done."""
-    if plan.pbuf is None or plan.gbuf is None or not _flat_state_ready(opt, params, plan):
+    if opt.per_parameter or plan.pbuf is None or plan.gbuf is None:
+        return False
+    if not _flat_state_ready(opt, params, plan):
         return False
     p, g, s = plan.pbuf, plan.gbuf, opt._flat_state
     assert s is not None and opt._layout is not None  # laid out by _flat_state_ready
