@@ -22,6 +22,7 @@ from trainlab.optim.nadam import NAdam
 from trainlab.optim.noise import GradientNoise
 from trainlab.optim.pytorch import from_torch
 from trainlab.optim.radam import RAdam
+from trainlab.optim.reference import from_reference
 from trainlab.optim.sgd import SGD, Momentum, Nesterov
 from trainlab.optim.swats import SWATS
 
@@ -163,4 +164,5 @@ __all__ = [
     "create",
     "options",
     "from_torch",
+    "from_reference",
 ]

@@ -1,0 +1,47 @@
+"""``from_reference``: the trainlab rule that takes the same steps as an author's implementation.
+
+The rules published after the notes come with reference code from their
+authors (``lion_pytorch.Lion``, ``schedulefree.AdamWScheduleFree``,
+``prodigyopt.Prodigy``, ...) or from ``pytorch_optimizer``. Nothing here
+imports them: it only translates the class name, its option names and its
+defaults into the trainlab rule that takes the same steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from trainlab.errors import ConfigError
+from trainlab.optim.base import Optimizer
+
+#: a translation: the reference's options (with its defaults filled in) -> the trainlab rule
+Translate = Callable[..., Optimizer]
+
+#: "package.Class" -> (the translation, the reference's options with its defaults)
+REFERENCE_RULES: dict[str, tuple[Translate, dict[str, Any]]] = {}
+
+#: options that only choose the reference's implementation; they do not change the steps
+IGNORED = ("foreach", "fused", "capturable", "differentiable", "use_triton")
+
+
+def from_reference(name: str, **kwargs: Any) -> Optimizer:
+    """The trainlab optimizer that reproduces ``package.Class(params, **kwargs)``.
+
+    ``name`` is the reference's import path, e.g. ``'lion_pytorch.Lion'``;
+    options take the reference's names and defaults. Example:
+    ``from_reference('lion_pytorch.Lion', lr=1e-4, weight_decay=0.1)``.
+    """
+    match = {k.lower(): k for k in REFERENCE_RULES}.get(str(name).lower())
+    if match is None:
+        raise ConfigError(
+            f"unknown reference optimizer {name!r}; choose one of {', '.join(REFERENCE_RULES)}"
+        )
+    translate, defaults = REFERENCE_RULES[match]
+    unknown = sorted(set(kwargs) - set(defaults) - set(IGNORED))
+    if unknown:
+        raise ConfigError(
+            f"{match} has no option {', '.join(unknown)} here; "
+            f"valid options are {', '.join(defaults)}"
+        )
+    return translate(**{**defaults, **{k: v for k, v in kwargs.items() if k not in IGNORED}})
