@@ -18,6 +18,7 @@ from trainlab.errors import ConfigError
 from trainlab.optim.adam import Adam, AdamW
 from trainlab.optim.adaptive import Adadelta, AdaGrad, RMSprop
 from trainlab.optim.base import Optimizer
+from trainlab.optim.lion import Lion
 from trainlab.optim.nadam import NAdam
 from trainlab.optim.noise import GradientNoise
 from trainlab.optim.pytorch import from_torch
@@ -75,6 +76,7 @@ RULES: dict[str, type[Optimizer]] = {
     "nadam": NAdam,
     "radam": RAdam,
     "swats": SWATS,
+    "lion": Lion,
 }
 
 
@@ -159,6 +161,7 @@ __all__ = [
     "NAdam",
     "RAdam",
     "SWATS",
+    "Lion",
     "GradientNoise",
     "RULES",
     "create",

@@ -14,12 +14,46 @@ from typing import Any
 
 from trainlab.errors import ConfigError
 from trainlab.optim.base import Optimizer
+from trainlab.optim.lion import Lion
+from trainlab.validate import check_positive, check_unit
 
 #: a translation: the reference's options (with its defaults filled in) -> the trainlab rule
 Translate = Callable[..., Optimizer]
 
+
+def split_betas(betas: Any, count: int) -> tuple[float, ...]:
+    """A reference's ``betas=(beta1, beta2, ...)``: ``count`` decay rates in [0, 1)."""
+    values = tuple(betas) if isinstance(betas, (tuple, list)) else ()
+    if len(values) != count:
+        raise ConfigError(f"betas must be {count} decay rates (beta1, beta2, ...), got {betas!r}")
+    return tuple(check_unit(f"betas[{i}]", b) for i, b in enumerate(values))
+
+
+def pytorch_optimizer_decay(
+    weight_decay: float, weight_decouple: bool, fixed_decay: bool, maximize: bool
+) -> dict[str, Any]:
+    """pytorch_optimizer's weight decay and maximize options, in trainlab's names."""
+    if fixed_decay:
+        raise ConfigError("fixed_decay=True (decay not scaled by lr) is not implemented here")
+    return dict(
+        weight_decay=weight_decay, decoupled_weight_decay=bool(weight_decouple), maximize=maximize
+    )
+
+
+def _lion(lr: float, betas: Any, weight_decay: float, decoupled_weight_decay: bool) -> Optimizer:
+    beta1, beta2 = split_betas(betas, 2)
+    if decoupled_weight_decay:  # lion_pytorch then divides the decay by the initial lr
+        weight_decay = weight_decay / check_positive("lr", lr)
+    return Lion(lr, beta1, beta2, weight_decay)
+
+
 #: "package.Class" -> (the translation, the reference's options with its defaults)
-REFERENCE_RULES: dict[str, tuple[Translate, dict[str, Any]]] = {}
+REFERENCE_RULES: dict[str, tuple[Translate, dict[str, Any]]] = {
+    "lion_pytorch.Lion": (
+        _lion,
+        dict(lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0, decoupled_weight_decay=False),
+    ),
+}
 
 #: options that only choose the reference's implementation; they do not change the steps
 IGNORED = ("foreach", "fused", "capturable", "differentiable", "use_triton")

@@ -1,0 +1,161 @@
+"""from_reference(name, **kw) takes the same steps as the authors' implementation.
+
+Lion (lion_pytorch.Lion), ADOPT, AdEMAMix and LAMB (pytorch_optimizer) run beside
+trainlab: random shapes (a 0-d and a 1-element parameter included), random
+options drawn from a seeded generator, random gradients fed to both sides,
+float64, 100 steps; the largest difference must stay below 1e-10.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+import pytest
+import torch
+
+from trainlab.errors import ConfigError
+from trainlab.optim import create, from_reference
+
+STEPS = 100
+TOL = 1e-10
+
+
+@pytest.fixture(autouse=True)
+def float64_torch():
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(old)
+
+
+def loguniform(rng, lo, hi):
+    return float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
+
+
+# reference -> option sets; numbers are drawn, the names say which options are set
+VARIANTS = {
+    "lion_pytorch.Lion": [
+        {},
+        {"betas"},
+        {"weight_decay"},
+        {"betas", "weight_decay", "decoupled_weight_decay"},
+    ],
+}
+
+
+def draw(name: str, flags: set, rng) -> dict:
+    """Random values for the options in ``flags`` (the rest keep the reference's defaults)."""
+    sign_step = name == "lion_pytorch.Lion"  # every weight moves by lr: keep it small
+    values = {
+        "lr": loguniform(rng, 1e-4, 1e-2) if sign_step else loguniform(rng, 1e-3, 1e-1),
+        "betas": (float(rng.uniform(0.5, 0.95)), float(rng.uniform(0.9, 0.9999))),
+        "weight_decay": loguniform(rng, 1e-3, 1e-1) * (10 if sign_step else 1),
+        "decoupled_weight_decay": True,
+        "maximize": True,
+    }
+    return {"lr": values["lr"]} | {k: values[k] for k in flags}
+
+
+def reference(name: str):
+    module, cls = name.rsplit(".", 1)
+    return getattr(importlib.import_module(module), cls)
+
+
+def random_shapes(rng):
+    shapes = [(), (1,)]  # a 0-d and a 1-element parameter every time
+    for _ in range(rng.integers(2, 4)):
+        shapes.append(tuple(int(d) for d in rng.integers(1, 6, size=rng.integers(1, 4))))
+    return shapes
+
+
+def run_both(name: str, kw: dict, seed: int, new_lr: float | None = None) -> float:
+    """Max |trainlab - reference| over all parameters and steps."""
+    rng = np.random.default_rng(seed)
+    shapes = random_shapes(rng)
+    start = [rng.standard_normal(s) for s in shapes]
+    tparams = [torch.tensor(a, requires_grad=True) for a in start]
+    ref = reference(name)(tparams, **kw)
+    mine = {f"w{i}": a.copy() for i, a in enumerate(start)}
+    opt = from_reference(name, **kw)
+    worst = 0.0
+    for step in range(STEPS):
+        if new_lr is not None and step == STEPS // 2:
+            for group in ref.param_groups:
+                group["lr"] = new_lr
+            opt.lr = new_lr
+        grads = [rng.standard_normal(s) for s in shapes]
+        for t, g in zip(tparams, grads, strict=True):
+            t.grad = torch.tensor(g)
+        ref.step()
+        opt.update(mine, {f"w{i}": g for i, g in enumerate(grads)})
+        for i, t in enumerate(tparams):
+            worst = max(worst, float(np.max(np.abs(t.detach().numpy() - mine[f"w{i}"]))))
+    moved = max(float(np.max(np.abs(mine[f"w{i}"] - a))) for i, a in enumerate(start))
+    assert moved > 1e-3, "the parameters hardly moved; the comparison would say little"
+    return worst
+
+
+CASES = [(name, i, flags) for name, sets in VARIANTS.items() for i, flags in enumerate(sets)]
+
+
+@pytest.mark.parametrize(
+    "name,index,flags",
+    CASES,
+    ids=[f"{n.rsplit('.', 1)[1]}-{'+'.join(sorted(f)) or 'defaults'}" for n, _, f in CASES],
+)
+def test_matches_reference(name, index, flags):
+    for draw_no in range(2):  # two independent draws of every option set
+        seed = 1000 * index + draw_no + 17 * len(name)
+        kw = draw(name, flags, np.random.default_rng(seed))
+        assert run_both(name, kw, seed) <= TOL, kw
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_lr_changed_mid_run_matches_reference(name):
+    flags = set().union(*VARIANTS[name])  # every option at once
+    kw = draw(name, flags, np.random.default_rng(5))
+    assert run_both(name, kw, seed=99, new_lr=kw["lr"] * 0.3) <= TOL, kw
+
+
+def test_reference_defaults_apply():
+    lion = from_reference("lion_pytorch.Lion")
+    assert (lion.lr, lion.beta1, lion.beta2, lion.weight_decay) == (1e-4, 0.9, 0.99, 0.0)
+    assert lion.decoupled_weight_decay
+    assert from_reference("lion_pytorch.Lion", lr=0.01, weight_decay=0.1).weight_decay == 0.1
+    fixed = from_reference(
+        "lion_pytorch.Lion", lr=0.01, weight_decay=0.1, decoupled_weight_decay=True
+    )
+    assert fixed.weight_decay == pytest.approx(10.0)  # lion_pytorch divides by the first lr
+
+
+@pytest.mark.parametrize(
+    "name,kw,match",
+    [
+        ("lion_pytorch.Lion", dict(betas=(0.9,)), "betas"),
+        ("lion_pytorch.Lion", dict(betas=0.9), "betas"),
+        ("lion_pytorch.Lion", dict(betas=(0.9, 1.0)), r"betas\[1\]"),
+        ("lion_pytorch.Lion", dict(lr=0.0), "lr"),
+        ("lion_pytorch.Lion", dict(lr=0.0, weight_decay=0.1, decoupled_weight_decay=True), "lr"),
+        ("lion_pytorch.Lion", dict(weight_decay=-0.1), "weight_decay"),
+        ("lion_pytorch.Lion", dict(eps=1e-8), "eps"),
+    ],
+)
+def test_bad_reference_options_are_refused(name, kw, match):
+    with pytest.raises(ConfigError, match=match):
+        from_reference(name, **kw)
+
+
+@pytest.mark.parametrize(
+    "name,kw,match",
+    [
+        ("lion", dict(beta1=1.0), "beta1"),
+        ("lion", dict(beta2=-0.1), "beta2"),
+        ("lion", dict(lr=-1.0), "lr"),
+        ("lion", dict(decoupled_weight_decay=False), "decoupled_weight_decay"),
+        ("lion", dict(beta1="0.9"), "beta1"),
+    ],
+)
+def test_bad_options_are_refused(name, kw, match):
+    with pytest.raises(ConfigError, match=match):
+        create(name, **kw)
