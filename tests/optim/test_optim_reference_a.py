@@ -41,6 +41,14 @@ VARIANTS = {
         {"weight_decay"},
         {"betas", "weight_decay", "decoupled_weight_decay"},
     ],
+    "pytorch_optimizer.ADOPT": [
+        {},
+        {"betas", "eps"},
+        {"clip_lambda"},
+        {"weight_decay"},
+        {"weight_decay", "weight_decouple", "maximize"},
+        {"betas", "clip_lambda", "foreach"},
+    ],
 }
 
 
@@ -53,6 +61,10 @@ def draw(name: str, flags: set, rng) -> dict:
         "weight_decay": loguniform(rng, 1e-3, 1e-1) * (10 if sign_step else 1),
         "decoupled_weight_decay": True,
         "maximize": True,
+        "eps": loguniform(rng, 1e-10, 1e-3),
+        "clip_lambda": None,
+        "weight_decouple": True,
+        "foreach": False,
     }
     return {"lr": values["lr"]} | {k: values[k] for k in flags}
 
@@ -127,6 +139,10 @@ def test_reference_defaults_apply():
         "lion_pytorch.Lion", lr=0.01, weight_decay=0.1, decoupled_weight_decay=True
     )
     assert fixed.weight_decay == pytest.approx(10.0)  # lion_pytorch divides by the first lr
+    adopt = from_reference("pytorch_optimizer.ADOPT")
+    assert (adopt.lr, adopt.beta1, adopt.beta2, adopt.eps) == (1e-3, 0.9, 0.9999, 1e-6)
+    assert adopt.clip and not adopt.decoupled_weight_decay
+    assert not from_reference("pytorch_optimizer.ADOPT", clip_lambda=None).clip
 
 
 @pytest.mark.parametrize(
@@ -139,6 +155,11 @@ def test_reference_defaults_apply():
         ("lion_pytorch.Lion", dict(lr=0.0, weight_decay=0.1, decoupled_weight_decay=True), "lr"),
         ("lion_pytorch.Lion", dict(weight_decay=-0.1), "weight_decay"),
         ("lion_pytorch.Lion", dict(eps=1e-8), "eps"),
+        ("pytorch_optimizer.ADOPT", dict(clip_lambda=lambda step: step), "clip_lambda"),
+        ("pytorch_optimizer.ADOPT", dict(weight_decay=0.1, fixed_decay=True), "fixed_decay"),
+        ("pytorch_optimizer.ADOPT", dict(cautious=True), "cautious"),
+        ("pytorch_optimizer.ADOPT", dict(eps=0.0), "eps"),
+        ("pytorch_optimizer.ADOPT", dict(betas=(0.9, 0.99, 0.999)), "betas"),
     ],
 )
 def test_bad_reference_options_are_refused(name, kw, match):
@@ -154,6 +175,9 @@ def test_bad_reference_options_are_refused(name, kw, match):
         ("lion", dict(lr=-1.0), "lr"),
         ("lion", dict(decoupled_weight_decay=False), "decoupled_weight_decay"),
         ("lion", dict(beta1="0.9"), "beta1"),
+        ("adopt", dict(eps=0.0), "eps"),
+        ("adopt", dict(beta2=1.0), "beta2"),
+        ("adopt", dict(clip=1), "clip"),
     ],
 )
 def test_bad_options_are_refused(name, kw, match):

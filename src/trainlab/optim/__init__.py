@@ -17,6 +17,7 @@ from typing import Any
 from trainlab.errors import ConfigError
 from trainlab.optim.adam import Adam, AdamW
 from trainlab.optim.adaptive import Adadelta, AdaGrad, RMSprop
+from trainlab.optim.adopt import ADOPT
 from trainlab.optim.base import Optimizer
 from trainlab.optim.lion import Lion
 from trainlab.optim.nadam import NAdam
@@ -77,6 +78,7 @@ RULES: dict[str, type[Optimizer]] = {
     "radam": RAdam,
     "swats": SWATS,
     "lion": Lion,
+    "adopt": ADOPT,
 }
 
 
@@ -162,6 +164,7 @@ __all__ = [
     "RAdam",
     "SWATS",
     "Lion",
+    "ADOPT",
     "GradientNoise",
     "RULES",
     "create",

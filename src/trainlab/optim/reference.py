@@ -9,10 +9,12 @@ defaults into the trainlab rule that takes the same steps.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 from trainlab.errors import ConfigError
+from trainlab.optim.adopt import ADOPT
 from trainlab.optim.base import Optimizer
 from trainlab.optim.lion import Lion
 from trainlab.validate import check_positive, check_unit
@@ -47,11 +49,38 @@ def _lion(lr: float, betas: Any, weight_decay: float, decoupled_weight_decay: bo
     return Lion(lr, beta1, beta2, weight_decay)
 
 
+def quarter_power(step: int) -> float:
+    """ADOPT's clip bound, ``step ** 0.25`` (pytorch_optimizer's default ``clip_lambda``)."""
+    return math.pow(step, 0.25)
+
+
+def _adopt(lr: float, betas: Any, clip_lambda: Any, eps: float, **decay: Any) -> Optimizer:
+    if clip_lambda not in (quarter_power, None):
+        raise ConfigError("ADOPT's clip_lambda must be the default (step ** 0.25) or None here")
+    beta1, beta2 = split_betas(betas, 2)
+    return ADOPT(
+        lr, beta1, beta2, eps, clip=clip_lambda is not None, **pytorch_optimizer_decay(**decay)
+    )
+
+
 #: "package.Class" -> (the translation, the reference's options with its defaults)
 REFERENCE_RULES: dict[str, tuple[Translate, dict[str, Any]]] = {
     "lion_pytorch.Lion": (
         _lion,
         dict(lr=1e-4, betas=(0.9, 0.99), weight_decay=0.0, decoupled_weight_decay=False),
+    ),
+    "pytorch_optimizer.ADOPT": (
+        _adopt,
+        dict(
+            lr=1e-3,
+            betas=(0.9, 0.9999),
+            clip_lambda=quarter_power,
+            weight_decay=0.0,
+            weight_decouple=False,
+            fixed_decay=False,
+            eps=1e-6,
+            maximize=False,
+        ),
     ),
 }
 
