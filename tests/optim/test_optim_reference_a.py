@@ -49,6 +49,16 @@ VARIANTS = {
         {"weight_decay", "weight_decouple", "maximize"},
         {"betas", "clip_lambda", "foreach"},
     ],
+    "pytorch_optimizer.AdEMAMix": [
+        {},
+        {"betas3", "eps"},
+        {"alpha"},
+        {"alpha", "t_alpha_beta3"},
+        {"betas3", "t_alpha_beta3"},
+        {"weight_decay"},
+        {"weight_decay", "weight_decouple", "maximize"},
+        {"t_alpha_beta3", "foreach"},
+    ],
 }
 
 
@@ -65,8 +75,12 @@ def draw(name: str, flags: set, rng) -> dict:
         "clip_lambda": None,
         "weight_decouple": True,
         "foreach": False,
+        "alpha": rng.uniform(0.0, 10.0),
+        "t_alpha_beta3": rng.uniform(10.0, 200.0),
     }
-    return {"lr": values["lr"]} | {k: values[k] for k in flags}
+    betas3 = (*values["betas"], float(rng.uniform(0.99, 0.99999)))
+    kw = {"lr": values["lr"]} | {k: values[k] for k in set(flags) - {"betas3"}}
+    return kw | ({"betas": betas3} if "betas3" in flags else {})
 
 
 def reference(name: str):
@@ -143,6 +157,9 @@ def test_reference_defaults_apply():
     assert (adopt.lr, adopt.beta1, adopt.beta2, adopt.eps) == (1e-3, 0.9, 0.9999, 1e-6)
     assert adopt.clip and not adopt.decoupled_weight_decay
     assert not from_reference("pytorch_optimizer.ADOPT", clip_lambda=None).clip
+    mix = from_reference("pytorch_optimizer.AdEMAMix")
+    assert (mix.beta1, mix.beta2, mix.beta3, mix.alpha, mix.eps) == (0.9, 0.999, 0.9999, 5.0, 1e-8)
+    assert mix.t_alpha_beta3 is None and not mix.decoupled_weight_decay
 
 
 @pytest.mark.parametrize(
@@ -160,6 +177,12 @@ def test_reference_defaults_apply():
         ("pytorch_optimizer.ADOPT", dict(cautious=True), "cautious"),
         ("pytorch_optimizer.ADOPT", dict(eps=0.0), "eps"),
         ("pytorch_optimizer.ADOPT", dict(betas=(0.9, 0.99, 0.999)), "betas"),
+        ("pytorch_optimizer.AdEMAMix", dict(betas=(0.9, 0.99)), "betas"),
+        ("pytorch_optimizer.AdEMAMix", dict(betas=(0.9, 0.99, 1.0)), r"betas\[2\]"),
+        ("pytorch_optimizer.AdEMAMix", dict(alpha=-1.0), "alpha"),
+        ("pytorch_optimizer.AdEMAMix", dict(t_alpha_beta3=0.0), "t_alpha_beta3"),
+        ("pytorch_optimizer.AdEMAMix", dict(weight_decay=0.1, fixed_decay=True), "fixed_decay"),
+        ("pytorch_optimizer.AdEMAMix", dict(stable_adamw=True), "stable_adamw"),
     ],
 )
 def test_bad_reference_options_are_refused(name, kw, match):
@@ -178,6 +201,9 @@ def test_bad_reference_options_are_refused(name, kw, match):
         ("adopt", dict(eps=0.0), "eps"),
         ("adopt", dict(beta2=1.0), "beta2"),
         ("adopt", dict(clip=1), "clip"),
+        ("ademamix", dict(beta3=1.0), "beta3"),
+        ("ademamix", dict(beta1=0.0, t_alpha_beta3=100), "beta1"),
+        ("ademamix", dict(alpha=True), "alpha"),
     ],
 )
 def test_bad_options_are_refused(name, kw, match):

@@ -17,6 +17,7 @@ from typing import Any
 from trainlab.errors import ConfigError
 from trainlab.optim.adam import Adam, AdamW
 from trainlab.optim.adaptive import Adadelta, AdaGrad, RMSprop
+from trainlab.optim.ademamix import AdEMAMix
 from trainlab.optim.adopt import ADOPT
 from trainlab.optim.base import Optimizer
 from trainlab.optim.lion import Lion
@@ -79,6 +80,7 @@ RULES: dict[str, type[Optimizer]] = {
     "swats": SWATS,
     "lion": Lion,
     "adopt": ADOPT,
+    "ademamix": AdEMAMix,
 }
 
 
@@ -165,6 +167,7 @@ __all__ = [
     "SWATS",
     "Lion",
     "ADOPT",
+    "AdEMAMix",
     "GradientNoise",
     "RULES",
     "create",

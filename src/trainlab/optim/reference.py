@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from trainlab.errors import ConfigError
+from trainlab.optim.ademamix import AdEMAMix
 from trainlab.optim.adopt import ADOPT
 from trainlab.optim.base import Optimizer
 from trainlab.optim.lion import Lion
@@ -63,6 +64,15 @@ def _adopt(lr: float, betas: Any, clip_lambda: Any, eps: float, **decay: Any) ->
     )
 
 
+def _ademamix(
+    lr: float, betas: Any, alpha: float, t_alpha_beta3: Any, eps: float, **decay: Any
+) -> Optimizer:
+    beta1, beta2, beta3 = split_betas(betas, 3)
+    return AdEMAMix(
+        lr, beta1, beta2, beta3, alpha, t_alpha_beta3, eps, **pytorch_optimizer_decay(**decay)
+    )
+
+
 #: "package.Class" -> (the translation, the reference's options with its defaults)
 REFERENCE_RULES: dict[str, tuple[Translate, dict[str, Any]]] = {
     "lion_pytorch.Lion": (
@@ -79,6 +89,20 @@ REFERENCE_RULES: dict[str, tuple[Translate, dict[str, Any]]] = {
             weight_decouple=False,
             fixed_decay=False,
             eps=1e-6,
+            maximize=False,
+        ),
+    ),
+    "pytorch_optimizer.AdEMAMix": (
+        _ademamix,
+        dict(
+            lr=1e-3,
+            betas=(0.9, 0.999, 0.9999),
+            weight_decay=0.0,
+            weight_decouple=False,
+            fixed_decay=False,
+            alpha=5.0,
+            t_alpha_beta3=None,
+            eps=1e-8,
             maximize=False,
         ),
     ),
