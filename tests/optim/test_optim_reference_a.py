@@ -59,6 +59,18 @@ VARIANTS = {
         {"weight_decay", "weight_decouple", "maximize"},
         {"t_alpha_beta3", "foreach"},
     ],
+    "pytorch_optimizer.Lamb": [
+        {},
+        {"betas", "eps"},
+        {"grad_averaging"},
+        {"adam"},
+        {"clamp"},
+        {"weight_decay"},
+        {"weight_decay", "weight_decouple", "maximize"},
+        {"weight_decay", "clamp", "foreach"},
+        {"max_grad_norm", "n_sma_threshold", "degenerated_to_sgd"},  # inactive without
+        # pre_norm and rectify: accepted, as the reference accepts them
+    ],
 }
 
 
@@ -73,10 +85,16 @@ def draw(name: str, flags: set, rng) -> dict:
         "maximize": True,
         "eps": loguniform(rng, 1e-10, 1e-3),
         "clip_lambda": None,
-        "weight_decouple": True,
+        "weight_decouple": name != "pytorch_optimizer.Lamb",  # the other one than default
         "foreach": False,
         "alpha": rng.uniform(0.0, 10.0),
         "t_alpha_beta3": rng.uniform(10.0, 200.0),
+        "grad_averaging": False,
+        "adam": True,
+        "clamp": rng.uniform(0.5, 3.0),  # a class attribute of Lamb: run_both sets it
+        "max_grad_norm": rng.uniform(0.1, 2.0),
+        "n_sma_threshold": int(rng.integers(4, 8)),
+        "degenerated_to_sgd": True,
     }
     betas3 = (*values["betas"], float(rng.uniform(0.99, 0.99999)))
     kw = {"lr": values["lr"]} | {k: values[k] for k in set(flags) - {"betas3"}}
@@ -100,10 +118,15 @@ def run_both(name: str, kw: dict, seed: int, new_lr: float | None = None) -> flo
     rng = np.random.default_rng(seed)
     shapes = random_shapes(rng)
     start = [rng.standard_normal(s) for s in shapes]
+    start[1][...] = 0.0  # a weight at zero (LAMB's trust ratio is then 1)
     tparams = [torch.tensor(a, requires_grad=True) for a in start]
+    kw = dict(kw)
+    clamp = kw.pop("clamp", None)
     ref = reference(name)(tparams, **kw)
     mine = {f"w{i}": a.copy() for i, a in enumerate(start)}
     opt = from_reference(name, **kw)
+    if clamp is not None:  # LAMB's cap on the weights' norm
+        ref.clamp = opt.clamp = clamp
     worst = 0.0
     for step in range(STEPS):
         if new_lr is not None and step == STEPS // 2:
@@ -160,6 +183,10 @@ def test_reference_defaults_apply():
     mix = from_reference("pytorch_optimizer.AdEMAMix")
     assert (mix.beta1, mix.beta2, mix.beta3, mix.alpha, mix.eps) == (0.9, 0.999, 0.9999, 5.0, 1e-8)
     assert mix.t_alpha_beta3 is None and not mix.decoupled_weight_decay
+    lamb = from_reference("pytorch_optimizer.Lamb")
+    assert (lamb.lr, lamb.beta1, lamb.beta2, lamb.eps, lamb.clamp) == (1e-3, 0.9, 0.999, 1e-6, 10.0)
+    assert lamb.decoupled_weight_decay and lamb.grad_averaging and lamb.trust_ratio
+    assert not from_reference("pytorch_optimizer.Lamb", adam=True).trust_ratio
 
 
 @pytest.mark.parametrize(
@@ -183,6 +210,12 @@ def test_reference_defaults_apply():
         ("pytorch_optimizer.AdEMAMix", dict(t_alpha_beta3=0.0), "t_alpha_beta3"),
         ("pytorch_optimizer.AdEMAMix", dict(weight_decay=0.1, fixed_decay=True), "fixed_decay"),
         ("pytorch_optimizer.AdEMAMix", dict(stable_adamw=True), "stable_adamw"),
+        ("pytorch_optimizer.Lamb", dict(rectify=True), "rectify"),
+        ("pytorch_optimizer.Lamb", dict(pre_norm=True), "pre_norm"),
+        ("pytorch_optimizer.Lamb", dict(weight_decay=0.1, fixed_decay=True), "fixed_decay"),
+        ("pytorch_optimizer.Lamb", dict(adanorm=True), "adanorm"),
+        ("pytorch_optimizer.Lamb", dict(adam_debias=True), "adam_debias"),
+        ("pytorch_optimizer.Lamb", dict(clamp=1.0), "clamp"),
     ],
 )
 def test_bad_reference_options_are_refused(name, kw, match):
@@ -204,6 +237,9 @@ def test_bad_reference_options_are_refused(name, kw, match):
         ("ademamix", dict(beta3=1.0), "beta3"),
         ("ademamix", dict(beta1=0.0, t_alpha_beta3=100), "beta1"),
         ("ademamix", dict(alpha=True), "alpha"),
+        ("lamb", dict(clamp=0.0), "clamp"),
+        ("lamb", dict(weight_decay=-1.0), "weight_decay"),
+        ("lamb", dict(trust_ratio="no"), "trust_ratio"),
     ],
 )
 def test_bad_options_are_refused(name, kw, match):

@@ -20,6 +20,7 @@ from trainlab.optim.adaptive import Adadelta, AdaGrad, RMSprop
 from trainlab.optim.ademamix import AdEMAMix
 from trainlab.optim.adopt import ADOPT
 from trainlab.optim.base import Optimizer
+from trainlab.optim.lamb import LAMB
 from trainlab.optim.lion import Lion
 from trainlab.optim.nadam import NAdam
 from trainlab.optim.noise import GradientNoise
@@ -81,6 +82,7 @@ RULES: dict[str, type[Optimizer]] = {
     "lion": Lion,
     "adopt": ADOPT,
     "ademamix": AdEMAMix,
+    "lamb": LAMB,
 }
 
 
@@ -168,6 +170,7 @@ __all__ = [
     "Lion",
     "ADOPT",
     "AdEMAMix",
+    "LAMB",
     "GradientNoise",
     "RULES",
     "create",

@@ -40,7 +40,7 @@ class AdEMAMix(Moments):
     Defaults: ``lr=0.001, beta1=0.9, beta2=0.999, beta3=0.9999, alpha=5,
     t_alpha_beta3=None, eps=1e-8`` (pytorch_optimizer's; the paper sets T to the
     length of the training).
-    Reference: ``pytorch_optimizer.AdEMAMix(params, lr=lr, betas=(beta1, beta2,
+    PyTorch: ``pytorch_optimizer.AdEMAMix(params, lr=lr, betas=(beta1, beta2,
     beta3), alpha=alpha, t_alpha_beta3=t_alpha_beta3, eps=eps, weight_decay=wd,
     weight_decouple=decoupled_weight_decay, maximize=maximize)``
     (``from_reference('pytorch_optimizer.AdEMAMix', ...)``).

@@ -32,7 +32,7 @@ class ADOPT(Moments):
     Paper: Taniguchi et al., "ADOPT: Modified Adam Can Converge with Any beta2
     with the Optimal Rate", NeurIPS 2024 (arXiv:2411.02853).
     Defaults: ``lr=0.001, beta1=0.9, beta2=0.9999, eps=1e-6, clip=True`` (the paper's).
-    Reference: ``pytorch_optimizer.ADOPT(params, lr=lr, betas=(beta1, beta2),
+    PyTorch: ``pytorch_optimizer.ADOPT(params, lr=lr, betas=(beta1, beta2),
     eps=eps, weight_decay=wd, weight_decouple=decoupled_weight_decay,
     maximize=maximize)``, with ``clip_lambda=None`` for ``clip=False``
     (``from_reference('pytorch_optimizer.ADOPT', ...)``).

@@ -29,7 +29,7 @@ class Lion(Optimizer):
     Paper: Chen et al., "Symbolic Discovery of Optimization Algorithms",
     NeurIPS 2023 (arXiv:2302.06675).
     Defaults: ``lr=1e-4, beta1=0.9, beta2=0.99, weight_decay=0`` (the paper's).
-    Reference: ``lion_pytorch.Lion(params, lr=lr, betas=(beta1, beta2),
+    PyTorch: ``lion_pytorch.Lion(params, lr=lr, betas=(beta1, beta2),
     weight_decay=weight_decay)`` (``from_reference('lion_pytorch.Lion', ...)``;
     its ``decoupled_weight_decay=True`` is ``weight_decay / lr`` here).
 

@@ -17,6 +17,7 @@ from trainlab.errors import ConfigError
 from trainlab.optim.ademamix import AdEMAMix
 from trainlab.optim.adopt import ADOPT
 from trainlab.optim.base import Optimizer
+from trainlab.optim.lamb import LAMB
 from trainlab.optim.lion import Lion
 from trainlab.validate import check_positive, check_unit
 
@@ -73,6 +74,27 @@ def _ademamix(
     )
 
 
+def _lamb(
+    lr: float,
+    betas: Any,
+    rectify: bool,
+    degenerated_to_sgd: bool,
+    n_sma_threshold: int,
+    grad_averaging: bool,
+    max_grad_norm: float,
+    adam: bool,
+    pre_norm: bool,
+    eps: float,
+    **decay: Any,
+) -> Optimizer:
+    # degenerated_to_sgd and n_sma_threshold act only with rectify, max_grad_norm with pre_norm
+    if rectify or pre_norm:
+        raise ConfigError("Lamb's rectify=True and pre_norm=True are not implemented here")
+    beta1, beta2 = split_betas(betas, 2)
+    kw = pytorch_optimizer_decay(**decay)
+    return LAMB(lr, beta1, beta2, eps, grad_averaging=grad_averaging, trust_ratio=not adam, **kw)
+
+
 #: "package.Class" -> (the translation, the reference's options with its defaults)
 REFERENCE_RULES: dict[str, tuple[Translate, dict[str, Any]]] = {
     "lion_pytorch.Lion": (
@@ -103,6 +125,25 @@ REFERENCE_RULES: dict[str, tuple[Translate, dict[str, Any]]] = {
             alpha=5.0,
             t_alpha_beta3=None,
             eps=1e-8,
+            maximize=False,
+        ),
+    ),
+    "pytorch_optimizer.Lamb": (
+        _lamb,
+        dict(
+            lr=1e-3,
+            betas=(0.9, 0.999),
+            weight_decay=0.0,
+            weight_decouple=True,
+            fixed_decay=False,
+            rectify=False,
+            degenerated_to_sgd=False,
+            n_sma_threshold=5,
+            grad_averaging=True,
+            max_grad_norm=1.0,
+            adam=False,
+            pre_norm=False,
+            eps=1e-6,
             maximize=False,
         ),
     ),
