@@ -95,5 +95,7 @@ class AdEMAMix(Moments):
         m1 += (1 - self.beta1) * (g - m1)
         v += (1 - self.beta2) * (g * g - v)
         m2 += (1 - self._beta3_t) * (g - m2)
-        step = m1 / self._bc1 + self._alpha_t * m2
-        p -= self.lr * (step / (np.sqrt(v) / self._sqrt_bc2 + self.eps))
+        step = m1 / self._bc1
+        step += self._alpha_t * m2
+        step /= np.sqrt(v) / self._sqrt_bc2 + self.eps
+        p -= self.lr * step
