@@ -245,3 +245,75 @@ def test_bad_reference_options_are_refused(name, kw, match):
 def test_bad_options_are_refused(name, kw, match):
     with pytest.raises(ConfigError, match=match):
         create(name, **kw)
+
+
+def all_options(name: str, seed: int) -> dict:
+    """Every option the tests exercise for ``name`` at once (LAMB's clamp aside)."""
+    kw = draw(name, set().union(*VARIANTS[name]), np.random.default_rng(seed))
+    kw.pop("clamp", None)
+    return kw
+
+
+def steps(opt, params: dict, grads: list[dict]) -> None:
+    for g in grads:
+        opt.update(params, g)
+
+
+def problem(seed: int, n_steps: int):
+    rng = np.random.default_rng(seed)
+    shapes = [(4, 3), (), (1,), (2, 3, 2)]
+    start = {f"w{i}": rng.standard_normal(s) for i, s in enumerate(shapes)}
+    grads = [{k: rng.standard_normal(v.shape) for k, v in start.items()} for _ in range(n_steps)]
+    return start, grads
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_state_dict_round_trip_mid_run_gives_the_same_next_steps(name):
+    kw = all_options(name, 3)
+    start, grads = problem(4, 20)
+    whole = {k: v.copy() for k, v in start.items()}
+    opt = from_reference(name, **kw)
+    steps(opt, whole, grads[:10])
+    resumed = {k: v.copy() for k, v in whole.items()}
+    fresh = from_reference(name, **kw)
+    fresh.load_state_dict({k: np.array(v) for k, v in opt.state_dict().items()})
+    steps(opt, whole, grads[10:])
+    steps(fresh, resumed, grads[10:])
+    for k in whole:
+        assert np.array_equal(whole[k], resumed[k]), k
+        assert not np.array_equal(whole[k], start[k]), k
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_one_buffer_gives_the_same_bits_as_separate_arrays(name, dtype):
+    kw = all_options(name, 6)
+    start, grads = problem(7, 30)
+    total = sum(v.size for v in start.values())
+    pbuf, gbuf = np.empty(total, dtype), np.empty(total, dtype)
+    flat, gflat, off = {}, {}, 0
+    for k, v in start.items():
+        flat[k] = pbuf[off : off + v.size].reshape(v.shape)
+        gflat[k] = gbuf[off : off + v.size].reshape(v.shape)
+        flat[k][...] = v
+        off += v.size
+    sep = {k: v.astype(dtype) for k, v in start.items()}
+    opt_flat, opt_sep = from_reference(name, **kw), from_reference(name, **kw)
+    for g in grads:
+        for k in gflat:
+            gflat[k][...] = g[k]
+        opt_flat.update(flat, gflat)
+        opt_sep.update(sep, {k: v.astype(dtype) for k, v in g.items()})
+    # LAMB's trust ratio needs each parameter whole: it is handed one at a time
+    assert (opt_flat._flat_state is not None) == (not opt_flat.per_parameter)
+    for k in sep:
+        assert flat[k].dtype == dtype
+        assert np.array_equal(flat[k], sep[k]), k
+
+
+def test_trainlab_names_build_the_rules_with_the_papers_defaults():
+    lion, adopt, mix, lamb = (create(n) for n in ("lion", "adopt", "ademamix", "lamb"))
+    assert (lion.lr, lion.beta1, lion.beta2) == (1e-4, 0.9, 0.99)
+    assert (adopt.beta2, adopt.eps, adopt.clip) == (0.9999, 1e-6, True)
+    assert (mix.beta3, mix.alpha, mix.t_alpha_beta3) == (0.9999, 5.0, None)
+    assert (lamb.eps, lamb.clamp, lamb.decoupled_weight_decay) == (1e-6, 10.0, True)
