@@ -23,6 +23,11 @@ TABLE = [
     ("adamw_torch_form", "pass", None, "adamw"),
     ("sgd_nesterov_torch", "pass", None, "sgd"),
     ("adadelta_paper", "pass", None, "adadelta"),
+    # correct, the rules after the notes
+    ("lion", "pass", None, "lion"),
+    ("adopt", "pass", None, "adopt"),
+    ("ademamix", "pass", None, "ademamix"),
+    ("lamb", "pass", None, "lamb"),
     ("momentum_torch_convention", "another convention", "torch-convention", "momentum"),
     ("nesterov_torch_convention", "another convention", "torch-convention", "nesterov"),
     ("sgd_lr_read_once", "another convention", "lr-read-once", "sgd"),
@@ -57,6 +62,24 @@ TABLE = [
     ("sgd_rebinds_local", "departs", "no-change", "sgd"),
     ("sgd_returns_new_dict", "departs", "no-change", "sgd"),
     ("mystery_forgetful", "departs", "reset", "adagrad"),
+    # a state seeded with the first gradient, and no eps, in rules old and new
+    ("adagrad_seeded", "departs", "seeded", "adagrad"),
+    ("rmsprop_seeded", "departs", "seeded", "rmsprop"),
+    ("adam_seeded", "departs", "seeded", "adam"),
+    ("lion_seeded", "departs", "seeded", "lion"),
+    ("ademamix_seeded", "departs", "seeded", "ademamix"),
+    ("rmsprop_no_eps", "departs", "no-eps", "rmsprop"),
+    ("adam_no_eps", "departs", "no-eps", "adam"),
+    ("adopt_no_eps", "departs", "no-eps", "adopt"),
+    # one per mistake of the rules after the notes
+    ("lion_m_first", "departs", "lion-m-first", "lion"),
+    ("lion_sign_of_m", "departs", "lion-sign-of-m", "lion"),
+    ("lion_betas_swapped", "departs", "lion-betas-swapped", "lion"),
+    ("lion_coupled_decay", "departs", "lion-coupled-decay", "lion"),
+    ("adopt_adam_order", "departs", "adopt-adam-order", "adopt"),
+    ("adopt_current_v", "departs", "adopt-current-v", "adopt"),
+    ("ademamix_no_warmup", "departs", "ademamix-no-warmup", "ademamix"),
+    ("lamb_no_trust_ratio", "departs", "lamb-no-trust-ratio", "lamb"),
 ]
 
 
@@ -157,6 +180,13 @@ def test_state_shared_between_objects_shows_when_a_second_one_meets_the_same_key
         ("AdamW", "adamw"),
         ("NAdam", "nadam"),
         ("RAdam", "radam"),
+        ("Lion", "lion"),
+        ("MyLion", "lion"),
+        ("ADOPT", "adopt"),
+        ("Adopt", "adopt"),
+        ("AdEMAMix", "ademamix"),
+        ("LAMB", "lamb"),
+        ("Lamb", "lamb"),
         ("BrokenAdam", "adam"),
         ("Adam_v2", "adam"),
         ("Optimizer", None),
@@ -201,6 +231,11 @@ def test_a_rule_that_returns_its_result_is_told_the_book_updates_in_place():
         ("momentum_lr_twice", {"lr": 0.05, "momentum": 0.5}, "departs", "lr-squared"),
         ("book_rmsprop", {"decay_rate": 0.9}, "pass", None),
         ("rmsprop_square", {"decay_rate": 0.9}, "departs", "square"),
+        ("lion", {"weight_decay": 0.1}, "pass", None),
+        ("lion_coupled_decay", {"weight_decay": 0.0}, "pass", None),
+        ("ademamix", {"t_alpha_beta3": 100}, "pass", None),
+        ("ademamix_no_warmup", {"t_alpha_beta3": None}, "pass", None),
+        ("lamb", {"weight_decay": 0.01}, "pass", None),
     ],
 )
 def test_verdicts_hold_with_other_hyperparameters(name, opts, verdict, cause):
@@ -208,3 +243,16 @@ def test_verdicts_hold_with_other_hyperparameters(name, opts, verdict, cause):
     assert (
         result.verdict == verdict and (result.diagnosis.id if result.diagnosis else None) == cause
     )
+
+
+def test_a_missing_eps_shows_as_nan_where_a_gradient_is_always_zero():
+    """The network's first layer has weights fed by pixels blank in every image."""
+    result = check_class(fixture_class("rmsprop_no_eps"))
+    network = {s["name"]: s["status"] for s in result.scenarios}["network"]
+    assert network == "departs at step 1"
+    assert "0/0 = NaN" in result.diagnosis.why
+
+
+def test_a_seeded_state_names_what_each_state_starts_at():
+    result = check_class(fixture_class("adam_seeded"))
+    assert "m = g, v = g·g" in result.diagnosis.title

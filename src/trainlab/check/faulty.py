@@ -1,0 +1,85 @@
+"""Rules after the notes written with one typical mistake in the order of their lines.
+
+Each class is trainlab's rule with its equation (``_apply``) rewritten in the
+wrong order; the catalogue (:mod:`.after_notes`) builds them and names one only
+when it reproduces a learner's numbers. Mistakes that an option or a wrapper
+can build (Lion's betas swapped, LAMB without its trust ratio) are not here.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from trainlab.optim import ADOPT, Lion
+
+
+class LionMomentumFirst(Lion):
+    """Lion with ``m`` updated before the sign is taken (the interpolation reads the new ``m``)::
+
+    m <- beta2 * m + (1 - beta2) * g
+    W <- W - lr * sign(beta1 * m + (1 - beta1) * g)
+    """
+
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
+        m = s["m"]
+        m *= self.beta2
+        m += (1 - self.beta2) * g
+        p -= self.lr * np.sign(self.beta1 * m + (1 - self.beta1) * g)
+
+
+class LionSignOfMomentum(Lion):
+    """Lion without its interpolation: the sign of the momentum itself, updated first::
+
+    m <- beta2 * m + (1 - beta2) * g
+    W <- W - lr * sign(m)
+    """
+
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
+        m = s["m"]
+        m *= self.beta2
+        m += (1 - self.beta2) * g
+        p -= self.lr * np.sign(m)
+
+
+class ADOPTAdamOrder(ADOPT):
+    """ADOPT normalising after the momentum, in Adam's order::
+
+    m <- m + (1 - beta1) * (g - m)
+    W <- W - lr * clip(m / max(sqrt(v), eps), t^(1/4))       # v of the steps before
+    """
+
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
+        m, v = s["m"], s["v"]
+        if self.t == 1:
+            v += g * g
+            return
+        m += (1 - self.beta1) * (g - m)
+        n = m / np.maximum(np.sqrt(v), self.eps)
+        if self.clip:
+            bound = math.pow(self.t, 0.25)
+            np.clip(n, -bound, bound, out=n)
+        p -= self.lr * n
+        v += (1 - self.beta2) * (g * g - v)
+
+
+class ADOPTCurrentV(ADOPT):
+    """ADOPT with ``v`` updated before the division, so that ``g`` divides by its own square::
+
+    v <- v + (1 - beta2) * (g*g - v)
+    n = clip(g / max(sqrt(v), eps), t^(1/4));  m <- m + (1 - beta1) * (n - m);  W <- W - lr * m
+    """
+
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
+        m, v = s["m"], s["v"]
+        if self.t == 1:
+            v += g * g
+            return
+        v += (1 - self.beta2) * (g * g - v)
+        n = g / np.maximum(np.sqrt(v), self.eps)
+        if self.clip:
+            bound = math.pow(self.t, 0.25)
+            np.clip(n, -bound, bound, out=n)
+        m += (1 - self.beta1) * (n - m)
+        p -= self.lr * m
