@@ -12,6 +12,7 @@ from trainlab.optim.adam import Adam, AdamW
 from trainlab.optim.adaptive import Adadelta, AdaGrad, RMSprop
 from trainlab.optim.base import Optimizer
 from trainlab.optim.lbfgs import LBFGS
+from trainlab.optim.muon import NS_COEFFICIENTS, Muon
 from trainlab.optim.nadam import NAdam
 from trainlab.optim.radam import RAdam
 from trainlab.optim.sgd import SGD
@@ -90,6 +91,19 @@ TORCH_RULES: dict[str, tuple[type[Optimizer] | type[LBFGS], dict[str, Any]]] = {
             maximize=False,
         ),
     ),
+    "Muon": (
+        Muon,
+        dict(
+            lr=1e-3,
+            weight_decay=0.1,
+            momentum=0.95,
+            nesterov=True,
+            ns_coefficients=NS_COEFFICIENTS,
+            eps=1e-7,
+            ns_steps=5,
+            adjust_lr_fn=None,
+        ),
+    ),
     "LBFGS": (
         LBFGS,
         dict(
@@ -143,4 +157,6 @@ def from_torch(name: str, **torch_kwargs: Any) -> Optimizer | LBFGS:
         kw["decay_rate"] = kw.pop("alpha")
     if cls is Adam:
         kw["eps_placement"] = "torch"
+    if cls is Muon and kw["adjust_lr_fn"] is None:
+        kw["adjust_lr_fn"] = "original"  # torch's None means Keller Jordan's scale
     return cls(**kw)
