@@ -106,6 +106,14 @@ def test_landscape_matches_torch(name, search):
     assert moved > 1e-2, "the points hardly moved; the comparison would say little"
 
 
+def test_line_search_that_narrows_its_bracket_to_nothing_matches_torch():
+    # from this start on Rastrigin the zoom shrinks its bracket below 1e-9 and stops there
+    kw = dict(lr=1.0, history_size=5, line_search_fn="strong_wolfe")
+    kw.update(tolerance_grad=1e-12, tolerance_change=1e-14)
+    worst, moved = landscape_run("rastrigin", kw, (4.2252486004826695, 2.722991285646053), 8)
+    assert worst <= TOL and moved > 1e-2, (worst, moved)
+
+
 def digits_rows(n: int = 60):
     images, labels = read_digits()
     return images[:n].reshape(n, -1).astype(np.float64) / 16.0, labels[:n].astype(np.int64)

@@ -20,7 +20,7 @@ from test_optim_flat import flat_views
 
 from trainlab.errors import ConfigError
 from trainlab.optim import from_torch
-from trainlab.optim.muon import Muon
+from trainlab.optim.muon import Muon, newton_schulz
 
 STEPS = 100
 TOL = 1e-10
@@ -140,6 +140,18 @@ def test_float_form_matches_torch_with_float64_newton_schulz(index, flags, monke
         moved = max(float(np.max(np.abs(mine[f"w{i}"] - a))) for i, a in enumerate(start))
         assert moved > 1e-3, "the parameters hardly moved; the comparison would say little"
         assert worst <= TOL, (kw, worst)
+
+
+@pytest.mark.parametrize("shape", [(3, 8), (8, 3), (5, 5)])
+def test_newton_schulz_orthogonalises(shape):
+    # with the classic cubic coefficients the iteration converges to U V^T
+    M = np.random.default_rng(5).standard_normal(shape)
+    U, _, Vt = np.linalg.svd(M, full_matrices=False)
+    Q = newton_schulz(M, (1.5, -0.5, 0.0), steps=60, dtype="float")
+    np.testing.assert_allclose(Q, U @ Vt, atol=1e-12)
+    # Muon's quintic leaves every singular value in about [0.7, 1.2] after five steps
+    s = np.linalg.svd(newton_schulz(M, steps=5, dtype="bfloat16"), compute_uv=False)
+    assert np.all((s > 0.6) & (s < 1.25)), s
 
 
 def matrices(seed: int, shapes=((4, 3), (2, 7), (5, 5))):
