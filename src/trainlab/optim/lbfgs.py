@@ -128,18 +128,18 @@ class LBFGS:
                 break
             if self.line_search_fn == "strong_wolfe":
                 start = Point(t, loss, flat_grad, gtd)
-                end, moved = self._line_search(params, closure, start, self.max_eval - evals)
+                end, calls = self._line_search(params, closure, start, self.max_eval - evals)
                 loss, flat_grad, t = end.f, end.g, end.t
                 self.t = t
                 _add_step(params, t, d)
             else:
-                moved = 0
+                calls = 0
                 _add_step(params, t, d)
                 if n_iter != self.max_iter:  # no use evaluating after the last one
                     loss, flat_grad = _evaluate(params, closure)
-                    moved = 1
-            evals += moved
-            self.func_evals += moved
+                    calls = 1
+            evals += calls
+            self.func_evals += calls
             if self._converged(n_iter, evals, flat_grad, d * t, loss):
                 break
         return first_loss
