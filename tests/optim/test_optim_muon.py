@@ -208,9 +208,9 @@ def test_other_shapes_are_refused_before_anything_changes():
 
 def test_bfloat16_without_ml_dtypes_names_the_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "ml_dtypes", None)  # import now fails
-    params, grads = matrices(3)
     with pytest.raises(ConfigError, match="pip install ml_dtypes"):
-        Muon().update(params, grads[0])
+        Muon()  # refused when built, before any step
+    params, grads = matrices(3)
     Muon(ns_dtype="float").update(params, grads[0])  # the float form needs nothing
 
 

@@ -111,6 +111,7 @@ class Muon(Optimizer):
         self.adjust_lr_fn = adjust_lr_fn
         if ns_dtype not in ("bfloat16", "float"):
             raise ConfigError(f"ns_dtype must be 'bfloat16' or 'float', got {ns_dtype!r}")
+        _arithmetic(ns_dtype)  # without ml_dtypes, say so now rather than at the first step
         self.ns_dtype = ns_dtype
 
     def update(self, params: dict[str, np.ndarray], grads: dict[str, Any]) -> None:
