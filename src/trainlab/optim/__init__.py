@@ -21,7 +21,9 @@ from trainlab.optim.ademamix import AdEMAMix
 from trainlab.optim.adopt import ADOPT
 from trainlab.optim.base import Optimizer
 from trainlab.optim.lamb import LAMB
+from trainlab.optim.lbfgs import LBFGS
 from trainlab.optim.lion import Lion
+from trainlab.optim.muon import Muon
 from trainlab.optim.nadam import NAdam
 from trainlab.optim.noise import GradientNoise
 from trainlab.optim.pytorch import from_torch
@@ -65,7 +67,8 @@ class AMSGrad(Adam):
         super().__init__(lr, beta1, beta2, eps, amsgrad=True, **kw)
 
 
-#: lowercase name -> class; every rule trainlab has
+#: lowercase name -> class; every rule trainlab has that takes any parameters
+#: through ``update`` (Muon takes only matrices, LBFGS a closure: not here)
 RULES: dict[str, type[Optimizer]] = {
     "sgd": SGD,
     "momentum": Momentum,
@@ -171,6 +174,8 @@ __all__ = [
     "ADOPT",
     "AdEMAMix",
     "LAMB",
+    "Muon",
+    "LBFGS",
     "GradientNoise",
     "RULES",
     "create",
