@@ -28,6 +28,8 @@ TABLE = [
     ("adopt", "pass", None, "adopt"),
     ("ademamix", "pass", None, "ademamix"),
     ("lamb", "pass", None, "lamb"),
+    ("mystery_lion", "pass", None, "lion"),
+    ("lamb_paper_form", "pass with a note", "lamb-paper-form", "lamb"),
     ("momentum_torch_convention", "another convention", "torch-convention", "momentum"),
     ("nesterov_torch_convention", "another convention", "torch-convention", "nesterov"),
     ("sgd_lr_read_once", "another convention", "lr-read-once", "sgd"),
@@ -251,6 +253,11 @@ def test_a_missing_eps_shows_as_nan_where_a_gradient_is_always_zero():
     network = {s["name"]: s["status"] for s in result.scenarios}["network"]
     assert network == "departs at step 1"
     assert "0/0 = NaN" in result.diagnosis.why
+
+
+def test_an_unnamed_lion_is_recognised_from_its_numbers():
+    result = check_class(fixture_class("mystery_lion"))
+    assert result.rule_how == "recognised from its behaviour: trainlab's numbers exactly"
 
 
 def test_a_seeded_state_names_what_each_state_starts_at():

@@ -107,4 +107,16 @@ AFTER_NOTES: tuple[Entry, ...] = (
         "trust = min(||W||, clamp) / (||r|| + eps); W -= lr / (1 - beta1**t) * trust * r",
         lambda s: s.rule == "lamb" and bool(s.option("trust_ratio")),
     ),
+    Entry(
+        "lamb-paper-form",
+        "LAMB as the paper writes it: m and v both bias-corrected inside r",
+        "variant",
+        lambda s: s.faulty(faulty.LAMBPaperForm),
+        "the trust ratio cancels a correction of r, so the paper's steps lack the "
+        "1 / (1 - beta1^t) that the reference (pytorch_optimizer) applies outside it: "
+        "10 times smaller at the first step with beta1 = 0.9, the same after a few dozen",
+        "no trainlab option is the paper's form: trainlab's LAMB takes the steps of "
+        "pytorch_optimizer.Lamb, W -= lr / (1 - beta1**t) * trust * m / (sqrt(v) + eps)",
+        _rule("lamb"),
+    ),
 )

@@ -1,8 +1,9 @@
 """Rules after the notes written with one typical mistake in the order of their lines.
 
 Each class is trainlab's rule with its equation (``_apply``) rewritten in the
-wrong order; the catalogue (:mod:`.after_notes`) builds them and names one only
-when it reproduces a learner's numbers. Mistakes that an option or a wrapper
+wrong order (or, for LAMB, in its paper's form); the catalogue
+(:mod:`.after_notes`) builds them and names one only when it reproduces a
+learner's numbers. Mistakes that an option or a wrapper
 can build (Lion's betas swapped, LAMB without its trust ratio) are not here.
 """
 
@@ -12,7 +13,7 @@ import math
 
 import numpy as np
 
-from trainlab.optim import ADOPT, Lion
+from trainlab.optim import ADOPT, LAMB, Lion
 
 
 class LionMomentumFirst(Lion):
@@ -83,3 +84,26 @@ class ADOPTCurrentV(ADOPT):
             np.clip(n, -bound, bound, out=n)
         m += (1 - self.beta1) * (n - m)
         p -= self.lr * m
+
+
+class LAMBPaperForm(LAMB):
+    """LAMB as its paper writes it: both moments bias-corrected inside ``r``, and no
+    correction outside the trust ratio (which then cancels most of it)::
+
+    r = (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+    W <- W - lr * trust * r
+    """
+
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
+        m, v = s["m"], s["v"]
+        m *= self.beta1
+        m += (1 - self.beta1 if self.grad_averaging else 1.0) * g
+        v *= self.beta2
+        v += (1 - self.beta2) * g * g
+        m_hat, v_hat = m / (1 - self.beta1**self.t), v / (1 - self.beta2**self.t)
+        r = m_hat / (np.sqrt(v_hat) + self.eps)
+        if self.weight_decay and not self.decoupled_weight_decay:
+            r += self.weight_decay * p
+        w_norm, r_norm = min(float(np.linalg.norm(p)), self.clamp), float(np.linalg.norm(r))
+        trust = w_norm / (r_norm + self.eps) if w_norm and r_norm and self.trust_ratio else 1.0
+        p -= self.lr * trust * r
