@@ -70,6 +70,9 @@ TABLE = [
     ("adam_seeded", "departs", "seeded", "adam"),
     ("lion_seeded", "departs", "seeded", "lion"),
     ("ademamix_seeded", "departs", "seeded", "ademamix"),
+    ("adadelta_seeded", "departs", "seeded", "adadelta"),
+    ("adadelta_no_eps", "departs", "no-eps", "adadelta"),
+    ("adam_eps_zero", "departs", "no-eps", "adam"),
     ("rmsprop_no_eps", "departs", "no-eps", "rmsprop"),
     ("adam_no_eps", "departs", "no-eps", "adam"),
     ("adopt_no_eps", "departs", "no-eps", "adopt"),
@@ -253,6 +256,13 @@ def test_a_missing_eps_shows_as_nan_where_a_gradient_is_always_zero():
     network = {s["name"]: s["status"] for s in result.scenarios}["network"]
     assert network == "departs at step 1"
     assert "0/0 = NaN" in result.diagnosis.why
+
+
+def test_an_eps_of_zero_is_checked_with_trainlabs_and_named_missing():
+    """trainlab's options refuse eps=0: the rule is built with its own eps instead."""
+    result = check_class(fixture_class("adam_eps_zero"))
+    assert result.hyperparameters["eps"] == 1e-7
+    assert any("your eps=0 is a value trainlab's options refuse" in n for n in result.notes)
 
 
 def test_an_unnamed_lion_is_recognised_from_its_numbers():

@@ -261,10 +261,9 @@ CATALOGUE: tuple[Entry, ...] = (
         "eps missing: the step divides by sqrt({h}) alone",
         "bug",
         Setting.without_eps,
-        "where {h} is 0 (a weight whose gradient has always been 0, like one fed by a "
-        "pixel that is blank in every image) the step is 0/0 = NaN, and tiny "
-        "gradients get steps far larger than lr",
-        "add eps: np.sqrt({h}) + eps (trainlab's options refuse eps = 0 for this reason)",
+        "{no_eps_effect}",
+        "add eps where the rule has it, np.sqrt({h}) + eps in most (trainlab's options "
+        "refuse eps = 0 for this reason)",
         lambda s: s.eps0 is not None,
     ),
     *(_other_eps(eps) for eps in (1e-8, 1e-10, 1e-6, 1e-5, 1e-12)),

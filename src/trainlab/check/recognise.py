@@ -182,6 +182,14 @@ def settings(rule: str, sig: Signature, opts: dict):
                 "it was left as it is"
             )
             continue
+        if option == "eps" and value == 0:  # refused by trainlab's options
+            hp["eps"] = defaults["eps"]
+            notes.append(
+                f"your {name}=0 is a value trainlab's options refuse (0/0 where the "
+                f"root is 0); compared with trainlab's eps={defaults['eps']:g}, so that "
+                "a missing eps is named as the cause"
+            )
+            continue
         hp[option] = _option_value(name, value, defaults[option])
         lr_name = name if option == "lr" else lr_name
         if name not in kwargs and value != defaults[option]:

@@ -47,6 +47,10 @@ STATE_TEXT = {
     "ademamix": "m1, v, m2 and the step count",
     "lamb": "m, v and the step count",
 }
+#: what a step becomes without eps, where it is not the usual division by zero
+NO_EPS_EFFECT = {
+    "adadelta": "u starts at 0, so sqrt(u) = 0 scales every step: the weights never move",
+}
 _ADAM_SEEDS = {"m": w.GRADIENT, "v": w.SQUARE}
 #: what each state starts at when it is seeded with the first gradient, not zeros
 #: (Momentum's velocity and ADOPT's v are left out: the one is a sum of steps,
@@ -143,10 +147,17 @@ class Setting:
     def words(self) -> dict[str, Any]:
         """What the texts of a row may name: ``{rule}``, ``{state}``, ``{h}``, ..."""
         adam, nag = self.rule == "adam", self.rule == "nesterov"
+        h = "h" if self.rule in ("adagrad", "rmsprop", "adadelta") else "v"
         return {
             "rule": self.rule,
             "state": self.state,
-            "h": "h" if self.rule in ("adagrad", "rmsprop", "adadelta") else "v",
+            "h": h,
+            "no_eps_effect": NO_EPS_EFFECT.get(
+                self.rule,
+                f"where {h} is 0 (a weight whose gradient has always been 0, like one fed by "
+                "a pixel blank in every image) the step is 0/0 = NaN; and a tiny gradient, "
+                "which eps would damp, takes a step as large as a big one's",
+            ),
             "seeds": ", ".join(f"{n} = {v}" for n, v in SEEDS.get(self.rule, {}).items()),
             "eps0": self.eps0,
             "reset_effect": RESET_EFFECT.get(self.rule, ""),
