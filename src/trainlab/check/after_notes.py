@@ -115,8 +115,8 @@ AFTER_NOTES: tuple[Entry, ...] = (
         "the trust ratio cancels a correction of r, so the paper's steps lack the "
         "1 / (1 - beta1^t) that the reference (pytorch_optimizer) applies outside it: "
         "10 times smaller at the first step with beta1 = 0.9, the same after a few dozen",
-        "no trainlab option is the paper's form: trainlab's LAMB takes the steps of "
-        "pytorch_optimizer.Lamb, W -= lr / (1 - beta1**t) * trust * m / (sqrt(v) + eps)",
+        "trainlab's LAMB is pytorch_optimizer.Lamb's form, W -= lr / (1 - beta1**t) * "
+        "trust * r with r = m / (sqrt(v) + eps); no option gives the paper's",
         _rule("lamb"),
     ),
 )

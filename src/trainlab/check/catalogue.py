@@ -87,9 +87,7 @@ CATALOGUE: tuple[Entry, ...] = (
         "the state starts at the first gradient instead of zeros ({seeds})",
         "bug",
         Setting.seeded,
-        "{seeds} before the first step, where the rule starts from zeros: a sum "
-        "(AdaGrad's h) counts the first gradient twice, and an average corrected for "
-        "its start at zero (Adam's bias correction) is corrected for a bias it does not have",
+        "{seeds} before the first step, where the rule starts from zeros: {seed_effect}",
         "start every state at zeros: np.zeros_like(params[key])",
         lambda s: s.rule in SEEDS,
     ),

@@ -47,6 +47,16 @@ STATE_TEXT = {
     "ademamix": "m1, v, m2 and the step count",
     "lamb": "m, v and the step count",
 }
+#: what seeding the state does to the steps (the rules with a bias correction: the default)
+SEED_EFFECT = {
+    "adagrad": "the first gradient is counted twice in h, so the first step is 1/√2 of "
+    "AdaGrad's, and that gradient weighs double ever after",
+    "rmsprop": "the first steps are up to 1/sqrt(1 - decay_rate) times smaller than the "
+    "rule's, whose h is still small (10 times with 0.99)",
+    "adadelta": "the first steps are smaller than Adadelta's, whose h is still small",
+    "lion": "the first gradient weighs in m as much as all the earlier ones would have, "
+    "for about 1/(1 - beta2) steps",
+}
 #: what a step becomes without eps, where it is not the usual division by zero
 NO_EPS_EFFECT = {
     "adadelta": "u starts at 0, so sqrt(u) = 0 scales every step: the weights never move",
@@ -157,6 +167,12 @@ class Setting:
                 f"where {h} is 0 (a weight whose gradient has always been 0, like one fed by "
                 "a pixel blank in every image) the step is 0/0 = NaN; and a tiny gradient, "
                 "which eps would damp, takes a step as large as a big one's",
+            ),
+            "seed_effect": SEED_EFFECT.get(
+                self.rule,
+                "the bias correction, which divides by 1 - beta^t to make up for a start at "
+                "zeros, corrects a bias that is not there (Adam's first step is then "
+                "sqrt(1 - beta2)/(1 - beta1) = 0.32 of its size with the default betas)",
             ),
             "seeds": ", ".join(f"{n} = {v}" for n, v in SEEDS.get(self.rule, {}).items()),
             "eps0": self.eps0,
