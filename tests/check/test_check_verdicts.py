@@ -30,6 +30,7 @@ TABLE = [
     ("lamb", "pass", None, "lamb"),
     ("mystery_lion", "pass", None, "lion"),
     ("lamb_paper_form", "pass with a note", "lamb-paper-form", "lamb"),
+    ("lion_decay_without_lr", "pass with a note", "lion-decay-without-lr", "lion"),
     ("momentum_torch_convention", "another convention", "torch-convention", "momentum"),
     ("nesterov_torch_convention", "another convention", "torch-convention", "nesterov"),
     ("sgd_lr_read_once", "another convention", "lr-read-once", "sgd"),

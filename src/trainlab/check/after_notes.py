@@ -25,6 +25,16 @@ def _lion_coupled(s: Setting):
     return lambda lr=None: w.CoupledDecay(s.make(weight_decay=0.0)(lr), decay)
 
 
+def _lion_decay_without_lr(s: Setting):
+    """Lion at ``lr`` with ``weight_decay / lr``: its decay is then ``weight_decay``."""
+
+    def build(lr=None):
+        at = s.hp["lr"] if lr is None else lr
+        return s.make(weight_decay=s.option("weight_decay") / at)(lr)
+
+    return build
+
+
 #: every rule-specific cause of the rules after the notes, most likely first
 AFTER_NOTES: tuple[Entry, ...] = (
     Entry(
@@ -64,6 +74,16 @@ AFTER_NOTES: tuple[Entry, ...] = (
         "inside the sign the decay only tips the sign of small gradients; Lion decays "
         "the weights themselves, W *= 1 - lr·weight_decay, outside the sign, as AdamW does",
         "W *= 1 - lr * weight_decay before the step, and the gradient left as it is",
+        lambda s: s.rule == "lion" and bool(s.option("weight_decay")),
+    ),
+    Entry(
+        "lion-decay-without-lr",
+        "Lion's weight decay not scaled by lr: W *= 1 - weight_decay",
+        "variant",
+        _lion_decay_without_lr,
+        "the form of lion_pytorch.Lion(decoupled_weight_decay=True); the decay then "
+        "does not follow a schedule of lr",
+        "trainlab's Lion(weight_decay=weight_decay / lr) takes your steps while lr is constant",
         lambda s: s.rule == "lion" and bool(s.option("weight_decay")),
     ),
     Entry(
