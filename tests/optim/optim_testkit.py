@@ -30,6 +30,12 @@ FACTORIES = {
     "nadam": lambda: create("nadam", lr=0.01, weight_decay=0.01, decoupled_weight_decay=True),
     "radam": lambda: create("radam", lr=0.01, weight_decay=0.01),
     "swats": lambda: create("swats", lr=0.01, tol=1e-3),
+    "schedulefreesgd": lambda: create(
+        "schedulefreesgd", lr=0.1, weight_decay=0.01, warmup_steps=5, r=0.5
+    ),
+    "schedulefreeadamw": lambda: create(
+        "schedulefreeadamw", lr=0.01, weight_decay=0.01, warmup_steps=5, weight_lr_power=1.0
+    ),
     "noise-adam": lambda: GradientNoise(
         create("adam", lr=0.01), eta=0.3, rng=np.random.default_rng(7)
     ),

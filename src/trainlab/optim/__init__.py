@@ -23,6 +23,7 @@ from trainlab.optim.noise import GradientNoise
 from trainlab.optim.pytorch import from_torch
 from trainlab.optim.radam import RAdam
 from trainlab.optim.reference import from_reference
+from trainlab.optim.schedulefree import ScheduleFreeAdamW, ScheduleFreeSGD
 from trainlab.optim.sgd import SGD, Momentum, Nesterov
 from trainlab.optim.swats import SWATS
 
@@ -75,6 +76,8 @@ RULES: dict[str, type[Optimizer]] = {
     "nadam": NAdam,
     "radam": RAdam,
     "swats": SWATS,
+    "schedulefreesgd": ScheduleFreeSGD,
+    "schedulefreeadamw": ScheduleFreeAdamW,
 }
 
 
@@ -159,6 +162,8 @@ __all__ = [
     "NAdam",
     "RAdam",
     "SWATS",
+    "ScheduleFreeSGD",
+    "ScheduleFreeAdamW",
     "GradientNoise",
     "RULES",
     "create",

@@ -14,12 +14,30 @@ from typing import Any
 
 from trainlab.errors import ConfigError
 from trainlab.optim.base import Optimizer
+from trainlab.optim.schedulefree import ScheduleFreeAdamW, ScheduleFreeSGD
 
 #: a translation: the reference's options (with its defaults filled in) -> the trainlab rule
 Translate = Callable[..., Optimizer]
 
 #: "package.Class" -> (the translation, the reference's options with its defaults)
-REFERENCE_RULES: dict[str, tuple[Translate, dict[str, Any]]] = {}
+REFERENCE_RULES: dict[str, tuple[Translate, dict[str, Any]]] = {
+    "schedulefree.SGDScheduleFree": (
+        ScheduleFreeSGD,
+        dict(lr=1.0, momentum=0.9, weight_decay=0.0, warmup_steps=0, r=0.0, weight_lr_power=2.0),
+    ),
+    "schedulefree.AdamWScheduleFree": (
+        lambda betas, **kw: ScheduleFreeAdamW(beta1=betas[0], beta2=betas[1], **kw),
+        dict(
+            lr=0.0025,
+            betas=(0.9, 0.999),
+            eps=1e-8,
+            weight_decay=0.0,
+            warmup_steps=0,
+            r=0.0,
+            weight_lr_power=2.0,
+        ),
+    ),
+}
 
 #: options that only choose the reference's implementation; they do not change the steps
 IGNORED = ("foreach", "fused", "capturable", "differentiable", "use_triton")
