@@ -36,6 +36,10 @@ FACTORIES = {
     "schedulefreeadamw": lambda: create(
         "schedulefreeadamw", lr=0.01, weight_decay=0.01, warmup_steps=5, weight_lr_power=1.0
     ),
+    "prodigy": lambda: create("prodigy", d0=1e-3, weight_decay=0.01, slice_p=3),
+    "prodigy-coupled": lambda: create(
+        "prodigy", beta1=0.0, d0=1e-2, weight_decay=0.01, decouple=False, use_bias_correction=True
+    ),
     "noise-adam": lambda: GradientNoise(
         create("adam", lr=0.01), eta=0.3, rng=np.random.default_rng(7)
     ),

@@ -60,6 +60,16 @@ VARIANTS = {
         {"warmup_steps", "r", "weight_lr_power"},
         {"betas", "weight_decay", "warmup_steps", "r", "weight_lr_power"},
     ],
+    "prodigyopt.Prodigy": [
+        {},
+        {"betas", "beta3", "eps"},
+        {"weight_decay"},
+        {"weight_decay", "decouple"},
+        {"use_bias_correction", "safeguard_warmup", "d0"},
+        {"d0", "d_coef", "growth_rate"},
+        {"slice_p", "weight_decay"},
+        {"beta1=0", "use_bias_correction", "weight_decay", "decouple"},
+    ],
 }
 
 
@@ -73,9 +83,21 @@ def draw(name: str, flags: set, rng) -> dict:
         "weight_lr_power": rng.uniform(0.0, 3.0),
         "betas": (float(rng.uniform(0.5, 0.95)), float(rng.uniform(0.9, 0.9999))),
         "eps": loguniform(rng, 1e-10, 1e-3),
+        "beta3": rng.uniform(0.8, 0.999),
+        "decouple": False,
+        "use_bias_correction": True,
+        "safeguard_warmup": True,
+        "d0": loguniform(rng, 1e-7, 1e-2),
+        "d_coef": rng.uniform(0.3, 3.0),
+        "growth_rate": rng.uniform(1.01, 1.5),
+        "slice_p": int(rng.integers(2, 5)),
+        "beta1=0": (0.0, float(rng.uniform(0.9, 0.9999))),
     }
-    kw = {k: values[k] for k in flags}
-    kw["lr"] = loguniform(rng, 1e-3, 1e-1) if "AdamW" in name else loguniform(rng, 1e-2, 0.5)
+    kw = {k: values[k] for k in flags if k != "beta1=0"}
+    if "beta1=0" in flags:
+        kw["betas"] = values["beta1=0"]
+    lr = {"schedulefree.AdamWScheduleFree": (1e-3, 1e-1), "prodigyopt.Prodigy": (0.1, 2.0)}
+    kw["lr"] = loguniform(rng, *lr.get(name, (1e-2, 0.5)))
     return {k: (float(v) if isinstance(v, np.floating) else v) for k, v in kw.items()}
 
 
@@ -121,7 +143,8 @@ def run_both(name: str, kw: dict, seed: int, new_lr: float | None = None) -> flo
             for group in ref.param_groups:
                 group["lr"] = new_lr
             opt.lr = new_lr
-        grads = [rng.standard_normal(s) for s in shapes]
+        # the gradient of 0.5 ||w||^2 plus noise: a pull the step sizes can learn from
+        grads = [mine[f"w{i}"] + 0.5 * rng.standard_normal(s) for i, s in enumerate(shapes)]
         for t, g in zip(tparams, grads, strict=True):
             t.grad = torch.tensor(g)
         ref.step()
@@ -158,14 +181,15 @@ def test_matches_reference(name, index, flags):
 
 @pytest.mark.parametrize("name", sorted(VARIANTS))
 def test_lr_changed_mid_run_matches_reference(name):
-    kw = draw(name, {"warmup_steps"}, np.random.default_rng(5))
+    kw = draw(name, {"warmup_steps"} if "schedulefree" in name else set(), np.random.default_rng(5))
     assert run_both(name, kw, seed=99, new_lr=kw["lr"] * 0.3) <= TOL
     assert run_both(name, kw, seed=98, new_lr=kw["lr"] * 3.0) <= TOL
 
 
 # -- the trainlab side: names, options, state, the one-pass path ----------------------------
 #: the rules of this file, by their trainlab names (configured in optim_testkit.FACTORIES)
-NAMES = ["schedulefreesgd", "schedulefreeadamw"]
+NAMES = ["schedulefreesgd", "schedulefreeadamw", "prodigy"]
+SWITCHING = NAMES[:2]  # the schedule-free ones
 
 
 def test_every_rule_here_has_a_name_and_its_options():
@@ -182,6 +206,10 @@ def test_every_rule_here_has_a_name_and_its_options():
         "nonfinite",
     ]
     assert "decoupled_weight_decay" not in options(RULES["schedulefreeadamw"])
+    assert "decoupled_weight_decay" not in options(RULES["prodigy"])
+    assert {"beta3", "decouple", "d0", "d_coef", "growth_rate", "slice_p"} <= set(
+        options(RULES["prodigy"])
+    )
     assert {"beta1", "beta2", "eps", "weight_decay", "warmup_steps"} <= set(
         options(RULES["schedulefreeadamw"])
     )
@@ -201,6 +229,15 @@ def test_every_rule_here_has_a_name_and_its_options():
         ("schedulefreeadamw", {"weight_decay": -0.1}),
         ("schedulefreeadamw", {"lr": True}),
         ("schedulefreeadamw", {"decoupled_weight_decay": True}),
+        ("prodigy", {"d0": 0.0}),
+        ("prodigy", {"d_coef": -1.0}),
+        ("prodigy", {"growth_rate": 0.0}),
+        ("prodigy", {"slice_p": 0}),
+        ("prodigy", {"beta3": 1.0}),
+        ("prodigy", {"beta3": "0.5"}),
+        ("prodigy", {"beta1": 1.0}),
+        ("prodigy", {"decouple": 1}),
+        ("prodigy", {"decoupled_weight_decay": True}),
     ],
 )
 def test_bad_options_are_refused(name, kw):
@@ -218,6 +255,9 @@ def test_reference_defaults_apply():
     assert (sgd.lr, sgd.momentum, sgd.weight_decay) == (1.0, 0.9, 0.0)
     adamw = from_reference("schedulefree.AdamWScheduleFree", foreach=False)
     assert (adamw.lr, adamw.beta1, adamw.beta2, adamw.eps) == (0.0025, 0.9, 0.999, 1e-8)
+    prodigy = from_reference("prodigyopt.Prodigy", fsdp_in_use=False)
+    assert (prodigy.lr, prodigy.d0, prodigy.growth_rate) == (1.0, 1e-6, float("inf"))
+    assert prodigy.beta3 == 0.999**0.5 and prodigy.decouple
 
 
 def test_update_in_eval_mode_is_refused_and_changes_nothing():
@@ -234,26 +274,34 @@ def test_update_in_eval_mode_is_refused_and_changes_nothing():
     assert all(np.array_equal(before[k], params[k]) for k in params)
 
 
-@pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("mode", ["train", "eval"])
+def switch(opt, mode: str, params: dict) -> None:
+    """``opt.train(params)`` or ``opt.eval(params)`` for the schedule-free rules."""
+    if hasattr(opt, "train_mode"):
+        getattr(opt, mode)(params)
+
+
+@pytest.mark.parametrize(
+    "name,mode", [(n, "train") for n in NAMES] + [(n, "eval") for n in SWITCHING]
+)
 def test_state_dict_round_trip_gives_the_same_next_steps(name, mode):
     params, grads = random_problem(1, 30)
     opt = FACTORIES[name]()
     for g in grads[:20]:
         opt.update(params, g)
-    getattr(opt, mode)(params)
+    switch(opt, mode, params)
     saved, saved_params = {k: np.array(v) for k, v in opt.state_dict().items()}, copy(params)
     again = FACTORIES[name]()
     again.load_state_dict(saved)
-    assert again.train_mode == (mode == "train")
+    assert getattr(again, "train_mode", True) == (mode == "train")
     twin = copy(saved_params)
     for o, p in ((opt, params), (again, twin)):
-        o.train(p)
+        switch(o, "train", p)
         for g in grads[20:]:
             o.update(p, g)
-        o.eval(p)
+        switch(o, "eval", p)
     for k in params:
         assert np.array_equal(params[k], twin[k]), k
+    assert not np.array_equal(params["p0"], saved_params["p0"])
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -271,8 +319,8 @@ def test_flat_buffer_equals_separate_arrays(name, dtype):
         opt_sep.update(sep, g)
         if i % 5 == 4:
             for o, p in ((opt_flat, flat), (opt_sep, sep)):
-                o.eval(p)
-                o.train(p)
+                switch(o, "eval", p)
+                switch(o, "train", p)
     assert opt_flat._flat_state is not None, "the one-pass path was not taken"
     assert opt_sep._flat_state is None
     for k in start:
@@ -383,3 +431,22 @@ def test_resume_from_an_epoch_checkpoint_is_bit_identical(sf_reference, tmp_path
     resumed.load_checkpoint()
     resumed.train()
     assert sf_state(resumed) == sf_reference
+
+
+def test_prodigy_does_not_count_a_step_without_gradient_like_the_reference():
+    rng = np.random.default_rng(4)
+    start = rng.standard_normal(5)
+    t = torch.tensor(start, requires_grad=True)
+    ref = reference_class("prodigyopt.Prodigy")([t], use_bias_correction=True, d0=1e-3)
+    opt, mine = (
+        from_reference("prodigyopt.Prodigy", use_bias_correction=True, d0=1e-3),
+        {"w": start.copy()},
+    )
+    for step in range(30):
+        g = np.zeros(5) if step < 3 else mine["w"] + 0.5 * rng.standard_normal(5)
+        t.grad = torch.tensor(g)
+        ref.step()
+        opt.update(mine, {"w": g})
+        assert np.max(np.abs(t.detach().numpy() - mine["w"])) <= TOL
+    assert opt.t == ref.param_groups[0]["k"] == 27
+    assert abs(opt.d - ref.param_groups[0]["d"]) <= 1e-12 * opt.d

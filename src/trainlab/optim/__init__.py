@@ -20,6 +20,7 @@ from trainlab.optim.adaptive import Adadelta, AdaGrad, RMSprop
 from trainlab.optim.base import Optimizer
 from trainlab.optim.nadam import NAdam
 from trainlab.optim.noise import GradientNoise
+from trainlab.optim.prodigy import Prodigy
 from trainlab.optim.pytorch import from_torch
 from trainlab.optim.radam import RAdam
 from trainlab.optim.reference import from_reference
@@ -78,6 +79,7 @@ RULES: dict[str, type[Optimizer]] = {
     "swats": SWATS,
     "schedulefreesgd": ScheduleFreeSGD,
     "schedulefreeadamw": ScheduleFreeAdamW,
+    "prodigy": Prodigy,
 }
 
 
@@ -164,6 +166,7 @@ __all__ = [
     "SWATS",
     "ScheduleFreeSGD",
     "ScheduleFreeAdamW",
+    "Prodigy",
     "GradientNoise",
     "RULES",
     "create",

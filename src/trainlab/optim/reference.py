@@ -14,6 +14,7 @@ from typing import Any
 
 from trainlab.errors import ConfigError
 from trainlab.optim.base import Optimizer
+from trainlab.optim.prodigy import Prodigy
 from trainlab.optim.schedulefree import ScheduleFreeAdamW, ScheduleFreeSGD
 
 #: a translation: the reference's options (with its defaults filled in) -> the trainlab rule
@@ -35,6 +36,24 @@ REFERENCE_RULES: dict[str, tuple[Translate, dict[str, Any]]] = {
             warmup_steps=0,
             r=0.0,
             weight_lr_power=2.0,
+        ),
+    ),
+    "prodigyopt.Prodigy": (
+        lambda betas, fsdp_in_use, **kw: Prodigy(beta1=betas[0], beta2=betas[1], **kw),
+        dict(
+            lr=1.0,
+            betas=(0.9, 0.999),
+            beta3=None,
+            eps=1e-8,
+            weight_decay=0.0,
+            decouple=True,
+            use_bias_correction=False,
+            safeguard_warmup=False,
+            d0=1e-6,
+            d_coef=1.0,
+            growth_rate=float("inf"),
+            fsdp_in_use=False,  # sharded training only; the steps are the same
+            slice_p=1,
         ),
     ),
 }
