@@ -113,7 +113,7 @@ class Prodigy(Optimizer):
         self._lr_t = self._delta = self._s_norm = 0.0
 
     def _init_state(self, p: np.ndarray) -> dict[str, np.ndarray]:
-        return {**super()._init_state(p), "p0": p.copy()}
+        return {"p0": p.copy(), **{name: np.zeros_like(p) for name in self.state_names}}
 
     def _begin_step(self) -> None:
         t, bc = self.t, 1.0
