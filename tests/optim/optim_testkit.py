@@ -40,6 +40,7 @@ FACTORIES = {
     "prodigy-coupled": lambda: create(
         "prodigy", beta1=0.0, d0=1e-2, weight_decay=0.01, decouple=False, use_bias_correction=True
     ),
+    "soap": lambda: create("soap", lr=0.01, precondition_frequency=3, precondition_1d=True),
     "noise-adam": lambda: GradientNoise(
         create("adam", lr=0.01), eta=0.3, rng=np.random.default_rng(7)
     ),

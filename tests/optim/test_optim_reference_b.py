@@ -70,6 +70,17 @@ VARIANTS = {
         {"slice_p", "weight_decay"},
         {"beta1=0", "use_bias_correction", "weight_decay", "decouple"},
     ],
+    "pytorch_optimizer.SOAP": [
+        {},
+        {"betas", "shampoo_beta", "eps"},
+        {"weight_decay", "maximize"},
+        {"precondition_frequency"},
+        {"max_precondition_dim"},
+        {"precondition_1d", "precondition_frequency"},
+        {"correct_bias", "normalize_gradient"},
+        {"merge_dims"},
+        {"merge_dims", "data_format", "weight_decay"},
+    ],
 }
 
 
@@ -92,11 +103,26 @@ def draw(name: str, flags: set, rng) -> dict:
         "growth_rate": rng.uniform(1.01, 1.5),
         "slice_p": int(rng.integers(2, 5)),
         "beta1=0": (0.0, float(rng.uniform(0.9, 0.9999))),
+        "shampoo_beta": rng.uniform(0.5, 0.99),
+        "maximize": True,
+        "precondition_frequency": int(rng.integers(1, 8)),
+        "max_precondition_dim": int(rng.integers(2, 5)),
+        "precondition_1d": True,
+        "correct_bias": False,
+        "normalize_gradient": True,
+        "merge_dims": True,
+        "data_format": "channels_last",
     }
     kw = {k: values[k] for k in flags if k != "beta1=0"}
+    if "merge_dims" in flags:  # the axes of MERGE_SHAPES merge below 6
+        kw["max_precondition_dim"] = 6
     if "beta1=0" in flags:
         kw["betas"] = values["beta1=0"]
-    lr = {"schedulefree.AdamWScheduleFree": (1e-3, 1e-1), "prodigyopt.Prodigy": (0.1, 2.0)}
+    lr = {
+        "schedulefree.AdamWScheduleFree": (1e-3, 1e-1),
+        "prodigyopt.Prodigy": (0.1, 2.0),
+        "pytorch_optimizer.SOAP": (1e-3, 3e-2),
+    }
     kw["lr"] = loguniform(rng, *lr.get(name, (1e-2, 0.5)))
     return {k: (float(v) if isinstance(v, np.floating) else v) for k, v in kw.items()}
 
@@ -113,16 +139,38 @@ def flat_views(arrays: dict, dtype):
 
 
 def random_shapes(rng):
-    shapes = [(), (1,)]  # a 0-d and a 1-element parameter every time
+    shapes = [(), (1,), (int(rng.integers(2, 6)),) * 2]  # 0-d, 1 element, square
     for _ in range(rng.integers(2, 4)):
         shapes.append(tuple(int(d) for d in rng.integers(1, 6, size=rng.integers(1, 4))))
     return shapes
 
 
-def run_both(name: str, kw: dict, seed: int, new_lr: float | None = None) -> float:
+#: shapes whose axes merge below 6 (pytorch_optimizer.SOAP refuses vectors when merging)
+MERGE_SHAPES = [(), (1,), (2, 3, 4), (4, 5), (2, 3, 2, 2)]
+
+
+def same_basis(ref, tparams, opt, step: int, refreshes: bool) -> None:
+    """Give trainlab SOAP the reference's eigenbasis where the two need not agree:
+    after the first step where a factor is singular (all but square matrices:
+    there the basis is not unique) and, with ``refreshes``, after every refresh
+    (the reference runs its QR in float32, whose rounding differs between LAPACKs)."""
+    k = step  # the steps count from 0 here: the reference's k = t - 1
+    refreshed = refreshes and k > 0 and k % opt.precondition_frequency == 0
+    for i, t in enumerate(tparams):
+        square = t.ndim == 2 and t.shape[0] == t.shape[1]
+        if refreshed or (k == 0 and not square):
+            for j, q in enumerate(ref.state[t]["Q"]):
+                if len(q) and t.ndim:  # (merging, it gives a 0-d parameter a 1x1 basis)
+                    opt.state[f"w{i}"][f"Q{j}"][...] = q.numpy()
+
+
+def run_both(
+    name: str, kw: dict, seed: int, new_lr: float | None = None, shapes=None, refreshes=True
+) -> float:
     """Max |trainlab - reference| over all parameters and steps (and eval-mode weights)."""
     rng = np.random.default_rng(seed)
-    shapes = random_shapes(rng)
+    if shapes is None:
+        shapes = MERGE_SHAPES if kw.get("merge_dims") else random_shapes(rng)
     start = [rng.standard_normal(s) for s in shapes]
     tparams = [torch.tensor(a, requires_grad=True) for a in start]
     ref = reference_class(name)(tparams, **kw)
@@ -149,6 +197,8 @@ def run_both(name: str, kw: dict, seed: int, new_lr: float | None = None) -> flo
             t.grad = torch.tensor(g)
         ref.step()
         opt.update(mine, {f"w{i}": g for i, g in enumerate(grads)})
+        if "SOAP" in name:
+            same_basis(ref, tparams, opt, step, refreshes)
         worst = max(worst, worst_now())
         if switches and step % 7 == 3:  # the average x, then back to y
             ref.eval()
@@ -186,9 +236,31 @@ def test_lr_changed_mid_run_matches_reference(name):
     assert run_both(name, kw, seed=98, new_lr=kw["lr"] * 3.0) <= TOL
 
 
+SQUARE_SHAPES = [(), (1,), (3, 3), (5, 5), (4,)]
+
+
+def test_soap_finds_the_reference_basis_itself_on_square_parameters():
+    # a square factor's eigenbasis is unique: no basis is handed over (except the
+    # vector's singular one with precondition_1d), and without a refresh in the
+    # 100 steps the paths agree to float64's rounding
+    for seed, kw in enumerate([{}, {"precondition_1d": True, "weight_decay": 0.05}]):
+        kw = {"lr": 0.01, "precondition_frequency": STEPS + 1, **kw}
+        worst = run_both("pytorch_optimizer.SOAP", kw, seed, shapes=SQUARE_SHAPES, refreshes=False)
+        assert worst <= TOL, (kw, worst)
+
+
+def test_soap_with_its_own_refreshes_stays_within_float32_of_the_reference():
+    # the refresh's QR runs in float32 (as in the reference), and two LAPACKs round
+    # it differently (up to ~1e-6 in Q): the paths then agree to that precision
+    for seed, kw in enumerate([{}, {"precondition_frequency": 3, "precondition_1d": True}]):
+        kw = {"lr": 0.01, **kw}
+        worst = run_both("pytorch_optimizer.SOAP", kw, seed, shapes=SQUARE_SHAPES, refreshes=False)
+        assert worst <= 1e-6, (kw, worst)
+
+
 # -- the trainlab side: names, options, state, the one-pass path ----------------------------
 #: the rules of this file, by their trainlab names (configured in optim_testkit.FACTORIES)
-NAMES = ["schedulefreesgd", "schedulefreeadamw", "prodigy"]
+NAMES = ["schedulefreesgd", "schedulefreeadamw", "prodigy", "soap"]
 SWITCHING = NAMES[:2]  # the schedule-free ones
 
 
@@ -238,6 +310,15 @@ def test_every_rule_here_has_a_name_and_its_options():
         ("prodigy", {"beta1": 1.0}),
         ("prodigy", {"decouple": 1}),
         ("prodigy", {"decoupled_weight_decay": True}),
+        ("soap", {"precondition_frequency": 0}),
+        ("soap", {"max_precondition_dim": 0}),
+        ("soap", {"shampoo_beta": 1.0}),
+        ("soap", {"shampoo_beta": "0.9"}),
+        ("soap", {"beta1": 1.0}),
+        ("soap", {"eps": -1e-8}),
+        ("soap", {"weight_decay": -0.01}),
+        ("soap", {"data_format": "nchw"}),
+        ("soap", {"decoupled_weight_decay": True}),
     ],
 )
 def test_bad_options_are_refused(name, kw):
@@ -258,6 +339,8 @@ def test_reference_defaults_apply():
     prodigy = from_reference("prodigyopt.Prodigy", fsdp_in_use=False)
     assert (prodigy.lr, prodigy.d0, prodigy.growth_rate) == (1.0, 1e-6, float("inf"))
     assert prodigy.beta3 == 0.999**0.5 and prodigy.decouple
+    soap = from_reference("pytorch_optimizer.SOAP", betas=(0.9, 0.99))
+    assert (soap.lr, soap.beta1, soap.shampoo_beta, soap.weight_decay) == (3e-3, 0.9, 0.99, 1e-2)
 
 
 def test_update_in_eval_mode_is_refused_and_changes_nothing():
@@ -321,7 +404,10 @@ def test_flat_buffer_equals_separate_arrays(name, dtype):
             for o, p in ((opt_flat, flat), (opt_sep, sep)):
                 switch(o, "eval", p)
                 switch(o, "train", p)
-    assert opt_flat._flat_state is not None, "the one-pass path was not taken"
+    if opt_flat.per_parameter:  # a matrix rule: one parameter at a time, on the views
+        assert opt_flat._flat_state is None
+    else:
+        assert opt_flat._flat_state is not None, "the one-pass path was not taken"
     assert opt_sep._flat_state is None
     for k in start:
         assert np.array_equal(flat[k], sep[k]), k

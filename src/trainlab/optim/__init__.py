@@ -26,6 +26,7 @@ from trainlab.optim.radam import RAdam
 from trainlab.optim.reference import from_reference
 from trainlab.optim.schedulefree import ScheduleFreeAdamW, ScheduleFreeSGD
 from trainlab.optim.sgd import SGD, Momentum, Nesterov
+from trainlab.optim.soap import SOAP
 from trainlab.optim.swats import SWATS
 
 
@@ -80,6 +81,7 @@ RULES: dict[str, type[Optimizer]] = {
     "schedulefreesgd": ScheduleFreeSGD,
     "schedulefreeadamw": ScheduleFreeAdamW,
     "prodigy": Prodigy,
+    "soap": SOAP,
 }
 
 
@@ -167,6 +169,7 @@ __all__ = [
     "ScheduleFreeSGD",
     "ScheduleFreeAdamW",
     "Prodigy",
+    "SOAP",
     "GradientNoise",
     "RULES",
     "create",

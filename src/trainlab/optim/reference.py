@@ -16,6 +16,7 @@ from trainlab.errors import ConfigError
 from trainlab.optim.base import Optimizer
 from trainlab.optim.prodigy import Prodigy
 from trainlab.optim.schedulefree import ScheduleFreeAdamW, ScheduleFreeSGD
+from trainlab.optim.soap import SOAP
 
 #: a translation: the reference's options (with its defaults filled in) -> the trainlab rule
 Translate = Callable[..., Optimizer]
@@ -54,6 +55,24 @@ REFERENCE_RULES: dict[str, tuple[Translate, dict[str, Any]]] = {
             growth_rate=float("inf"),
             fsdp_in_use=False,  # sharded training only; the steps are the same
             slice_p=1,
+        ),
+    ),
+    "pytorch_optimizer.SOAP": (
+        lambda betas, **kw: SOAP(beta1=betas[0], beta2=betas[1], **kw),
+        dict(
+            lr=3e-3,
+            betas=(0.95, 0.95),
+            shampoo_beta=None,
+            weight_decay=1e-2,
+            precondition_frequency=10,
+            max_precondition_dim=10000,
+            merge_dims=False,
+            precondition_1d=False,
+            correct_bias=True,
+            normalize_gradient=False,
+            data_format="channels_first",
+            eps=1e-8,
+            maximize=False,
         ),
     ),
 }
