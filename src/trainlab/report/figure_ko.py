@@ -13,6 +13,7 @@ from __future__ import annotations
 RULE_KEYS = (
     *("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adadelta"),
     *("adamw", "amsgrad", "nadam", "radam", "swats"),
+    *("schedulefreesgd", "schedulefreeadamw", "prodigy", "soap"),
 )
 
 #: the searched parameters `trainlab tune` names by their role
