@@ -192,8 +192,8 @@ class SOAP(Optimizer):
             gg += (1 - self.shampoo_beta) * (np.tensordot(g, g, (others, others)) - gg)
         if k == 0:
             for i in axes:  # eigenvectors, the largest eigenvalue first
-                n = len(s[f"GG{i}"])
-                s[f"Q{i}"][...] = np.linalg.eigh(s[f"GG{i}"] + 1e-30 * np.eye(n))[1][:, ::-1]
+                gg = s[f"GG{i}"] + 1e-30 * np.eye(len(s[f"GG{i}"]), dtype=s[f"GG{i}"].dtype)
+                s[f"Q{i}"][...] = np.linalg.eigh(gg)[1][:, ::-1]
         elif k % self.precondition_frequency == 0:
             self._refresh(s, axes)
 
