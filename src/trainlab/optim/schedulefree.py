@@ -129,7 +129,7 @@ class ScheduleFreeSGD(ScheduleFree):
 
     Paper: Defazio, Yang, Mehta, Mishchenko, Khaled & Cutkosky, "The Road Less
     Scheduled", NeurIPS 2024 (arXiv:2405.15682).
-    Defaults: ``lr=1.0, momentum=0.9, warmup_steps=0, r=0.0,
+    Defaults: ``lr=1.0, momentum=0.9, weight_decay=0, warmup_steps=0, r=0.0,
     weight_lr_power=2.0`` (the reference's).
     PyTorch: none in ``torch.optim``; the reference is
     ``schedulefree.SGDScheduleFree(params, lr=lr, momentum=momentum,
