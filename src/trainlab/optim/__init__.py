@@ -26,10 +26,13 @@ from trainlab.optim.lion import Lion
 from trainlab.optim.muon import Muon
 from trainlab.optim.nadam import NAdam
 from trainlab.optim.noise import GradientNoise
+from trainlab.optim.prodigy import Prodigy
 from trainlab.optim.pytorch import from_torch
 from trainlab.optim.radam import RAdam
 from trainlab.optim.reference import from_reference
+from trainlab.optim.schedulefree import ScheduleFreeAdamW, ScheduleFreeSGD
 from trainlab.optim.sgd import SGD, Momentum, Nesterov
+from trainlab.optim.soap import SOAP
 from trainlab.optim.swats import SWATS
 
 
@@ -86,6 +89,10 @@ RULES: dict[str, type[Optimizer]] = {
     "adopt": ADOPT,
     "ademamix": AdEMAMix,
     "lamb": LAMB,
+    "schedulefreesgd": ScheduleFreeSGD,
+    "schedulefreeadamw": ScheduleFreeAdamW,
+    "prodigy": Prodigy,
+    "soap": SOAP,
 }
 
 
@@ -176,6 +183,10 @@ __all__ = [
     "LAMB",
     "Muon",
     "LBFGS",
+    "ScheduleFreeSGD",
+    "ScheduleFreeAdamW",
+    "Prodigy",
+    "SOAP",
     "GradientNoise",
     "RULES",
     "create",

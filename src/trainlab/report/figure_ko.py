@@ -14,6 +14,7 @@ RULE_KEYS = (
     *("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adadelta"),
     *("adamw", "amsgrad", "nadam", "radam", "swats"),
     *("lion", "adopt", "ademamix", "lamb"),
+    *("schedulefreesgd", "schedulefreeadamw", "prodigy", "soap"),
 )
 
 #: the searched parameters `trainlab tune` names by their role
