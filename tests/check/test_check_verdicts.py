@@ -29,6 +29,8 @@ TABLE = [
     ("ademamix", "pass", None, "ademamix"),
     ("lamb", "pass", None, "lamb"),
     ("mystery_lion", "pass", None, "lion"),
+    ("schedule_free_sgd", "pass", None, "schedulefreesgd"),
+    ("schedule_free_adamw", "pass", None, "schedulefreeadamw"),
     ("lamb_paper_form", "pass with a note", "lamb-paper-form", "lamb"),
     ("lion_decay_without_lr", "pass with a note", "lion-decay-without-lr", "lion"),
     ("momentum_torch_convention", "another convention", "torch-convention", "momentum"),
@@ -86,6 +88,7 @@ TABLE = [
     ("adopt_current_v", "departs", "adopt-current-v", "adopt"),
     ("ademamix_no_warmup", "departs", "ademamix-no-warmup", "ademamix"),
     ("lamb_no_trust_ratio", "departs", "lamb-no-trust-ratio", "lamb"),
+    ("schedule_free_sgd_at_z", "departs", "schedule-free-at-z", "schedulefreesgd"),
 ]
 
 
@@ -193,6 +196,8 @@ def test_state_shared_between_objects_shows_when_a_second_one_meets_the_same_key
         ("AdEMAMix", "ademamix"),
         ("LAMB", "lamb"),
         ("Lamb", "lamb"),
+        ("ScheduleFreeSGD", "schedulefreesgd"),
+        ("ScheduleFreeAdamW", "schedulefreeadamw"),
         ("BrokenAdam", "adam"),
         ("Adam_v2", "adam"),
         ("Optimizer", None),

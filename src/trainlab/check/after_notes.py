@@ -128,6 +128,17 @@ AFTER_NOTES: tuple[Entry, ...] = (
         lambda s: s.rule == "lamb" and bool(s.option("trust_ratio")),
     ),
     Entry(
+        "schedule-free-at-z",
+        "Schedule-Free SGD with the weights at z: plain SGD, the average x never used",
+        "bug",
+        lambda s: s.faulty(faulty.ScheduleFreeSGDAtZ),
+        "the gradient is taken at z, the SGD iterate, where Schedule-Free takes it at "
+        "y = (1 - momentum)·z + momentum·x, between z and its average",
+        "keep z and x apart from the weights, and put y = (1 - momentum) * z + "
+        "momentum * x into params after each step",
+        lambda s: s.rule == "schedulefreesgd" and not s.option("warmup_steps"),
+    ),
+    Entry(
         "lamb-paper-form",
         "LAMB as the paper writes it: m and v both bias-corrected inside r",
         "variant",

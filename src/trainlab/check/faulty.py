@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from trainlab.optim import ADOPT, LAMB, Lion
+from trainlab.optim import ADOPT, LAMB, Lion, ScheduleFreeSGD
 
 
 class LionMomentumFirst(Lion):
@@ -107,3 +107,16 @@ class LAMBPaperForm(LAMB):
         w_norm, r_norm = min(float(np.linalg.norm(p)), self.clamp), float(np.linalg.norm(r))
         trust = w_norm / (r_norm + self.eps) if w_norm and r_norm and self.trust_ratio else 1.0
         p -= self.lr * trust * r
+
+
+class ScheduleFreeSGDAtZ(ScheduleFreeSGD):
+    """Schedule-Free SGD with the weights at ``z``: SGD on its own iterate, ``x`` unused
+    (without warm-up)::
+
+    z <- z - lr * g;   W = z
+    """
+
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
+        z = s["z"]
+        z -= self.lr * g
+        p[...] = z

@@ -18,6 +18,8 @@ from trainlab.optim import create, options
 
 #: the rules ``trainlab check`` knows, as the class names a learner writes them
 NAMED = (
+    "schedulefreeadamw",
+    "schedulefreesgd",
     "ademamix",
     "adopt",
     "lamb",
@@ -80,6 +82,9 @@ _PER_RULE["nesterov"] = _PER_RULE["momentum"]
 for _r in ("adamw", "nadam", "radam", "lion", "adopt", "ademamix", "lamb"):
     _PER_RULE[_r] = dict(_PER_RULE["adam"])
 _PER_RULE["nadam"]["momentum_decay"] = "momentum_decay"
+_SCHEDULE_FREE = {n: n for n in ("warmup_steps", "r", "weight_lr_power")}
+_PER_RULE["schedulefreeadamw"] = {**_PER_RULE["adam"], **_SCHEDULE_FREE}
+_PER_RULE["schedulefreesgd"] = {**_PER_RULE["momentum"], "beta": "momentum", **_SCHEDULE_FREE}
 _PER_RULE["adopt"]["clip"] = "clip"
 _PER_RULE["ademamix"].update(
     {"beta3": "beta3", "b3": "beta3", "beta_3": "beta3", "alpha": "alpha"},

@@ -46,6 +46,8 @@ STATE_TEXT = {
     "adopt": "m, v and the step count",
     "ademamix": "m1, v, m2 and the step count",
     "lamb": "m, v and the step count",
+    "schedulefreesgd": "z, x and the sum of weights",
+    "schedulefreeadamw": "z, x, v and the step count",
 }
 #: what seeding the state does to the steps (the rules with a bias correction: the default)
 SEED_EFFECT = {
