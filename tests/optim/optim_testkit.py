@@ -34,6 +34,9 @@ FACTORIES = {
     "adopt": lambda: create("adopt", lr=0.01, weight_decay=0.01),
     "ademamix": lambda: create("ademamix", lr=0.01, t_alpha_beta3=10, weight_decay=0.01),
     "lamb": lambda: create("lamb", lr=0.01, weight_decay=0.01, clamp=2.0),
+    "adamax": lambda: create("adamax", lr=0.01, weight_decay=0.01, maximize=True),
+    "rprop": lambda: create("rprop", lr=0.01, etaminus=0.3, step_size_max=0.5),
+    "asgd": lambda: create("asgd", lr=0.05, lambd=0.01, t0=5, weight_decay=0.01),
     "noise-adam": lambda: GradientNoise(
         create("adam", lr=0.01), eta=0.3, rng=np.random.default_rng(7)
     ),

@@ -16,9 +16,11 @@ from typing import Any
 
 from trainlab.errors import ConfigError
 from trainlab.optim.adam import Adam, AdamW
+from trainlab.optim.adamax import Adamax
 from trainlab.optim.adaptive import Adadelta, AdaGrad, RMSprop
 from trainlab.optim.ademamix import AdEMAMix
 from trainlab.optim.adopt import ADOPT
+from trainlab.optim.asgd import ASGD
 from trainlab.optim.base import Optimizer
 from trainlab.optim.lamb import LAMB
 from trainlab.optim.lbfgs import LBFGS
@@ -29,6 +31,7 @@ from trainlab.optim.noise import GradientNoise
 from trainlab.optim.pytorch import from_torch
 from trainlab.optim.radam import RAdam
 from trainlab.optim.reference import from_reference
+from trainlab.optim.rprop import Rprop
 from trainlab.optim.sgd import SGD, Momentum, Nesterov
 from trainlab.optim.swats import SWATS
 
@@ -86,6 +89,9 @@ RULES: dict[str, type[Optimizer]] = {
     "adopt": ADOPT,
     "ademamix": AdEMAMix,
     "lamb": LAMB,
+    "adamax": Adamax,
+    "rprop": Rprop,
+    "asgd": ASGD,
 }
 
 
@@ -176,6 +182,9 @@ __all__ = [
     "LAMB",
     "Muon",
     "LBFGS",
+    "Adamax",
+    "Rprop",
+    "ASGD",
     "GradientNoise",
     "RULES",
     "create",

@@ -1,0 +1,207 @@
+"""The torch.optim rules the notes do not have (Adamax, Rprop, ASGD, Adafactor) take
+torch's steps: random shapes (a 0-d and a 1-element parameter every time), random
+options from a seeded generator, random gradients fed to both, float64, 100 steps,
+the largest difference below 1e-10. Also: checkpoints resume bit for bit, the
+shared-buffer path gives the same bits as separate arrays, bad options are refused.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from trainlab.errors import ConfigError
+from trainlab.optim import create, from_torch, options
+
+STEPS = 100
+TOL = 1e-10
+
+
+@pytest.fixture(autouse=True)
+def float64_torch():
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)  # torch's scalar state (ASGD's eta, mu) too
+    yield
+    torch.set_default_dtype(old)
+
+
+def loguniform(rng, lo, hi):
+    return float(np.exp(rng.uniform(np.log(lo), np.log(hi))))
+
+
+# name -> option sets; each set names the options drawn, the rest keep torch's defaults
+VARIANTS = {
+    "Adamax": [{}, {"betas", "eps"}, {"weight_decay"}, {"betas", "weight_decay", "maximize"}],
+    "Rprop": [{}, {"etas"}, {"step_sizes"}, {"etas", "step_sizes", "maximize"}],
+    "ASGD": [
+        {},
+        {"lambd", "alpha"},
+        {"t0"},
+        {"lambd", "alpha", "t0", "weight_decay"},
+        {"t0", "maximize"},
+    ],
+}
+
+
+def draw(flags: set, rng) -> dict:
+    values = {
+        "betas": (float(rng.uniform(0.3, 0.95)), float(rng.uniform(0.9, 0.9999))),
+        "eps": loguniform(rng, 1e-10, 1e-2),
+        "weight_decay": loguniform(rng, 1e-4, 1e-1),
+        "maximize": True,
+        "etas": (float(rng.uniform(0.1, 0.9)), float(rng.uniform(1.05, 2.0))),
+        "step_sizes": (loguniform(rng, 1e-8, 1e-3), loguniform(rng, 0.05, 5.0)),
+        "lambd": loguniform(rng, 1e-4, 1.0),
+        "alpha": float(rng.uniform(0.3, 1.0)),
+        "t0": float(rng.integers(0, 60)),
+    }
+    return {"lr": loguniform(rng, 1e-3, 1e-1), **{k: values[k] for k in flags}}
+
+
+def random_shapes(rng):
+    shapes = [(), (1,)]  # a 0-d and a 1-element parameter every time
+    for _ in range(rng.integers(2, 4)):
+        shapes.append(tuple(int(d) for d in rng.integers(1, 6, size=rng.integers(1, 4))))
+    return shapes
+
+
+def run_both(name: str, kw: dict, seed: int) -> float:
+    """Max |trainlab - torch| over all parameters, steps and (for ASGD) averages."""
+    rng = np.random.default_rng(seed)
+    shapes = random_shapes(rng)
+    start = [rng.standard_normal(s) for s in shapes]
+    tparams = [torch.tensor(a, requires_grad=True) for a in start]
+    topt = getattr(torch.optim, name)(tparams, **kw)
+    mine = {f"w{i}": a.copy() for i, a in enumerate(start)}
+    opt = from_torch(name, **kw)
+    worst = 0.0
+    for _ in range(STEPS):
+        grads = [rng.standard_normal(s) for s in shapes]
+        for t, g in zip(tparams, grads, strict=True):
+            t.grad = torch.tensor(g)
+        topt.step()
+        opt.update(mine, {f"w{i}": g for i, g in enumerate(grads)})
+        for i, t in enumerate(tparams):
+            worst = max(worst, float(np.max(np.abs(t.detach().numpy() - mine[f"w{i}"]))))
+            if name == "ASGD":
+                ax = topt.state[t]["ax"].numpy()
+                worst = max(worst, float(np.max(np.abs(ax - opt.state[f"w{i}"]["ax"]))))
+    moved = max(float(np.max(np.abs(mine[f"w{i}"] - a))) for i, a in enumerate(start))
+    assert moved > 1e-3, "the parameters hardly moved; the comparison would say little"
+    return worst
+
+
+CASES = [(n, i, flags) for n, variants in VARIANTS.items() for i, flags in enumerate(variants)]
+
+
+@pytest.mark.parametrize(
+    "name,index,flags", CASES, ids=[f"{n}-{'+'.join(sorted(f)) or 'defaults'}" for n, _, f in CASES]
+)
+def test_matches_torch(name, index, flags):
+    for draw_no in range(3):  # three independent draws of every option set
+        seed = 1000 * index + draw_no + 31 * len(name)
+        kw = draw(flags, np.random.default_rng(seed))
+        assert run_both(name, kw, seed) <= TOL, kw
+
+
+def test_torch_defaults_and_pairs_apply():
+    a = from_torch("Adamax")
+    assert (a.lr, a.beta1, a.beta2, a.eps, a.weight_decay) == (2e-3, 0.9, 0.999, 1e-8, 0.0)
+    r = from_torch("Rprop", etas=(0.4, 1.5), step_sizes=(1e-5, 2.0))
+    assert (r.etaminus, r.etaplus, r.step_size_min, r.step_size_max) == (0.4, 1.5, 1e-5, 2.0)
+    assert from_torch("Rprop").lr == 1e-2
+    s = from_torch("ASGD", alpha=0.5)
+    assert (s.lr, s.lambd, s.alpha, s.t0) == (1e-2, 1e-4, 0.5, 1e6)
+    with pytest.raises(ConfigError, match="etas"):
+        from_torch("Rprop", etas=0.5)
+
+
+# one instance per rule, with options that switch on every code path
+FACTORIES = {
+    "adamax": lambda: create("adamax", lr=0.01, weight_decay=0.01, maximize=True),
+    "rprop": lambda: create("rprop", lr=0.01, etaminus=0.3, step_size_max=0.5),
+    "asgd": lambda: create("asgd", lr=0.05, lambd=0.01, t0=5, weight_decay=0.01),
+}
+SHAPES = [(6, 4), (), (1,), (5,), (2, 3, 2)]
+
+
+def one_buffer(arrays: list[np.ndarray]) -> dict[str, np.ndarray]:
+    """Views into one contiguous buffer, as MultiLayerNet lays its parameters out."""
+    buf = np.concatenate([a.ravel() for a in arrays])
+    views, off = {}, 0
+    for i, a in enumerate(arrays):
+        views[f"p{i}"] = buf[off : off + a.size].reshape(a.shape)
+        off += a.size
+    return views
+
+
+def trajectory(make, steps: int, flat: bool = False, stop: int | None = None):
+    """Parameters after ``steps`` steps; with ``stop``, checkpoint there into a new rule."""
+    rng = np.random.default_rng(11)
+    start = [rng.standard_normal(s) for s in SHAPES]
+    noise = [[rng.standard_normal(s) for s in SHAPES] for _ in range(steps)]
+    params = one_buffer(start) if flat else {f"p{i}": a for i, a in enumerate(start)}
+    grads = one_buffer(start) if flat else {k: np.empty_like(v) for k, v in params.items()}
+    opt = make()
+    for k in range(steps):
+        if k == stop:
+            fresh = make()
+            fresh.load_state_dict({key: np.array(v) for key, v in opt.state_dict().items()})
+            opt = fresh
+        for i, key in enumerate(params):  # gradient of 0.15 ||p||^2 plus noise
+            np.multiply(params[key], 0.3, out=grads[key])
+            grads[key] += noise[k][i]
+        opt.update(params, grads)
+    return opt, params
+
+
+@pytest.mark.parametrize("name", sorted(FACTORIES))
+def test_checkpoint_mid_run_resumes_bit_for_bit(name):
+    _, whole = trajectory(FACTORIES[name], 30)
+    _, resumed = trajectory(FACTORIES[name], 30, stop=20)
+    for key in whole:
+        assert np.array_equal(whole[key], resumed[key]), key
+
+
+@pytest.mark.parametrize("name", sorted(FACTORIES))
+def test_one_buffer_gives_the_bits_of_separate_arrays(name):
+    opt_sep, sep = trajectory(FACTORIES[name], 20)
+    opt_flat, flat = trajectory(FACTORIES[name], 20, flat=True)
+    assert (opt_flat._flat_state is not None) != opt_flat.per_parameter
+    for key in sep:
+        assert np.array_equal(sep[key], flat[key]), key
+        for field, arr in opt_sep.state[key].items():
+            assert np.array_equal(opt_flat.state[key][field], arr), (key, field)
+
+
+@pytest.mark.parametrize(
+    "name,kw,arg",
+    [
+        ("adamax", {"beta2": 1.0}, "beta2"),
+        ("adamax", {"eps": 0.0}, "eps"),
+        ("rprop", {"etaminus": 1.0}, "etaminus"),
+        ("rprop", {"etaplus": 0.9}, "etaplus"),
+        ("rprop", {"step_size_min": -1.0}, "step_size_min"),
+        ("rprop", {"step_size_min": 1.0, "step_size_max": 0.5}, "step_size_max"),
+        ("asgd", {"lambd": -0.1}, "lambd"),
+        ("asgd", {"alpha": float("nan")}, "alpha"),
+        ("asgd", {"t0": -1.0}, "t0"),
+        ("asgd", {"t0": "never"}, "t0"),
+    ],
+)
+def test_bad_options_raise_config_error(name, kw, arg):
+    with pytest.raises(ConfigError, match=arg):
+        create(name, **kw)
+
+
+def test_options_are_listed_with_their_own_first():
+    assert options(create("rprop").__class__)[:5] == [
+        "lr",
+        "etaminus",
+        "etaplus",
+        "step_size_min",
+        "step_size_max",
+    ]
+    assert options(create("asgd").__class__)[:4] == ["lr", "lambd", "alpha", "t0"]
+    assert options(create("adamax").__class__)[:4] == ["lr", "beta1", "beta2", "eps"]
