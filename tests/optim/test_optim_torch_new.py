@@ -41,10 +41,17 @@ VARIANTS = {
         {"lambd", "alpha", "t0", "weight_decay"},
         {"t0", "maximize"},
     ],
+    "Adafactor": [
+        {},
+        {"beta2_decay"},
+        {"eps", "d"},
+        {"weight_decay"},
+        {"beta2_decay", "eps", "d", "weight_decay", "maximize"},
+    ],
 }
 
 
-def draw(flags: set, rng) -> dict:
+def draw(name: str, flags: set, rng) -> dict:
     values = {
         "betas": (float(rng.uniform(0.3, 0.95)), float(rng.uniform(0.9, 0.9999))),
         "eps": loguniform(rng, 1e-10, 1e-2),
@@ -55,12 +62,16 @@ def draw(flags: set, rng) -> dict:
         "lambd": loguniform(rng, 1e-4, 1.0),
         "alpha": float(rng.uniform(0.3, 1.0)),
         "t0": float(rng.integers(0, 60)),
+        "beta2_decay": float(rng.uniform(-1.0, 0.0)),
+        "d": float(rng.uniform(1.0, 3.0)),
     }
+    if name == "Adafactor":  # its eps is a pair (eps1, eps2)
+        values["eps"] = (loguniform(rng, 1e-30, 1e-3), loguniform(rng, 1e-3, 3.0))
     return {"lr": loguniform(rng, 1e-3, 1e-1), **{k: values[k] for k in flags}}
 
 
 def random_shapes(rng):
-    shapes = [(), (1,)]  # a 0-d and a 1-element parameter every time
+    shapes = [(), (1,), (4, 3)]  # a 0-d, a 1-element and a matrix parameter every time
     for _ in range(rng.integers(2, 4)):
         shapes.append(tuple(int(d) for d in rng.integers(1, 6, size=rng.integers(1, 4))))
     return shapes
@@ -101,7 +112,7 @@ CASES = [(n, i, flags) for n, variants in VARIANTS.items() for i, flags in enume
 def test_matches_torch(name, index, flags):
     for draw_no in range(3):  # three independent draws of every option set
         seed = 1000 * index + draw_no + 31 * len(name)
-        kw = draw(flags, np.random.default_rng(seed))
+        kw = draw(name, flags, np.random.default_rng(seed))
         assert run_both(name, kw, seed) <= TOL, kw
 
 
@@ -113,8 +124,13 @@ def test_torch_defaults_and_pairs_apply():
     assert from_torch("Rprop").lr == 1e-2
     s = from_torch("ASGD", alpha=0.5)
     assert (s.lr, s.lambd, s.alpha, s.t0) == (1e-2, 1e-4, 0.5, 1e6)
+    f = from_torch("Adafactor", eps=(1e-20, 1e-2))
+    assert (f.lr, f.beta2_decay, f.eps1, f.eps2, f.d) == (1e-2, -0.8, 1e-20, 1e-2, 1.0)
+    assert from_torch("Adafactor").eps1 is None
     with pytest.raises(ConfigError, match="etas"):
         from_torch("Rprop", etas=0.5)
+    with pytest.raises(ConfigError, match="eps"):
+        from_torch("Adafactor", eps=1e-3)
 
 
 # one instance per rule, with options that switch on every code path
@@ -122,6 +138,8 @@ FACTORIES = {
     "adamax": lambda: create("adamax", lr=0.01, weight_decay=0.01, maximize=True),
     "rprop": lambda: create("rprop", lr=0.01, etaminus=0.3, step_size_max=0.5),
     "asgd": lambda: create("asgd", lr=0.05, lambd=0.01, t0=5, weight_decay=0.01),
+    "adafactor": lambda: create("adafactor", lr=0.05, weight_decay=0.01, d=1.5),
+    "adafactor-eps1": lambda: create("adafactor", eps1=1e-20, beta2_decay=-0.5, maximize=True),
 }
 SHAPES = [(6, 4), (), (1,), (5,), (2, 3, 2)]
 
@@ -188,6 +206,12 @@ def test_one_buffer_gives_the_bits_of_separate_arrays(name):
         ("asgd", {"alpha": float("nan")}, "alpha"),
         ("asgd", {"t0": -1.0}, "t0"),
         ("asgd", {"t0": "never"}, "t0"),
+        ("adafactor", {"beta2_decay": 0.1}, "beta2_decay"),
+        ("adafactor", {"eps1": 0.0}, "eps1"),
+        ("adafactor", {"eps2": -1.0}, "eps2"),
+        ("adafactor", {"d": 0.5}, "d"),
+        ("adafactor", {"weight_decay": -0.1}, "weight_decay"),
+        ("adafactor", {"decoupled_weight_decay": True}, "decoupled_weight_decay"),
     ],
 )
 def test_bad_options_raise_config_error(name, kw, arg):
@@ -205,3 +229,6 @@ def test_options_are_listed_with_their_own_first():
     ]
     assert options(create("asgd").__class__)[:4] == ["lr", "lambd", "alpha", "t0"]
     assert options(create("adamax").__class__)[:4] == ["lr", "beta1", "beta2", "eps"]
+    adafactor = options(create("adafactor").__class__)
+    assert adafactor[:7] == ["lr", "beta2_decay", "eps1", "eps2", "d", "weight_decay", "maximize"]
+    assert "decoupled_weight_decay" not in adafactor

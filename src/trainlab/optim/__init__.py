@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 from trainlab.errors import ConfigError
+from trainlab.optim.adafactor import Adafactor
 from trainlab.optim.adam import Adam, AdamW
 from trainlab.optim.adamax import Adamax
 from trainlab.optim.adaptive import Adadelta, AdaGrad, RMSprop
@@ -92,6 +93,7 @@ RULES: dict[str, type[Optimizer]] = {
     "adamax": Adamax,
     "rprop": Rprop,
     "asgd": ASGD,
+    "adafactor": Adafactor,
 }
 
 
@@ -185,6 +187,7 @@ __all__ = [
     "Adamax",
     "Rprop",
     "ASGD",
+    "Adafactor",
     "GradientNoise",
     "RULES",
     "create",

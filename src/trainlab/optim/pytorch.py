@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from trainlab.errors import ConfigError
+from trainlab.optim.adafactor import Adafactor
 from trainlab.optim.adam import Adam, AdamW
 from trainlab.optim.adamax import Adamax
 from trainlab.optim.adaptive import Adadelta, AdaGrad, RMSprop
@@ -125,6 +126,10 @@ TORCH_RULES: dict[str, tuple[type[Optimizer] | type[LBFGS], dict[str, Any]]] = {
         ASGD,
         dict(lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0.0, maximize=False),
     ),
+    "Adafactor": (
+        Adafactor,
+        dict(lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, weight_decay=0.0, maximize=False),
+    ),
 }
 
 #: torch's options that are pairs -> the names of the two trainlab options
@@ -167,6 +172,8 @@ def from_torch(name: str, **torch_kwargs: Any) -> Optimizer | LBFGS:
     for pair, names in PAIRS.items():
         if pair in kw:
             kw.update(zip(names, unpair(pair, kw.pop(pair)), strict=True))
+    if cls is Adafactor:
+        kw["eps1"], kw["eps2"] = unpair("eps", kw.pop("eps"), "(eps1, eps2)")
     if cls is RMSprop:
         kw["decay_rate"] = kw.pop("alpha")
     if cls is Adam:
