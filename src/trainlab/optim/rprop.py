@@ -20,9 +20,8 @@ class Rprop(Optimizer):
                  etaminus  where g * prev < 0     # sign flipped: overshot, slow down
                  1         elsewhere
         step <- clip(step * factor, step_size_min, step_size_max)
-        g    <- 0 where g * prev < 0              # after a flip, stand still once
-        W    <- W - sign(g) * step
-        prev <- g
+        prev <- g, but 0 where g * prev < 0       # after a flip, stand still once
+        W    <- W - sign(prev) * step
 
     Only the sign of the gradient moves a weight; its size is learned per
     weight from whether the sign holds. So the gradient's scale, which differs
@@ -78,9 +77,9 @@ class Rprop(Optimizer):
 
     def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
         prev, step = s["prev"], s["step"]
-        agree = g * prev
-        step *= np.where(agree > 0, self.etaplus, np.where(agree < 0, self.etaminus, 1.0))
+        agree = np.sign(g * prev)  # +1: same sign, -1: flipped, 0: either is 0
+        factors = np.array([self.etaminus, 1.0, self.etaplus], step.dtype)
+        step *= factors[agree.astype(np.int8) + 1]  # etaminus, 1 or etaplus
         np.clip(step, self.step_size_min, self.step_size_max, out=step)
-        g = np.where(agree < 0, 0.0, g)
-        p -= np.sign(g) * step
-        prev[...] = g
+        np.multiply(g, agree >= 0, out=prev)  # g, but 0 where the sign flipped
+        p -= np.sign(prev) * step
