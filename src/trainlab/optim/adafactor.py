@@ -31,12 +31,13 @@ class Adafactor(Optimizer):
     Adam keeps one second moment per weight, as much memory as the weights.
     For an n x m matrix Adafactor keeps n row means and m column means of
     ``g^2`` and rebuilds every entry as row times column over the total (the
-    best rank-1 fit), n + m numbers instead of n m. Tensors with more than two
-    axes are factored over their last two, vectors keep the full ``V``. The
-    step is relative: ``alpha`` scales with the weights' own size, so ``lr``
+    rank-1 fit the paper derives), n + m numbers instead of n m. Tensors with
+    more than two axes are factored over their last two, vectors keep the full
+    ``V``. The step is relative: ``alpha`` scales with the weights' own size, so ``lr``
     caps the relative step rather than setting it; ``beta2`` grows towards 1
     with t, so early moments average few steps and later ones many; and each
-    update is clipped to RMS at most ``d``, which stands in for warm-up.
+    update is scaled down to RMS at most ``d`` (update clipping), so that a
+    stale ``V`` cannot make a step too large.
 
     Weight decay is decoupled and applied inside the rule, after ``alpha`` has
     measured the weights (PyTorch's order); ``eps1=None`` takes the machine

@@ -147,6 +147,7 @@ def from_torch(name: str, **torch_kwargs: Any) -> Optimizer | LBFGS:
 
     Options take PyTorch's names and defaults (``betas=(b1, b2)``, RMSprop's
     ``alpha``, Adam's eps after the bias correction, lr=1e-3 for SGD and Adam,
+    Rprop's ``etas`` and ``step_sizes`` pairs, Adafactor's ``eps=(eps1, eps2)``,
     ...). ``maximize`` is supported; ``foreach``, ``fused``, ``capturable`` and
     ``differentiable`` are accepted and ignored. Unlike PyTorch, lr = 0 and
     eps = 0 are refused. Example: ``from_torch('SGD', lr=0.1, momentum=0.9,
