@@ -8,6 +8,7 @@ import numpy as np
 
 from trainlab.data import load_with_info
 from trainlab.errors import DivergenceError
+from trainlab.optim import RULES
 from trainlab.train import config
 from trainlab.train.build import Extras, Given, Streams, build
 from trainlab.train.spec import OutputSpec, RunSpec
@@ -113,20 +114,10 @@ def mean(values) -> float:
 
 
 def rule_label(name: str) -> str:
-    """Display name of an update rule, as the notes write it."""
-    return {
-        "sgd": "SGD",
-        "momentum": "Momentum",
-        "nesterov": "Nesterov",
-        "adagrad": "AdaGrad",
-        "rmsprop": "RMSprop",
-        "adam": "Adam",
-        "adamw": "AdamW",
-        "adadelta": "Adadelta",
-        "nadam": "NAdam",
-        "radam": "RAdam",
-        "swats": "SWATS",
-    }.get(name.lower(), name)
+    """Display name of an update rule: its class's name, as its paper writes it
+    (``AdaGrad``, ``RMSprop``, ``AdEMAMix``); a name trainlab lacks, as given."""
+    rule = RULES.get(name.lower().replace("_", "").replace("-", ""))
+    return name if rule is None else rule.__name__
 
 
 def arch(data_meta: dict, hidden) -> str:
