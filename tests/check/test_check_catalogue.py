@@ -93,6 +93,7 @@ def test_catalogue_covers_the_rules_after_the_notes_and_their_mistakes():
     assert "ademamix-no-warmup" in ids("ademamix", t_alpha_beta3=100.0) - ids("ademamix")
     assert {"seeded", "no-eps", "lamb-no-trust-ratio", "lamb-paper-form"} <= ids("lamb")
     assert "schedule-free-at-z" in ids("schedulefreesgd")
+    assert {"seeded", "no-eps", "adamax-eps-outside"} <= ids("adamax")
     assert "no-eps" not in ids("lion") and "seeded" not in ids("momentum")
 
 

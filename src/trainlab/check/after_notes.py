@@ -139,6 +139,17 @@ AFTER_NOTES: tuple[Entry, ...] = (
         lambda s: s.rule == "schedulefreesgd" and not s.option("warmup_steps"),
     ),
     Entry(
+        "adamax-eps-outside",
+        "Adamax with eps added outside the maximum: m / (u + eps) (Keras's form)",
+        "variant",
+        lambda s: s.faulty(faulty.AdamaxEpsOutside),
+        "a known way of writing Adamax; it differs from max(beta2·u, |g| + eps) only "
+        "where |g| is near eps",
+        "no trainlab option puts eps there: trainlab's Adamax, like PyTorch's, takes "
+        "u = max(beta2 * u, |g| + eps)",
+        _rule("adamax"),
+    ),
+    Entry(
         "lamb-paper-form",
         "LAMB as the paper writes it: m and v both bias-corrected inside r",
         "variant",

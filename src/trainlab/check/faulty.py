@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from trainlab.optim import ADOPT, LAMB, Lion, ScheduleFreeSGD
+from trainlab.optim import ADOPT, LAMB, Adamax, Lion, ScheduleFreeSGD
 
 
 class LionMomentumFirst(Lion):
@@ -120,3 +120,16 @@ class ScheduleFreeSGDAtZ(ScheduleFreeSGD):
         z = s["z"]
         z -= self.lr * g
         p[...] = z
+
+
+class AdamaxEpsOutside(Adamax):
+    """Adamax with eps added to ``u`` in the step rather than inside the maximum (Keras's)::
+
+    u <- max(beta2 * u, |g|);   W <- W - lr / (1 - beta1^t) * m / (u + eps)
+    """
+
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
+        m, u = s["m"], s["u"]
+        m += (1 - self.beta1) * (g - m)
+        np.maximum(self.beta2 * u, np.abs(g), out=u)
+        p -= self.lr / (1 - self.beta1**self.t) * (m / (u + self.eps))

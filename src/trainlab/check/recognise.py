@@ -21,6 +21,7 @@ NAMED = (
     "schedulefreeadamw",
     "schedulefreesgd",
     "ademamix",
+    "adamax",
     "adopt",
     "lamb",
     "lion",
@@ -79,7 +80,7 @@ _PER_RULE = {
     },
 }
 _PER_RULE["nesterov"] = _PER_RULE["momentum"]
-for _r in ("adamw", "nadam", "radam", "lion", "adopt", "ademamix", "lamb"):
+for _r in ("adamw", "nadam", "radam", "lion", "adopt", "ademamix", "lamb", "adamax"):
     _PER_RULE[_r] = dict(_PER_RULE["adam"])
 _PER_RULE["nadam"]["momentum_decay"] = "momentum_decay"
 _SCHEDULE_FREE = {n: n for n in ("warmup_steps", "r", "weight_lr_power")}

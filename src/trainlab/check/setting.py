@@ -46,6 +46,7 @@ STATE_TEXT = {
     "adopt": "m, v and the step count",
     "ademamix": "m1, v, m2 and the step count",
     "lamb": "m, v and the step count",
+    "adamax": "m, u and the step count",
     "schedulefreesgd": "z, x and the sum of weights",
     "schedulefreeadamw": "z, x, v and the step count",
 }
@@ -78,6 +79,7 @@ SEEDS: dict[str, dict[str, str]] = {
     "lion": {"m": w.GRADIENT},
     "ademamix": {"m1": w.GRADIENT, "v": w.SQUARE, "m2": w.GRADIENT},
     "lamb": _ADAM_SEEDS,
+    "adamax": {"m": w.GRADIENT},  # u is a maximum: |g| is where it starts anyway
 }
 
 
