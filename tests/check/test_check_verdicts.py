@@ -32,6 +32,7 @@ TABLE = [
     ("schedule_free_sgd", "pass", None, "schedulefreesgd"),
     ("schedule_free_adamw", "pass", None, "schedulefreeadamw"),
     ("adamax", "pass", None, "adamax"),
+    ("rprop", "pass", None, "rprop"),
     ("adamax_eps_outside", "pass with a note", "adamax-eps-outside", "adamax"),
     ("lamb_paper_form", "pass with a note", "lamb-paper-form", "lamb"),
     ("lion_decay_without_lr", "pass with a note", "lion-decay-without-lr", "lion"),
@@ -92,6 +93,7 @@ TABLE = [
     ("ademamix_no_warmup", "departs", "ademamix-no-warmup", "ademamix"),
     ("lamb_no_trust_ratio", "departs", "lamb-no-trust-ratio", "lamb"),
     ("schedule_free_sgd_at_z", "departs", "schedule-free-at-z", "schedulefreesgd"),
+    ("rprop_no_standstill", "departs", "rprop-no-standstill", "rprop"),
 ]
 
 
@@ -202,6 +204,8 @@ def test_state_shared_between_objects_shows_when_a_second_one_meets_the_same_key
         ("ScheduleFreeSGD", "schedulefreesgd"),
         ("Adamax", "adamax"),
         ("AdaMax", "adamax"),
+        ("Rprop", "rprop"),
+        ("RProp", "rprop"),
         ("ScheduleFreeAdamW", "schedulefreeadamw"),
         ("BrokenAdam", "adam"),
         ("Adam_v2", "adam"),

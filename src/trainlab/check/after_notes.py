@@ -150,6 +150,17 @@ AFTER_NOTES: tuple[Entry, ...] = (
         _rule("adamax"),
     ),
     Entry(
+        "rprop-no-standstill",
+        "Rprop without the standstill after a flip of sign (the gradient kept as it is)",
+        "bug",
+        lambda s: s.faulty(faulty.RpropNoStandstill),
+        "after an overshoot the weight steps back at once with the shrunk step, and the "
+        "next step compares with the flipped gradient, shrinking the step again; "
+        "PyTorch's Rprop (iRprop-) sets that gradient to 0 and stands still once",
+        "where g * prev < 0, set g = 0 before the step and keep it as prev",
+        _rule("rprop"),
+    ),
+    Entry(
         "lamb-paper-form",
         "LAMB as the paper writes it: m and v both bias-corrected inside r",
         "variant",

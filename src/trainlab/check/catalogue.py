@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from trainlab.check import wrappers as w
 from trainlab.check.after_notes import AFTER_NOTES
-from trainlab.check.setting import SEEDS, Cause, Entry, Setting
+from trainlab.check.setting import LR_AT_START_ONLY, SEEDS, Cause, Entry, Setting
 
 
 def _adam_textbook(s: Setting) -> bool:
@@ -327,6 +327,7 @@ CATALOGUE: tuple[Entry, ...] = (
         "changing opt.lr between steps (what a schedule does) has no effect",
         "every rule reads self.lr at each step, so that a schedule can change it; "
         "read it inside update to do the same",
+        lambda s: s.rule not in LR_AT_START_ONLY,
     ),
     Entry(
         "torch-convention",

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from trainlab.optim import ADOPT, LAMB, Adamax, Lion, ScheduleFreeSGD
+from trainlab.optim import ADOPT, LAMB, Adamax, Lion, Rprop, ScheduleFreeSGD
 
 
 class LionMomentumFirst(Lion):
@@ -133,3 +133,19 @@ class AdamaxEpsOutside(Adamax):
         m += (1 - self.beta1) * (g - m)
         np.maximum(self.beta2 * u, np.abs(g), out=u)
         p -= self.lr / (1 - self.beta1**self.t) * (m / (u + self.eps))
+
+
+class RpropNoStandstill(Rprop):
+    """Rprop without iRprop-'s standstill: after a flip of sign the weight steps at once,
+    and the flipped gradient is kept for the next comparison::
+
+    prev <- g;   W <- W - sign(g) * step
+    """
+
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
+        prev, step = s["prev"], s["step"]
+        agree = g * prev
+        step *= np.where(agree > 0, self.etaplus, np.where(agree < 0, self.etaminus, 1.0))
+        np.clip(step, self.step_size_min, self.step_size_max, out=step)
+        prev[...] = g
+        p -= np.sign(g) * step

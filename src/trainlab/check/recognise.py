@@ -22,6 +22,7 @@ NAMED = (
     "schedulefreesgd",
     "ademamix",
     "adamax",
+    "rprop",
     "adopt",
     "lamb",
     "lion",
@@ -86,6 +87,13 @@ _PER_RULE["nadam"]["momentum_decay"] = "momentum_decay"
 _SCHEDULE_FREE = {n: n for n in ("warmup_steps", "r", "weight_lr_power")}
 _PER_RULE["schedulefreeadamw"] = {**_PER_RULE["adam"], **_SCHEDULE_FREE}
 _PER_RULE["schedulefreesgd"] = {**_PER_RULE["momentum"], "beta": "momentum", **_SCHEDULE_FREE}
+_PER_RULE["rprop"] = {
+    **{n: n for n in ("etaminus", "etaplus", "step_size_min", "step_size_max")},
+    "eta_minus": "etaminus",
+    "eta_plus": "etaplus",
+    "delta_min": "step_size_min",
+    "delta_max": "step_size_max",
+}
 _PER_RULE["adopt"]["clip"] = "clip"
 _PER_RULE["ademamix"].update(
     {"beta3": "beta3", "b3": "beta3", "beta_3": "beta3", "alpha": "alpha"},

@@ -47,9 +47,13 @@ STATE_TEXT = {
     "ademamix": "m1, v, m2 and the step count",
     "lamb": "m, v and the step count",
     "adamax": "m, u and the step count",
+    "rprop": "prev and the step sizes",
     "schedulefreesgd": "z, x and the sum of weights",
     "schedulefreeadamw": "z, x, v and the step count",
 }
+#: rules that read lr only once, for their first step size: a learner's rule that
+#: reads it once in __init__ is the same rule
+LR_AT_START_ONLY = ("rprop",)
 #: what seeding the state does to the steps (the rules with a bias correction: the default)
 SEED_EFFECT = {
     "adagrad": "the first gradient is counted twice in h, so the first step is 1/√2 of "
