@@ -23,6 +23,7 @@ NAMED = (
     "ademamix",
     "adamax",
     "rprop",
+    "prodigy",
     "adopt",
     "lamb",
     "lion",
@@ -81,7 +82,7 @@ _PER_RULE = {
     },
 }
 _PER_RULE["nesterov"] = _PER_RULE["momentum"]
-for _r in ("adamw", "nadam", "radam", "lion", "adopt", "ademamix", "lamb", "adamax"):
+for _r in ("adamw", "nadam", "radam", "lion", "adopt", "ademamix", "lamb", "adamax", "prodigy"):
     _PER_RULE[_r] = dict(_PER_RULE["adam"])
 _PER_RULE["nadam"]["momentum_decay"] = "momentum_decay"
 _SCHEDULE_FREE = {n: n for n in ("warmup_steps", "r", "weight_lr_power")}
@@ -95,6 +96,12 @@ _PER_RULE["rprop"] = {
     "delta_max": "step_size_max",
 }
 _PER_RULE["adopt"]["clip"] = "clip"
+_PER_RULE["prodigy"].update(
+    {n: n for n in ("beta3", "d0", "d_coef", "growth_rate", "use_bias_correction")},
+    safeguard_warmup="safeguard_warmup",
+    decouple="decouple",
+    slice_p="slice_p",
+)
 _PER_RULE["ademamix"].update(
     {"beta3": "beta3", "b3": "beta3", "beta_3": "beta3", "alpha": "alpha"},
     t_alpha_beta3="t_alpha_beta3",

@@ -48,6 +48,7 @@ STATE_TEXT = {
     "lamb": "m, v and the step count",
     "adamax": "m, u and the step count",
     "rprop": "prev and the step sizes",
+    "prodigy": "m, v, s, the starting weights and d",
     "schedulefreesgd": "z, x and the sum of weights",
     "schedulefreeadamw": "z, x, v and the step count",
 }
