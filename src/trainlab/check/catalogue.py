@@ -19,7 +19,14 @@ from __future__ import annotations
 
 from trainlab.check import wrappers as w
 from trainlab.check.after_notes import AFTER_NOTES
-from trainlab.check.setting import LR_AT_START_ONLY, SEEDS, Cause, Entry, Setting
+from trainlab.check.setting import (
+    LR_AT_START_ONLY,
+    SEEDS,
+    STATE_OUTSIDE_STEP,
+    Cause,
+    Entry,
+    Setting,
+)
 
 
 def _adam_textbook(s: Setting) -> bool:
@@ -308,7 +315,7 @@ CATALOGUE: tuple[Entry, ...] = (
         "(h={{}}) is one dict for every optimizer: a second optimizer starts with the "
         "first one's state",
         "create the state in __init__ (self.h = None) or on the first call",
-        lambda s: bool(s.state),
+        lambda s: bool(s.state) and s.rule not in STATE_OUTSIDE_STEP,
     ),
     Entry(
         "state-by-position",

@@ -24,6 +24,7 @@ NAMED = (
     "adamax",
     "rprop",
     "prodigy",
+    "asgd",
     "adopt",
     "lamb",
     "lion",
@@ -95,6 +96,7 @@ _PER_RULE["rprop"] = {
     "delta_min": "step_size_min",
     "delta_max": "step_size_max",
 }
+_PER_RULE["asgd"] = {"lambd": "lambd", "lambda_": "lambd", "alpha": "alpha", "t0": "t0"}
 _PER_RULE["adopt"]["clip"] = "clip"
 _PER_RULE["prodigy"].update(
     {n: n for n in ("beta3", "d0", "d_coef", "growth_rate", "use_bias_correction")},
