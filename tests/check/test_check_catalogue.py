@@ -94,6 +94,7 @@ def test_catalogue_covers_the_rules_after_the_notes_and_their_mistakes():
     assert {"seeded", "no-eps", "lamb-no-trust-ratio", "lamb-paper-form"} <= ids("lamb")
     assert "schedule-free-at-z" in ids("schedulefreesgd")
     assert {"seeded", "no-eps", "adamax-eps-outside"} <= ids("adamax")
+    assert {"adafactor-no-clipping", "adafactor-not-factored"} <= ids("adafactor")
     assert "rprop-no-standstill" in ids("rprop") and "lr-read-once" not in ids("rprop")
     assert "no-eps" not in ids("lion") and "seeded" not in ids("momentum")
 

@@ -35,6 +35,7 @@ TABLE = [
     ("rprop", "pass", None, "rprop"),
     ("prodigy", "pass", None, "prodigy"),
     ("asgd", "pass", None, "asgd"),
+    ("adafactor", "pass", None, "adafactor"),
     ("adamax_eps_outside", "pass with a note", "adamax-eps-outside", "adamax"),
     ("lamb_paper_form", "pass with a note", "lamb-paper-form", "lamb"),
     ("lion_decay_without_lr", "pass with a note", "lion-decay-without-lr", "lion"),
@@ -96,6 +97,8 @@ TABLE = [
     ("lamb_no_trust_ratio", "departs", "lamb-no-trust-ratio", "lamb"),
     ("schedule_free_sgd_at_z", "departs", "schedule-free-at-z", "schedulefreesgd"),
     ("rprop_no_standstill", "departs", "rprop-no-standstill", "rprop"),
+    ("adafactor_no_clipping", "departs", "adafactor-no-clipping", "adafactor"),
+    ("adafactor_not_factored", "departs", "adafactor-not-factored", "adafactor"),
 ]
 
 
@@ -210,6 +213,7 @@ def test_state_shared_between_objects_shows_when_a_second_one_meets_the_same_key
         ("RProp", "rprop"),
         ("Prodigy", "prodigy"),
         ("ASGD", "asgd"),
+        ("Adafactor", "adafactor"),
         ("ScheduleFreeAdamW", "schedulefreeadamw"),
         ("BrokenAdam", "adam"),
         ("Adam_v2", "adam"),

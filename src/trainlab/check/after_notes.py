@@ -161,6 +161,27 @@ AFTER_NOTES: tuple[Entry, ...] = (
         _rule("rprop"),
     ),
     Entry(
+        "adafactor-no-clipping",
+        "Adafactor without its update clipping",
+        "bug",
+        lambda s: s.make(d=1e300),
+        "where v is stale (a gradient far larger than the ones v has seen) the step is "
+        "as large as g / sqrt(v) makes it; Adafactor scales each update down to RMS d",
+        "W -= alpha / max(1, rms(U) / d) * U",
+        _rule("adafactor"),
+    ),
+    Entry(
+        "adafactor-not-factored",
+        "Adafactor with a full v for every matrix: its second moment not factored",
+        "bug",
+        lambda s: s.faulty(faulty.AdafactorUnfactored),
+        "each weight keeps its own mean of g·g, as in Adam; Adafactor keeps a matrix's "
+        "row and column means and rebuilds V = R C / mean(R), n + m numbers, not n·m",
+        "for a parameter with 2 axes or more: R and C, the means of g·g over the last "
+        "axis and over the one before it, and V = R @ C / max(mean(R), eps1)",
+        _rule("adafactor"),
+    ),
+    Entry(
         "lamb-paper-form",
         "LAMB as the paper writes it: m and v both bias-corrected inside r",
         "variant",

@@ -22,7 +22,7 @@ from trainlab.check.after_notes import AFTER_NOTES
 from trainlab.check.setting import (
     LR_AT_START_ONLY,
     SEEDS,
-    STATE_OUTSIDE_STEP,
+    SHARED_STATE_UNSEEN,
     Cause,
     Entry,
     Setting,
@@ -315,7 +315,7 @@ CATALOGUE: tuple[Entry, ...] = (
         "(h={{}}) is one dict for every optimizer: a second optimizer starts with the "
         "first one's state",
         "create the state in __init__ (self.h = None) or on the first call",
-        lambda s: bool(s.state) and s.rule not in STATE_OUTSIDE_STEP,
+        lambda s: bool(s.state) and s.rule not in SHARED_STATE_UNSEEN,
     ),
     Entry(
         "state-by-position",

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from trainlab.optim import ADOPT, LAMB, Adamax, Lion, Rprop, ScheduleFreeSGD
+from trainlab.optim import ADOPT, LAMB, Adafactor, Adamax, Lion, Rprop, ScheduleFreeSGD
 
 
 class LionMomentumFirst(Lion):
@@ -149,3 +149,12 @@ class RpropNoStandstill(Rprop):
         np.clip(step, self.step_size_min, self.step_size_max, out=step)
         prev[...] = g
         p -= np.sign(g) * step
+
+
+class AdafactorUnfactored(Adafactor):
+    """Adafactor with a full second moment ``v`` for every parameter, matrices too
+    (Adam's memory): ``V <- V + beta2_hat * (g^2 - V)`` in place of the row and
+    column means."""
+
+    def _init_state(self, p: np.ndarray) -> dict[str, np.ndarray]:
+        return {"v": np.zeros_like(p)}

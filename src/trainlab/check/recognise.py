@@ -25,6 +25,7 @@ NAMED = (
     "rprop",
     "prodigy",
     "asgd",
+    "adafactor",
     "adopt",
     "lamb",
     "lion",
@@ -97,6 +98,7 @@ _PER_RULE["rprop"] = {
     "delta_max": "step_size_max",
 }
 _PER_RULE["asgd"] = {"lambd": "lambd", "lambda_": "lambd", "alpha": "alpha", "t0": "t0"}
+_PER_RULE["adafactor"] = {n: n for n in ("beta2_decay", "eps1", "eps2", "d")}
 _PER_RULE["adopt"]["clip"] = "clip"
 _PER_RULE["prodigy"].update(
     {n: n for n in ("beta3", "d0", "d_coef", "growth_rate", "use_bias_correction")},

@@ -50,15 +50,16 @@ STATE_TEXT = {
     "rprop": "prev and the step sizes",
     "prodigy": "m, v, s, the starting weights and d",
     "asgd": "the step size eta and the step count",
+    "adafactor": "the row and column means (v for vectors) and the step count",
     "schedulefreesgd": "z, x and the sum of weights",
     "schedulefreeadamw": "z, x, v and the step count",
 }
 #: rules that read lr only once, for their first step size: a learner's rule that
 #: reads it once in __init__ is the same rule
 LR_AT_START_ONLY = ("rprop",)
-#: rules whose per-parameter state never enters the step (ASGD's average ax):
-#: sharing it between objects changes nothing
-STATE_OUTSIDE_STEP = ("asgd",)
+#: rules on which state shared between objects cannot show: ASGD's average ax never
+#: enters the step, and Adafactor's first step (beta2_hat = 1) overwrites its moments
+SHARED_STATE_UNSEEN = ("asgd", "adafactor")
 #: what seeding the state does to the steps (the rules with a bias correction: the default)
 SEED_EFFECT = {
     "adagrad": "the first gradient is counted twice in h, so the first step is 1/√2 of "
