@@ -12,11 +12,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 from trainlab.optim.base import Optimizer
 from trainlab.optim.pytorch import PAIRS, TORCH_RULES, from_torch
 from trainlab.optim.reference import REFERENCE_RULES, from_reference, quarter_power
+
+
+def pair_of(opt: Any, names: tuple[str, str]) -> tuple[Any, Any]:
+    """A torch pair option (Rprop's ``etas``, ...) from trainlab's two options."""
+    return getattr(opt, names[0]), getattr(opt, names[1])
+
 
 #: a call's option that trainlab names otherwise: option -> its value read from the rule
 DERIVED: dict[str, Callable[[Any], Any]] = {
@@ -25,11 +32,9 @@ DERIVED: dict[str, Callable[[Any], Any]] = {
     "weight_decouple": lambda opt: opt.decoupled_weight_decay,
     "clip_lambda": lambda opt: quarter_power if opt.clip else None,
     "adam": lambda opt: not opt.trust_ratio,
-    **{
-        pair: (lambda opt, names=names: tuple(getattr(opt, n) for n in names))
-        for pair, names in PAIRS.items()
-    },
+    **{pair: partial(pair_of, names=names) for pair, names in PAIRS.items()},
 }
+
 
 #: how the name of a call is written: torch's classes live in torch.optim
 WHERE = {**{name: f"torch.optim.{name}" for name in TORCH_RULES}, **{n: n for n in REFERENCE_RULES}}
