@@ -83,6 +83,12 @@ def _add_protocol_args(p):
         "per rule",
     )
     p.add_argument(
+        "--centre-lr",
+        action="store_true",
+        help="read --lr-grid as AdamW's and scale it for each rule by its typical lr "
+        "relative to AdamW's (the rule's lr_vs_adamw)",
+    )
+    p.add_argument(
         "--trials",
         type=positive_int,
         default=None,
@@ -198,6 +204,7 @@ def spec_of(args) -> BenchmarkSpec:
         custom=custom,
         space=args.space or [],
         trials=args.trials or 0,
+        centre_lr=args.centre_lr,
         prefix=args.study_prefix,
         storage=args.storage,
         out=args.out or "runs/benchmark",
