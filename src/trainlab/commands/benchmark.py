@@ -70,6 +70,9 @@ def _add_problem_args(p):
     )
 
 
+CENTRE_LR_HELP = "scale --lr-grid (read as AdamW's) by each rule's typical lr / AdamW's"
+
+
 def _add_protocol_args(p):
     """What every rule gets: the space or lr grid, the seeds, the epochs, the targets."""
     p.add_argument(
@@ -82,12 +85,7 @@ def _add_protocol_args(p):
         "or beta1); then lr is drawn from the --lr-grid range, --trials draws "
         "per rule",
     )
-    p.add_argument(
-        "--centre-lr",
-        action="store_true",
-        help="read --lr-grid as AdamW's and scale it for each rule by its typical lr "
-        "relative to AdamW's (the rule's lr_vs_adamw)",
-    )
+    p.add_argument("--centre-lr", action="store_true", help=CENTRE_LR_HELP)
     p.add_argument(
         "--trials",
         type=positive_int,
