@@ -14,6 +14,7 @@ from trainlab.io import read_json
 from trainlab.optim import RULES, from_reference, from_torch
 from trainlab.report.benchmark_calls import library_call
 from trainlab.report.benchmark_page import write_page
+from trainlab.tune.plan import declared, search_space
 from trainlab.tune.problems import make_problem
 
 QUICK_GRID = 10.0 ** np.linspace(-3, 0, 4)  # --quick: 1e-3:1:4
@@ -68,6 +69,7 @@ def test_page_shows_defaults_beside_tuned_and_the_call(centred):
     plan = {**read_json(out / "config.json"), "protocol_text": "lr grid"}
     text = write_page(out, plan, metrics).read_text(encoding="utf-8")
     assert "At the defaults and tuned" in text and "Crowded Valley" in text
+    assert "lr range above is AdamW" in text  # --centre-lr
     rec = metrics["recommended"]["noisy-quadratic"]
     lr = rec["options"]["lr"]
     expected = {"sgd": f"torch.optim.SGD(model.parameters(), lr={lr!r})"}
@@ -86,3 +88,12 @@ def test_library_call_of_a_reference_rule_and_the_penalty():
     assert check == "from_torch('RMSprop', lr=0.01, eps=1e-07)"  # the notes' eps, not torch's
     assert from_torch("RMSprop", lr=0.01, eps=1e-07).eps == 1e-7
     assert library_call("swats", {"lr": 0.01}) is None
+
+
+def test_a_declared_space_centres_lrs_range():
+    plan = {"lrs": [1e-4, 1.0], "space": ["weight_decay=1e-6:1e-2:log"], "centre_lr": True}
+    assert declared(plan, "adamw")["lr"]["low"] == 1e-4
+    lr = declared(plan, "rmsprop")["lr"]  # RMSprop's typical lr: 0.5x AdamW's
+    assert (lr["low"], lr["high"]) == pytest.approx((0.5e-4, 0.5))
+    assert search_space(plan, "rmsprop")["lr"].high == pytest.approx(0.5)
+    assert declared({**plan, "centre_lr": False}, "rmsprop")["lr"]["high"] == 1.0

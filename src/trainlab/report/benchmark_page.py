@@ -96,6 +96,13 @@ def _overall(metrics: dict) -> str:
     )
 
 
+CENTRED = (
+    "<p>With <code>--centre-lr</code>, the lr range above is AdamW's; each rule's is "
+    "that range times the rule's typical lr relative to AdamW's (its "
+    "<code>lr_vs_adamw</code>, in <code>metrics.json</code> → the rule's "
+    "<code>sensitivity</code>).</p>"
+)
+
 RANKING_HEAD = (
     "rank",
     "rule",
@@ -217,6 +224,7 @@ def build_page(folder: Path, plan: dict, metrics: dict) -> str:
         f"{plan['seeds']} seeds. Times are CPU seconds of the training process; steps "
         "and epochs do not depend on the machine.</p>",
         _space_section(metrics["space"]),
+        CENTRED if plan.get("centre_lr") else "",
     ]
     if metrics["warnings"]:
         parts.append(
