@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
-from trainlab.optim import RULES, create, from_reference, from_torch
+from trainlab.errors import ConfigError
+from trainlab.optim import RULES, create, from_reference, from_torch, options
 from trainlab.optim.pytorch import TORCH_RULES
 from trainlab.optim.recipe import call_text, recipe
 
@@ -85,3 +88,27 @@ def test_the_call_as_python():
         call_text("lion_pytorch.Lion", {"lr": 3e-4}, "params")
         == "lion_pytorch.Lion(params, lr=0.0003)"
     )
+
+
+def drawn_options(rule, rng):
+    """Random values near the rule's defaults for its float options (lr, betas, eps, ...)."""
+    out = {}
+    for k, v in create(rule).hyperparameters().items():
+        if k in options(RULES[rule]) and type(v) is float and math.isfinite(v) and v > 0:
+            out[k] = v * rng.uniform(0.8, 1.0) if v < 1 else v * rng.uniform(1.0, 2.0)
+    out.pop("clamp", None)  # LAMB's trust-ratio bound: pytorch_optimizer fixes it at 10
+    return out
+
+
+@pytest.mark.parametrize("rule", sorted(set(RULES) - NONE))
+def test_random_options_come_back_through_the_call(rule):
+    rng = np.random.default_rng(len(rule))
+    for _ in range(10):
+        try:
+            opt = create(rule, **drawn_options(rule, rng))
+        except ConfigError:  # a draw the rule refuses (Rprop's etaminus < 1 < etaplus, ...)
+            continue
+        name, keywords = recipe(opt)
+        again = back(name, keywords)
+        assert type(again) is type(opt)
+        assert again.hyperparameters() == pytest.approx(opt.hyperparameters())
