@@ -24,8 +24,9 @@ from trainlab.data import load_with_info, train_val_split
 from trainlab.data.prepared import Prepared, open_data
 from trainlab.errors import ConfigError
 from trainlab.nn import MultiLayerNet
-from trainlab.optim import GradientNoise, Optimizer
+from trainlab.optim import Optimizer
 from trainlab.optim.schedules import make_schedule
+from trainlab.optim.transforms import add_noise, clip_by_norm, clip_by_value, stop_above_norm
 from trainlab.train.config import Data, TrainConfig
 from trainlab.train.curriculum import Curriculum, difficulty_scores
 from trainlab.train.doctor import BLOWUP
@@ -117,14 +118,18 @@ def network(spec: NetworkSpec, n_inputs: int, n_outputs: int, task, rng) -> Mult
 
 
 def optimizer(spec: OptimizerSpec, epochs: int, noise_rng) -> tuple[Optimizer, Any]:
-    """The rule (with its gradient noise, when the chain has it) and its schedule."""
-    rule = spec.create()
+    """The rule, with the spec's gradient transformations first in its chain (in
+    their order; the noise drawn from ``noise_rng``), and its schedule."""
+    made = {
+        "stop_above_norm": stop_above_norm,
+        "clip_by_norm": clip_by_norm,
+        "clip_by_value": clip_by_value,
+        "gradient_noise": lambda eta: add_noise(eta, rng=noise_rng),
+    }
+    rule = spec.create().with_transforms(*(made[t.name](t.value) for t in spec.transforms))
     schedule = None
     if spec.schedule:
         schedule = make_schedule(spec.schedule, rule.lr, epochs, warmup=spec.warmup)
-    eta = spec.transform("gradient_noise")
-    if eta is not None:
-        rule = GradientNoise(rule, eta=eta, rng=noise_rng)
     return rule, schedule
 
 
@@ -153,7 +158,7 @@ def build(spec: RunSpec, out: Path | None = None, prepared: Prepared | None = No
     if spec.training.curriculum:
         rng = np.random.default_rng(seeds[4])
         curriculum = Curriculum(difficulty_scores(data.x_train, data.t_train, rng))
-    t, o = spec.training, spec.optimizer
+    t = spec.training
     config = TrainConfig(
         epochs=t.epochs,
         iterations=t.iterations,
@@ -164,9 +169,6 @@ def build(spec: RunSpec, out: Path | None = None, prepared: Prepared | None = No
         sampling=t.sampling,
         early_stop=t.early_stop,
         curriculum=curriculum,
-        clip_norm=o.transform("clip_by_norm"),
-        clip_value=o.transform("clip_by_value"),
-        max_grad_norm=o.transform("stop_above_norm"),
         blowup=BLOWUP,
         monitor=True,
         checkpoint_dir=out,
