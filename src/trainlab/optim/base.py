@@ -190,30 +190,38 @@ class Optimizer:
     def update(self, params: dict[str, np.ndarray], grads: dict[str, Any]) -> None:
         """Update every array in ``params`` in place, using ``grads``."""
         plan = engine.plan_for(self, params, grads)
-        self._under_way = step = Step(self.lr, self.t)
-        try:  # the given transformations, on the whole gradient
-            g = self._given.update(engine.gradients(plan), engine.parameters(plan), step)
-        finally:
-            self.measured_norm = step.norm
-        if not engine.all_finite(g):
-            if self.nonfinite == "raise":
-                views = zip(plan.keys, engine.split(plan, g), strict=True)
-                bad = [k for k, a in views if not np.isfinite(a).all()]
-                raise DivergenceError(
-                    f"non-finite gradient in {', '.join(bad)} at step {self.t + 1}; "
-                    "lower the learning rate or use nonfinite='skip'"
-                )
-            self.skipped += 1
+        g = self._transform(plan)
+        if g is None:  # skipped
             return
         self.t += 1
         self._begin_step()
-        if not engine.update_flat(self, plan, g):  # one pass when it can
-            for k, gk in zip(plan.keys, engine.split(plan, g), strict=True):
-                p, s = params[k], self._state_for(k, params[k])
-                if p.ndim == 0:  # 0-d arrays: work on 1-element views so `-=` works
-                    p, gk, s = p.reshape(1), gk.reshape(1), {n: a.reshape(1) for n, a in s.items()}
-                self.apply(p, gk, s)
+        self._update_all(plan, g)
         self._end_step()
+
+    def _transform(self, plan: engine.Plan) -> list[np.ndarray] | None:
+        """The given transformations on the whole gradient, then the finiteness
+        check: the gradient to step with, or None when the step is skipped."""
+        self._under_way = step = Step(self.lr, self.t)
+        try:
+            g = self._given.update(engine.gradients(plan), engine.parameters(plan), step)
+        finally:
+            self.measured_norm = step.norm
+        if engine.all_finite(g):
+            return g
+        if self.nonfinite == "raise":
+            views = zip(plan.keys, engine.split(plan, g), strict=True)
+            bad = [k for k, a in views if not np.isfinite(a).all()]
+            raise DivergenceError(
+                f"non-finite gradient in {', '.join(bad)} at step {self.t + 1}; "
+                "lower the learning rate or use nonfinite='skip'"
+            )
+        self.skipped += 1
+        return None
+
+    def _update_all(self, plan: engine.Plan, g: list[np.ndarray]) -> None:
+        """The rule's options and step on every parameter: in one pass when it can."""
+        if not engine.update_flat(self, plan, g):
+            engine.update_each(self, plan, g)
 
     def _prepare(self, p: np.ndarray, g: np.ndarray) -> np.ndarray:
         """The gradient the rule steps with: ``g`` through the transformations of the
@@ -222,13 +230,6 @@ class Optimizer:
             return g
         (g,) = self._own.update([g], self._own_state, [p], self._under_way)
         return g
-
-    # -- state ------------------------------------------------------------------
-    def _state_for(self, key: str, p: np.ndarray) -> dict[str, np.ndarray]:
-        s = self.state.get(key)
-        if s is None:
-            s = self.state[key] = self._init_state(p)
-        return s
 
     # -- persistence -------------------------------------------------------------
     def hyperparameters(self) -> dict[str, Any]:

@@ -199,6 +199,18 @@ def update_flat(rule: Rule, plan: Plan, grads: list[np.ndarray]) -> bool:
     return True
 
 
+def update_each(rule: Rule, plan: Plan, grads: list[np.ndarray]) -> None:
+    """Update the parameters one by one (each with its own state)."""
+    for k, g in zip(plan.keys, split(plan, grads), strict=True):
+        p = plan.params[k]
+        s = rule.state.get(k)
+        if s is None:
+            s = rule.state[k] = rule.fresh_state(p)
+        if p.ndim == 0:  # 0-d arrays: work on 1-element views so `-=` works
+            p, g, s = p.reshape(1), g.reshape(1), {n: a.reshape(1) for n, a in s.items()}
+        rule.apply(p, g, s)
+
+
 def _flat_state_ready(rule: Rule, plan: Plan) -> bool:
     """Lay the state out flat like the parameters (once); False if it cannot be."""
     flat = rule.flat

@@ -24,7 +24,8 @@ from trainlab.data import load_with_info, train_val_split
 from trainlab.data.prepared import Prepared, open_data
 from trainlab.errors import ConfigError
 from trainlab.nn import MultiLayerNet
-from trainlab.optim import Optimizer
+from trainlab.optim import Optimizer, create
+from trainlab.optim.partition import Partition
 from trainlab.optim.schedules import make_schedule
 from trainlab.optim.transforms import add_noise, clip_by_norm, clip_by_value, stop_above_norm
 from trainlab.train.config import Data, TrainConfig
@@ -118,7 +119,8 @@ def network(spec: NetworkSpec, n_inputs: int, n_outputs: int, task, rng) -> Mult
 
 
 def optimizer(spec: OptimizerSpec, epochs: int, noise_rng) -> tuple[Optimizer, Any]:
-    """The rule, with the spec's gradient transformations first in its chain (in
+    """The rule (a :class:`Partition` when the spec gives other rules to some
+    parameters), with the spec's gradient transformations first in its chain (in
     their order; the noise drawn from ``noise_rng``), and its schedule."""
     made = {
         "stop_above_norm": stop_above_norm,
@@ -126,7 +128,11 @@ def optimizer(spec: OptimizerSpec, epochs: int, noise_rng) -> tuple[Optimizer, A
         "clip_by_value": clip_by_value,
         "gradient_noise": lambda eta: add_noise(eta, rng=noise_rng),
     }
-    rule = spec.create().with_transforms(*(made[t.name](t.value) for t in spec.transforms))
+    rule = spec.create()
+    if spec.partitions:
+        others = [(p.params, create(p.rule, **p.options)) for p in spec.partitions]
+        rule = Partition([*others, ("*", rule)])
+    rule.with_transforms(*(made[t.name](t.value) for t in spec.transforms))
     schedule = None
     if spec.schedule:
         schedule = make_schedule(spec.schedule, rule.lr, epochs, warmup=spec.warmup)
@@ -135,8 +141,6 @@ def optimizer(spec: OptimizerSpec, epochs: int, noise_rng) -> tuple[Optimizer, A
 
 def build(spec: RunSpec, out: Path | None = None, prepared: Prepared | None = None) -> Built:
     """Data, network, optimizer and trainer of ``spec``; checkpoints go to ``out``."""
-    if spec.optimizer.partitions:
-        raise ConfigError("parameter partitions are not supported by trainlab train yet")
     seeds = np.random.SeedSequence(spec.training.seed).spawn(5)
     rule, schedule = optimizer(
         spec.optimizer, spec.training.epochs, np.random.default_rng(seeds[3])
