@@ -30,6 +30,10 @@ FACTORIES = {
     "nadam": lambda: create("nadam", lr=0.01, weight_decay=0.01, decoupled_weight_decay=True),
     "radam": lambda: create("radam", lr=0.01, weight_decay=0.01),
     "swats": lambda: create("swats", lr=0.01, tol=1e-3),
+    "lion": lambda: create("lion", lr=0.01, weight_decay=0.1, maximize=True),
+    "adopt": lambda: create("adopt", lr=0.01, weight_decay=0.01),
+    "ademamix": lambda: create("ademamix", lr=0.01, t_alpha_beta3=10, weight_decay=0.01),
+    "lamb": lambda: create("lamb", lr=0.01, weight_decay=0.01, clamp=2.0),
     "noise-adam": lambda: GradientNoise(
         create("adam", lr=0.01), eta=0.3, rng=np.random.default_rng(7)
     ),

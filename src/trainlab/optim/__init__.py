@@ -19,7 +19,13 @@ from typing import Any
 from trainlab.errors import ConfigError
 from trainlab.optim.adam import Adam, AdamW
 from trainlab.optim.adaptive import Adadelta, AdaGrad, RMSprop
+from trainlab.optim.ademamix import AdEMAMix
+from trainlab.optim.adopt import ADOPT
 from trainlab.optim.base import Optimizer
+from trainlab.optim.lamb import LAMB
+from trainlab.optim.lbfgs import LBFGS
+from trainlab.optim.lion import Lion
+from trainlab.optim.muon import Muon
 from trainlab.optim.nadam import NAdam
 from trainlab.optim.noise import GradientNoise
 from trainlab.optim.pytorch import from_torch
@@ -63,7 +69,8 @@ class AMSGrad(Adam):
         super().__init__(lr, beta1, beta2, eps, amsgrad=True, **kw)
 
 
-#: lowercase name -> class; every rule trainlab has
+#: lowercase name -> class; every rule trainlab has that takes any parameters
+#: through ``update`` (Muon takes only matrices, LBFGS a closure: not here)
 RULES: dict[str, type[Optimizer]] = {
     "sgd": SGD,
     "momentum": Momentum,
@@ -77,6 +84,10 @@ RULES: dict[str, type[Optimizer]] = {
     "nadam": NAdam,
     "radam": RAdam,
     "swats": SWATS,
+    "lion": Lion,
+    "adopt": ADOPT,
+    "ademamix": AdEMAMix,
+    "lamb": LAMB,
 }
 
 
@@ -161,6 +172,12 @@ __all__ = [
     "NAdam",
     "RAdam",
     "SWATS",
+    "Lion",
+    "ADOPT",
+    "AdEMAMix",
+    "LAMB",
+    "Muon",
+    "LBFGS",
     "GradientNoise",
     "RULES",
     "create",

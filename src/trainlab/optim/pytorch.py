@@ -11,6 +11,8 @@ from trainlab.errors import ConfigError
 from trainlab.optim.adam import Adam, AdamW
 from trainlab.optim.adaptive import Adadelta, AdaGrad, RMSprop
 from trainlab.optim.base import Optimizer
+from trainlab.optim.lbfgs import LBFGS
+from trainlab.optim.muon import NS_COEFFICIENTS, Muon
 from trainlab.optim.nadam import NAdam
 from trainlab.optim.radam import RAdam
 from trainlab.optim.sgd import SGD
@@ -19,7 +21,7 @@ from trainlab.validate import check_unit
 _BETAS = (0.9, 0.999)
 
 #: torch.optim class name -> (trainlab class, torch's options with torch's defaults)
-TORCH_RULES: dict[str, tuple[type[Optimizer], dict[str, Any]]] = {
+TORCH_RULES: dict[str, tuple[type[Optimizer] | type[LBFGS], dict[str, Any]]] = {
     "SGD": (
         SGD,
         dict(
@@ -89,13 +91,38 @@ TORCH_RULES: dict[str, tuple[type[Optimizer], dict[str, Any]]] = {
             maximize=False,
         ),
     ),
+    "Muon": (
+        Muon,
+        dict(
+            lr=1e-3,
+            weight_decay=0.1,
+            momentum=0.95,
+            nesterov=True,
+            ns_coefficients=NS_COEFFICIENTS,
+            eps=1e-7,
+            ns_steps=5,
+            adjust_lr_fn=None,
+        ),
+    ),
+    "LBFGS": (
+        LBFGS,
+        dict(
+            lr=1.0,
+            max_iter=20,
+            max_eval=None,
+            tolerance_grad=1e-7,
+            tolerance_change=1e-9,
+            history_size=100,
+            line_search_fn=None,
+        ),
+    ),
 }
 
 #: options that only choose torch's implementation; they do not change the steps
 IGNORED = ("foreach", "fused", "capturable", "differentiable")
 
 
-def from_torch(name: str, **torch_kwargs: Any) -> Optimizer:
+def from_torch(name: str, **torch_kwargs: Any) -> Optimizer | LBFGS:
     """The trainlab optimizer that reproduces ``torch.optim.<name>(params, **torch_kwargs)``.
 
     Options take PyTorch's names and defaults (``betas=(b1, b2)``, RMSprop's
@@ -103,7 +130,8 @@ def from_torch(name: str, **torch_kwargs: Any) -> Optimizer:
     ...). ``maximize`` is supported; ``foreach``, ``fused``, ``capturable`` and
     ``differentiable`` are accepted and ignored. Unlike PyTorch, lr = 0 and
     eps = 0 are refused. Example: ``from_torch('SGD', lr=0.1, momentum=0.9,
-    nesterov=True)``.
+    nesterov=True)``. ``'LBFGS'`` gives :class:`~trainlab.optim.lbfgs.LBFGS`,
+    which steps with a closure (``opt.step(params, closure)``) instead of ``update``.
     """
     match = {k.lower(): k for k in TORCH_RULES}.get(str(name).lower())
     if match is None:
@@ -129,4 +157,6 @@ def from_torch(name: str, **torch_kwargs: Any) -> Optimizer:
         kw["decay_rate"] = kw.pop("alpha")
     if cls is Adam:
         kw["eps_placement"] = "torch"
+    if cls is Muon and kw["adjust_lr_fn"] is None:
+        kw["adjust_lr_fn"] = "original"  # torch's None means Keller Jordan's scale
     return cls(**kw)

@@ -13,6 +13,7 @@ from __future__ import annotations
 RULE_KEYS = (
     *("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adadelta"),
     *("adamw", "amsgrad", "nadam", "radam", "swats"),
+    *("lion", "adopt", "ademamix", "lamb"),
 )
 
 #: the searched parameters `trainlab tune` names by their role
@@ -23,6 +24,7 @@ KEEP = (
     *("R²", "MSE", "RMSE", "MAE"),
     *("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam", "AdamW", "SWATS"),
     *("Adadelta", "NAdam", "RAdam"),
+    *("Lion", "ADOPT", "AdEMAMix", "LAMB"),
     *RULE_KEYS,
     *("sigmoid", "tanh", "relu", "ReLU", "Xavier", "He", "He's", "Xavier's"),
     *("digits", "MNIST", "Fashion-MNIST", "mnist", "fashion-mnist", "Glorot-uniform"),
