@@ -9,7 +9,7 @@ from optim_testkit import copy, random_problem
 
 from trainlab.errors import ConfigError
 from trainlab.io import load_npz, save_npz
-from trainlab.optim import create
+from trainlab.optim import Muon, create
 from trainlab.optim.partition import Partition
 from trainlab.optim.transforms import clip_by_norm
 from trainlab.train.build import optimizer
@@ -103,3 +103,22 @@ def test_the_run_specs_partitions_and_chain_build_one_rule():
     params = {"W1": np.ones((2, 2)), "b1": np.ones(2)}
     rule.update(params, {"W1": np.ones((2, 2)), "b1": np.ones(2)})
     np.testing.assert_array_equal(params["b1"], [0.9, 0.9])
+
+
+def test_muon_on_the_hidden_matrices_and_adamw_on_the_rest():
+    start, grads = random_problem(2, 5, shapes=SHAPES)
+    params = flat(start)
+
+    def hidden(name, p):
+        return p.ndim == 2
+
+    opt = Partition([(hidden, Muon(lr=0.02, ns_dtype="float")), ("*", create("adamw", lr=0.001))])
+    for g in grads:
+        opt.update(params, flat(g))
+    alone, muon, adamw = copy(start), Muon(lr=0.02, ns_dtype="float"), create("adamw", lr=0.001)
+    for g in grads:
+        muon.update({k: alone[k] for k in ("p0", "p2")}, {k: g[k] for k in ("p0", "p2")})
+        adamw.update({k: alone[k] for k in ("p1", "p3")}, {k: g[k] for k in ("p1", "p3")})
+    for k in start:
+        assert np.array_equal(params[k], alone[k]), k
+    assert "Partition(hidden: Muon(" in repr(opt)
