@@ -44,7 +44,6 @@ HOOKS = {
     "_apply",  # Optimizer: the rule's update of one parameter, as the notes write it
     "_kernel",  # Optimizer: the fused form of _apply (trainlab.kernels)
     "_init_state",  # Optimizer: a parameter's fresh state (velocity, moments)
-    "_prepare",  # Optimizer: the gradient a rule steps with (coupled weight decay)
 }
 
 #: where another library's private names may be used: optuna's, behind one adapter

@@ -50,10 +50,10 @@ def test_flat_buffer_equals_separate_arrays(name, dtype, kernel_backend):
         opt_flat.update(flat, gflat)
         opt_sep.update(sep, gsep)
     if inner(opt_flat).per_parameter:  # a matrix rule: one parameter at a time, on the views
-        assert inner(opt_flat)._flat_state is None
+        assert inner(opt_flat).flat.state is None
     else:
-        assert inner(opt_flat)._flat_state is not None, "the one-pass path was not taken"
-    assert inner(opt_sep)._flat_state is None
+        assert inner(opt_flat).flat.state is not None, "the one-pass path was not taken"
+    assert inner(opt_sep).flat.state is None
     for k in start:
         assert flat[k].dtype == dtype
         assert np.array_equal(flat[k], sep[k]), k

@@ -9,7 +9,7 @@ from optim_testkit import FACTORIES
 
 from trainlab import kernels
 from trainlab.errors import ConfigError, DivergenceError
-from trainlab.optim import SGD, Adam, Optimizer, create
+from trainlab.optim import SGD, Adam, create, engine
 
 
 def flat_problem(dtype=np.float32, seed=0):
@@ -87,7 +87,7 @@ def test_options_without_a_kernel_keep_the_numpy_path(factory, monkeypatch):
     _, _, params, grads = flat_problem()
     opt = FACTORIES[factory]()
     opt.update(params, grads)
-    assert opt._flat_state is not None and not any(calls)
+    assert opt.flat.state is not None and not any(calls)
 
 
 def test_rmsprop_with_momentum_and_the_per_array_path_use_no_kernel(monkeypatch):
@@ -175,10 +175,8 @@ def test_huge_finite_gradients_are_not_called_nonfinite(flat):
 
 def test_checks_run_once_while_the_same_dicts_hold_the_same_arrays(monkeypatch):
     seen = []
-    real = Optimizer._check
-    monkeypatch.setattr(
-        Optimizer, "_check", staticmethod(lambda p, g: seen.append(1) or real(p, g))
-    )
+    real = engine.check
+    monkeypatch.setattr(engine, "check", lambda p, g: seen.append(1) or real(p, g))
     _, _, params, grads = flat_problem()
     opt = create("momentum")
     for _ in range(5):

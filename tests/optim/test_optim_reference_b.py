@@ -405,10 +405,10 @@ def test_flat_buffer_equals_separate_arrays(name, dtype):
                 switch(o, "eval", p)
                 switch(o, "train", p)
     if opt_flat.per_parameter:  # a matrix rule: one parameter at a time, on the views
-        assert opt_flat._flat_state is None
+        assert opt_flat.flat.state is None
     else:
-        assert opt_flat._flat_state is not None, "the one-pass path was not taken"
-    assert opt_sep._flat_state is None
+        assert opt_flat.flat.state is not None, "the one-pass path was not taken"
+    assert opt_sep.flat.state is None
     for k in start:
         assert np.array_equal(flat[k], sep[k]), k
         assert not np.array_equal(flat[k], start[k]), k

@@ -9,7 +9,7 @@ import torch
 from trainlab.errors import DivergenceError
 from trainlab.nn import MultiLayerNet
 from trainlab.optim import GradientNoise, create
-from trainlab.optim.transforms import clip_by_norm, clip_by_value
+from trainlab.optim.transforms import Step, clip_by_norm, clip_by_value
 from trainlab.train import Data, TrainConfig, Trainer
 from trainlab.train.curriculum import Curriculum, difficulty_scores
 from trainlab.train.doctor import diagnose
@@ -161,9 +161,9 @@ def test_clip_by_norm_matches_torch():
     ta, tb = (torch.tensor(v, requires_grad=True) for v in (a, b))
     ta.grad, tb.grad = torch.tensor(a), torch.tensor(b)
     before = torch.nn.utils.clip_grad_norm_([ta, tb], max_norm=2.0)
-    clip = clip_by_norm(2.0)
-    clip([a, b])
-    norm = clip.norm
+    step = Step()
+    clip_by_norm(2.0).update([a, b], {}, [], step)
+    norm = step.norm
     assert norm == pytest.approx(float(before), rel=1e-12)
     np.testing.assert_allclose(a, ta.grad.numpy(), rtol=1e-6)
     np.testing.assert_allclose(b, tb.grad.numpy(), rtol=1e-6)
@@ -172,9 +172,9 @@ def test_clip_by_norm_matches_torch():
 
 def test_clip_by_norm_leaves_small_gradients_alone():
     a = np.array([0.3, -0.4])
-    clip = clip_by_norm(1.0)
-    clip([a])
-    assert clip.norm == pytest.approx(0.5) and a.tolist() == [0.3, -0.4]
+    step = Step()
+    clip_by_norm(1.0).update([a], {}, [], step)
+    assert step.norm == pytest.approx(0.5) and a.tolist() == [0.3, -0.4]
 
 
 def test_clip_by_value_matches_torch():
@@ -182,7 +182,7 @@ def test_clip_by_value_matches_torch():
     ta = torch.tensor(a, requires_grad=True)
     ta.grad = torch.tensor(a)
     torch.nn.utils.clip_grad_value_([ta], 0.5)
-    clip_by_value(0.5)([a])
+    clip_by_value(0.5).update([a], {}, [], Step())
     assert np.array_equal(a, ta.grad.numpy())
 
 

@@ -3,9 +3,11 @@
 Each rule's ``_apply`` is its equation (``sgd.py``, ``adaptive.py``, ``adam.py``,
 ``swats.py``); :mod:`.base` is the contract every rule keeps and :mod:`.engine`
 the one-pass update that makes it fast. Also: :func:`from_torch` (the rule
-matching a ``torch.optim`` class), :class:`GradientNoise` (a wrapper around any
-rule), :mod:`.transforms` (gradient transforms: weight decay, clipping, noise)
-and :mod:`.schedules` (learning-rate schedules).
+matching a ``torch.optim`` class), :mod:`.transforms` (the gradient
+transformations a rule chains before its step: weight decay, clipping, noise;
+:class:`GradientNoise` is a rule with noise in its chain), :mod:`.partition`
+(different rules for different parameters) and :mod:`.schedules`
+(learning-rate schedules).
 """
 
 from __future__ import annotations

@@ -6,14 +6,22 @@ A rule subclasses :class:`Optimizer` and writes its equation once, in
 
 * checks that ``params`` and ``grads`` have the same keys and shapes;
 * applies the non-finite gradient policy (raise, or skip the step);
-* applies ``maximize`` and coupled weight decay as gradient transforms
-  (:mod:`trainlab.optim.transforms`), and decoupled weight decay on the weights;
+* runs the rule's chain of gradient transformations (:mod:`.transforms`):
+  first those it is given (:meth:`Optimizer.with_transforms`: clipping, noise,
+  the gradient-norm stop), then those its options ask for (``maximize``,
+  coupled or decoupled weight decay), then its own step;
 * keeps per-parameter state (``self.state[key]``) and the step count ``self.t``;
-* saves and restores all of it (:meth:`state_dict`, :meth:`load_state_dict`).
+* saves and restores all of it, the transformations' state included
+  (:meth:`state_dict`, :meth:`load_state_dict`).
 
 How the update goes fast (one pass over a shared buffer, fused kernels,
 remembered checks) is :mod:`trainlab.optim.engine`'s business, not the rule's:
 ``update`` → ``engine.update_flat`` → ``_apply`` (or the rule's fused kernel).
+
+The rule's options run after the finiteness check, beside the step (chunk by
+chunk on the one-pass path, where they stay in cache); the transformations it
+is given run on the whole gradient before the check, as clipping and the norm
+stop must.
 """
 
 from __future__ import annotations
@@ -24,7 +32,8 @@ import numpy as np
 
 from trainlab.errors import ConfigError, DivergenceError
 from trainlab.optim import engine
-from trainlab.optim.transforms import Transform, add_decayed_weights, chain, negate
+from trainlab.optim.transformation import StatefulChain, Step, Transformation, chain
+from trainlab.optim.transforms import add_decayed_weights, decay_weights, negate
 from trainlab.validate import check_positive
 
 #: a rule's fused kernel: ``kernel(p, g, s)`` on the flat buffers, in place
@@ -63,7 +72,7 @@ class Optimizer:
     per_parameter: bool = False
     lr_vs_adamw: float = 1.0  # typical lr / AdamW's (benchmarks/bench_relative_lr.py)
     #: attributes that change while training (not hyperparameters)
-    _runtime: tuple[str, ...] = ("t", "skipped")
+    _runtime: tuple[str, ...] = ("t", "skipped", "measured_norm")
     #: options a subclass sets itself (not accepted from the caller)
     _fixed: tuple[str, ...] = ()
     #: whether :meth:`_kernel` may stand for :meth:`_apply` (set per class)
@@ -88,17 +97,46 @@ class Optimizer:
         self.t = 0
         self.skipped = 0
         self.state: dict[str, dict[str, np.ndarray]] = {}
-        self._flat_state: dict[str, np.ndarray] | None = None
-        self._layout: tuple[tuple[str, tuple[int, ...]], ...] | None = None
-        self._segments: list[tuple[int, int]] | None = None
-        self._plan: engine.Plan | None = None
-        # the gradient transforms this rule's options ask for, in PyTorch's order
-        steps: list[Transform] = ([negate()] if self.maximize else []) + (
-            [add_decayed_weights(self.weight_decay)]
-            if self.weight_decay and not self.decoupled_weight_decay
-            else []
-        )
-        self._grad_transform = chain(*steps) if steps else None
+        #: what the one-pass engine keeps for this rule (:class:`engine.Flat`)
+        self.flat = engine.Flat()
+        #: the gradient norm measured in the last step (clipping, the norm stop), or None
+        self.measured_norm: float | None = None
+        self._given = StatefulChain()  # the transformations given (with_transforms)
+        own: list[Transformation] = [negate()] if self.maximize else []  # PyTorch's order
+        if self.weight_decay:
+            decay = decay_weights if self.decoupled_weight_decay else add_decayed_weights
+            own.append(decay(self.weight_decay))
+        self._own = chain(*own)  # the transformations the options ask for
+        self._own_state = self._own.init([])  # (they keep none)
+        self._under_way = Step(self.lr)
+
+    # -- the chain ----------------------------------------------------------------
+    @property
+    def transforms(self) -> tuple[Transformation, ...]:
+        """The transformations given to this rule, which run in this order on the
+        whole gradient before the finiteness check, the rule's options and its step."""
+        return self._given.parts
+
+    @transforms.setter
+    def transforms(self, parts: tuple[Transformation, ...]) -> None:
+        self._given = StatefulChain(tuple(parts), keep=self._given)
+
+    def with_transforms(self, *parts: Transformation) -> Optimizer:
+        """Add ``parts`` to the end of the given transformations; returns this rule,
+        so that ``create('adam').with_transforms(clip_by_norm(1.0))`` reads as one.
+
+        >>> from trainlab.optim import create
+        >>> from trainlab.optim.transforms import clip_by_norm
+        >>> create("sgd", lr=0.1).with_transforms(clip_by_norm(1.0)).transforms[0].max_norm
+        1.0
+        """
+        self.transforms = (*self.transforms, *parts)
+        return self
+
+    @property
+    def measures_norm(self) -> bool:
+        """Whether a transformation of the chain measures the gradient norm."""
+        return any(part.measures for part in self.transforms)
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
@@ -131,74 +169,68 @@ class Optimizer:
     def _init_state(self, p: np.ndarray) -> dict[str, np.ndarray]:
         return {name: np.zeros_like(p) for name in self.state_names}
 
+    # -- what the engine calls (engine.Rule) -----------------------------------------
+    def fresh_state(self, p: np.ndarray) -> dict[str, np.ndarray]:
+        """The state of a parameter (or of the flat buffer) before its first step."""
+        return self._init_state(p)
+
+    def apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
+        """The rule's options (``maximize``, weight decay), then its step, on ``p``
+        in place: one parameter, a chunk of the flat buffer or all of it."""
+        self._apply(p, self._prepare(p, g), s)
+
+    def fused(self) -> Kernel | None:
+        """:meth:`apply` as one fused kernel on the flat buffers, or None when the
+        rule has none for its options (or a subclass rewrote its step)."""
+        kernel = self._kernel() if self._kernel_ok else None
+        if kernel is None:
+            return None
+        return lambda p, g, s: kernel(p, self._prepare(p, g), s)
+
     # -- the interface ----------------------------------------------------------
     def update(self, params: dict[str, np.ndarray], grads: dict[str, Any]) -> None:
         """Update every array in ``params`` in place, using ``grads``."""
         plan = engine.plan_for(self, params, grads)
-        if not engine.all_finite(grads, plan):
-            if self.nonfinite == "raise":
-                bad = [k for k in plan.keys if not np.all(np.isfinite(grads[k]))]
-                raise DivergenceError(
-                    f"non-finite gradient in {', '.join(bad)} at step {self.t + 1}; "
-                    "lower the learning rate or use nonfinite='skip'"
-                )
-            self.skipped += 1
+        g = self._transform(plan)
+        if g is None:  # skipped
             return
         self.t += 1
         self._begin_step()
-        if not engine.update_flat(self, params, plan):  # one pass when it can
-            for k in plan.keys:
-                p, g = params[k], np.asarray(grads[k])
-                s = self._state_for(k, p)
-                if p.ndim == 0:  # 0-d arrays: work on 1-element views so `-=` works
-                    p, g, s = (
-                        p.reshape(1),
-                        np.reshape(g, 1),
-                        {n: a.reshape(1) for n, a in s.items()},
-                    )
-                self._apply(p, self._prepare(p, g), s)
+        self._update_all(plan, g)
         self._end_step()
 
+    def _transform(self, plan: engine.Plan) -> list[np.ndarray] | None:
+        """The given transformations on the whole gradient, then the finiteness
+        check: the gradient to step with, or None when the step is skipped."""
+        self._under_way = step = Step(self.lr, self.t)
+        try:
+            g = self._given.update(engine.gradients(plan), engine.parameters(plan), step)
+        finally:
+            self.measured_norm = step.norm
+        if engine.all_finite(g):
+            return g
+        if self.nonfinite == "raise":
+            views = zip(plan.keys, engine.split(plan, g), strict=True)
+            bad = [k for k, a in views if not np.isfinite(a).all()]
+            raise DivergenceError(
+                f"non-finite gradient in {', '.join(bad)} at step {self.t + 1}; "
+                "lower the learning rate or use nonfinite='skip'"
+            )
+        self.skipped += 1
+        return None
+
+    def _update_all(self, plan: engine.Plan, g: list[np.ndarray]) -> None:
+        """The rule's options and step on every parameter: in one pass when it can."""
+        if not engine.update_flat(self, plan, g):
+            engine.update_each(self, plan, g)
+
     def _prepare(self, p: np.ndarray, g: np.ndarray) -> np.ndarray:
-        """The gradient the rule sees (``maximize``, coupled decay); decoupled
-        decay shrinks ``p`` here."""
-        if self._grad_transform is not None:
-            (g,) = self._grad_transform([g], [p])
-        if self.weight_decay and self.decoupled_weight_decay:
-            p *= 1.0 - self.lr * self.weight_decay
+        """The gradient the rule steps with: ``g`` through the transformations of the
+        rule's options (``maximize``, weight decay; decoupled decay shrinks ``p``)."""
+        if not self._own.parts:
+            return g
+        (g,) = self._own.update([g], self._own_state, [p], self._under_way)
         return g
-
-    # -- validation -------------------------------------------------------------
-    @staticmethod
-    def _check(params: dict[str, Any], grads: dict[str, Any]) -> list[str]:
-        if set(params) != set(grads):
-            missing = sorted(set(params) - set(grads))
-            extra = sorted(set(grads) - set(params))
-            parts = []
-            if missing:
-                parts.append(f"no gradient for {', '.join(missing)}")
-            if extra:
-                parts.append(f"gradient for unknown parameter {', '.join(extra)}")
-            raise ConfigError("params and grads keys differ: " + "; ".join(parts))
-        for k in params:
-            p, g = params[k], grads[k]
-            if not isinstance(p, np.ndarray):
-                raise ConfigError(
-                    f"params[{k!r}] must be a numpy array to update in place, "
-                    f"got {type(p).__name__}"
-                )
-            if np.shape(g) != p.shape:
-                raise ConfigError(
-                    f"grads[{k!r}] has shape {np.shape(g)}, params[{k!r}] has shape {p.shape}"
-                )
-        return list(params)
-
-    # -- state ------------------------------------------------------------------
-    def _state_for(self, key: str, p: np.ndarray) -> dict[str, np.ndarray]:
-        s = self.state.get(key)
-        if s is None:
-            s = self.state[key] = self._init_state(p)
-        return s
 
     # -- persistence -------------------------------------------------------------
     def hyperparameters(self) -> dict[str, Any]:
@@ -216,7 +248,8 @@ class Optimizer:
 
         Keys: ``t``, ``skipped``, ``lr`` (the current rate, which a schedule may
         have changed), ``state/<param>/<name>`` for the per-parameter arrays and
-        ``extra/<name>`` for a rule's scalar state."""
+        ``extra/<name>`` for a rule's scalar state, and ``<transformation>/...`` for
+        the state of the transformations it was given (``noise/rng/...``)."""
         out: dict[str, np.ndarray] = {
             "t": np.array(self.t),
             "skipped": np.array(self.skipped),
@@ -227,7 +260,7 @@ class Optimizer:
                 out[f"state/{k}/{name}"] = np.array(arr)
         for k, v in self._extra_state().items():
             out[f"extra/{k}"] = np.asarray(v)
-        return out
+        return {**out, **self._given.state_dict()}
 
     def load_state_dict(self, sd: dict[str, np.ndarray]) -> None:
         """Restore what :meth:`state_dict` returned (copies into existing buffers)."""
@@ -248,6 +281,7 @@ class Optimizer:
                 else:
                     s[name] = np.array(arr)
         self._load_extra_state({k[6:]: v for k, v in sd.items() if k.startswith("extra/")})
+        self._given.load_state_dict(sd)
 
     def _extra_state(self) -> dict[str, Any]:
         return {}
@@ -256,8 +290,10 @@ class Optimizer:
         pass
 
     def __repr__(self) -> str:
-        hp = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
-        return f"{type(self).__name__}({hp})"
+        name, settings = type(self).__name__, self.hyperparameters()
+        for part in self.transforms:
+            name, settings = part.describe(name, settings)
+        return f"{name}({', '.join(f'{k}={v!r}' for k, v in settings.items())})"
 
 
 def _owner(cls: type, name: str) -> type:

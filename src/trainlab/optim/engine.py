@@ -12,8 +12,11 @@ Nothing here changes what a rule computes; it changes how often Python runs:
   otherwise by the rule's own NumPy code chunk by chunk, so that the
   temporaries stay small and in cache. Element-wise rules give the same bits
   either way; rules that reduce over a parameter (SWATS) get the whole buffer
-  and the parameter bounds in ``opt._segments``;
+  and the parameter bounds in ``rule.flat.segments``;
 * **one finiteness check** over the gradient buffer (:func:`all_finite`).
+
+The engine talks to a rule through public names only (:class:`Rule`), and
+keeps what it remembers for a rule in the rule's :class:`Flat`.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from trainlab import kernels
+from trainlab.errors import ConfigError
 
 CHUNK = 1 << 15  # elements per chunk on the one-pass path (fits in L2 cache)
 KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))  # what the kernels take
@@ -58,103 +62,176 @@ class Plan:
         )
 
 
-class Optimizer(Protocol):
-    """What the engine reads and keeps on a :class:`trainlab.optim.base.Optimizer`."""
+class Flat:
+    """What the engine keeps for one rule (``rule.flat``): the last :class:`Plan`,
+    the rule's state laid out flat like the parameters (``state``, with its
+    ``layout``), and, while a rule that is not element-wise steps on the whole
+    buffer, the ``(start, end)`` of each parameter in it (``segments``, else None)."""
+
+    __slots__ = ("plan", "state", "layout", "segments")
+
+    def __init__(self) -> None:
+        self.plan: Plan | None = None
+        self.state: dict[str, np.ndarray] | None = None
+        self.layout: tuple[tuple[str, tuple[int, ...]], ...] | None = None
+        self.segments: list[tuple[int, int]] | None = None
+
+
+class Rule(Protocol):
+    """What the engine reads on a rule (:class:`trainlab.optim.base.Optimizer`)."""
 
     elementwise: bool
     per_parameter: bool
     state: dict[str, dict[str, np.ndarray]]
-    _kernel_ok: bool
-    _plan: Plan | None
-    _flat_state: dict[str, np.ndarray] | None
-    _layout: tuple[tuple[str, tuple[int, ...]], ...] | None
-    _segments: list[tuple[int, int]] | None
+    flat: Flat
 
-    def _check(self, params: dict[str, Any], grads: dict[str, Any]) -> list[str]: ...
-    def _init_state(self, p: np.ndarray) -> dict[str, np.ndarray]: ...
-    def _prepare(self, p: np.ndarray, g: np.ndarray) -> np.ndarray: ...
-    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None: ...
-    def _kernel(self) -> Kernel | None: ...
+    def fresh_state(self, p: np.ndarray) -> dict[str, np.ndarray]: ...
+    def apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None: ...
+    def fused(self) -> Kernel | None: ...
 
 
-def plan_for(opt: Optimizer, params: dict[str, np.ndarray], grads: dict[str, Any]) -> Plan:
-    """The checked keys and flat buffers for ``opt``; reused while nothing changed."""
-    plan = opt._plan
+def check(params: dict[str, Any], grads: dict[str, Any]) -> list[str]:
+    """The keys of ``params``, once they are checked against ``grads`` (the same
+    keys, arrays to update in place, the same shapes)."""
+    if set(params) != set(grads):
+        missing = sorted(set(params) - set(grads))
+        extra = sorted(set(grads) - set(params))
+        parts = []
+        if missing:
+            parts.append(f"no gradient for {', '.join(missing)}")
+        if extra:
+            parts.append(f"gradient for unknown parameter {', '.join(extra)}")
+        raise ConfigError("params and grads keys differ: " + "; ".join(parts))
+    for k in params:
+        p, g = params[k], grads[k]
+        if not isinstance(p, np.ndarray):
+            raise ConfigError(
+                f"params[{k!r}] must be a numpy array to update in place, got {type(p).__name__}"
+            )
+        if np.shape(g) != p.shape:
+            raise ConfigError(
+                f"grads[{k!r}] has shape {np.shape(g)}, params[{k!r}] has shape {p.shape}"
+            )
+    return list(params)
+
+
+def plan_for(rule: Rule, params: dict[str, np.ndarray], grads: dict[str, Any]) -> Plan:
+    """The checked keys and flat buffers for ``rule``; reused while nothing changed."""
+    plan = rule.flat.plan
     if plan is not None and plan.still_holds(params, grads):
         return plan
-    plan = Plan(params, grads, opt._check(params, grads))
+    plan = Plan(params, grads, check(params, grads))
     pbuf = covering_buffer([params[k] for k in plan.keys])
     gbuf = None if pbuf is None else covering_buffer([np.asarray(grads[k]) for k in plan.keys])
     if gbuf is not None and pbuf is not None and gbuf.dtype == pbuf.dtype:
         plan.pbuf, plan.gbuf = pbuf, gbuf
         plan.layout = tuple((k, params[k].shape) for k in plan.keys)
     if all(isinstance(g, np.ndarray) for g in grads.values()):
-        opt._plan = plan  # the arrays it holds keep their ids from being reused
+        rule.flat.plan = plan  # the arrays it holds keep their ids from being reused
     return plan
 
 
-def all_finite(grads: dict[str, Any], plan: Plan) -> bool:
+def gradients(plan: Plan) -> list[np.ndarray]:
+    """The gradient as the transformations see it: the one flat buffer, or one
+    array per parameter (in the order of ``plan.keys``)."""
+    if plan.gbuf is not None:
+        return [plan.gbuf]
+    return [np.asarray(plan.grads[k]) for k in plan.keys]
+
+
+def parameters(plan: Plan) -> list[np.ndarray]:
+    """The parameters laid out as :func:`gradients` lays out the gradient."""
+    if plan.pbuf is not None:
+        return [plan.pbuf]
+    return [plan.params[k] for k in plan.keys]
+
+
+def split(plan: Plan, g: list[np.ndarray]) -> list[np.ndarray]:
+    """One gradient per parameter (views of the flat buffer, when it is one)."""
+    if plan.gbuf is None:
+        return g
+    out, off = [], 0
+    for k in plan.keys:
+        shape = plan.params[k].shape
+        n = int(np.prod(shape, dtype=np.int64))
+        out.append(g[0][off : off + n].reshape(shape))
+        off += n
+    return out
+
+
+def all_finite(grads: list[np.ndarray]) -> bool:
     """True when no gradient holds NaN or inf."""
-    if plan.gbuf is not None and plan.gbuf.dtype in KERNEL_DTYPES:
-        return kernels.all_finite(plan.gbuf)  # one pass over the whole buffer
+    if len(grads) == 1 and grads[0].ndim == 1 and grads[0].dtype in KERNEL_DTYPES:
+        return kernels.all_finite(grads[0])  # one pass over the whole buffer
     # one summed pass per array: NaN or inf anywhere makes the sum non-finite;
     # a sum that overflowed is confirmed element by element
     with np.errstate(over="ignore", invalid="ignore"):
-        return all(
-            np.isfinite(np.sum(grads[k], dtype=np.float64)) or np.isfinite(grads[k]).all()
-            for k in plan.keys
-        )
+        return all(np.isfinite(np.sum(g, dtype=np.float64)) or np.isfinite(g).all() for g in grads)
 
 
-def update_flat(opt: Optimizer, params: dict[str, np.ndarray], plan: Plan) -> bool:
-    """Update the whole parameter buffer in one pass; False if it cannot be done."""
-    if opt.per_parameter or plan.pbuf is None or plan.gbuf is None:
+def update_flat(rule: Rule, plan: Plan, grads: list[np.ndarray]) -> bool:
+    """Update the whole parameter buffer in one pass with the flat gradient
+    ``grads`` (as :func:`gradients` gave it); False if it cannot be done."""
+    if rule.per_parameter or plan.pbuf is None or plan.gbuf is None:
         return False
-    if not _flat_state_ready(opt, params, plan):
+    if not _flat_state_ready(rule, plan):
         return False
-    p, g, s = plan.pbuf, plan.gbuf, opt._flat_state
-    assert s is not None and opt._layout is not None  # laid out by _flat_state_ready
-    if not opt.elementwise:
+    flat, p, (g,) = rule.flat, plan.pbuf, grads
+    assert flat.state is not None and flat.layout is not None  # by _flat_state_ready
+    if not rule.elementwise:
         # one call on the whole buffer; the rule reduces per parameter over
-        # opt._segments so that sums match the per-array path bit for bit
-        sizes = [int(np.prod(shape, dtype=np.int64)) for _, shape in opt._layout]
+        # flat.segments so that sums match the per-array path bit for bit
+        sizes = [int(np.prod(shape, dtype=np.int64)) for _, shape in flat.layout]
         ends = np.cumsum([0, *sizes]).tolist()
-        opt._segments = list(zip(ends[:-1], ends[1:], strict=False))
+        flat.segments = list(zip(ends[:-1], ends[1:], strict=False))
         try:
-            opt._apply(p, opt._prepare(p, g), s)
+            rule.apply(p, g, flat.state)
         finally:
-            opt._segments = None
+            flat.segments = None
         return True
-    kernel = opt._kernel() if opt._kernel_ok and p.dtype in KERNEL_DTYPES else None
+    kernel = rule.fused() if p.dtype in KERNEL_DTYPES else None
     if kernel is not None:
-        kernel(p, opt._prepare(p, g), s)
+        kernel(p, g, flat.state)
         return True
     for lo in range(0, p.size, CHUNK):
         c = slice(lo, lo + CHUNK)
-        opt._apply(p[c], opt._prepare(p[c], g[c]), {k: v[c] for k, v in s.items()})
+        rule.apply(p[c], g[c], {k: v[c] for k, v in flat.state.items()})
     return True
 
 
-def _flat_state_ready(opt: Optimizer, params: dict[str, np.ndarray], plan: Plan) -> bool:
+def update_each(rule: Rule, plan: Plan, grads: list[np.ndarray]) -> None:
+    """Update the parameters one by one (each with its own state)."""
+    for k, g in zip(plan.keys, split(plan, grads), strict=True):
+        p = plan.params[k]
+        s = rule.state.get(k)
+        if s is None:
+            s = rule.state[k] = rule.fresh_state(p)
+        if p.ndim == 0:  # 0-d arrays: work on 1-element views so `-=` works
+            p, g, s = p.reshape(1), g.reshape(1), {n: a.reshape(1) for n, a in s.items()}
+        rule.apply(p, g, s)
+
+
+def _flat_state_ready(rule: Rule, plan: Plan) -> bool:
     """Lay the state out flat like the parameters (once); False if it cannot be."""
-    if opt._flat_state is not None:
-        return plan.layout == opt._layout
-    if opt.state and not all(k in opt.state for k in plan.keys):
+    flat = rule.flat
+    if flat.state is not None:
+        return plan.layout == flat.layout
+    if rule.state and not all(k in rule.state for k in plan.keys):
         return False  # state was built for other arrays: stay per array
     assert plan.pbuf is not None  # update_flat's first check
-    flat = opt._init_state(plan.pbuf)
+    state = rule.fresh_state(plan.pbuf)
     off = 0
     for k in plan.keys:
-        n, shape = params[k].size, params[k].shape
-        old = opt.state.get(k, {})
-        opt.state[k] = {}
-        for name, arr in flat.items():
+        n, shape = plan.params[k].size, plan.params[k].shape
+        old = rule.state.get(k, {})
+        rule.state[k] = {}
+        for name, arr in state.items():
             view = arr[off : off + n].reshape(shape)
             if name in old:  # e.g. restored by load_state_dict
                 view[...] = old[name]
-            opt.state[k][name] = view
+            rule.state[k][name] = view
         off += n
-    opt._flat_state, opt._layout = flat, plan.layout
+    flat.state, flat.layout = state, plan.layout
     return True
 
 

@@ -36,7 +36,7 @@ class Prodigy(Optimizer):
 
     The estimate reduces over all parameters, so the rule is not element-wise:
     on the one-pass path it gets the whole buffer and sums per parameter
-    (``self._segments``), as the per-array path does, so both agree bit for bit.
+    (``self.flat.segments``), as the per-array path does, so both agree bit for bit.
     With ``slice_p > 1`` the sums read every ``slice_p``-th element of each
     parameter (``W0`` and ``s`` are still kept whole here). A step whose
     gradients are all zero moves nothing and is not counted, as in the reference.
@@ -134,7 +134,7 @@ class Prodigy(Optimizer):
         flat_p, flat_g = p.reshape(-1), g.reshape(-1)
         flat_s, flat_p0 = s["s"].reshape(-1), s["p0"].reshape(-1)
         scale = (d / d0) * (d if self.safeguard_warmup else self._lr_t)
-        for lo, hi in self._segments or [(0, p.size)]:  # one parameter at a time
+        for lo, hi in self.flat.segments or [(0, p.size)]:  # one parameter at a time
             every = slice(lo, hi, self.slice_p)
             g_i, s_i = flat_g[every], flat_s[every]
             dot = float(np.sum(g_i * (flat_p0[every] - flat_p[every])))

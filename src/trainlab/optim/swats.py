@@ -90,7 +90,7 @@ class SWATS(Moments):
     def _dot(self, a: np.ndarray, b: np.ndarray) -> float:
         """a.b in float64, summed per parameter (the same on both update paths)."""
         a, b = a.reshape(-1), b.reshape(-1)
-        bounds = self._segments or [(0, a.size)]
+        bounds = self.flat.segments or [(0, a.size)]
         total = 0.0
         for lo, hi in bounds:
             total += float(np.multiply(a[lo:hi], b[lo:hi], dtype=np.float64).sum())

@@ -28,8 +28,10 @@ from trainlab.data import load_with_info, train_val_split
 from trainlab.data.prepared import Prepared, open_data
 from trainlab.errors import ConfigError
 from trainlab.nn import MultiLayerNet
-from trainlab.optim import GradientNoise, Optimizer
+from trainlab.optim import Optimizer, create
+from trainlab.optim.partition import Partition
 from trainlab.optim.schedules import make_schedule
+from trainlab.optim.transforms import add_noise, clip_by_norm, clip_by_value, stop_above_norm
 from trainlab.train.config import Data, TrainConfig
 from trainlab.train.curriculum import Curriculum, difficulty_scores
 from trainlab.train.doctor import BLOWUP
@@ -170,14 +172,23 @@ def network(spec: NetworkSpec, n_inputs: int, n_outputs: int, task, rng) -> Mult
 
 
 def optimizer(spec: OptimizerSpec, epochs: int, noise_rng) -> tuple[Optimizer, Any]:
-    """The rule (with its gradient noise, when the chain has it) and its schedule."""
+    """The rule (a :class:`Partition` when the spec gives other rules to some
+    parameters), with the spec's gradient transformations first in its chain (in
+    their order; the noise drawn from ``noise_rng``), and its schedule."""
+    made = {
+        "stop_above_norm": stop_above_norm,
+        "clip_by_norm": clip_by_norm,
+        "clip_by_value": clip_by_value,
+        "gradient_noise": lambda eta: add_noise(eta, rng=noise_rng),
+    }
     rule = spec.create()
+    if spec.partitions:
+        others = [(p.params, create(p.rule, **p.options)) for p in spec.partitions]
+        rule = Partition([*others, ("*", rule)])
+    rule.with_transforms(*(made[t.name](t.value) for t in spec.transforms))
     schedule = None
     if spec.schedule:
         schedule = make_schedule(spec.schedule, rule.lr, epochs, warmup=spec.warmup)
-    eta = spec.transform("gradient_noise")
-    if eta is not None:
-        rule = GradientNoise(rule, eta=eta, rng=noise_rng)
     return rule, schedule
 
 
@@ -193,8 +204,6 @@ def build(
     """Data, network, optimizer and trainer of ``spec``; checkpoints go to ``out``.
     ``given``: data (and a network) in memory; ``streams``: random streams of the
     caller's own; ``extras``: trainer settings beyond the spec."""
-    if spec.optimizer.partitions:
-        raise ConfigError("parameter partitions are not supported by trainlab train yet")
     rng = streams.drawn(spec.training.seed)
     rule, schedule = optimizer(spec.optimizer, spec.training.epochs, rng["noise"])
     if given is None:
@@ -221,9 +230,10 @@ def build(
 def trainer_config(
     spec: RunSpec, schedule, curriculum, batches, extras: Extras, out: Path | None
 ) -> TrainConfig:
-    """The trainer's settings: the spec's training, output and gradient transformations,
-    the schedule and curriculum built for it, the batch stream, and ``extras``."""
-    t, o = spec.training, spec.optimizer
+    """The trainer's settings: the spec's training and output (its gradient
+    transformations are in the rule's chain), the schedule and curriculum built
+    for it, the batch stream, and ``extras``."""
+    t = spec.training
     return TrainConfig(
         epochs=t.epochs,
         iterations=t.iterations,
@@ -235,9 +245,6 @@ def trainer_config(
         sampling=t.sampling,
         early_stop=t.early_stop,
         curriculum=curriculum,
-        clip_norm=o.transform("clip_by_norm"),
-        clip_value=o.transform("clip_by_value"),
-        max_grad_norm=o.transform("stop_above_norm"),
         blowup=extras.blowup,
         monitor=extras.monitor,
         checkpoint_dir=out,

@@ -16,7 +16,12 @@ from typing import Any
 import numpy as np
 
 from trainlab.errors import ConfigError
-from trainlab.optim.transforms import clip_by_norm, clip_by_value, stop_above_norm
+from trainlab.optim.transforms import (
+    Transformation,
+    clip_by_norm,
+    clip_by_value,
+    stop_above_norm,
+)
 from trainlab.validate import check_count, check_positive
 
 SAMPLING = ("shuffle", "replacement", "sequential")
@@ -83,14 +88,13 @@ class TrainConfig:
         curriculum: a :class:`trainlab.train.curriculum.Curriculum` (or an array
             of per-sample difficulty scores): each epoch trains on a pool of the
             easiest samples that widens to the whole set.
-        max_grad_norm, clip_norm, clip_value, transforms: the gradient
-            transforms of each step, in this order: stop with
-            :class:`DivergenceError` when the gradient norm exceeds
+        max_grad_norm, clip_norm, clip_value, transforms: gradient
+            transformations that join the front of the optimizer's chain
+            (:meth:`trainlab.optim.Optimizer.with_transforms`), in this order:
+            stop with :class:`DivergenceError` when the gradient norm exceeds
             ``max_grad_norm``, clip by the global L2 norm, clip element-wise,
-            then ``transforms`` (callables of :mod:`trainlab.optim.transforms`,
-            applied in the order given; checkpoints do not keep their state, so
-            for a resumable noisy run wrap the rule in
-            :class:`trainlab.optim.GradientNoise` instead).
+            then ``transforms`` (of :mod:`trainlab.optim.transforms`, in the
+            order given; their state is in the optimizer's checkpoints).
         blowup: stop with :class:`DivergenceError` when a mini-batch loss
             exceeds this many times the loss before training (``trainlab train``
             uses 10: a loss that grew by an order of magnitude means the
@@ -144,13 +148,15 @@ class TrainConfig:
         if self.checkpoint_every and self.checkpoint_dir is None:
             raise ConfigError("checkpoint_every needs a checkpoint_dir")
         self.callbacks, self.transforms = list(self.callbacks), list(self.transforms)
-        if not all(callable(t) for t in self.transforms):
-            raise ConfigError("transforms must be callables transform(grads, params) -> grads")
+        if not all(isinstance(t, Transformation) for t in self.transforms):
+            raise ConfigError(
+                "transforms must be gradient transformations of trainlab.optim.transforms"
+            )
         self.monitor = bool(self.monitor)
 
-    def gradient_transforms(self) -> list:
-        """The transforms of every step, fresh, in the order they run."""
-        built: list = []
+    def gradient_transforms(self) -> list[Transformation]:
+        """The transformations of every step, fresh, in the order they run."""
+        built: list[Transformation] = []
         if self.max_grad_norm is not None:
             built.append(stop_above_norm(self.max_grad_norm))
         if self.clip_norm is not None:

@@ -20,7 +20,7 @@ import numpy as np
 from trainlab.errors import ConfigError, DivergenceError
 from trainlab.optim import Optimizer, create
 from trainlab.optim.schedulefree import ScheduleFree
-from trainlab.optim.transforms import GradientNormError, Measured, apply_in_place
+from trainlab.optim.transforms import GradientNormError
 from trainlab.train.activations import activation_stats, layer_grad_norms
 from trainlab.train.callbacks import EarlyStopping
 from trainlab.train.config import Data, TrainConfig
@@ -39,13 +39,6 @@ def new_history(monitor: bool, measured: bool) -> dict[str, list]:
     keys += ["activations", "grad_norm"] if monitor else []
     keys += ["grad_norm_max"] if measured else []
     return {k: [] for k in keys}
-
-
-def _buffers(network, arrays: dict, flat: str) -> list[np.ndarray]:
-    """The net's one flat buffer (``flat_grads``, ``flat_params``) when it has one,
-    else the arrays of the dict."""
-    buf = getattr(network, flat, None)
-    return [buf] if isinstance(buf, np.ndarray) else list(arrays.values())
 
 
 class Trainer(Checkpointed):
@@ -99,8 +92,10 @@ class Trainer(Checkpointed):
                     "validation data (e.g. --val-ratio 0.2)"
                 )
             self.callbacks.append(EarlyStopping(config.early_stop))
-        self.transforms = config.gradient_transforms()
-        self._measured = [tr for tr in self.transforms if isinstance(tr, Measured)]
+        transforms = config.gradient_transforms()
+        if transforms:  # the config's transformations run first in the rule's chain
+            self.optimizer.transforms = (*transforms, *self.optimizer.transforms)
+        self._measured = self.optimizer.measures_norm
         self._probe = data.x_train[: config.probe_size]
         self.checkpoint_dir, self.checkpoint_every = config.checkpoint_dir, config.checkpoint_every
         net_rng = getattr(network, "rng", None)
@@ -108,7 +103,7 @@ class Trainer(Checkpointed):
             network.params,
             (self.rng, net_rng if isinstance(net_rng, np.random.Generator) else None),
         )
-        self.history = new_history(config.monitor, bool(self._measured))
+        self.history = new_history(config.monitor, self._measured)
         self.current_iter = 0
         self.current_epoch = 0
         self.elapsed = 0.0
@@ -161,9 +156,8 @@ class Trainer(Checkpointed):
         """Put the schedule-free rule's ``'train'`` weights (where gradients are
         taken) or ``'eval'`` weights (the average: evaluated and saved at an
         epoch's end, and left in the net when training stops) into the network."""
-        rule = getattr(self.optimizer, "optimizer", self.optimizer)  # inside GradientNoise
-        if isinstance(rule, ScheduleFree):
-            getattr(rule, mode)(self.network.params)
+        if isinstance(self.optimizer, ScheduleFree):  # (with noise too: the same rule)
+            getattr(self.optimizer, mode)(self.network.params)
 
     def _diverged(self, reason: str, what: str, xb, grads) -> DivergenceError:
         self.divergence = divergence_record(self, reason, what, xb, grads)
@@ -182,7 +176,6 @@ class Trainer(Checkpointed):
             raise self._diverged("nonfinite_loss", f"loss is {loss}", xb, grads)
         self._check_blowup(loss, xb, grads)
         try:
-            self._transform(grads)
             self.optimizer.update(net.params, grads)
         except GradientNormError as exc:
             raise self._diverged("gradient_norm", str(exc), xb, grads) from None
@@ -190,6 +183,8 @@ class Trainer(Checkpointed):
             raise self._diverged(
                 "nonfinite_gradient", "the gradient is not finite", xb, grads
             ) from None
+        finally:
+            self._record_norm()
         return loss
 
     def _check_blowup(self, loss: float, xb, grads) -> None:
@@ -197,22 +192,10 @@ class Trainer(Checkpointed):
         if what is not None:
             raise self._diverged("loss_blowup", what, xb, grads)
 
-    def _transform(self, grads: dict) -> None:
-        """Apply the gradient transforms in order, in place on the net's gradients."""
-        if self.transforms:
-            net = self.network
-            try:
-                apply_in_place(
-                    self.transforms,
-                    _buffers(net, grads, "flat_grads"),
-                    _buffers(net, net.params, "flat_params"),
-                )
-            finally:
-                self._record_norm()
-
     def _record_norm(self) -> None:
-        """The largest gradient norm of the epoch (as the first measuring transform saw it)."""
-        norm = self._measured[0].norm if self._measured else None
+        """The largest gradient norm of the epoch (as the first measuring
+        transformation of the optimizer's chain saw it)."""
+        norm = self.optimizer.measured_norm
         if norm is not None:
             if norm > self._epoch_max_norm or not math.isfinite(norm):
                 self._epoch_max_norm = norm
