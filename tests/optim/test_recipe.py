@@ -15,8 +15,9 @@ from trainlab.optim.recipe import call_text, recipe
 
 #: rules whose steps no torch.optim or reference call takes with these options
 #: (the notes' Adam adds eps before the bias correction; momentum and nesterov
-#: are the notes' forms; SWATS has no reference implementation)
-NONE = {"adam", "amsgrad", "momentum", "nesterov", "swats"}
+#: are the notes' forms; SWATS has no reference implementation; muon is two
+#: calls, torch.optim.Muon on the matrices and torch.optim.AdamW on the rest)
+NONE = {"adam", "amsgrad", "momentum", "nesterov", "swats", "muon"}
 
 
 def back(name, keywords):

@@ -29,8 +29,10 @@ from trainlab.optim.lamb import LAMB
 from trainlab.optim.lbfgs import LBFGS
 from trainlab.optim.lion import Lion
 from trainlab.optim.muon import Muon
+from trainlab.optim.muon_adamw import MuonAdamW
 from trainlab.optim.nadam import NAdam
 from trainlab.optim.noise import GradientNoise
+from trainlab.optim.partition import Partition
 from trainlab.optim.prodigy import Prodigy
 from trainlab.optim.pytorch import from_torch
 from trainlab.optim.radam import RAdam
@@ -103,6 +105,7 @@ RULES: dict[str, type[Optimizer]] = {
     "rprop": Rprop,
     "asgd": ASGD,
     "adafactor": Adafactor,
+    "muon": MuonAdamW,
 }
 
 
@@ -192,6 +195,7 @@ __all__ = [
     "AdEMAMix",
     "LAMB",
     "Muon",
+    "MuonAdamW",
     "LBFGS",
     "ScheduleFreeSGD",
     "ScheduleFreeAdamW",
@@ -202,6 +206,7 @@ __all__ = [
     "ASGD",
     "Adafactor",
     "GradientNoise",
+    "Partition",
     "RULES",
     "create",
     "options",

@@ -36,13 +36,18 @@ class Partition(Optimizer):
     The transformations given to the partition itself (the trainer's clipping,
     the run spec's chain) run first, on the whole gradient; then each rule runs
     its own chain (its options, the transformations it was given) and its step
-    on its parameters, as if it were run alone on them. ``lr`` is the last
-    group's (the rule for the rest); setting it (a schedule) scales every
-    group's rate by the same factor. Every rule's state is in
+    on its parameters, as if it were run alone on them. ``lr`` is the rate of
+    the ``lead`` group (by default the last, the rule for the rest); setting it
+    (a schedule) scales every group's rate by the same factor. Every rule's state is in
     :meth:`state_dict`, under ``rules/<group>/``.
     """
 
-    def __init__(self, groups: Sequence[tuple[Selector, Optimizer]], nonfinite: str = "raise"):
+    def __init__(
+        self,
+        groups: Sequence[tuple[Selector, Optimizer]],
+        nonfinite: str = "raise",
+        lead: int = -1,
+    ):
         if not groups or not all(
             isinstance(rule, Optimizer) and (isinstance(sel, str) or callable(sel))
             for sel, rule in groups
@@ -54,7 +59,8 @@ class Partition(Optimizer):
         self.selectors = [sel for sel, _ in groups]
         self.rules = [rule for _, rule in groups]
         self._rates = [rule.lr for rule in self.rules]  # as given: a schedule scales them
-        super().__init__(self.rules[-1].lr, nonfinite=nonfinite)
+        self._lead = self._rates[lead]
+        super().__init__(self._lead, nonfinite=nonfinite)
         self._members: tuple[Any, list[list[str]]] | None = None
 
     def groups(self, params: dict[str, np.ndarray]) -> list[list[str]]:
@@ -76,9 +82,9 @@ class Partition(Optimizer):
         if self._members is None or self._members[0] is not plan:
             self._members = (plan, self.groups(plan.params))
         grads = dict(zip(plan.keys, engine.split(plan, g), strict=True))
-        last = self._rates[-1]
+        lead = self._lead
         for rule, rate, names in zip(self.rules, self._rates, self._members[1], strict=True):
-            rule.lr = rate if self.lr == last else self.lr * (rate / last)
+            rule.lr = rate if self.lr == lead else self.lr * (rate / lead)
             if names:
                 rule.update({k: plan.params[k] for k in names}, {k: grads[k] for k in names})
 

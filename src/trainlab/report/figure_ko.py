@@ -15,7 +15,7 @@ RULE_KEYS = (
     *("adamw", "amsgrad", "nadam", "radam", "swats"),
     *("lion", "adopt", "ademamix", "lamb"),
     *("schedulefreesgd", "schedulefreeadamw", "prodigy", "soap"),
-    *("adamax", "rprop", "asgd", "adafactor"),
+    *("adamax", "rprop", "asgd", "adafactor", "muon"),
 )
 
 #: the searched parameters `trainlab tune` names by their role
