@@ -107,14 +107,20 @@ class Adafactor(Optimizer):
         g2 = g * g
         if "v" in s:
             v = s["v"]
-            v += self._beta2_hat * (g2 - v)
+            g2 -= v
+            g2 *= self._beta2_hat
+            v += g2  # v + beta2_hat * (g^2 - v)
         else:
             row, col = s["row"], s["col"]
             row += self._beta2_hat * (g2.mean(axis=-1, keepdims=True) - row)
             col += self._beta2_hat * (g2.mean(axis=-2, keepdims=True) - col)
-            v = row @ col / np.maximum(row.mean(axis=-2, keepdims=True), eps1)
-        u = g / np.sqrt(np.maximum(v, eps1 * eps1))
-        p -= alpha / max(1.0, rms(u) / self.d) * u
+            v = row @ col
+            v /= np.maximum(row.mean(axis=-2, keepdims=True), eps1)
+        u = np.maximum(v, eps1 * eps1, out=g2)
+        np.sqrt(u, out=u)
+        np.divide(g, u, out=u)  # u = g / sqrt(max(v, eps1^2))
+        u *= alpha / max(1.0, rms(u) / self.d)
+        p -= u
 
 
 def rms(x: np.ndarray) -> float:
