@@ -9,6 +9,7 @@ import numpy as np
 
 from trainlab.errors import ConfigError
 from trainlab.optim.base import Optimizer
+from trainlab.optim.scratch import Scratch
 from trainlab.validate import check_count, check_positive, check_unit
 
 
@@ -111,7 +112,7 @@ class Prodigy(Optimizer):
         self._r = 0.0  # the numerator r
         self._pending: list[tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]] = []
         self._lr_t = self._delta = self._s_norm = 0.0
-        self._work = np.empty(0)
+        self._scratch = Scratch()
 
     def _init_state(self, p: np.ndarray) -> dict[str, np.ndarray]:
         return {"p0": p.copy(), **{name: np.zeros_like(p) for name in self.state_names}}
@@ -130,7 +131,7 @@ class Prodigy(Optimizer):
         flat_p, flat_g = p.reshape(-1), g.reshape(-1)
         flat_s, flat_p0 = s["s"].reshape(-1), s["p0"].reshape(-1)
         scale = (d / d0) * (d if self.safeguard_warmup else self._lr_t)
-        work = self._work_like(p)
+        work = self._scratch.like(p)
         for lo, hi in self._segments or [(0, p.size)]:  # one parameter at a time
             every = slice(lo, hi, self.slice_p)
             g_i, s_i, w_i = flat_g[every], flat_s[every], work.reshape(-1)[every]
@@ -161,7 +162,7 @@ class Prodigy(Optimizer):
         self.d_max = max(self.d_max, d_hat)
         self.d = min(self.d_max, d * self.growth_rate)
         for p, g, s in pending:
-            step = np.sqrt(s["v"], out=self._work_like(p))
+            step = np.sqrt(s["v"], out=self._scratch.like(p))
             step += self.d * self.eps
             if self.weight_decay and self.decouple:
                 p -= self.weight_decay * self._lr_t * p
@@ -172,13 +173,6 @@ class Prodigy(Optimizer):
                 np.divide(g, step, out=step)
                 step *= self._lr_t * self.d
             p -= step
-
-    def _work_like(self, p: np.ndarray) -> np.ndarray:
-        """A scratch array shaped like ``p``, kept between steps: a fresh temporary
-        of a million weights costs more page faults than the arithmetic on it."""
-        if self._work.size < p.size or self._work.dtype != p.dtype:
-            self._work = np.empty(p.size, p.dtype)
-        return self._work[: p.size].reshape(p.shape)
 
     def _extra_state(self) -> dict[str, Any]:
         return {"d": self.d, "d_max": self.d_max, "r": self._r}
