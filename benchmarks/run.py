@@ -50,7 +50,7 @@ def parse(argv):
         "--threads",
         default="1,2",
         help="thread counts to compare, for every library alike (default 1,2); "
-        "scaling and profile use the first",
+        "scaling, rules and profile use the first",
     )
     p.add_argument(
         "--out", default=str(Path(__file__).parent), help="folder for RESULTS.md and results.json"
