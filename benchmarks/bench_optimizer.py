@@ -28,7 +28,7 @@ def _layout(n: int) -> list[tuple[int, ...]]:
     return shapes
 
 
-def _flat_params(n: int, rng):
+def flat_params(n: int, rng):
     shapes = _layout(n)
     p = rng.standard_normal(n, dtype=np.float32) * 0.05
     g = rng.standard_normal(n, dtype=np.float32) * 1e-3
@@ -49,7 +49,7 @@ def opt_trainlab(rule, n, backend="auto"):
 
     kernels.use_backend(backend)
     cls, kw = RULES[rule][:2]
-    _, _, params, grads = _flat_params(n, np.random.default_rng(0))
+    _, _, params, grads = flat_params(n, np.random.default_rng(0))
     opt = getattr(optim, cls)(**kw)
 
     def run(k):
@@ -65,7 +65,7 @@ def opt_kernel(rule, n, backend, check_finite=False):
     from trainlab import kernels
 
     kernels.use_backend(backend)
-    p, g, _, _ = _flat_params(n, np.random.default_rng(0))
+    p, g, _, _ = flat_params(n, np.random.default_rng(0))
     s1, s2 = np.zeros_like(p), np.zeros_like(p)
     t = [0]
 
@@ -90,7 +90,7 @@ def opt_torch(rule, n, variant):
     import torch
 
     cls, kw = RULES[rule][2:4]
-    _, _, params, grads = _flat_params(n, np.random.default_rng(0))
+    _, _, params, grads = flat_params(n, np.random.default_rng(0))
     tensors = []
     for k in params:
         t = torch.from_numpy(params[k].copy()).requires_grad_(True)

@@ -73,12 +73,12 @@ def _softmax_loss(out, b, t, dx, db):
 
 def step(sizes, data, batch):
     """``fn(n)``: n training steps, Adam, same data and batches as the other sides."""
-    from sides import _data
+    from sides import load_batches
 
     from trainlab.kernels import numba_impl
     from trainlab.nn import MultiLayerNet
 
-    x, t, idx = _data(data, batch)
+    x, t, idx = load_batches(data, batch)
     net = MultiLayerNet(sizes[0], sizes[1:-1], sizes[-1], rng=np.random.default_rng(0))
     P, G = net.flat_params, net.flat_grads
     m, v = np.zeros_like(P), np.zeros_like(P)

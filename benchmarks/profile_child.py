@@ -29,7 +29,7 @@ SIZES, BATCH = (784, 100, 100, 100, 100, 10), 128
 
 
 def main():
-    x, t, idx = sides._data(sys.argv[2], BATCH)
+    x, t, idx = sides.load_batches(sys.argv[2], BATCH)
     net = MultiLayerNet(784, [100] * 4, 10, rng=np.random.default_rng(0))
     opt = Adam()
     it = cycle(idx)

@@ -62,6 +62,19 @@ def optimizer(blocks: list) -> dict[str, str]:
     return out
 
 
+def rules(section: dict) -> dict[str, str]:
+    """Each new rule's step against Adam's, and the matrix rules' in gradients."""
+    out = {
+        f"rules.{slug(r['rule'])}.vs_adam": f"{r['vs_adam']:.2f}×"
+        for r in section["rows"]
+        if r["vs_adam"]
+    }
+    for r in section["net_rows"]:
+        if r["gradients"]:
+            out[f"rules.net.{slug(r['rule'])}.gradients"] = f"{r['gradients']:.2f}×"
+    return out
+
+
 def experiments(section: dict) -> dict[str, str]:
     out = {}
     for p in section["pairs"]:
@@ -111,6 +124,7 @@ def widgets(section: dict) -> dict[str, str]:
 SECTIONS = {
     "training": training,
     "optimizer": optimizer,
+    "rules": rules,
     "experiments": experiments,
     "search": search,
     "memory": memory,

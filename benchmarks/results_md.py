@@ -9,6 +9,7 @@ import bench_experiments
 import bench_memory
 import bench_optimizer
 import bench_profile
+import bench_rules
 import bench_scaling
 import bench_search
 import bench_training
@@ -19,6 +20,7 @@ import quoted
 SECTIONS = (
     "training",
     "optimizer",
+    "rules",
     "scaling",
     "search",
     "memory",
@@ -76,6 +78,18 @@ def optimizer_targets(results: dict) -> list[str]:
                 f"{earlier(results, 'optimizer')}"
             )
     return out
+
+
+def rules_targets(results: dict) -> list[str]:
+    if "rules" not in results:
+        return []
+    sec, when = results["rules"], earlier(results, "rules")
+    return [
+        f"- {r['rule']}'s step (NumPy, {sec['n']:,} params) within {r['bound']:g}× Adam's: "
+        f"{verdict(bench_rules.met(r))} "
+        + (f"({r['vs_adam']:.2f}×){when}" if r["vs_adam"] else f"(failed){when}")
+        for r in sec["rows"]
+    ]
 
 
 def search_and_memory_targets(results: dict) -> list[str]:
@@ -142,6 +156,7 @@ def targets(results: dict) -> list[str]:
     return [
         *training_targets(results),
         *optimizer_targets(results),
+        *rules_targets(results),
         *search_and_memory_targets(results),
         *experiments_targets(results),
         *widgets_targets(results),
@@ -229,6 +244,9 @@ def tables(results: dict, out_dir: Path) -> list[str]:
     for block in results.get("optimizer", []):
         title = f"Optimizer step ({block['threads']} thread(s))"
         lines += [*heading(results, title, "optimizer"), *bench_optimizer.table(block), ""]
+    if "rules" in results:
+        table = bench_rules.table(results["rules"])
+        lines += [*heading(results, "The rules after the notes", "rules"), *table, ""]
     if "scaling" in results:
         table = bench_scaling.table(results["scaling"])
         lines += [*heading(results, "Scaling", "scaling"), *table, ""]

@@ -6,6 +6,8 @@ Sections (``--only`` takes a comma-separated subset):
   the notes' own code vs the matrix products alone;
 * ``optimizer`` one update of 1M / 10M parameters: trainlab.optim, the fused
   kernels, torch.optim, and the memory-bandwidth bound;
+* ``rules``     the update rules after the notes against Adam's step, and Muon,
+  SOAP and LBFGS in gradients of the notes' net;
 * ``scaling``   time per step as the batch and the width double;
 * ``search``    trials per minute of ``trainlab tune`` with 1 and 2 workers;
 * ``memory``    peak resident memory of a full Fashion-MNIST training;
@@ -48,7 +50,7 @@ def parse(argv):
         "--threads",
         default="1,2",
         help="thread counts to compare, for every library alike (default 1,2); "
-        "scaling and profile use the first",
+        "scaling, rules and profile use the first",
     )
     p.add_argument(
         "--out", default=str(Path(__file__).parent), help="folder for RESULTS.md and results.json"
@@ -155,7 +157,7 @@ def main(argv=None):
     first = args.threads[0]
     with tempfile.TemporaryDirectory() as tmp:
         data = None
-        if {"training", "scaling", "profile"} & set(args.only):
+        if {"training", "scaling", "profile", "rules"} & set(args.only):
             import bench_training
 
             data = bench_training.save_data(tmp)
@@ -174,6 +176,10 @@ def main(argv=None):
                 results[section] = [
                     bench_optimizer.run(args.quick, n, args.before_src) for n in args.threads
                 ]
+            elif section == "rules":
+                import bench_rules
+
+                results[section] = bench_rules.run(args.quick, first, data)
             elif section == "scaling":
                 import bench_scaling
 

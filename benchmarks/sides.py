@@ -16,7 +16,7 @@ import notes_reference
 import numpy as np
 
 
-def _data(data: str, batch: int, count: int = 64, seed: int = 0):
+def load_batches(data: str, batch: int, count: int = 64, seed: int = 0):
     """x, t and ``count`` index arrays drawn as the book draws them (``choice(n, batch)``)."""
     x = np.load(Path(data) / "x.npy", mmap_mode="r")
     t = np.load(Path(data) / "t.npy")
@@ -37,7 +37,7 @@ def trainlab_step(sizes, data, batch, backend: str = "auto"):
         from trainlab import kernels
 
         kernels.use_backend(backend)
-    x, t, idx = _data(data, batch)
+    x, t, idx = load_batches(data, batch)
     net = MultiLayerNet(sizes[0], sizes[1:-1], sizes[-1], rng=np.random.default_rng(0))
     opt = Adam()
     it = cycle(idx)
@@ -52,7 +52,7 @@ def trainlab_step(sizes, data, batch, backend: str = "auto"):
 
 def notes_step(sizes, data, batch):
     """The book's MultiLayerNet (float64) and Adam, dict of arrays."""
-    x, t, idx = _data(data, batch)
+    x, t, idx = load_batches(data, batch)
     net = notes_reference.MultiLayerNet(
         sizes[0], list(sizes[1:-1]), sizes[-1], rng=np.random.default_rng(0)
     )
@@ -72,7 +72,7 @@ def torch_step(sizes, data, batch, **adam_kw):
     import torch
 
     torch.set_num_threads(int(__import__("os").environ.get("OMP_NUM_THREADS", "1")))
-    x, t, idx = _data(data, batch)
+    x, t, idx = load_batches(data, batch)
     layers = []
     for a, b in zip(sizes[:-1], sizes[1:], strict=False):
         layers += [torch.nn.Linear(a, b), torch.nn.ReLU()]

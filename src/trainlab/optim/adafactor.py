@@ -9,6 +9,7 @@ import numpy as np
 
 from trainlab.errors import ConfigError
 from trainlab.optim.base import Optimizer
+from trainlab.optim.scratch import Scratch
 from trainlab.validate import check_positive
 
 
@@ -91,6 +92,7 @@ class Adafactor(Optimizer):
             raise ConfigError(f"d must be a finite number >= 1, got {d!r}")
         self.d = float(d)
         self._beta2_hat = self._lr_t = 1.0
+        self._scratch = Scratch()
 
     def _init_state(self, p: np.ndarray) -> dict[str, np.ndarray]:
         if p.ndim > 1:  # the row and column statistics of the last two axes
@@ -109,17 +111,23 @@ class Adafactor(Optimizer):
         alpha = self._lr_t * max(self.eps2, rms(p))
         if self.weight_decay:
             p *= 1 - self.lr * self.weight_decay
-        g2 = g * g
+        g2 = np.multiply(g, g, out=self._scratch.like(g))
         if "v" in s:
             v = s["v"]
-            v += self._beta2_hat * (g2 - v)
+            g2 -= v
+            g2 *= self._beta2_hat
+            v += g2  # v + beta2_hat * (g^2 - v)
         else:
             row, col = s["row"], s["col"]
             row += self._beta2_hat * (g2.mean(axis=-1, keepdims=True) - row)
             col += self._beta2_hat * (g2.mean(axis=-2, keepdims=True) - col)
-            v = row @ col / np.maximum(row.mean(axis=-2, keepdims=True), eps1)
-        u = g / np.sqrt(np.maximum(v, eps1 * eps1))
-        p -= alpha / max(1.0, rms(u) / self.d) * u
+            v = np.matmul(row, col, out=g2)  # g2 is no longer needed
+            v /= np.maximum(row.mean(axis=-2, keepdims=True), eps1)
+        u = np.maximum(v, eps1 * eps1, out=g2)
+        np.sqrt(u, out=u)
+        np.divide(g, u, out=u)  # u = g / sqrt(max(v, eps1^2))
+        u *= alpha / max(1.0, rms(u) / self.d)
+        p -= u
 
 
 def rms(x: np.ndarray) -> float:

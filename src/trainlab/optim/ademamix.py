@@ -100,7 +100,11 @@ class AdEMAMix(Moments):
         m1 += (1 - self.beta1) * (g - m1)
         v += (1 - self.beta2) * (g * g - v)
         m2 += (1 - self._beta3_t) * (g - m2)
-        step = m1 / self._bc1
-        step += self._alpha_t * m2
-        step /= np.sqrt(v) / self._sqrt_bc2 + self.eps
-        p -= self.lr * step
+        # the step above with both bias corrections moved onto lr and eps, as in Adam
+        step = (self._alpha_t * self._bc1) * m2
+        step += m1
+        denom = np.sqrt(v)
+        denom += self.eps * self._sqrt_bc2
+        step /= denom
+        step *= self.lr * self._sqrt_bc2 / self._bc1
+        p -= step

@@ -76,7 +76,9 @@ class ADOPT(Moments):
         if self.t == 1:  # the first gradient only seeds v
             v += g * g
             return
-        n = g / np.maximum(np.sqrt(v), self.eps)
+        n = np.sqrt(v)
+        np.maximum(n, self.eps, out=n)
+        np.divide(g, n, out=n)  # n = g / max(sqrt(v), eps)
         if self.clip:
             np.clip(n, -self._bound, self._bound, out=n)
         m += (1 - self.beta1) * (n - m)

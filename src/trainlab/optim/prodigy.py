@@ -9,6 +9,7 @@ import numpy as np
 
 from trainlab.errors import ConfigError
 from trainlab.optim.base import Optimizer
+from trainlab.optim.scratch import Scratch
 from trainlab.validate import check_count, check_positive, check_unit
 
 
@@ -116,6 +117,7 @@ class Prodigy(Optimizer):
         self._r = 0.0  # the numerator r
         self._pending: list[tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]] = []
         self._lr_t = self._delta = self._s_norm = 0.0
+        self._scratch = Scratch()
 
     def _init_state(self, p: np.ndarray) -> dict[str, np.ndarray]:
         return {"p0": p.copy(), **{name: np.zeros_like(p) for name in self.state_names}}
@@ -134,16 +136,23 @@ class Prodigy(Optimizer):
         flat_p, flat_g = p.reshape(-1), g.reshape(-1)
         flat_s, flat_p0 = s["s"].reshape(-1), s["p0"].reshape(-1)
         scale = (d / d0) * (d if self.safeguard_warmup else self._lr_t)
+        work = self._scratch.like(p)
         for lo, hi in self.flat.segments or [(0, p.size)]:  # one parameter at a time
             every = slice(lo, hi, self.slice_p)
-            g_i, s_i = flat_g[every], flat_s[every]
-            dot = float(np.sum(g_i * (flat_p0[every] - flat_p[every])))
-            self._delta += (d / d0) * self._lr_t * dot
-            s_i[...] = self.beta3 * s_i + scale * g_i
-            self._s_norm += float(np.abs(s_i).sum())
+            g_i, s_i, w_i = flat_g[every], flat_s[every], work.reshape(-1)[every]
+            moved = np.subtract(flat_p0[every], flat_p[every], out=w_i)
+            moved *= g_i
+            self._delta += (d / d0) * self._lr_t * float(moved.sum())  # <g, p0 - p>
+            s_i *= self.beta3
+            s_i += np.multiply(g_i, scale, out=w_i)
+            self._s_norm += float(np.abs(s_i, out=w_i).sum())
         if b1 > 0:
-            s["m"][...] = b1 * s["m"] + d * (1 - b1) * g
-        s["v"][...] = b2 * s["v"] + d * d * (1 - b2) * g * g
+            s["m"] *= b1
+            s["m"] += np.multiply(g, d * (1 - b1), out=work)
+        gg = np.multiply(g, d * d * (1 - b2), out=work)
+        gg *= g
+        s["v"] *= b2
+        s["v"] += gg
         self._pending.append((p, g, s))
 
     def _end_step(self) -> None:
@@ -158,13 +167,17 @@ class Prodigy(Optimizer):
         self.d_max = max(self.d_max, d_hat)
         self.d = min(self.d_max, d * self.growth_rate)
         for p, g, s in pending:
-            denom = np.sqrt(s["v"]) + self.d * self.eps
+            step = np.sqrt(s["v"], out=self._scratch.like(p))
+            step += self.d * self.eps
             if self.weight_decay and self.decouple:
                 p -= self.weight_decay * self._lr_t * p
             if self.beta1 > 0:
-                p -= self._lr_t * (s["m"] / denom)
+                np.divide(s["m"], step, out=step)
+                step *= self._lr_t
             else:
-                p -= self._lr_t * self.d * (g / denom)
+                np.divide(g, step, out=step)
+                step *= self._lr_t * self.d
+            p -= step
 
     def _extra_state(self) -> dict[str, Any]:
         return {"d": self.d, "d_max": self.d_max, "r": self._r}

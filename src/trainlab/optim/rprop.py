@@ -82,9 +82,11 @@ class Rprop(Optimizer):
 
     def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
         prev, step = s["prev"], s["step"]
-        agree = np.sign(g * prev)  # +1: same sign, -1: flipped, 0: either is 0
-        factors = np.array([self.etaminus, 1.0, self.etaplus], step.dtype)
-        step *= factors[agree.astype(np.int8) + 1]  # etaminus, 1 or etaplus
+        agree = g * prev  # > 0: same sign, < 0: flipped, 0: either is 0
+        flipped = agree < 0
+        np.multiply(step, self.etaplus, out=step, where=agree > 0)
+        np.multiply(step, self.etaminus, out=step, where=flipped)
         np.clip(step, self.step_size_min, self.step_size_max, out=step)
-        np.multiply(g, agree >= 0, out=prev)  # g, but 0 where the sign flipped
+        np.copyto(prev, g)
+        prev[flipped] = 0  # after a flip, stand still once
         p -= np.sign(prev) * step

@@ -241,8 +241,12 @@ class ScheduleFreeAdamW(ScheduleFree):
 
     def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
         v = s["v"]
-        v[...] = self.beta2 * v + (1 - self.beta2) * g * g
-        d = g / (np.sqrt(v / (1.0 - self.beta2**self.t)) + self.eps)
+        v *= self.beta2
+        v += (1 - self.beta2) * g * g
+        d = v / (1.0 - self.beta2**self.t)
+        np.sqrt(d, out=d)
+        d += self.eps
+        np.divide(g, d, out=d)  # d = g / (sqrt(v / (1 - beta2^t)) + eps)
         if self.weight_decay:
             d += self.weight_decay * p
         self._step(p, s["z"], d)
