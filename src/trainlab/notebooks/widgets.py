@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from trainlab.landscape import FUNCTIONS, get_function, trace
+from trainlab.landscape.base import lr_for
 from trainlab.landscape.plots import contour, cross, label, landmarks
 from trainlab.notebooks.labs import Lab, pyplot
 from trainlab.notebooks.text import say
@@ -110,10 +111,10 @@ class LandscapeLab(Lab):
             n = int(f.steps if steps is None else steps)
             self.steps_box.max = max(300, 2 * n)
             self.steps_box.value = n
-            table = {**getattr(f, "lrs", {}), **(lrs or {})}
             for rule, r in self.rules.items():
-                if rule in table:
-                    r["lr"].value = float(table[rule])
+                lr = (lrs or {}).get(rule, lr_for(f, rule))
+                if lr is not None:
+                    r["lr"].value = float(lr)
         if self._fig is not None:
             pyplot().close(self._fig)
         self._fig = None
