@@ -50,6 +50,14 @@ WORDS = {
     "below 2/lr": ("2/lr보다 아래: 안정", "below 2/lr: stable"),
     "full batch": ("전체 배치 경사 하강", "full-batch gradient descent"),
     "check the initial weights": ("가중치 초깃값을 확인하세요", "check the initial weights"),
+    "year": ("연도", "year"),
+    "the line of update rules": (
+        "갱신 규칙의 계보 (회색: 노트의 규칙, 파랑: trainlab의 이후 규칙, 주황: 다른 곳에)",
+        "The line of update rules (grey: the notes', blue: later, in trainlab, orange: elsewhere)",
+    ),
+    "rules": ("규칙", "rules"),
+    "AdamW lr": ("AdamW 학습률", "AdamW lr"),
+    "typical lr per rule": ("규칙마다 알맞은 배율", "each rule's typical lr"),
 }
 
 
