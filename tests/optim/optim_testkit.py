@@ -34,6 +34,21 @@ FACTORIES = {
     "adopt": lambda: create("adopt", lr=0.01, weight_decay=0.01),
     "ademamix": lambda: create("ademamix", lr=0.01, t_alpha_beta3=10, weight_decay=0.01),
     "lamb": lambda: create("lamb", lr=0.01, weight_decay=0.01, clamp=2.0),
+    "schedulefreesgd": lambda: create(
+        "schedulefreesgd", lr=0.1, weight_decay=0.01, warmup_steps=5, r=0.5
+    ),
+    "schedulefreeadamw": lambda: create(
+        "schedulefreeadamw", lr=0.01, weight_decay=0.01, warmup_steps=5, weight_lr_power=1.0
+    ),
+    "prodigy": lambda: create("prodigy", d0=1e-3, weight_decay=0.01, slice_p=3),
+    "prodigy-coupled": lambda: create(
+        "prodigy", beta1=0.0, d0=1e-2, weight_decay=0.01, decouple=False, use_bias_correction=True
+    ),
+    "soap": lambda: create("soap", lr=0.01, precondition_frequency=3, precondition_1d=True),
+    "adamax": lambda: create("adamax", lr=0.01, weight_decay=0.01, maximize=True),
+    "rprop": lambda: create("rprop", lr=0.01, etaminus=0.3, step_size_max=0.5),
+    "asgd": lambda: create("asgd", lr=0.05, lambd=0.01, t0=5, weight_decay=0.01),
+    "adafactor": lambda: create("adafactor", lr=0.05, weight_decay=0.01, d=1.5),
     "noise-adam": lambda: GradientNoise(
         create("adam", lr=0.01), eta=0.3, rng=np.random.default_rng(7)
     ),

@@ -49,9 +49,10 @@ def test_flat_buffer_equals_separate_arrays(name, dtype, kernel_backend):
         gsep = {k: sep[k] * dtype(0.3) + n[k] for k in sep}
         opt_flat.update(flat, gflat)
         opt_sep.update(sep, gsep)
-    # a per-parameter rule (a matrix as a matrix) is handed one parameter at a time
-    one_pass = not inner(opt_flat).per_parameter
-    assert (inner(opt_flat)._flat_state is not None) == one_pass, "the one-pass path was not taken"
+    if inner(opt_flat).per_parameter:  # a matrix rule: one parameter at a time, on the views
+        assert inner(opt_flat)._flat_state is None
+    else:
+        assert inner(opt_flat)._flat_state is not None, "the one-pass path was not taken"
     assert inner(opt_sep)._flat_state is None
     for k in start:
         assert flat[k].dtype == dtype

@@ -41,7 +41,7 @@ def test_bad_settings_raise_config_error_naming_the_argument(name, kw, arg):
 
 def test_unknown_rule_lists_the_rules():
     with pytest.raises(ConfigError) as err:
-        create("adamax")
+        create("adamaxx")
     for name in RULES:
         assert name in str(err.value)
 

@@ -24,10 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trainlab.data import load
 from trainlab.landscape import get_function
-from trainlab.train import build
-from trainlab.train.spec import NetworkSpec
+from trainlab.train.build import Extras, Streams, build
+from trainlab.train.spec import DataSpec, NetworkSpec, OutputSpec, RunSpec
 
 SEED = 20240614
 BOWL_STEPS, ARRAY_STEPS, ORDER_STEPS, NET_STEPS, LR_STEPS = 30, 60, 40, 300, 20
@@ -168,10 +167,14 @@ def order(rule) -> Scenario:
 
 
 def network(rule) -> Scenario:
-    (x, t), _ = load("digits")
-    x = x.astype(np.float64)
-    shape = NetworkSpec(hidden=(16,), dtype="float64")
-    net = build.network(shape, x.shape[1], 10, "classification", np.random.default_rng(SEED))
+    spec = RunSpec(
+        data=DataSpec("digits", val_ratio=0.0),
+        network=NetworkSpec(hidden=(16,), dtype="float64"),
+        output=OutputSpec(quiet=True),
+    )
+    streams = Streams(weights=np.random.default_rng(SEED))
+    trainer = build(spec, streams=streams, extras=Extras()).trainer  # its data and network;
+    net, x, t = trainer.network, trainer.data.x_train, trainer.data.t_train  # `rule` steps
     batches = np.random.default_rng(SEED + 2).integers(0, len(x), size=(NET_STEPS, 32))
     arrays_ = dict(net.params)
 

@@ -38,9 +38,7 @@ def run(args) -> int:
     # the notes' optimizer figure on x²/20 + y², with the race animated: drawn by
     # the same workers as the experiments, its figures and its animation apart
     bowl = out / "landscape-bowl"
-    extra = [
-        (bowl, "trainlab.commands.demo:landscape", {"part": part}) for part in ("figures", "gif")
-    ]
+    extra = [(bowl, landscape, {"part": part}) for part in ("figures", "gif")]
     execute(
         configs,
         out,

@@ -22,10 +22,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from trainlab.data import train_val_split
-from trainlab.experiments.common import first, fit, gen, head, mean, network, rule_label, seeds
+from trainlab.experiments.common import (
+    QUIET,
+    first,
+    fit,
+    gen,
+    head,
+    mean,
+    rule_label,
+    seeds,
+    trainer,
+)
 from trainlab.experiments.experiment import Experiment, Source
 from trainlab.optim import create
-from trainlab.train import Data, TrainConfig, Trainer
+from trainlab.train import Data
+from trainlab.train.build import Streams
+from trainlab.train.spec import NetworkSpec, OptimizerSpec, RunSpec, TrainingSpec
 from trainlab.viz import band, caption, plt, save
 
 
@@ -98,17 +110,18 @@ def job(cfg, data, spec) -> dict:
     (x, t), (xv, tv) = train_val_split(x, t, cfg.val_ratio, gen(spec["split"]))
     n = cfg.curve_samples
     lr = create(spec["rule"]).lr * spec["factor"]
-    tr = Trainer(
-        network(data, cfg.hidden, spec["init"]),
+    run = RunSpec(
+        network=NetworkSpec(cfg.hidden),
+        optimizer=OptimizerSpec(spec["rule"], lr=lr),
+        training=TrainingSpec(cfg.epochs, batch_size=cfg.batch_size),
+        output=QUIET,
+    )
+    tr = trainer(
+        run,
+        data,
         Data(x, t, *_test_probe(data, n, spec["probe"]), x_val=xv, t_val=tv),
-        create(spec["rule"], lr=lr),
-        TrainConfig(
-            epochs=cfg.epochs,
-            mini_batch_size=cfg.batch_size,
-            evaluate_sample_num_per_epoch=max(n, len(xv)) if n else None,
-            rng=gen(spec["batch"]),
-            progress=False,
-        ),
+        Streams(weights=gen(spec["init"]), batches=gen(spec["batch"])),
+        evaluate_samples=max(n, len(xv)) if n else None,
     )
     h = fit(tr)
     final = None

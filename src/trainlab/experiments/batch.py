@@ -27,15 +27,12 @@ import numpy as np
 
 from trainlab.errors import ConfigError
 from trainlab.experiments.common import Data, load_data
-from trainlab.experiments.folder import data_meta, documents, parts, reads
+from trainlab.experiments.folder import data_meta, documents, figures, parts, reads
 from trainlab.experiments.registry import get, make_config
 from trainlab.experiments.worker import ARRAYS, Local, work, write_files
 from trainlab.io import write_json
 from trainlab.train.parallel import choose_workers, pool, run_jobs
 from trainlab.train.shared import SharedArrays
-
-#: the job that draws one part of an experiment's figures
-FIGURES = "trainlab.experiments.folder:figures"
 
 
 def plan(configs: dict, seeds: int, seed: int):
@@ -110,7 +107,7 @@ def run_many(
     ``workers``: processes (``None``: every core, at most one per job).
     ``echo(line)`` hears the data note; ``on_done(name, metrics)`` each
     experiment as it is written, in the notes' order. ``extra``: more
-    ``(folder, "module:function", kwargs)`` jobs for the same workers, each
+    ``(folder, draw, kwargs)`` jobs for the same workers (``draw`` a module-level function), each
     writing files into ``folder`` (see :func:`~trainlab.experiments.worker.work`).
     Returns name → metrics.
     """
@@ -185,7 +182,7 @@ class Batch:
             work,
             [
                 *self.jobs,
-                *[("files", target, kw) for _, target, kw in self.extra],
+                *[("files", draw, kw) for _, draw, kw in self.extra],
                 *start,
                 *[("warm",)] * len(self.warm),
             ],
@@ -244,7 +241,7 @@ class Batch:
         }
         self.docs[name] = documents(name, cfg, self.metrics[name], meta=meta, **self.how)
         new = [
-            ("files", FIGURES, {"docs": self.docs[name], "part": part}) for part in parts(name, cfg)
+            ("files", figures, {"docs": self.docs[name], "part": part}) for part in parts(name, cfg)
         ]
         for k in range(len(new)):
             self.figure_of[self.count + k] = (name, k)

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trainlab.experiments.common import first, floats, gen, head, mean, network, seeds
+from trainlab.experiments.common import QUIET, first, floats, gen, head, mean, seeds, trainer
 from trainlab.experiments.experiment import Experiment, Source
-from trainlab.optim import create
-from trainlab.train import Data, TrainConfig, Trainer
+from trainlab.train import Data
+from trainlab.train.build import Streams
+from trainlab.train.spec import NetworkSpec, OptimizerSpec, RunSpec, TrainingSpec
 from trainlab.viz import band, caption, plt, save
 
 
@@ -80,18 +81,14 @@ def job(cfg, data, spec) -> dict:
 
     x, t = head(data.x, data.t, cfg.train_size)
     b = spec["batch"]
-    net = network(data, cfg.hidden, spec["init"])
-    tr = Trainer(
-        net,
-        Data(x, t),
-        create(cfg.optimizer, lr=cfg.lr),
-        TrainConfig(
-            epochs=cfg.epochs,
-            mini_batch_size=size_of(b, len(x)),
-            rng=gen(spec["batch_seed"]),
-            progress=False,
-        ),
+    run = RunSpec(
+        network=NetworkSpec(cfg.hidden),
+        optimizer=OptimizerSpec(cfg.optimizer, lr=cfg.lr),
+        training=TrainingSpec(cfg.epochs, batch_size=size_of(b, len(x))),
+        output=QUIET,
     )
+    streams = Streams(weights=gen(spec["init"]), batches=gen(spec["batch_seed"]))
+    tr = trainer(run, data, Data(x, t), streams)
     h = tr.train()
     return {
         "train_loss": h["train_loss"],

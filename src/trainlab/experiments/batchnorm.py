@@ -15,10 +15,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trainlab.experiments.common import first, fit, floats, gen, head, mean, network, seeds, stack
+from trainlab.experiments.common import (
+    QUIET,
+    first,
+    fit,
+    floats,
+    gen,
+    head,
+    mean,
+    seeds,
+    stack,
+    trainer,
+)
 from trainlab.experiments.experiment import Experiment, Source
-from trainlab.optim import create
-from trainlab.train import Data, TrainConfig, Trainer
+from trainlab.train import Data
+from trainlab.train.build import Streams
+from trainlab.train.spec import NetworkSpec, OptimizerSpec, RunSpec, TrainingSpec
 from trainlab.viz import band, by_hand, caption, plt, save
 
 AHEAD = 0.1  # "ahead": final training accuracy higher by more than this
@@ -67,20 +79,14 @@ def jobs(cfg, rng) -> list[dict]:
 def job(cfg, data, spec) -> dict:
 
     x, t = head(data.x, data.t, cfg.train_size)
-    net = network(data, cfg.hidden, spec["init"], init=spec["scale"], batchnorm=spec["bn"])
-    tr = Trainer(
-        net,
-        Data(x, t),
-        create(cfg.optimizer, lr=cfg.lr),
-        TrainConfig(
-            epochs=cfg.epochs,
-            mini_batch_size=cfg.batch_size,
-            rng=gen(spec["batch"]),
-            progress=False,
-            sampling="replacement",
-        ),
+    run = RunSpec(
+        network=NetworkSpec(cfg.hidden, init=spec["scale"], batchnorm=spec["bn"]),
+        optimizer=OptimizerSpec(cfg.optimizer, lr=cfg.lr),
+        training=TrainingSpec(cfg.epochs, batch_size=cfg.batch_size, sampling="replacement"),
+        output=QUIET,
     )
-    h = fit(tr)
+    streams = Streams(weights=gen(spec["init"]), batches=gen(spec["batch"]))
+    h = fit(trainer(run, data, Data(x, t), streams))
     return {"train_acc": h["train_acc"], "diverged_at": h["diverged_at"]}
 
 

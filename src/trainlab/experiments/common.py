@@ -1,4 +1,4 @@
-"""Helpers shared by the experiments: data, networks, seeds, runs that may diverge."""
+"""Helpers shared by the experiments: data, trainers, seeds, runs that may diverge."""
 
 from __future__ import annotations
 
@@ -8,8 +8,14 @@ import numpy as np
 
 from trainlab.data import load_with_info
 from trainlab.errors import DivergenceError
-from trainlab.train import build as builder
-from trainlab.train.spec import NetworkSpec
+from trainlab.optim import RULES
+from trainlab.train import config
+from trainlab.train.build import Extras, Given, Streams, build
+from trainlab.train.spec import OutputSpec, RunSpec
+from trainlab.train.trainer import Trainer
+
+#: an experiment's trainings show no progress bars of their own
+QUIET = OutputSpec(quiet=True)
 
 
 @dataclass
@@ -59,12 +65,12 @@ def gen(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def network(data: Data, hidden, seed: int, **fields):
-    """The notes' network for ``data`` from the builder: ``hidden`` sizes, weights drawn
-    with ``seed``, other :class:`~trainlab.train.spec.NetworkSpec` fields as given
-    (``init``, ``batchnorm``, ``weight_decay``, ``dropout``, ``dropout_mode``)."""
-    shape = NetworkSpec(hidden=tuple(hidden), **fields)
-    return builder.network(shape, data.n_inputs, data.n_classes, "classification", gen(seed))
+def trainer(run: RunSpec, data: Data, arrays: config.Data, streams: Streams, **extras) -> Trainer:
+    """The trainer of ``run`` on ``arrays`` (a part of ``data``, whose classes are the
+    outputs), with the experiment's own random ``streams``; ``extras``: the fields of
+    :class:`~trainlab.train.build.Extras` (callbacks, evaluated samples)."""
+    given = Given(arrays, data.n_classes)
+    return build(run, given=given, streams=streams, extras=Extras(**extras)).trainer
 
 
 def fit(trainer) -> dict:
@@ -108,20 +114,10 @@ def mean(values) -> float:
 
 
 def rule_label(name: str) -> str:
-    """Display name of an update rule, as the notes write it."""
-    return {
-        "sgd": "SGD",
-        "momentum": "Momentum",
-        "nesterov": "Nesterov",
-        "adagrad": "AdaGrad",
-        "rmsprop": "RMSprop",
-        "adam": "Adam",
-        "adamw": "AdamW",
-        "adadelta": "Adadelta",
-        "nadam": "NAdam",
-        "radam": "RAdam",
-        "swats": "SWATS",
-    }.get(name.lower(), name)
+    """Display name of an update rule: its class's name, as its paper writes it
+    (``AdaGrad``, ``RMSprop``, ``AdEMAMix``); a name trainlab lacks, as given."""
+    rule = RULES.get(name.lower().replace("_", "").replace("-", ""))
+    return name if rule is None else rule.__name__
 
 
 def arch(data_meta: dict, hidden) -> str:

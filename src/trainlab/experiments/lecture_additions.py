@@ -27,11 +27,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from trainlab.data import train_val_split
-from trainlab.experiments.common import first, fit, gen, head, mean, network, seeds
+from trainlab.experiments.common import QUIET, first, fit, gen, head, mean, seeds, trainer
 from trainlab.experiments.experiment import Experiment, Source
 from trainlab.experiments.lecture_additions_plot import plot
-from trainlab.optim import GradientNoise, create
-from trainlab.train import Curriculum, Data, TrainConfig, Trainer, difficulty_scores
+from trainlab.train import Data
+from trainlab.train.build import Streams
+from trainlab.train.spec import (
+    NetworkSpec,
+    OptimizerSpec,
+    RunSpec,
+    TrainingSpec,
+    TransformSpec,
+)
 
 #: every training: name → what it changes
 VARIANTS = {
@@ -109,28 +116,28 @@ def job(cfg, data, spec) -> dict:
     (x, t), (xv, tv) = train_val_split(x, t, cfg.val_ratio, gen(spec["split"]))
     if v in ("fixed order", "sorted by class"):
         x, t = ordered(v, x, t, spec)
-    opt = create(cfg.optimizer, lr=cfg.lr)
-    if v == "gradient noise":
-        opt = GradientNoise(opt, eta=cfg.noise_eta, rng=gen(spec["noise"]))
-    curriculum = None
-    if v == "curriculum":
-        curriculum = Curriculum(difficulty_scores(x, t, gen(spec["scores"])))
-    updates = _Updates()
-    tr = Trainer(
-        network(data, cfg.hidden, spec["init"]),
-        Data(x, t, data.x_test, data.t_test, x_val=xv, t_val=tv),
-        opt,
-        TrainConfig(
-            epochs=cfg.epochs,
-            mini_batch_size=cfg.batch_size,
+    noise = (TransformSpec("gradient_noise", cfg.noise_eta),) if v == "gradient noise" else ()
+    run = RunSpec(
+        network=NetworkSpec(cfg.hidden),
+        optimizer=OptimizerSpec(cfg.optimizer, lr=cfg.lr, transforms=noise),
+        training=TrainingSpec(
+            cfg.epochs,
+            batch_size=cfg.batch_size,
             sampling="sequential" if v in ("fixed order", "sorted by class") else "shuffle",
-            curriculum=curriculum,
             early_stop=cfg.patience if v == "early stopping" else None,
-            rng=gen(spec["batch"]),
-            progress=False,
-            callbacks=(updates,),
+            curriculum=v == "curriculum",
         ),
+        output=QUIET,
     )
+    streams = Streams(
+        weights=gen(spec["init"]),
+        batches=gen(spec["batch"]),
+        noise=gen(spec["noise"]) if "noise" in spec else None,
+        curriculum=gen(spec["scores"]) if "scores" in spec else None,
+    )
+    updates = _Updates()
+    arrays = Data(x, t, data.x_test, data.t_test, x_val=xv, t_val=tv)
+    tr = trainer(run, data, arrays, streams, callbacks=(updates,))
     h = fit(tr)
     net = tr.network
     final = {

@@ -21,12 +21,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trainlab.experiments.common import first, gen, head, network, seeds
+from trainlab.experiments.common import QUIET, first, gen, head, seeds, trainer
 from trainlab.experiments.experiment import Experiment, Source
 from trainlab.experiments.loss_surface_plot import draw
 from trainlab.nn.spectrum import top_eigenvalues
-from trainlab.optim import create
-from trainlab.train import Data, TrainConfig, Trainer
+from trainlab.train import Data
+from trainlab.train.build import Streams
+from trainlab.train.spec import NetworkSpec, OptimizerSpec, RunSpec, TrainingSpec
 
 
 @dataclass
@@ -110,15 +111,16 @@ def losses_at(net, points, x, t) -> list[float]:
 def _train(cfg, data, spec, batch, epochs):
 
     x, t = head(data.x, data.t, cfg.train_size)
-    net = network(data, cfg.hidden, spec["init"])
-    tr = Trainer(
-        net,
-        Data(x, t),
-        create(cfg.optimizer, lr=cfg.lr),
-        TrainConfig(epochs=epochs, mini_batch_size=batch, rng=gen(spec["batches"]), progress=False),
+    run = RunSpec(
+        network=NetworkSpec(cfg.hidden),
+        optimizer=OptimizerSpec(cfg.optimizer, lr=cfg.lr),
+        training=TrainingSpec(epochs, batch_size=batch),
+        output=QUIET,
     )
+    streams = Streams(weights=gen(spec["init"]), batches=gen(spec["batches"]))
+    tr = trainer(run, data, Data(x, t), streams)
     tr.train()
-    return net
+    return tr.network
 
 
 def _around(cfg, net, x, t, rng) -> dict:

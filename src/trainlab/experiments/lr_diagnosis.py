@@ -19,19 +19,21 @@ import numpy as np
 from trainlab.errors import ConfigError
 from trainlab.experiments import lr_sharpness
 from trainlab.experiments.common import (
+    QUIET,
     first,
     fit,
     floats,
     gen,
     head,
-    network,
     seeds,
     stack,
+    trainer,
 )
 from trainlab.experiments.experiment import Experiment, Source
 from trainlab.experiments.verdict import ADVICE, classify
-from trainlab.optim import create
-from trainlab.train import Data, TrainConfig, Trainer
+from trainlab.train import Data
+from trainlab.train.build import Streams
+from trainlab.train.spec import NetworkSpec, OptimizerSpec, RunSpec, TrainingSpec
 from trainlab.train.spec_flat import init_value
 from trainlab.viz import band, caption, plt, save
 
@@ -130,19 +132,14 @@ def jobs(cfg, rng) -> list[dict]:
 def job(cfg, data, spec) -> dict:
 
     x, t = head(data.x, data.t, cfg.train_size)
-    net = network(data, cfg.hidden, spec["init_seed"], init=init_value(spec["init"]))
-    tr = Trainer(
-        net,
-        Data(x, t),
-        create(cfg.optimizer, lr=spec["lr"]),
-        TrainConfig(
-            epochs=cfg.epochs,
-            mini_batch_size=cfg.batch_size,
-            rng=gen(spec["batch_seed"]),
-            progress=False,
-            callbacks=[lr_sharpness.tracker()],
-        ),
+    run = RunSpec(
+        network=NetworkSpec(cfg.hidden, init=init_value(spec["init"])),
+        optimizer=OptimizerSpec(cfg.optimizer, lr=spec["lr"]),
+        training=TrainingSpec(cfg.epochs, batch_size=cfg.batch_size),
+        output=QUIET,
     )
+    streams = Streams(weights=gen(spec["init_seed"]), batches=gen(spec["batch_seed"]))
+    tr = trainer(run, data, Data(x, t), streams, callbacks=[lr_sharpness.tracker()])
     h = fit(tr)
     loss = list(h["train_loss_epoch"]) + ([float("inf")] if h["diverged_at"] else [])
     return {

@@ -63,7 +63,7 @@ def job(cfg, data, spec) -> dict:
         iterations=cfg.iterations,
         batch_size=cfg.batch_size,
         seed=spec["seed"],
-        progress=False,
+        quiet=True,
         test_each_epoch=False,
         evaluate_sample_num_per_epoch=TRAIN_PROBE,
     )[name]

@@ -21,11 +21,13 @@ import numpy as np
 
 from trainlab.data import epoch_indices
 from trainlab.errors import DivergenceError
-from trainlab.experiments.common import first, gen, head, mean, network, seeds, tail_mean
+from trainlab.experiments.common import QUIET, first, gen, head, mean, seeds, tail_mean, trainer
 from trainlab.experiments.experiment import Experiment, Source
 from trainlab.experiments.overfit_plot import draw
 from trainlab.nn import softmax
-from trainlab.optim import create
+from trainlab.train import Data
+from trainlab.train.build import Streams
+from trainlab.train.spec import NetworkSpec, OptimizerSpec, RunSpec, TrainingSpec
 
 
 @dataclass
@@ -143,8 +145,15 @@ def job(cfg, data, spec) -> dict:
             "dropout_mode": cfg.dropout_mode,
         },
     }[spec["variant"]]
-    net = network(data, cfg.hidden, spec["init"], **kw)
-    opt, g = create(cfg.optimizer, lr=cfg.lr), gen(spec["batch"])
+    run = RunSpec(
+        network=NetworkSpec(cfg.hidden, **kw),
+        optimizer=OptimizerSpec(cfg.optimizer, lr=cfg.lr),
+        training=TrainingSpec(cfg.epochs, batch_size=cfg.batch_size, sampling="replacement"),
+        output=QUIET,
+    )
+    streams = Streams(weights=gen(spec["init"]), batches=gen(spec["batch"]))
+    tr = trainer(run, data, Data(x, t, xt, tt), streams)  # trained by the loop below
+    net, opt, g = tr.network, tr.optimizer, tr.rng
     out: dict[str, Any] = {"train_acc": [], "test_acc": []}
     scores: dict[str, list] = {"train": [], "test": []}
 

@@ -4,7 +4,6 @@ a scratch folder and sent back as bytes."""
 
 from __future__ import annotations
 
-import importlib
 import tempfile
 from pathlib import Path
 
@@ -19,8 +18,9 @@ ARRAYS = ("x", "t", "x_test", "t_test")
 
 def work(job, arrays, meta):
     """One job, in a worker (or here): a training ``("train", name, cfg, spec)``
-    → the experiment's ``job``; ``("files", "module:function", kwargs)`` → the
-    files that ``function(out=scratch, **kwargs)`` wrote, path → bytes."""
+    → the experiment's ``job``; ``("files", draw, kwargs)`` → the files that
+    ``draw(out=scratch, **kwargs)`` wrote, path → bytes (``draw`` is a module-level
+    function, sent to the worker by its name as pickle sends functions)."""
     if job[0] == "train":
         _, name, cfg, spec = job
         experiment = get(name)
@@ -29,11 +29,10 @@ def work(job, arrays, meta):
     if job[0] == "warm":  # a worker with nothing to train imports the plotting meanwhile
         plt()
         return None
-    _, target, kwargs = job
-    module, function = target.split(":")
+    _, draw, kwargs = job
     # matplotlib's own settings, so that this process draws what a fresh worker draws
     with tempfile.TemporaryDirectory(prefix="trainlab-") as scratch, file_defaults():
-        getattr(importlib.import_module(module), function)(out=scratch, **kwargs)
+        draw(out=scratch, **kwargs)
         return {
             p.relative_to(scratch).as_posix(): p.read_bytes()
             for p in sorted(Path(scratch).rglob("*"))

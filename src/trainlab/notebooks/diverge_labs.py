@@ -14,12 +14,12 @@ from trainlab.data import load
 from trainlab.experiments.common import fit
 from trainlab.notebooks.labs import Lab, pyplot
 from trainlab.notebooks.text import say
-from trainlab.train import Data, TrainConfig, Trainer
-from trainlab.train import build as builder
+from trainlab.train import Data
+from trainlab.train.build import Extras, Given, Streams, build
 from trainlab.train.lrfind import lrfind
 from trainlab.train.lrfind_plot import lrfind_figure
 from trainlab.train.sharpness import SharpnessTracker, sharpness_verdict
-from trainlab.train.spec import NetworkSpec, OptimizerSpec
+from trainlab.train.spec import NetworkSpec, OptimizerSpec, OutputSpec, RunSpec, TrainingSpec
 
 
 def _digits(data, train_size):
@@ -70,20 +70,20 @@ class SharpnessLab(Lab):
 
     def compute(self) -> dict:
         lr = float(self.lr_box.value)
-        shape = NetworkSpec(hidden=tuple(self.hidden))
-        n_in, n_out, rng = self.x.shape[1], int(self.t.max()) + 1, default_rng(self.seed)
-        net = builder.network(shape, n_in, n_out, "classification", rng)
+        run = RunSpec(
+            network=NetworkSpec(hidden=self.hidden),
+            optimizer=OptimizerSpec("sgd", lr=lr),
+            training=TrainingSpec(iterations=self.steps, batch_size=len(self.x)),
+            output=OutputSpec(quiet=True),
+        )
         tracker = SharpnessTracker(samples=len(self.x), iterations=12, every=self.every)
-        config = TrainConfig(
-            iterations=self.steps,
-            mini_batch_size=len(self.x),
-            progress=False,
-            callbacks=[tracker],
-            rng=np.random.default_rng(self.seed + 1),
+        built = build(
+            run,
+            given=Given(Data(self.x, self.t), int(self.t.max()) + 1),
+            streams=Streams(weights=default_rng(self.seed), batches=default_rng(self.seed + 1)),
+            extras=Extras(callbacks=[tracker]),
         )
-        self.history = fit(
-            Trainer(net, Data(self.x, self.t), OptimizerSpec("sgd", lr=lr).create(), config)
-        )
+        self.history = fit(built.trainer)
         found = [v for v in self.history.get("sharpness", []) if v is not None]
         diverged = self.history["diverged_at"] is not None
         self.verdict = sharpness_verdict(found + [np.inf] * diverged, lr)
@@ -136,9 +136,13 @@ class FinderLab(Lab):
 
         super().__init__(lang)
         self.x, self.t = _digits(data, train_size)
-        n_in, n_out = self.x.shape[1], int(self.t.max()) + 1
-        shape = NetworkSpec(hidden=tuple(hidden))
-        self.net = builder.network(shape, n_in, n_out, "classification", default_rng(seed))
+        built = build(  # the network lrfind starts from
+            RunSpec(network=NetworkSpec(hidden=tuple(hidden)), output=OutputSpec(quiet=True)),
+            given=Given(Data(self.x, self.t), int(self.t.max()) + 1),
+            streams=Streams(weights=default_rng(seed)),
+            extras=Extras(),
+        )
+        self.net = built.trainer.network
         self.steps, self.seeds = steps, seeds
         self.rule_box = w.Dropdown(
             options=["sgd", "momentum", "nesterov", "adam", "rmsprop"],

@@ -15,9 +15,9 @@ from trainlab.experiments.verdict import verdict
 from trainlab.nn import weight_std
 from trainlab.notebooks.labs import Lab, pyplot
 from trainlab.notebooks.text import say
-from trainlab.train import Data, TrainConfig, Trainer
-from trainlab.train import build as builder
-from trainlab.train.spec import NetworkSpec, OptimizerSpec
+from trainlab.train import Data
+from trainlab.train.build import Extras, Given, Streams, build
+from trainlab.train.spec import NetworkSpec, OptimizerSpec, OutputSpec, RunSpec, TrainingSpec
 
 
 class HistogramLab(Lab):
@@ -156,18 +156,15 @@ class LossCurveLab(Lab):
         """The loss on the training set before training and after every epoch."""
         key = (rule, round(float(lr), 12))
         if key not in self._cache:
-            shape = NetworkSpec(hidden=tuple(self.hidden))
-            n_in, n_out, rng = self.x.shape[1], int(self.t.max()) + 1, default_rng(self.seed)
-            net = builder.network(shape, n_in, n_out, "classification", rng)
-            config = TrainConfig(
-                epochs=self.epochs,
-                mini_batch_size=100,
-                rng=np.random.default_rng(self.seed + 1),
-                progress=False,
+            run = RunSpec(
+                network=NetworkSpec(hidden=self.hidden),
+                optimizer=OptimizerSpec(rule, lr=float(lr)),
+                training=TrainingSpec(self.epochs, batch_size=100),
+                output=OutputSpec(quiet=True),
             )
-            tr = Trainer(
-                net, Data(self.x, self.t), OptimizerSpec(rule, lr=float(lr)).create(), config
-            )
+            given = Given(Data(self.x, self.t), int(self.t.max()) + 1)
+            streams = Streams(weights=default_rng(self.seed), batches=default_rng(self.seed + 1))
+            tr = build(run, given=given, streams=streams, extras=Extras()).trainer
             try:
                 curve = list(tr.train()["train_loss_epoch"])
             except DivergenceError:

@@ -15,10 +15,13 @@ import json
 from typing import Any
 
 from trainlab.errors import ConfigError
+from trainlab.optim.adafactor import Adafactor
 from trainlab.optim.adam import Adam, AdamW
+from trainlab.optim.adamax import Adamax
 from trainlab.optim.adaptive import Adadelta, AdaGrad, RMSprop
 from trainlab.optim.ademamix import AdEMAMix
 from trainlab.optim.adopt import ADOPT
+from trainlab.optim.asgd import ASGD
 from trainlab.optim.base import Optimizer
 from trainlab.optim.lamb import LAMB
 from trainlab.optim.lbfgs import LBFGS
@@ -26,10 +29,14 @@ from trainlab.optim.lion import Lion
 from trainlab.optim.muon import Muon
 from trainlab.optim.nadam import NAdam
 from trainlab.optim.noise import GradientNoise
+from trainlab.optim.prodigy import Prodigy
 from trainlab.optim.pytorch import from_torch
 from trainlab.optim.radam import RAdam
 from trainlab.optim.reference import from_reference
+from trainlab.optim.rprop import Rprop
+from trainlab.optim.schedulefree import ScheduleFreeAdamW, ScheduleFreeSGD
 from trainlab.optim.sgd import SGD, Momentum, Nesterov
+from trainlab.optim.soap import SOAP
 from trainlab.optim.swats import SWATS
 
 
@@ -86,6 +93,14 @@ RULES: dict[str, type[Optimizer]] = {
     "adopt": ADOPT,
     "ademamix": AdEMAMix,
     "lamb": LAMB,
+    "schedulefreesgd": ScheduleFreeSGD,
+    "schedulefreeadamw": ScheduleFreeAdamW,
+    "prodigy": Prodigy,
+    "soap": SOAP,
+    "adamax": Adamax,
+    "rprop": Rprop,
+    "asgd": ASGD,
+    "adafactor": Adafactor,
 }
 
 
@@ -176,6 +191,14 @@ __all__ = [
     "LAMB",
     "Muon",
     "LBFGS",
+    "ScheduleFreeSGD",
+    "ScheduleFreeAdamW",
+    "Prodigy",
+    "SOAP",
+    "Adamax",
+    "Rprop",
+    "ASGD",
+    "Adafactor",
     "GradientNoise",
     "RULES",
     "create",

@@ -19,6 +19,9 @@ from trainlab.optim.adopt import ADOPT
 from trainlab.optim.base import Optimizer
 from trainlab.optim.lamb import LAMB
 from trainlab.optim.lion import Lion
+from trainlab.optim.prodigy import Prodigy
+from trainlab.optim.schedulefree import ScheduleFreeAdamW, ScheduleFreeSGD
+from trainlab.optim.soap import SOAP
 from trainlab.validate import check_positive, check_unit
 
 #: a translation: the reference's options (with its defaults filled in) -> the trainlab rule
@@ -31,6 +34,12 @@ def split_betas(betas: Any, count: int) -> tuple[float, ...]:
     if len(values) != count:
         raise ConfigError(f"betas must be {count} decay rates (beta1, beta2, ...), got {betas!r}")
     return tuple(check_unit(f"betas[{i}]", b) for i, b in enumerate(values))
+
+
+def beta_pair(betas: Any) -> dict[str, Any]:
+    """A reference's ``betas=(beta1, beta2)`` as trainlab's ``beta1`` and ``beta2``."""
+    beta1, beta2 = split_betas(betas, 2)
+    return {"beta1": beta1, "beta2": beta2}
 
 
 def pytorch_optimizer_decay(
@@ -144,6 +153,58 @@ REFERENCE_RULES: dict[str, tuple[Translate, dict[str, Any]]] = {
             adam=False,
             pre_norm=False,
             eps=1e-6,
+            maximize=False,
+        ),
+    ),
+    "schedulefree.SGDScheduleFree": (
+        ScheduleFreeSGD,
+        dict(lr=1.0, momentum=0.9, weight_decay=0.0, warmup_steps=0, r=0.0, weight_lr_power=2.0),
+    ),
+    "schedulefree.AdamWScheduleFree": (
+        lambda betas, **kw: ScheduleFreeAdamW(**beta_pair(betas), **kw),
+        dict(
+            lr=0.0025,
+            betas=(0.9, 0.999),
+            eps=1e-8,
+            weight_decay=0.0,
+            warmup_steps=0,
+            r=0.0,
+            weight_lr_power=2.0,
+        ),
+    ),
+    "prodigyopt.Prodigy": (
+        lambda betas, fsdp_in_use, **kw: Prodigy(**beta_pair(betas), **kw),
+        dict(
+            lr=1.0,
+            betas=(0.9, 0.999),
+            beta3=None,
+            eps=1e-8,
+            weight_decay=0.0,
+            decouple=True,
+            use_bias_correction=False,
+            safeguard_warmup=False,
+            d0=1e-6,
+            d_coef=1.0,
+            growth_rate=float("inf"),
+            fsdp_in_use=False,  # sharded training only; the steps are the same
+            slice_p=1,
+        ),
+    ),
+    "pytorch_optimizer.SOAP": (
+        lambda betas, **kw: SOAP(**beta_pair(betas), **kw),
+        dict(
+            lr=3e-3,
+            betas=(0.95, 0.95),
+            shampoo_beta=None,
+            weight_decay=1e-2,
+            precondition_frequency=10,
+            max_precondition_dim=10000,
+            merge_dims=False,
+            precondition_1d=False,
+            correct_bias=True,
+            normalize_gradient=False,
+            data_format="channels_first",
+            eps=1e-8,
             maximize=False,
         ),
     ),

@@ -14,6 +14,8 @@ RULE_KEYS = (
     *("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adadelta"),
     *("adamw", "amsgrad", "nadam", "radam", "swats"),
     *("lion", "adopt", "ademamix", "lamb"),
+    *("schedulefreesgd", "schedulefreeadamw", "prodigy", "soap"),
+    *("adamax", "rprop", "asgd", "adafactor"),
 )
 
 #: the searched parameters `trainlab tune` names by their role
@@ -25,6 +27,7 @@ KEEP = (
     *("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam", "AdamW", "SWATS"),
     *("Adadelta", "NAdam", "RAdam"),
     *("Lion", "ADOPT", "AdEMAMix", "LAMB"),
+    *("Adamax", "Rprop", "ASGD", "Adafactor"),
     *RULE_KEYS,
     *("sigmoid", "tanh", "relu", "ReLU", "Xavier", "He", "He's", "Xavier's"),
     *("digits", "MNIST", "Fashion-MNIST", "mnist", "fashion-mnist", "Glorot-uniform"),

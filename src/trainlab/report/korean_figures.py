@@ -28,7 +28,7 @@ from trainlab.report.figure_ko import CAPTIONS, KEEP, PHRASES
 from trainlab.train import lrfind_run
 from trainlab.train.plots import plot_history
 from trainlab.train.spec_flat import read_saved
-from trainlab.tune import benchmark_run, search_run
+from trainlab.tune import figures as tune_figures
 from trainlab.viz import file_defaults, saving_with
 
 #: the one line saying what to install when no CJK font is found
@@ -205,7 +205,7 @@ def replot_benchmark(folder: Path, keep: Callable[[str], None]) -> None:
     problems' names, which are drawn as they are)."""
     for problem in read_json(folder / "metrics.json")["problems"]:
         keep(str(problem))
-    benchmark_run.replot(folder)
+    tune_figures.replot_benchmark(folder)
 
 
 def replot_tune(folder: Path, keep: Callable[[str], None]) -> None:
@@ -213,7 +213,7 @@ def replot_tune(folder: Path, keep: Callable[[str], None]) -> None:
     parameters' names, which are drawn as they are)."""
     for spec in read_json(folder / "config.json")["space"]:
         keep(str(spec).partition("=")[0])
-    search_run.replot(folder)
+    tune_figures.replot_search(folder)
 
 
 def replot_training(folder: Path, keep: Callable[[str], None]) -> None:

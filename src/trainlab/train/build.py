@@ -7,14 +7,18 @@ stream drawn from ``spec.training.seed``::
     seeds = SeedSequence(seed).spawn(5)   # split, weights and dropout, batches,
                                           # gradient noise, curriculum's reference model
 
-Its parts are used alone where the data or the streams come from elsewhere
-(a search trial's fixed split, a benchmark problem's network): the loss, the
+Every training of trainlab is built here. A caller whose data or random streams
+come from elsewhere (a search trial's fixed split, an experiment's subset and
+its own seeds) says so: ``build(spec, given=Given(Data(x, t), n_outputs=10),
+streams=Streams(weights=rng, batches=rng))``; settings that no run folder
+records (callbacks, a lighter evaluation) go in :class:`Extras`. The loss, the
 metric and any target scaling are chosen here once, from the data's task.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +36,55 @@ from trainlab.train.doctor import BLOWUP
 from trainlab.train.sharpness import SharpnessTracker
 from trainlab.train.spec import DataSpec, NetworkSpec, OptimizerSpec, RunSpec
 from trainlab.train.trainer import Trainer
+
+
+@dataclass(frozen=True)
+class Given:
+    """Arrays already in memory, trained on instead of ``spec.data``: the sets, the
+    number of outputs (classes, or regression targets), the task, and optionally a
+    network of the caller's own instead of ``spec.network``'s."""
+
+    data: Data
+    n_outputs: int
+    task: str | None = "classification"
+    network: Any = None
+
+
+@dataclass(frozen=True)
+class Streams:
+    """The random streams of a run; each one not given is drawn from the seed."""
+
+    split: np.random.Generator | None = None
+    weights: np.random.Generator | None = None  # and dropout's masks
+    batches: np.random.Generator | None = None
+    noise: np.random.Generator | None = None
+    curriculum: np.random.Generator | None = None  # its reference model
+
+    def drawn(self, seed: int) -> dict[str, np.random.Generator]:
+        """Each stream by name: the one given, or one drawn from ``seed`` (the
+        order above is the order of ``SeedSequence(seed).spawn``)."""
+        drawn = np.random.SeedSequence(seed).spawn(len(fields(self)))
+        streams = {}
+        for f, s in zip(fields(self), drawn, strict=True):
+            given = getattr(self, f.name)
+            streams[f.name] = np.random.default_rng(s) if given is None else given
+        return streams
+
+
+@dataclass(frozen=True)
+class Extras:
+    """Trainer settings no run folder records: callbacks, how many samples of each set
+    an epoch's evaluation uses (None: all), whether to record activation statistics
+    (``monitor``) and the blow-up stop (see :class:`~trainlab.train.config.TrainConfig`)."""
+
+    callbacks: Sequence = ()
+    evaluate_samples: int | None = None
+    monitor: bool = False
+    blowup: float | None = None
+
+
+#: what ``trainlab train`` records and when it stops
+TRAIN = Extras(monitor=True, blowup=BLOWUP)
 
 
 @dataclass
@@ -128,38 +181,56 @@ def optimizer(spec: OptimizerSpec, epochs: int, noise_rng) -> tuple[Optimizer, A
     return rule, schedule
 
 
-def build(spec: RunSpec, out: Path | None = None, prepared: Prepared | None = None) -> Built:
-    """Data, network, optimizer and trainer of ``spec``; checkpoints go to ``out``."""
+def build(
+    spec: RunSpec,
+    out: Path | None = None,
+    prepared: Prepared | None = None,
+    *,
+    given: Given | None = None,
+    streams: Streams = Streams(),
+    extras: Extras = TRAIN,
+) -> Built:
+    """Data, network, optimizer and trainer of ``spec``; checkpoints go to ``out``.
+    ``given``: data (and a network) in memory; ``streams``: random streams of the
+    caller's own; ``extras``: trainer settings beyond the spec."""
     if spec.optimizer.partitions:
         raise ConfigError("parameter partitions are not supported by trainlab train yet")
-    seeds = np.random.SeedSequence(spec.training.seed).spawn(5)
-    rule, schedule = optimizer(
-        spec.optimizer, spec.training.epochs, np.random.default_rng(seeds[3])
-    )
-    data, info, prepared = load(spec, np.random.default_rng(seeds[0]), prepared)
+    rng = streams.drawn(spec.training.seed)
+    rule, schedule = optimizer(spec.optimizer, spec.training.epochs, rng["noise"])
+    if given is None:
+        data, info, prepared = load(spec, rng["split"], prepared)
+    else:
+        data, info = given.data, {"task": given.task, "n_outputs": given.n_outputs}
     task = info.get("task")
     if task == "regression" and spec.training.curriculum:
         raise ConfigError(
             "--curriculum ranks samples by a classifier's loss; drop it for a regression task"
         )
-    net = network(
-        spec.network,
-        data.x_train.shape[1],
-        info.get("n_outputs") or info["n_classes"],
-        task,
-        np.random.default_rng(seeds[1]),
-    )
+    net = given.network if given is not None else None
+    if net is None:
+        n_outputs = info.get("n_outputs") or info["n_classes"]
+        net = network(spec.network, data.x_train.shape[1], n_outputs, task, rng["weights"])
     curriculum = None
     if spec.training.curriculum:
-        rng = np.random.default_rng(seeds[4])
-        curriculum = Curriculum(difficulty_scores(data.x_train, data.t_train, rng))
+        scores = difficulty_scores(data.x_train, data.t_train, rng["curriculum"])
+        curriculum = Curriculum(scores)
+    config = trainer_config(spec, schedule, curriculum, rng["batches"], extras, out)
+    return Built(Trainer(net, data, rule, config), info, prepared)
+
+
+def trainer_config(
+    spec: RunSpec, schedule, curriculum, batches, extras: Extras, out: Path | None
+) -> TrainConfig:
+    """The trainer's settings: the spec's training, output and gradient transformations,
+    the schedule and curriculum built for it, the batch stream, and ``extras``."""
     t, o = spec.training, spec.optimizer
-    config = TrainConfig(
+    return TrainConfig(
         epochs=t.epochs,
         iterations=t.iterations,
         mini_batch_size=t.batch_size,
         schedule=schedule,
-        rng=np.random.default_rng(seeds[2]),
+        evaluate_sample_num_per_epoch=extras.evaluate_samples,
+        rng=batches,
         progress=False if spec.output.quiet else None,
         sampling=t.sampling,
         early_stop=t.early_stop,
@@ -167,10 +238,9 @@ def build(spec: RunSpec, out: Path | None = None, prepared: Prepared | None = No
         clip_norm=o.transform("clip_by_norm"),
         clip_value=o.transform("clip_by_value"),
         max_grad_norm=o.transform("stop_above_norm"),
-        blowup=BLOWUP,
-        monitor=True,
+        blowup=extras.blowup,
+        monitor=extras.monitor,
         checkpoint_dir=out,
         checkpoint_every=spec.output.checkpoint_every,
-        callbacks=[SharpnessTracker()] if t.track == "sharpness" else [],
+        callbacks=[*extras.callbacks, *([SharpnessTracker()] if t.track == "sharpness" else [])],
     )
-    return Built(Trainer(net, data, rule, config), info, prepared)

@@ -19,6 +19,7 @@ import numpy as np
 
 from trainlab.errors import ConfigError, DivergenceError
 from trainlab.optim import Optimizer, create
+from trainlab.optim.schedulefree import ScheduleFree
 from trainlab.optim.transforms import GradientNormError, Measured, apply_in_place
 from trainlab.train.activations import activation_stats, layer_grad_norms
 from trainlab.train.callbacks import EarlyStopping
@@ -156,6 +157,14 @@ class Trainer(Checkpointed):
             self._epoch_max_norm = 0.0
         return record
 
+    def _weights(self, mode: str) -> None:
+        """Put the schedule-free rule's ``'train'`` weights (where gradients are
+        taken) or ``'eval'`` weights (the average: evaluated and saved at an
+        epoch's end, and left in the net when training stops) into the network."""
+        rule = getattr(self.optimizer, "optimizer", self.optimizer)  # inside GradientNoise
+        if isinstance(rule, ScheduleFree):
+            getattr(rule, mode)(self.network.params)
+
     def _diverged(self, reason: str, what: str, xb, grads) -> DivergenceError:
         self.divergence = divergence_record(self, reason, what, xb, grads)
         return DivergenceError(self.divergence["message"])
@@ -213,6 +222,7 @@ class Trainer(Checkpointed):
 
         After :meth:`load_checkpoint` it continues where the checkpoint was taken."""
         if not self.history["epoch"]:
+            self._weights("eval")
             self.evaluate()
         bar = self._bar()
         if bar is not None and self.current_iter:
@@ -225,6 +235,7 @@ class Trainer(Checkpointed):
                 if hasattr(cb, "on_train_end"):
                     cb.on_train_end(self)
         finally:
+            self._weights("eval")  # after a stop mid-epoch, its checkpoint holds the train weights
             if bar is not None:
                 bar.close()
         return self.history
@@ -245,6 +256,7 @@ class Trainer(Checkpointed):
                 self._plan = self.batches.draw(self.current_epoch, self.epochs, self.rng)
                 self._pos = 0
             plan = self._plan
+            self._weights("train")
             start = time.perf_counter()
             while self._pos < len(plan) and self.current_iter < self.max_iter:
                 idx = plan[self._pos]
@@ -264,6 +276,7 @@ class Trainer(Checkpointed):
             self.elapsed += time.perf_counter() - start
             self._plan = None
             self.current_epoch += 1
+            self._weights("eval")
             record = self.evaluate()
             if bar is not None:
                 shown = {k: f"{v:.3f}" for k, v in record.items() if k.endswith("acc")}

@@ -34,8 +34,6 @@ from __future__ import annotations
 import sys
 import time
 
-from optuna.distributions import IntDistribution
-
 from trainlab.kernels.threads import one_blas_thread
 from trainlab.train.parallel import blas, run_processes
 from trainlab.tune.benchmark_results import collect
@@ -80,6 +78,8 @@ def _objective(problem, rule, plan, best=None):
 def _space(plan: dict, phase: int) -> dict:
     if phase == 0:
         return search_space(plan)
+    from optuna.distributions import IntDistribution  # optuna: only when a study runs
+
     return {"seed": IntDistribution(1, plan["seeds"])}
 
 

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from trainlab.io import read_json, write_json
+from trainlab.io import write_json
 from trainlab.kernels.threads import one_blas_thread
 from trainlab.runs import prepare_out
 from trainlab.train.parallel import choose_workers
-from trainlab.tune import benchmark, plots
+from trainlab.tune import benchmark
 from trainlab.tune.benchmark_spec import BenchmarkSpec
+from trainlab.tune.figures import draw, metric_of
 from trainlab.tune.plan import problems_of
 from trainlab.tune.protocol import recommend
 from trainlab.tune.storage_spec import redacted
@@ -92,10 +93,6 @@ def shown(v) -> str:
     return "not reached" if v is None or v != v or v == float("inf") else f"{v:.3g}"
 
 
-def metric_of(per: dict) -> str:
-    return next(iter(per.values()))["metric"]
-
-
 def summarise(res: dict, pname: str, summary: dict) -> list[str]:
     """The lines of problem ``pname``; its entries of ``summary`` and its
     recommended rule (``res["recommended"]``) are filled in on the way."""
@@ -143,31 +140,6 @@ def summarise_profile(res: dict, summary: dict) -> list[str]:
     return lines
 
 
-def ylabel(metric: str) -> str:
-    if metric == "accuracy":
-        return "validation accuracy"
-    return f"validation {'MSE' if metric == 'mse' else 'loss'}"
-
-
-def draw(res: dict, out: Path) -> None:
-    """``sensitivity.png``, ``curves.png`` (when there are curves) and
-    ``performance_profile.png``."""
-    problems = res["problems"]
-    ylabels = {p: ylabel(metric_of(per)) for p, per in problems.items()}
-    sens = {
-        p: {r: (e["sensitivity"]["lr"], e["sensitivity"]["val"]) for r, e in per.items()}
-        for p, per in problems.items()
-    }
-    curves = {
-        p: {r: e["curves"] for r, e in per.items() if e["curves"]} for p, per in problems.items()
-    }
-    plots.sensitivity(sens, out / "sensitivity.png", ylabels)
-    if any(curves.values()):
-        plots.curves({p: c for p, c in curves.items() if c}, out / "curves.png", ylabels)
-    taus, rho = res["profile"]["tau"], res["profile"]["rho"]
-    plots.profile(taus, rho, out / "performance_profile.png", what="CPU time to target")
-
-
 def metrics_of(res: dict, summary: dict) -> dict:
     """``metrics.json``: the summary, each problem's entries without their curves,
     the rest of the result, and the curves apart (``"curves"``: problem → rule →
@@ -182,15 +154,3 @@ def metrics_of(res: dict, summary: dict) -> dict:
     }
     kept = {k: res[k] for k in KEPT}
     return {"summary": summary, "problems": problems, **kept, "curves": curves}
-
-
-def replot(folder: Path) -> None:
-    """The figures of the benchmark run in ``folder``, redrawn from its
-    ``metrics.json``; ``curves.png`` only where it kept the curves."""
-    metrics = read_json(folder / "metrics.json")
-    curves = metrics.get("curves", {})
-    problems = {
-        p: {r: {**e, "curves": curves.get(p, {}).get(r)} for r, e in per.items()}
-        for p, per in metrics["problems"].items()
-    }
-    draw({"problems": problems, "profile": metrics["profile"]}, folder)

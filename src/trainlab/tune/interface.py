@@ -19,9 +19,8 @@ from trainlab.data.prepared import open_data
 from trainlab.errors import ConfigError
 from trainlab.nn import mean_squared_error
 from trainlab.train import build as builder
-from trainlab.train.config import Data, TrainConfig
-from trainlab.train.spec import NetworkSpec, OptimizerSpec
-from trainlab.train.trainer import Trainer
+from trainlab.train.config import Data
+from trainlab.train.spec import NetworkSpec, OptimizerSpec, OutputSpec, RunSpec, TrainingSpec
 
 
 class _CpuClock:
@@ -81,10 +80,13 @@ class NetProblem:
     def dataset(self) -> tuple:
         raise NotImplementedError
 
+    @property
+    def task(self) -> str:
+        return "classification" if self.metric == "accuracy" else "regression"
+
     def network(self, n_inputs, n_outputs, rng, weight_decay=0.0):
         shape = NetworkSpec(hidden=tuple(self.hidden), weight_decay=weight_decay)
-        task = "classification" if self.metric == "accuracy" else "regression"
-        return builder.network(shape, n_inputs, n_outputs, task, rng)
+        return builder.network(shape, n_inputs, n_outputs, self.task, rng)
 
     def settings(self) -> dict:
         """JSON settings that identify the problem (a study refuses others)."""
@@ -109,7 +111,9 @@ class NetProblem:
         """Train once; ``options``: ``weight_decay`` (the network's ½λΣW²) and
         options of the rule. Returns the validation metric after every epoch
         (``val``, epoch 0 = start), CPU seconds and steps at those points
-        (``time``, ``steps``) and, with ``test``, the final test metric."""
+        (``time``, ``steps``) and, with ``test``, the final test metric.
+        The network is the problem's (:meth:`network`); the rest is built from a
+        :class:`~trainlab.train.spec.RunSpec`."""
         options = dict(options or {})
         wd = float(options.pop("weight_decay", 0.0))
         (x, t), (xv, tv), (xt, tt), info = self.dataset()
@@ -117,19 +121,20 @@ class NetProblem:
         net = self.network(x.shape[1], info["n_outputs"], np.random.default_rng(init), wd)
         clock = _CpuClock()
         scored = _ValMSE(net, xv, tv) if self.metric != "accuracy" else None
-        trainer = Trainer(
-            net,
-            Data(x, t, x_val=xv, t_val=tv),
-            OptimizerSpec(optimizer, lr=lr, options=options).create(),
-            TrainConfig(
-                epochs=epochs,
-                mini_batch_size=self.batch_size,
-                rng=np.random.default_rng(batches),
-                progress=False,
-                # the clock last: its epoch mark follows every evaluation
-                callbacks=(*callbacks, *([scored] if scored else []), clock),
-            ),
+        run = RunSpec(
+            network=NetworkSpec(hidden=tuple(self.hidden), weight_decay=wd),
+            optimizer=OptimizerSpec(optimizer, lr=lr, options=options),
+            training=TrainingSpec(epochs, batch_size=self.batch_size),
+            output=OutputSpec(quiet=True),
         )
+        # the clock last: its epoch mark follows every evaluation
+        watch = (*callbacks, *([scored] if scored else []), clock)
+        trainer = builder.build(
+            run,
+            given=builder.Given(Data(x, t, x_val=xv, t_val=tv), info["n_outputs"], self.task, net),
+            streams=builder.Streams(batches=np.random.default_rng(batches)),
+            extras=builder.Extras(callbacks=watch),
+        ).trainer
         trainer.evaluate()  # epoch 0, outside the clock
         clock.mark = clock.last = time.process_time()
         h = trainer.train()

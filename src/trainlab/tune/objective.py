@@ -25,9 +25,16 @@ from numpy.random import default_rng
 
 from trainlab.data import load_with_info, train_val_split
 from trainlab.data.datasets import to_float
-from trainlab.train import Data, TrainConfig, Trainer
-from trainlab.train.build import network, open_file
-from trainlab.train.spec import DataSpec, NetworkSpec, OptimizerSpec
+from trainlab.train import Data
+from trainlab.train.build import Extras, Given, Streams, build, open_file
+from trainlab.train.spec import (
+    DataSpec,
+    NetworkSpec,
+    OptimizerSpec,
+    OutputSpec,
+    RunSpec,
+    TrainingSpec,
+)
 from trainlab.tune.space import split_params
 from trainlab.tune.trials import Heartbeat, seed_number
 
@@ -110,26 +117,25 @@ def train_once(setup: Setup, params: dict, train, val, number: int, info: dict, 
     Returns the finished :class:`~trainlab.train.Trainer` (history on validation)."""
     net_kw, trainer_kw, rule_kw = split_params(params)
     (x, t), (xv, tv) = train, val
-    init_ss, batch_ss = np.random.SeedSequence([setup.seed, 1, number]).spawn(2)
-    shape = NetworkSpec(
-        hidden=tuple(setup.hidden),
-        weight_decay=net_kw.get("weight_decay_lambda", 0.0),
-        dropout=net_kw.get("dropout_ratio", 0.0),
-    )
-    net = network(shape, x.shape[1], info["n_classes"], info.get("task"), default_rng(init_ss))
-    batch = trainer_kw.get("mini_batch_size", setup.batch_size)
-    trainer = Trainer(
-        net,
-        Data(x, t, x_val=xv, t_val=tv),
-        OptimizerSpec(setup.optimizer, options=rule_kw).create(),
-        TrainConfig(
-            epochs=setup.epochs,
-            mini_batch_size=batch,
-            rng=default_rng(batch_ss),
-            progress=False,
-            callbacks=callbacks,
+    run = RunSpec(
+        network=NetworkSpec(
+            hidden=tuple(setup.hidden),
+            weight_decay=net_kw.get("weight_decay_lambda", 0.0),
+            dropout=net_kw.get("dropout_ratio", 0.0),
         ),
+        optimizer=OptimizerSpec(setup.optimizer, lr=rule_kw.pop("lr", None), options=rule_kw),
+        training=TrainingSpec(
+            setup.epochs, batch_size=trainer_kw.get("mini_batch_size", setup.batch_size)
+        ),
+        output=OutputSpec(quiet=True),
     )
+    init_ss, batch_ss = np.random.SeedSequence([setup.seed, 1, number]).spawn(2)
+    trainer = build(
+        run,
+        given=Given(Data(x, t, x_val=xv, t_val=tv), info["n_classes"], info.get("task")),
+        streams=Streams(weights=default_rng(init_ss), batches=default_rng(batch_ss)),
+        extras=Extras(callbacks=callbacks),
+    ).trainer
     trainer.train()
     return trainer
 

@@ -8,8 +8,6 @@ import copy
 import dataclasses
 import inspect
 
-from optuna.distributions import FloatDistribution
-
 from trainlab.optim import RULES, options
 from trainlab.tune.problems import factory_problem, file_problem, make_problem
 from trainlab.tune.space import parse_space
@@ -88,6 +86,8 @@ def rule_options(rule: str, params: dict) -> dict:
 def search_space(plan: dict) -> dict:
     """``{name: distribution}`` of the lr phase: the lr grid, or with a declared
     space lr's range (log) and that space."""
+    from optuna.distributions import FloatDistribution  # optuna: only when a study runs
+
     out = {"lr": FloatDistribution(plan["lrs"][0], plan["lrs"][-1], log=True)}
     if plan.get("space"):
         out.update({p.name: p.distribution() for p in parse_space(plan["space"]).values()})

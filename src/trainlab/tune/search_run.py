@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
-from trainlab.io import read_json, write_json
+from trainlab.io import write_json
 from trainlab.nn.net import check_size
 from trainlab.runs import prepare_out
 from trainlab.tune import plots
@@ -137,16 +136,6 @@ def drawn_of(trial) -> dict:
     its accuracy curves (``metrics.json``'s ``"ranked"``, best first)."""
     curves = {k: trial.user_attrs[k] for k in ("val_acc", "train_acc")}
     return {"params": trial.params, "value": trial.value, "user_attrs": curves}
-
-
-def replot(folder: Path) -> None:
-    """``best_trials.png`` and ``search_space.png`` of the search in ``folder``,
-    redrawn from its ``metrics.json`` (none where it kept no ``"ranked"``)."""
-    trials = [SimpleNamespace(**t) for t in read_json(folder / "metrics.json").get("ranked", [])]
-    if trials:
-        space = parse_space(read_json(folder / "config.json")["space"])
-        plots.best_trials(trials, folder / "best_trials.png")
-        plots.search_space(trials, space, folder / "search_space.png")
 
 
 def closing(res: dict, max_retries: int, regression: bool) -> list[str]:
