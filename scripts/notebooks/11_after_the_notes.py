@@ -132,6 +132,71 @@ plt.plot(sv_grad / sv_grad.max(), "o-", label="«기울기 (최대로 나눔)|gr
 plt.plot(sv_step, "o-", label="«Muon의 스텝|Muon's step»")
 plt.xlabel("«특잇값 순서|singular value, largest first»"); plt.ylim(0, 1.3); plt.legend(); plt.show()"""),
     md(
+        """## Adafactor: 행렬의 2차 모멘트는 행 하나와 열 하나로
+
+Adam은 가중치마다 $v$를 하나씩 저장합니다. Adafactor(Shazeer & Stern 2018)는 $n \\times k$ 행렬의 $g^2$를 행 평균
+$R$($n$개)과 열 평균 $C$($k$개)로만 기억하고 $V = R C^\\top / \\mathrm{mean}(R)$로 되살립니다: $nk$ 대신 $n + k$개.""",
+        """## Adafactor: a matrix's second moment as one row and one column
+
+Adam stores one $v$ per weight. Adafactor (Shazeer & Stern 2018) remembers the $g^2$ of an $n \\times k$ matrix only
+as its row means $R$ ($n$ numbers) and column means $C$ ($k$), and rebuilds $V = R C^\\top / \\mathrm{mean}(R)$:
+$n + k$ numbers instead of $nk$.""",
+    ),
+    code("""params = {"W": rng.normal(size=(30, 20)), "b": np.zeros(20)}
+factored = optim.create("adafactor", lr=0.01)
+factored.update(params, {"W": rng.normal(size=(30, 20)), "b": rng.normal(size=20)})
+factored_state = {k: {name: v.shape for name, v in st.items()} for k, st in factored.state.items()}
+print("Adafactor:", factored_state, "«; Adam이라면 W에 600개|; Adam would keep 600 for W»")"""),
+    md(
+        """## Schedule-Free: 스케줄 없이
+
+보통은 학습률을 점점 줄여야(스케줄) 잡음 속에서 최솟값에 다가갑니다. Schedule-Free(Defazio 등 2024)는 학습률을
+고정한 채 지나온 점들의 평균 $x$를 함께 들고 다니며, 기울기는 $z$와 $x$ 사이의 점 $y$에서 잽니다. 평가할 때는
+`opt.eval(params)`로 가중치를 평균 $x$로 바꿉니다. 잡음 섞인 이차 함수에서 2,000스텝: 고정 학습률 SGD,
+선형으로 줄인 SGD, 고정 학습률 Schedule-Free SGD.""",
+        """## Schedule-Free: no schedule
+
+Usually the learning rate must shrink (a schedule) for the iterates to close in on the minimum through the noise.
+Schedule-Free (Defazio et al. 2024) keeps the rate fixed and carries the average $x$ of the iterates along; the
+gradient is taken at a point $y$ between the iterate $z$ and $x$. To evaluate, `opt.eval(params)` puts the average
+$x$ in the weights. 2,000 steps on a noisy quadratic: SGD at a fixed rate, SGD decayed linearly to zero, and
+Schedule-Free SGD at the fixed rate.""",
+    ),
+    code("""def distance_left(name, decay=False, steps=2000, lr=0.1):
+    noise, params = np.random.default_rng(1), {"W": np.full(20, 3.0)}
+    opt = optim.create(name, lr=lr)
+    for step in range(steps):
+        if decay:
+            opt.lr = lr * (1 - step / steps)   # «선형 스케줄|a linear schedule»
+        opt.update(params, {"W": params["W"] + noise.normal(size=20)})   # «f = |W|²/2 + 잡음|f = |W|²/2 + noise»
+    if name.startswith("schedulefree"):
+        opt.eval(params)   # «평균 x로|to the average x»
+    return float(np.linalg.norm(params["W"]))
+
+left = {"sgd": distance_left("sgd"), "sgd + «스케줄|schedule»": distance_left("sgd", decay=True),
+        "schedulefreesgd": distance_left("schedulefreesgd")}
+print("«최솟값까지 남은 거리|distance left to the minimum»:", {k: round(v, 3) for k, v in left.items()})"""),
+    md(
+        """## Prodigy: 보폭을 스스로 배움
+
+Prodigy(Mishchenko & Defazio 2024)는 Adam의 보폭 $d$를 $10^{-6}$에서 시작해, 가중치가 출발점에서 멀어지는 만큼
+커지는 하한 추정으로 키웁니다. 학습률은 1 그대로 둡니다. 최솟값이 원점에서 약 8만큼 떨어진 이차 함수:""",
+        """## Prodigy: learn the step size
+
+Prodigy (Mishchenko & Defazio 2024) starts Adam's step size $d$ at $10^{-6}$ and raises it with a lower bound that
+grows as the weights travel from where they started. The learning rate stays 1. A quadratic whose minimum lies
+about 8 from the start:""",
+    ),
+    code("""target = rng.normal(size=50)
+params, prodigy = {"W": np.zeros(50)}, optim.create("prodigy")
+d_seen = []
+for step in range(300):
+    prodigy.update(params, {"W": params["W"] - target})
+    d_seen.append(prodigy.d)
+prodigy_left = float(np.linalg.norm(params["W"] - target) / np.linalg.norm(target))
+plt.semilogy(d_seen); plt.xlabel("«스텝|step»"); plt.ylabel("«Prodigy의 보폭 d|Prodigy's step size d»"); plt.show()
+print("«남은 거리 (처음 대비)|distance left (of the first)»:", prodigy_left)"""),
+    md(
         """## 지형 위에서: 모든 규칙을 Adam, AdamW와 나란히
 
 새 규칙마다 한 칸씩, 같은 축에 Adam(회색)과 AdamW(점선)의 경로를 함께 그립니다. 학습률은 함수마다 정해 둔
@@ -176,13 +241,17 @@ net_lab"""),
 
 Lion의 스텝은 모든 가중치에서 정확히 lr이고 Adam의 스텝은 그렇지 않습니다. LAMB는 두 층을 같은 비율($\\eta$)로
 바꾸고 Adam은 작은 층을 훨씬 크게 바꿉니다. ADOPT의 첫 스텝은 가중치를 움직이지 않고, $\\alpha = 0$인 AdEMAMix는
-Adam입니다. Muon의 스텝은 특잇값이 모두 1 근처(0.5–1.5)인데 기울기의 특잇값은 3배 넘게 퍼져 있습니다. 지형 위의
+Adam입니다. Adafactor는 30×20 행렬에 행 하나(30)와 열 하나(20)만 저장하고, 고정 학습률의 Schedule-Free SGD는
+같은 학습률의 SGD보다 최솟값에 두 배 넘게 가깝고, Prodigy의 보폭은 스스로 1,000배 넘게 커져 최솟값에 닿습니다.
+Muon의 스텝은 특잇값이 모두 1 근처(0.5–1.5)인데 기울기의 특잇값은 3배 넘게 퍼져 있습니다. 지형 위의
 모든 경로는 유한하고, 노트의 신경망에서 Lion은 AdamW의 학습률에서 자기 학습률보다 두 배 넘게 높은 손실로 끝납니다.""",
         """## Check
 
 Lion's step is exactly lr for every weight, Adam's is not. LAMB changes both layers by the same fraction
 ($\\eta$), Adam changes the small layer far more. ADOPT's first step leaves the weights where they were, and
-AdEMAMix with $\\alpha = 0$ is Adam. Muon's step has every singular value near one (0.5–1.5) while the gradient's
+AdEMAMix with $\\alpha = 0$ is Adam. Adafactor keeps one row (30) and one column (20) for a 30×20 matrix;
+Schedule-Free SGD at a fixed rate ends more than twice as close to the minimum as SGD at that rate; Prodigy's step
+size grows more than 1,000-fold by itself and reaches the minimum. Muon's step has every singular value near one (0.5–1.5) while the gradient's
 spread more than 3-fold. Every path on the landscape stays finite, and on the notes' network Lion at AdamW's
 learning rate ends with more than twice the loss it reaches at its own.""",
     ),
@@ -194,5 +263,8 @@ assert np.array_equal(adopt_first, [1.0, -2.0]) and mix_gap < 1e-12, (adopt_firs
 assert sv_step.min() > 0.5 and sv_step.max() < 1.5 and sv_grad.max() / sv_grad.min() > 3
 assert not any(t.diverged for t in rivals.traces.values()), rivals.traces
 assert as_adamw["lion"] > 2 * own["lion"], (own, as_adamw)
+assert factored_state["W"] == {"row": (30, 1), "col": (1, 20)}, factored_state
+assert left["schedulefreesgd"] < 0.5 * left["sgd"], left
+assert d_seen[-1] > 1000 * d_seen[0] and prodigy_left < 0.01, (d_seen[-1], prodigy_left)
 print("«확인: 새 규칙마다 그 한 가지 생각대로 움직입니다|checked: each new rule moves as its one idea says»")"""),
 ]

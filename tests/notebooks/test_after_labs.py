@@ -53,3 +53,8 @@ def test_network_rules_take_their_typical_lr_or_adamws():
     assert lab.curves["lion"][0] == pytest.approx(0.01) and lab.image.value != png
     lab.rules_box.value = ("lamb",)
     assert list(lab.curves) == ["lamb"]
+
+
+def test_every_rule_has_a_typical_lr_relative_to_adamw():
+    assert set(RULES) - {"adam", "adamw"} <= set(TYPICAL_LR)
+    assert TYPICAL_LR["lion"] < 1 / 3  # Lion wants a rate 3-10 times smaller than AdamW's

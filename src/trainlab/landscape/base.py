@@ -20,10 +20,17 @@ BORROWED = {
     "swats": ("adam", 1.0),
     "ademamix": ("adam", 1.0),
     "adopt": ("adam", 1.0),
+    "adamax": ("adam", 1.0),
+    "adafactor": ("adam", 1.0),
+    "soap": ("adam", 1.0),
+    "schedulefreeadamw": ("adam", 1.0),
+    "schedulefreesgd": ("sgd", 1.0),
+    "asgd": ("sgd", 1.0),
+    "rprop": ("adam", 0.3),  # lr is the first step's size, then grown or shrunk
     "lion": ("adam", 0.3),  # every weight moves by lr: Adam's largest step
     "lamb": ("adam", 0.1),  # steps of lr times the size of the weights
     "radam": ("sgd", 1.0),  # its first steps are SGD with momentum
-}
+}  # Adadelta and Prodigy keep their own lr: a factor on a step size they find
 
 
 class Function:

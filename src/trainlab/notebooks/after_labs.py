@@ -44,7 +44,21 @@ TYPICAL_LR = {
     "lion": 0.2,
     "adopt": 0.5,
     "ademamix": 2.0,
+    "adamax": 2.0,
+    "adafactor": 3.0,
+    "soap": 1.0,
+    "asgd": 20.0,
+    "rprop": 0.03,  # erratic on mini-batches at every lr: a full-batch rule
+    "schedulefreesgd": 50.0,
+    "schedulefreeadamw": 2.0,
+    "prodigy": 50.0,  # lr 1: a factor on the step size it learns
 }
+
+
+def landscape_rule(f, rule: str):
+    """``rule`` at its default lr on the function ``f`` (its own where ``f`` has none)."""
+    lr = lr_for(f, rule)
+    return create(rule) if lr is None else create(rule, lr=lr)
 
 
 class RivalsLab(Lab):
@@ -88,7 +102,7 @@ class RivalsLab(Lab):
         f = get_function(self.function_box.value)
         self.function = f
         self.traces = {
-            rule: trace(f, create(rule, lr=lr_for(f, rule)), f.start, self.steps_box.value)
+            rule: trace(f, landscape_rule(f, rule), f.start, self.steps_box.value)
             for rule in (*BASELINE, *self.rules)
         }
         return self.traces
@@ -114,7 +128,7 @@ class RivalsLab(Lab):
                 ax.plot(pts[:, 0], pts[:, 1], ls, color=color, lw=1.3, label=name)
                 if t.diverged:
                     cross(ax, *pts[-1], color)
-            ax.set_title(f"{rule} (lr {lr_for(f, rule):.3g})", fontsize=9)
+            ax.set_title(f"{rule} (lr {landscape_rule(f, rule).lr:.3g})", fontsize=9)
             ax.legend(fontsize=7, loc="upper right")
         for ax in axes.flat[n:]:
             ax.set_visible(False)

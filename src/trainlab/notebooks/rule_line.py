@@ -6,8 +6,9 @@
 from __future__ import annotations
 
 from trainlab import optim
+from trainlab.notebooks.fonts import use_korean_font
 from trainlab.notebooks.labs import pyplot
-from trainlab.notebooks.text import say
+from trainlab.notebooks.text import check_lang, say
 from trainlab.optim import RULES
 
 #: (year, rule, its name in trainlab.optim or "", in the notes?, its one idea in ko and en)
@@ -37,11 +38,11 @@ LINE = (
         "최근 스텝들로 만든 곡률 모형",
         "curvature from the last few steps",
     ),
-    (1992, "ASGD", "", False, "지나온 점들의 평균", "average the iterates"),
+    (1992, "ASGD", "asgd", False, "지나온 점들의 평균", "average the iterates"),
     (
         1993,
         "Rprop",
-        "",
+        "rprop",
         False,
         "부호만 쓰고 보폭을 늘이거나 줄임",
         "only the sign; grow or shrink each step",
@@ -64,10 +65,18 @@ LINE = (
         "모멘텀 + RMSprop + 편향 보정",
         "momentum + RMSprop + bias correction",
     ),
+    (2015, "Adamax", "adamax", False, "∞-노름의 Adam", "Adam with the ∞-norm"),
     (2016, "NAdam", "nadam", False, "Adam에 네스테로프", "Adam with Nesterov"),
     (2017, "SWATS", "swats", True, "Adam으로 시작해 SGD로 전환", "start with Adam, switch to SGD"),
     (2018, "AMSGrad", "amsgrad", False, "보폭이 커지지 않게", "the step size never grows"),
-    (2018, "Adafactor", "", False, "행과 열의 통계만 저장", "keep row and column statistics"),
+    (
+        2018,
+        "Adafactor",
+        "adafactor",
+        False,
+        "행과 열의 통계만 저장",
+        "keep row and column statistics",
+    ),
     (
         2019,
         "AdamW",
@@ -96,13 +105,21 @@ LINE = (
     (2024, "Muon", "Muon", False, "행렬 갱신을 직교화", "orthogonalise a matrix's update"),
     (
         2024,
-        "Schedule-Free",
-        "",
+        "Schedule-Free SGD",
+        "schedulefreesgd",
         False,
-        "스케줄 없이 평균을 취하며 감",
-        "no schedule: average as you go",
+        "스케줄 없이: 평균을 들고 감",
+        "no schedule: carry the average",
     ),
-    (2024, "Prodigy", "", False, "보폭을 스스로 학습", "learn the step size"),
+    (
+        2024,
+        "Schedule-Free AdamW",
+        "schedulefreeadamw",
+        False,
+        "같은 생각을 AdamW에",
+        "the same idea in AdamW",
+    ),
+    (2024, "Prodigy", "prodigy", False, "보폭을 스스로 학습", "learn the step size"),
     (
         2024,
         "ADOPT",
@@ -119,7 +136,7 @@ LINE = (
         "훨씬 느린 두 번째 모멘텀",
         "a second, much slower momentum",
     ),
-    (2024, "SOAP", "", False, "샴푸 고유기저에서의 Adam", "Adam in Shampoo's eigenbasis"),
+    (2024, "SOAP", "soap", False, "샴푸 고유기저에서의 Adam", "Adam in Shampoo's eigenbasis"),
 )
 
 #: the notes' rules, shown beside every newer one
@@ -134,6 +151,8 @@ def newer_rules() -> list[str]:
 
 def line_figure(lang: str = "en"):
     """The rules by year: the notes' in grey, the later ones in colour."""
+    if check_lang(lang) == "ko":
+        use_korean_font()
     fig, ax = pyplot().subplots(figsize=(11, 6.2))
     for y, (year, rule, key, in_notes, ko, en) in enumerate(LINE):
         color = "0.45" if in_notes else ("C0" if key in RULES or hasattr(optim, key) else "C1")
