@@ -113,10 +113,12 @@ class RivalsLab(Lab):
         cols = min(n, 4)
         rows = -(-n // cols)
         fig, axes = pyplot().subplots(
-            rows, cols, figsize=(3.1 * cols, 2.9 * rows), sharex=True, sharey=True, squeeze=False
+            rows, cols, figsize=(3.1 * cols, 2.6 * rows + 0.6), sharex=True, sharey=True
         )
-        for ax, rule in zip(axes.flat, self.rules, strict=False):
-            contour(ax, f, f.window, n=80)
+        axes = np.atleast_1d(axes).ravel()
+        fig.subplots_adjust(left=0.05, right=0.99, bottom=0.04, top=1 - 0.7 / (2.6 * rows + 0.6))
+        for ax, rule in zip(axes, self.rules, strict=False):
+            contour(ax, f, f.window, n=60)
             landmarks(ax, f)
             for name, color, ls in (
                 ("adam", "0.6", "-"),
@@ -125,19 +127,18 @@ class RivalsLab(Lab):
             ):
                 t = traces[name]
                 pts = t.points[: t.last + 1]
-                ax.plot(pts[:, 0], pts[:, 1], ls, color=color, lw=1.3, label=name)
+                ax.plot(pts[:, 0], pts[:, 1], ls, color=color, lw=1.3)
                 if t.diverged:
                     cross(ax, *pts[-1], color)
-            ax.set_title(f"{rule} (lr {landscape_rule(f, rule).lr:.3g})", fontsize=9)
-            ax.legend(fontsize=7, loc="upper right")
-        for ax in axes.flat[n:]:
+            ax.set(xlabel="", ylabel="")
+            ax.set_title(f"{rule} (lr {landscape_rule(f, rule).lr:.3g})", fontsize=9, color="C3")
+        for ax in axes[n:]:
             ax.set_visible(False)
-        fig.suptitle(f"{say('paths', self.lang)}: {f.spec}")
-        fig.tight_layout()
+        fig.suptitle(f"{say('paths', self.lang)}: {f.spec} ({say('rivals key', self.lang)})")
         if self._fig is not None:
             pyplot().close(self._fig)
         self._fig = fig
-        return fig
+        return fig  # fixed margins: a layout pass per redraw would double its time
 
 
 class NetworkRulesLab(Lab):

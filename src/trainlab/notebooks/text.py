@@ -56,6 +56,10 @@ WORDS = {
         "The line of update rules (grey: the notes', blue: later, in trainlab, orange: elsewhere)",
     ),
     "rules": ("규칙", "rules"),
+    "rivals key": (
+        "빨강: 그 규칙, 회색: Adam, 점선: AdamW",
+        "red: the rule, grey: Adam, dashed: AdamW",
+    ),
     "AdamW lr": ("AdamW 학습률", "AdamW lr"),
     "typical lr per rule": ("규칙마다 알맞은 배율", "each rule's typical lr"),
 }
