@@ -54,12 +54,12 @@ for name in ("lion", "adam"):
         """## LAMB: 층마다 가중치 크기에 맞춘 보폭
 
 LAMB(You 등 2020)는 Adam의 방향 $r$에 층마다 *신뢰 비율* $\\|W\\| / \\|r\\|$을 곱합니다. 그래서 한 스텝이 층의
-가중치를 같은 비율만큼 바꿉니다: 큰 층도 작은 층도 $\\eta$배. 아주 큰 배치로 BERT를 학습할 수 있었던 이유입니다.
+가중치를 같은 비율만큼 바꿉니다: 큰 층도 작은 층도. 아주 큰 배치로 BERT를 학습할 수 있었던 이유입니다.
 크기가 100배 다른 두 층으로 봅니다(첫 스텝의 비율은 편향 보정 때문에 $\\eta / (1 - \\beta_1)$; $\\|W\\|$는 10에서 잘림).""",
         """## LAMB: each layer's step sized to its weights
 
 LAMB (You et al. 2020) multiplies Adam's direction $r$ by a *trust ratio* $\\|W\\| / \\|r\\|$, one per layer. So a
-step changes every layer's weights by the same fraction: $\\eta$ times, for a large layer as for a small one.
+step changes every layer's weights by the same fraction, for a large layer as for a small one.
 That is what let BERT train with very large batches. Two layers whose sizes differ 100-fold (the first step's
 fraction is $\\eta / (1 - \\beta_1)$, from the bias correction; $\\|W\\|$ is capped at 10):""",
     ),
@@ -200,13 +200,13 @@ print("«남은 거리 (처음 대비)|distance left (of the first)»:", prodigy
         """## 지형 위에서: 모든 규칙을 Adam, AdamW와 나란히
 
 새 규칙마다 한 칸씩, 같은 축에 Adam(회색)과 AdamW(점선)의 경로를 함께 그립니다. 학습률은 함수마다 정해 둔
-값입니다(표에 없는 규칙은 바탕이 되는 규칙의 값에 배율을 곱함: Lion은 Adam의 0.3배, LAMB는 0.1배, RAdam은 SGD의 값).
+값입니다(표에 없는 규칙은 바탕이 되는 규칙의 값에 배율을 곱함: Lion은 Adam의 0.3배, LAMB는 0.1배, RAdam은 SGD의 값; 전체 표는 `docs/landscape.md`).
 함수와 스텝 수를 바꿔 보세요. 명령줄에서는 `trainlab landscape --optimizers adam,adamw,lion,...`.""",
         """## On the landscape: every rule beside Adam and AdamW
 
 One panel per newer rule, with Adam's path (grey) and AdamW's (dashed) on the same axes. The learning rates are
 each function's defaults (a rule without an entry takes the entry of the rule it builds on, scaled: Lion 0.3 of
-Adam's, LAMB 0.1, RAdam SGD's). Change the function and the steps. On the command line:
+Adam's, LAMB 0.1, RAdam SGD's; the whole list is in `docs/landscape.md`). Change the function and the steps. On the command line:
 `trainlab landscape --optimizers adam,adamw,lion,...`.""",
     ),
     code("""from trainlab.notebooks.after_labs import RivalsLab
@@ -239,7 +239,7 @@ net_lab"""),
     md(
         """## 확인
 
-Lion의 스텝은 모든 가중치에서 정확히 lr이고 Adam의 스텝은 그렇지 않습니다. LAMB는 두 층을 같은 비율($\\eta$)로
+Lion의 스텝은 모든 가중치에서 정확히 lr이고 Adam의 스텝은 그렇지 않습니다. LAMB는 두 층을 같은 비율로
 바꾸고 Adam은 작은 층을 훨씬 크게 바꿉니다. ADOPT의 첫 스텝은 가중치를 움직이지 않고, $\\alpha = 0$인 AdEMAMix는
 Adam입니다. Adafactor는 30×20 행렬에 행 하나(30)와 열 하나(20)만 저장하고, 고정 학습률의 Schedule-Free SGD는
 같은 학습률의 SGD보다 최솟값에 두 배 넘게 가깝고, Prodigy의 보폭은 스스로 1,000배 넘게 커져 최솟값에 닿습니다.
@@ -247,8 +247,8 @@ Muon의 스텝은 특잇값이 모두 1 근처(0.5–1.5)인데 기울기의 특
 모든 경로는 유한하고, 노트의 신경망에서 Lion은 AdamW의 학습률에서 자기 학습률보다 두 배 넘게 높은 손실로 끝납니다.""",
         """## Check
 
-Lion's step is exactly lr for every weight, Adam's is not. LAMB changes both layers by the same fraction
-($\\eta$), Adam changes the small layer far more. ADOPT's first step leaves the weights where they were, and
+Lion's step is exactly lr for every weight, Adam's is not. LAMB changes both layers by the same fraction,
+Adam changes the small layer far more. ADOPT's first step leaves the weights where they were, and
 AdEMAMix with $\\alpha = 0$ is Adam. Adafactor keeps one row (30) and one column (20) for a 30×20 matrix;
 Schedule-Free SGD at a fixed rate ends more than twice as close to the minimum as SGD at that rate; Prodigy's step
 size grows more than 1,000-fold by itself and reaches the minimum. Muon's step has every singular value near one (0.5–1.5) while the gradient's
