@@ -9,6 +9,7 @@ from trainlab.check.recognise import NAMED, trainlab_defaults
 from trainlab.check.replay import replay
 from trainlab.check.textbook import RULES as TEXTBOOK_RULES
 from trainlab.check.textbook import Textbook
+from trainlab.errors import ConfigError
 from trainlab.optim import create
 
 
@@ -30,10 +31,14 @@ def test_textbook_form_without_a_fault_is_trainlabs_rule(rule):
         assert first_departure(s, out) is None, (rule, s.name, first_departure(s, out))
 
 
-@pytest.mark.parametrize("rule", sorted(NAMED))
-def test_every_cause_gives_numbers_of_its_own(rule):
+#: options under which a rule has causes that its defaults leave out
+WITH_OPTIONS = [("lion", {"weight_decay": 0.1}), ("ademamix", {"t_alpha_beta3": 100.0})]
+
+
+@pytest.mark.parametrize("rule, options", [(rule, {}) for rule in sorted(NAMED)] + WITH_OPTIONS)
+def test_every_cause_gives_numbers_of_its_own(rule, options):
     """A cause that gave trainlab's numbers everywhere could never be diagnosed."""
-    hp = {"lr": trainlab_defaults(rule)["lr"]}
+    hp = {"lr": trainlab_defaults(rule)["lr"], **options}
     found = causes(rule, hp)
     assert len({c.id for c in found}) == len(found)
     runs = scenarios_for(rule, hp)
@@ -72,3 +77,30 @@ def test_catalogue_covers_the_issue_list():
     assert {"reset", "eps-inside", "square"} <= ids["adagrad"]
     assert {"nesterov2016", "torch-convention"} <= ids["nesterov"]
     assert "torch-convention" in ids["momentum"]
+
+
+def test_catalogue_covers_the_rules_after_the_notes_and_their_mistakes():
+    def ids(rule, **options):
+        return {c.id for c in causes(rule, {"lr": 0.01, **options})}
+
+    for rule in ("adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam"):
+        assert {"seeded", "no-eps"} <= ids(rule), rule
+    assert {"seeded", "lion-m-first", "lion-sign-of-m", "lion-betas-swapped"} <= ids("lion")
+    assert {"lion-coupled-decay", "lion-decay-without-lr"} <= ids("lion", weight_decay=0.1)
+    assert "lion-coupled-decay" not in ids("lion")
+    assert {"no-eps", "adopt-adam-order", "adopt-current-v"} <= ids("adopt")
+    assert {"seeded", "no-eps"} <= ids("ademamix")
+    assert "ademamix-no-warmup" in ids("ademamix", t_alpha_beta3=100.0) - ids("ademamix")
+    assert {"seeded", "no-eps", "lamb-no-trust-ratio", "lamb-paper-form"} <= ids("lamb")
+    assert "schedule-free-at-z" in ids("schedulefreesgd")
+    assert {"seeded", "no-eps", "adamax-eps-outside"} <= ids("adamax")
+    assert {"adafactor-no-clipping", "adafactor-not-factored"} <= ids("adafactor")
+    assert "rprop-no-standstill" in ids("rprop") and "lr-read-once" not in ids("rprop")
+    assert "no-eps" not in ids("lion") and "seeded" not in ids("momentum")
+
+
+def test_the_faulty_variants_leave_the_public_rules_as_strict_as_they_were():
+    """The checker builds eps = 0 on a built rule; the options still refuse it."""
+    for rule in ("adagrad", "adam", "adopt", "lamb"):
+        with pytest.raises(ConfigError):
+            create(rule, eps=0.0)

@@ -78,7 +78,7 @@ def test_a_file_of_several_rules_checks_each():
         (["book_sgd.py:Nope"], "has no class Nope (its classes: SGD)"),
         (["no_update.py"], "no class with an update(params, grads) method"),
         (["no_update.py:Adam"], "Adam has no update(params, grads) method"),
-        (["book_sgd.py", "--rule", "adamax"], "unknown rule 'adamax'"),
+        (["book_sgd.py", "--rule", "lbfgs"], "unknown rule 'lbfgs'"),  # takes a closure
         (["unknown_rule.py"], "cannot tell which rule MyRule is"),
         (["book_sgd.py", "--opt", "momentum=0.9"], "takes no parameter 'momentum'"),
         (["book_sgd.py", "--opt", "lr=fast"], "lr must be a number"),

@@ -23,6 +23,22 @@ TABLE = [
     ("adamw_torch_form", "pass", None, "adamw"),
     ("sgd_nesterov_torch", "pass", None, "sgd"),
     ("adadelta_paper", "pass", None, "adadelta"),
+    # correct, the rules after the notes
+    ("lion", "pass", None, "lion"),
+    ("adopt", "pass", None, "adopt"),
+    ("ademamix", "pass", None, "ademamix"),
+    ("lamb", "pass", None, "lamb"),
+    ("mystery_lion", "pass", None, "lion"),
+    ("schedule_free_sgd", "pass", None, "schedulefreesgd"),
+    ("schedule_free_adamw", "pass", None, "schedulefreeadamw"),
+    ("adamax", "pass", None, "adamax"),
+    ("rprop", "pass", None, "rprop"),
+    ("prodigy", "pass", None, "prodigy"),
+    ("asgd", "pass", None, "asgd"),
+    ("adafactor", "pass", None, "adafactor"),
+    ("adamax_eps_outside", "pass with a note", "adamax-eps-outside", "adamax"),
+    ("lamb_paper_form", "pass with a note", "lamb-paper-form", "lamb"),
+    ("lion_decay_without_lr", "pass with a note", "lion-decay-without-lr", "lion"),
     ("momentum_torch_convention", "another convention", "torch-convention", "momentum"),
     ("nesterov_torch_convention", "another convention", "torch-convention", "nesterov"),
     ("sgd_lr_read_once", "another convention", "lr-read-once", "sgd"),
@@ -57,6 +73,32 @@ TABLE = [
     ("sgd_rebinds_local", "departs", "no-change", "sgd"),
     ("sgd_returns_new_dict", "departs", "no-change", "sgd"),
     ("mystery_forgetful", "departs", "reset", "adagrad"),
+    # a state seeded with the first gradient, and no eps, in rules old and new
+    ("adagrad_seeded", "departs", "seeded", "adagrad"),
+    ("rmsprop_seeded", "departs", "seeded", "rmsprop"),
+    ("adam_seeded", "departs", "seeded", "adam"),
+    ("lion_seeded", "departs", "seeded", "lion"),
+    ("ademamix_seeded", "departs", "seeded", "ademamix"),
+    ("adadelta_seeded", "departs", "seeded", "adadelta"),
+    ("adamax_seeded", "departs", "seeded", "adamax"),
+    ("adadelta_no_eps", "departs", "no-eps", "adadelta"),
+    ("adam_eps_zero", "departs", "no-eps", "adam"),
+    ("rmsprop_no_eps", "departs", "no-eps", "rmsprop"),
+    ("adam_no_eps", "departs", "no-eps", "adam"),
+    ("adopt_no_eps", "departs", "no-eps", "adopt"),
+    # one per mistake of the rules after the notes
+    ("lion_m_first", "departs", "lion-m-first", "lion"),
+    ("lion_sign_of_m", "departs", "lion-sign-of-m", "lion"),
+    ("lion_betas_swapped", "departs", "lion-betas-swapped", "lion"),
+    ("lion_coupled_decay", "departs", "lion-coupled-decay", "lion"),
+    ("adopt_adam_order", "departs", "adopt-adam-order", "adopt"),
+    ("adopt_current_v", "departs", "adopt-current-v", "adopt"),
+    ("ademamix_no_warmup", "departs", "ademamix-no-warmup", "ademamix"),
+    ("lamb_no_trust_ratio", "departs", "lamb-no-trust-ratio", "lamb"),
+    ("schedule_free_sgd_at_z", "departs", "schedule-free-at-z", "schedulefreesgd"),
+    ("rprop_no_standstill", "departs", "rprop-no-standstill", "rprop"),
+    ("adafactor_no_clipping", "departs", "adafactor-no-clipping", "adafactor"),
+    ("adafactor_not_factored", "departs", "adafactor-not-factored", "adafactor"),
 ]
 
 
@@ -157,6 +199,22 @@ def test_state_shared_between_objects_shows_when_a_second_one_meets_the_same_key
         ("AdamW", "adamw"),
         ("NAdam", "nadam"),
         ("RAdam", "radam"),
+        ("Lion", "lion"),
+        ("MyLion", "lion"),
+        ("ADOPT", "adopt"),
+        ("Adopt", "adopt"),
+        ("AdEMAMix", "ademamix"),
+        ("LAMB", "lamb"),
+        ("Lamb", "lamb"),
+        ("ScheduleFreeSGD", "schedulefreesgd"),
+        ("Adamax", "adamax"),
+        ("AdaMax", "adamax"),
+        ("Rprop", "rprop"),
+        ("RProp", "rprop"),
+        ("Prodigy", "prodigy"),
+        ("ASGD", "asgd"),
+        ("Adafactor", "adafactor"),
+        ("ScheduleFreeAdamW", "schedulefreeadamw"),
         ("BrokenAdam", "adam"),
         ("Adam_v2", "adam"),
         ("Optimizer", None),
@@ -201,6 +259,11 @@ def test_a_rule_that_returns_its_result_is_told_the_book_updates_in_place():
         ("momentum_lr_twice", {"lr": 0.05, "momentum": 0.5}, "departs", "lr-squared"),
         ("book_rmsprop", {"decay_rate": 0.9}, "pass", None),
         ("rmsprop_square", {"decay_rate": 0.9}, "departs", "square"),
+        ("lion", {"weight_decay": 0.1}, "pass", None),
+        ("lion_coupled_decay", {"weight_decay": 0.0}, "pass", None),
+        ("ademamix", {"t_alpha_beta3": 100}, "pass", None),
+        ("ademamix_no_warmup", {"t_alpha_beta3": None}, "pass", None),
+        ("lamb", {"weight_decay": 0.01}, "pass", None),
     ],
 )
 def test_verdicts_hold_with_other_hyperparameters(name, opts, verdict, cause):
@@ -208,3 +271,28 @@ def test_verdicts_hold_with_other_hyperparameters(name, opts, verdict, cause):
     assert (
         result.verdict == verdict and (result.diagnosis.id if result.diagnosis else None) == cause
     )
+
+
+def test_a_missing_eps_shows_as_nan_where_a_gradient_is_always_zero():
+    """The network's first layer has weights fed by pixels blank in every image."""
+    result = check_class(fixture_class("rmsprop_no_eps"))
+    network = {s["name"]: s["status"] for s in result.scenarios}["network"]
+    assert network == "departs at step 1"
+    assert "0/0 = NaN" in result.diagnosis.why
+
+
+def test_an_eps_of_zero_is_checked_with_trainlabs_and_named_missing():
+    """trainlab's options refuse eps=0: the rule is built with its own eps instead."""
+    result = check_class(fixture_class("adam_eps_zero"))
+    assert result.hyperparameters["eps"] == 1e-7
+    assert any("your eps=0 is a value trainlab's options refuse" in n for n in result.notes)
+
+
+def test_an_unnamed_lion_is_recognised_from_its_numbers():
+    result = check_class(fixture_class("mystery_lion"))
+    assert result.rule_how == "recognised from its behaviour: trainlab's numbers exactly"
+
+
+def test_a_seeded_state_names_what_each_state_starts_at():
+    result = check_class(fixture_class("adam_seeded"))
+    assert "m = g, v = g·g" in result.diagnosis.title

@@ -1,7 +1,8 @@
 """The catalogue of likely causes: each one a rule trainlab can build and run.
 
 :data:`CATALOGUE` is the table, most likely cause first; :func:`causes` picks
-the rows that apply to one rule and its options.
+the rows that apply to one rule and its options. The rows of the rules after
+the notes are in :mod:`.after_notes`; what a row reads is in :mod:`.setting`.
 
 A :class:`Cause` builds a faulty (or merely different) version of trainlab's
 rule; :mod:`.diagnose` runs it on the learner's scenarios and names it only
@@ -16,132 +17,16 @@ when it reproduces the learner's numbers. Kinds:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
-from typing import Any
-
 from trainlab.check import wrappers as w
-from trainlab.check.recognise import trainlab_defaults
-from trainlab.check.textbook import OPTIONS, Textbook
-from trainlab.check.textbook import RULES as TEXTBOOK_RULES
-from trainlab.optim import create
-
-#: what a step becomes when the state is re-initialised at every call
-RESET_EFFECT = {
-    "adagrad": "; every step is then lr·g/(|g| + eps), about lr·sign(g)",
-    "rmsprop": "; every step is then about lr·sign(g)/sqrt(1 - decay_rate)",
-    "momentum": "; every step is then plain SGD's, -lr·g",
-    "adam": "; every step is then about lr·sign(g)",
-}
-STATE_TEXT = {
-    "momentum": "v",
-    "nesterov": "v",
-    "adagrad": "h",
-    "rmsprop": "h",
-    "adam": "m, v and iter",
-    "adadelta": "h and u",
-    "adamw": "m, v and the step count",
-    "nadam": "m, v and the step count",
-    "radam": "m, v and the step count",
-}
-
-
-@dataclass
-class Cause:
-    id: str
-    title: str
-    kind: str  # 'bug', 'variant', 'convention'
-    build: object  # build(lr=None) -> a rule object
-    why: str = ""  # what it does to the numbers
-    fix: str = ""  # what to change, or the trainlab option that equals it
-
-
-#: ``build(lr=None)``: a fresh rule object, at ``lr`` when given
-Builder = Callable[..., Any]
-
-
-def _with_lr(hp, lr):
-    return {**hp, "lr": lr} if lr is not None else dict(hp)
-
-
-class Setting:
-    """The rule being checked and its trainlab options: what a row of the table reads."""
-
-    def __init__(self, rule: str, hp: dict) -> None:
-        self.rule, self.hp = rule, hp
-        #: the learner's rule is one the textbook forms can write, with their options
-        self.plain = rule in TEXTBOOK_RULES and set(hp) <= set(OPTIONS)
-        self.state = STATE_TEXT.get(rule)
-        self.eps0 = hp.get("eps", trainlab_defaults(rule).get("eps"))
-
-    def make(self, **changes) -> Builder:
-        """trainlab's rule with ``changes`` to its options."""
-        return lambda lr=None: create(self.rule, **_with_lr({**self.hp, **changes}, lr))
-
-    def textbook(self, *faults: str) -> Builder:
-        """The textbook form of the rule with ``faults`` written into it."""
-        return lambda lr=None: Textbook(self.rule, faults, **_with_lr(self.hp, lr))
-
-    def wrapped(self, wrapper: Callable[..., Any], *args: Any) -> Builder:
-        """trainlab's rule inside one of :mod:`.wrappers`' faulty callers."""
-        return lambda lr=None: wrapper(self.make()(lr), *args)
-
-    def made_afresh_each_call(self) -> Builder:
-        """trainlab's rule, built anew for every update: it forgets its state."""
-        return lambda lr=None: w.Fresh(lambda: self.make()(lr))
-
-    def shared_textbook(self) -> Builder:
-        """Textbook rules that all keep their state in one dict."""
-        shared: dict = {}
-        return lambda lr=None: Textbook(self.rule, (), state=shared, **_with_lr(self.hp, lr))
-
-    def torch_momentum(self) -> Builder:
-        """PyTorch's SGD with momentum (Nesterov's for ``nesterov``) at the same lr."""
-        hp = {
-            "lr": self.hp["lr"],
-            "momentum": self.hp.get("momentum", 0.9),
-            "nesterov": self.rule == "nesterov",
-        }
-        return lambda lr=None: create("sgd", **_with_lr(hp, lr))
-
-    @cached_property
-    def words(self) -> dict[str, Any]:
-        """What the texts of a row may name: ``{rule}``, ``{state}``, ``{h}``, ..."""
-        adam, nag = self.rule == "adam", self.rule == "nesterov"
-        return {
-            "rule": self.rule,
-            "state": self.state,
-            "h": "v" if adam else "h",
-            "eps0": self.eps0,
-            "reset_effect": RESET_EFFECT.get(self.rule, ""),
-            "where": (
-                "Adam's eps_placement is 'notes' (outside the root, before the bias "
-                "correction), 'torch' (outside, after it) or 'inside' (inside, after it)"
-                if adam
-                else f"trainlab's {self.rule}, like the notes and PyTorch, adds eps outside "
-                "the root"
-            ),
-            "torch": "SGD(momentum=μ, nesterov=True)" if nag else "SGD(momentum=μ)",
-            "form": "b = μb + g; W -= lr·(g + μb)" if nag else "v = μv + g; W -= lr·v",
-        }
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One row of the catalogue; its texts name the setting's words as ``{h}``, ``{state}``..."""
-
-    id: str
-    title: str
-    kind: str  # 'bug', 'variant', 'convention'
-    build: Callable[[Setting], Builder]
-    why: str
-    fix: str
-    when: Callable[[Setting], bool] = lambda s: True
-
-    def cause(self, s: Setting) -> Cause:
-        title, why, fix = (text.format_map(s.words) for text in (self.title, self.why, self.fix))
-        return Cause(self.id, title, self.kind, self.build(s), why, fix)
+from trainlab.check.after_notes import AFTER_NOTES
+from trainlab.check.setting import (
+    LR_AT_START_ONLY,
+    SEEDS,
+    SHARED_STATE_UNSEEN,
+    Cause,
+    Entry,
+    Setting,
+)
 
 
 def _adam_textbook(s: Setting) -> bool:
@@ -204,6 +89,15 @@ CATALOGUE: tuple[Entry, ...] = (
         lambda s: bool(s.state),
     ),
     _adam_reset(("m", "v"), "m and v (iter kept)"),
+    Entry(
+        "seeded",
+        "the state starts at the first gradient instead of zeros ({seeds})",
+        "bug",
+        Setting.seeded,
+        "{seeds} before the first step, where the rule starts from zeros: {seed_effect}",
+        "start every state at zeros: np.zeros_like(params[key])",
+        lambda s: s.rule in SEEDS,
+    ),
     _adam_reset(("t",), "iter"),
     _adam_reset(("m",), "m"),
     _adam_reset(("v",), "v"),
@@ -236,6 +130,7 @@ CATALOGUE: tuple[Entry, ...] = (
         "uncorrected rule as Adam(bias_correction=False)",
         _adam_textbook,
     ),
+    *AFTER_NOTES,
     Entry(
         "nesterov2016",
         "Nesterov in the book's order before its 2021 fix (v updated first, then used)",
@@ -366,6 +261,16 @@ CATALOGUE: tuple[Entry, ...] = (
         "trainlab's Adam(eps_placement='torch') is this form",
         lambda s: s.rule == "adam",
     ),
+    Entry(
+        "no-eps",
+        "eps missing: the step divides by sqrt({h}) alone",
+        "bug",
+        Setting.without_eps,
+        "{no_eps_effect}",
+        "add eps where the rule has it, np.sqrt({h}) + eps in most (trainlab's options "
+        "refuse eps = 0 for this reason)",
+        lambda s: s.eps0 is not None,
+    ),
     *(_other_eps(eps) for eps in (1e-8, 1e-10, 1e-6, 1e-5, 1e-12)),
     Entry(
         "replaces",
@@ -410,7 +315,7 @@ CATALOGUE: tuple[Entry, ...] = (
         "(h={{}}) is one dict for every optimizer: a second optimizer starts with the "
         "first one's state",
         "create the state in __init__ (self.h = None) or on the first call",
-        lambda s: bool(s.state),
+        lambda s: bool(s.state) and s.rule not in SHARED_STATE_UNSEEN,
     ),
     Entry(
         "state-by-position",
@@ -429,6 +334,7 @@ CATALOGUE: tuple[Entry, ...] = (
         "changing opt.lr between steps (what a schedule does) has no effect",
         "every rule reads self.lr at each step, so that a schedule can change it; "
         "read it inside update to do the same",
+        lambda s: s.rule not in LR_AT_START_ONLY,
     ),
     Entry(
         "torch-convention",

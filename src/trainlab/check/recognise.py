@@ -14,10 +14,21 @@ import re
 
 from trainlab.errors import ConfigError
 from trainlab.landscape import get_function
-from trainlab.optim import create
+from trainlab.optim import create, options
 
 #: the rules ``trainlab check`` knows, as the class names a learner writes them
 NAMED = (
+    "schedulefreeadamw",
+    "schedulefreesgd",
+    "ademamix",
+    "adamax",
+    "rprop",
+    "prodigy",
+    "asgd",
+    "adafactor",
+    "adopt",
+    "lamb",
+    "lion",
     "adamw",
     "nadam",
     "radam",
@@ -73,9 +84,37 @@ _PER_RULE = {
     },
 }
 _PER_RULE["nesterov"] = _PER_RULE["momentum"]
-for _r in ("adamw", "nadam", "radam"):
+for _r in ("adamw", "nadam", "radam", "lion", "adopt", "ademamix", "lamb", "adamax", "prodigy"):
     _PER_RULE[_r] = dict(_PER_RULE["adam"])
 _PER_RULE["nadam"]["momentum_decay"] = "momentum_decay"
+_SCHEDULE_FREE = {n: n for n in ("warmup_steps", "r", "weight_lr_power")}
+_PER_RULE["schedulefreeadamw"] = {**_PER_RULE["adam"], **_SCHEDULE_FREE}
+_PER_RULE["schedulefreesgd"] = {**_PER_RULE["momentum"], "beta": "momentum", **_SCHEDULE_FREE}
+_PER_RULE["rprop"] = {
+    **{n: n for n in ("etaminus", "etaplus", "step_size_min", "step_size_max")},
+    "eta_minus": "etaminus",
+    "eta_plus": "etaplus",
+    "delta_min": "step_size_min",
+    "delta_max": "step_size_max",
+}
+_PER_RULE["asgd"] = {"lambd": "lambd", "lambda_": "lambd", "alpha": "alpha", "t0": "t0"}
+_PER_RULE["adafactor"] = {n: n for n in ("beta2_decay", "eps1", "eps2", "d")}
+_PER_RULE["adopt"]["clip"] = "clip"
+_PER_RULE["prodigy"].update(
+    {n: n for n in ("beta3", "d0", "d_coef", "growth_rate", "use_bias_correction")},
+    safeguard_warmup="safeguard_warmup",
+    decouple="decouple",
+    slice_p="slice_p",
+)
+_PER_RULE["ademamix"].update(
+    {"beta3": "beta3", "b3": "beta3", "beta_3": "beta3", "alpha": "alpha"},
+    t_alpha_beta3="t_alpha_beta3",
+    T_alpha_beta3="t_alpha_beta3",
+    warmup="t_alpha_beta3",
+)
+_PER_RULE["lamb"].update(
+    {n: n for n in ("decoupled_weight_decay", "grad_averaging", "trust_ratio", "clamp")}
+)
 
 
 def aliases(rule: str) -> dict[str, str]:
@@ -107,8 +146,11 @@ def canonical_rule(name: str) -> str:
 
 
 def trainlab_defaults(rule: str) -> dict:
-    """trainlab's defaults for ``rule`` (the notes' where the notes have the rule)."""
-    return create(rule).hyperparameters()
+    """trainlab's defaults for ``rule`` (the notes' where the notes have the rule),
+    with the options that are unset by default (None) among them."""
+    rule_object = create(rule)
+    unset = {n: None for n in options(type(rule_object)) if getattr(rule_object, n, 0) is None}
+    return {**unset, **rule_object.hyperparameters()}
 
 
 class Signature:
@@ -165,14 +207,15 @@ def settings(rule: str, sig: Signature, opts: dict):
                 "it was left as it is"
             )
             continue
-        if isinstance(defaults[option], bool):
-            if not isinstance(value, bool):
-                raise ConfigError(f"{name} must be True or False, got {value!r}")
-            hp[option] = value
-        elif not isinstance(value, (int, float)) or isinstance(value, bool):
-            raise ConfigError(f"{name} must be a number, got {value!r}")
-        else:
-            hp[option] = float(value)
+        if option == "eps" and value == 0:  # refused by trainlab's options
+            hp["eps"] = defaults["eps"]
+            notes.append(
+                f"your {name}=0 is a value trainlab's options refuse (0/0 where the "
+                f"root is 0); compared with trainlab's eps={defaults['eps']:g}, so that "
+                "a missing eps is named as the cause"
+            )
+            continue
+        hp[option] = _option_value(name, value, defaults[option])
         lr_name = name if option == "lr" else lr_name
         if name not in kwargs and value != defaults[option]:
             whose = "the notes'" if rule in NOTES_RULES else "trainlab's (PyTorch's)"
@@ -186,6 +229,20 @@ def settings(rule: str, sig: Signature, opts: dict):
             f"eps={defaults['eps']:g}, the value the book writes into the step"
         )
     return kwargs, hp, lr_name, notes
+
+
+def _option_value(name: str, value, default):
+    """``value`` as trainlab's option takes it: a bool, a float, or None where
+    the option may be left unset (AdEMAMix's ``t_alpha_beta3``)."""
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{name} must be True or False, got {value!r}")
+        return value
+    if value is None and default is None:
+        return None
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise ConfigError(f"{name} must be a number, got {value!r}")
+    return float(value)
 
 
 def _by_learner_names(sig: Signature, table: dict, opts: dict) -> dict:

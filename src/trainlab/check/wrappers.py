@@ -3,7 +3,9 @@
 Each wrapper holds a real trainlab rule and changes one thing about how it is
 called: it negates the gradient, scales the learning rate, starts afresh every
 call, puts new arrays into ``params``, writes into ``grads``, pairs or keeps
-state by position, shares state between objects, or ignores a change of ``lr``.
+state by position, shares state between objects, ignores a change of ``lr``,
+seeds the state with the first gradient, or adds the weight decay to the
+gradient. :func:`without_eps` builds what trainlab's options refuse: eps = 0.
 The catalogue (:mod:`.catalogue`) builds its causes from them.
 """
 
@@ -129,3 +131,49 @@ class LrReadOnce(Wrapped):
 
     def update(self, params, grads):
         self.inner.update(params, grads)
+
+
+GRADIENT, SQUARE = "g", "g·g"
+
+
+class Seeded(Wrapped):
+    """The state starts at the first gradient (``m = g``, ``h = g·g``), not at zeros.
+
+    ``seeds`` maps a state name to what it starts at, :data:`GRADIENT` or
+    :data:`SQUARE`; the rule's step then runs as usual, so an average ends its
+    first step at ``g`` and a sum (AdaGrad's ``h``) at ``2·g·g``."""
+
+    def __init__(self, inner, seeds):
+        super().__init__(inner)
+        self.seeds = seeds
+
+    def update(self, params, grads):
+        for key, p in params.items():
+            if key not in self.inner.state:
+                g = np.asarray(grads[key], dtype=np.float64)
+                first = {GRADIENT: g, SQUARE: g * g}
+                state = self.inner.state[key] = {}
+                for name in self.inner.state_names:
+                    state[name] = np.zeros_like(p)
+                    state[name][...] = first[self.seeds[name]] if name in self.seeds else 0.0
+        self.inner.update(params, grads)
+
+
+class CoupledDecay(Wrapped):
+    """Weight decay added to the gradient (``g + wd·W``), for a rule that decays
+    the weights themselves; ``inner`` is built without decay."""
+
+    def __init__(self, inner, weight_decay):
+        super().__init__(inner)
+        self.weight_decay = weight_decay
+
+    def update(self, params, grads):
+        decayed = {k: np.asarray(g) + self.weight_decay * params[k] for k, g in grads.items()}
+        self.inner.update(params, decayed)
+
+
+def without_eps(rule):
+    """``rule`` with eps = 0: a division by ``sqrt(v)`` alone, which trainlab's
+    options refuse (``eps`` must be > 0), set here on the built rule."""
+    rule.eps = 0.0
+    return rule

@@ -70,6 +70,9 @@ def _add_problem_args(p):
     )
 
 
+CENTRE_LR_HELP = "scale --lr-grid (read as AdamW's) by each rule's typical lr / AdamW's"
+
+
 def _add_protocol_args(p):
     """What every rule gets: the space or lr grid, the seeds, the epochs, the targets."""
     p.add_argument(
@@ -82,6 +85,7 @@ def _add_protocol_args(p):
         "or beta1); then lr is drawn from the --lr-grid range, --trials draws "
         "per rule",
     )
+    p.add_argument("--centre-lr", action="store_true", help=CENTRE_LR_HELP)
     p.add_argument(
         "--trials",
         type=positive_int,
@@ -198,6 +202,7 @@ def spec_of(args) -> BenchmarkSpec:
         custom=custom,
         space=args.space or [],
         trials=args.trials or 0,
+        centre_lr=args.centre_lr,
         prefix=args.study_prefix,
         storage=args.storage,
         out=args.out or "runs/benchmark",

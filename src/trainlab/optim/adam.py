@@ -73,6 +73,9 @@ class Adam(Moments):
     and no AMSGrad, a step is one call of :func:`trainlab.kernels.adam_notes`
     (bit-identical to the NumPy code here).
 
+    Typical lr: about 1x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
     >>> import numpy as np
@@ -83,6 +86,8 @@ class Adam(Moments):
     >>> params["W"].round(4)
     array([ 0.8, -1.8])
     """
+
+    lr_vs_adamw = 1.0
 
     def __init__(
         self,
@@ -159,6 +164,9 @@ class AdamW(Adam):
     PyTorch: ``torch.optim.AdamW(params, lr=lr, betas=(beta1, beta2), eps=eps,
     weight_decay=weight_decay, amsgrad=amsgrad)``.
 
+    Typical lr: about 1x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
     >>> import numpy as np
@@ -169,6 +177,8 @@ class AdamW(Adam):
     >>> params["W"].round(4)
     array([ 0.7981, -1.7961])
     """
+
+    lr_vs_adamw = 1.0
 
     _fixed = ("decoupled_weight_decay",)
 

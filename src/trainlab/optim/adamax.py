@@ -31,6 +31,9 @@ class Adamax(Moments):
     PyTorch: ``torch.optim.Adamax(params, lr=lr, betas=(beta1, beta2), eps=eps,
     weight_decay=wd, maximize=...)`` (coupled L2 decay, as here by default).
 
+    Typical lr: about 2x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
     >>> import numpy as np
@@ -41,6 +44,8 @@ class Adamax(Moments):
     >>> params["W"].round(4)
     array([ 0.8, -1.8])
     """
+
+    lr_vs_adamw = 2.0
 
     state_names = ("m", "u")
 

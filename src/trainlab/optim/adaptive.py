@@ -28,6 +28,9 @@ class AdaGrad(Optimizer):
     initial_accumulator_value=..., eps=eps, weight_decay=...)``, same placement
     of eps (PyTorch's default eps is 1e-10).
 
+    Typical lr: about 5x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
     >>> import numpy as np
@@ -38,6 +41,8 @@ class AdaGrad(Optimizer):
     >>> params["W"].round(4)
     array([ 0.8293, -1.8293])
     """
+
+    lr_vs_adamw = 5.0
 
     state_names = ("h",)
 
@@ -89,6 +94,9 @@ class RMSprop(Optimizer):
     momentum, a step is one call of :func:`trainlab.kernels.rmsprop_notes`
     (bit-identical to the NumPy code here).
 
+    Typical lr: about 0.5x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
     >>> import numpy as np
@@ -99,6 +107,8 @@ class RMSprop(Optimizer):
     >>> params["W"].round(4)
     array([-0.7089, -0.2911])
     """
+
+    lr_vs_adamw = 0.5
 
     def __init__(
         self,
@@ -157,6 +167,9 @@ class Adadelta(Optimizer):
     Defaults: ``lr=1.0, rho=0.9, eps=1e-6`` (PyTorch's).
     PyTorch: ``torch.optim.Adadelta(params, lr=lr, rho=rho, eps=eps, weight_decay=...)``.
 
+    Typical lr: about 500x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
     >>> import numpy as np
@@ -167,6 +180,8 @@ class Adadelta(Optimizer):
     >>> params["W"].round(4)
     array([ 0.9936, -1.9936])
     """
+
+    lr_vs_adamw = 500.0
 
     state_names = ("h", "u")
 

@@ -45,6 +45,9 @@ class AdEMAMix(Moments):
     weight_decouple=decoupled_weight_decay, maximize=maximize)``
     (``from_reference('pytorch_optimizer.AdEMAMix', ...)``).
 
+    Typical lr: about 1x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
     >>> import numpy as np
@@ -55,6 +58,8 @@ class AdEMAMix(Moments):
     >>> params["W"].round(4)
     array([ 0.7999, -1.7999])
     """
+
+    lr_vs_adamw = 1.0
 
     state_names = ("m1", "v", "m2")
 

@@ -37,6 +37,9 @@ class ADOPT(Moments):
     maximize=maximize)``, with ``clip_lambda=None`` for ``clip=False``
     (``from_reference('pytorch_optimizer.ADOPT', ...)``).
 
+    Typical lr: about 2x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
     >>> import numpy as np
@@ -47,6 +50,8 @@ class ADOPT(Moments):
     >>> params["W"].round(4)
     array([ 0.99, -1.99])
     """
+
+    lr_vs_adamw = 2.0
 
     state_names = ("m", "v")
 

@@ -61,6 +61,7 @@ class Optimizer:
     #: matrix: Muon, Adafactor, SOAP, LAMB's per-parameter norms); the one-pass
     #: path then hands it one parameter at a time
     per_parameter: bool = False
+    lr_vs_adamw: float = 1.0  # typical lr / AdamW's (benchmarks/bench_relative_lr.py)
     #: attributes that change while training (not hyperparameters)
     _runtime: tuple[str, ...] = ("t", "skipped")
     #: options a subclass sets itself (not accepted from the caller)

@@ -47,6 +47,9 @@ class LAMB(Moments):
     grad_averaging=grad_averaging, adam=not trust_ratio, maximize=maximize)``
     with ``Lamb.clamp = clamp`` (``from_reference('pytorch_optimizer.Lamb', ...)``).
 
+    Typical lr: about 2x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``
     (each step's norm is ``lr / (1 - beta1^t) * ||W||``, a tenth of ``||W||``
     at the first step with ``lr=0.01``).
@@ -59,6 +62,8 @@ class LAMB(Moments):
     >>> params["W"].round(4)
     array([ 0.7665, -1.7665])
     """
+
+    lr_vs_adamw = 2.0
 
     state_names = ("m", "v")
     elementwise = False

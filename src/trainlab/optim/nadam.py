@@ -28,6 +28,9 @@ class NAdam(Moments):
     PyTorch: ``torch.optim.NAdam(params, lr=lr, betas=(beta1, beta2), eps=eps,
     momentum_decay=momentum_decay, weight_decay=wd, decoupled_weight_decay=...)``.
 
+    Typical lr: about 1x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
     >>> import numpy as np
@@ -38,6 +41,8 @@ class NAdam(Moments):
     >>> params["W"].round(4)
     array([ 0.816, -1.816])
     """
+
+    lr_vs_adamw = 1.0
 
     state_names = ("m", "v")
     _runtime = Optimizer._runtime + ("mu_product",)

@@ -54,6 +54,9 @@ class Prodigy(Optimizer):
     growth_rate=growth_rate, slice_p=slice_p)``
     (``from_reference('prodigyopt.Prodigy', ...)``).
 
+    Typical lr: about 20x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
     >>> import numpy as np
@@ -64,6 +67,8 @@ class Prodigy(Optimizer):
     >>> params["W"].round(4)
     array([ 0.2588, -1.2588])
     """
+
+    lr_vs_adamw = 20.0
 
     elementwise = False
     _runtime = Optimizer._runtime + ("d", "d_max")

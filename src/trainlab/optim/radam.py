@@ -29,6 +29,9 @@ class RAdam(Moments):
     PyTorch: ``torch.optim.RAdam(params, lr=lr, betas=(beta1, beta2), eps=eps,
     weight_decay=wd, decoupled_weight_decay=...)``.
 
+    Typical lr: about 10x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
     >>> import numpy as np
@@ -39,6 +42,8 @@ class RAdam(Moments):
     >>> params["W"].round(4)
     array([ 0.9, -1.9])
     """
+
+    lr_vs_adamw = 10.0
 
     state_names = ("m", "v")
 

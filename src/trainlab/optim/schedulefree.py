@@ -137,6 +137,9 @@ class ScheduleFreeSGD(ScheduleFree):
     weight_lr_power=weight_lr_power)`` with its ``train()``/``eval()``
     (``from_reference('schedulefree.SGDScheduleFree', ...)``).
 
+    Typical lr: about 50x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
     >>> import numpy as np
@@ -150,6 +153,8 @@ class ScheduleFreeSGD(ScheduleFree):
     >>> params["W"].round(4)
     array([ 0.925, -1.925])
     """
+
+    lr_vs_adamw = 50.0
 
     def __init__(
         self,
@@ -192,6 +197,9 @@ class ScheduleFreeAdamW(ScheduleFree):
     weight_lr_power=weight_lr_power)`` with its ``train()``/``eval()``
     (``from_reference('schedulefree.AdamWScheduleFree', ...)``).
 
+    Typical lr: about 2x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
     >>> import numpy as np
@@ -205,6 +213,8 @@ class ScheduleFreeAdamW(ScheduleFree):
     >>> params["W"].round(4)
     array([ 0.85, -1.85])
     """
+
+    lr_vs_adamw = 2.0
 
     state_names = ("v",)
     _fixed = ("decoupled_weight_decay",)

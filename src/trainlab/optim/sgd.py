@@ -36,6 +36,9 @@ class SGD(Optimizer):
     dampening=dampening, nesterov=nesterov, weight_decay=weight_decay)``
     (``from_torch('SGD', ...)``; PyTorch's default lr is 1e-3).
 
+    Typical lr: about 10x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
     >>> import numpy as np
@@ -46,6 +49,8 @@ class SGD(Optimizer):
     >>> params["W"].round(4)
     array([ 0.9, -1.9])
     """
+
+    lr_vs_adamw = 10.0
 
     def __init__(
         self,
@@ -97,6 +102,9 @@ class Momentum(Optimizer):
     Speed: on parameters that share one buffer, a step is one call of
     :func:`trainlab.kernels.momentum_notes` (bit-identical to the NumPy code here).
 
+    Typical lr: about 2x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
     >>> import numpy as np
@@ -107,6 +115,8 @@ class Momentum(Optimizer):
     >>> params["W"].round(4)
     array([ 0.855, -1.855])
     """
+
+    lr_vs_adamw = 2.0
 
     state_names = ("v",)
 
@@ -141,6 +151,9 @@ class Nesterov(Optimizer):
     Defaults: ``lr=0.01, momentum=0.9``.
     PyTorch: ``torch.optim.SGD(params, lr=lr, momentum=momentum, nesterov=True)``.
 
+    Typical lr: about 2x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
     >>> import numpy as np
@@ -151,6 +164,8 @@ class Nesterov(Optimizer):
     >>> params["W"].round(4)
     array([ 0.7695, -1.7695])
     """
+
+    lr_vs_adamw = 2.0
 
     state_names = ("v",)
 

@@ -46,6 +46,9 @@ class SWATS(Moments):
     ``torch.optim.SGD(momentum=beta1, dampening=beta1)`` at ``lr=switch_lr``,
     except that its buffer starts from zero instead of the first gradient.
 
+    Typical lr: about 1x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
     >>> import numpy as np
@@ -56,6 +59,8 @@ class SWATS(Moments):
     >>> params["W"].round(4)
     array([ 0.8, -1.8])
     """
+
+    lr_vs_adamw = 1.0
 
     elementwise = False
     state_names = ("m", "v")

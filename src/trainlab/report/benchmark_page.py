@@ -3,10 +3,12 @@
 Self-contained like ``report.html`` (figures as ``data:`` URIs, no scripts,
 no links out): the protocol and its declared search space, the targets and
 how they were chosen, the ranking of each problem against the seed-to-seed
-spread, the performance profile and its areas, the lr sensitivity and the
-validation curves, warnings, and for each problem the recommended rule with
-its settings, a ``trainlab train`` command that reproduces it and the
-PyTorch equivalent (checked with :func:`trainlab.optim.from_torch`).
+spread, each rule at its defaults and tuned side by side, the performance
+profile and its areas, the lr sensitivity and the validation curves,
+warnings, and for each problem the recommended rule with its settings, a
+``trainlab train`` command that reproduces it and the ``torch.optim`` or
+reference-package call that takes the same steps
+(:mod:`trainlab.report.benchmark_calls`).
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from __future__ import annotations
 import base64
 import html
 import math
-import shlex
 from pathlib import Path
-from typing import Any
 
 from trainlab.atomic import atomic_write
-from trainlab.optim import create, from_torch
+from trainlab.report.benchmark_calls import (
+    library_call,
+    torch_code,
+    torch_equivalent,
+    train_command,
+)
 
 FIGURES = (
     (
@@ -51,106 +56,6 @@ def _num(v) -> str:
     if v is None or (isinstance(v, float) and not math.isfinite(v)) or v in ("inf", "nan"):
         return "not reached" if v in (math.inf, "inf") else "–"
     return f"{v:.4g}" if isinstance(v, float) else str(v)
-
-
-def torch_equivalent(rule: str, options: dict) -> tuple[str, dict, str]:
-    """``(torch.optim class, its keywords, a note)`` for trainlab's ``rule`` with
-    ``options`` (lr and the rule's own; ``weight_decay`` is the network's L2
-    penalty on the weights, which PyTorch gets as a parameter group)."""
-    opts = {k: v for k, v in options.items() if k != "weight_decay"}
-    opt: Any = create(rule, **opts)  # each branch reads its own rule's attributes
-    kind = type(opt).__name__
-    kw: dict[str, Any] = {"lr": opt.lr}
-    note = ""
-    if kind in ("Momentum", "Nesterov"):
-        cls, kw["momentum"] = "SGD", opt.momentum
-        if kind == "Nesterov":
-            kw["nesterov"] = True
-    elif kind == "SGD":
-        cls = "SGD"
-    elif kind == "AdaGrad":
-        cls, kw["eps"] = "Adagrad", opt.eps
-    elif kind == "RMSprop":
-        cls, kw["alpha"], kw["eps"] = "RMSprop", opt.decay_rate, opt.eps
-        if opt.momentum:
-            kw["momentum"] = opt.momentum
-    elif kind in ("Adam", "AMSGrad", "AdamW", "NAdam", "RAdam"):
-        cls = {"AMSGrad": "Adam"}.get(kind, kind)
-        kw["betas"], kw["eps"] = (opt.beta1, opt.beta2), opt.eps
-        if kind == "AMSGrad":
-            kw["amsgrad"] = True
-        if kind == "AdamW":
-            kw["weight_decay"] = opt.weight_decay
-        if getattr(opt, "eps_placement", "torch") != "torch":
-            note = (
-                "trainlab's adam adds eps as the notes do; torch.optim.Adam adds it after "
-                "the bias correction, so the steps differ by terms of order eps"
-            )
-    elif kind == "Adadelta":
-        cls, kw["rho"], kw["eps"] = "Adadelta", opt.rho, opt.eps
-    else:
-        return "", {}, f"{kind} has no torch.optim counterpart"
-    back = from_torch(cls, **kw)  # the mapping, checked both ways
-    same = all(
-        math.isclose(getattr(back, a), getattr(opt, a))
-        for a in ("lr", "momentum", "beta1", "beta2", "eps", "decay_rate", "rho")
-        if hasattr(opt, a) and hasattr(back, a)
-    )
-    if not same:
-        note = (note + "; " if note else "") + "from_torch maps these options differently"
-    return cls, kw, note
-
-
-def train_command(problem: dict, rule: str, options: dict, plan: dict) -> str | None:
-    """A ``trainlab train`` command for a --data or built-in data set problem."""
-    args = ["trainlab", "train"]
-    if "file" in problem:
-        f = problem["file"]
-        args += ["--data", f["data"]]
-        if f.get("target"):
-            args += ["--target", f["target"]]
-        if f.get("task"):
-            args += ["--task", f["task"]]
-        args += [
-            "--scale",
-            f.get("scale", "standard"),
-            "--split-seed",
-            str(f.get("seed", 0)),
-            "--hidden",
-            ",".join(map(str, f.get("hidden", (100, 100)))),
-            "--batch-size",
-            str(f.get("batch_size", 100)),
-        ]
-    elif problem.get("dataset") in ("digits", "fashion-mnist"):
-        args += [
-            "--dataset",
-            problem["dataset"],
-            "--hidden",
-            ",".join(map(str, problem.get("hidden", (100,) * 4))),
-        ]
-    else:
-        return None
-    rest = dict(options)
-    args += ["--optimizer", rule, "--lr", f"{rest.pop('lr'):.6g}"]
-    wd = rest.pop("weight_decay", 0.0)
-    if wd:
-        args += ["--weight-decay", f"{wd:.6g}"]
-    for k, v in rest.items():
-        args += ["--opt", f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}"]
-    args += ["--epochs", str(plan["epochs"]), "--seed", "1"]
-    return " ".join(shlex.quote(a) for a in args)
-
-
-def _torch_code(cls: str, kw: dict, wd: float) -> str:
-    inner = ", ".join(f"{k}={v!r}" for k, v in kw.items())
-    if not wd:
-        return f"torch.optim.{cls}(model.parameters(), {inner})"
-    return (
-        f"weights = [p for n, p in model.named_parameters() if n.endswith('weight')]\n"
-        f"others = [p for n, p in model.named_parameters() if not n.endswith('weight')]\n"
-        f"torch.optim.{cls}([{{'params': weights, 'weight_decay': {wd!r}}},\n"
-        f"                  {{'params': others}}], {inner})"
-    )
 
 
 def _table(head, rows) -> str:
@@ -190,6 +95,13 @@ def _overall(metrics: dict) -> str:
         "seconds: " + _e(areas("profile_steps")) + ".</p>"
     )
 
+
+CENTRED = (
+    "<p>With <code>--centre-lr</code>, the lr range above is AdamW's; each rule's is "
+    "that range times the rule's typical lr relative to AdamW's (its "
+    "<code>lr_vs_adamw</code>, in <code>metrics.json</code> → the rule's "
+    "<code>sensitivity</code>).</p>"
+)
 
 RANKING_HEAD = (
     "rank",
@@ -237,16 +149,58 @@ def _recommended(pname: str, rec: dict, plan: dict) -> list[str]:
             f"<p>Train with these settings ({same}the seed's random streams "
             f"differ from the benchmark's runs):</p><pre>{_e(cmd)}</pre>"
         )
-    cls, kw, note = torch_equivalent(rec["rule"], opts)
-    if cls:
-        parts.append(
-            "<p>In PyTorch (the mapping of <code>trainlab.optim.from_torch</code>; "
-            f"<code>from_torch({cls!r}, {_e(', '.join(f'{k}={v!r}' for k, v in kw.items()))})"
-            f"</code> gives back this rule):</p><pre>"
-            f"{_e(_torch_code(cls, kw, opts.get('weight_decay', 0.0)))}</pre>"
-            + (f"<p>{_e(note)}</p>" if note else "")
-        )
+    parts.append(_library(rec["rule"], opts))
     return parts
+
+
+def _library(rule: str, opts: dict) -> str:
+    """The call in PyTorch or the rule's reference package that takes the same steps."""
+    call = library_call(rule, opts)
+    if call:
+        code, check = call
+        return (
+            "<p>In PyTorch (the call that <code>trainlab.optim.recipe</code> finds; "
+            f"<code>{_e(check)}</code> gives back this rule and its options):</p>"
+            f"<pre>{_e(code)}</pre>"
+        )
+    cls, kw, note = torch_equivalent(rule, opts)
+    if not cls:
+        return f"<p>{_e(note)}; no library call takes its steps.</p>"
+    return (
+        "<p>In PyTorch (the mapping of <code>trainlab.optim.from_torch</code>; "
+        f"<code>from_torch({cls!r}, {_e(', '.join(f'{k}={v!r}' for k, v in kw.items()))})"
+        f"</code> gives back this rule):</p><pre>"
+        f"{_e(torch_code(cls, kw, opts.get('weight_decay', 0.0)))}</pre>"
+        + (f"<p>{_e(note)}</p>" if note else "")
+    )
+
+
+DEFAULTS_HEAD = (
+    "rule",
+    "at its defaults",
+    "test mean ± std",
+    "tuned",
+    "test mean ± std",
+    "seeds reaching the target (defaults / tuned)",
+)
+
+
+def _defaults_vs_tuned(pname: str, metrics: dict) -> str:
+    """Each rule at its defaults and tuned, side by side (Schmidt et al. 2021)."""
+    per = metrics["problems"][pname]
+    rows = [
+        (
+            rule,
+            str(e["defaults"]["options"]),
+            f"{_num(e['defaults']['test_mean'])} ± {_num(e['defaults']['test_std'])}",
+            str(e["options"]),
+            f"{_num(e['test_mean'])} ± {_num(e['test_std'])}",
+            f"{e['defaults']['reached']} / {e['reached']}",
+        )
+        for rule, e in per.items()
+        if "defaults" in e
+    ]
+    return f"<h3>{_e(pname)}</h3>" + _table(DEFAULTS_HEAD, rows)
 
 
 def _figures(folder: Path) -> list[str]:
@@ -270,6 +224,7 @@ def build_page(folder: Path, plan: dict, metrics: dict) -> str:
         f"{plan['seeds']} seeds. Times are CPU seconds of the training process; steps "
         "and epochs do not depend on the machine.</p>",
         _space_section(metrics["space"]),
+        CENTRED if plan.get("centre_lr") else "",
     ]
     if metrics["warnings"]:
         parts.append(
@@ -279,6 +234,13 @@ def build_page(folder: Path, plan: dict, metrics: dict) -> str:
         )
     parts.append(_overall(metrics))
     parts += [_ranking(p, rows, metrics) for p, rows in metrics["ranking"].items()]
+    parts.append(
+        "<h2>At the defaults and tuned</h2><p>Each rule with its default settings "
+        "(no weight decay) and with the tuned ones, on the same seeds: what tuning "
+        'buys, as Schmidt et al. 2021 ("Descending through a Crowded Valley") compare '
+        "rules.</p>"
+    )
+    parts += [_defaults_vs_tuned(p, metrics) for p in metrics["problems"]]
     parts.append("<h2>Recommended</h2>")
     for pname, rec in metrics["recommended"].items():
         parts += _recommended(pname, rec, plan)

@@ -9,8 +9,12 @@ For every problem and every rule, with the same budget for all:
    momentum or beta1, ...), every rule gets the same ``trials`` random draws
    (:class:`~trainlab.tune.samplers.SeededRandomSampler`, seed 0: trial k
    draws the same values for every rule) over lr's range and that space;
+   with ``centre_lr`` the grid is AdamW's, scaled for each rule by its
+   typical lr relative to AdamW's (:func:`~trainlab.tune.plan.rule_lrs`);
 2. **rerun** the best setting with seeds 1..N (a second study, one trial a seed),
-   and record the final test metric and the epochs and training seconds each
+   and the rule at its defaults with the same seeds (a third study: the
+   one-shot comparison of Schmidt et al. 2021, "Descending through a Crowded
+   Valley"), and record the final test metric and the epochs and training seconds each
    seed needs to reach the problem's target on validation;
 3. **report** the test metric as mean ± sample std (ddof 1) over seeds, the
    median time to target (``inf`` when most seeds miss it), the sensitivity of
@@ -39,7 +43,7 @@ from trainlab.train.parallel import blas, run_processes
 from trainlab.tune.benchmark_results import collect
 from trainlab.tune.benchmark_studies import best_params, open_studies
 from trainlab.tune.outage import Patience, exits
-from trainlab.tune.plan import problems_of, rule_options, search_space
+from trainlab.tune.plan import defaults_of, problems_of, rule_lrs, rule_options, search_space
 from trainlab.tune.storage import BudgetLock, open_storage
 from trainlab.tune.trials import Heartbeat, counted, reap, run_trials, settled
 
@@ -75,12 +79,29 @@ def _objective(problem, rule, plan, best=None):
     return objective
 
 
-def _space(plan: dict, phase: int) -> dict:
+def _space(plan: dict, phase: int, rule: str) -> dict:
     if phase == 0:
-        return search_space(plan)
+        return search_space(plan, rule)
     from optuna.distributions import IntDistribution  # optuna: only when a study runs
 
     return {"seed": IntDistribution(1, plan["seeds"])}
+
+
+def _task(plan: dict, studies: dict, problem, key: tuple, phase: int):
+    """``(objective, trials)`` of study ``phase`` of ``key`` (0: lr, 1: the best
+    values' seeds, 2: the defaults' seeds); ``None`` while its lr study runs."""
+    rule = key[1]
+    if phase == 0:
+        n = plan["trials"] if plan.get("space") else len(rule_lrs(plan, rule))
+        return _objective(problem, rule, plan), n
+    if phase == 2:
+        return _objective(problem, rule, plan, defaults_of(rule)), plan["seeds"]
+    lr_study = studies[key][0]
+    budget = plan["trials"] if plan.get("space") else len(rule_lrs(plan, rule))
+    if counted(lr_study) < budget or not settled(lr_study):
+        return None
+    best = best_params(lr_study)
+    return _objective(problem, rule, plan, best), plan["seeds"] if best is not None else 0
 
 
 def work(plan: dict, index: int = 0) -> int:
@@ -90,7 +111,7 @@ def work(plan: dict, index: int = 0) -> int:
     problems = problems_of(plan)
     locks: dict = {}
     ran = 0
-    pending = [(key, phase) for key in studies for phase in (0, 1)]
+    pending = [(key, phase) for key in studies for phase in (0, 1, 2)]
     try:
         while pending:
             progress = 0
@@ -99,26 +120,20 @@ def work(plan: dict, index: int = 0) -> int:
                 lock = locks.setdefault(
                     study.study_name, BudgetLock(plan["storage"], study.study_name)
                 )
-                if phase == 0:
-                    objective = _objective(problems[key[0]], key[1], plan)
-                    n = plan["trials"] if plan.get("space") else len(plan["lrs"])
-                else:
+                task = _task(plan, studies, problems[key[0]], key, phase)
+                if task is None:
                     lr_study = studies[key][0]
-                    budget = plan["trials"] if plan.get("space") else len(plan["lrs"])
-                    if counted(lr_study) < budget or not settled(lr_study):
-                        with locks[lr_study.study_name]:
-                            reap(lr_study, storage, ("lr",))
-                        continue  # its lr study is still running somewhere
-                    best = best_params(lr_study)
-                    n = plan["seeds"] if best is not None else 0
-                    objective = _objective(problems[key[0]], key[1], plan, best)
+                    with locks[lr_study.study_name]:
+                        reap(lr_study, storage, ("lr",))
+                    continue  # its lr study is still running somewhere
+                objective, n = task
                 progress += run_trials(
                     study,
                     storage,
                     lock,
                     n,
                     objective,
-                    _space(plan, phase),
+                    _space(plan, phase, key[1]),
                     patience=Patience(plan["storage"]),
                 )
                 if counted(study) >= n and settled(study):

@@ -1,10 +1,11 @@
 """What a benchmark found, read from its studies (:func:`collect`).
 
 For each (problem, rule): the tuned values and their final validation metric
-(the sensitivity), the seeds' test metrics (mean ± sample std), the epochs,
-steps and CPU seconds each seed needed to reach the problem's target, and the
-edge warnings; across problems, the performance profiles (by CPU seconds and
-by steps), each problem's ranking and the overall order. The scoring rules
+(the sensitivity), the seeds' test metrics (mean ± sample std) tuned and at
+the rule's defaults, the epochs, steps and CPU seconds each seed needed to
+reach the problem's target, and the edge warnings; across problems, the
+performance profiles (by CPU seconds and by steps), each problem's ranking
+and the overall order. The scoring rules
 themselves are in :mod:`trainlab.tune.protocol`.
 """
 
@@ -18,7 +19,7 @@ from optuna.trial import TrialState
 
 from trainlab.tune import protocol
 from trainlab.tune.benchmark_studies import best_lr, best_params, open_studies
-from trainlab.tune.plan import declared, problems_of, rule_options, with_target
+from trainlab.tune.plan import declared, defaults_of, problems_of, rule_options, with_target
 from trainlab.tune.storage import open_storage
 
 
@@ -40,7 +41,7 @@ def _targets(problems: dict, studies: dict) -> dict:
             continue
         finals = [
             t.value
-            for (p, _), (lr_study, _) in studies.items()
+            for (p, _), (lr_study, *_) in studies.items()
             if p == pname
             for t in lr_study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
             if t.value is not None and math.isfinite(t.value)
@@ -78,6 +79,21 @@ def _seed_runs(problem, seeds: list) -> dict:
 
 def _median(values: list) -> float:
     return float(np.median(values)) if values else math.inf
+
+
+def at_defaults(problem, rule: str, study) -> dict:
+    """``rule`` at its defaults (its default lr, no weight decay) over the seeds:
+    the one-shot side of the comparison (Schmidt et al. 2021)."""
+    runs = _seed_runs(problem, sorted(_finished(study), key=lambda t: t.params.get("seed", 0)))
+    arr = np.asarray(runs["test"], dtype=float)
+    return {
+        "options": rule_options(rule, defaults_of(rule)),
+        "test": runs["test"],
+        "test_mean": float(np.mean(arr)) if arr.size else math.nan,
+        "test_std": float(np.std(arr, ddof=1)) if arr.size > 1 else 0.0,
+        "median_steps_to_target": _median(runs["steps"]),
+        "reached": int(np.sum(np.isfinite(runs["seconds"]))),
+    }
 
 
 def entry(problem, rule: str, lr_study, seed_study, space: dict, label: str) -> dict:
@@ -131,7 +147,7 @@ def collect(plan: dict, storage=None) -> dict:
     studies = open_studies(plan, storage)
     problems = problems_of(plan)
     targets = _targets(problems, studies)
-    space = declared(plan)
+    space = declared(plan)  # AdamW's grid: every rule's without centre_lr
     res: dict[str, Any] = {
         "problems": {},
         "time_to_target": {},
@@ -141,9 +157,11 @@ def collect(plan: dict, storage=None) -> dict:
         "warnings": [],
         "budget_per_rule": plan.get("trials") if plan.get("space") else len(plan["lrs"]),
     }
-    for (pname, rule), (lr_study, seed_study) in studies.items():
+    for (pname, rule), (lr_study, seed_study, defaults_study) in studies.items():
         problem = with_target(problems[pname], targets[pname]["value"])
-        e = entry(problem, rule, lr_study, seed_study, space, f"{pname} {rule}")
+        own = declared(plan, rule)
+        e = entry(problem, rule, lr_study, seed_study, own, f"{pname} {rule}")
+        e["defaults"] = at_defaults(problem, rule, defaults_study)
         res["warnings"] += e["edge_warnings"]
         res["problems"].setdefault(pname, {})[rule] = e
         res["time_to_target"].setdefault(pname, {})[rule] = e["median_seconds_to_target"]

@@ -16,6 +16,8 @@ from typing import Any
 
 from trainlab.io import write_json
 from trainlab.kernels.threads import one_blas_thread
+from trainlab.optim import create
+from trainlab.optim.recipe import call_text, recipe
 from trainlab.runs import prepare_out
 from trainlab.train.parallel import choose_workers
 from trainlab.tune import benchmark
@@ -104,6 +106,11 @@ def summarise(res: dict, pname: str, summary: dict) -> list[str]:
         mean_std = f"{e['test_mean']:.4g} ± {e['test_std']:.2g} ({len(e['test'])} seeds)"
         summary[f"{pname} {rule} test {short}"] = mean_std
         summary[f"{pname} {rule} lr"] = e["best_lr"]
+        if "defaults" in e:
+            d = e["defaults"]
+            summary[f"{pname} {rule} test {short} at defaults"] = (
+                f"{d['test_mean']:.4g} ± {d['test_std']:.2g} ({len(d['test'])} seeds)"
+            )
         summary[f"{pname} {rule} s to target"] = shown(e["median_seconds_to_target"])
         summary[f"{pname} {rule} steps to target"] = shown(e["median_steps_to_target"])
         lines.append(
@@ -115,11 +122,21 @@ def summarise(res: dict, pname: str, summary: dict) -> list[str]:
         )
     rec = recommend(per, res["ranking"][pname])
     rec["options"] = per[rec["rule"]]["options"]
+    rec["call"] = library_call(rec["rule"], rec["options"])
     res["recommended"][pname] = rec
     summary[f"{pname} recommended"] = f"{rec['rule']} {rec['options']}"
     lines += [f"  rank {r['rank']} {r['rule']:9s} {r['verdict']}" for r in res["ranking"][pname]]
     lines.append(f"  recommended: {rec['rule']} {rec['options']} ({rec['why']})")
+    if rec["call"]:
+        lines.append(f"  as a library call: {rec['call']}")
     return lines
+
+
+def library_call(rule: str, options: dict) -> str | None:
+    """The ``torch.optim`` or reference call that takes the steps of ``rule`` with
+    ``options`` (``weight_decay`` aside: the network's penalty, not the rule's)."""
+    found = recipe(create(rule, **{k: v for k, v in options.items() if k != "weight_decay"}))
+    return call_text(*found) if found else None
 
 
 def summarise_profile(res: dict, summary: dict) -> list[str]:

@@ -74,6 +74,8 @@ class BenchmarkSpec:
     space: list[str] = field(default_factory=list)
     #: draws per rule with a declared space
     trials: int = 0
+    #: read the lr grid as AdamW's and scale it by each rule's ``lr_vs_adamw``
+    centre_lr: bool = False
     prefix: str = "bench"
     #: journal path or PostgreSQL URL; ``None``: ``OUT/benchmark.journal``
     storage: str | None = None
@@ -105,8 +107,9 @@ class BenchmarkSpec:
         return SPACE_PROTOCOL if self.space else PROTOCOL
 
     def trainings(self) -> int:
-        """Trainings of the whole plan: each rule's tuning runs and seed reruns, per problem."""
-        per_rule = (self.trials if self.space else len(self.lrs)) + self.seeds
+        """Trainings of the whole plan: each rule's tuning runs, seed reruns and
+        seed runs at its defaults, per problem."""
+        per_rule = (self.trials if self.space else len(self.lrs)) + 2 * self.seeds
         return len(self.problems) * len(self.optimizers) * per_rule
 
     def plan(self) -> dict:

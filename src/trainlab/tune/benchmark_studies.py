@@ -12,13 +12,13 @@ import optuna
 from optuna.trial import TrialState
 
 from trainlab.errors import ConfigError
-from trainlab.tune.plan import problems_of
+from trainlab.tune.plan import problems_of, rule_lrs
 from trainlab.tune.samplers import BudgetGridSampler, SeededRandomSampler
 
 
-def names(plan: dict, problem: str, rule: str) -> tuple[str, str]:
+def names(plan: dict, problem: str, rule: str) -> tuple[str, str, str]:
     base = f"{plan['prefix']}-{problem}-{rule}"
-    return f"{base}-lr", f"{base}-seeds"
+    return f"{base}-lr", f"{base}-seeds", f"{base}-defaults"
 
 
 def settings_of(plan: dict, problem) -> dict:
@@ -49,28 +49,25 @@ def open_study(storage, name, direction, sampler, settings):
 
 
 def open_studies(plan: dict, storage) -> dict:
-    """``{(problem, rule): (lr_study, seed_study)}``, created if needed."""
+    """``{(problem, rule): (lr_study, seed_study, defaults_study)}``, created if
+    needed; the defaults study runs the rule at its defaults with seeds 1..N."""
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     out = {}
     for pname, problem in problems_of(plan).items():
         direction = "maximize" if problem.metric == "accuracy" else "minimize"
-        settings = settings_of(plan, problem)
         for rule in plan["optimizers"]:
-            lr_name, seed_name = names(plan, pname, rule)
+            settings = {**settings_of(plan, problem), "lrs": rule_lrs(plan, rule)}
+            lr_name, seed_name, defaults_name = names(plan, pname, rule)
             sampler = (
                 SeededRandomSampler(0)
                 if plan.get("space")
-                else BudgetGridSampler({"lr": plan["lrs"]})
+                else BudgetGridSampler({"lr": rule_lrs(plan, rule)})
             )
+            seeds = {"seed": list(range(1, plan["seeds"] + 1))}
             out[pname, rule] = (
                 open_study(storage, lr_name, direction, sampler, settings),
-                open_study(
-                    storage,
-                    seed_name,
-                    direction,
-                    BudgetGridSampler({"seed": list(range(1, plan["seeds"] + 1))}),
-                    settings,
-                ),
+                open_study(storage, seed_name, direction, BudgetGridSampler(seeds), settings),
+                open_study(storage, defaults_name, direction, BudgetGridSampler(seeds), settings),
             )
     return out
 

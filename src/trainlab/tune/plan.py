@@ -8,7 +8,7 @@ import copy
 import dataclasses
 import inspect
 
-from trainlab.optim import RULES, options
+from trainlab.optim import RULES, create, options
 from trainlab.tune.problems import factory_problem, file_problem, make_problem
 from trainlab.tune.space import parse_space
 
@@ -53,12 +53,31 @@ def with_target(problem, target):
     return problem
 
 
+def rule_class(rule: str):
+    """The class of the rule named ``rule`` (any case, ``-`` or ``_`` allowed)."""
+    return RULES[rule.lower().replace("_", "").replace("-", "")]
+
+
+def rule_lrs(plan: dict, rule: str) -> list[float]:
+    """The lr grid of ``rule``: the plan's, or with ``centre_lr`` the plan's read as
+    AdamW's grid, times the rule's typical lr relative to AdamW's
+    (:attr:`~trainlab.optim.base.Optimizer.lr_vs_adamw`)."""
+    if not plan.get("centre_lr"):
+        return plan["lrs"]
+    return [lr * rule_class(rule).lr_vs_adamw for lr in plan["lrs"]]
+
+
+def defaults_of(rule: str) -> dict:
+    """The sampled values that stand for ``rule`` at its defaults: its default lr."""
+    return {"lr": create(rule).lr}
+
+
 def rule_options(rule: str, params: dict) -> dict:
     """The sampled values a rule takes: ``lr`` and ``weight_decay`` always,
     ``momentum`` as the rule's momentum or beta1 where its default is not 0
     (momentum, nesterov, the Adam family; dropped for sgd, rmsprop, adagrad,
     which have none by default), other names when the rule has that option."""
-    cls = RULES[rule.lower().replace("_", "").replace("-", "")]
+    cls = rule_class(rule)
     have = options(cls)
     defaults = {}
     for c in reversed(cls.__mro__[:-1]):
@@ -83,26 +102,29 @@ def rule_options(rule: str, params: dict) -> dict:
     return out
 
 
-def search_space(plan: dict) -> dict:
-    """``{name: distribution}`` of the lr phase: the lr grid, or with a declared
-    space lr's range (log) and that space."""
+def search_space(plan: dict, rule: str = "adamw") -> dict:
+    """``{name: distribution}`` of ``rule``'s lr phase: its lr grid, or with a
+    declared space lr's range (log) and that space."""
     from optuna.distributions import FloatDistribution  # optuna: only when a study runs
 
-    out = {"lr": FloatDistribution(plan["lrs"][0], plan["lrs"][-1], log=True)}
+    lrs = rule_lrs(plan, rule)
+    out = {"lr": FloatDistribution(lrs[0], lrs[-1], log=True)}
     if plan.get("space"):
         out.update({p.name: p.distribution() for p in parse_space(plan["space"]).values()})
     return out
 
 
-def declared(plan: dict) -> dict:
-    """The lr phase's space as plain JSON (for metrics, edge warnings and the page)."""
+def declared(plan: dict, rule: str = "adamw") -> dict:
+    """``rule``'s lr phase's space as plain JSON (for metrics, edge warnings and the
+    page; without ``centre_lr`` the same for every rule)."""
+    lrs = rule_lrs(plan, rule)
     out = {
         "lr": {
-            "low": plan["lrs"][0],
-            "high": plan["lrs"][-1],
+            "low": lrs[0],
+            "high": lrs[-1],
             "log": True,
             "grid": not plan.get("space"),
-            "points": None if plan.get("space") else plan["lrs"],
+            "points": None if plan.get("space") else lrs,
         }
     }
     for p in parse_space(plan["space"]).values() if plan.get("space") else ():

@@ -33,6 +33,7 @@ import numpy as np
 from trainlab.data import load_with_info, train_val_split
 from trainlab.errors import ConfigError, DivergenceError
 from trainlab.optim import create
+from trainlab.optim.schedulefree import ScheduleFree
 from trainlab.tune.interface import NetProblem, Problem, factory_problem, file_problem  # noqa: F401 (public names)
 
 
@@ -118,7 +119,7 @@ class NoisyQuadratic:
                     opt.update(params, {"x": g})
                     it += 1
                 elapsed += time.process_time() - start
-                loss = self.loss(params["x"])
+                loss = self.loss(scored_point(opt, params))
                 if not np.isfinite(loss):
                     raise DivergenceError(f"loss is {loss} after epoch {epoch + 1} (lr {lr:g})")
                 val.append(loss)
@@ -131,6 +132,17 @@ class NoisyQuadratic:
         if test:
             out["test"] = val[-1]
         return out
+
+
+def scored_point(opt, params: dict) -> np.ndarray:
+    """The point whose loss is scored: for a schedule-free rule its average ``x``
+    (eval mode, as the Trainer evaluates it), else the current one."""
+    if not isinstance(opt, ScheduleFree):
+        return params["x"]
+    opt.eval(params)
+    x = params["x"].copy()
+    opt.train(params)
+    return x
 
 
 _DATA: dict = {}

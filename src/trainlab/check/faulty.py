@@ -1,0 +1,160 @@
+"""Rules after the notes written with one typical mistake in the order of their lines.
+
+Each class is trainlab's rule with its equation (``_apply``) rewritten in the
+wrong order (or, for LAMB, in its paper's form); the catalogue
+(:mod:`.after_notes`) builds them and names one only when it reproduces a
+learner's numbers. Mistakes that an option or a wrapper
+can build (Lion's betas swapped, LAMB without its trust ratio) are not here.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from trainlab.optim import ADOPT, LAMB, Adafactor, Adamax, Lion, Rprop, ScheduleFreeSGD
+
+
+class LionMomentumFirst(Lion):
+    """Lion with ``m`` updated before the sign is taken (the interpolation reads the new ``m``)::
+
+    m <- beta2 * m + (1 - beta2) * g
+    W <- W - lr * sign(beta1 * m + (1 - beta1) * g)
+    """
+
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
+        m = s["m"]
+        m *= self.beta2
+        m += (1 - self.beta2) * g
+        p -= self.lr * np.sign(self.beta1 * m + (1 - self.beta1) * g)
+
+
+class LionSignOfMomentum(Lion):
+    """Lion without its interpolation: the sign of the momentum itself, updated first::
+
+    m <- beta2 * m + (1 - beta2) * g
+    W <- W - lr * sign(m)
+    """
+
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
+        m = s["m"]
+        m *= self.beta2
+        m += (1 - self.beta2) * g
+        p -= self.lr * np.sign(m)
+
+
+class ADOPTAdamOrder(ADOPT):
+    """ADOPT normalising after the momentum, in Adam's order::
+
+    m <- m + (1 - beta1) * (g - m)
+    W <- W - lr * clip(m / max(sqrt(v), eps), t^(1/4))       # v of the steps before
+    """
+
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
+        m, v = s["m"], s["v"]
+        if self.t == 1:
+            v += g * g
+            return
+        m += (1 - self.beta1) * (g - m)
+        n = m / np.maximum(np.sqrt(v), self.eps)
+        if self.clip:
+            bound = math.pow(self.t, 0.25)
+            np.clip(n, -bound, bound, out=n)
+        p -= self.lr * n
+        v += (1 - self.beta2) * (g * g - v)
+
+
+class ADOPTCurrentV(ADOPT):
+    """ADOPT with ``v`` updated before the division, so that ``g`` divides by its own square::
+
+    v <- v + (1 - beta2) * (g*g - v)
+    n = clip(g / max(sqrt(v), eps), t^(1/4));  m <- m + (1 - beta1) * (n - m);  W <- W - lr * m
+    """
+
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
+        m, v = s["m"], s["v"]
+        if self.t == 1:
+            v += g * g
+            return
+        v += (1 - self.beta2) * (g * g - v)
+        n = g / np.maximum(np.sqrt(v), self.eps)
+        if self.clip:
+            bound = math.pow(self.t, 0.25)
+            np.clip(n, -bound, bound, out=n)
+        m += (1 - self.beta1) * (n - m)
+        p -= self.lr * m
+
+
+class LAMBPaperForm(LAMB):
+    """LAMB as its paper writes it: both moments bias-corrected inside ``r``, and no
+    correction outside the trust ratio (which then cancels most of it)::
+
+    r = (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps)
+    W <- W - lr * trust * r
+    """
+
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
+        m, v = s["m"], s["v"]
+        m *= self.beta1
+        m += (1 - self.beta1 if self.grad_averaging else 1.0) * g
+        v *= self.beta2
+        v += (1 - self.beta2) * g * g
+        m_hat, v_hat = m / (1 - self.beta1**self.t), v / (1 - self.beta2**self.t)
+        r = m_hat / (np.sqrt(v_hat) + self.eps)
+        if self.weight_decay and not self.decoupled_weight_decay:
+            r += self.weight_decay * p
+        w_norm, r_norm = min(float(np.linalg.norm(p)), self.clamp), float(np.linalg.norm(r))
+        trust = w_norm / (r_norm + self.eps) if w_norm and r_norm and self.trust_ratio else 1.0
+        p -= self.lr * trust * r
+
+
+class ScheduleFreeSGDAtZ(ScheduleFreeSGD):
+    """Schedule-Free SGD with the weights at ``z``: SGD on its own iterate, ``x`` unused
+    (without warm-up)::
+
+    z <- z - lr * g;   W = z
+    """
+
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
+        z = s["z"]
+        z -= self.lr * g
+        p[...] = z
+
+
+class AdamaxEpsOutside(Adamax):
+    """Adamax with eps added to ``u`` in the step rather than inside the maximum (Keras's)::
+
+    u <- max(beta2 * u, |g|);   W <- W - lr / (1 - beta1^t) * m / (u + eps)
+    """
+
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
+        m, u = s["m"], s["u"]
+        m += (1 - self.beta1) * (g - m)
+        np.maximum(self.beta2 * u, np.abs(g), out=u)
+        p -= self.lr / (1 - self.beta1**self.t) * (m / (u + self.eps))
+
+
+class RpropNoStandstill(Rprop):
+    """Rprop without iRprop-'s standstill: after a flip of sign the weight steps at once,
+    and the flipped gradient is kept for the next comparison::
+
+    prev <- g;   W <- W - sign(g) * step
+    """
+
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
+        prev, step = s["prev"], s["step"]
+        agree = g * prev
+        step *= np.where(agree > 0, self.etaplus, np.where(agree < 0, self.etaminus, 1.0))
+        np.clip(step, self.step_size_min, self.step_size_max, out=step)
+        prev[...] = g
+        p -= np.sign(g) * step
+
+
+class AdafactorUnfactored(Adafactor):
+    """Adafactor with a full second moment ``v`` for every parameter, matrices too
+    (Adam's memory): ``V <- V + beta2_hat * (g^2 - V)`` in place of the row and
+    column means."""
+
+    def _init_state(self, p: np.ndarray) -> dict[str, np.ndarray]:
+        return {"v": np.zeros_like(p)}
