@@ -1,5 +1,5 @@
 """Notebook 11's labs: the line of rules, every later rule beside Adam and AdamW,
-and the rules on the notes' network at their typical learning rates."""
+and the rules on the notes' network at a factor of AdamW's learning rate."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from trainlab.landscape import get_function
 from trainlab.landscape.base import lr_for
 from trainlab.notebooks import LandscapeLab, NetworkRulesLab, RivalsLab
-from trainlab.notebooks.after_labs import TYPICAL_LR
+from trainlab.notebooks.after_labs import NETWORK_LR_VS_ADAMW
 from trainlab.notebooks.rule_line import LINE, line_figure, newer_rules
 from trainlab.optim import RULES
 
@@ -44,17 +44,19 @@ def test_the_landscape_widget_takes_every_rule_at_its_borrowed_lr():
             assert row["lr"].value == pytest.approx(want, rel=0.06), rule
 
 
-def test_network_rules_take_their_typical_lr_or_adamws():
-    lab = NetworkRulesLab(("adamw", "lion"), lr=0.01, epochs=2, train_size=200)
-    assert lab.curves["lion"][0] == pytest.approx(0.01 * TYPICAL_LR["lion"])
+def test_network_rules_take_this_networks_factor_the_rules_or_none():
+    lab = NetworkRulesLab(("adamw", "lion", "prodigy"), lr=0.01, epochs=2, train_size=200)
+    assert lab.curves["lion"][0] == pytest.approx(0.01 * NETWORK_LR_VS_ADAMW["lion"])
     assert lab.curves["adamw"][0] == pytest.approx(0.01)
     png = lab.image.value
-    lab.scaled_box.value = False
+    lab.scale_box.value = "rule"
+    assert lab.curves["prodigy"][0] == pytest.approx(0.01 * RULES["prodigy"].lr_vs_adamw)
+    lab.scale_box.value = "none"
     assert lab.curves["lion"][0] == pytest.approx(0.01) and lab.image.value != png
     lab.rules_box.value = ("lamb",)
     assert list(lab.curves) == ["lamb"]
 
 
-def test_every_rule_has_a_typical_lr_relative_to_adamw():
-    assert set(RULES) - {"adam", "adamw"} <= set(TYPICAL_LR)
-    assert TYPICAL_LR["lion"] < 1 / 3  # Lion wants a rate 3-10 times smaller than AdamW's
+def test_every_rule_has_a_factor_measured_on_the_network():
+    assert set(RULES) - {"adam", "adamw"} <= set(NETWORK_LR_VS_ADAMW)
+    assert NETWORK_LR_VS_ADAMW["lion"] < 1 / 3  # over 10 epochs Lion wants 3-10x less

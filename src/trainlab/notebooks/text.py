@@ -61,7 +61,10 @@ WORDS = {
         "red: the rule, grey: Adam, dashed: AdamW",
     ),
     "AdamW lr": ("AdamW 학습률", "AdamW lr"),
-    "typical lr per rule": ("규칙마다 알맞은 배율", "each rule's typical lr"),
+    "factor": ("배율", "factor"),
+    "this network's factor": ("이 신경망에서 잰 배율", "measured on this network"),
+    "lr_vs_adamw": ("규칙의 lr_vs_adamw (벤치마크)", "the rule's lr_vs_adamw (benchmark)"),
+    "AdamW's lr": ("없음: AdamW의 학습률 그대로", "none: AdamW's lr as it is"),
 }
 
 
