@@ -193,14 +193,14 @@ class LandscapeLab(Lab):
 
 def _rule_row(w, rule: str, lang: str) -> dict:
     """A rule's controls: its tick box, its lr and (where it has one) its momentum."""
-    opt = momentum_option(rule)
-    own = getattr(create(rule), opt) if opt else 0.9  # the rule's own default
+    opt, rule_default = momentum_option(rule), create(rule)
+    own = getattr(rule_default, opt) if opt else 0.9  # the rule's own default
     return {
         "on": w.Checkbox(
             value=True, description=rule, indent=False, layout=w.Layout(width="110px")
         ),
         "lr": w.FloatLogSlider(
-            value=0.1,
+            value=min(max(rule_default.lr, 1e-4), 10.0),  # until a function's table sets it
             min=-4,
             max=1,
             step=0.05,
