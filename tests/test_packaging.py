@@ -92,7 +92,7 @@ def test_the_learn_extra_holds_what_the_notebooks_import():
     """The notebooks' cells, and trainlab.notebooks, which holds what they call."""
     folder = ROOT / "src" / "trainlab" / "notebooks"
     paths = sorted(folder.glob("*/[0-9][0-9]-*.ipynb"))
-    assert len(paths) == 20  # ten notebooks in two languages
+    assert len(paths) == 22  # eleven notebooks in two languages
     imported = set().union(*(imports(notebook_code(p)) for p in paths))
     imported |= set().union(*(imports(p.read_text("utf-8")) for p in folder.glob("*.py")))
     assert {"optuna", "ipywidgets", "IPython"} <= imported  # the scan sees the notebooks

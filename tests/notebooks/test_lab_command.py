@@ -13,7 +13,7 @@ from trainlab.notebooks.files import RECORD
 
 def test_a_fresh_folder_gets_all_nine_notebooks(tmp_path):
     report = copy_notebooks(tmp_path / "nb", "ko")
-    assert report.copied == notebook_names("ko") and len(report.copied) == 10
+    assert report.copied == notebook_names("ko") and len(report.copied) == 11
     for name in report.copied:
         assert (tmp_path / "nb" / name).read_bytes() == (shipped_dir("ko") / name).read_bytes()
 
@@ -21,7 +21,7 @@ def test_a_fresh_folder_gets_all_nine_notebooks(tmp_path):
 def test_copying_again_changes_nothing(tmp_path):
     copy_notebooks(tmp_path, "en")
     report = copy_notebooks(tmp_path, "en")
-    assert report.copied == [] and report.kept == [] and len(report.current) == 10
+    assert report.copied == [] and report.kept == [] and len(report.current) == 11
 
 
 def test_an_edited_notebook_is_never_overwritten(tmp_path):
@@ -52,11 +52,11 @@ def test_an_untouched_older_copy_is_updated(tmp_path):
 
 def test_cli_copy_only_says_what_it_kept(tmp_path, capsys):
     assert main(["lab", str(tmp_path), "--lang", "ko", "--copy-only"]) == 0
-    assert "copied: 10 notebooks" in capsys.readouterr().out
+    assert "copied: 11 notebooks" in capsys.readouterr().out
     (tmp_path / notebook_names("ko")[2]).write_text("{}", "utf-8")
     assert main(["lab", str(tmp_path), "--lang", "ko", "--copy-only"]) == 0
     out = capsys.readouterr().out
-    assert f"kept your edited {notebook_names('ko')[2]}" in out and "up to date: 9" in out
+    assert f"kept your edited {notebook_names('ko')[2]}" in out and "up to date: 10" in out
 
 
 def test_cli_without_jupyterlab_is_one_line_and_copies_nothing(tmp_path, capsys, monkeypatch):

@@ -9,10 +9,10 @@ import nbformat
 import pytest
 from nb_testkit import LANGS, NOTEBOOKS, ROOT, builder, notebook_paths, read, source
 
-NUMBERS = [f"{i:02d}" for i in range(1, 11)]
+NUMBERS = [f"{i:02d}" for i in range(1, 12)]
 
 
-def test_ten_notebooks_in_each_language_with_the_same_names():
+def test_eleven_notebooks_in_each_language_with_the_same_names():
     ko = [p.name for p in notebook_paths("ko")]
     en = [p.name for p in notebook_paths("en")]
     assert ko == en

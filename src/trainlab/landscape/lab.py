@@ -6,7 +6,7 @@ The folder holds ``config.json`` (``"kind": "landscape"``), ``paths.json``
 ``values.png`` and, when asked, ``paths.gif``.
 
 Learning rates, first match wins: given explicitly; tuned (``tune=True``);
-the function's table :attr:`Function.lrs`; the rule's own default.
+the function's table (:func:`~trainlab.landscape.base.lr_for`); the rule's own default.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from trainlab import io, viz
 from trainlab.errors import ConfigError
 from trainlab.landscape.animate import animate as write_gif
 from trainlab.landscape.animate import check_frames
+from trainlab.landscape.base import lr_for
 from trainlab.landscape.functions import check_start, get_function
 from trainlab.landscape.newton import Newton
 from trainlab.landscape.paths import Trace, check_steps, saved_trace, trace
@@ -79,7 +80,6 @@ def race(
     if tune:
         grid(tune_points, *tune_range)  # check the settings before any work
     out = Race(f, start, steps)
-    table = getattr(f, "lrs", {}) or {}
     todo = names
     if progress:
         from tqdm.auto import tqdm
@@ -100,8 +100,8 @@ def race(
                 refine=tune_refine,
             )
             opt, src = create(name, lr=tuning.lr), "tuned"
-        elif name in table:
-            opt, src = create(name, lr=table[name]), "default"
+        elif lr_for(f, name) is not None:
+            opt, src = create(name, lr=lr_for(f, name)), "default"
         else:
             opt, src = create(name), "rule default"
         out.traces[name] = (trace(f, opt, start, steps), float(opt.lr))

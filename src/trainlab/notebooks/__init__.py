@@ -6,7 +6,7 @@ This package also holds what the notebooks call, so that their cells stay short:
 
 * :func:`use_korean_font` (matplotlib draws Hangul);
 * :class:`LandscapeLab`, :class:`HistogramLab`, :class:`LossCurveLab`, :class:`RateLab`,
-  :class:`SharpnessLab`, :class:`FinderLab`
+  :class:`SharpnessLab`, :class:`FinderLab`, :class:`RivalsLab`, :class:`NetworkRulesLab`
   (ipywidgets that redraw a figure when a control moves);
 * :class:`LiveLoss` (a Trainer callback: the loss plotted while training runs);
 * :func:`pick_dataset` (Fashion-MNIST when its files are found, else digits).
@@ -28,6 +28,8 @@ _LAZY = {
     "RateLab": "rate_lab",
     "SharpnessLab": "diverge_labs",
     "FinderLab": "diverge_labs",
+    "RivalsLab": "after_labs",
+    "NetworkRulesLab": "after_labs",
     "LiveLoss": "live",
     "use_korean_font": "fonts",
 }

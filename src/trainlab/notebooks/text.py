@@ -50,6 +50,21 @@ WORDS = {
     "below 2/lr": ("2/lr보다 아래: 안정", "below 2/lr: stable"),
     "full batch": ("전체 배치 경사 하강", "full-batch gradient descent"),
     "check the initial weights": ("가중치 초깃값을 확인하세요", "check the initial weights"),
+    "year": ("연도", "year"),
+    "the line of update rules": (
+        "갱신 규칙의 계보 (회색: 노트의 규칙, 파랑: trainlab의 이후 규칙, 주황: 다른 곳에)",
+        "The line of update rules (grey: the notes', blue: later, in trainlab, orange: elsewhere)",
+    ),
+    "rules": ("규칙", "rules"),
+    "rivals key": (
+        "빨강: 그 규칙, 회색: Adam, 점선: AdamW",
+        "red: the rule, grey: Adam, dashed: AdamW",
+    ),
+    "AdamW lr": ("AdamW 학습률", "AdamW lr"),
+    "factor": ("배율", "factor"),
+    "this network's factor": ("이 신경망에서 잰 배율", "measured on this network"),
+    "lr_vs_adamw": ("규칙의 lr_vs_adamw (벤치마크)", "the rule's lr_vs_adamw (benchmark)"),
+    "AdamW's lr": ("없음: AdamW의 학습률 그대로", "none: AdamW's lr as it is"),
 }
 
 

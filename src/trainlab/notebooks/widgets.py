@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from trainlab.landscape import FUNCTIONS, get_function, trace
+from trainlab.landscape.base import lr_for
 from trainlab.landscape.plots import contour, cross, label, landmarks
 from trainlab.notebooks.labs import Lab, pyplot
 from trainlab.notebooks.text import say
@@ -110,10 +111,10 @@ class LandscapeLab(Lab):
             n = int(f.steps if steps is None else steps)
             self.steps_box.max = max(300, 2 * n)
             self.steps_box.value = n
-            table = {**getattr(f, "lrs", {}), **(lrs or {})}
             for rule, r in self.rules.items():
-                if rule in table:
-                    r["lr"].value = float(table[rule])
+                lr = (lrs or {}).get(rule, lr_for(f, rule))
+                if lr is not None:
+                    r["lr"].value = float(lr)
         if self._fig is not None:
             pyplot().close(self._fig)
         self._fig = None
@@ -192,14 +193,14 @@ class LandscapeLab(Lab):
 
 def _rule_row(w, rule: str, lang: str) -> dict:
     """A rule's controls: its tick box, its lr and (where it has one) its momentum."""
-    opt = momentum_option(rule)
-    own = getattr(create(rule), opt) if opt else 0.9  # the rule's own default
+    opt, rule_default = momentum_option(rule), create(rule)
+    own = getattr(rule_default, opt) if opt else 0.9  # the rule's own default
     return {
         "on": w.Checkbox(
             value=True, description=rule, indent=False, layout=w.Layout(width="110px")
         ),
         "lr": w.FloatLogSlider(
-            value=0.1,
+            value=min(max(rule_default.lr, 1e-4), 10.0),  # until a function's table sets it
             min=-4,
             max=1,
             step=0.05,
