@@ -49,7 +49,7 @@ FACTORIES = {
     "rprop": lambda: create("rprop", lr=0.01, etaminus=0.3, step_size_max=0.5),
     "asgd": lambda: create("asgd", lr=0.05, lambd=0.01, t0=5, weight_decay=0.01),
     "adafactor": lambda: create("adafactor", lr=0.05, weight_decay=0.01, d=1.5),
-    "muon": lambda: create("muon", lr=0.05, weight_decay=0.01, adamw_lr=0.01),
+    "muon": lambda: create("muon", lr=0.01, weight_decay=0.01, maximize=True),
     "noise-adam": lambda: GradientNoise(
         create("adam", lr=0.01), eta=0.3, rng=np.random.default_rng(7)
     ),

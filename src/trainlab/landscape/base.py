@@ -30,6 +30,7 @@ BORROWED = {
     "lion": ("adam", 0.3),  # every weight moves by lr: Adam's largest step
     "lamb": ("adam", 0.1),  # steps of lr times the size of the weights
     "radam": ("sgd", 1.0),  # its first steps are SGD with momentum
+    "muon": ("adam", 1.0),  # one lr chosen as for AdamW (no matrix here: it is AdamW)
 }  # Adadelta and Prodigy keep their own lr: a factor on a step size they find
 
 

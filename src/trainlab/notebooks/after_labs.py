@@ -45,6 +45,7 @@ NETWORK_LR_VS_ADAMW = {
     "swats": 0.5,
     "radam": 3.0,
     "lamb": 0.5,
+    "muon": 0.5,
     "lion": 0.2,
     "adopt": 0.5,
     "ademamix": 2.0,

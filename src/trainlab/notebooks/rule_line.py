@@ -102,7 +102,7 @@ LINE = (
         "each layer's step sized to its weights",
     ),
     (2023, "Lion", "lion", False, "보간한 모멘텀의 부호", "the sign of an interpolated momentum"),
-    (2024, "Muon", "Muon", False, "행렬 갱신을 직교화", "orthogonalise a matrix's update"),
+    (2024, "Muon", "muon", False, "행렬 갱신을 직교화", "orthogonalise a matrix's update"),
     (
         2024,
         "Schedule-Free SGD",

@@ -66,9 +66,8 @@ class Optimizer:
     #: True when the rule treats every element independently, so the one-pass
     #: path may process the buffer in chunks with bit-identical results
     elementwise: bool = True
-    #: True when the rule reads each parameter in its own shape (a matrix as a
-    #: matrix: Muon, Adafactor, SOAP, LAMB's per-parameter norms); the one-pass
-    #: path then hands it one parameter at a time
+    #: True when the rule reads each parameter in its own shape (Muon, Adafactor,
+    #: SOAP, LAMB): the one-pass path then hands it one parameter at a time
     per_parameter: bool = False
     lr_vs_adamw: float = 1.0  # typical lr / AdamW's (benchmarks/bench_relative_lr.py)
     #: attributes that change while training (not hyperparameters)

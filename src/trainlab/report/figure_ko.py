@@ -102,6 +102,7 @@ PHRASES: dict[str, str] = {
     "val acc": "검증 정확도",
     "train acc": "훈련 정확도",
     "test acc": "시험 정확도",
+    "at defaults": "기본값에서",
     # batch-size
     "updates (log scale)": "갱신 횟수 (로그 눈금)",
     "loss of the batch": "배치의 손실",
