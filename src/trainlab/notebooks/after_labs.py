@@ -12,20 +12,16 @@ own typical learning rates (the line of rules by year: :mod:`.rule_line`).
 from __future__ import annotations
 
 import numpy as np
-from numpy.random import default_rng
 
 from trainlab.data import load
-from trainlab.errors import DivergenceError
 from trainlab.landscape import FUNCTIONS, get_function, trace
 from trainlab.landscape.base import lr_for
 from trainlab.landscape.plots import contour, cross, landmarks
 from trainlab.notebooks.labs import Lab, pyplot
+from trainlab.notebooks.network_labs import loss_curve
 from trainlab.notebooks.rule_line import BASELINE, newer_rules
 from trainlab.notebooks.text import say
 from trainlab.optim import RULES, create
-from trainlab.train import Data, TrainConfig, Trainer
-from trainlab.train import build as builder
-from trainlab.train.spec import NetworkSpec
 
 #: a rule's best learning rate relative to AdamW's on this lab's network (10
 #: epochs: the lr of the lowest final loss on a grid of four points per decade,
@@ -214,16 +210,9 @@ class NetworkRulesLab(Lab):
         """The training loss before training and after every epoch."""
         key = (rule, round(lr, 12))
         if key not in self._cache:
-            shape = NetworkSpec(hidden=self.hidden)
-            n_out, rng = int(self.t.max()) + 1, default_rng(self.seed)
-            net = builder.network(shape, self.x.shape[1], n_out, "classification", rng)
-            config = TrainConfig(epochs=self.epochs, rng=default_rng(self.seed + 1), progress=False)
-            tr = Trainer(net, Data(self.x, self.t), create(rule, lr=lr), config)
-            try:
-                curve = list(tr.train()["train_loss_epoch"])
-            except DivergenceError:
-                curve = list(tr.history["train_loss_epoch"]) + [float("inf")]
-            self._cache[key] = curve
+            self._cache[key] = loss_curve(
+                self.x, self.t, self.hidden, self.epochs, self.seed, rule, lr
+            )
         return self._cache[key]
 
     def compute(self) -> dict:

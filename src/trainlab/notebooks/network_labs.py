@@ -156,19 +156,7 @@ class LossCurveLab(Lab):
         """The loss on the training set before training and after every epoch."""
         key = (rule, round(float(lr), 12))
         if key not in self._cache:
-            run = RunSpec(
-                network=NetworkSpec(hidden=self.hidden),
-                optimizer=OptimizerSpec(rule, lr=float(lr)),
-                training=TrainingSpec(self.epochs, batch_size=100),
-                output=OutputSpec(quiet=True),
-            )
-            given = Given(Data(self.x, self.t), int(self.t.max()) + 1)
-            streams = Streams(weights=default_rng(self.seed), batches=default_rng(self.seed + 1))
-            tr = build(run, given=given, streams=streams, extras=Extras()).trainer
-            try:
-                curve = list(tr.train()["train_loss_epoch"])
-            except DivergenceError:
-                curve = list(tr.history["train_loss_epoch"]) + [float("inf")]
+            curve = loss_curve(self.x, self.t, self.hidden, self.epochs, self.seed, rule, lr)
             self._cache[key] = curve
         return self._cache[key]
 
@@ -197,3 +185,22 @@ class LossCurveLab(Lab):
         self.verdict_box.value = f"<b>{say('verdict', self.lang)}</b>: {text}"
         self._fig.tight_layout()
         return self._fig
+
+
+def loss_curve(x, t, hidden, epochs: int, seed: int, rule: str, lr: float) -> list:
+    """The training loss of the notes' network (``hidden``) on ``x, t`` before
+    training and after every epoch, with ``rule`` at ``lr``; ``inf`` ends a
+    curve that diverged."""
+    run = RunSpec(
+        network=NetworkSpec(hidden=tuple(hidden)),
+        optimizer=OptimizerSpec(rule, lr=float(lr)),
+        training=TrainingSpec(epochs, batch_size=100),
+        output=OutputSpec(quiet=True),
+    )
+    given = Given(Data(x, t), int(t.max()) + 1)
+    streams = Streams(weights=default_rng(seed), batches=default_rng(seed + 1))
+    tr = build(run, given=given, streams=streams, extras=Extras()).trainer
+    try:
+        return list(tr.train()["train_loss_epoch"])
+    except DivergenceError:
+        return list(tr.history["train_loss_epoch"]) + [float("inf")]
