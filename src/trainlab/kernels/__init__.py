@@ -31,6 +31,8 @@ first use only, and any failure to load it falls back to NumPy.
 buffers in place of the rule's own ``_apply``; each is tested to give the same
 bits as that readable rule on those buffers.
 
+:data:`CHUNK` is the one chunk size, here and on the engine's one-pass path.
+
 :func:`blas_threads` / :func:`set_blas_threads` ask and set the number of
 threads NumPy's BLAS uses for the net's matrix products (see :mod:`.threads`).
 """
@@ -43,9 +45,11 @@ from trainlab.kernels.dispatch import (
     rmsprop_notes,
     use_backend,
 )
+from trainlab.kernels.numpy_impl import CHUNK
 from trainlab.kernels.threads import blas_threads, set_blas_threads
 
 __all__ = [
+    "CHUNK",
     "adam_notes",
     "momentum_notes",
     "rmsprop_notes",

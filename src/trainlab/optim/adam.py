@@ -22,6 +22,11 @@ class Moments(Optimizer):
         self.beta2 = check_unit("beta2", beta2)
         self.eps = check_positive("eps", eps)
 
+    def moments(self, g: np.ndarray, m: np.ndarray, v: np.ndarray) -> None:
+        """Adam's two moving averages, in place: of the gradient and of its square."""
+        m += (1 - self.beta1) * (g - m)
+        v += (1 - self.beta2) * (g * g - v)
+
 
 class Adam(Moments):
     r"""Adam; by default in the notes' form, optionally in PyTorch's.
@@ -129,8 +134,7 @@ class Adam(Moments):
 
     def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
         m, v = s["m"], s["v"]
-        m += (1 - self.beta1) * (g - m)
-        v += (1 - self.beta2) * (g * g - v)
+        self.moments(g, m, v)
         if self.amsgrad:
             np.maximum(s["vmax"], v, out=s["vmax"])
             v = s["vmax"]

@@ -29,7 +29,7 @@ import numpy as np
 from trainlab import kernels
 from trainlab.errors import ConfigError
 
-CHUNK = 1 << 15  # elements per chunk on the one-pass path (fits in L2 cache)
+CHUNK = kernels.CHUNK  # elements per chunk on the one-pass path (fits in L2 cache)
 KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))  # what the kernels take
 
 

@@ -102,8 +102,7 @@ class SWATS(Moments):
             m[...] = self.beta1 * m + g
             p -= (1.0 - self.beta1) * self.switch_lr * (self.lr / self._lr_at_switch) * m
             return
-        m += (1 - self.beta1) * (g - m)
-        v += (1 - self.beta2) * (g * g - v)
+        self.moments(g, m, v)  # Adam's
         step = -self._lr_t * m / (np.sqrt(v) + self.eps)
         p += step
         self._pp += self._dot(step, step)
