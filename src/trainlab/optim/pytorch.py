@@ -20,6 +20,7 @@ from trainlab.optim.nadam import NAdam
 from trainlab.optim.radam import RAdam
 from trainlab.optim.rprop import Rprop
 from trainlab.optim.sgd import SGD
+from trainlab.optim.translate import filled
 from trainlab.validate import check_unit
 
 _BETAS = (0.9, 0.999)
@@ -154,19 +155,7 @@ def from_torch(name: str, **torch_kwargs: Any) -> Optimizer | LBFGS:
     nesterov=True)``. ``'LBFGS'`` gives :class:`~trainlab.optim.lbfgs.LBFGS`,
     which steps with a closure (``opt.step(params, closure)``) instead of ``update``.
     """
-    match = {k.lower(): k for k in TORCH_RULES}.get(str(name).lower())
-    if match is None:
-        raise ConfigError(
-            f"unknown torch.optim class {name!r}; choose one of {', '.join(TORCH_RULES)}"
-        )
-    cls, defaults = TORCH_RULES[match]
-    unknown = sorted(set(torch_kwargs) - set(defaults) - set(IGNORED))
-    if unknown:
-        raise ConfigError(
-            f"torch.optim.{match} has no option {', '.join(unknown)} here; "
-            f"valid options are {', '.join(list(defaults) + list(IGNORED))}"
-        )
-    kw = {**defaults, **{k: v for k, v in torch_kwargs.items() if k not in IGNORED}}
+    cls, kw = filled(TORCH_RULES, name, torch_kwargs, IGNORED, "torch.optim class", "torch.optim.")
     if "betas" in kw:
         b1, b2 = unpair("betas", kw.pop("betas"), "(beta1, beta2)")
         kw["beta1"], kw["beta2"] = check_unit("betas[0]", b1), check_unit("betas[1]", b2)

@@ -22,6 +22,7 @@ from trainlab.optim.lion import Lion
 from trainlab.optim.prodigy import Prodigy
 from trainlab.optim.schedulefree import ScheduleFreeAdamW, ScheduleFreeSGD
 from trainlab.optim.soap import SOAP
+from trainlab.optim.translate import filled
 from trainlab.validate import check_positive, check_unit
 
 #: a translation: the reference's options (with its defaults filled in) -> the trainlab rule
@@ -221,16 +222,5 @@ def from_reference(name: str, **kwargs: Any) -> Optimizer:
     options take the reference's names and defaults. Example:
     ``from_reference('lion_pytorch.Lion', lr=1e-4, weight_decay=0.1)``.
     """
-    match = {k.lower(): k for k in REFERENCE_RULES}.get(str(name).lower())
-    if match is None:
-        raise ConfigError(
-            f"unknown reference optimizer {name!r}; choose one of {', '.join(REFERENCE_RULES)}"
-        )
-    translate, defaults = REFERENCE_RULES[match]
-    unknown = sorted(set(kwargs) - set(defaults) - set(IGNORED))
-    if unknown:
-        raise ConfigError(
-            f"{match} has no option {', '.join(unknown)} here; "
-            f"valid options are {', '.join(defaults)}"
-        )
-    return translate(**{**defaults, **{k: v for k, v in kwargs.items() if k not in IGNORED}})
+    translate, kw = filled(REFERENCE_RULES, name, kwargs, IGNORED, "reference optimizer")
+    return translate(**kw)
