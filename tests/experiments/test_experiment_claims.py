@@ -162,7 +162,7 @@ def test_lr_verdicts_name_each_curve(demo):
     }
     assert {k: run[k]["verdict"] for k in expected} == expected
     assert run["very high"]["diverged_at"] is not None
-    assert metrics["summary"]["low (lr 0.001)"] == "slow: raise the lr"
+    assert metrics["summary"]["low (lr 0.0005)"] == "slow: raise the lr"
     assert metrics["summary"]["bad init (lr 0.1)"] == "plateau: check the initial weights"
 
 
