@@ -13,6 +13,7 @@ import importlib
 import numpy as np
 import pytest
 import torch
+from lockstep import lockstep
 
 from trainlab.errors import ConfigError
 from trainlab.optim import create, from_reference
@@ -123,26 +124,10 @@ def run_both(name: str, kw: dict, seed: int, new_lr: float | None = None) -> flo
     kw = dict(kw)
     clamp = kw.pop("clamp", None)
     ref = reference(name)(tparams, **kw)
-    mine = {f"w{i}": a.copy() for i, a in enumerate(start)}
     opt = from_reference(name, **kw)
     if clamp is not None:  # LAMB's cap on the weights' norm
         ref.clamp = opt.clamp = clamp
-    worst = 0.0
-    for step in range(STEPS):
-        if new_lr is not None and step == STEPS // 2:
-            for group in ref.param_groups:
-                group["lr"] = new_lr
-            opt.lr = new_lr
-        grads = [rng.standard_normal(s) for s in shapes]
-        for t, g in zip(tparams, grads, strict=True):
-            t.grad = torch.tensor(g)
-        ref.step()
-        opt.update(mine, {f"w{i}": g for i, g in enumerate(grads)})
-        for i, t in enumerate(tparams):
-            worst = max(worst, float(np.max(np.abs(t.detach().numpy() - mine[f"w{i}"]))))
-    moved = max(float(np.max(np.abs(mine[f"w{i}"] - a))) for i, a in enumerate(start))
-    assert moved > 1e-3, "the parameters hardly moved; the comparison would say little"
-    return worst
+    return lockstep(ref, tparams, opt, start, rng, STEPS, new_lr)
 
 
 CASES = [(name, i, flags) for name, sets in VARIANTS.items() for i, flags in enumerate(sets)]
