@@ -258,6 +258,41 @@ def test_soap_with_its_own_refreshes_stays_within_float32_of_the_reference():
         assert worst <= 1e-6, (kw, worst)
 
 
+def reference_soap_path(kw: dict, seed: int, qr) -> list[np.ndarray]:
+    """The reference SOAP's parameters after 100 steps, its QR replaced by ``qr``."""
+    rng = np.random.default_rng(seed)
+    tparams = [torch.tensor(rng.standard_normal(s), requires_grad=True) for s in SQUARE_SHAPES]
+    ref = reference_class("pytorch_optimizer.SOAP")(tparams, **kw)
+    original = torch.linalg.qr
+    torch.linalg.qr = qr
+    try:
+        for _ in range(STEPS):
+            for t in tparams:
+                t.grad = t.detach() + 0.5 * torch.tensor(rng.standard_normal(t.shape))
+            ref.step()
+    finally:
+        torch.linalg.qr = original
+    return [t.detach().numpy().copy() for t in tparams]
+
+
+def test_the_reference_itself_moves_by_more_than_1e_8_when_its_float32_qr_rounds_otherwise():
+    # why the bound above is 1e-6 and not 1e-8: the reference casts its refresh's power
+    # iterate to float32 before the QR. Another equally valid float32 QR (here the float64
+    # one, rounded to float32: what a different LAPACK's blocking amounts to) moves the
+    # reference's own path by more than 1e-8, so no reimplementation can promise 1e-8
+    float32_qr = torch.linalg.qr
+
+    def rounded_float64_qr(a):
+        q, r = float32_qr(a.to(torch.float64))
+        return q.to(a.dtype), r.to(a.dtype)
+
+    kw = {"lr": 0.01, "precondition_frequency": 3, "precondition_1d": True}
+    as_is = reference_soap_path(kw, 1, float32_qr)
+    other = reference_soap_path(kw, 1, rounded_float64_qr)
+    spread = max(float(np.max(np.abs(a - b))) for a, b in zip(as_is, other, strict=True))
+    assert 1e-8 < spread <= 1e-6, spread
+
+
 # -- the trainlab side: names, options, state, the one-pass path ----------------------------
 #: the rules of this file, by their trainlab names (configured in optim_testkit.FACTORIES)
 NAMES = ["schedulefreesgd", "schedulefreeadamw", "prodigy", "soap"]
