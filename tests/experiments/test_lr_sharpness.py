@@ -32,3 +32,46 @@ def test_too_high_is_sharpness_at_the_edge_and_too_low_far_below(folder):
 def test_the_figure_is_drawn(folder):
     out, _ = folder
     assert (out / "lr_sharpness.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_with_several_seeds_each_label_says_how_many_seeds_share_its_verdict(tmp_path):
+    # near the edge of stability one seed's "high" curve may stay smooth: the legend
+    # gives the majority's verdict and how many seeds agree with it
+    from trainlab.experiments import lr_diagnosis
+
+    cfg = make_config("lr-diagnosis", True, dataset="digits")
+    jumps, straight = [2.4, 1.2, 2.0, 0.9, 0.8], [2.4, 2.35, 2.3, 2.25, 2.2]
+    verdicts = {"very high": "diverging", "good": "healthy", "low": "slow", "bad init": "plateau"}
+
+    def seed(high_loss, high_verdict):
+        run = {k: {"epoch_loss": straight, "verdict": v} for k, v in verdicts.items()}
+        run["high"] = {"epoch_loss": high_loss, "verdict": high_verdict}
+        for r in run.values():
+            r["sharpness"] = [1.0, 1.0]
+        return run
+
+    runs = [seed(jumps, "spiking"), seed(straight, "slow"), seed(jumps, "spiking")]
+    metrics = {"runs": runs, "data": {"title": "digits"}}
+    drawn = []
+    real_save = lr_diagnosis.save
+
+    def keep(fig, path):
+        drawn.append(
+            [
+                t.get_text()
+                for ax in fig.axes
+                if ax.get_legend()
+                for t in ax.get_legend().get_texts()
+            ]
+        )
+        return real_save(fig, path)
+
+    lr_diagnosis.save = keep
+    try:
+        lr_diagnosis.plot(metrics, cfg, tmp_path)
+    finally:
+        lr_diagnosis.save = real_save
+    legend = drawn[0]
+    high = next(t for t in legend if t.startswith("high"))
+    assert "spiking" in high and high.endswith("(seeds agreeing: 2/3)")
+    assert next(t for t in legend if t.startswith("good")).endswith("(seeds agreeing: 3/3)")

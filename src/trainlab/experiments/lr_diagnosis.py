@@ -185,6 +185,9 @@ def plot(metrics, cfg, out) -> list:
         kind = majority(runs, label)
         extra = f", weights {init}" if label == "bad init" else ""
         advice = "" if kind == ADVICE[kind] else f" → {ADVICE[kind]}"
+        if len(runs) > 1:  # near the edge of stability one seed may differ: say how many agree
+            agree = sum(r[label]["verdict"] == kind for r in runs)
+            advice += f" (seeds agreeing: {agree}/{len(runs)})"
         band(
             ax,
             np.arange(y.shape[1]),

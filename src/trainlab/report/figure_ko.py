@@ -245,6 +245,7 @@ PHRASES: dict[str, str] = {
     "plateau": "정체",
     "healthy": "정상",
     "diverged": "발산함",
+    "seeds agreeing": "같은 판정의 시드",
     "lower the lr, or raise Adam's eps": "lr을 낮추거나 Adam의 eps를 키우기",
     "raise the lr": "lr 키우기",
     "check the initial weights": "초깃값 확인",
