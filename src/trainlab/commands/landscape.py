@@ -50,8 +50,8 @@ def _add_race_options(parser) -> None:
         "--optimizers",
         default=NOTES_RULES,
         metavar="LIST",
-        help="comma-separated rule names, or 'all' (every rule that updates from a "
-        "gradient; name lbfgs, which steps with a closure, on its own) "
+        help="comma-separated rule names (lbfgs too), or 'all': the rules that update "
+        "from a gradient, lbfgs (which steps with a closure) not among them "
         "(default: %(default)s)",
     )
     parser.add_argument(
