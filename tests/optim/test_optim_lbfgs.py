@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from torch_lbfgs import torch_landscape_steps
 
 from trainlab.data.digits import read_digits
 from trainlab.errors import ConfigError
@@ -49,15 +50,7 @@ def landscape_run(name: str, kw: dict, start, steps: int) -> tuple[float, float]
     """(largest difference of x, y and the loss over the steps, relative where they
     exceed 1, as on a function unbounded below; the distance moved)."""
     f = get_function(name)
-    tx, ty = (torch.tensor(float(v), requires_grad=True) for v in start)
-    topt = torch.optim.LBFGS([tx, ty], **kw)
-
-    def torch_closure():
-        x, y = float(tx.detach()), float(ty.detach())
-        gx, gy = f.grad(x, y)
-        tx.grad, ty.grad = torch.tensor(float(gx)), torch.tensor(float(gy))
-        return torch.tensor(float(f.value(x, y)))
-
+    theirs = torch_landscape_steps(f, kw, start, steps)
     params = {"x": np.array(float(start[0])), "y": np.array(float(start[1]))}
 
     def closure():
@@ -68,12 +61,8 @@ def landscape_run(name: str, kw: dict, start, steps: int) -> tuple[float, float]
     opt = from_torch("LBFGS", **kw)
     worst = 0.0
     with np.errstate(all="ignore"):
-        for _ in range(steps):
-            theirs = float(topt.step(torch_closure))
+        for now in theirs:
             mine = opt.step(params, closure)
-            now = np.array([float(tx.detach()), float(ty.detach()), theirs])
-            if not np.all(np.isfinite(now)):  # a function unbounded below (the saddle)
-                break
             diff = np.abs(now - [params["x"], params["y"], mine]) / np.maximum(1, np.abs(now))
             worst = max(worst, *diff)
     moved = float(np.hypot(params["x"] - start[0], params["y"] - start[1]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from trainlab.commands._args import add_overwrite
+from trainlab.commands._args import add_overwrite, key_value
 from trainlab.errors import ConfigError
 from trainlab.landscape import FUNCTIONS, get_function, race, write
 from trainlab.landscape.animate import check_frames
@@ -50,7 +50,9 @@ def _add_race_options(parser) -> None:
         "--optimizers",
         default=NOTES_RULES,
         metavar="LIST",
-        help="comma-separated rule names, or 'all' (default: %(default)s)",
+        help="comma-separated rule names (lbfgs too), or 'all': the rules that update "
+        "from a gradient, lbfgs (which steps with a closure) not among them "
+        "(default: %(default)s)",
     )
     parser.add_argument(
         "--steps",
@@ -70,6 +72,14 @@ def _add_race_options(parser) -> None:
         default=[],
         metavar="NAME=VALUE",
         help="learning rate of one rule (repeat, or comma-separate)",
+    )
+    parser.add_argument(
+        "--opt",
+        type=key_value,
+        action="append",
+        default=[],
+        metavar="NAME.KEY=VALUE",
+        help="another option of one rule (repeat), e.g. --opt lbfgs.line_search_fn=strong_wolfe",
     )
 
 
@@ -133,6 +143,19 @@ def parse_lrs(items: list[str]) -> dict[str, float]:
     return lrs
 
 
+def parse_options(items: list[tuple[str, object]]) -> dict[str, dict[str, object]]:
+    """``[("lbfgs.max_iter", 1)]`` -> ``{"lbfgs": {"max_iter": 1}}``."""
+    options: dict[str, dict[str, object]] = {}
+    for key, value in items:
+        name, dot, option = key.partition(".")
+        if not dot or not name.strip() or not option.strip():
+            raise ConfigError(
+                f"--opt takes NAME.KEY=VALUE (e.g. lbfgs.line_search_fn=strong_wolfe), got {key!r}"
+            )
+        options.setdefault(name.strip(), {})[option.strip()] = value
+    return options
+
+
 def run(args) -> int:
     if args.animate:
         check_frames(args.frames)
@@ -156,6 +179,7 @@ def run(args) -> int:
         tune_refine=args.tune_refine,
         newton=args.newton,
         progress=args.tune,
+        options=parse_options(args.opt),
     )
     out = prepare_out(args.out or f"runs/landscape-{f.name}", "landscape", overwrite=args.overwrite)
     config = {
@@ -165,6 +189,8 @@ def run(args) -> int:
         if args.tune
         else None,
     }
+    if args.opt:
+        config["options"] = parse_options(args.opt)
     write(r, out, config=config, animate=args.animate, frames=args.frames)
 
     print(f"{f.spec} from ({r.start[0]:g}, {r.start[1]:g}), {r.steps} steps")

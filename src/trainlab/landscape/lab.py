@@ -25,16 +25,8 @@ from trainlab.landscape.functions import check_start, get_function
 from trainlab.landscape.newton import Newton
 from trainlab.landscape.paths import Trace, check_steps, saved_trace, trace
 from trainlab.landscape.plots import REFERENCE, panels_figure, paths_figure, values_figure
+from trainlab.landscape.rules import create, rule_key
 from trainlab.landscape.tune import grid, tune_lr
-from trainlab.optim import RULES, create
-
-
-def rule_key(name: str) -> str:
-    """The ``RULES`` key for ``name``; ConfigError if there is none."""
-    key = str(name).strip().lower().replace("_", "").replace("-", "")
-    if key not in RULES:
-        raise ConfigError(f"unknown optimizer {name!r}; choose from {', '.join(RULES)}")
-    return key
 
 
 @dataclass
@@ -71,12 +63,16 @@ def race(
     tune_refine=0,
     newton=True,
     progress=False,
+    options=None,
 ) -> Race:
-    """Follow every rule in ``optimizers`` (names in ``RULES``) from the same start."""
+    """Follow every rule in ``optimizers`` (names in :data:`~trainlab.landscape.rules.RULES`)
+    from the same start; ``options`` gives rules other settings than their lr, as
+    ``{'lbfgs': {'line_search_fn': 'strong_wolfe'}}``."""
     f = get_function(function)
     steps = check_steps(getattr(f, "steps", None) if steps is None else steps)
     start = check_start(f, start)
     names, given = _rules_and_rates(optimizers, lrs)
+    settings = _settings(names, options)
     if tune:
         grid(tune_points, *tune_range)  # check the settings before any work
     out = Race(f, start, steps)
@@ -86,8 +82,9 @@ def race(
 
         todo = tqdm(names, desc="tuning", unit="rule", leave=False, disable=None)
     for name in todo:
+        kw = settings[name]
         if name in given:
-            opt, src = create(name, lr=given[name]), "given"
+            opt, src = create(name, lr=given[name], **kw), "given"
         elif tune:
             out.tuned[name] = tuning = tune_lr(
                 f,
@@ -98,12 +95,13 @@ def race(
                 low=tune_range[0],
                 high=tune_range[1],
                 refine=tune_refine,
+                options=kw,
             )
-            opt, src = create(name, lr=tuning.lr), "tuned"
+            opt, src = create(name, lr=tuning.lr, **kw), "tuned"
         elif lr_for(f, name) is not None:
-            opt, src = create(name, lr=lr_for(f, name)), "default"
+            opt, src = create(name, lr=lr_for(f, name), **kw), "default"
         else:
-            opt, src = create(name), "rule default"
+            opt, src = create(name, **kw), "rule default"
         out.traces[name] = (trace(f, opt, start, steps), float(opt.lr))
         out.source[name] = src
     if newton and callable(getattr(f, "hessian", None)):
@@ -126,6 +124,21 @@ def _rules_and_rates(optimizers, lrs) -> tuple[list[str], dict[str, float]]:
                 f"optimizers ({', '.join(names)}); add it or drop its lr"
             )
     return names, given
+
+
+def _settings(names: list[str], options) -> dict[str, dict]:
+    """Each rule's options other than lr (checked here, before any work)."""
+    given = {rule_key(k): dict(v) for k, v in (options or {}).items()}
+    for k, kw in given.items():
+        if k not in names:
+            raise ConfigError(
+                f"options are given for {k}, which is not among the "
+                f"optimizers ({', '.join(names)}); add it or drop its options"
+            )
+        if "lr" in kw:
+            raise ConfigError(f"give {k}'s learning rate as its lr, not among its options")
+        create(k, **kw)
+    return {name: given.get(name, {}) for name in names}
 
 
 def _record(t: Trace, lr) -> dict:

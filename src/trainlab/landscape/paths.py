@@ -10,6 +10,7 @@ import numpy as np
 
 from trainlab.errors import ConfigError
 from trainlab.landscape.functions import check_start, get_function
+from trainlab.landscape.rules import stepping
 from trainlab.limits import human
 from trainlab.validate import check_count
 
@@ -77,10 +78,12 @@ def trace(function, optimizer, start=None, steps=None) -> Trace:
 
     ``function`` is a name (see :data:`FUNCTIONS`) or an object with
     ``value(x, y)`` and ``grad(x, y)``; ``optimizer`` anything with
-    ``update(params, grads)``, given ``params = {'x': 0-d array, 'y': 0-d array}``.
-    ``start`` and ``steps`` default to the function's own.
+    ``update(params, grads)``, given ``params = {'x': 0-d array, 'y': 0-d array}``,
+    or with ``step(params, closure)`` (LBFGS: one step per point, see
+    :mod:`trainlab.landscape.rules`). ``start`` and ``steps`` default to the function's own.
     """
     f = get_function(function)
+    rule = stepping(f, optimizer)
     steps = check_steps(getattr(f, "steps", None) if steps is None else steps)
     x: Any
     y: Any
@@ -100,7 +103,7 @@ def trace(function, optimizer, start=None, steps=None) -> Trace:
             if not (np.isfinite(gx) and np.isfinite(gy)):
                 diverged_at = k
                 break
-            optimizer.update(params, {"x": gx, "y": gy})
+            rule.update(params, {"x": gx, "y": gy})
             x, y = params["x"][()], params["y"][()]
             v = float(f.value(x, y))
             if not (math.isfinite(x) and math.isfinite(y) and math.isfinite(v)):

@@ -20,7 +20,7 @@ import numpy as np
 
 from trainlab.errors import ConfigError
 from trainlab.landscape.paths import Trace, trace
-from trainlab.optim import create
+from trainlab.landscape.rules import create
 
 INVPHI = (math.sqrt(5.0) - 1.0) / 2.0  # 1/golden ratio
 
@@ -85,8 +85,10 @@ def tune_lr(
     low: float = 1e-4,
     high: float = 10.0,
     refine: int = 0,
+    options=None,
 ) -> Tuning:
-    """Tune the learning rate of rule ``name`` on ``function`` (see module doc)."""
+    """Tune the learning rate of rule ``name`` on ``function`` (see module doc);
+    ``options``: the rule's other settings, kept as they are."""
     if isinstance(refine, bool) or not isinstance(refine, (int, np.integer)) or refine < 0:
         raise ConfigError(f"refine must be a whole number ≥ 0, got {refine!r}")
     if refine > MAX_POINTS:
@@ -95,12 +97,13 @@ def tune_lr(
             "steps trainlab takes; choose a smaller --tune-refine"
         )
     lrs = grid(points, low, high)
-    create(name)  # unknown names fail here, before any work
+    options = dict(options or {})
+    create(name, **options)  # unknown names and options fail here, before any work
     result = Tuning(name)
 
     def score(lr: float) -> float:
         lr = float(lr)
-        s = objective(trace(function, create(name, lr=lr), start, steps))
+        s = objective(trace(function, create(name, lr=lr, **options), start, steps))
         result.lrs.append(lr)
         result.scores.append(s)
         return s

@@ -17,11 +17,12 @@ from trainlab.data import load
 from trainlab.landscape import FUNCTIONS, get_function, trace
 from trainlab.landscape.base import lr_for
 from trainlab.landscape.plots import contour, cross, landmarks
+from trainlab.landscape.rules import create
 from trainlab.notebooks.labs import Lab, pyplot
 from trainlab.notebooks.network_labs import loss_curve
 from trainlab.notebooks.rule_line import BASELINE, newer_rules
 from trainlab.notebooks.text import say
-from trainlab.optim import RULES, create
+from trainlab.optim import RULES
 
 #: a rule's best learning rate relative to AdamW's on this lab's network (10
 #: epochs: the lr of the lowest final loss on a grid of four points per decade,

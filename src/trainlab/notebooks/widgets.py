@@ -21,9 +21,9 @@ import numpy as np
 from trainlab.landscape import FUNCTIONS, get_function, trace
 from trainlab.landscape.base import lr_for
 from trainlab.landscape.plots import contour, cross, label, landmarks
+from trainlab.landscape.rules import create, options
 from trainlab.notebooks.labs import Lab, pyplot
 from trainlab.notebooks.text import say
-from trainlab.optim import RULES, create, options
 
 #: the rules of the notes' landscape figure, in its order
 NOTES_RULES = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
@@ -31,7 +31,7 @@ NOTES_RULES = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 
 def momentum_option(rule: str) -> str | None:
     """The option that plays momentum's part in ``rule`` (None if it has none)."""
-    opts = options(RULES[rule])
+    opts = options(rule)
     return (
         "momentum"
         if "momentum" in opts and rule != "sgd"
@@ -43,7 +43,9 @@ class LandscapeLab(Lab):
     """Paths of several update rules over one function, and f at every step.
 
     Controls: the function; per rule a tick box, its lr and (where the rule
-    has one) its momentum; the start point; the number of steps.
+    has one) its momentum; the start point; the number of steps. ``rules`` are
+    names of :data:`trainlab.landscape.rules.RULES` (``lbfgs`` too); ``options``
+    gives rules other fixed settings, e.g. ``{'lbfgs': {'line_search_fn': 'strong_wolfe'}}``.
     ``traces`` holds the last race: rule -> :class:`trainlab.landscape.Trace`.
     """
 
@@ -56,10 +58,12 @@ class LandscapeLab(Lab):
         start=None,
         steps=None,
         lrs=None,
+        options=None,
     ):
         import ipywidgets as w
 
         super().__init__(lang)
+        self.options = {rule: dict((options or {}).get(rule, {})) for rule in rules}
         names = sorted(k for k in FUNCTIONS if k != "notes")
         self.function_box = w.Dropdown(
             options=names, value=function, description=say("function", lang)
@@ -126,7 +130,7 @@ class LandscapeLab(Lab):
     def optimizer(self, rule: str):
         """The update rule as the controls set it."""
         r = self.rules[rule]
-        kw = {"lr": r["lr"].value}
+        kw = {**self.options[rule], "lr": r["lr"].value}
         if r["option"] is not None:
             kw[r["option"]] = r["momentum"].value
         return create(rule, **kw)
