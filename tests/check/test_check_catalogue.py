@@ -116,6 +116,8 @@ def test_catalogue_covers_soap_and_the_mistakes_of_every_newer_rule():
         warm = ids(rule, warmup_steps=20) - ids(rule)
         assert "schedule-free-uniform-average" in warm, rule
     assert "lamb-no-eps" in ids("lamb")
+    assert "no-decay" in ids("soap") and "no-decay" in ids("adamw")
+    assert "no-decay" not in ids("adam") and "no-decay" in ids("lion", weight_decay=0.1)
 
 
 def test_a_seeded_state_is_checked_wherever_a_seed_can_show():

@@ -109,6 +109,7 @@ TABLE = [
     ("soap_not_projected_back", "departs", "soap-not-projected-back", "soap"),
     ("soap_v_unrotated", "departs", "soap-v-unrotated", "soap"),
     ("soap_never_refreshed", "departs", "soap-never-refreshed", "soap"),
+    ("soap_no_weight_decay", "departs", "no-decay", "soap"),
     ("prodigy_w0_follows", "departs", "prodigy-w0-follows", "prodigy"),
     ("prodigy_d_latest", "departs", "prodigy-d-latest", "prodigy"),
     ("asgd_eta_constant", "departs", "asgd-eta-constant", "asgd"),

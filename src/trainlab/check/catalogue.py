@@ -145,6 +145,17 @@ CATALOGUE: tuple[Entry, ...] = (
         lambda s: s.rule == "nesterov" and s.plain,
     ),
     Entry(
+        "no-decay",
+        "the weight decay is missing: the weights are never shrunk",
+        "bug",
+        lambda s: s.make(weight_decay=0.0),
+        "trainlab's {rule} shrinks the weights by weight_decay at every step (its "
+        "default where your constructor has no weight_decay); yours takes the step alone",
+        "W *= 1 - lr * weight_decay at every step, or a constructor argument "
+        "weight_decay=0 to check the rule without decay",
+        lambda s: bool(s.option("weight_decay")),
+    ),
+    Entry(
         "sign",
         "a sign error: the rule climbs the gradient",
         "bug",

@@ -74,7 +74,8 @@ SEED_EFFECT = {
     "lion": "the first gradient weighs in m as much as all the earlier ones would have, "
     "for about 1/(1 - beta2) steps",
     "momentum": "v holds steps (-lr·g summed with weights μ^k), not gradients: the first "
-    "step adds μ·g, a gradient not scaled by lr, often far larger than lr·g",
+    "step adds μ·g (μ²·g in Nesterov's look-ahead), a gradient not scaled by lr, often "
+    "far larger than lr·g",
     "rprop": "the first gradient is compared with itself: its signs agree, so the first "
     "step is already etaplus·lr where Rprop's is lr",
     "schedulefreeadamw": "the bias correction 1/(1 - beta2^t), which makes up for a v "
