@@ -32,7 +32,12 @@ def test_textbook_form_without_a_fault_is_trainlabs_rule(rule):
 
 
 #: options under which a rule has causes that its defaults leave out
-WITH_OPTIONS = [("lion", {"weight_decay": 0.1}), ("ademamix", {"t_alpha_beta3": 100.0})]
+WITH_OPTIONS = [
+    ("lion", {"weight_decay": 0.1}),
+    ("ademamix", {"t_alpha_beta3": 100.0}),
+    ("schedulefreesgd", {"warmup_steps": 20}),
+    ("schedulefreeadamw", {"warmup_steps": 20}),
+]
 
 
 @pytest.mark.parametrize("rule, options", [(rule, {}) for rule in sorted(NAMED)] + WITH_OPTIONS)
@@ -96,7 +101,35 @@ def test_catalogue_covers_the_rules_after_the_notes_and_their_mistakes():
     assert {"seeded", "no-eps", "adamax-eps-outside"} <= ids("adamax")
     assert {"adafactor-no-clipping", "adafactor-not-factored"} <= ids("adafactor")
     assert "rprop-no-standstill" in ids("rprop") and "lr-read-once" not in ids("rprop")
-    assert "no-eps" not in ids("lion") and "seeded" not in ids("momentum")
+    assert "no-eps" not in ids("lion")
+
+
+def test_catalogue_covers_soap_and_the_mistakes_of_every_newer_rule():
+    def ids(rule, **options):
+        return {c.id for c in causes(rule, {"lr": 0.01, **options})}
+
+    assert {"soap-not-projected-back", "soap-v-unrotated", "soap-never-refreshed"} <= ids("soap")
+    assert {"prodigy-w0-follows", "prodigy-d-latest"} <= ids("prodigy")
+    assert "asgd-eta-constant" in ids("asgd") and "reset" not in ids("asgd")
+    assert "schedule-free-adamw-at-z" in ids("schedulefreeadamw")
+    for rule in ("schedulefreesgd", "schedulefreeadamw"):
+        warm = ids(rule, warmup_steps=20) - ids(rule)
+        assert "schedule-free-uniform-average" in warm, rule
+    assert "lamb-no-eps" in ids("lamb")
+    assert "no-decay" in ids("soap") and "no-decay" in ids("adamw")
+    assert "no-decay" not in ids("adam") and "no-decay" in ids("lion", weight_decay=0.1)
+
+
+def test_a_seeded_state_is_checked_wherever_a_seed_can_show():
+    def ids(rule):
+        return {c.id for c in causes(rule, {"lr": 0.01})}
+
+    for rule in ("momentum", "nesterov", "rprop", "schedulefreeadamw"):
+        assert "seeded" in ids(rule), rule
+    # ASGD's average never enters its step; Adafactor's first step overwrites its
+    # moments; SOAP's first step only sets its basis up: a seed cannot show
+    for rule in ("asgd", "adafactor", "soap", "sgd"):
+        assert "seeded" not in ids(rule), rule
 
 
 def test_the_faulty_variants_leave_the_public_rules_as_strict_as_they_were():

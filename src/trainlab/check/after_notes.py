@@ -1,8 +1,9 @@
 """The catalogue's rows for the rules after the notes: each rule's typical mistakes.
 
-A new rule joins with its rows here (and a line in :data:`.setting.STATE_TEXT`
-and :data:`.setting.SEEDS` for the mistakes every rule can make); a mistake
-that no option or wrapper builds is a faulty subclass in :mod:`.faulty`.
+A new rule joins with its rows here or in :mod:`.torch_rules` (and a line in
+:data:`.setting.STATE_TEXT` and :data:`.setting.SEEDS` for the mistakes every
+rule can make); a mistake that no option or wrapper builds is a faulty
+subclass in :mod:`.faulty`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from trainlab.check import faulty
 from trainlab.check import wrappers as w
 from trainlab.check.setting import Entry, Setting
+from trainlab.validate import MAX_COUNT
 
 
 def _rule(name: str):
@@ -139,47 +141,85 @@ AFTER_NOTES: tuple[Entry, ...] = (
         lambda s: s.rule == "schedulefreesgd" and not s.option("warmup_steps"),
     ),
     Entry(
-        "adamax-eps-outside",
-        "Adamax with eps added outside the maximum: m / (u + eps) (Keras's form)",
-        "variant",
-        lambda s: s.faulty(faulty.AdamaxEpsOutside),
-        "a known way of writing Adamax; it differs from max(beta2·u, |g| + eps) only "
-        "where |g| is near eps",
-        "no trainlab option puts eps there: trainlab's Adamax, like PyTorch's, takes "
-        "u = max(beta2 * u, |g| + eps)",
-        _rule("adamax"),
+        "schedule-free-adamw-at-z",
+        "Schedule-Free AdamW with the gradient taken at z: Adam's step without momentum, "
+        "the average x never used",
+        "bug",
+        lambda s: s.faulty(faulty.ScheduleFreeAdamWAtZ),
+        "the weights hold z, the iterate that takes the normalised steps, so the gradient "
+        "is taken there; Schedule-Free takes it at y = (1 - beta1)·z + beta1·x, and that "
+        "interpolation with the average is its only momentum",
+        "keep z and x apart from the weights, and put y = (1 - beta1) * z + beta1 * x "
+        "into params after each step",
+        lambda s: s.rule == "schedulefreeadamw" and not s.option("warmup_steps"),
     ),
     Entry(
-        "rprop-no-standstill",
-        "Rprop without the standstill after a flip of sign (the gradient kept as it is)",
+        "schedule-free-uniform-average",
+        "Schedule-Free's average x without the warm-up weighting: c = 1/t",
         "bug",
-        lambda s: s.faulty(faulty.RpropNoStandstill),
-        "after an overshoot the weight steps back at once with the shrunk step, and the "
-        "next step compares with the flipped gradient, shrinking the step again; "
-        "PyTorch's Rprop (iRprop-) sets that gradient to 0 and stands still once",
-        "where g * prev < 0, set g = 0 before the step and keep it as prev",
-        _rule("rprop"),
+        lambda s: lambda lr=None: w.OwnWeights(s.make(weight_lr_power=0.0)(lr)),
+        "every iterate z weighs the same in x, the tiny steps of the warm-up as much as "
+        "the full ones; Schedule-Free weighs step t by lr_max(t)^weight_lr_power, so "
+        "that the warm-up's points hardly count",
+        "c = lr_max**2 / (sum of lr_max(i)**2 over the steps so far), lr_max the largest lr_t yet",
+        lambda s: (
+            s.rule.startswith("schedulefree")
+            and bool(s.option("warmup_steps"))
+            and bool(s.option("weight_lr_power"))
+        ),
     ),
     Entry(
-        "adafactor-no-clipping",
-        "Adafactor without its update clipping",
+        "prodigy-w0-follows",
+        "Prodigy's starting point W0 follows the weights (kept without a copy)",
         "bug",
-        lambda s: s.make(d=1e300),
-        "where v is stale (a gradient far larger than the ones v has seen) the step is "
-        "as large as g / sqrt(v) makes it; Adafactor scales each update down to RMS d",
-        "W -= alpha / max(1, rms(U) / d) * U",
-        _rule("adafactor"),
+        lambda s: s.faulty(faulty.ProdigyStartNotCopied),
+        "self.W0 = params[key] keeps the very array that the step updates in place, so "
+        "<g, W0 - W> is 0: r and d never grow, and Prodigy is Adam at lr·d0",
+        "self.W0 = {{key: val.copy() for key, val in params.items()}} on the first call",
+        _rule("prodigy"),
     ),
     Entry(
-        "adafactor-not-factored",
-        "Adafactor with a full v for every matrix: its second moment not factored",
+        "prodigy-d-latest",
+        "Prodigy's d is the latest estimate d_coef·r/|s|_1, not the largest so far",
         "bug",
-        lambda s: s.faulty(faulty.AdafactorUnfactored),
-        "each weight keeps its own mean of g·g, as in Adam; Adafactor keeps a matrix's "
-        "row and column means and rebuilds V = R C / mean(R), n + m numbers, not n·m",
-        "for a parameter with 2 axes or more: R and C, the means of g·g over the last "
-        "axis and over the one before it, and V = R @ C / max(mean(R), eps1)",
-        _rule("adafactor"),
+        lambda s: s.faulty(faulty.ProdigyLatestEstimate),
+        "r decays with beta3 and s grows, so the estimate falls back as well as rises; "
+        "Prodigy keeps d = max(d, estimate), a lower bound on the distance that only grows",
+        "d = max(d, d_coef * r / |s|_1)",
+        lambda s: s.rule == "prodigy" and s.option("growth_rate") == float("inf"),
+    ),
+    Entry(
+        "soap-not-projected-back",
+        "SOAP's step left in the eigenbasis (not rotated back by Q_L ... Q_R^T)",
+        "bug",
+        lambda s: s.faulty(faulty.SOAPNotProjectedBack),
+        "Adam's step is taken on Q_L^T m Q_R, the momentum in the eigenbasis, and must "
+        "be turned back into the weights' own basis; left there, each weight moves by "
+        "another weight's step",
+        "U = Q_L @ ((Q_L.T @ m @ Q_R) / (sqrt(v) + eps)) @ Q_R.T",
+        _rule("soap"),
+    ),
+    Entry(
+        "soap-v-unrotated",
+        "SOAP with Adam's v of the gradient itself, not of the rotated gradient",
+        "bug",
+        lambda s: s.faulty(faulty.SOAPUnrotatedV),
+        "v is divided into the rotated momentum Q_L^T m Q_R, so it must average the "
+        "squares of the rotated gradient G' = Q_L^T G Q_R; g·g belongs to another basis",
+        "v = beta2 * v + (1 - beta2) * G' * G', with G' = Q_L.T @ G @ Q_R",
+        _rule("soap"),
+    ),
+    Entry(
+        "soap-never-refreshed",
+        "SOAP's eigenbasis never refreshed (Q kept from the first step)",
+        "bug",
+        lambda s: s.make(precondition_frequency=MAX_COUNT),
+        "L and R keep taking in gradients, but Q stays the eigenbasis of the first one; "
+        "SOAP turns Q towards the new eigenvectors, Q = qr(L Q), every "
+        "precondition_frequency steps",
+        "every precondition_frequency steps (k = t - 1), Q = qr(L @ Q), its columns "
+        "sorted by the estimated eigenvalues, and v's axes with them",
+        _rule("soap"),
     ),
     Entry(
         "lamb-paper-form",
@@ -191,6 +231,16 @@ AFTER_NOTES: tuple[Entry, ...] = (
         "10 times smaller at the first step with beta1 = 0.9, the same after a few dozen",
         "trainlab's LAMB is pytorch_optimizer.Lamb's form, W -= lr / (1 - beta1**t) * "
         "trust * r with r = m / (sqrt(v) + eps); no option gives the paper's",
+        _rule("lamb"),
+    ),
+    Entry(
+        "lamb-no-eps",
+        "LAMB without eps in Adam's direction: r = m / sqrt(v)",
+        "bug",
+        lambda s: s.faulty(faulty.LAMBWithoutEps),
+        "{no_eps_effect}",
+        "r = m / (np.sqrt(v) + eps), the same eps as in the trust ratio (trainlab's "
+        "options refuse eps = 0 for this reason)",
         _rule("lamb"),
     ),
 )

@@ -2,7 +2,8 @@
 
 :data:`CATALOGUE` is the table, most likely cause first; :func:`causes` picks
 the rows that apply to one rule and its options. The rows of the rules after
-the notes are in :mod:`.after_notes`; what a row reads is in :mod:`.setting`.
+the notes are in :mod:`.after_notes` and :mod:`.torch_rules`; what a row
+reads is in :mod:`.setting`.
 
 A :class:`Cause` builds a faulty (or merely different) version of trainlab's
 rule; :mod:`.diagnose` runs it on the learner's scenarios and names it only
@@ -21,12 +22,14 @@ from trainlab.check import wrappers as w
 from trainlab.check.after_notes import AFTER_NOTES
 from trainlab.check.setting import (
     LR_AT_START_ONLY,
+    RESET_NAMED_OTHERWISE,
     SEEDS,
     SHARED_STATE_UNSEEN,
     Cause,
     Entry,
     Setting,
 )
+from trainlab.check.torch_rules import TORCH_RULES
 
 
 def _adam_textbook(s: Setting) -> bool:
@@ -86,7 +89,7 @@ CATALOGUE: tuple[Entry, ...] = (
         "gradient{reset_effect}",
         "create the state once, on the first call only (`if self.h is None:` in the "
         "book), and keep it on self between calls",
-        lambda s: bool(s.state),
+        lambda s: bool(s.state) and s.rule not in RESET_NAMED_OTHERWISE,
     ),
     _adam_reset(("m", "v"), "m and v (iter kept)"),
     Entry(
@@ -131,6 +134,7 @@ CATALOGUE: tuple[Entry, ...] = (
         _adam_textbook,
     ),
     *AFTER_NOTES,
+    *TORCH_RULES,
     Entry(
         "nesterov2016",
         "Nesterov in the book's order before its 2021 fix (v updated first, then used)",
@@ -139,6 +143,17 @@ CATALOGUE: tuple[Entry, ...] = (
         "the step uses the new v where Nesterov's method uses the old one",
         "move the two lines that update v after the two that update params",
         lambda s: s.rule == "nesterov" and s.plain,
+    ),
+    Entry(
+        "no-decay",
+        "the weight decay is missing: the weights are never shrunk",
+        "bug",
+        lambda s: s.make(weight_decay=0.0),
+        "trainlab's {rule} shrinks the weights by weight_decay at every step (its "
+        "default where your constructor has no weight_decay); yours takes the step alone",
+        "W *= 1 - lr * weight_decay at every step, or a constructor argument "
+        "weight_decay=0 to check the rule without decay",
+        lambda s: bool(s.option("weight_decay")),
     ),
     Entry(
         "sign",

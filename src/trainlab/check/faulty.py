@@ -13,7 +13,18 @@ import math
 
 import numpy as np
 
-from trainlab.optim import ADOPT, LAMB, Adafactor, Adamax, Lion, Rprop, ScheduleFreeSGD
+from trainlab.optim import (
+    ADOPT,
+    LAMB,
+    SOAP,
+    Adafactor,
+    Adamax,
+    Lion,
+    Prodigy,
+    Rprop,
+    ScheduleFreeAdamW,
+    ScheduleFreeSGD,
+)
 
 
 class LionMomentumFirst(Lion):
@@ -109,17 +120,102 @@ class LAMBPaperForm(LAMB):
         p -= self.lr * trust * r
 
 
-class ScheduleFreeSGDAtZ(ScheduleFreeSGD):
-    """Schedule-Free SGD with the weights at ``z``: SGD on its own iterate, ``x`` unused
-    (without warm-up)::
+class LAMBWithoutEps(LAMB):
+    """LAMB with no eps in Adam's direction (the trust ratio keeps its own)::
 
-    z <- z - lr * g;   W = z
+    r = m / sqrt(v);   trust = min(||W||, clamp) / (||r|| + eps)
     """
 
     def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
-        z = s["z"]
-        z -= self.lr * g
-        p[...] = z
+        m, v = s["m"], s["v"]
+        m *= self.beta1
+        m += (1 - self.beta1 if self.grad_averaging else 1.0) * g
+        v *= self.beta2
+        v += (1 - self.beta2) * g * g
+        r = m / np.sqrt(v)
+        if self.weight_decay and not self.decoupled_weight_decay:
+            r += self.weight_decay * p
+        w_norm, r_norm = min(float(np.linalg.norm(p)), self.clamp), float(np.linalg.norm(r))
+        # a NaN norm (0/0 in r) fails the tests, as in the reference: trust is then 1
+        known = w_norm > 0 and r_norm > 0 and self.trust_ratio
+        trust = w_norm / (r_norm + self.eps) if known else 1.0
+        p -= (self.lr / (1.0 - math.pow(self.beta1, self.t)) * trust) * r
+
+
+class AtZ:
+    """A schedule-free rule with the weights at ``z``: its own step on ``z``, the
+    average ``x`` unused (without warm-up)::
+
+    z <- z - lr * d;   W = z
+    """
+
+    lr: float
+
+    def _step(self, y: np.ndarray, z: np.ndarray, d: np.ndarray) -> None:
+        z -= self.lr * d
+        y[...] = z
+
+
+class ScheduleFreeSGDAtZ(AtZ, ScheduleFreeSGD):
+    """Schedule-Free SGD at ``z``: plain SGD."""
+
+
+class ScheduleFreeAdamWAtZ(AtZ, ScheduleFreeAdamW):
+    """Schedule-Free AdamW at ``z``: Adam's normalised step without momentum."""
+
+
+class SOAPNotProjectedBack(SOAP):
+    """SOAP whose step stays in the eigenbasis (no ``Q_L ... Q_R^T`` around it)::
+
+    U = (Q_L^T m Q_R) / (sqrt(v) + eps)
+    """
+
+    def _project(self, a: np.ndarray, s: dict[str, np.ndarray], back: bool = False) -> np.ndarray:
+        return a if back else super()._project(a, s)
+
+
+class SOAPUnrotatedV(SOAP):
+    """SOAP with Adam's ``v`` of the gradient itself, not of the rotated one::
+
+    v <- lerp(v, G*G, 1 - beta2);   U = Q_L ((Q_L^T m Q_R) / (sqrt(v) + eps)) Q_R^T
+    """
+
+    def _apply(self, p: np.ndarray, g: np.ndarray, s: dict[str, np.ndarray]) -> None:
+        if self.t == 1:
+            self._precondition(g, s, 0)
+            return
+        k, m, v = self.t - 1, s["m"], s["v"]
+        step = self.lr
+        if self.correct_bias:
+            step *= math.sqrt(1.0 - self.beta2**k) / (1.0 - self.beta1**k)
+        m += (1 - self.beta1) * (g - m)
+        v += (1 - self.beta2) * (g * g - v)
+        u = self._project(self._project(m, s) / (np.sqrt(v) + self.eps), s, back=True)
+        if self.normalize_gradient:
+            u = u / (np.sqrt(np.mean(u * u)) + self.eps)
+        p -= step * u
+        if self.weight_decay:
+            p *= 1.0 - self.weight_decay * self.lr
+        self._precondition(g, s, k)
+
+
+class ProdigyStartNotCopied(Prodigy):
+    """Prodigy whose starting point ``W0`` follows the weights (``self.W0 = params``, no
+    copy): ``<g, W0 - W>`` is 0, so ``r`` and ``d`` never grow from ``d0``."""
+
+    def _init_state(self, p: np.ndarray) -> dict[str, np.ndarray]:
+        return {"p0": p, **{name: np.zeros_like(p) for name in self.state_names}}
+
+
+class ProdigyLatestEstimate(Prodigy):
+    """Prodigy with ``d`` the latest estimate, not the largest so far (no growth limit)::
+
+    d <- max(d0, d_coef r / |s|_1)
+    """
+
+    def _end_step(self) -> None:
+        self.d = self.d_max = self.d0  # forget the estimates before this step
+        super()._end_step()
 
 
 class AdamaxEpsOutside(Adamax):

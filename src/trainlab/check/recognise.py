@@ -19,6 +19,7 @@ from trainlab.optim import create, options
 #: the rules ``trainlab check`` knows, as the class names a learner writes them
 NAMED = (
     "schedulefreeadamw",
+    "soap",
     "schedulefreesgd",
     "ademamix",
     "adamax",
@@ -112,6 +113,11 @@ _PER_RULE["ademamix"].update(
     T_alpha_beta3="t_alpha_beta3",
     warmup="t_alpha_beta3",
 )
+_PER_RULE["soap"] = {
+    **_PER_RULE["adam"],
+    **{n: n for n in ("shampoo_beta", "precondition_frequency", "max_precondition_dim")},
+    **{n: n for n in ("precondition_1d", "correct_bias", "normalize_gradient", "merge_dims")},
+}
 _PER_RULE["lamb"].update(
     {n: n for n in ("decoupled_weight_decay", "grad_averaging", "trust_ratio", "clamp")}
 )

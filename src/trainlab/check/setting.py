@@ -53,10 +53,14 @@ STATE_TEXT = {
     "adafactor": "the row and column means (v for vectors) and the step count",
     "schedulefreesgd": "z, x and the sum of weights",
     "schedulefreeadamw": "z, x, v and the step count",
+    "soap": "m, v, the factors L and R, their eigenbases and the step count",
 }
 #: rules that read lr only once, for their first step size: a learner's rule that
 #: reads it once in __init__ is the same rule
 LR_AT_START_ONLY = ("rprop",)
+#: rules whose state re-initialised at every call is one of their own rows: ASGD's
+#: eta then starts at lr again at every step (asgd-eta-constant)
+RESET_NAMED_OTHERWISE = ("asgd",)
 #: rules on which state shared between objects cannot show: ASGD's average ax never
 #: enters the step, and Adafactor's first step (beta2_hat = 1) overwrites its moments
 SHARED_STATE_UNSEEN = ("asgd", "adafactor")
@@ -69,16 +73,29 @@ SEED_EFFECT = {
     "adadelta": "the first steps are smaller than Adadelta's, whose h is still small",
     "lion": "the first gradient weighs in m as much as all the earlier ones would have, "
     "for about 1/(1 - beta2) steps",
+    "momentum": "v holds steps (-lr·g summed with weights μ^k), not gradients: the first "
+    "step adds μ·g (μ²·g in Nesterov's look-ahead), a gradient not scaled by lr, often "
+    "far larger than lr·g",
+    "rprop": "the first gradient is compared with itself: its signs agree, so the first "
+    "step is already etaplus·lr where Rprop's is lr",
+    "schedulefreeadamw": "the bias correction 1/(1 - beta2^t), which makes up for a v "
+    "started at zeros, enlarges a v that is already full: the first steps are up to "
+    "sqrt(1 - beta2) = 0.03 of their size with beta2 = 0.999",
 }
 #: what a step becomes without eps, where it is not the usual division by zero
 NO_EPS_EFFECT = {
     "adadelta": "u starts at 0, so sqrt(u) = 0 scales every step: the weights never move",
 }
 _ADAM_SEEDS = {"m": w.GRADIENT, "v": w.SQUARE}
-#: what each state starts at when it is seeded with the first gradient, not zeros
-#: (Momentum's velocity and ADOPT's v are left out: the one is a sum of steps,
-#: the other starts at g·g in the rule itself)
+#: what each state starts at when it is seeded with the first gradient, not zeros.
+#: Left out where a seed cannot show: ADOPT's v starts at g·g in the rule itself,
+#: ASGD's average ax never enters the step, Adafactor's first step (beta2_hat = 1)
+#: overwrites its moments, and SOAP's first step only sets its basis up
 SEEDS: dict[str, dict[str, str]] = {
+    "momentum": {"v": w.GRADIENT},
+    "nesterov": {"v": w.GRADIENT},
+    "rprop": {"prev": w.GRADIENT},
+    "schedulefreeadamw": {"v": w.SQUARE},
     "adagrad": {"h": w.SQUARE},
     "rmsprop": {"h": w.SQUARE},
     "adadelta": {"h": w.SQUARE},
@@ -142,8 +159,12 @@ class Setting:
         return lambda lr=None: cls(**_with_lr({**self.hp, **changes}, lr))
 
     def seeded(self) -> Builder:
-        """trainlab's rule with its state seeded by the first gradient (:data:`SEEDS`)."""
-        return self.wrapped(w.Seeded, SEEDS[self.rule])
+        """trainlab's rule with its state seeded by the first gradient (:data:`SEEDS`);
+        a schedule-free rule as a learner writes it, with weights of its own."""
+        seeded = self.wrapped(w.Seeded, SEEDS[self.rule])
+        if not self.rule.startswith("schedulefree"):
+            return seeded
+        return lambda lr=None: w.OwnWeights(seeded(lr))
 
     def without_eps(self) -> Builder:
         """trainlab's rule with eps = 0, which its options refuse."""
@@ -183,7 +204,7 @@ class Setting:
                 "which eps would damp, takes a step as large as a big one's",
             ),
             "seed_effect": SEED_EFFECT.get(
-                self.rule,
+                "momentum" if self.rule == "nesterov" else self.rule,
                 "the bias correction, which divides by 1 - beta^t to make up for a start at "
                 "zeros, corrects a bias that is not there (Adam's first step is then "
                 "sqrt(1 - beta2)/(1 - beta1) = 0.32 of its size with the default betas)",

@@ -4,9 +4,10 @@ Each wrapper holds a real trainlab rule and changes one thing about how it is
 called: it negates the gradient, scales the learning rate, starts afresh every
 call, puts new arrays into ``params``, writes into ``grads``, pairs or keeps
 state by position, shares state between objects, ignores a change of ``lr``,
-seeds the state with the first gradient, or adds the weight decay to the
-gradient. :func:`without_eps` builds what trainlab's options refuse: eps = 0.
-The catalogue (:mod:`.catalogue`) builds its causes from them.
+seeds the state with the first gradient, adds the weight decay to the
+gradient, or steps weights of its own. :func:`without_eps` builds what
+trainlab's options refuse: eps = 0. The catalogue (:mod:`.catalogue`) builds
+its causes from them.
 """
 
 from __future__ import annotations
@@ -140,8 +141,9 @@ class Seeded(Wrapped):
     """The state starts at the first gradient (``m = g``, ``h = g·g``), not at zeros.
 
     ``seeds`` maps a state name to what it starts at, :data:`GRADIENT` or
-    :data:`SQUARE`; the rule's step then runs as usual, so an average ends its
-    first step at ``g`` and a sum (AdaGrad's ``h``) at ``2·g·g``."""
+    :data:`SQUARE`; every other state starts where the rule starts it (Rprop's
+    step sizes at lr). The rule's step then runs as usual, so an average ends
+    its first step at ``g`` and a sum (AdaGrad's ``h``) at ``2·g·g``."""
 
     def __init__(self, inner, seeds):
         super().__init__(inner)
@@ -152,10 +154,9 @@ class Seeded(Wrapped):
             if key not in self.inner.state:
                 g = np.asarray(grads[key], dtype=np.float64)
                 first = {GRADIENT: g, SQUARE: g * g}
-                state = self.inner.state[key] = {}
-                for name in self.inner.state_names:
-                    state[name] = np.zeros_like(p)
-                    state[name][...] = first[self.seeds[name]] if name in self.seeds else 0.0
+                state = self.inner.state[key] = self.inner.fresh_state(p)
+                for name, seed in self.seeds.items():
+                    state[name][...] = first[seed]
         self.inner.update(params, grads)
 
 
@@ -170,6 +171,24 @@ class CoupledDecay(Wrapped):
     def update(self, params, grads):
         decayed = {k: np.asarray(g) + self.weight_decay * params[k] for k, g in grads.items()}
         self.inner.update(params, decayed)
+
+
+class OwnWeights(Wrapped):
+    """The rule steps weights of its own and copies them into ``params``, never
+    reading ``params`` after its first sight of a key: a schedule-free rule
+    written as the paper writes it, ``W = (1 - beta) z + beta x`` from its own
+    ``z`` and ``x``, whatever the weights were before the step."""
+
+    def __init__(self, inner):
+        super().__init__(inner)
+        self.weights: dict = {}
+
+    def update(self, params, grads):
+        for key, p in params.items():
+            self.weights.setdefault(key, np.array(p, dtype=np.float64))
+        self.inner.update({k: self.weights[k] for k in params}, grads)
+        for key, p in params.items():
+            p[...] = self.weights[key]
 
 
 def without_eps(rule):
