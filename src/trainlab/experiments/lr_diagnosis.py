@@ -68,7 +68,8 @@ QUICK: dict = {}
 #: in a straight line on every seed (0.001 levelled off on one). lr 0.6 jumps on 47
 #: of the 48 curves (seed 8 under Haswell at 2 threads stays smooth); 0.7 jumps on all
 #: 48, but on seed 0 under Haswell its net collapses to a loss near ln 10, with a
-#: sharpness far below 2/lr, which contradicts the sharpness figure
+#: sharpness far below 2/lr, which contradicts the sharpness figure. So with several
+#: seeds each label is the majority's verdict and says how many seeds share it
 DATASETS: dict[str, dict[str, Any]] = {
     "fashion-mnist": {"lrs": (3.0, 0.3, 0.03, 0.005), "batch_size": 1000, "bad_init_lr": 0.3},
     "mnist": {"lrs": (3.0, 1.0, 0.01, 0.001)},
