@@ -1,6 +1,6 @@
-"""The doctor reads a blow-up as a blow-up: a grid of learning rates for each update
-rule on the notes' network (digits, one epoch), each verdict checked against what
-the run's own loss did, measured here from its saved history."""
+"""The doctor reads a blow-up as a blow-up: a grid of learning rates for every update
+rule (the notes' and those after them) on the notes' network (digits, one epoch), each
+verdict checked against what the run's own loss did, measured here from its saved history."""
 
 import json
 import math
@@ -9,11 +9,10 @@ import numpy as np
 import pytest
 
 from trainlab.errors import DivergenceError
-from trainlab.optim import create
+from trainlab.optim import RULES, create
 from trainlab.train import Data, TrainConfig, Trainer
 from trainlab.train.doctor import diagnose
 
-RULES = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
 LRS = (1e-3, 1e-1, 10.0, 1e3)
 
 
