@@ -83,7 +83,8 @@ WHY = {
     "is itself a straight line, which reads as too slow, not as stuck.",
     "mnist": "The lecture's figure has no numbers. On MNIST's test images lr 0.5 falls "
     "smoothly and lr 0.1 and 0.05 jump once the loss is near zero, so the high "
-    "and good rates are 1.0 and 0.01.",
+    "and good rates are 1.0 and 0.01. At 1.0 the loss jumps, and on about half the "
+    "seeds ends above its start (labelled diverging): either way, lower the lr.",
 }
 WHY_KO = {
     "fashion-mnist": "강의 그림에는 수치가 없습니다. Fashion-MNIST에서 배치 크기 100으로는 큰 "
@@ -93,7 +94,9 @@ WHY_KO = {
     "학습합니다. 0.03에서는 100단계 동안 0.02% 내려가는 것 자체가 직선이라 정체가 아니라 "
     "너무 느린 것으로 읽힙니다.",
     "mnist": "강의 그림에는 수치가 없습니다. MNIST 시험 이미지에서는 학습률 0.5가 매끄럽게 "
-    "내려가고 0.1과 0.05는 손실이 0에 가까워지면 튀므로 1.0과 0.01을 씁니다.",
+    "내려가고 0.1과 0.05는 손실이 0에 가까워지면 튀므로 1.0과 0.01을 씁니다. 1.0에서는 "
+    "손실이 튀고, 시드의 절반쯤에서는 시작보다 높게 끝납니다(발산으로 표시). 어느 쪽이든 "
+    "lr을 낮추세요.",
 }
 
 
