@@ -136,7 +136,7 @@ def _flat(*arrays: np.ndarray) -> list[np.ndarray]:
 
 def _scalars(p: np.ndarray) -> tuple[Callable[[float], Any], Callable[[float], Any]]:
     """Two ways to pass a Python float to a kernel on ``p``: rounded to ``p``'s
-    dtype (``f``), and that number held in a float64 (``w``, for :func:`times`)."""
+    dtype (``f``), and that number held in a float64 (``f64``, for :func:`times`)."""
     f = p.dtype.type
     return f, lambda x: np.float64(f(x))
 
@@ -155,20 +155,20 @@ def adam_notes(
     beta2: float,
     eps: float,
 ) -> None:
-    f, w = _scalars(p)
-    _pick(_adam, p)(*_flat(p, g, m, v), w(lr_t), w(1.0 - beta1), f(1.0 - beta2), f(eps))
+    f, f64 = _scalars(p)
+    _pick(_adam, p)(*_flat(p, g, m, v), f64(lr_t), f64(1.0 - beta1), f(1.0 - beta2), f(eps))
 
 
 def momentum_notes(p: np.ndarray, g: np.ndarray, v: np.ndarray, lr: float, momentum: float) -> None:
-    f, w = _scalars(p)
-    _pick(_momentum, p)(*_flat(p, g, v), f(lr), w(momentum))
+    f, f64 = _scalars(p)
+    _pick(_momentum, p)(*_flat(p, g, v), f(lr), f64(momentum))
 
 
 def rmsprop_notes(
     p: np.ndarray, g: np.ndarray, h: np.ndarray, lr: float, decay: float, eps: float
 ) -> None:
-    f, w = _scalars(p)
-    _pick(_rmsprop, p)(*_flat(p, g, h), f(lr), w(decay), f(1.0 - decay), f(eps))
+    f, f64 = _scalars(p)
+    _pick(_rmsprop, p)(*_flat(p, g, h), f(lr), f64(decay), f(1.0 - decay), f(eps))
 
 
 _EXPONENT = {4: (np.uint32, 0x7F800000), 8: (np.uint64, 0x7FF0000000000000)}
