@@ -80,6 +80,26 @@ def test_kernels_match_formulas_bit_for_bit(impl, dtype, n):
     assert same_bits(p, P) and same_bits(h, H)
 
 
+@pytest.mark.skipif(not HAS_NUMBA, reason="numba not installed")
+def test_times_rounds_once_and_refuses_a_float32_factor():
+    # one loop body serves both dtypes; only times() differs: a float32 state times
+    # a float64 factor (holding a float32 number) is the float32 product, and a
+    # float32 factor is refused, since LLVM would take that product in float32
+    from numba import njit
+    from numba.core.errors import TypingError
+
+    @njit
+    def product(x, c):
+        return numba_impl.times(x, c)
+
+    x, c = np.float32(3e-39), np.float32(0.9)  # a subnormal state
+    r = product(x, np.float64(c))  # numba returns a float32 as a Python float
+    assert np.float32(r) == r and np.float32(r).tobytes() == (x * c).tobytes()
+    assert product(0.1, 0.9) == 0.1 * 0.9
+    with pytest.raises(TypingError):
+        product(x, c)
+
+
 def across_the_range(n, dtype, seed):
     """Finite numbers of every size the dtype has, subnormals included: random
     bit patterns (NaN and inf left out), a quarter of them zeros."""

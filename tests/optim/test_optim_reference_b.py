@@ -20,7 +20,7 @@ from optim_testkit import FACTORIES, copy, random_problem
 from trainlab.errors import ConfigError
 from trainlab.io import load_npz, read_json
 from trainlab.nn import MultiLayerNet
-from trainlab.optim import RULES, create, from_reference, options
+from trainlab.optim import RULES, Partition, create, from_reference, options
 from trainlab.train import Data, TrainConfig, Trainer, TrainingInterrupted
 
 STEPS = 100
@@ -453,7 +453,18 @@ def test_flat_buffer_equals_separate_arrays(name, dtype):
 
 
 # -- the training loop respects the switch ---------------------------------------------------
-def sf_trainer(folder=None, every=None, callbacks=(), epochs=4):
+def sf_rule(grouped: bool):
+    """Schedule-Free AdamW alone, or on the weight matrices of a partition (SGD on the rest)."""
+    rule = create("schedulefreeadamw", lr=0.01, weight_decay=0.01, warmup_steps=4)
+    return Partition([("W*", rule), ("*", create("sgd", lr=0.05))]) if grouped else rule
+
+
+def schedule_free(opt):
+    """The schedule-free rule: ``opt`` itself, or its partition's first group."""
+    return opt.rules[0] if isinstance(opt, Partition) else opt
+
+
+def sf_trainer(folder=None, every=None, callbacks=(), epochs=4, grouped=False):
     rng = np.random.default_rng(0)
     x = rng.standard_normal((120, 6))
     t = (x[:, 0] + x[:, 1] > 0).astype(int)
@@ -461,7 +472,7 @@ def sf_trainer(folder=None, every=None, callbacks=(), epochs=4):
     return Trainer(
         net,
         Data(x[:90], t[:90], x[90:], t[90:]),
-        create("schedulefreeadamw", lr=0.01, weight_decay=0.01, warmup_steps=4),
+        sf_rule(grouped),
         TrainConfig(
             epochs=epochs,
             mini_batch_size=20,  # 5 steps per epoch
@@ -481,16 +492,19 @@ class Watch:
         self.checked = 0
 
     def on_step(self, trainer, it, loss):
-        opt = trainer.optimizer
+        opt = schedule_free(trainer.optimizer)
         assert opt.train_mode
         self.y = copy(trainer.network.params)
         self.z = {k: s["z"].copy() for k, s in opt.state.items()}
 
     def on_epoch_end(self, trainer, epoch, record):
-        opt, net = trainer.optimizer, trainer.network
+        opt, net = schedule_free(trainer.optimizer), trainer.network
         assert not opt.train_mode
-        for k, y in self.y.items():  # x = y + (1 - 1/beta1)(z - y), written out
-            x = y + (1.0 - 1.0 / opt.beta1) * (self.z[k] - y)
+        for k in self.y.keys() - self.z.keys():  # a partition's other groups keep theirs
+            assert np.array_equal(net.params[k], self.y[k]), k
+        for k, z in self.z.items():  # x = y + (1 - 1/beta1)(z - y), written out
+            y = self.y[k]
+            x = y + (1.0 - 1.0 / opt.beta1) * (z - y)
             np.testing.assert_allclose(net.params[k], x, rtol=0, atol=1e-12)
             assert np.max(np.abs(x - y)) > 1e-6, "x and y would not tell the modes apart"
         assert record["test_acc"] == net.evaluate(*trainer.data.sets(None)[-1][1:])[1]
@@ -505,19 +519,21 @@ def sf_state(trainer):
     return net.flat_params.tobytes(), {k: v.tobytes() for k, v in net.buffers().items()}, h, opt
 
 
-@pytest.fixture(scope="module")
-def sf_reference():
-    tr = sf_trainer()
+@pytest.fixture(scope="module", params=[False, True], ids=["alone", "in-a-partition"])
+def sf_reference(request):
+    """Whether the rule is grouped in a partition, and its uninterrupted run's end."""
+    tr = sf_trainer(grouped=request.param)
     tr.train()
-    return sf_state(tr)
+    return request.param, sf_state(tr)
 
 
-def test_training_evaluates_the_average_and_ends_in_eval_mode():
+@pytest.mark.parametrize("grouped", [False, True], ids=["alone", "in-a-partition"])
+def test_training_evaluates_the_average_and_ends_in_eval_mode(grouped):
     watch = Watch()
-    tr = sf_trainer(callbacks=[watch])
+    tr = sf_trainer(callbacks=[watch], grouped=grouped)
     tr.train()
     assert watch.checked == 4
-    assert not tr.optimizer.train_mode  # the net keeps x, the weights to use
+    assert not schedule_free(tr.optimizer).train_mode  # the net keeps x, the weights to use
 
 
 class StopAt:
@@ -531,27 +547,31 @@ class StopAt:
 
 @pytest.mark.parametrize("stop_at", [7, 10])  # mid-epoch, and at an epoch's end
 def test_resume_after_a_stop_is_bit_identical(sf_reference, tmp_path, stop_at):
-    first = sf_trainer(tmp_path, callbacks=[StopAt(stop_at)])
+    grouped, reference = sf_reference
+    first = sf_trainer(tmp_path, callbacks=[StopAt(stop_at)], grouped=grouped)
     with pytest.raises(TrainingInterrupted):
         first.train()
-    assert not first.optimizer.train_mode  # stopped: the net holds x
-    resumed = sf_trainer(tmp_path)
+    assert not schedule_free(first.optimizer).train_mode  # stopped: the net holds x
+    resumed = sf_trainer(tmp_path, grouped=grouped)
     resumed.load_checkpoint()
-    assert resumed.optimizer.train_mode == (stop_at == 7)  # the mode it was saved in
+    # the mode it was saved in
+    assert schedule_free(resumed.optimizer).train_mode == (stop_at == 7)
     resumed.train()
-    assert sf_state(resumed) == sf_reference
+    assert sf_state(resumed) == reference
 
 
 def test_resume_from_an_epoch_checkpoint_is_bit_identical(sf_reference, tmp_path):
-    first = sf_trainer(tmp_path, every=1, epochs=2)
+    grouped, reference = sf_reference
+    first = sf_trainer(tmp_path, every=1, epochs=2, grouped=grouped)
     first.train()
     saved = load_npz(tmp_path / read_json(tmp_path / "checkpoint.json")["arrays"])
-    assert not saved["optimizer/extra/train_mode"]  # saved as evaluated: x
+    mode = "optimizer/rules/0/extra/train_mode" if grouped else "optimizer/extra/train_mode"
+    assert not saved[mode]  # saved as evaluated: x
     assert np.array_equal(saved["params/W1"], first.network.params["W1"])
-    resumed = sf_trainer(tmp_path, every=1)
+    resumed = sf_trainer(tmp_path, every=1, grouped=grouped)
     resumed.load_checkpoint()
     resumed.train()
-    assert sf_state(resumed) == sf_reference
+    assert sf_state(resumed) == reference
 
 
 def test_prodigy_does_not_count_a_step_without_gradient_like_the_reference():

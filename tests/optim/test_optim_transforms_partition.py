@@ -1,5 +1,6 @@
 """Partitions: different rules for different parameters, against running each rule
-alone on its parameters; their state through ``state_dict``; the run spec's partitions."""
+alone on its parameters; their state through ``state_dict``; the train/eval switch of their
+schedule-free groups; the run spec's partitions."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from trainlab.errors import ConfigError
 from trainlab.io import load_npz, save_npz
 from trainlab.optim import Muon, create
 from trainlab.optim.partition import Partition
+from trainlab.optim.schedulefree import TrainEvalSwitch
 from trainlab.optim.transforms import clip_by_norm
 from trainlab.train.build import optimizer
 from trainlab.train.spec import OptimizerSpec, PartitionSpec, TransformSpec
@@ -122,3 +124,38 @@ def test_muon_on_the_hidden_matrices_and_adamw_on_the_rest():
     for k in start:
         assert np.array_equal(params[k], alone[k]), k
     assert "Partition(hidden: Muon(" in repr(opt)
+
+
+def test_a_partition_switches_its_schedule_free_groups_as_each_alone():
+    start, grads = random_problem(3, 4, shapes=SHAPES)
+    params = flat(start)
+    opt = Partition([("p0", create("schedulefreesgd", lr=0.1)), ("*", create("adam"))])
+    assert isinstance(opt, TrainEvalSwitch)
+    for g in grads:
+        opt.update(params, flat(g))
+    alone, sf, adam = copy(start), create("schedulefreesgd", lr=0.1), create("adam")
+    rest = ["p1", "p2", "p3"]
+    for g in grads:
+        sf.update({"p0": alone["p0"]}, {"p0": g["p0"]})
+        adam.update({k: alone[k] for k in rest}, {k: g[k] for k in rest})
+    opt.eval(params)
+    sf.eval({"p0": alone["p0"]})
+    assert not opt.rules[0].train_mode
+    for k in start:
+        assert np.array_equal(params[k], alone[k]), k
+    with pytest.raises(ConfigError, match="eval mode"):
+        opt.update(params, flat(grads[0]))
+    opt.train(params)
+    sf.train({"p0": alone["p0"]})
+    for k in start:
+        assert np.array_equal(params[k], alone[k]), k
+
+
+def test_a_partition_without_a_switching_group_keeps_its_weights():
+    params = {"W": np.ones((2, 2)), "b": np.ones(2)}
+    opt = make()
+    opt.update(params, copy(params))
+    before = copy(params)
+    opt.eval(params)
+    opt.train(params)
+    assert all(np.array_equal(params[k], before[k]) for k in params)

@@ -13,15 +13,18 @@ does not fire), Momentum's ``v`` and Adam's ``m`` shrink by a constant factor
 at every step, reach the subnormal range within a few hundred steps, and can
 stay there for good (``m - 0.1 * m`` rounds back to ``m``). On the notes'
 Fashion-MNIST net an eighth of Adam's ``m`` is there after a thousand steps,
-and the float32 update then took 14 times as long. So in the float32 kernels
-the products with those states are taken in float64 and rounded once to
-float32 (``_times``): the float64 product of two float32 numbers is exact, so
-this is the float32 product bit for bit, and in float64 these numbers are
-normal. RMSprop's ``h`` (decay 0.99) gets there only after some 7,000 steps
-of zero gradient: its product with the decay is taken the same way, its square
-root stays in float32 (in float64 it would halve the speed of every element
-for the sake of a few). Adam's ``v`` (0.999) would need some 60,000 such steps
+and the float32 update then took 14 times as long. So where the arrays are
+float32, the products with those states are taken in float64 and rounded
+once to float32: the float64 product of two float32 numbers is exact, so this
+is the float32 product bit for bit, and in float64 these numbers are normal.
+RMSprop's ``h`` (decay 0.99) gets there only after some 7,000 steps of zero
+gradient: its product with the decay is taken the same way, its square root
+stays in float32 (in float64 it would halve the speed of every element for
+the sake of a few). Adam's ``v`` (0.999) would need some 60,000 such steps
 and stays in float32.
+
+Each kernel is one loop body that numba compiles for both dtypes; only
+:func:`times`, the product with a decaying state, differs between them.
 """
 
 from __future__ import annotations
@@ -30,8 +33,10 @@ import types
 from collections.abc import Callable
 from typing import Any
 
+import numba
 import numpy as np
 from numba import njit, prange
+from numba.extending import overload
 
 # Below this many elements the update runs on one thread. Measured on an idle
 # 2-core machine, Adam on 2 threads vs 1: no gain at 16k elements, 1.4x at 64k,
@@ -53,13 +58,25 @@ def _serial_and_parallel(body: Callable[..., None]) -> tuple[Any, Any]:
     )
 
 
-_inline = njit(inline="always", error_model="numpy")
+def times(x: Any, c: Any) -> Any:
+    """``x * c`` rounded once to ``x``'s dtype, for a product with a decaying
+    state: ``c`` is a float64 holding a number of ``x``'s dtype, so that for
+    float32 ``x`` the product is taken in float64 (the same bits, see the
+    module docstring). Compiled code only; numba picks the form by the dtype."""
+    raise NotImplementedError("times() runs inside numba-compiled kernels only")
 
 
-@_inline
-def _times(x: Any, c: Any) -> Any:
-    """float32 x times float64 c (a float32 number), rounded once to float32."""
-    return np.float32(np.float64(x) * c)
+@overload(times, inline="always")
+def _times_by_dtype(x: Any, c: Any) -> Any:
+    def in_float64_rounded_once(x: Any, c: Any) -> Any:
+        return np.float32(np.float64(x) * c)
+
+    def as_it_is(x: Any, c: Any) -> Any:
+        return x * c
+
+    if c != numba.float64:  # a float32 c would let LLVM fold the product back into float32
+        return None
+    return {numba.float32: in_float64_rounded_once, numba.float64: as_it_is}.get(x)
 
 
 def _adam_body(
@@ -74,46 +91,16 @@ def _adam_body(
 ) -> None:
     for i in prange(p.size):
         gi = g[i]
-        mi = m[i] + (gi - m[i]) * c1
+        mi = m[i] + times(gi - m[i], c1)
         vi = v[i] + (gi * gi - v[i]) * c2
         m[i] = mi
         v[i] = vi
-        p[i] -= (mi * lr_t) / (np.sqrt(vi) + eps)
-
-
-def _adam32_body(
-    p: np.ndarray,
-    g: np.ndarray,
-    m: np.ndarray,
-    v: np.ndarray,
-    lr_t: float,
-    c1: float,
-    c2: float,
-    eps: float,
-    c1_64: float,
-    lr_t64: float,
-) -> None:
-    for i in prange(p.size):
-        gi = g[i]
-        mi = m[i] + _times(gi - m[i], c1_64)
-        vi = v[i] + (gi * gi - v[i]) * c2
-        m[i] = mi
-        v[i] = vi
-        p[i] -= _times(mi, lr_t64) / (np.sqrt(vi) + eps)
+        p[i] -= times(mi, lr_t) / (np.sqrt(vi) + eps)
 
 
 def _momentum_body(p: np.ndarray, g: np.ndarray, v: np.ndarray, lr: float, mom: float) -> None:
     for i in prange(p.size):
-        vi = v[i] * mom - g[i] * lr
-        v[i] = vi
-        p[i] += vi
-
-
-def _momentum32_body(
-    p: np.ndarray, g: np.ndarray, v: np.ndarray, lr: float, mom: float, mom64: float
-) -> None:
-    for i in prange(p.size):
-        vi = _times(v[i], mom64) - g[i] * lr
+        vi = times(v[i], mom) - g[i] * lr
         v[i] = vi
         p[i] += vi
 
@@ -123,34 +110,14 @@ def _rmsprop_body(
 ) -> None:
     for i in prange(p.size):
         gi = g[i]
-        hi = h[i] * decay + (gi * gi) * c
-        h[i] = hi
-        p[i] -= (gi / (np.sqrt(hi) + eps)) * lr
-
-
-def _rmsprop32_body(
-    p: np.ndarray,
-    g: np.ndarray,
-    h: np.ndarray,
-    lr: float,
-    decay: float,
-    c: float,
-    eps: float,
-    decay64: float,
-) -> None:
-    for i in prange(p.size):
-        gi = g[i]
-        hi = _times(h[i], decay64) + (gi * gi) * c
+        hi = times(h[i], decay) + (gi * gi) * c
         h[i] = hi
         p[i] -= (gi / (np.sqrt(hi) + eps)) * lr
 
 
 _adam = _serial_and_parallel(_adam_body)
-_adam32 = _serial_and_parallel(_adam32_body)
 _momentum = _serial_and_parallel(_momentum_body)
-_momentum32 = _serial_and_parallel(_momentum32_body)
 _rmsprop = _serial_and_parallel(_rmsprop_body)
-_rmsprop32 = _serial_and_parallel(_rmsprop32_body)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -167,6 +134,13 @@ def _flat(*arrays: np.ndarray) -> list[np.ndarray]:
     return [a.reshape(-1) for a in arrays]
 
 
+def _scalars(p: np.ndarray) -> tuple[Callable[[float], Any], Callable[[float], Any]]:
+    """Two ways to pass a Python float to a kernel on ``p``: rounded to ``p``'s
+    dtype (``f``), and that number held in a float64 (``f64``, for :func:`times`)."""
+    f = p.dtype.type
+    return f, lambda x: np.float64(f(x))
+
+
 def _pick(pair: tuple[Any, Any], p: np.ndarray) -> Any:
     return pair[p.size >= PARALLEL_MIN]
 
@@ -181,32 +155,20 @@ def adam_notes(
     beta2: float,
     eps: float,
 ) -> None:
-    f = p.dtype.type
-    args = (*_flat(p, g, m, v), f(lr_t), f(1.0 - beta1), f(1.0 - beta2), f(eps))
-    if p.dtype == np.float32:
-        _pick(_adam32, p)(*args, np.float64(args[5]), np.float64(args[4]))
-    else:
-        _pick(_adam, p)(*args)
+    f, f64 = _scalars(p)
+    _pick(_adam, p)(*_flat(p, g, m, v), f64(lr_t), f64(1.0 - beta1), f(1.0 - beta2), f(eps))
 
 
 def momentum_notes(p: np.ndarray, g: np.ndarray, v: np.ndarray, lr: float, momentum: float) -> None:
-    f = p.dtype.type
-    args = (*_flat(p, g, v), f(lr), f(momentum))
-    if p.dtype == np.float32:
-        _pick(_momentum32, p)(*args, np.float64(args[4]))
-    else:
-        _pick(_momentum, p)(*args)
+    f, f64 = _scalars(p)
+    _pick(_momentum, p)(*_flat(p, g, v), f(lr), f64(momentum))
 
 
 def rmsprop_notes(
     p: np.ndarray, g: np.ndarray, h: np.ndarray, lr: float, decay: float, eps: float
 ) -> None:
-    f = p.dtype.type
-    args = (*_flat(p, g, h), f(lr), f(decay), f(1.0 - decay), f(eps))
-    if p.dtype == np.float32:
-        _pick(_rmsprop32, p)(*args, np.float64(args[4]))
-    else:
-        _pick(_rmsprop, p)(*args)
+    f, f64 = _scalars(p)
+    _pick(_rmsprop, p)(*_flat(p, g, h), f(lr), f64(decay), f(1.0 - decay), f(eps))
 
 
 _EXPONENT = {4: (np.uint32, 0x7F800000), 8: (np.uint64, 0x7FF0000000000000)}

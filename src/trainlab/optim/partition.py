@@ -23,6 +23,7 @@ import numpy as np
 from trainlab.errors import ConfigError
 from trainlab.optim import engine
 from trainlab.optim.base import Optimizer
+from trainlab.optim.schedulefree import TrainEvalSwitch
 
 #: which parameters a group takes: a glob on the name (``"W*"``), or a test
 #: ``select(name, array) -> bool`` (``lambda name, p: p.ndim == 2``)
@@ -39,7 +40,8 @@ class Partition(Optimizer):
     on its parameters, as if it were run alone on them. ``lr`` is the rate of
     the ``lead`` group (by default the last, the rule for the rest); setting it
     (a schedule) scales every group's rate by the same factor. Every rule's state is in
-    :meth:`state_dict`, under ``rules/<group>/``.
+    :meth:`state_dict`, under ``rules/<group>/``. :meth:`train` and :meth:`eval`
+    switch the weights of each group whose rule has them (:class:`TrainEvalSwitch`).
     """
 
     def __init__(
@@ -87,6 +89,19 @@ class Partition(Optimizer):
             rule.lr = rate if self.lr == lead else self.lr * (rate / lead)
             if names:
                 rule.update({k: plan.params[k] for k in names}, {k: grads[k] for k in names})
+
+    def train(self, params: dict[str, np.ndarray]) -> None:
+        """Each switching group's weights where its gradients are taken."""
+        self._switch("train", params)
+
+    def eval(self, params: dict[str, np.ndarray]) -> None:
+        """Each switching group's weights to evaluate or save."""
+        self._switch("eval", params)
+
+    def _switch(self, mode: str, params: dict[str, np.ndarray]) -> None:
+        for rule, names in zip(self.rules, self.groups(params), strict=True):
+            if isinstance(rule, TrainEvalSwitch):
+                getattr(rule, mode)({k: params[k] for k in names})
 
     def state_dict(self) -> dict[str, np.ndarray]:
         out = super().state_dict()

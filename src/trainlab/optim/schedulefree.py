@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from trainlab.errors import ConfigError
 from trainlab.optim.base import Optimizer
 from trainlab.validate import check_count, check_positive, check_unit
+
+
+@runtime_checkable
+class TrainEvalSwitch(Protocol):
+    """A rule whose network holds other weights while training than when it is
+    evaluated, as the schedule-free rules do (the reference's
+    ``optimizer.train()``/``optimizer.eval()``). The training loop calls
+    ``eval(params)`` before it evaluates or saves the weights and
+    ``train(params)`` before the next step; a :class:`~trainlab.optim.Partition`
+    passes both on to its groups."""
+
+    def train(self, params: dict[str, np.ndarray]) -> None: ...
+
+    def eval(self, params: dict[str, np.ndarray]) -> None: ...
 
 
 def _momentum(name: str, value: Any) -> float:

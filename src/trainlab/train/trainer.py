@@ -19,7 +19,7 @@ import numpy as np
 
 from trainlab.errors import ConfigError, DivergenceError
 from trainlab.optim import Optimizer, create
-from trainlab.optim.schedulefree import ScheduleFree
+from trainlab.optim.schedulefree import TrainEvalSwitch
 from trainlab.optim.transforms import GradientNormError
 from trainlab.train.activations import activation_stats, layer_grad_norms
 from trainlab.train.callbacks import EarlyStopping
@@ -156,7 +156,7 @@ class Trainer(Checkpointed):
         """Put the schedule-free rule's ``'train'`` weights (where gradients are
         taken) or ``'eval'`` weights (the average: evaluated and saved at an
         epoch's end, and left in the net when training stops) into the network."""
-        if isinstance(self.optimizer, ScheduleFree):  # (with noise too: the same rule)
+        if isinstance(self.optimizer, TrainEvalSwitch):
             getattr(self.optimizer, mode)(self.network.params)
 
     def _diverged(self, reason: str, what: str, xb, grads) -> DivergenceError:
