@@ -15,15 +15,15 @@ read too much into a few seeds). Diverged runs count as the worst.
 The defaults are the measurement stored as the rule classes' ``lr_vs_adamw``:
 the notes' network on the full digits problem and on Fashion-MNIST's
 ``--quick`` subset (the full one costs five times more), and the noisy
-quadratic, 10 epochs as the notes train, seeds 0–2 (Fashion-MNIST 0–1).
-Each best lr is appended to
-``--log`` as a JSON line, so the problems can run in separate processes and
-``--combine`` prints the table from the logs::
+quadratic, 10 epochs as the notes train, seeds 0–2. Each best lr is appended
+to ``--log`` as a JSON line, so the problems can run in separate processes
+(the stored values: about 25 minutes on 2 shared cores) and ``--combine``
+prints the table from the logs::
 
     PYTHONPATH=src nice -n 10 python benchmarks/bench_relative_lr.py \\
-        --problems digits,noisy-quadratic --seeds 0,1,2 --log a.jsonl
+        --problems digits,noisy-quadratic --log a.jsonl
     PYTHONPATH=src nice -n 10 python benchmarks/bench_relative_lr.py \\
-        --problems fashion-mnist --seeds 0,1 --quick fashion-mnist --log b.jsonl
+        --problems fashion-mnist --log b.jsonl
     python benchmarks/bench_relative_lr.py --combine a.jsonl b.jsonl
 
 It prints a Markdown table and ``rule: value`` lines for the rule classes'
