@@ -34,6 +34,7 @@ def bench(tmp_path_factory):
                 "3",
                 "--target",
                 "digits=0.5",
+                "--no-centre-lr",
                 "--quiet",
                 "--out",
                 str(out),

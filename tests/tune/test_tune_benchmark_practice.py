@@ -10,10 +10,11 @@ from optuna.trial import TrialState
 from tune_testkit import journal_study
 
 from trainlab.cli import main
-from trainlab.io import read_json
+from trainlab.io import read_json, write_json
 from trainlab.optim import RULES, from_reference, from_torch
 from trainlab.report.benchmark_calls import library_call
 from trainlab.report.benchmark_page import write_page
+from trainlab.tune.benchmark_spec import centring
 from trainlab.tune.plan import declared, search_space
 from trainlab.tune.problems import make_problem
 
@@ -30,7 +31,7 @@ def bench(out, rules, *extra):
 @pytest.fixture(scope="module")
 def centred(tmp_path_factory):
     out = tmp_path_factory.mktemp("centred")
-    return out, bench(out, ["adamw", "sgd"], "--centre-lr", "--seeds", "2")
+    return out, bench(out, ["adamw", "sgd"], "--seeds", "2")  # centred by default
 
 
 def test_every_rule_runs_through_the_benchmark(tmp_path):
@@ -42,11 +43,13 @@ def test_every_rule_runs_through_the_benchmark(tmp_path):
 
 
 def test_centred_grids_are_adamws_times_the_rules_typical_lr(centred):
-    _, metrics = centred
+    out, metrics = centred
     per = metrics["problems"]["noisy-quadratic"]
     assert np.allclose(per["adamw"]["sensitivity"]["lr"], QUICK_GRID, rtol=1e-9)
-    # SGD's typical lr is 10x AdamW's (benchmarks/bench_relative_lr.py)
-    assert np.allclose(per["sgd"]["sensitivity"]["lr"], 10 * QUICK_GRID, rtol=1e-9)
+    # SGD's typical lr relative to AdamW's (benchmarks/bench_relative_lr.py)
+    factor = RULES["sgd"].lr_vs_adamw
+    assert np.allclose(per["sgd"]["sensitivity"]["lr"], factor * QUICK_GRID, rtol=1e-9)
+    assert read_json(out / "config.json")["centre_lr"] is True
 
 
 def test_defaults_are_the_rules_own_lr_on_the_same_seeds(centred):
@@ -69,7 +72,7 @@ def test_page_shows_defaults_beside_tuned_and_the_call(centred):
     plan = {**read_json(out / "config.json"), "protocol_text": "lr grid"}
     text = write_page(out, plan, metrics).read_text(encoding="utf-8")
     assert "At the defaults and tuned" in text and "Crowded Valley" in text
-    assert "lr range above is AdamW" in text  # --centre-lr
+    assert "lr range above is AdamW" in text  # centred
     rec = metrics["recommended"]["noisy-quadratic"]
     lr = rec["options"]["lr"]
     expected = {"sgd": f"torch.optim.SGD(model.parameters(), lr={lr!r})"}
@@ -93,7 +96,29 @@ def test_library_call_of_a_reference_rule_and_the_penalty():
 def test_a_declared_space_centres_lrs_range():
     plan = {"lrs": [1e-4, 1.0], "space": ["weight_decay=1e-6:1e-2:log"], "centre_lr": True}
     assert declared(plan, "adamw")["lr"]["low"] == 1e-4
-    lr = declared(plan, "rmsprop")["lr"]  # RMSprop's typical lr: 0.5x AdamW's
-    assert (lr["low"], lr["high"]) == pytest.approx((0.5e-4, 0.5))
-    assert search_space(plan, "rmsprop")["lr"].high == pytest.approx(0.5)
+    lr = declared(plan, "rmsprop")["lr"]  # RMSprop's typical lr relative to AdamW's
+    factor = RULES["rmsprop"].lr_vs_adamw
+    assert (lr["low"], lr["high"]) == pytest.approx((factor * 1e-4, factor))
+    assert search_space(plan, "rmsprop")["lr"].high == pytest.approx(factor)
     assert declared({**plan, "centre_lr": False}, "rmsprop")["lr"]["high"] == 1.0
+
+
+def test_no_centre_lr_gives_every_rule_the_same_grid(tmp_path):
+    metrics = bench(tmp_path, ["adamw", "sgd"], "--no-centre-lr", "--seeds", "1", "--epochs", "1")
+    for rule in ("adamw", "sgd"):
+        lrs = metrics["problems"]["noisy-quadratic"][rule]["sensitivity"]["lr"]
+        assert np.allclose(lrs, QUICK_GRID, rtol=1e-9), rule
+    assert read_json(tmp_path / "config.json")["centre_lr"] is False
+
+
+def test_a_benchmark_begun_before_centring_resumes_on_its_own_grid(tmp_path):
+    args = ("--seeds", "1", "--epochs", "1")
+    bench(tmp_path, ["adamw", "sgd"], "--no-centre-lr", *args)
+    config = read_json(tmp_path / "config.json")
+    del config["centre_lr"]  # as written before centring was the default
+    write_json(tmp_path / "config.json", config)
+    assert centring(tmp_path) is False and centring(tmp_path, overwrite=True) is True
+    metrics = bench(tmp_path, ["adamw", "sgd"], *args)  # no flag: resumes, not refused
+    lrs = metrics["problems"]["noisy-quadratic"]["sgd"]["sensitivity"]["lr"]
+    assert np.allclose(lrs, QUICK_GRID, rtol=1e-9)
+    assert centring(tmp_path / "elsewhere") is True  # a new folder is centred

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -22,7 +23,8 @@ from trainlab.tune.problems import factory_problem
 
 NAME = "benchmark"
 HELP = (
-    "compare update rules fairly: same lr grid for each, best lr rerun over seeds, "
+    "compare update rules fairly: each rule's lr grid centred on its typical lr, "
+    "best lr rerun over seeds, "
     "test metric mean ± std, time to target, lr sensitivity and a performance profile"
 )
 
@@ -70,7 +72,13 @@ def _add_problem_args(p):
     )
 
 
-CENTRE_LR_HELP = "scale --lr-grid (read as AdamW's) by each rule's typical lr / AdamW's"
+CENTRE_LR = {
+    "action": argparse.BooleanOptionalAction,
+    "default": None,  # centred, unless resuming a benchmark begun without (BenchmarkSpec)
+    "help": "read --lr-grid as AdamW's and scale it for each rule by its typical lr / "
+    "AdamW's (default; --no-centre-lr: the same grid for every rule; a folder begun "
+    "without centring resumes on its own grid)",
+}
 
 
 def _add_protocol_args(p):
@@ -85,7 +93,7 @@ def _add_protocol_args(p):
         "or beta1); then lr is drawn from the --lr-grid range, --trials draws "
         "per rule",
     )
-    p.add_argument("--centre-lr", action="store_true", help=CENTRE_LR_HELP)
+    p.add_argument("--centre-lr", **CENTRE_LR)
     p.add_argument(
         "--trials",
         type=positive_int,
@@ -108,7 +116,8 @@ def _add_protocol_args(p):
         "--lr-grid",
         default=None,
         metavar="LOW:HIGH:POINTS",
-        help="log-spaced learning rates tried for every rule (default 1e-4:1:9; --quick 1e-3:1:4)",
+        help="log-spaced learning rates, AdamW's; each rule's centred on its typical lr "
+        "(see --centre-lr) (default 1e-4:1:9; --quick 1e-3:1:4)",
     )
     p.add_argument(
         "--epochs",

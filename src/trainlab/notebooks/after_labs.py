@@ -4,9 +4,9 @@ own typical learning rates (the line of rules by year: :mod:`.rule_line`).
 
 * :class:`RivalsLab`: one panel per rule, each with Adam's and AdamW's paths, shared axes;
 * :class:`NetworkRulesLab`: the notes' network on digits, the chosen rules side
-  by side, one AdamW learning rate scaled by each rule's factor: the one
-  measured on this network (:data:`NETWORK_LR_VS_ADAMW`), the rule's own
-  ``lr_vs_adamw`` (measured by the benchmark) or none.
+  by side, one AdamW learning rate times each rule's ``lr_vs_adamw`` (measured
+  by the benchmark on its problems, the notes' network on digits among them) or
+  not.
 """
 
 from __future__ import annotations
@@ -23,38 +23,6 @@ from trainlab.notebooks.network_labs import loss_curve
 from trainlab.notebooks.rule_line import BASELINE, newer_rules
 from trainlab.notebooks.text import say
 from trainlab.optim import RULES
-
-#: a rule's best learning rate relative to AdamW's on this lab's network (10
-#: epochs: the lr of the lowest final loss on a grid of four points per decade,
-#: over AdamW's 0.0178, rounded to 1, 2, 3 or 5 times a power of ten). Where it
-#: differs from the rule's ``lr_vs_adamw`` (the benchmark's 4-epoch problems) the
-#: length of training matters: Lion's sign makes every step as large as Adam's
-#: largest, and over 10 epochs Adam's steps have shrunk, so Lion wants a fifth.
-NETWORK_LR_VS_ADAMW = {
-    "sgd": 20.0,
-    "momentum": 5.0,
-    "nesterov": 3.0,
-    "adagrad": 2.0,
-    "rmsprop": 0.3,
-    "adadelta": 50.0,
-    "nadam": 0.5,
-    "amsgrad": 2.0,
-    "swats": 0.5,
-    "radam": 3.0,
-    "lamb": 0.5,
-    "muon": 0.5,
-    "lion": 0.2,
-    "adopt": 0.5,
-    "ademamix": 2.0,
-    "adamax": 2.0,
-    "adafactor": 3.0,
-    "soap": 1.0,
-    "asgd": 20.0,
-    "rprop": 0.03,  # erratic on mini-batches at every lr: a full-batch rule
-    "schedulefreesgd": 50.0,
-    "schedulefreeadamw": 2.0,
-    "prodigy": 50.0,  # lr 1: a factor on the step size it learns
-}
 
 
 def landscape_rule(f, rule: str):
@@ -146,14 +114,14 @@ class RivalsLab(Lab):
 class NetworkRulesLab(Lab):
     """The notes' network trained on digits by the chosen rules, side by side.
 
-    Controls: the rules; AdamW's learning rate; the factor each rule takes it
-    times (:attr:`SCALES`).
+    Controls: the rules; AdamW's learning rate; whether each rule takes it
+    times its ``lr_vs_adamw`` (:attr:`SCALES`).
     ``curves`` holds the last run: rule -> (lr, training loss per epoch, the
     start first; ``inf`` once it diverged). Curves are cached.
     """
 
-    #: the factors on AdamW's lr: measured on this network, the rule's own, none
-    SCALES = {"network": "this network's factor", "rule": "lr_vs_adamw", "none": "AdamW's lr"}
+    #: the factors on AdamW's lr: the rule's typical lr relative to AdamW's, none
+    SCALES = {"rule": "lr_vs_adamw", "none": "AdamW's lr"}
 
     def __init__(
         self,
@@ -186,7 +154,7 @@ class NetworkRulesLab(Lab):
         )
         self.scale_box = w.Dropdown(
             options=[(say(label, lang), key) for key, label in self.SCALES.items()],
-            value="network",
+            value="rule",
             description=say("factor", lang),
         )
         for c in (self.rules_box, self.lr_box, self.scale_box):
@@ -200,11 +168,7 @@ class NetworkRulesLab(Lab):
 
     def lr(self, rule: str) -> float:
         """``rule``'s learning rate as the controls set it."""
-        scale = {
-            "network": NETWORK_LR_VS_ADAMW.get(rule, 1.0),
-            "rule": RULES[rule].lr_vs_adamw,
-            "none": 1.0,
-        }[self.scale_box.value]
+        scale = RULES[rule].lr_vs_adamw if self.scale_box.value == "rule" else 1.0
         return float(self.lr_box.value) * scale
 
     def train(self, rule: str, lr: float) -> list:

@@ -54,6 +54,10 @@ class AMSGrad(Adam):
     PyTorch: ``torch.optim.Adam(params, amsgrad=True, ...)`` with
     ``eps_placement='torch'``.
 
+    Typical lr: about 1x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the built-in problems at the
+    notes' length (10 epochs; docs/search-and-benchmark.md).
+
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
     >>> import numpy as np
@@ -65,6 +69,7 @@ class AMSGrad(Adam):
     array([ 0.8, -1.8])
     """
 
+    lr_vs_adamw = 1.0
     _fixed = ("amsgrad",)
 
     def __init__(

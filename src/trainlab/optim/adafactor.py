@@ -51,8 +51,9 @@ class Adafactor(Optimizer):
     PyTorch: ``torch.optim.Adafactor(params, lr=lr, beta2_decay=beta2_decay,
     eps=(eps1, eps2), d=d, weight_decay=weight_decay, maximize=...)``.
 
-    Typical lr: about 10x AdamW's (:attr:`lr_vs_adamw`), measured by
-    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+    Typical lr: about 5x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the built-in problems at the
+    notes' length (10 epochs; docs/search-and-benchmark.md).
 
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
@@ -65,7 +66,7 @@ class Adafactor(Optimizer):
     array([ 0.6987, -1.6987])
     """
 
-    lr_vs_adamw = 10.0
+    lr_vs_adamw = 5.0
 
     elementwise = False
     per_parameter = True

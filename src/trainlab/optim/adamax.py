@@ -32,7 +32,8 @@ class Adamax(Moments):
     weight_decay=wd, maximize=...)`` (coupled L2 decay, as here by default).
 
     Typical lr: about 2x AdamW's (:attr:`lr_vs_adamw`), measured by
-    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+    ``benchmarks/bench_relative_lr.py`` on the built-in problems at the
+    notes' length (10 epochs; docs/search-and-benchmark.md).
 
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 

@@ -29,7 +29,8 @@ class AdaGrad(Optimizer):
     of eps (PyTorch's default eps is 1e-10).
 
     Typical lr: about 5x AdamW's (:attr:`lr_vs_adamw`), measured by
-    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+    ``benchmarks/bench_relative_lr.py`` on the built-in problems at the
+    notes' length (10 epochs; docs/search-and-benchmark.md).
 
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
@@ -94,8 +95,9 @@ class RMSprop(Optimizer):
     momentum, a step is one call of :func:`trainlab.kernels.rmsprop_notes`
     (bit-identical to the NumPy code here).
 
-    Typical lr: about 0.5x AdamW's (:attr:`lr_vs_adamw`), measured by
-    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+    Typical lr: about 0.2x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the built-in problems at the
+    notes' length (10 epochs; docs/search-and-benchmark.md).
 
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
@@ -108,7 +110,7 @@ class RMSprop(Optimizer):
     array([-0.7089, -0.2911])
     """
 
-    lr_vs_adamw = 0.5
+    lr_vs_adamw = 0.2
 
     def __init__(
         self,
@@ -167,8 +169,9 @@ class Adadelta(Optimizer):
     Defaults: ``lr=1.0, rho=0.9, eps=1e-6`` (PyTorch's).
     PyTorch: ``torch.optim.Adadelta(params, lr=lr, rho=rho, eps=eps, weight_decay=...)``.
 
-    Typical lr: about 500x AdamW's (:attr:`lr_vs_adamw`), measured by
-    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+    Typical lr: about 200x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the built-in problems at the
+    notes' length (10 epochs; docs/search-and-benchmark.md).
 
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
@@ -181,7 +184,7 @@ class Adadelta(Optimizer):
     array([ 0.9936, -1.9936])
     """
 
-    lr_vs_adamw = 500.0
+    lr_vs_adamw = 200.0
 
     state_names = ("h", "u")
 

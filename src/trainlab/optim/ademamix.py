@@ -46,7 +46,8 @@ class AdEMAMix(Moments):
     (``from_reference('pytorch_optimizer.AdEMAMix', ...)``).
 
     Typical lr: about 1x AdamW's (:attr:`lr_vs_adamw`), measured by
-    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+    ``benchmarks/bench_relative_lr.py`` on the built-in problems at the
+    notes' length (10 epochs; docs/search-and-benchmark.md).
 
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 

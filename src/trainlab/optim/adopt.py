@@ -37,8 +37,9 @@ class ADOPT(Moments):
     maximize=maximize)``, with ``clip_lambda=None`` for ``clip=False``
     (``from_reference('pytorch_optimizer.ADOPT', ...)``).
 
-    Typical lr: about 2x AdamW's (:attr:`lr_vs_adamw`), measured by
-    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+    Typical lr: about 1x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the built-in problems at the
+    notes' length (10 epochs; docs/search-and-benchmark.md).
 
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
@@ -51,7 +52,7 @@ class ADOPT(Moments):
     array([ 0.99, -1.99])
     """
 
-    lr_vs_adamw = 2.0
+    lr_vs_adamw = 1.0
 
     state_names = ("m", "v")
 

@@ -37,8 +37,9 @@ class ASGD(Optimizer):
     PyTorch: ``torch.optim.ASGD(params, lr=lr, lambd=lambd, alpha=alpha, t0=t0,
     weight_decay=wd, maximize=...)`` (coupled L2 decay, as here by default).
 
-    Typical lr: about 10x AdamW's (:attr:`lr_vs_adamw`), measured by
-    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+    Typical lr: about 20x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the built-in problems at the
+    notes' length (10 epochs; docs/search-and-benchmark.md).
 
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
@@ -51,7 +52,7 @@ class ASGD(Optimizer):
     array([ 0.9, -1.9])
     """
 
-    lr_vs_adamw = 10.0
+    lr_vs_adamw = 20.0
 
     state_names = ("ax",)
 

@@ -47,8 +47,9 @@ class LAMB(Moments):
     grad_averaging=grad_averaging, adam=not trust_ratio, maximize=maximize)``
     with ``Lamb.clamp = clamp`` (``from_reference('pytorch_optimizer.Lamb', ...)``).
 
-    Typical lr: about 2x AdamW's (:attr:`lr_vs_adamw`), measured by
-    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+    Typical lr: about 1x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the built-in problems at the
+    notes' length (10 epochs; docs/search-and-benchmark.md).
 
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``
     (each step's norm is ``lr / (1 - beta1^t) * ||W||``, a tenth of ``||W||``
@@ -63,7 +64,7 @@ class LAMB(Moments):
     array([ 0.7665, -1.7665])
     """
 
-    lr_vs_adamw = 2.0
+    lr_vs_adamw = 1.0
 
     state_names = ("m", "v")
     elementwise = False

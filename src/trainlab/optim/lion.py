@@ -33,10 +33,11 @@ class Lion(Optimizer):
     weight_decay=weight_decay)`` (``from_reference('lion_pytorch.Lion', ...)``;
     its ``decoupled_weight_decay=True`` is ``weight_decay / lr`` here).
 
-    Typical lr: about 1x AdamW's (:attr:`lr_vs_adamw`), measured by
-    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems (4
-    epochs, where Adam's steps are still near ``lr``; the paper's 3-10x smaller
-    is for long trainings, where Adam's steps shrink).
+    Typical lr: about 0.5x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the built-in problems at the
+    notes' length (10 epochs; docs/search-and-benchmark.md): smaller, as the
+    paper's 3-10x, though less so in short trainings, where Adam's steps are
+    still near ``lr``.
 
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
@@ -49,7 +50,7 @@ class Lion(Optimizer):
     array([ 0.8, -1.8])
     """
 
-    lr_vs_adamw = 1.0
+    lr_vs_adamw = 0.5
 
     state_names = ("m",)
     _fixed = ("decoupled_weight_decay",)

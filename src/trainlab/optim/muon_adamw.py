@@ -47,6 +47,11 @@ class MuonAdamW(Partition):
     and ``torch.optim.AdamW(others, lr=lr, betas=(beta1, beta2), eps=eps,
     weight_decay=0)``, stepped together.
 
+    Typical lr: about 1x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the built-in problems at the
+    notes' length (10 epochs; docs/search-and-benchmark.md), as designed:
+    Muon's step is scaled to match AdamW's, so one lr serves both.
+
     Example: one step on a 1 x 2 matrix and its bias.
 
     >>> import numpy as np
@@ -58,7 +63,7 @@ class MuonAdamW(Partition):
     (array([[ 0.9861, -1.9861]]), array([0.4]))
     """
 
-    lr_vs_adamw = 1.0  # one lr, chosen as for AdamW: Muon's step is scaled to match it
+    lr_vs_adamw = 1.0
     _fixed = ("groups", "lead", "decoupled_weight_decay")
     __repr__ = Optimizer.__repr__  # its options, not its two rules
 

@@ -55,8 +55,9 @@ class Prodigy(Optimizer):
     growth_rate=growth_rate, slice_p=slice_p)``
     (``from_reference('prodigyopt.Prodigy', ...)``).
 
-    Typical lr: about 20x AdamW's (:attr:`lr_vs_adamw`), measured by
-    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+    Typical lr: about 50x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the built-in problems at the
+    notes' length (10 epochs; docs/search-and-benchmark.md).
 
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
@@ -69,7 +70,7 @@ class Prodigy(Optimizer):
     array([ 0.2588, -1.2588])
     """
 
-    lr_vs_adamw = 20.0
+    lr_vs_adamw = 50.0
 
     elementwise = False
     _runtime = Optimizer._runtime + ("d", "d_max")

@@ -29,8 +29,9 @@ class RAdam(Moments):
     PyTorch: ``torch.optim.RAdam(params, lr=lr, betas=(beta1, beta2), eps=eps,
     weight_decay=wd, decoupled_weight_decay=...)``.
 
-    Typical lr: about 10x AdamW's (:attr:`lr_vs_adamw`), measured by
-    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+    Typical lr: about 2x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the built-in problems at the
+    notes' length (10 epochs; docs/search-and-benchmark.md).
 
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
@@ -43,7 +44,7 @@ class RAdam(Moments):
     array([ 0.9, -1.9])
     """
 
-    lr_vs_adamw = 10.0
+    lr_vs_adamw = 2.0
 
     state_names = ("m", "v")
 

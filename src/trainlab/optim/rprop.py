@@ -39,8 +39,9 @@ class Rprop(Optimizer):
     step_sizes=(step_size_min, step_size_max), maximize=...)``; PyTorch's Rprop
     has no weight decay (here ``weight_decay`` is the common coupled L2).
 
-    Typical lr: about 20x AdamW's (:attr:`lr_vs_adamw`), measured by
-    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+    Typical lr: about 5x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the built-in problems at the
+    notes' length (10 epochs; docs/search-and-benchmark.md).
 
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
@@ -53,7 +54,7 @@ class Rprop(Optimizer):
     array([ 0.78, -1.78])
     """
 
-    lr_vs_adamw = 20.0
+    lr_vs_adamw = 5.0
 
     state_names = ("prev", "step")
 

@@ -152,7 +152,8 @@ class ScheduleFreeSGD(ScheduleFree):
     (``from_reference('schedulefree.SGDScheduleFree', ...)``).
 
     Typical lr: about 50x AdamW's (:attr:`lr_vs_adamw`), measured by
-    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+    ``benchmarks/bench_relative_lr.py`` on the built-in problems at the
+    notes' length (10 epochs; docs/search-and-benchmark.md).
 
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
@@ -211,8 +212,9 @@ class ScheduleFreeAdamW(ScheduleFree):
     weight_lr_power=weight_lr_power)`` with its ``train()``/``eval()``
     (``from_reference('schedulefree.AdamWScheduleFree', ...)``).
 
-    Typical lr: about 2x AdamW's (:attr:`lr_vs_adamw`), measured by
-    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+    Typical lr: about 5x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the built-in problems at the
+    notes' length (10 epochs; docs/search-and-benchmark.md).
 
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
@@ -228,7 +230,7 @@ class ScheduleFreeAdamW(ScheduleFree):
     array([ 0.85, -1.85])
     """
 
-    lr_vs_adamw = 2.0
+    lr_vs_adamw = 5.0
 
     state_names = ("v",)
     _fixed = ("decoupled_weight_decay",)

@@ -36,8 +36,9 @@ class SGD(Optimizer):
     dampening=dampening, nesterov=nesterov, weight_decay=weight_decay)``
     (``from_torch('SGD', ...)``; PyTorch's default lr is 1e-3).
 
-    Typical lr: about 10x AdamW's (:attr:`lr_vs_adamw`), measured by
-    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+    Typical lr: about 20x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the built-in problems at the
+    notes' length (10 epochs; docs/search-and-benchmark.md).
 
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
@@ -50,7 +51,7 @@ class SGD(Optimizer):
     array([ 0.9, -1.9])
     """
 
-    lr_vs_adamw = 10.0
+    lr_vs_adamw = 20.0
 
     def __init__(
         self,
@@ -103,7 +104,8 @@ class Momentum(Optimizer):
     :func:`trainlab.kernels.momentum_notes` (bit-identical to the NumPy code here).
 
     Typical lr: about 2x AdamW's (:attr:`lr_vs_adamw`), measured by
-    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+    ``benchmarks/bench_relative_lr.py`` on the built-in problems at the
+    notes' length (10 epochs; docs/search-and-benchmark.md).
 
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
@@ -151,8 +153,9 @@ class Nesterov(Optimizer):
     Defaults: ``lr=0.01, momentum=0.9``.
     PyTorch: ``torch.optim.SGD(params, lr=lr, momentum=momentum, nesterov=True)``.
 
-    Typical lr: about 2x AdamW's (:attr:`lr_vs_adamw`), measured by
-    ``benchmarks/bench_relative_lr.py`` on the quick built-in problems.
+    Typical lr: about 5x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the built-in problems at the
+    notes' length (10 epochs; docs/search-and-benchmark.md).
 
     Example: two steps from ``W = [1, -2]`` with the gradient ``[0.5, -0.5]``.
 
@@ -165,7 +168,7 @@ class Nesterov(Optimizer):
     array([ 0.7695, -1.7695])
     """
 
-    lr_vs_adamw = 2.0
+    lr_vs_adamw = 5.0
 
     state_names = ("v",)
 

@@ -97,10 +97,14 @@ def _overall(metrics: dict) -> str:
 
 
 CENTRED = (
-    "<p>With <code>--centre-lr</code>, the lr range above is AdamW's; each rule's is "
+    "<p>Centred (the default): the lr range above is AdamW's; each rule's is "
     "that range times the rule's typical lr relative to AdamW's (its "
     "<code>lr_vs_adamw</code>, in <code>metrics.json</code> → the rule's "
     "<code>sensitivity</code>).</p>"
+)
+UNCENTRED = (
+    "<p>Not centred (<code>--no-centre-lr</code>, or a benchmark begun before centring "
+    "was the default): every rule tried the lr range above.</p>"
 )
 
 RANKING_HEAD = (
@@ -224,7 +228,7 @@ def build_page(folder: Path, plan: dict, metrics: dict) -> str:
         f"{plan['seeds']} seeds. Times are CPU seconds of the training process; steps "
         "and epochs do not depend on the machine.</p>",
         _space_section(metrics["space"]),
-        CENTRED if plan.get("centre_lr") else "",
+        CENTRED if plan.get("centre_lr") else UNCENTRED,
     ]
     if metrics["warnings"]:
         parts.append(

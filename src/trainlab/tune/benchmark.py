@@ -9,8 +9,9 @@ For every problem and every rule, with the same budget for all:
    momentum or beta1, ...), every rule gets the same ``trials`` random draws
    (:class:`~trainlab.tune.samplers.SeededRandomSampler`, seed 0: trial k
    draws the same values for every rule) over lr's range and that space;
-   with ``centre_lr`` the grid is AdamW's, scaled for each rule by its
-   typical lr relative to AdamW's (:func:`~trainlab.tune.plan.rule_lrs`);
+   with ``centre_lr`` (a new benchmark's default) the grid is AdamW's,
+   scaled for each rule by its typical lr relative to AdamW's
+   (:func:`~trainlab.tune.plan.rule_lrs`);
 2. **rerun** the best setting with seeds 1..N (a second study, one trial a seed),
    and the rule at its defaults with the same seeds (a third study: the
    one-shot comparison of Schmidt et al. 2021, "Descending through a Crowded

@@ -4,17 +4,24 @@ The problems and rules it compares, the lr grid (or a declared space and its
 draws), the seeds, the epochs, the targets, where its studies live and where
 its run folder goes. ``trainlab benchmark`` makes one from its flags;
 :func:`trainlab.tune.benchmark_run.run` carries it out.
+
+Each rule's lr grid is centred on its typical lr by default
+(:func:`centring`): a folder begun before that was the default resumes on the
+grid it was begun with.
 """
 
 from __future__ import annotations
 
 import math
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from trainlab.errors import ConfigError
+from trainlab.io import read_json
 from trainlab.optim import create
 from trainlab.tune.space import parse_space
 from trainlab.tune.storage_spec import check_spec
@@ -54,6 +61,20 @@ def lr_grid(text: str) -> list[float]:
     return values
 
 
+def centring(out, overwrite: bool = False) -> bool:
+    """Whether a benchmark into ``out`` centres its lr grids when not told: yes,
+    unless it resumes a benchmark there whose ``config.json`` says no or, written
+    before centring was the default, has no ``centre_lr`` (its own grid, the same
+    for every rule)."""
+    config: object = {}
+    if not overwrite:
+        with suppress(OSError, ValueError):
+            config = read_json(Path(out) / "config.json")
+    if not isinstance(config, dict) or config.get("kind") != "benchmark":
+        return True
+    return bool(config.get("centre_lr", False))
+
+
 @dataclass
 class BenchmarkSpec:
     """A benchmark plan (the fields up to ``prefix`` are the plan the engine reads,
@@ -74,8 +95,9 @@ class BenchmarkSpec:
     space: list[str] = field(default_factory=list)
     #: draws per rule with a declared space
     trials: int = 0
-    #: read the lr grid as AdamW's and scale it by each rule's ``lr_vs_adamw``
-    centre_lr: bool = False
+    #: read the lr grid as AdamW's and scale it by each rule's ``lr_vs_adamw``;
+    #: ``None``: :func:`centring` (yes, unless ``out`` holds a benchmark begun without)
+    centre_lr: bool | None = None
     prefix: str = "bench"
     #: journal path or PostgreSQL URL; ``None``: ``OUT/benchmark.journal``
     storage: str | None = None
@@ -99,6 +121,8 @@ class BenchmarkSpec:
         if self.space:
             parse_space(self.space)
         self.trials = self.trials or 2 * len(self.lrs)
+        if self.centre_lr is None:
+            self.centre_lr = centring(self.out, self.overwrite)
         if self.storage:
             check_spec(self.storage)
 

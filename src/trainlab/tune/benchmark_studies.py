@@ -43,7 +43,8 @@ def open_study(storage, name, direction, sampler, settings):
     elif theirs != settings:
         raise ConfigError(
             f"study {name!r} exists with other settings; pass another "
-            "--study-prefix or --out to start afresh"
+            "--study-prefix or --out to start afresh (or, for a benchmark begun with the "
+            "same grid for every rule, --no-centre-lr to resume it)"
         )
     return study
 
