@@ -62,7 +62,6 @@ WORDS = {
     ),
     "AdamW lr": ("AdamW 학습률", "AdamW lr"),
     "factor": ("배율", "factor"),
-    "this network's factor": ("이 신경망에서 잰 배율", "measured on this network"),
     "lr_vs_adamw": ("규칙의 lr_vs_adamw (벤치마크)", "the rule's lr_vs_adamw (benchmark)"),
     "AdamW's lr": ("없음: AdamW의 학습률 그대로", "none: AdamW's lr as it is"),
 }

@@ -33,7 +33,7 @@ import numpy as np
 from trainlab.data import load_with_info, train_val_split
 from trainlab.errors import ConfigError, DivergenceError
 from trainlab.optim import create
-from trainlab.optim.schedulefree import ScheduleFree
+from trainlab.optim.schedulefree import TrainEvalSwitch
 from trainlab.tune.interface import NetProblem, Problem, factory_problem, file_problem  # noqa: F401 (public names)
 
 
@@ -135,9 +135,9 @@ class NoisyQuadratic:
 
 
 def scored_point(opt, params: dict) -> np.ndarray:
-    """The point whose loss is scored: for a schedule-free rule its average ``x``
+    """The point whose loss is scored: for a schedule-free rule (or group) its average ``x``
     (eval mode, as the Trainer evaluates it), else the current one."""
-    if not isinstance(opt, ScheduleFree):
+    if not isinstance(opt, TrainEvalSwitch):
         return params["x"]
     opt.eval(params)
     x = params["x"].copy()
