@@ -88,20 +88,9 @@ _PER_RULE = {
     },
 }
 _PER_RULE["nesterov"] = _PER_RULE["momentum"]
-for _r in (
-    "adamw",
-    "nadam",
-    "radam",
-    "lion",
-    "adopt",
-    "ademamix",
-    "lamb",
-    "adamax",
-    "prodigy",
-    "amsgrad",
-    "swats",
-    "muon",
-):
+#: rules whose learners name their options as Adam's (``beta1``, ``b1``, ``alpha``, ...)
+ADAM_LIKE = "adamw nadam radam amsgrad swats lion adopt ademamix lamb adamax prodigy muon"
+for _r in ADAM_LIKE.split():
     _PER_RULE[_r] = dict(_PER_RULE["adam"])
 _PER_RULE["nadam"]["momentum_decay"] = "momentum_decay"
 _PER_RULE["swats"]["tol"] = "tol"

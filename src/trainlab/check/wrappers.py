@@ -6,8 +6,9 @@ call, puts new arrays into ``params``, writes into ``grads``, pairs or keeps
 state by position, shares state between objects, ignores a change of ``lr``,
 seeds the state with the first gradient, adds the weight decay to the
 gradient, or steps weights of its own. :func:`without_eps` builds what
-trainlab's options refuse: eps = 0. The catalogue (:mod:`.catalogue`) builds
-its causes from them.
+trainlab's options refuse: eps = 0. Where the rule is a partition (Muon with
+AdamW), the state is its groups' rules' (:func:`owners`). The catalogue
+(:mod:`.catalogue`) builds its causes from them.
 """
 
 from __future__ import annotations
