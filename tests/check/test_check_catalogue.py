@@ -38,6 +38,9 @@ WITH_OPTIONS = [
     ("schedulefreesgd", {"warmup_steps": 20}),
     ("schedulefreeadamw", {"warmup_steps": 20}),
 ]
+#: rules with a cause that only the network shows: Adafactor's eps1 and eps2 matter only
+#: where a row of the gradient is always 0 (blank pixels) or a weight starts at 0 (a bias)
+SEEN_ON_THE_NETWORK = ("adafactor",)
 
 
 @pytest.mark.parametrize("rule, options", [(rule, {}) for rule in sorted(NAMED)] + WITH_OPTIONS)
@@ -46,7 +49,7 @@ def test_every_cause_gives_numbers_of_its_own(rule, options):
     hp = {"lr": trainlab_defaults(rule)["lr"], **options}
     found = causes(rule, hp)
     assert len({c.id for c in found}) == len(found)
-    runs = scenarios_for(rule, hp)
+    runs = scenarios_for(rule, hp, network=rule in SEEN_ON_THE_NETWORK)
     for cause in found:
         departs = [first_departure(s, replay(cause.build, s)) for s in runs]
         assert any(d is not None for d in departs), (rule, cause.id)
@@ -124,12 +127,34 @@ def test_a_seeded_state_is_checked_wherever_a_seed_can_show():
     def ids(rule):
         return {c.id for c in causes(rule, {"lr": 0.01})}
 
-    for rule in ("momentum", "nesterov", "rprop", "schedulefreeadamw"):
+    for rule in ("momentum", "nesterov", "rprop", "schedulefreeadamw", "prodigy", "adopt"):
         assert "seeded" in ids(rule), rule
     # ASGD's average never enters its step; Adafactor's first step overwrites its
     # moments; SOAP's first step only sets its basis up: a seed cannot show
     for rule in ("asgd", "adafactor", "soap", "sgd"):
         assert "seeded" not in ids(rule), rule
+
+
+def test_catalogue_covers_muon_amsgrad_swats_and_their_state():
+    def ids(rule, **options):
+        return {c.id for c in causes(rule, {"lr": 0.01, **options})}
+
+    muon = {"not-normalised", "not-scaled", "plain-momentum", "orthogonalised-gradient"}
+    assert {f"muon-{mistake}" for mistake in muon} | {"muon-original-scale"} <= ids("muon")
+    assert "muon-plain-momentum" not in ids("muon", nesterov=False)
+    for rule in ("amsgrad", "swats", "muon"):
+        assert {"reset", "seeded", "shared-state", "state-by-position"} <= ids(rule), rule
+
+
+def test_every_rule_with_an_eps_has_its_missing_eps_named():
+    """A rule's eps (Adafactor's eps1 and eps2) left out is a cause wherever it has one."""
+    for rule in NAMED:
+        found = {c.id for c in causes(rule, {"lr": 0.01})}
+        for eps in (n for n in trainlab_defaults(rule) if n.removeprefix("eps") in ("", "1", "2")):
+            assert {"no-eps", f"{rule}-no-{eps}"} & found, (rule, eps)
+    assert {"adafactor-no-eps1", "adafactor-no-eps2"} <= {
+        c.id for c in causes("adafactor", {"lr": 0.01})
+    }
 
 
 def test_the_faulty_variants_leave_the_public_rules_as_strict_as_they_were():

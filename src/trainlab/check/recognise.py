@@ -18,6 +18,9 @@ from trainlab.optim import create, options
 
 #: the rules ``trainlab check`` knows, as the class names a learner writes them
 NAMED = (
+    "muon",
+    "amsgrad",
+    "swats",
     "schedulefreeadamw",
     "soap",
     "schedulefreesgd",
@@ -85,9 +88,15 @@ _PER_RULE = {
     },
 }
 _PER_RULE["nesterov"] = _PER_RULE["momentum"]
-for _r in ("adamw", "nadam", "radam", "lion", "adopt", "ademamix", "lamb", "adamax", "prodigy"):
+#: rules whose learners name their options as Adam's (``beta1``, ``b1``, ``alpha``, ...)
+ADAM_LIKE = "adamw nadam radam amsgrad swats lion adopt ademamix lamb adamax prodigy muon"
+for _r in ADAM_LIKE.split():
     _PER_RULE[_r] = dict(_PER_RULE["adam"])
 _PER_RULE["nadam"]["momentum_decay"] = "momentum_decay"
+_PER_RULE["swats"]["tol"] = "tol"
+_PER_RULE["muon"].update(
+    {n: n for n in ("momentum", "nesterov", "ns_steps")}, mu="momentum", beta="momentum"
+)
 _SCHEDULE_FREE = {n: n for n in ("warmup_steps", "r", "weight_lr_power")}
 _PER_RULE["schedulefreeadamw"] = {**_PER_RULE["adam"], **_SCHEDULE_FREE}
 _PER_RULE["schedulefreesgd"] = {**_PER_RULE["momentum"], "beta": "momentum", **_SCHEDULE_FREE}

@@ -54,6 +54,9 @@ STATE_TEXT = {
     "schedulefreesgd": "z, x and the sum of weights",
     "schedulefreeadamw": "z, x, v and the step count",
     "soap": "m, v, the factors L and R, their eigenbases and the step count",
+    "amsgrad": "m, v, the largest v so far and iter",
+    "swats": "m, v, the estimated SGD rate and the step count",
+    "muon": "the momentum B of each matrix (m, v and the step count for the rest)",
 }
 #: rules that read lr only once, for their first step size: a learner's rule that
 #: reads it once in __init__ is the same rule
@@ -88,9 +91,10 @@ NO_EPS_EFFECT = {
 }
 _ADAM_SEEDS = {"m": w.GRADIENT, "v": w.SQUARE}
 #: what each state starts at when it is seeded with the first gradient, not zeros.
-#: Left out where a seed cannot show: ADOPT's v starts at g·g in the rule itself,
-#: ASGD's average ax never enters the step, Adafactor's first step (beta2_hat = 1)
-#: overwrites its moments, and SOAP's first step only sets its basis up
+#: Left out where a seed cannot show: ADOPT's v starts at g·g in the rule itself
+#: (its m, which starts at zeros, is seeded), ASGD's average ax never enters the
+#: step, Adafactor's first step (beta2_hat = 1) overwrites its moments, and SOAP's
+#: first step only sets its basis up
 SEEDS: dict[str, dict[str, str]] = {
     "momentum": {"v": w.GRADIENT},
     "nesterov": {"v": w.GRADIENT},
@@ -107,6 +111,11 @@ SEEDS: dict[str, dict[str, str]] = {
     "ademamix": {"m1": w.GRADIENT, "v": w.SQUARE, "m2": w.GRADIENT},
     "lamb": _ADAM_SEEDS,
     "adamax": {"m": w.GRADIENT},  # u is a maximum: |g| is where it starts anyway
+    "amsgrad": _ADAM_SEEDS,
+    "swats": _ADAM_SEEDS,
+    "prodigy": _ADAM_SEEDS,
+    "adopt": {"m": w.GRADIENT},
+    "muon": {"B": w.GRADIENT, **_ADAM_SEEDS},  # B on the matrices, m and v on the rest
 }
 
 

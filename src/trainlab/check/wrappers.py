@@ -6,13 +6,24 @@ call, puts new arrays into ``params``, writes into ``grads``, pairs or keeps
 state by position, shares state between objects, ignores a change of ``lr``,
 seeds the state with the first gradient, adds the weight decay to the
 gradient, or steps weights of its own. :func:`without_eps` builds what
-trainlab's options refuse: eps = 0. The catalogue (:mod:`.catalogue`) builds
-its causes from them.
+trainlab's options refuse: eps = 0. Where the rule is a partition (Muon with
+AdamW), the state is its groups' rules' (:func:`owners`). The catalogue
+(:mod:`.catalogue`) builds its causes from them.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from trainlab.optim import Partition
+
+
+def owners(rule, params):
+    """``(rule, keys)`` pairs: which rule keeps the state of which parameters. A
+    partition (Muon with AdamW) keeps none itself; each of its groups' rules does."""
+    if isinstance(rule, Partition):
+        return list(zip(rule.rules, rule.groups(params), strict=True))
+    return [(rule, list(params))]
 
 
 class Wrapped:
@@ -110,12 +121,13 @@ class SharedState(Wrapped):
         self.shared = shared
 
     def update(self, params, grads):
-        for key in params:
-            if key in self.shared:
-                self.inner.state[key] = self.shared[key]
+        groups = owners(self.inner, params)
+        for rule, keys in groups:
+            rule.state.update({key: self.shared[key] for key in keys if key in self.shared})
         self.inner.update(params, grads)
-        for key in params:
-            self.shared.setdefault(key, self.inner.state[key])
+        for rule, keys in groups:
+            for key in keys:
+                self.shared.setdefault(key, rule.state[key])
 
 
 def shared_state(make):
@@ -150,14 +162,20 @@ class Seeded(Wrapped):
         self.seeds = seeds
 
     def update(self, params, grads):
-        for key, p in params.items():
-            if key not in self.inner.state:
-                g = np.asarray(grads[key], dtype=np.float64)
-                first = {GRADIENT: g, SQUARE: g * g}
-                state = self.inner.state[key] = self.inner.fresh_state(p)
-                for name, seed in self.seeds.items():
-                    state[name][...] = first[seed]
+        for rule, keys in owners(self.inner, params):
+            for key in keys:
+                if key not in rule.state:
+                    rule.state[key] = self.seeded(rule.fresh_state(params[key]), grads[key])
         self.inner.update(params, grads)
+
+    def seeded(self, state, g):
+        """``state`` with each of :attr:`seeds` that it holds set from the first ``g``."""
+        g = np.asarray(g, dtype=np.float64)
+        first = {GRADIENT: g, SQUARE: g * g}
+        for name, seed in self.seeds.items():
+            if name in state:
+                state[name][...] = first[seed]
+        return state
 
 
 class CoupledDecay(Wrapped):
@@ -191,8 +209,11 @@ class OwnWeights(Wrapped):
             p[...] = self.weights[key]
 
 
-def without_eps(rule):
+def without_eps(rule, name="eps"):
     """``rule`` with eps = 0: a division by ``sqrt(v)`` alone, which trainlab's
-    options refuse (``eps`` must be > 0), set here on the built rule."""
-    rule.eps = 0.0
+    options refuse (``eps`` must be > 0), set here on the built rule (on each of a
+    partition's rules that has an eps). ``name``: the rule's name for it."""
+    for each in rule.rules if isinstance(rule, Partition) else [rule]:
+        if hasattr(each, name):
+            setattr(each, name, 0.0)
     return rule
