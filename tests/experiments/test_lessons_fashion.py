@@ -144,6 +144,7 @@ def test_the_large_batch_minimum_is_the_sharper(fashion):
     config, metrics = load(fashion, "loss-surface")
     assert config["lr"] == 0.03  # at 0.1 the batch-16 run does not fit Fashion-MNIST
     run = metrics["runs"][0]
-    # seeds 0-1 and SkylakeX, Haswell, Sandybridge kernels: 2.4-2.7x
+    # seeds 0-1 and SkylakeX, Haswell, Sandybridge kernels: 2.4-2.7x; seeds 0-5 under
+    # Haswell at 2 threads: 1.50-3.66x, so the large-batch end is the sharper on every seed
     assert run["large"]["sharpness"] >= 1.5 * run["small"]["sharpness"]
     assert min(run["small"]["train_acc"], run["large"]["train_acc"]) >= 0.8  # 0.84-0.92
