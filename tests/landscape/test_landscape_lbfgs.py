@@ -10,8 +10,8 @@ from torch_lbfgs import torch_landscape_steps
 from trainlab.cli import main
 from trainlab.errors import ConfigError
 from trainlab.landscape import FUNCTIONS, get_function, path, race, trace
-from trainlab.landscape.rules import RULES, ClosureSteps, create, options
-from trainlab.optim import LBFGS
+from trainlab.landscape.rules import RULES, ClosureSteps, options
+from trainlab.optim import LBFGS, create
 
 TOL = 1e-10
 SEARCHES = [None, "strong_wolfe"]

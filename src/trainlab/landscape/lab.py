@@ -25,8 +25,9 @@ from trainlab.landscape.functions import check_start, get_function
 from trainlab.landscape.newton import Newton
 from trainlab.landscape.paths import Trace, check_steps, saved_trace, trace
 from trainlab.landscape.plots import REFERENCE, panels_figure, paths_figure, values_figure
-from trainlab.landscape.rules import create, rule_key
+from trainlab.landscape.rules import rule_key
 from trainlab.landscape.tune import grid, tune_lr
+from trainlab.optim import create
 
 
 @dataclass

@@ -9,6 +9,7 @@ step, as ``torch.optim.LBFGS`` would draw it (one step runs up to ``max_iter``
 iterations; ``max_iter=1`` shows every iteration).
 
     >>> from trainlab.landscape import path
+    >>> from trainlab.optim import create
     >>> path("bowl", create("lbfgs"), (-7, 2), 2).round(3)  # the first step lands
     array([[-7.,  2.],
            [ 0.,  0.],
@@ -17,17 +18,10 @@ iterations; ``max_iter=1`` shows every iteration).
 
 from __future__ import annotations
 
-import inspect
-from typing import Any
-
 import numpy as np
 
 from trainlab import optim
-from trainlab.errors import ConfigError
-from trainlab.optim.lbfgs import LBFGS
-
-#: the rules that step with a closure, by name
-CLOSURE_RULES = {"lbfgs": LBFGS}
+from trainlab.optim import CLOSURE_RULES
 
 #: name -> class: every rule a landscape path can follow
 RULES = {**optim.RULES, **CLOSURE_RULES}
@@ -35,31 +29,13 @@ RULES = {**optim.RULES, **CLOSURE_RULES}
 
 def rule_key(name: str) -> str:
     """The :data:`RULES` key for ``name``; ConfigError if there is none."""
-    key = str(name).strip().lower().replace("_", "").replace("-", "")
-    if key not in RULES:
-        raise ConfigError(f"unknown optimizer {name!r}; choose from {', '.join(RULES)}")
-    return key
+    optim.rule_class(name)
+    return str(name).strip().lower().replace("_", "").replace("-", "")
 
 
 def options(name: str) -> list[str]:
     """The keyword options rule ``name`` takes, ``lr`` first."""
-    key = rule_key(name)
-    if key in optim.RULES:
-        return optim.options(optim.RULES[key])
-    return list(inspect.signature(CLOSURE_RULES[key]).parameters)
-
-
-def create(name: str, **kwargs: Any) -> Any:
-    """Rule ``name`` with ``kwargs``, as :func:`trainlab.optim.create` builds it."""
-    key = rule_key(name)
-    if key in optim.RULES:
-        return optim.create(key, **kwargs)
-    bad = sorted(set(kwargs) - set(options(key)))
-    if bad:
-        raise ConfigError(
-            f"{key} has no option {', '.join(bad)}; options are {', '.join(options(key))}"
-        )
-    return CLOSURE_RULES[key](**kwargs)
+    return optim.options(optim.rule_class(name))
 
 
 class ClosureSteps:

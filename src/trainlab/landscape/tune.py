@@ -20,7 +20,7 @@ import numpy as np
 
 from trainlab.errors import ConfigError
 from trainlab.landscape.paths import Trace, trace
-from trainlab.landscape.rules import create
+from trainlab.optim import create
 
 INVPHI = (math.sqrt(5.0) - 1.0) / 2.0  # 1/golden ratio
 

@@ -17,12 +17,11 @@ from trainlab.data import load
 from trainlab.landscape import FUNCTIONS, get_function, trace
 from trainlab.landscape.base import lr_for
 from trainlab.landscape.plots import contour, cross, landmarks
-from trainlab.landscape.rules import create
 from trainlab.notebooks.labs import Lab, pyplot
 from trainlab.notebooks.network_labs import loss_curve
 from trainlab.notebooks.rule_line import BASELINE, newer_rules
 from trainlab.notebooks.text import say
-from trainlab.optim import RULES
+from trainlab.optim import RULES, create
 
 
 def landscape_rule(f, rule: str):

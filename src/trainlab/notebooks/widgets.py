@@ -21,9 +21,10 @@ import numpy as np
 from trainlab.landscape import FUNCTIONS, get_function, trace
 from trainlab.landscape.base import lr_for
 from trainlab.landscape.plots import contour, cross, label, landmarks
-from trainlab.landscape.rules import create, options
+from trainlab.landscape.rules import options
 from trainlab.notebooks.labs import Lab, pyplot
 from trainlab.notebooks.text import say
+from trainlab.optim import create
 
 #: the rules of the notes' landscape figure, in its order
 NOTES_RULES = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")

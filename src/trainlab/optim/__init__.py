@@ -83,8 +83,8 @@ class AMSGrad(Adam):
         super().__init__(lr, beta1, beta2, eps, amsgrad=True, **kw)
 
 
-#: lowercase name -> class; every rule trainlab has that takes any parameters
-#: through ``update`` (Muon takes only matrices, LBFGS a closure: not here)
+#: lowercase name -> class; every rule trainlab has that steps through
+#: ``update(params, grads)`` (LBFGS, which takes a closure: :data:`CLOSURE_RULES`)
 RULES: dict[str, type[Optimizer]] = {
     "sgd": SGD,
     "momentum": Momentum,
@@ -113,8 +113,28 @@ RULES: dict[str, type[Optimizer]] = {
     "muon": MuonAdamW,
 }
 
+#: the rules that step with a closure, ``rule.step(params, closure)``, because
+#: they evaluate the loss again within a step (:class:`LBFGS` says why); the
+#: trainer, the benchmark and the landscape take them, :func:`create` builds them
+CLOSURE_RULES: dict[str, type[LBFGS]] = {"lbfgs": LBFGS}
 
-def options(cls: type[Optimizer]) -> list[str]:
+
+def takes_closure(rule: Any) -> bool:
+    """Whether ``rule`` steps with ``step(params, closure)`` rather than ``update``."""
+    return isinstance(rule, tuple(CLOSURE_RULES.values()))
+
+
+def rule_class(name: str) -> type[Any]:
+    """The class of rule ``name`` (any spelling: ``"AdamW"``, ``"schedule-free-sgd"``)."""
+    key = str(name).strip().lower().replace("_", "").replace("-", "")
+    cls = RULES.get(key) or CLOSURE_RULES.get(key)
+    if cls is None:
+        names = ", ".join([*RULES, *CLOSURE_RULES])
+        raise ConfigError(f"unknown optimizer {name!r}; choose one of {names}")
+    return cls
+
+
+def options(cls: type) -> list[str]:
     """The keyword options a rule takes, its own first, then the common ones."""
     names: list[str] = []
     for c in cls.__mro__[:-1]:  # not object
@@ -122,17 +142,17 @@ def options(cls: type[Optimizer]) -> list[str]:
             names += [
                 p
                 for p in inspect.signature(vars(c)["__init__"]).parameters
-                if p not in ("self", "kw", "lr", *names, *cls._fixed)
+                if p not in ("self", "kw", "lr", *names, *getattr(cls, "_fixed", ()))
             ]
     return ["lr", *names]
 
 
-def create(name: str, **kwargs: Any) -> Optimizer:
-    """Build an update rule by its lowercase name, e.g. ``create('adam', lr=1e-3)``."""
-    key = str(name).lower().replace("_", "").replace("-", "")
-    cls = RULES.get(key)
-    if cls is None:
-        raise ConfigError(f"unknown optimizer {name!r}; choose one of {', '.join(RULES)}")
+def create(name: str, **kwargs: Any) -> Any:
+    """Build an update rule by its lowercase name, e.g. ``create('adam', lr=1e-3)``:
+    an :class:`Optimizer`, or for a name in :data:`CLOSURE_RULES` a rule that steps
+    with a closure (``create('lbfgs')``)."""
+    cls = rule_class(name)
+    key = str(name).strip().lower().replace("_", "").replace("-", "")
     allowed = options(cls)
     bad = sorted(set(kwargs) - set(allowed))
     if bad:
@@ -213,6 +233,9 @@ __all__ = [
     "GradientNoise",
     "Partition",
     "RULES",
+    "CLOSURE_RULES",
+    "takes_closure",
+    "rule_class",
     "create",
     "options",
     "from_torch",
