@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import torch
 from optim_testkit import FACTORIES, copy, random_problem
+from stop_at import StopAt
 
 from trainlab.errors import ConfigError
 from trainlab.io import load_npz, read_json
@@ -534,15 +535,6 @@ def test_training_evaluates_the_average_and_ends_in_eval_mode(grouped):
     tr.train()
     assert watch.checked == 4
     assert not schedule_free(tr.optimizer).train_mode  # the net keeps x, the weights to use
-
-
-class StopAt:
-    def __init__(self, n):
-        self.n = n
-
-    def on_step(self, trainer, it, loss):
-        if it == self.n:
-            trainer.request_stop()
 
 
 @pytest.mark.parametrize("stop_at", [7, 10])  # mid-epoch, and at an epoch's end

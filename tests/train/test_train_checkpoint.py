@@ -4,6 +4,7 @@ import errno
 
 import numpy as np
 import pytest
+from stop_at import StopAt
 
 import trainlab.atomic
 from trainlab.errors import ConfigError, DivergenceError
@@ -56,17 +57,6 @@ def state(trainer):
     net = trainer.network
     h = {k: v for k, v in trainer.history.items() if k != "time"}
     return net.flat_params.tobytes(), {k: v.tobytes() for k, v in net.buffers().items()}, h
-
-
-class StopAt:
-    """Asks the trainer to stop after step ``n`` (what Ctrl-C does)."""
-
-    def __init__(self, n):
-        self.n = n
-
-    def on_step(self, trainer, it, loss):
-        if it == self.n:
-            trainer.request_stop()
 
 
 @pytest.fixture(scope="module")

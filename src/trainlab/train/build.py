@@ -28,7 +28,7 @@ from trainlab.data import load_with_info, train_val_split
 from trainlab.data.prepared import Prepared, open_data
 from trainlab.errors import ConfigError
 from trainlab.nn import MultiLayerNet
-from trainlab.optim import Optimizer, create
+from trainlab.optim import Optimizer, create, takes_closure
 from trainlab.optim.partition import Partition
 from trainlab.optim.schedules import make_schedule
 from trainlab.optim.transforms import add_noise, clip_by_norm, clip_by_value, stop_above_norm
@@ -173,8 +173,9 @@ def network(spec: NetworkSpec, n_inputs: int, n_outputs: int, task, rng) -> Mult
 
 def optimizer(spec: OptimizerSpec, epochs: int, noise_rng) -> tuple[Optimizer, Any]:
     """The rule (a :class:`Partition` when the spec gives other rules to some
-    parameters), with the spec's gradient transformations first in its chain (in
-    their order; the noise drawn from ``noise_rng``), and its schedule."""
+    parameters; a closure rule such as LBFGS alone), with the spec's gradient
+    transformations first in its chain (in their order; the noise drawn from
+    ``noise_rng``), and its schedule."""
     made = {
         "stop_above_norm": stop_above_norm,
         "clip_by_norm": clip_by_norm,
@@ -182,14 +183,25 @@ def optimizer(spec: OptimizerSpec, epochs: int, noise_rng) -> tuple[Optimizer, A
         "gradient_noise": lambda eta: add_noise(eta, rng=noise_rng),
     }
     rule = spec.create()
+    if takes_closure(rule):
+        if spec.partitions or spec.transforms:
+            raise ConfigError(
+                f"{spec.rule} steps with a closure on all the parameters; it takes "
+                "no partitions and no gradient transformations (clipping, noise, norm stop)"
+            )
+        return rule, _schedule(spec, rule, epochs)
     if spec.partitions:
         others = [(p.params, create(p.rule, **p.options)) for p in spec.partitions]
         rule = Partition([*others, ("*", rule)])
     rule.with_transforms(*(made[t.name](t.value) for t in spec.transforms))
-    schedule = None
-    if spec.schedule:
-        schedule = make_schedule(spec.schedule, rule.lr, epochs, warmup=spec.warmup)
-    return rule, schedule
+    return rule, _schedule(spec, rule, epochs)
+
+
+def _schedule(spec: OptimizerSpec, rule, epochs: int):
+    """The spec's learning-rate schedule from the rule's lr, or None."""
+    if not spec.schedule:
+        return None
+    return make_schedule(spec.schedule, rule.lr, epochs, warmup=spec.warmup)
 
 
 def build(

@@ -13,10 +13,9 @@ def divergence_record(trainer, reason: str, what: str, xb, grads) -> dict:
     with the one-line message and its fix."""
     step, lr, epoch = trainer.current_iter + 1, trainer.optimizer.lr, trainer.current_epoch + 1
     layer = blame_layer(trainer.network, xb, grads)
-    message = (
-        f"{what} at step {step} (epoch {epoch}, lr {lr:g}) in {layer}; {divergence_fix(reason, lr)}"
-    )
-    return {
+    fix = divergence_fix(reason, lr, trainer.closure_rule)
+    message = f"{what} at step {step} (epoch {epoch}, lr {lr:g}) in {layer}; {fix}"
+    record = {
         "reason": reason,
         "what": what,
         "step": step,
@@ -25,6 +24,7 @@ def divergence_record(trainer, reason: str, what: str, xb, grads) -> dict:
         "layer": layer,
         "message": message,
     }
+    return {**record, "closure": True} if trainer.closure_rule else record
 
 
 def blowup(loss: float, history: dict, times: float | None) -> str | None:

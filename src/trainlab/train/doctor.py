@@ -123,12 +123,15 @@ def report(verdicts: list[Verdict]) -> str:
 
 
 # -- the rules on divergence, gradients and activations -----------------------------------
-def divergence_fix(reason: str, lr: float | None = None) -> str:
+def divergence_fix(reason: str, lr: float | None = None, closure: bool = False) -> str:
     """The suggestion for a run that diverged (``reason``: ``nonfinite_loss``,
-    ``nonfinite_gradient`` or ``gradient_norm``)."""
+    ``nonfinite_gradient`` or ``gradient_norm``); ``closure``: its rule steps with a
+    closure (LBFGS), which has a line search and no finder or clipping."""
     lower = "lower the learning rate about 10x"
     if lr and math.isfinite(lr):
         lower += f" (e.g. --lr {lr / 10:g})"
+    if closure:
+        return f"{lower} or let the line search choose the step (--opt line_search_fn=strong_wolfe)"
     lower += f" {FINDER}"
     if reason == "gradient_norm":
         return f"clip gradients (--clip-norm 5) or {lower}; batch norm (--batchnorm) also helps"
@@ -144,7 +147,7 @@ def _divergence(metrics, history, lr_text):
             f"training diverged: {div.get('what', 'non-finite loss')} at step "
             f"{div.get('step', '?')} in {div.get('layer', 'an unknown layer')} "
             f"(lr {fmt(number(div.get('lr')))})",
-            divergence_fix(reason, number(div.get("lr"))),
+            divergence_fix(reason, number(div.get("lr")), bool(div.get("closure"))),
         )
     loss = series(history, "train_loss")
     bad = np.flatnonzero(~np.isfinite(loss))

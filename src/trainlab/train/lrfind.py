@@ -174,7 +174,12 @@ def lrfind(
     batch_size, beta = check_count("batch_size", batch_size), check_unit("beta", beta)
     if check_positive("diverge", diverge) <= 1:
         raise ConfigError(f"diverge must be > 1 (a multiple of the lowest loss), got {diverge}")
-    opt = optimizer if isinstance(optimizer, Optimizer) else create(optimizer)
+    opt = create(optimizer) if isinstance(optimizer, str) else optimizer
+    if not isinstance(opt, Optimizer):
+        raise ConfigError(
+            f"the finder raises the lr of one update per batch; {type(opt).__name__} steps "
+            "with a closure (a line search of its own): choose an update rule"
+        )
     x = np.asarray(x, dtype=network.dtype)
     lrs = np.geomspace(low, high, steps)
     snap = _snapshot(network)

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any
 
 import numpy as np
 
 from trainlab.errors import ConfigError, DivergenceError
-from trainlab.optim import Optimizer, create
+from trainlab.optim import Optimizer, create, takes_closure
 from trainlab.optim.schedulefree import TrainEvalSwitch
 from trainlab.optim.transforms import GradientNormError
 from trainlab.train.activations import activation_stats, layer_grad_norms
 from trainlab.train.callbacks import EarlyStopping
+from trainlab.train.closure import batch_closure
 from trainlab.train.config import Data, TrainConfig
 from trainlab.train.digests import run_fingerprint
 from trainlab.train.divergence import blowup, divergence_record, progress_bar
@@ -50,7 +52,9 @@ class Trainer(Checkpointed):
         data: a :class:`trainlab.train.Data` (train, and optionally test and
             validation arrays).
         optimizer: a name for :func:`trainlab.optim.create` (its defaults) or
-            an optimizer object.
+            an optimizer object: an :class:`~trainlab.optim.Optimizer`, or a rule
+            that steps with a closure (:class:`~trainlab.optim.LBFGS`), which each
+            step hands a closure giving the loss and gradients on that step's batch.
         config: a :class:`trainlab.train.TrainConfig`; ``None`` takes the defaults.
 
     >>> import numpy as np
@@ -75,7 +79,8 @@ class Trainer(Checkpointed):
         if not isinstance(data, Data):
             raise ConfigError(f"data must be a trainlab.train.Data, got {type(data).__name__}")
         self.network, self.data, self.config = network, data, config
-        self.optimizer = optimizer if isinstance(optimizer, Optimizer) else create(optimizer)
+        self.optimizer = create(optimizer) if isinstance(optimizer, str) else optimizer
+        self.closure_rule = takes_closure(self.optimizer)
         n = len(data.x_train)
         self.batches = EpochPlan(n, config.mini_batch_size, config.sampling, config.curriculum)
         self.batch_size, self.curriculum = self.batches.batch_size, self.batches.curriculum
@@ -93,9 +98,14 @@ class Trainer(Checkpointed):
                 )
             self.callbacks.append(EarlyStopping(config.early_stop))
         transforms = config.gradient_transforms()
+        if transforms and self.closure_rule:
+            raise ConfigError(
+                f"{type(self.optimizer).__name__} steps with a closure and has no chain of "
+                "gradient transformations; drop the clipping, noise and norm stop"
+            )
         if transforms:  # the config's transformations run first in the rule's chain
             self.optimizer.transforms = (*transforms, *self.optimizer.transforms)
-        self._measured = self.optimizer.measures_norm
+        self._measured = not self.closure_rule and self.optimizer.measures_norm
         self._probe = data.x_train[: config.probe_size]
         self.checkpoint_dir, self.checkpoint_every = config.checkpoint_dir, config.checkpoint_every
         net_rng = getattr(network, "rng", None)
@@ -175,6 +185,10 @@ class Trainer(Checkpointed):
         if not math.isfinite(loss):
             raise self._diverged("nonfinite_loss", f"loss is {loss}", xb, grads)
         self._check_blowup(loss, xb, grads)
+        if self.closure_rule:  # LBFGS: one step(params, closure) on this batch
+            rule: Any = self.optimizer
+            rule.step(net.params, batch_closure(net, xb, tb, (loss, grads)))
+            return loss
         try:
             self.optimizer.update(net.params, grads)
         except GradientNormError as exc:
@@ -195,7 +209,7 @@ class Trainer(Checkpointed):
     def _record_norm(self) -> None:
         """The largest gradient norm of the epoch (as the first measuring
         transformation of the optimizer's chain saw it)."""
-        norm = self.optimizer.measured_norm
+        norm = None if self.closure_rule else self.optimizer.measured_norm
         if norm is not None:
             if norm > self._epoch_max_norm or not math.isfinite(norm):
                 self._epoch_max_norm = norm
