@@ -42,11 +42,12 @@ import numpy as np
 
 from trainlab.errors import DivergenceError
 from trainlab.kernels.threads import one_blas_thread
-from trainlab.optim import RULES
+from trainlab.optim import CLOSURE_RULES, RULES
 from trainlab.tune.plan import rule_options
 from trainlab.tune.problems import make_problem
 
 PROBLEMS = ("digits", "fashion-mnist", "noisy-quadratic")
+NAMES = [*RULES, *CLOSURE_RULES]  # every rule, LBFGS with its torch defaults too
 SEEDS = (0, 1, 2)
 LOW, HIGH = -5, 1  # decades of the coarse grid: 1e-5 .. 10
 EPOCHS = 10  # the notes' length of training
@@ -132,10 +133,10 @@ def combine(logs: list[str]) -> None:
     print("|---" * (len(problems) + 2) + "|")
     best = " | ".join(f"{geomean(adamw[p]):.2g}" for p in problems)
     print(f"| AdamW's best lr | {best} | 1 |")
-    for rule in [r for r in RULES if r in per_problem and r != "adamw"]:
+    for rule in [r for r in NAMES if r in per_problem and r != "adamw"]:
         cells_ = " | ".join(f"{per_problem[rule].get(p, math.nan):.2g}" for p in problems)
         print(f"| {rule} | {cells_} | {typical[rule]:g} |")
-    print("\n".join(f"{rule}: {typical[rule]:g}" for rule in RULES if rule in typical))
+    print("\n".join(f"{rule}: {typical[rule]:g}" for rule in NAMES if rule in typical))
 
 
 def main() -> None:
@@ -157,7 +158,7 @@ def main() -> None:
     if args.combine:
         combine(args.combine)
         return
-    measure(args, args.rules or [r for r in RULES if r != "adamw"])
+    measure(args, args.rules or [r for r in NAMES if r != "adamw"])
     combine([args.log])
 
 

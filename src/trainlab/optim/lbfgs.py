@@ -54,6 +54,14 @@ class LBFGS:
     tolerance_change, history_size, line_search_fn)`` (``from_torch('LBFGS', ...)``);
     the parameters are flattened in the order of ``params``'s keys.
 
+    In training (``trainlab train --optimizer lbfgs``, the benchmark, the search)
+    each batch is one ``step`` whose closure evaluates that batch. Typical lr with
+    the fixed step: about 0.5x AdamW's (:attr:`lr_vs_adamw`), measured by
+    ``benchmarks/bench_relative_lr.py`` on the built-in problems (10 epochs,
+    docs/search-and-benchmark.md); torch's ``lr=1`` diverges there, and on one
+    Fashion-MNIST seed every rate diverged or stayed at chance. The strong-Wolfe
+    line search chooses its own step.
+
     Example: two steps on the bowl ``f(W) = |W|^2 / 2`` (gradient ``W``) from
     ``W = [1, -2]``: the first a gradient step of ``lr / sum|g| = 0.1 / 3``, the
     second ``lr`` times the Newton step (the memory has learnt the Hessian, 1).
@@ -73,6 +81,8 @@ class LBFGS:
     >>> params["W"].round(4)
     array([0., 0.])
     """
+
+    lr_vs_adamw = 0.5
 
     def __init__(
         self,

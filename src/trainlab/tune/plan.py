@@ -8,7 +8,7 @@ import copy
 import dataclasses
 import inspect
 
-from trainlab.optim import RULES, create, options
+from trainlab.optim import create, options, rule_class
 from trainlab.tune.problems import factory_problem, file_problem, make_problem
 from trainlab.tune.space import parse_space
 
@@ -51,11 +51,6 @@ def with_target(problem, target):
     problem = copy.copy(problem)
     problem.target = target
     return problem
-
-
-def rule_class(rule: str):
-    """The class of the rule named ``rule`` (any case, ``-`` or ``_`` allowed)."""
-    return RULES[rule.lower().replace("_", "").replace("-", "")]
 
 
 def rule_lrs(plan: dict, rule: str) -> list[float]:

@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from trainlab.data import load_with_info, train_val_split
 from trainlab.errors import ConfigError, DivergenceError
-from trainlab.optim import create
+from trainlab.optim import create, takes_closure
 from trainlab.optim.schedulefree import TrainEvalSwitch
 from trainlab.tune.interface import NetProblem, Problem, factory_problem, file_problem  # noqa: F401 (public names)
 
@@ -115,8 +116,12 @@ class NoisyQuadratic:
             for epoch in range(epochs):
                 start = time.process_time()
                 for _ in range(self.steps_per_epoch):
-                    g = (h + wd) * params["x"] + self.sigma * rng.standard_normal(self.dim)
-                    opt.update(params, {"x": g})
+                    noise = self.sigma * rng.standard_normal(self.dim)
+                    step_loss = partial(_noisy_step, params, h + wd, noise)
+                    if takes_closure(opt):  # this step's loss is its own, the noise fixed
+                        opt.step(params, step_loss)
+                    else:
+                        opt.update(params, step_loss()[1])
                     it += 1
                 elapsed += time.process_time() - start
                 loss = self.loss(scored_point(opt, params))
@@ -132,6 +137,13 @@ class NoisyQuadratic:
         if test:
             out["test"] = val[-1]
         return out
+
+
+def _noisy_step(params: dict, h: np.ndarray, noise: np.ndarray) -> tuple[float, dict]:
+    """The loss ``½ Σ h x² + noise·x`` of one step at the current ``x``, and its
+    gradient ``h ⊙ x + noise``: one draw of the noise is one step's minibatch."""
+    x = params["x"]
+    return float(0.5 * np.sum(h * x * x) + noise @ x), {"x": h * x + noise}
 
 
 def scored_point(opt, params: dict) -> np.ndarray:
