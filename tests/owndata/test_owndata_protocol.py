@@ -51,6 +51,31 @@ def test_ranking_by_hand():
     assert rec["rule"] == "b" and rec["tied"] == ["a", "b"]  # c is faster but worse
 
 
+def test_a_rule_tied_only_through_a_failed_seed_is_not_recommended():
+    # seeds 0.895 and 0.074: mean 0.48, std 0.58, so "tied" with a (0.90 ± 0.002), and
+    # faster to the target, but its mean is far outside a's own spread
+    per = {
+        "a": {
+            "metric": "accuracy",
+            "test_mean": 0.90,
+            "test_std": 0.002,
+            "median_steps_to_target": 12,
+            "median_seconds_to_target": 0.01,
+        },
+        "d": {
+            "metric": "accuracy",
+            "test_mean": 0.4845,
+            "test_std": 0.58,
+            "median_steps_to_target": 10,
+            "median_seconds_to_target": 0.9,
+        },
+    }
+    rows = ranking(per)
+    assert [r["exceeds_spread"] for r in rows] == [False, False]
+    rec = recommend(per, rows)
+    assert rec["rule"] == "a" and rec["tied"] == ["a", "d"]
+
+
 def test_edge_warnings_grid_and_range():
     grid = {"lr": {"low": 1e-3, "high": 1.0, "log": True, "grid": True}}
     assert edge_warnings("p r", {"lr": 1e-3}, grid)[0].startswith(

@@ -156,11 +156,16 @@ def edge_warnings(label: str, best: dict, space: dict) -> list[str]:
 
 def recommend(per_rule: dict, rows: list[dict]) -> dict:
     """The rule to use on one problem: the best mean test metric; among the rules
-    tied with it within the seed spread, the one with the fewest median steps to
-    target (then CPU seconds). Returns ``{"rule", "why", "tied"}``."""
+    tied with it within the seed spread whose mean is also within the best's own
+    spread (not tied only through seeds of their own that failed), the one with
+    the fewest median steps to target (then CPU seconds). Returns ``{"rule",
+    "why", "tied"}``."""
     tied = [r["rule"] for r in rows if not r["exceeds_spread"]]
+    near = [
+        r["rule"] for r in rows if r["rule"] in tied and r["gap_to_best"] <= rows[0]["test_std"]
+    ]
     pick = min(
-        tied,
+        near,
         key=lambda r: (
             per_rule[r]["median_steps_to_target"],
             per_rule[r]["median_seconds_to_target"],
