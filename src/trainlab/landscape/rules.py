@@ -30,7 +30,7 @@ RULES = {**optim.RULES, **CLOSURE_RULES}
 def rule_key(name: str) -> str:
     """The :data:`RULES` key for ``name``; ConfigError if there is none."""
     optim.rule_class(name)
-    return str(name).strip().lower().replace("_", "").replace("-", "")
+    return optim.rule_key(name)
 
 
 def options(name: str) -> list[str]:

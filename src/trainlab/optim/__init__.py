@@ -124,9 +124,14 @@ def takes_closure(rule: Any) -> bool:
     return isinstance(rule, tuple(CLOSURE_RULES.values()))
 
 
+def rule_key(name: str) -> str:
+    """``name`` as the tables spell it: ``"Schedule-Free_SGD"`` -> ``"schedulefreesgd"``."""
+    return str(name).strip().lower().replace("_", "").replace("-", "")
+
+
 def rule_class(name: str) -> type[Any]:
     """The class of rule ``name`` (any spelling: ``"AdamW"``, ``"schedule-free-sgd"``)."""
-    key = str(name).strip().lower().replace("_", "").replace("-", "")
+    key = rule_key(name)
     cls = RULES.get(key) or CLOSURE_RULES.get(key)
     if cls is None:
         names = ", ".join([*RULES, *CLOSURE_RULES])
@@ -151,8 +156,7 @@ def create(name: str, **kwargs: Any) -> Any:
     """Build an update rule by its lowercase name, e.g. ``create('adam', lr=1e-3)``:
     an :class:`Optimizer`, or for a name in :data:`CLOSURE_RULES` a rule that steps
     with a closure (``create('lbfgs')``)."""
-    cls = rule_class(name)
-    key = str(name).strip().lower().replace("_", "").replace("-", "")
+    cls, key = rule_class(name), rule_key(name)
     allowed = options(cls)
     bad = sorted(set(kwargs) - set(allowed))
     if bad:
@@ -236,6 +240,7 @@ __all__ = [
     "CLOSURE_RULES",
     "takes_closure",
     "rule_class",
+    "rule_key",
     "create",
     "options",
     "from_torch",
