@@ -1,7 +1,6 @@
 """The fused kernels against the notes' formulas, written out here, and against
 trainlab.optim's rules: bit-identical when the order of operations is the same."""
 
-import importlib.util
 import math
 import sys
 
@@ -10,15 +9,11 @@ import pytest
 
 from trainlab import kernels
 from trainlab.errors import ConfigError
-from trainlab.kernels import numpy_impl
+from trainlab.kernels import numba_impl, numpy_impl
 from trainlab.optim import Adam, Momentum, RMSprop
 
-HAS_NUMBA = importlib.util.find_spec("numba") is not None
-IMPLS = [numpy_impl]
-if HAS_NUMBA:
-    from trainlab.kernels import numba_impl
-
-    IMPLS.append(numba_impl)
+# numba is a test dependency (trainlab[fast] is in trainlab[test]): both kernels run
+IMPLS = [numpy_impl, numba_impl]
 # 1 element, a chunk boundary crossed, and (numba) the multi-threaded path
 SIZES = [1, 7, numpy_impl.CHUNK + 5, (1 << 20) + 3]
 
@@ -80,7 +75,6 @@ def test_kernels_match_formulas_bit_for_bit(impl, dtype, n):
     assert same_bits(p, P) and same_bits(h, H)
 
 
-@pytest.mark.skipif(not HAS_NUMBA, reason="numba not installed")
 def test_times_rounds_once_and_refuses_a_float32_factor():
     # one loop body serves both dtypes; only times() differs: a float32 state times
     # a float64 factor (holding a float32 number) is the float32 product, and a
@@ -192,7 +186,7 @@ def test_kernels_equal_trainlab_optim_rules(impl):
             assert same_bits(got, arr), (kernel, name)
 
 
-@pytest.mark.parametrize("backend", ["numpy"] + ["numba"] * HAS_NUMBA)
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("n", [7, numpy_impl.CHUNK + 5, (1 << 20) + 3])
 def test_each_kernel_gives_the_bits_of_the_readable_rule(backend, dtype, n):
@@ -275,7 +269,7 @@ def test_bad_arrays_are_refused():
 
 def test_backend_choice_and_fallback(monkeypatch):
     try:
-        assert kernels.backend() == ("numba" if HAS_NUMBA else "numpy")
+        assert kernels.backend() == "numba"
         kernels.use_backend("numpy")
         assert kernels.backend() == "numpy"
         with pytest.raises(ConfigError, match="unknown kernel backend"):
@@ -295,7 +289,7 @@ def test_backend_choice_and_fallback(monkeypatch):
     finally:
         monkeypatch.undo()
         kernels.use_backend("auto")
-    assert kernels.backend() == ("numba" if HAS_NUMBA else "numpy")
+    assert kernels.backend() == "numba"
 
 
 def test_auto_runs_numpy_below_a_million_elements_and_numba_from_there():
@@ -305,9 +299,9 @@ def test_auto_runs_numpy_below_a_million_elements_and_numba_from_there():
         kernels.use_backend("auto")
         assert NUMBA_MIN == 1 << 20
         assert kernels.backend(110_000) == "numpy"  # the notes' nets: numba is not worth loading
-        assert kernels.backend(NUMBA_MIN) == ("numba" if HAS_NUMBA else "numpy")
-        kernels.use_backend("numba" if HAS_NUMBA else "numpy")  # asked for: every size
-        assert kernels.backend(10) == ("numba" if HAS_NUMBA else "numpy")
+        assert kernels.backend(NUMBA_MIN) == "numba"
+        kernels.use_backend("numba")  # asked for: every size
+        assert kernels.backend(10) == "numba"
     finally:
         kernels.use_backend("auto")
 
@@ -326,7 +320,7 @@ def test_auto_loads_numba_once_numpy_kernels_have_taken_as_long_as_loading_it(mo
                 break
         assert calls > 1  # a few calls first, on NumPy
         # from now on numba for every size (NumPy where numba cannot be loaded)
-        assert kernels.backend(10) == kernels.backend(p.size) == ("numba" if HAS_NUMBA else "numpy")
+        assert kernels.backend(10) == kernels.backend(p.size) == "numba"
         kernels.use_backend("auto")  # starts counting afresh
         assert kernels.backend(p.size) == "numpy"
     finally:

@@ -109,7 +109,6 @@ def test_bad_options_exit_2_with_one_line(tmp_path, capsys, opt, words):
 
 
 def test_the_widget_takes_lbfgs_with_its_options():
-    pytest.importorskip("ipywidgets")
     from trainlab.notebooks import LandscapeLab
 
     kw = {"line_search_fn": "strong_wolfe"}
