@@ -209,7 +209,7 @@ class Trainer(Checkpointed):
     def _record_norm(self) -> None:
         """The largest gradient norm of the epoch (as the first measuring
         transformation of the optimizer's chain saw it)."""
-        norm = None if self.closure_rule else self.optimizer.measured_norm
+        norm = self.optimizer.measured_norm
         if norm is not None:
             if norm > self._epoch_max_norm or not math.isfinite(norm):
                 self._epoch_max_norm = norm

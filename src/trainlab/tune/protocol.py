@@ -161,9 +161,7 @@ def recommend(per_rule: dict, rows: list[dict]) -> dict:
     the fewest median steps to target (then CPU seconds). Returns ``{"rule",
     "why", "tied"}``."""
     tied = [r["rule"] for r in rows if not r["exceeds_spread"]]
-    near = [
-        r["rule"] for r in rows if r["rule"] in tied and r["gap_to_best"] <= rows[0]["test_std"]
-    ]
+    near = [r["rule"] for r in rows if r["gap_to_best"] <= rows[0]["test_std"]]  # all tied
     pick = min(
         near,
         key=lambda r: (
